@@ -1,0 +1,52 @@
+"""The tidy facts table: one row per figure a bulletin states.
+
+Columns (a fixed contract: other tools read them by name):
+
+- ``year``: calendar year the figure is about (int, or null when the text does not say)
+- ``months``: the figure covers January..``months`` of ``year`` (12 = full year)
+- ``region``: ``荆州市`` for the whole city, else a canonical county name (see :mod:`jzanalysis.counties`)
+- ``metric``: a metric id from :mod:`jzanalysis.metrics`
+- ``value``: the number as stated (float)
+- ``unit``: 个, 亿元, %, ...
+- ``plan_pct``: percent of the annual plan stated with it (71.6 means 71.6%), null when none
+- ``yoy_pct``: year-on-year growth in percent stated with it, null when none
+- ``source``: file name of the bulletin
+- ``quote``: the exact fragment of the cleaned text the number came from
+
+Extension columns (added, never renamed): ``start`` and ``end`` (character offsets of the quote in the
+cleaned text), ``qualifier`` (``approx`` for 近/约, ``more_than`` for 逾/愈/超过, else null),
+``note`` (e.g. 含华中农高区).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FACT_COLUMNS: list[str] = [
+    "year", "months", "region", "metric", "value", "unit", "plan_pct", "yoy_pct", "source", "quote",
+]
+EXTRA_COLUMNS: list[str] = ["start", "end", "qualifier", "note"]
+ALL_COLUMNS: list[str] = FACT_COLUMNS + EXTRA_COLUMNS
+
+_DTYPES = {
+    "year": "Int64",
+    "months": "Int64",
+    "region": "string",
+    "metric": "string",
+    "value": "float64",
+    "unit": "string",
+    "plan_pct": "float64",
+    "yoy_pct": "float64",
+    "source": "string",
+    "quote": "string",
+    "start": "Int64",
+    "end": "Int64",
+    "qualifier": "string",
+    "note": "string",
+}
+
+
+def facts_frame(records: list[dict] | None = None) -> pd.DataFrame:
+    """A facts DataFrame with every column and its dtype, from a list of dict records."""
+    frame = pd.DataFrame.from_records(records or [], columns=ALL_COLUMNS)
+    return frame.astype(_DTYPES)
