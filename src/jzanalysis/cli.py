@@ -1,0 +1,295 @@
+"""Command line: ``jzanalysis extract | forecast | compare | backtest | report``.
+
+Bad input is one line on stderr and exit status 2 (``--debug`` shows the traceback); a report is never
+half-written. Commands are a small registry: each entry adds its arguments and runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from . import __version__, settings
+from .errors import InputError
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line (and exit status 2) instead of usage + message."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _json_default(value):
+    import datetime as dt
+
+    import numpy as np
+
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, (dt.date, Path)):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
+    sys.stdout.write("\n")
+
+
+def _as_of(value: str) -> int:
+    from .calendar import check_as_of
+
+    try:
+        month = int(value)
+    except ValueError:
+        raise InputError(f"--as-of must be a whole month number 1..11, got {value!r}") from None
+    return check_as_of(month)
+
+
+# --- shared argument groups ------------------------------------------------------------------------
+
+def _add_data_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="bulletin files or folders (default: data/raw/)")
+    parser.add_argument("--data", type=Path, metavar="FACTS.csv",
+                        help="a facts table written by `jzanalysis extract` instead of bulletins")
+
+
+def _add_snapshot_args(parser: argparse.ArgumentParser, metric_default: str | None = None) -> None:
+    parser.add_argument("--year", type=int, help="year of the January..M figures (default: latest in the data)")
+    parser.add_argument("--as-of", dest="as_of", type=str, metavar="M",
+                        help="the figures cover January..M, 1..11 (default: latest in the data)")
+    parser.add_argument("--metric", default=metric_default, required=metric_default is None,
+                        help="metric id, e.g. projects_100m, funds_in_place")
+
+
+def _load(args):
+    from .dataset import load_bulletins, read_facts_csv
+
+    if args.data and args.paths:
+        raise InputError("give bulletin PATHs or --data FACTS.csv, not both")
+    if args.data:
+        return read_facts_csv(args.data)
+    return load_bulletins(args.paths or [settings.RAW_DIR])
+
+
+def _snapshot(args, dataset, region: str) -> tuple[int, int]:
+    as_of = _as_of(args.as_of) if args.as_of is not None else None
+    if args.year is None or as_of is None:
+        year, latest = dataset.latest_snapshot(args.metric, region)
+        return (args.year or year), (as_of or min(latest, 11))
+    return args.year, as_of
+
+
+# --- commands ---------------------------------------------------------------------------------------
+
+def _extract_args(parser):
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="bulletin files (.txt, .html) or folders")
+    parser.add_argument("--json", action="store_true", help="print a JSON list of records instead of CSV")
+
+
+def cmd_extract(args) -> int:
+    """Bulletins → tidy facts (CSV on stdout); what was stripped or doubtful goes to stderr."""
+    from .dataset import load_bulletins
+    from .schema import FACT_COLUMNS
+
+    dataset = load_bulletins(args.paths)
+    for result in dataset.extractions:
+        print(f"# {result.source}: encoding {result.encoding}, {len(result.facts)} facts", file=sys.stderr)
+        for step in result.cleaning:
+            print(f"#   removed/changed [{step.kind}] line {step.line}: {step.text}", file=sys.stderr)
+    for warning in dataset.warnings:
+        print(f"# warning: {warning}", file=sys.stderr)
+    facts = dataset.facts[FACT_COLUMNS]
+    if args.json:
+        records = json.loads(facts.to_json(orient="records", force_ascii=False))
+        _print_json(records)
+    else:
+        facts.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _forecast_args(parser):
+    _add_data_args(parser)
+    _add_snapshot_args(parser)
+    parser.add_argument("--region", default=settings.CITY, help=f"region (default {settings.CITY})")
+    parser.add_argument("--plan", type=float, help="annual plan; overrides the plan implied by 完成全年计划的X%%")
+    parser.add_argument("--method", action="append", dest="methods", metavar="ID",
+                        help="forecast method id (repeatable; default: every method that applies)")
+    parser.add_argument("--dispersion", type=float,
+                        help="overdispersion φ for counts (var = μ + φμ²); 0 = pure Poisson; default documented in docs/forecasting.md")
+    parser.add_argument("--profile", type=Path, metavar="CSV", help="cumulative seasonal profile (month,share) for seasonal_share")
+    parser.add_argument("--working-days", type=int, nargs=2, metavar=("ELAPSED", "TOTAL"),
+                        help="working days elapsed and in the year, for years outside the official calendar")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def cmd_forecast(args) -> int:
+    """Year-end forecast of one metric from its January..M figure."""
+    from .counties import canonical_region
+    from .forecast import forecast_from_facts
+
+    region = canonical_region(args.region)
+    dataset = _load(args)
+    year, as_of = _snapshot(args, dataset, region)
+    if args.plan is not None and not args.plan > 0:
+        raise InputError(f"--plan must be > 0, got {args.plan}")
+    result = forecast_from_facts(
+        dataset.facts, year=year, as_of=as_of, metric=args.metric, region=region, plan=args.plan,
+        methods=args.methods, dispersion=args.dispersion, profile=args.profile,
+        working_days=tuple(args.working_days) if args.working_days else None,
+    )
+    if args.json:
+        _print_json(result)
+        return 0
+    print(f"{result['region']} {result['metric']} {result['year']} 1-{result['as_of']}月: YTD {result['ytd']:g}, plan {result['plan']:.1f}" if result.get("plan") else f"{result['region']} {result['metric']} {result['year']} 1-{result['as_of']}月: YTD {result['ytd']:g}, no plan")
+    print(f"{'method':<24}{'point':>10}{'80% interval':>22}{'95% interval':>22}{'P(meet plan)':>14}")
+    for m in result["methods"]:
+        p = "" if m.get("p_meet_plan") is None else f"{m['p_meet_plan']:.2f}"
+        star = "*" if m["method"] == result["forecast"]["method"] else " "
+        print(f"{star}{m['method']:<23}{m['point']:>10.1f}{_fmt_interval(m['interval80']):>22}{_fmt_interval(m['interval95']):>22}{p:>14}")
+    print("* default method")
+    return 0
+
+
+def _fmt_interval(interval) -> str:
+    return f"[{interval[0]:.1f}, {interval[1]:.1f}]"
+
+
+def _compare_args(parser):
+    _add_data_args(parser)
+    _add_snapshot_args(parser, metric_default="projects_100m")
+    parser.add_argument("--plans", type=Path, metavar="FILE", help="county plans CSV (year, region, metric, plan)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def cmd_compare(args) -> int:
+    """County table for a metric: value, share, exact Poisson 95% interval, expected, funnel, rank."""
+    from .compare import compare_from_facts, county_sentences
+    from .plans import load_plans
+
+    dataset = _load(args)
+    year, as_of = _snapshot(args, dataset, settings.CITY)
+    plans = load_plans(args.plans) if args.plans else None
+    result = compare_from_facts(dataset.facts, year=year, as_of=as_of, metric=args.metric, plans=plans)
+    if args.json:
+        _print_json(result)
+        return 0
+    print(f"{result['metric']} {result['year']} 1-{result['as_of']}月, expected: {result['expected_basis']}")
+    print(f"{'region':<10}{'value':>7}{'share':>8}{'95% CI':>18}{'expected':>10}{'O/E':>7}  funnel   rank")
+    for c in result["counties"]:
+        print(f"{c['region']:<10}{c['value']:>7g}{c['share']:>8.1%}{_fmt_interval(c['ci95']):>18}{c['expected']:>10.1f}{c['oe']:>7.2f}  {c['funnel']:<8} {c['rank']}")
+    h = result["homogeneity"]
+    print(f"chi-square {h['chi2']:.2f} on {h['df']} df, p = {h['p']:.2f}")
+    for sentence in county_sentences(result):
+        print(sentence)
+    return 0
+
+
+def _backtest_args(parser):
+    parser.add_argument("file", type=Path, metavar="FILE.csv",
+                        help="YTD snapshots with full-year actuals: the facts columns plus `actual` (see docs/forecasting.md)")
+    parser.add_argument("--dispersion", type=float, help="overdispersion φ for counts")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def cmd_backtest(args) -> int:
+    """Score every forecast method on past snapshots whose year-end outcome is known."""
+    from .backtest import format_backtest_table, load_backtest_csv, run_backtest
+
+    frame = load_backtest_csv(args.file)
+    kwargs = {"dispersion": args.dispersion} if args.dispersion is not None else {}
+    result = run_backtest(frame, **kwargs)
+    if args.json:
+        _print_json(result)
+    else:
+        print(format_backtest_table(result))
+    return 0
+
+
+def _report_args(parser):
+    parser.add_argument("--source", type=Path, default=settings.SEED_BULLETIN,
+                        help="bulletin file or folder (default: the seed bulletin in data/raw/)")
+    parser.add_argument("--year", type=int, help="year (default: latest in the data)")
+    parser.add_argument("--as-of", dest="as_of", type=str, metavar="M", help="January..M, 1..11 (default: latest)")
+    parser.add_argument("--out", type=Path, default=settings.REPORTS_DIR, help="output folder (default: reports/)")
+    parser.add_argument("--method", action="append", dest="methods", metavar="ID", help="forecast method id (repeatable)")
+    parser.add_argument("--dispersion", type=float, help="overdispersion φ for counts")
+    parser.add_argument("--plans", type=Path, metavar="FILE", help="county plans CSV")
+    parser.add_argument("--format", action="append", dest="formats", choices=("html", "pdf"),
+                        help="output formats (default: html and pdf)")
+
+
+def cmd_report(args) -> int:
+    """Run the report notebook through papermill into --out, with HTML (code hidden) and PDF."""
+    from .params import ReportParams
+    from .pipeline import analyse
+    from .runner import run_report
+
+    as_of = _as_of(args.as_of) if args.as_of is not None else None
+    if not args.source.exists():
+        raise InputError(f"no such file or folder: {args.source}")
+    params = ReportParams.build(
+        source=str(args.source.resolve()), year=args.year, as_of_month=as_of,
+        methods=tuple(args.methods) if args.methods else None, dispersion=args.dispersion,
+        county_plans=str(args.plans.resolve()) if args.plans else None,
+    )
+    # Analyse once here, before a kernel starts: bad input fails in a second with one line, and the
+    # snapshot (year, month) the data holds names the files.
+    analysis = analyse(params)
+    params = analysis.params
+    artifacts = run_report(params, args.out, formats=tuple(args.formats or ("html", "pdf")))
+    for kind, path in artifacts.files.items():
+        print(f"{kind}: {path}")
+    print(f"notebook: {artifacts.notebook}")
+    print(f"done in {artifacts.seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
+COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
+    "extract": (_extract_args, cmd_extract, "bulletins → tidy facts table (CSV or JSON)"),
+    "forecast": (_forecast_args, cmd_forecast, "year-end forecast of a metric, every method"),
+    "compare": (_compare_args, cmd_compare, "county comparison with exact intervals and funnel limits"),
+    "backtest": (_backtest_args, cmd_backtest, "score forecast methods on snapshots with known outcomes"),
+    "report": (_report_args, cmd_report, "run the report notebook → HTML and PDF in reports/"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _OneLineParser(prog="jzanalysis", description="招商引资 progress bulletins: facts, forecasts, county comparison, reports.")
+    parser.add_argument("--version", action="version", version=f"jzanalysis {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for input errors")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
+    for name, (add_args, run, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=(run.__doc__ or help_text).strip())
+        command.add_argument("--debug", action="store_true", help="show tracebacks for input errors")
+        add_args(command)
+        command.set_defaults(run=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        # Check the month before any data is read, so `--as-of 13` is answered at once.
+        if getattr(args, "as_of", None) is not None:
+            args.as_of = str(_as_of(args.as_of))
+        return args.run(args)
+    except InputError as exc:
+        if args.debug:
+            raise
+        print(f"jzanalysis {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except BrokenPipeError:  # `jzanalysis extract ... | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""The whole analysis for one report run: load → derive → forecast → compare.
+
+The notebooks call :func:`analyse` and render its parts; the CLI calls it before starting a kernel so
+bad input fails fast. Everything numeric the report shows is computed here or below, never in a
+notebook cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .dataset import Dataset, load_bulletins
+from .errors import InputError
+from .params import ReportParams
+from .progress import derived_table, working_days_left_check
+
+
+@dataclass
+class Analysis:
+    """Everything a report shows, computed from one parameter set."""
+
+    params: ReportParams  # year and as_of_month resolved
+    dataset: Dataset
+    derived: pd.DataFrame
+    forecasts: dict[str, dict]  # metric id → forecast JSON object (see jzanalysis.forecast)
+    comparison: dict | None  # county comparison JSON object, None when the data has no county figures
+    comparison_note: str | None = None  # why there is no comparison
+    working_days_check: dict | None = None
+    publication_dates: list[dt.date] = field(default_factory=list)
+
+
+def resolve_snapshot(params: ReportParams, dataset: Dataset) -> ReportParams:
+    """Fill in year and as_of_month from the latest figure of the first metric when not given."""
+    year, as_of = params.year, params.as_of_month
+    if year is None or as_of is None:
+        latest_year, latest_month = dataset.latest_snapshot(params.metrics[0], params.region)
+        year = year or latest_year
+        if as_of is None:
+            if latest_month >= 12:
+                raise InputError(f"the latest {params.metrics[0]} figure covers all of {year}: nothing to forecast; pass --as-of 1..11")
+            as_of = latest_month
+    return params.model_copy(update={"year": year, "as_of_month": as_of})
+
+
+def analyse(params: ReportParams) -> Analysis:
+    """Load the bulletins named by ``params`` and compute every table of the report."""
+    from .compare import compare_from_facts
+    from .forecast import forecast_from_facts
+    from .plans import load_plans
+
+    dataset = load_bulletins([Path(params.source)])
+    params = resolve_snapshot(params, dataset)
+    year, as_of = params.year, params.as_of_month
+    facts = dataset.facts
+
+    forecasts = {
+        metric: forecast_from_facts(
+            facts, year=year, as_of=as_of, metric=metric, region=params.region,
+            plan=params.plans.get(metric), methods=list(params.methods) if params.methods else None,
+            dispersion=params.dispersion,
+        )
+        for metric in params.metrics
+    }
+
+    county_plans = load_plans(params.county_plans) if params.county_plans else None
+    comparison, comparison_note = None, None
+    try:
+        comparison = compare_from_facts(facts, year=year, as_of=as_of, metric=params.compare_metric, plans=county_plans)
+    except InputError as exc:
+        # A bulletin without county figures still gets its forecast; the report says why the county
+        # section is empty instead of failing the whole run.
+        comparison_note = str(exc)
+
+    dates = sorted({r.publication_date for r in dataset.extractions if r.publication_date})
+    claims = facts[(facts.metric == "working_days_left_claim") & (facts.year == year)]
+    check = None
+    if not claims.empty:
+        check = working_days_left_check(year, float(claims.value.iloc[0]), dates[-1] if dates else None)
+        check["quote"] = claims["quote"].iloc[0]
+    return Analysis(
+        params=params, dataset=dataset, derived=derived_table(facts, year, as_of, params.region),
+        forecasts=forecasts, comparison=comparison, comparison_note=comparison_note,
+        working_days_check=check, publication_dates=dates,
+    )
