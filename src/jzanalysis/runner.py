@@ -23,7 +23,9 @@ from . import settings
 from .errors import InputError
 from .params import ReportParams
 
-KERNEL_NAME = "python3"
+# A kernel spec inside the virtualenv (make setup installs it): a user-level "python3" spec could
+# point at another Python that has no jzanalysis.
+KERNEL_NAME = "jzanalysis"
 
 
 class NotebookFailed(RuntimeError):

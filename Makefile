@@ -1,0 +1,54 @@
+# One-command set-up: system packages (apt-get, root only), uv from PyPI, the locked Python environment.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+SEED := data/raw/000_f5510f0c233d12e8.txt
+
+.PHONY: help setup system-deps report test test-fast bench lab clean
+
+help:
+	@echo "make report   set up everything, then build the forecast report for the seed bulletin into reports/"
+	@echo "make test     set up everything, then run the whole test suite"
+	@echo "make bench    run the benchmarks (forecast simulation study, pipeline timings)"
+	@echo "make lab      open the notebooks in JupyterLab"
+
+setup: system-deps $(VENV)/.synced
+
+system-deps:
+	@bash scripts/ensure-system-deps.sh $(APT_PACKAGES)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Re-synced only when the lock or the project changes, so a second `make` reuses the environment.
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --python $(PYTHON)
+	$(BIN)/python -m ipykernel install --sys-prefix --name jzanalysis --display-name "Python (jzanalysis)" >/dev/null
+	@touch $@
+
+report: setup
+	$(BIN)/jzanalysis report --source $(SEED)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+bench: setup
+	$(BIN)/python benchmarks/simulate_forecast.py --quick
+	$(BIN)/python benchmarks/pipeline_timings.py
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf reports/*.html reports/*.pdf reports/*.ipynb reports/*.png .pytest_cache
