@@ -94,7 +94,13 @@ def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
     from nbconvert import HTMLExporter
 
     # exclude_input hides the code; the two prompt flags too, or "Out[n]:" stays on every output.
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+    from traitlets.config import Config
+
+    config = Config()
+    # Cells tagged analyst-only talk to the person running the notebook, not to the report's reader.
+    config.TagRemovePreprocessor.remove_cell_tags = {"analyst-only"}
+    config.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(config=config, template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(notebook)
     return (
