@@ -1,0 +1,108 @@
+"""The console script as a user runs it: real subprocesses, exit statuses, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jzanalysis.schema import FACT_COLUMNS
+
+JZ = str(Path(sys.executable).parent / "jzanalysis")
+
+
+def run(*args: str, check_status: int | None = 0) -> subprocess.CompletedProcess:
+    proc = subprocess.run([JZ, *args], capture_output=True, text=True, timeout=120)
+    if check_status is not None:
+        assert proc.returncode == check_status, proc.stderr
+    return proc
+
+
+@pytest.mark.parametrize("command", ["extract", "forecast", "compare", "backtest", "report"])
+def test_every_command_has_help(command):
+    assert "usage: jzanalysis " + command in run(command, "--help").stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("forecast", "--year", "2015", "--as-of", "13", "--metric", "projects_100m"), "as-of month must be a whole number 1..11"),
+        (("forecast", "--as-of", "0", "--metric", "projects_100m"), "1..11"),
+        (("forecast", "--as-of", "seven", "--metric", "projects_100m"), "whole month number"),
+        (("extract", "no/such/bulletin.txt"), "no such file or folder: no/such/bulletin.txt"),
+        (("forecast", "no/such.txt", "--metric", "projects_100m"), "no such file or folder"),
+        (("report", "--source", "no/such.txt"), "no such file or folder"),
+        (("report", "--as-of", "13"), "1..11"),
+        (("forecast", "--metric", "projects_100m", "--plan", "-5"), "--plan must be > 0"),
+        (("forecast", "--metric", "no_such_metric"), "unknown metric 'no_such_metric'"),
+        (("forecast", "--metric", "projects_100m", "--region", "荆州新区"), "unknown region '荆州新区'"),
+        (("forecast", "--metric", "projects_100m", "--bogus"), "unrecognized arguments: --bogus"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(args, message):
+    proc = run(*args, check_status=2)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert message in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_extract_seed_csv_has_the_contract_columns(seed_path):
+    proc = run("extract", str(seed_path))
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert list(rows[0].keys()) == FACT_COLUMNS
+    city = {(r["region"], r["metric"]): r for r in rows if r["months"] == "7" and r["year"] == "2015"}
+    assert float(city[("荆州市", "projects_100m")]["value"]) == 174
+    assert float(city[("荆州市", "projects_100m")]["plan_pct"]) == 71.6
+    assert float(city[("公安县", "projects_100m")]["value"]) == 23
+    # what was stripped as injected is reported on stderr
+    assert "欧洲杯外围买球网" in proc.stderr
+
+
+def test_extract_json_is_a_list_of_records(seed_path):
+    records = json.loads(run("extract", str(seed_path), "--json").stdout)
+    funds = next(r for r in records if r["metric"] == "funds_in_place" and r["region"] == "荆州市")
+    assert (funds["value"], funds["plan_pct"], funds["yoy_pct"], funds["unit"]) == (798, 61.4, 31.3, "亿元")
+    assert "798" in funds["quote"] and set(records[0]) == set(FACT_COLUMNS)
+
+
+def test_forecast_json_contract_for_the_seed(seed_path):
+    out = json.loads(run("forecast", str(seed_path), "--year", "2015", "--as-of", "7", "--metric", "projects_100m", "--json").stdout)
+    assert {"metric", "region", "year", "as_of", "ytd", "plan", "forecast", "methods"} <= set(out)
+    assert (out["metric"], out["region"], out["year"], out["as_of"], out["ytd"]) == ("projects_100m", "荆州市", 2015, 7, 174)
+    assert out["plan"] == pytest.approx(243.0, abs=0.05)  # 174 / 0.716
+    by_method = {m["method"]: m for m in out["methods"]}
+    assert by_method["straight_line_months"]["point"] == pytest.approx(298.3, abs=0.05)  # 174 × 12/7
+    assert by_method["straight_line_workdays"]["point"] == pytest.approx(298.8, abs=0.05)  # 174 × 249/145
+    for method in [out["forecast"], *out["methods"]]:
+        assert {"method", "point", "interval80", "interval95", "p_meet_plan"} <= set(method)
+        lo80, hi80 = method["interval80"]
+        lo95, hi95 = method["interval95"]
+        assert lo95 <= lo80 <= method["point"] <= hi80 <= hi95
+
+
+def test_forecast_funds_and_plan_override(seed_path):
+    out = json.loads(run("forecast", str(seed_path), "--metric", "funds_in_place", "--json").stdout)
+    by_method = {m["method"]: m for m in out["methods"]}
+    assert by_method["straight_line_months"]["point"] == pytest.approx(1368.0, abs=0.05)  # 798 × 12/7
+    assert by_method["straight_line_workdays"]["point"] == pytest.approx(1370.4, abs=0.05)  # 798 × 249/145
+    assert out["plan"] == pytest.approx(1299.7, abs=0.05)  # 798 / 0.614
+    override = json.loads(run("forecast", str(seed_path), "--metric", "funds_in_place", "--plan", "1500", "--json").stdout)
+    assert override["plan"] == 1500
+    # 1500 is above every straight-line forecast, so meeting it is less likely than meeting 1299.7
+    assert override["forecast"]["p_meet_plan"] < out["forecast"]["p_meet_plan"]
+
+
+def test_compare_json_for_the_seed(seed_path):
+    out = json.loads(run("compare", str(seed_path), "--year", "2015", "--as-of", "7", "--metric", "projects_100m", "--json").stdout)
+    counties = {c["region"]: c for c in out["counties"]}
+    assert len(counties) == 9 and sum(c["value"] for c in counties.values()) == 174
+    assert counties["公安县"]["ci95"] == pytest.approx([14.58, 34.51], abs=0.005)
+    assert counties["江陵县"]["ci95"] == pytest.approx([5.49, 19.68], abs=0.005)
+    assert out["homogeneity"]["chi2"] == pytest.approx(6.10, abs=0.005)
+    assert out["homogeneity"]["df"] == 8
