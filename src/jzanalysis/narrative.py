@@ -386,3 +386,40 @@ def provenance_html(a: Analysis) -> str:
 def forecast_heading_html(forecast: dict) -> str:
     """Sub-heading of a metric's forecast section."""
     return f"<h3>{_e(METRICS[forecast['metric']].label)}（{_e(forecast['region'])}）</h3>"
+
+
+# --- data audit ------------------------------------------------------------------------------------
+
+def audit_summary_html(dataset) -> str:
+    """Per file: encoding guess, sha256, facts, cleaning steps, warnings and conflicts, as counts."""
+    rows = [
+        {
+            "文件": r.source,
+            "编码(置信度)": f"{r.encoding}" + ("" if r.encoding_confidence is None else f" ({r.encoding_confidence:.2f})"),
+            "sha256": r.sha256[:12] + "…",
+            "发布日期": str(r.publication_date or "未注明"),
+            "提取数字": len(r.facts),
+            "清洗步骤": len(r.cleaning),
+            "提示": len(r.warnings),
+            "冲突": len(r.conflicts),
+        }
+        for r in dataset.extractions
+    ]
+    if not rows:
+        return "<p>没有读到任何通报。</p>"
+    general = "".join(f"<li>{_e(w)}</li>" for w in dataset.warnings)
+    return _table(pd.DataFrame(rows), text_columns=("文件", "编码(置信度)", "sha256", "发布日期")) + (
+        f"<p>全部提示：</p><ul>{general}</ul>" if general else "<p>没有提示。</p>"
+    )
+
+
+def audit_conflicts_html(dataset) -> str:
+    """Figures stated twice with different values: listed with both quotes, never averaged."""
+    rows = []
+    for r in dataset.extractions:
+        for conflict in r.conflicts:
+            item = conflict if isinstance(conflict, dict) else getattr(conflict, "__dict__", {"conflict": str(conflict)})
+            rows.append({"文件": r.source, "冲突": "；".join(f"{k}: {v}" for k, v in item.items())})
+    if not rows:
+        return "<p>没有同一指标、同一时期、同一地区的数值冲突。</p>"
+    return _table(pd.DataFrame(rows), text_columns=("文件", "冲突"))
