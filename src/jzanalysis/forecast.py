@@ -49,7 +49,7 @@ from .metrics import FORECASTABLE_KINDS, METRICS
 #: Default dispersion per kind. ``count``: φ of the monthly negative binomial (var = μ + φμ², μ the
 #: monthly mean); ``amount``: σ, the sd of log(remaining / straight-line remaining) at mid-year.
 #: Chosen by the simulation study (docs/forecasting.md, "How the default dispersion was chosen").
-DEFAULT_DISPERSION: dict[str, float] = {"count": 0.2, "amount": 0.3}
+DEFAULT_DISPERSION: dict[str, float] = {"count": 0.25, "amount": 0.35}
 
 #: Default method per kind.
 DEFAULT_METHOD: dict[str, str] = {"count": "gamma_poisson", "amount": "lognormal_ratio"}
