@@ -227,20 +227,27 @@ def _report_args(parser):
                         help="output formats (default: html and pdf)")
 
 
-def cmd_report(args) -> int:
-    """Run the report notebook through papermill into --out, with HTML (code hidden) and PDF."""
+def _report_params(args):
     from .params import ReportParams
-    from .pipeline import analyse
-    from .runner import run_report
 
     as_of = _as_of(args.as_of) if args.as_of is not None else None
     if not args.source.exists():
         raise InputError(f"no such file or folder: {args.source}")
-    params = ReportParams.build(
+    if args.plans is not None and not args.plans.is_file():
+        raise InputError(f"no such county plans file: {args.plans}")
+    return ReportParams.build(
         source=str(args.source.resolve()), year=args.year, as_of_month=as_of,
         methods=tuple(args.methods) if args.methods else None, dispersion=args.dispersion,
         county_plans=str(args.plans.resolve()) if args.plans else None,
     )
+
+
+def cmd_report(args) -> int:
+    """Run the report notebook through papermill into --out, with HTML (code hidden) and PDF."""
+    from .pipeline import analyse
+    from .runner import run_report
+
+    params = _report_params(args)
     # Analyse once here, before a kernel starts: bad input fails in a second with one line, and the
     # snapshot (year, month) the data holds names the files.
     analysis = analyse(params)
@@ -253,12 +260,43 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _batch_args(parser):
+    _report_args(parser)
+    parser.add_argument("--scenario-dispersion", type=float, nargs="+", default=[], metavar="PHI",
+                        help="extra forecast reports, one per overdispersion φ (e.g. 0 0.1 0.3)")
+    parser.add_argument("--no-counties", action="store_true", help="skip the county comparison and one-pagers")
+    parser.add_argument("--no-audit", action="store_true", help="skip the data-audit notebook")
+
+
+def cmd_batch(args) -> int:
+    """The monthly set: forecast report, dispersion scenarios, county comparison, a one-pager per county, data audit."""
+    from .batch import plan_batch, run_batch
+
+    params = _report_params(args)
+    for phi in args.scenario_dispersion:
+        if phi < 0:
+            raise InputError(f"--scenario-dispersion values must be >= 0 (0 = pure Poisson), got {phi}")
+    from .pipeline import analyse
+
+    analysis = analyse(params)
+    jobs = plan_batch(analysis, scenarios=tuple(args.scenario_dispersion), counties=not args.no_counties,
+                      audit=not args.no_audit)
+    done = run_batch(jobs, args.out, formats=tuple(args.formats or ("html", "pdf")),
+                     progress=lambda line: print(line, file=sys.stderr))
+    for job, artifacts in done:
+        for kind, path in artifacts.files.items():
+            print(f"{kind}: {path}")
+    print(f"index: {Path(args.out).resolve() / 'index.html'}")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
     "extract": (_extract_args, cmd_extract, "bulletins → tidy facts table (CSV or JSON)"),
     "forecast": (_forecast_args, cmd_forecast, "year-end forecast of a metric, every method"),
     "compare": (_compare_args, cmd_compare, "county comparison with exact intervals and funnel limits"),
     "backtest": (_backtest_args, cmd_backtest, "score forecast methods on snapshots with known outcomes"),
     "report": (_report_args, cmd_report, "run the report notebook → HTML and PDF in reports/"),
+    "batch": (_batch_args, cmd_batch, "the monthly set of reports: forecast, scenarios, counties, audit"),
 }
 
 

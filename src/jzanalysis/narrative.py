@@ -335,9 +335,14 @@ _CLEANING_ZH = {
 
 
 def sources_html(a: Analysis) -> str:
-    """Source section: per bulletin, what was removed as injected or chrome, and every extracted figure with its quote."""
+    """Source section of a report (see :func:`dataset_sources_html`)."""
+    return dataset_sources_html(a.dataset)
+
+
+def dataset_sources_html(dataset) -> str:
+    """Per bulletin, what was removed as injected or chrome, warnings, and every extracted figure with its quote."""
     parts = []
-    for r in a.dataset.extractions:
+    for r in dataset.extractions:
         parts.append(
             f"<h3>{_e(r.source)}</h3><p>编码：{_e(r.encoding)}；sha256：<code>{_e(r.sha256)}</code>；"
             f"发布日期：{_e(r.publication_date or '未注明')}；提取数字 {len(r.facts)} 个。</p>"
@@ -349,10 +354,11 @@ def sources_html(a: Analysis) -> str:
             parts.append("<p>清洗时删除或改写的内容（不属于通报正文）：</p>" + _table(removed, text_columns=("类型", "内容")))
         if r.warnings:
             parts.append("<p>提示：</p><ul>" + "".join(f"<li>{_e(w)}</li>" for w in r.warnings) + "</ul>")
-    facts = a.dataset.facts
+    facts = dataset.facts
     if not facts.empty:
         shown = pd.DataFrame(
             {
+                "来源": facts.source,
                 "年份": facts.year.astype("string").fillna("?"),
                 "月份": facts.months.map(lambda m: f"1-{m}月" if m < 12 else "全年"),
                 "地区": facts.region,
@@ -366,7 +372,7 @@ def sources_html(a: Analysis) -> str:
                 "原文": facts.quote,
             }
         )
-        parts.append("<p>从通报中提取的全部数字及其原文：</p>" + _table(shown, text_columns=("地区", "指标", "原文")))
+        parts.append("<p>从通报中提取的全部数字及其原文：</p>" + _table(shown, text_columns=("来源", "地区", "指标", "原文")))
     return "".join(parts)
 
 
@@ -423,3 +429,51 @@ def audit_conflicts_html(dataset) -> str:
     if not rows:
         return "<p>没有同一指标、同一时期、同一地区的数值冲突。</p>"
     return _table(pd.DataFrame(rows), text_columns=("文件", "冲突"))
+
+
+# --- county one-pager ------------------------------------------------------------------------------
+
+def county_onepager_html(a: Analysis, region: str) -> str:
+    """One county: its figure with exact interval, expected (按进度 or share), O/E, funnel, rank interval,
+    the sentence the evidence supports (if any), and every figure the bulletin gives for it with its quote."""
+    from .compare import county_sentences
+    from .counties import canonical_region
+
+    region = canonical_region(region)
+    c = a.comparison
+    if c is None:
+        return f"<p>无县市区比较：{_e(a.comparison_note or '通报未给出分县市区数字')}。</p>"
+    county = next((x for x in c["counties"] if x["region"] == region), None)
+    if county is None:
+        return f"<p>{_e(region)}：{a.params.year}年1-{a.params.as_of_month}月通报未给出该县市区的数字。</p>"
+    unit = METRICS[c["metric"]].unit
+    label = METRICS[c["metric"]].label
+    lines = [
+        f"<h1>{_e(region)}：{a.params.year}年1-{a.params.as_of_month}月{_e(label)}</h1>",
+        '<div class="headline"><ul>',
+        f"<li>{_e(label)} {fmt(county['value'], 0)}{_e(unit)}，占全市 {county['share']:.1%}"
+        f"（全市 {fmt(c['city_total'], 0)}{_e(unit)}）；精确泊松 95% 区间 {fmt_interval(county['ci95'], 2)}。</li>",
+        f"<li>期望 {fmt(county['expected'])}{_e(unit)}（{_e(c['expected_basis'])}），实际/期望 {fmt(county['oe'], 2)}"
+        + (f"，95% 区间 {fmt_interval(county['oe_ci95'], 2)}" if county.get("oe_ci95") else "")
+        + f"；漏斗图位置：{_e(_FUNNEL_ZH.get(county['funnel'], county['funnel']))}。</li>",
+        f"<li>排名第 {county['rank']} 位"
+        + (f"，考虑随机波动后的排名区间为第 {county['rank_interval'][0]}–{county['rank_interval'][1]} 位" if county.get("rank_interval") else "")
+        + "。</li>",
+    ]
+    if county.get("on_schedule") is not None:
+        lines.append(f"<li>按计划进度：{'已按进度完成' if county['on_schedule'] else '未按进度完成'}（计划 {fmt(county.get('plan'))}{_e(unit)}）。</li>")
+    lines.append("</ul></div>")
+    own = [s for s in county_sentences(c) if region in s]
+    lines.append(f"<p>{_e(own[0])}</p>" if own else "<p>现有数字不足以说明该县市区与全市平均水平有差异。</p>")
+    facts = a.dataset.facts[a.dataset.facts.region == region]
+    if not facts.empty:
+        shown = pd.DataFrame(
+            {
+                "指标": facts.metric.map(lambda m: METRICS[m].label if m in METRICS else m),
+                "时期": [f"{y}年1-{m}月" for y, m in zip(facts.year.astype("string").fillna("?"), facts.months)],
+                "数值": [f"{v:g}{u}" for v, u in zip(facts.value, facts.unit.fillna(""))],
+                "原文": facts.quote,
+            }
+        )
+        lines.append("<p>通报中关于该县市区的全部数字：</p>" + _table(shown, text_columns=("指标", "时期", "原文")))
+    return "".join(lines)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import settings
 from .dataset import Dataset, load_bulletins
 from .errors import InputError
 from .params import ReportParams
@@ -33,11 +34,12 @@ class Analysis:
     publication_dates: list[dt.date] = field(default_factory=list)
 
 
-def resolve_snapshot(params: ReportParams, dataset: Dataset) -> ReportParams:
+def resolve_snapshot(params: ReportParams, dataset: Dataset, city_level: bool = False) -> ReportParams:
     """Fill in year and as_of_month from the latest figure of the first metric when not given."""
     year, as_of = params.year, params.as_of_month
     if year is None or as_of is None:
-        latest_year, latest_month = dataset.latest_snapshot(params.metrics[0], params.region)
+        region = settings.CITY if city_level else params.region
+        latest_year, latest_month = dataset.latest_snapshot(params.metrics[0], region)
         year = year or latest_year
         if as_of is None:
             if latest_month >= 12:
@@ -46,14 +48,18 @@ def resolve_snapshot(params: ReportParams, dataset: Dataset) -> ReportParams:
     return params.model_copy(update={"year": year, "as_of_month": as_of})
 
 
-def analyse(params: ReportParams) -> Analysis:
-    """Load the bulletins named by ``params`` and compute every table of the report."""
+def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
+    """Load the bulletins named by ``params`` and compute every table of the report.
+
+    ``forecast=False`` skips the forecasts (county one-pagers and the data audit need none, and a
+    county's figures rarely state a percent of plan).
+    """
     from .compare import compare_from_facts
     from .forecast import forecast_from_facts
     from .plans import load_plans
 
     dataset = load_bulletins([Path(params.source)])
-    params = resolve_snapshot(params, dataset)
+    params = resolve_snapshot(params, dataset, city_level=not forecast)
     year, as_of = params.year, params.as_of_month
     facts = dataset.facts
 
@@ -63,7 +69,7 @@ def analyse(params: ReportParams) -> Analysis:
             plan=params.plans.get(metric), methods=list(params.methods) if params.methods else None,
             dispersion=params.dispersion,
         )
-        for metric in params.metrics
+        for metric in (params.metrics if forecast else ())
     }
 
     county_plans = load_plans(params.county_plans) if params.county_plans else None

@@ -1,0 +1,86 @@
+"""Batch runs: the monthly set of reports from one parameter set.
+
+A batch is a list of :class:`Job` (notebook, parameters, file stem) planned up front, so what will run is
+known — and validated — before the first kernel starts: the forecast report, forecast scenarios over the
+dispersion, the county comparison, a one-pager per county, and the data audit. An ``index.html`` lists
+what was written.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import settings
+from .params import ReportParams
+from .pipeline import Analysis
+from .runner import ReportArtifacts, report_stem, run_report
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook run of a batch."""
+
+    notebook: str
+    params: ReportParams
+    stem: str
+    title: str
+
+
+def plan_batch(analysis: Analysis, *, scenarios: tuple[float, ...] = (), counties: bool = True,
+               audit: bool = True) -> list[Job]:
+    """The jobs of a batch for an analysed parameter set (year and month already resolved).
+
+    ``scenarios``: extra forecast reports, one per overdispersion φ, e.g. ``(0.0, 0.1, 0.3)``.
+    """
+    params = analysis.params
+    stem = report_stem(params)
+    snapshot = f"{params.year}年1-{params.as_of_month}月"
+    jobs = [Job("report.ipynb", params, stem, f"{snapshot}招商引资进度与全年预测")]
+    for dispersion in scenarios:
+        jobs.append(
+            Job("report.ipynb", params.model_copy(update={"dispersion": dispersion}), f"{stem}_phi{dispersion:g}",
+                f"{snapshot}全年预测（情景：过度离散 φ = {dispersion:g}）")
+        )
+    if counties and analysis.comparison is not None:
+        jobs.append(Job("counties.ipynb", params, f"counties_{params.year}_m{params.as_of_month:02d}", f"{snapshot}县市区比较"))
+        for county in analysis.comparison["counties"]:
+            region = county["region"]
+            jobs.append(
+                Job("county.ipynb", params.model_copy(update={"region": region}),
+                    f"county_{params.year}_m{params.as_of_month:02d}_{region}", f"{region}{snapshot}")
+            )
+    if audit:
+        jobs.append(Job("audit.ipynb", params, f"audit_{params.year}_m{params.as_of_month:02d}", "数据核查"))
+    return jobs
+
+
+def run_batch(jobs: list[Job], out_dir: Path | None = None, formats: tuple[str, ...] = ("html", "pdf"),
+              progress=None) -> list[tuple[Job, ReportArtifacts]]:
+    """Run every job into ``out_dir`` and write ``index.html`` linking the results."""
+    out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
+    done = []
+    for number, job in enumerate(jobs, 1):
+        if progress:
+            progress(f"[{number}/{len(jobs)}] {job.notebook} → {job.stem}")
+        done.append((job, run_report(job.params, out_dir, notebook=job.notebook, formats=formats, stem=job.stem)))
+    write_index(done, out_dir)
+    return done
+
+
+def write_index(done: list[tuple[Job, ReportArtifacts]], out_dir: Path) -> Path:
+    """``index.html`` in ``out_dir``: one line per report with links to its files."""
+    items = []
+    for job, artifacts in done:
+        links = " ".join(
+            f'<a href="{html.escape(path.name)}">{kind.upper()}</a>' for kind, path in sorted(artifacts.files.items())
+        )
+        items.append(f"<li>{html.escape(job.title)} — {links}</li>")
+    index = out_dir / "index.html"
+    index.write_text(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>报告目录</title></head>'
+        f"<body><h1>报告目录</h1><ul>{''.join(items)}</ul></body></html>\n",
+        encoding="utf-8",
+    )
+    return index
