@@ -86,7 +86,10 @@ class _Predictive:
 class GridPredictive(_Predictive):
     """A discrete distribution on ``offset + scale × k`` for k = 0, 1, 2, ... given by its pmf."""
 
-    def __init__(self, pmf: np.ndarray, offset: float = 0.0, scale: float = 1.0):
+    def __init__(self, pmf: np.ndarray, offset: float = 0.0, scale: float = 1.0, exact_mean: float | None = None):
+        # exact_mean: the analytic mean when known; a heavy (power-law) tail truncated by the grid
+        # would otherwise pull the point forecast down
+        self.exact_mean = exact_mean
         pmf = np.clip(np.asarray(pmf, dtype=float), 0.0, None)
         self.pmf = pmf / pmf.sum()
         self.cum = np.cumsum(self.pmf)
@@ -96,7 +99,8 @@ class GridPredictive(_Predictive):
         self.values = self.offset + self.scale * np.arange(len(pmf))
 
     def rescaled(self, factor: float) -> GridPredictive:
-        return GridPredictive(self.pmf, self.offset * factor, self.scale * factor)
+        return GridPredictive(self.pmf, self.offset * factor, self.scale * factor,
+                              None if self.exact_mean is None else self.exact_mean * factor)
 
     def ppf(self, q):
         # smallest support point whose cdf reaches q (the usual discrete quantile); the 1e-12 slack
@@ -114,6 +118,8 @@ class GridPredictive(_Predictive):
         return 0.0 if idx < 0 else float(self.cum[idx])
 
     def mean(self) -> float:
+        if self.exact_mean is not None:
+            return float(self.exact_mean)
         return float(np.dot(self.pmf, self.values))
 
     def crps(self, y: float) -> float:
@@ -198,7 +204,7 @@ def count_predictive(ytd: float, share: float, dispersion: float, a0: float = DE
         k = np.arange(kmax + 1)
         logp = gammaln(n + k) - gammaln(k + 1) - gammaln(n) + betaln(a + n, b + k) - betaln(a, b)
         pmf = np.exp(logp)
-    return GridPredictive(pmf, offset=ytd)
+    return GridPredictive(pmf, offset=ytd, exact_mean=ytd + mean_rem)
 
 
 def amount_predictive(ytd: float, share: float, dispersion: float) -> ShiftedLogPredictive:

@@ -1,0 +1,147 @@
+"""Backtest: file validation, score arithmetic by hand, CRPS against scoringrules / properscoring."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import properscoring
+import pytest
+import scoringrules
+
+from jzanalysis.backtest import (
+    crps_of,
+    format_backtest_table,
+    interval_score,
+    load_backtest_csv,
+    run_backtest,
+    wilson_interval,
+)
+from jzanalysis.errors import InputError
+from jzanalysis.forecast import ShiftedLogPredictive, count_predictive
+
+FIXTURE = Path(__file__).parent / "fixtures" / "backtest_synthetic_example.csv"
+
+
+def _frame(**columns):
+    base = dict(year=[2015, 2015], months=[7, 6], region=["X", "X"], metric=["projects_100m", "projects_100m"],
+                value=[174.0, 60.0], actual=[290.0, 150.0])
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+def test_interval_score_by_hand():
+    assert interval_score(10, 20, 15, 0.2) == 10  # inside: the width
+    assert interval_score(10, 20, 25, 0.2) == 10 + 10 * 5  # above: width + (2/0.2)·5
+    assert interval_score(10, 20, 8, 0.05) == 10 + 40 * 2  # below: width + (2/0.05)·2
+
+
+def test_wilson_interval_by_hand():
+    # p = 0.8, n = 10, z = 1.96: centre (0.8 + z²/20)/(1 + z²/10) = 0.7167, half-width 0.2266
+    lo, hi = wilson_interval(8, 10)
+    assert lo == pytest.approx(0.4902, abs=1e-4) and hi == pytest.approx(0.9433, abs=1e-4)
+
+
+def test_crps_lognormal_against_scoringrules():
+    d = ShiftedLogPredictive(0.0, 1.0, 0.3, 0.4)  # plain lognormal(0.3, 0.4)
+    for y in (0.5, 1.35, 3.0):
+        assert crps_of(d, y) == pytest.approx(float(scoringrules.crps_lognormal(y, 0.3, 0.4)), rel=2e-3)
+
+
+def test_crps_discrete_against_properscoring():
+    d = count_predictive(17, 7 / 12, 0.25)
+    for y in (20, 29.0, 45, 80):
+        expected = properscoring.crps_ensemble(y, d.values, weights=d.pmf)
+        assert crps_of(d, y) == pytest.approx(float(expected), rel=1e-6)
+
+
+def test_scores_by_hand_for_straight_line():
+    r = run_backtest(_frame())
+    sl = next(m for m in r["methods"] if m["method"] == "straight_line_months")
+    # row 1: 174×12/7 = 298.29 vs 290 → +2.857%; row 2: 60×12/6 = 120 vs 150 → −20%
+    e1, e2 = (174 * 12 / 7 - 290) / 290, (120 - 150) / 150
+    assert sl["mape"] == pytest.approx((abs(e1) + abs(e2)) / 2)
+    assert sl["bias_pct"] == pytest.approx(100 * (e1 + e2) / 2)
+    assert sl["skill_mape"] == 0.0 and sl["n"] == 2
+    rows = r["rows"]
+    k80 = sum(row["methods"]["straight_line_months"]["in80"] for row in rows)
+    assert sl["coverage80"] == k80 / 2 and sl["coverage80_ci"] == wilson_interval(k80, 2)
+    # interval score relative to the actual, averaged
+    is80 = [interval_score(*row["methods"]["straight_line_months"]["interval80"], row["actual"], 0.2) / row["actual"]
+            for row in rows]
+    assert sl["interval_score80"] == pytest.approx(np.mean(is80))
+    json.dumps(r, allow_nan=False, ensure_ascii=False)
+
+
+def test_brier_and_skill():
+    # plan 243.02 (71.6%) met (290 ≥ 243); plan 60/0.30 = 200 missed (150 < 200)
+    r = run_backtest(_frame(plan_pct=[71.6, 30.0]))
+    rows = r["rows"]
+    assert rows[0]["plan"] == pytest.approx(174 / 0.716) and rows[1]["plan"] == pytest.approx(200)
+    for m in r["methods"]:
+        p1 = rows[0]["methods"][m["method"]]["p_meet_plan"]
+        p2 = rows[1]["methods"][m["method"]]["p_meet_plan"]
+        assert m["brier"] == pytest.approx(((p1 - 1) ** 2 + (p2 - 0) ** 2) / 2)
+        assert m["n_brier"] == 2
+    base = next(m for m in r["methods"] if m["method"] == "straight_line_months")
+    gp = next(m for m in r["methods"] if m["method"] == "gamma_poisson")
+    assert gp["skill_crps"] == pytest.approx(1 - gp["crps"] / base["crps"])
+
+
+def test_history_feeds_last_year_only_from_earlier_years():
+    frame = pd.DataFrame(dict(year=[2014, 2015], months=[7, 7], region=["X", "X"], metric=["projects_100m"] * 2,
+                              value=[150.0, 174.0], actual=[260.0, 290.0]))
+    r = run_backtest(frame)
+    assert "last_year_ratio" not in r["rows"][0]["methods"]
+    ly = r["rows"][1]["methods"]["last_year_ratio"]
+    assert ly["point"] == pytest.approx(260 * 174 / 150)  # last full × (1 + YTD growth)
+    assert next(m for m in r["methods"] if m["method"] == "last_year_ratio")["n"] == 1
+
+
+def test_dispersion_override_changes_intervals():
+    narrow = run_backtest(_frame(), dispersion=0.0)["rows"][0]["methods"]["gamma_poisson"]["interval80"]
+    wide = run_backtest(_frame(), dispersion=0.5)["rows"][0]["methods"]["gamma_poisson"]["interval80"]
+    assert wide[1] - wide[0] > narrow[1] - narrow[0]
+
+
+def test_fixture_runs_and_table():
+    frame = load_backtest_csv(FIXTURE)
+    assert len(frame) == 60 and frame["source"].str.startswith("synthetic").all()
+    r = run_backtest(frame)
+    assert r["n_snapshots"] == 60
+    ids = [m["method"] for m in r["methods"]]
+    assert ids == ["straight_line_months", "straight_line_days", "straight_line_workdays", "seasonal_share",
+                   "last_year_ratio", "gamma_poisson", "lognormal_ratio"]
+    table = format_backtest_table(r)
+    assert "*gamma_poisson" in table and "cov80" in table and len(table.splitlines()) == 2 + 7 + 1
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        ("year,months,region,metric,value\n2015,7,X,projects_100m,174\n", "missing column.*actual"),
+        ("year,months,region,metric,value,actual\n2015,12,X,projects_100m,174,290\n", "line 2: months must be 1..11"),
+        ("year,months,region,metric,value,actual\n2015,7,X,projects_100m,174,100\n", "actual .* must be >= value"),
+        ("year,months,region,metric,value,actual\n2015,7,X,industrial_start_rate,70,80\n", "count or amount metric"),
+        ("year,months,region,metric,value,actual\n2015,7,X,projects_100m,abc,290\n", "value must be a number"),
+        ("year,months,region,metric,value,actual\n2015,7,X,projects_100m,-1,290\n", "value .* must be >= 0"),
+        ("year,months,region,metric,value,actual\n", "no rows"),
+        ("year,months,region,metric,value,actual\n2015,7,X,projects_100m,174,290\n2015,7,X,projects_100m,175,290\n",
+         "line 3: duplicate"),
+        ("year,months,region,metric,value,actual,plan_pct\n2015,7,X,projects_100m,174,290,0\n", "plan_pct must be > 0"),
+    ],
+)
+def test_bad_files_one_line(tmp_path, content, match):
+    path = tmp_path / "bt.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=match) as info:
+        load_backtest_csv(path)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="not found"):
+        load_backtest_csv(tmp_path / "nope.csv")
