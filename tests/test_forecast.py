@@ -327,3 +327,13 @@ def test_amount_predictive_properties(ytd, as_of, sigma):
     q = d.ppf([0.025, 0.5, 0.975])
     assert q[0] >= ytd and q[0] <= q[1] <= q[2]
     assert d.mean() == pytest.approx(ytd * 12 / as_of, rel=1e-9)
+
+
+def test_dispersion_mapping_per_kind():
+    # a mapping sets φ and σ separately; a missing kind keeps its default
+    r = forecast_series(174, year=2015, as_of=7, kind="count", dispersion={"count": 0.0})
+    assert r.forecast["parameters"]["dispersion"] == 0.0 and r.forecast["interval80"] == [280.0, 318.0]
+    r = forecast_series(798, year=2015, as_of=7, kind="amount", dispersion={"count": 0.0})
+    assert r.forecast["parameters"]["dispersion"] == DEFAULT_DISPERSION["amount"]
+    with pytest.raises(InputError, match="dispersion keys"):
+        forecast_series(174, year=2015, as_of=7, kind="count", dispersion={"counts": 0.1})

@@ -166,7 +166,8 @@ def _plan(row) -> float | None:
 def run_backtest(frame: pd.DataFrame, *, dispersion: float | None = None, methods=None) -> dict:
     """Forecast every snapshot of ``frame`` with every method and score against ``actual``.
 
-    ``dispersion`` overrides the default (φ for count metrics, σ for amount metrics; see
+    ``dispersion`` overrides the default: a number applies to every row (φ for count metrics, σ for
+    amount metrics), a mapping ``{"count": φ, "amount": σ}`` sets them per kind (see
     :data:`jzanalysis.forecast.DEFAULT_DISPERSION`). Returns a JSON-ready dict: ``n_snapshots``,
     ``baseline``, ``dispersion``, ``default_methods``, ``methods`` (one score object per method, in
     registry order) and ``rows`` (each snapshot with every method's point, intervals and scores).
@@ -214,11 +215,19 @@ def run_backtest(frame: pd.DataFrame, *, dispersion: float | None = None, method
     return {
         "n_snapshots": len(rows_out),
         "baseline": BASELINE,
-        "dispersion": dispersion if dispersion is not None else dict(DEFAULT_DISPERSION),
+        "dispersion": _effective_dispersion(dispersion),
         "default_methods": dict(DEFAULT_METHOD),
         "methods": summaries,
         "rows": rows_out,
     }
+
+
+def _effective_dispersion(dispersion) -> dict:
+    if dispersion is None:
+        return dict(DEFAULT_DISPERSION)
+    if isinstance(dispersion, dict):
+        return {**DEFAULT_DISPERSION, **dispersion}
+    return {kind: float(dispersion) for kind in DEFAULT_DISPERSION}
 
 
 def _mean(values) -> float | None:

@@ -269,6 +269,18 @@ def _kind_model(inp: ForecastInputs, share: float) -> tuple[_Predictive, dict]:
     return amount_predictive(inp.ytd, share, inp.dispersion), {"model": "lognormal_ratio", "dispersion": inp.dispersion}
 
 
+def _centred(dist, point: float):
+    """The kind model's spread moved onto ``point`` by scaling (keeps relative widths).
+
+    A zero point (YTD = 0) cannot be scaled onto; the model is then kept as it is, which still says
+    how many might come (the a0 prior), rather than collapsing to a zero-width interval.
+    """
+    mean = dist.mean()
+    if point > 0 and mean > 0:
+        return dist.rescaled(point / mean)
+    return dist
+
+
 def _straight_line(basis: str) -> Callable[[ForecastInputs], tuple[float, _Predictive, dict]]:
     def run(inp: ForecastInputs):
         if basis == "workdays" and inp.working_days is not None:
@@ -281,7 +293,7 @@ def _straight_line(basis: str) -> Callable[[ForecastInputs], tuple[float, _Predi
         dist, model = _kind_model(inp, share)
         # centre the kind model's spread on the straight-line point (for counts the model mean is
         # (a0 + YTD)/s, a hair above YTD/s)
-        dist = dist.rescaled(point / dist.mean()) if dist.mean() > 0 else dist
+        dist = _centred(dist, point)
         params = {"basis": basis, "share": share, "share_source": source,
                   "interval": f"spread of {model['model']} (dispersion {model['dispersion']:g}) around the straight line",
                   **{k: v for k, v in model.items() if k != "model"}}
@@ -332,7 +344,7 @@ def _seasonal_share(inp: ForecastInputs):
         params.update({"interval": f"log scale, t with {n - 1} df from {n} profile years", "log_sd": sd})
         return point_median, dist, params
     dist, model = _kind_model(inp, share)
-    dist = dist.rescaled(point_median / dist.mean()) if dist.mean() > 0 else dist
+    dist = _centred(dist, point_median)
     params.update({"interval": f"spread of {model['model']} (dispersion {model['dispersion']:g}); "
                                "fewer than 3 profile years give no spread of their own",
                    **{k: v for k, v in model.items() if k != "model"}})
@@ -350,7 +362,7 @@ def _last_year_ratio(inp: ForecastInputs):
     point = last_full * (1 + growth)
     share = last_ytd / last_full
     dist, model = _kind_model(inp, share)
-    dist = dist.rescaled(point / dist.mean()) if dist.mean() > 0 else dist
+    dist = _centred(dist, point)
     return point, dist, {"basis": "last year", "share": share, "last_ytd": last_ytd, "last_full": last_full,
                          "ytd_growth_pct": growth * 100,
                          "interval": f"spread of {model['model']} (dispersion {model['dispersion']:g}); one year gives no spread of its own",
@@ -456,8 +468,23 @@ def _method_object(method: Method, point: float, dist: _Predictive, params: dict
 def _check_dispersion(dispersion) -> None:
     if dispersion is None:
         return
+    if isinstance(dispersion, Mapping):
+        unknown = [k for k in dispersion if k not in FORECASTABLE_KINDS]
+        if unknown:
+            raise InputError(f"dispersion keys must be kinds ({', '.join(FORECASTABLE_KINDS)}), got {unknown[0]!r}")
+        for value in dispersion.values():
+            _check_dispersion(value)
+        return
     if not isinstance(dispersion, (int, float)) or isinstance(dispersion, bool) or not math.isfinite(dispersion) or dispersion < 0:
         raise InputError(f"dispersion must be a number >= 0 (0 = no overdispersion), got {dispersion!r}")
+
+
+def _dispersion_for(kind: str, dispersion) -> float:
+    if dispersion is None:
+        return float(DEFAULT_DISPERSION[kind])
+    if isinstance(dispersion, Mapping):
+        return float(dispersion.get(kind, DEFAULT_DISPERSION[kind]))
+    return float(dispersion)
 
 
 def forecast_series(
@@ -468,7 +495,7 @@ def forecast_series(
     kind: str,
     plan: float | None = None,
     methods: Sequence[str] | None = None,
-    dispersion: float | None = None,
+    dispersion: float | Mapping[str, float] | None = None,
     a0: float = DEFAULT_A0,
     profile=None,
     history: Sequence[tuple[int, float, float]] | None = None,
@@ -482,7 +509,8 @@ def forecast_series(
     - ``plan``: the annual plan (> 0) or None
     - ``methods``: method ids (None = every method that applies; those that do not are listed under
       ``skipped`` with the reason). An explicitly requested method that does not apply is an InputError.
-    - ``dispersion``: φ for counts, σ for amounts (None = :data:`DEFAULT_DISPERSION`)
+    - ``dispersion``: φ for counts, σ for amounts (None = :data:`DEFAULT_DISPERSION`); a mapping
+      ``{"count": φ, "amount": σ}`` sets them per kind (a missing kind keeps its default)
     - ``profile``: cumulative seasonal profile (see :func:`load_profile`)
     - ``history``: prior years as (year, YTD at as_of, full year), for last_year_ratio and seasonal_share
     - ``working_days``: (elapsed, total) for years outside chinese_calendar's range
@@ -514,7 +542,7 @@ def forecast_series(
     prof, prof_years = (None, []) if profile is None else _profile_dicts(profile)
     inp = ForecastInputs(
         ytd=ytd, year=int(year), as_of=int(as_of), kind=kind, plan=None if plan is None else float(plan),
-        dispersion=float(DEFAULT_DISPERSION[kind] if dispersion is None else dispersion), a0=float(a0),
+        dispersion=_dispersion_for(kind, dispersion), a0=float(a0),
         profile=prof, profile_years=prof_years, history=list(history or []),
         working_days=None if working_days is None else (int(working_days[0]), int(working_days[1])),
     )

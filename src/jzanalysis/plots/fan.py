@@ -65,6 +65,9 @@ def fan_chart(result_dict: dict, *, monthly_path: dict[int, float] | None = None
     ax.plot(px, [path[x] for x in px], color=PALETTE["actual"], linewidth=2.4, marker="o", label=f"1-{as_of}月累计")
     ax.annotate(f"{ytd:,.0f}{unit}", (as_of, ytd), textcoords="offset points", xytext=(-6, 8), ha="right",
                 color=PALETTE["actual"], fontsize=9)
+    digits = 0 if unit == "个" or quantiles["0.9"] >= 100 else 1
+    ax.annotate(f"80%: {quantiles['0.1']:,.{digits}f}–{quantiles['0.9']:,.{digits}f}", (12, quantiles["0.1"]),
+                textcoords="offset points", xytext=(-4, -12), ha="right", color=PALETTE["band"], fontsize=8)
     top = max(quantiles["0.975"], plan or 0, ytd)
     ax.set_xlim(0, 12.4)
     ax.set_ylim(0, top * 1.1)
@@ -73,7 +76,7 @@ def fan_chart(result_dict: dict, *, monthly_path: dict[int, float] | None = None
     ax.set_xlabel("月份")
     ax.set_ylabel(f"累计（{unit}）")
     method = default.get("label_zh", default.get("method", ""))
-    ax.set_title(title or f"{year}年{label}：全年预测（{method}）")
+    ax.set_title(title or f"{year}年{label}全年预测 — {method}")
     ax.legend(loc="upper left", fontsize=8, frameon=True)
     fig.tight_layout()
     return fig
