@@ -23,7 +23,7 @@ from jzanalysis.backtest import (
 from jzanalysis.errors import InputError
 from jzanalysis.forecast import ShiftedLogPredictive, count_predictive
 
-FIXTURE = Path(__file__).parent / "fixtures" / "backtest_synthetic_example.csv"
+FIXTURE = Path(__file__).parent / "fixtures" / "backtest_synthetic.csv"
 
 
 def _frame(**columns):
