@@ -168,10 +168,12 @@ def test_methods_that_do_not_apply_are_skipped_with_reason(seed_city_facts):
     ran = {m["method"] for m in out["methods"]}
     assert ran == {"straight_line_months", "straight_line_days", "straight_line_workdays", "gamma_poisson"}
     reasons = {s["method"]: s["reason"] for s in out["skipped"]}
-    assert set(reasons) == {"seasonal_share", "last_year_ratio"}
+    assert set(reasons) == {"seasonal_share", "last_year_ratio", "lognormal_ratio"}
     assert "profile" in reasons["seasonal_share"] and "2014" in reasons["last_year_ratio"]
+    assert reasons["lognormal_ratio"] == "applies to amount figures, not count"
     funds = _seed(seed_city_facts, "funds_in_place")
     assert "gamma_poisson" not in {m["method"] for m in funds["methods"]}  # counts only
+    assert {"method": "gamma_poisson", "reason": "applies to count figures, not amount"} in funds["skipped"]
 
 
 def test_forecast_result_dataclass():
@@ -337,3 +339,15 @@ def test_dispersion_mapping_per_kind():
     assert r.forecast["parameters"]["dispersion"] == DEFAULT_DISPERSION["amount"]
     with pytest.raises(InputError, match="dispersion keys"):
         forecast_series(174, year=2015, as_of=7, kind="count", dispersion={"counts": 0.1})
+
+
+def test_large_counts_use_a_coarse_grid_quickly():
+    # 100 000 by January with φ = 0.25: the exact grid would have millions of points; the strided grid
+    # keeps the mean exact and the quantiles ordered and above the YTD
+    d = count_predictive(100_000, 1 / 12, 0.25)
+    assert len(d.values) <= 200_001
+    assert d.mean() == pytest.approx(100_000 + 100_000.5 * 11)
+    q = d.ppf([0.025, 0.5, 0.975])
+    assert 100_000 <= q[0] < q[1] < q[2]
+    # and for moderate counts the step is 1 (exact)
+    assert count_predictive(174, 7 / 12, 0.25).scale == 1.0

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -188,7 +188,8 @@ def count_predictive(ytd: float, share: float, dispersion: float, a0: float = DE
         p = e_obs / (e_obs + e_rem)
         sd = math.sqrt(b * (1 - p)) / p
         kmax = int(mean_rem + 15 * sd + 30)
-        k = np.arange(kmax + 1)
+        step = _grid_step(kmax)
+        k = np.arange(0, kmax + 1, step)
         pmf = stats.nbinom.pmf(k, b, p)
     else:
         r = 1 / dispersion
@@ -201,10 +202,19 @@ def count_predictive(ytd: float, share: float, dispersion: float, a0: float = DE
         # the beta-negative-binomial tail is a power law (index a); 25 sd keeps the lost mass
         # far below the 0.1% that a 95% interval could notice, and the pmf is renormalised
         kmax = int(min(mean_rem + 25 * sd + 30, max(50 * mean_rem, 1000) + 30))
-        k = np.arange(kmax + 1)
+        step = _grid_step(kmax)
+        k = np.arange(0, kmax + 1, step)
         logp = gammaln(n + k) - gammaln(k + 1) - gammaln(n) + betaln(a + n, b + k) - betaln(a, b)
         pmf = np.exp(logp)
-    return GridPredictive(pmf, offset=ytd, exact_mean=ytd + mean_rem)
+    return GridPredictive(pmf, offset=ytd, scale=step, exact_mean=ytd + mean_rem)
+
+
+_MAX_GRID = 200_000
+
+
+def _grid_step(kmax: int) -> int:
+    """Grid stride: every count up to 200 000 points, then every step-th (the pmf is smooth there)."""
+    return max(1, math.ceil((kmax + 1) / _MAX_GRID))
 
 
 def amount_predictive(ytd: float, share: float, dispersion: float) -> ShiftedLogPredictive:
@@ -420,7 +430,8 @@ class ForecastResult:
 
     def to_dict(self) -> dict:
         """JSON-ready dict: plain floats, lists and None only."""
-        return _jsonable(asdict(self))
+        # not dataclasses.asdict: it would deep-copy the predictive distributions only to drop them
+        return _jsonable({f.name: getattr(self, f.name) for f in fields(self) if f.name != "predictive"})
 
     def method(self, method_id: str) -> dict:
         """The object of one method (KeyError when it was not run)."""
@@ -546,7 +557,7 @@ def forecast_series(
         profile=prof, profile_years=prof_years, history=list(history or []),
         working_days=None if working_days is None else (int(working_days[0]), int(working_days[1])),
     )
-    ids = requested or [m for m in METHODS if kind in METHODS[m].kinds]
+    ids = requested or list(METHODS)
     out, skipped, dists = [], [], {}
     for method_id in ids:
         method = METHODS[method_id]
