@@ -351,3 +351,38 @@ def test_large_counts_use_a_coarse_grid_quickly():
     assert 100_000 <= q[0] < q[1] < q[2]
     # and for moderate counts the step is 1 (exact)
     assert count_predictive(174, 7 / 12, 0.25).scale == 1.0
+
+
+def test_facts_with_missing_year_or_region_are_ignored_not_fatal():
+    facts = facts_frame([
+        dict(year=None, months=None, region="荆州市", metric="projects_100m", value=5, unit="个"),
+        dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6),
+        dict(year=2014, months=12, region=None, metric="projects_100m", value=200, unit="个"),
+    ])
+    out = forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", methods=["straight_line_months"])
+    assert round(out["forecast"]["point"], 1) == 298.3
+
+
+def test_profile_csv_with_years_gives_log_t_interval(tmp_path):
+    # three years' July shares 55%, 60%, 65% written as percents: same as the history test above
+    path = tmp_path / "profiles.csv"
+    lines = ["year,month,share"]
+    for year, share in ((2012, 55), (2013, 60), (2014, 65)):
+        lines += [f"{year},7,{share}", f"{year},12,100"]
+    path.write_text("\n".join(lines) + "\n")
+    r = forecast_series(174, year=2015, as_of=7, kind="count", profile=path, methods=["seasonal_share"])
+    assert r.forecast["parameters"]["profile_years"] == 3
+    assert r.forecast["point"] == pytest.approx(174 / math.exp(np.mean(np.log([0.55, 0.60, 0.65]))))
+
+
+@pytest.mark.parametrize("content, match", [
+    ("month,pct\n7,0.6\n", "missing share"),
+    ("month,share\n7,0.6\n6,0.7\n", "must not decrease"),
+    ("month,share\n13,0.6\n", "1..12"),
+])
+def test_bad_profile_one_line(tmp_path, content, match):
+    path = tmp_path / "p.csv"
+    path.write_text(content)
+    with pytest.raises(InputError, match=match) as info:
+        forecast_series(174, year=2015, as_of=7, kind="count", profile=path, methods=["seasonal_share"])
+    assert "\n" not in str(info.value)

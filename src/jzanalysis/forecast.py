@@ -626,7 +626,8 @@ def load_profile(source) -> pd.DataFrame:
         raise InputError(f"profile months must be 1..12, got {sorted(set(frame['month']) - set(range(1, 13)))}")
     if not ((frame["share"] > 0) & (frame["share"] <= 1 + 1e-9)).all():
         raise InputError("profile shares must be in (0, 1] (cumulative share of the full year)")
-    for _, group in frame.groupby(frame["year"].astype(str)):
+    # fillna first: NA keys would be dropped by groupby, skipping the check for a single profile
+    for _, group in frame.groupby(frame["year"].astype(object).fillna("all").astype(str)):
         shares = group.sort_values("month")["share"].to_numpy()
         if np.any(np.diff(shares) < -1e-9):
             raise InputError("profile shares must not decrease from month to month (they are cumulative)")
