@@ -124,7 +124,8 @@ def _forecast_args(parser):
     parser.add_argument("--method", action="append", dest="methods", metavar="ID",
                         help="forecast method id (repeatable; default: every method that applies)")
     parser.add_argument("--dispersion", type=float,
-                        help="overdispersion φ for counts (var = μ + φμ²); 0 = pure Poisson; default documented in docs/forecasting.md")
+                        help="spread of the default model: φ for counts (var = μ + φμ², 0 = pure Poisson, default 0.25), "
+                             "σ of the log remainder for amounts (default 0.35); see docs/forecasting.md")
     parser.add_argument("--profile", type=Path, metavar="CSV", help="cumulative seasonal profile (month,share) for seasonal_share")
     parser.add_argument("--working-days", type=int, nargs=2, metavar=("ELAPSED", "TOTAL"),
                         help="working days elapsed and in the year, for years outside the official calendar")
