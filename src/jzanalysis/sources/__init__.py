@@ -1,0 +1,92 @@
+"""Sources stage: read a bulletin, clean it (every step reported), extract facts with quotes.
+
+>>> result = extract_file(settings.SEED_BULLETIN)                      # doctest: +SKIP
+>>> result.facts.query("region == '公安县'").value.item()               # doctest: +SKIP
+23.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import settings
+from ..errors import InputError
+from ..metrics import METRICS
+from ..schema import facts_frame
+from .clean import CleanedText, CleaningStep, clean_text
+from .extract import extract, publication_date
+from .read import BULLETIN_SUFFIXES, read_bulletin
+
+__all__ = ["CleaningStep", "ExtractionResult", "extract_file", "extract_paths", "extract_text"]
+
+
+@dataclass
+class ExtractionResult:
+    """What one bulletin yielded: facts (the tidy table), cleaning steps, warnings and conflicts."""
+
+    source: str
+    path: Path
+    sha256: str
+    encoding: str
+    encoding_confidence: float | None
+    publication_date: dt.date | None
+    text: str  # the cleaned text; quotes are text[start:end]
+    facts: pd.DataFrame
+    cleaning: list[CleaningStep] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    cleaned: CleanedText | None = None
+
+    def raw_offset(self, i: int) -> int:
+        """Offset in the raw (decoded) text of cleaned-text character ``i``."""
+        return self.cleaned.raw_offset(i) if self.cleaned else i
+
+
+def extract_text(raw_text: str, source: str = "text") -> tuple[pd.DataFrame, CleanedText, list[str], list[dict], dt.date | None]:
+    """Clean and extract from already-decoded text: (facts, cleaned, warnings, conflicts, publication date)."""
+    published = publication_date(raw_text)
+    cleaned = clean_text(raw_text, source)
+    found = extract(cleaned.text, published=published)
+    records = [
+        {
+            "year": f.year, "months": f.months, "region": f.region, "metric": f.metric, "value": f.value,
+            "unit": METRICS[f.metric].unit, "plan_pct": f.plan_pct, "yoy_pct": f.yoy_pct, "source": source,
+            "quote": cleaned.text[f.start:f.end], "start": f.start, "end": f.end, "qualifier": f.qualifier,
+            "note": f.note,
+        }
+        for f in sorted(found.facts, key=lambda f: f.start)
+    ]
+    return facts_frame(records), cleaned, found.warnings, found.conflicts, published
+
+
+def extract_file(path: Path | str) -> ExtractionResult:
+    """Read, clean and extract one bulletin file."""
+    document = read_bulletin(path)
+    facts, cleaned, warnings, conflicts, published = extract_text(document.text, document.source)
+    if facts.empty:
+        warnings = [*warnings, "no figures found in this file"]
+    return ExtractionResult(
+        source=document.source, path=document.path, sha256=document.sha256, encoding=document.encoding,
+        encoding_confidence=document.encoding_confidence, publication_date=published, text=cleaned.text,
+        facts=facts, cleaning=cleaned.steps, warnings=warnings, conflicts=conflicts, cleaned=cleaned,
+    )
+
+
+def extract_paths(paths: list[Path | str]) -> list[ExtractionResult]:
+    """Extract every bulletin in ``paths``; folders are expanded to their .txt/.htm/.html files, sorted."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in BULLETIN_SUFFIXES)
+            if not found:
+                raise InputError(f"{path} has no bulletins (.txt, .htm, .html)")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(f"no such file or folder: {path}")
+    return [extract_file(f) for f in files]

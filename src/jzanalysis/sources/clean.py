@@ -1,0 +1,198 @@
+"""Cleaning a bulletin's text, every step reported.
+
+Mirrors inject gambling/porn titles and stuffing, leave JavaScript tails (``"));``) and site chrome,
+re-encode pages as traditional characters with pinyin after each converted character (``經(jīng)濟``),
+double punctuation and use full-width digits. Each of these is removed or normalised here and recorded
+as a :class:`CleaningStep`, so the report can say what was removed; nothing is dropped silently.
+
+The cleaned text keeps a map back to the raw text (``origin[i]`` = raw offset of cleaned character i).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+
+
+@dataclass(frozen=True)
+class CleaningStep:
+    """One removal or change: ``kind`` (spam_title, spam, js_tail, site_chrome, broken_markup, t2s,
+    pinyin_gloss, doubled_punct, fullwidth_digits), the text removed or ``old→new``, the 1-based line
+    of the raw text, and a sentence for the report."""
+
+    kind: str
+    text: str
+    line: int
+    description: str
+
+
+@dataclass
+class CleanedText:
+    text: str
+    origin: list[int]  # raw offset of each cleaned character
+    steps: list[CleaningStep] = field(default_factory=list)
+
+    def raw_offset(self, i: int) -> int:
+        """Offset in the raw text of cleaned character ``i`` (the end maps past the last character)."""
+        if i >= len(self.origin):
+            return (self.origin[-1] + 1) if self.origin else 0
+        return self.origin[i]
+
+
+# Keywords of injected gambling/porn content seen on mirrors of government pages.
+SPAM_KEYWORDS = (
+    "买球", "外围", "博彩", "赌场", "赌博", "娱乐城", "百家乐", "彩票网", "时时彩", "六合彩", "老虎机", "棋牌",
+    "真人视讯", "投注", "下注", "体育投注", "bet365", "威尼斯人", "葡京", "太阳城", "亚博", "开云", "澳门",
+    "色情", "成人视频", "av在线", "黄色网站", "约炮", "援交", "偷拍", "无码", "欧洲杯外围", "世界杯外围", "竞彩",
+)
+_SPAM_RE = re.compile("|".join(re.escape(k) for k in SPAM_KEYWORDS), re.IGNORECASE)
+
+_CHROME_RE = re.compile(
+    r"^\s*(今天是|当前位置|您现在的位置|首页\s*[>＞]|主办[:：]|承办[:：]|协办[:：]|电话[:：]|传真[:：]|电子邮箱|邮箱[:：]|"
+    r"地址[:：]|邮编[:：]|网站标识码|网站地图|版权所有|copyright|.*icp备|.*ICP备|技术支持[:：]|联系我们|设为首页|加入收藏|"
+    r"打印本页|关闭窗口|【字体|字号[:：]|浏览次数|点击数|分享到|上一篇|下一篇|相关链接|扫一扫)",
+    re.IGNORECASE,
+)
+_SOURCE_LINE_RE = re.compile(r"^\s*(文章来源|来源|信息来源|发布时间|发布日期|作者)[:：]")
+_JS_TAIL_RE = re.compile(r"""^[\s"'()\];{}]*["')\]][\s"'()\];{}]*;[\s"'()\];{}]*$|^\s*(document\.write|window\.|var\s|function\s*\()""")
+_BROKEN_MARKUP_RE = re.compile(r"\?/?[a-zA-Z]{1,6}>|</?[a-zA-Z]{1,6}\s*/?>|&nbsp;?|&[lg]t;")
+_PINYIN_RE = re.compile(
+    r"(?<=[\u4e00-\u9fff])\(([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)"
+)
+_DOUBLED_PUNCT_RE = re.compile(r"([,，。;；、:：!！?？])\1+")
+_FULLWIDTH = {chr(0xFF10 + d): str(d) for d in range(10)} | {"．": ".", "％": "%"}
+_FULLWIDTH_RE = re.compile("[０-９．％]+")
+
+# UTF-8 bytes read as GBK give runs of rare characters such as these (锟斤拷 is the classic one).
+_MOJIBAKE_MARKERS = "锟斤拷鍏鐨鏄绗缁鎴浠闂娆銆鈥鍙锛璇涓閮榛鍚缂"
+
+
+def _check_mojibake(text: str, name: str) -> None:
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    if han < 20:
+        return
+    marked = sum(1 for ch in text if ch in _MOJIBAKE_MARKERS)
+    if "锟斤拷" in text or marked / han > 0.08:
+        raise InputError(
+            f"{name} looks like mojibake (UTF-8 read as GBK?): {marked} of {han} Chinese characters are typical "
+            "mis-decoding artefacts; re-save the page as UTF-8 or GB18030"
+        )
+
+
+class _Editor:
+    """Text plus origin map; substitutions keep the map right."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.origin = list(range(len(text)))
+
+    def line_of(self, i: int, raw: str) -> int:
+        return raw.count("\n", 0, self.origin[i] if i < len(self.origin) else len(raw)) + 1
+
+    def sub(self, pattern: re.Pattern, replace) -> list[tuple[int, str, str]]:
+        """Apply ``replace(match) -> str`` to every match; returns (position, old, new) of each change."""
+        pieces, origins, changes, last = [], [], [], 0
+        for match in pattern.finditer(self.text):
+            new = replace(match)
+            if new == match.group(0):
+                continue
+            pieces.append(self.text[last:match.start()])
+            origins.extend(self.origin[last:match.start()])
+            pieces.append(new)
+            anchor = self.origin[match.start()] if match.start() < len(self.origin) else len(self.origin)
+            origins.extend([anchor] * len(new))
+            changes.append((match.start(), match.group(0), new))
+            last = match.end()
+        if changes:
+            pieces.append(self.text[last:])
+            origins.extend(self.origin[last:])
+            self.text, self.origin = "".join(pieces), origins
+        return changes
+
+
+def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
+    """Clean a bulletin's raw text; see the module docstring for what is removed and how it is reported."""
+    _check_mojibake(raw, name)
+    editor = _Editor(raw)
+    steps: list[CleaningStep] = []
+
+    def line_kind(line: str) -> tuple[str, str] | None:
+        stripped = line.strip()
+        if not stripped:
+            return None
+        if _JS_TAIL_RE.search(stripped):
+            return "js_tail", "脚本残留（不是通报内容）"
+        spam = _SPAM_RE.search(stripped)
+        if spam and len(stripped) < 60:
+            return "spam_title", f"注入的垃圾标题或关键词（含“{spam.group(0)}”）"
+        if _CHROME_RE.search(stripped):
+            return "site_chrome", "网站页面元素（不是通报内容）"
+        if _SOURCE_LINE_RE.search(stripped):
+            return "site_chrome", "来源/发布时间行（元数据，发布日期另行读取）"
+        return None
+
+    # Whole lines first: spam titles, script tails and site chrome.
+    line_re = re.compile(r"[^\n]*\n?")
+
+    def drop_line(match: re.Match) -> str:
+        line = match.group(0)
+        verdict = line_kind(line)
+        if verdict is None:
+            return line
+        kind, description = verdict
+        steps.append(CleaningStep(kind, line.strip(), editor.line_of(match.start(), raw), description))
+        return ""
+
+    editor.sub(line_re, drop_line)
+
+    # Spam stuffed inside a longer line: remove the keyword run, keep the line.
+    def drop_inline_spam(match: re.Match) -> str:
+        steps.append(CleaningStep("spam", match.group(0), editor.line_of(match.start(), raw), "行内注入的垃圾关键词"))
+        return ""
+
+    editor.sub(re.compile(r"[-_|—\s]*(?:" + _SPAM_RE.pattern + r")[^\s，。,；;:：]{0,12}", re.IGNORECASE), drop_inline_spam)
+
+    def note_change(kind: str, description: str, pattern: re.Pattern, replace) -> None:
+        for position, old, new in editor.sub(pattern, replace):
+            steps.append(CleaningStep(kind, f"{old}→{new}" if new else old, editor.line_of(min(position, len(editor.origin) - 1), raw) if editor.origin else 1, description))
+
+    note_change("broken_markup", "残缺的网页标记", _BROKEN_MARKUP_RE, lambda m: "")
+    note_change("pinyin_gloss", "繁体转码留下的拼音注音", _PINYIN_RE, lambda m: "")
+    note_change("fullwidth_digits", "全角数字改为半角", _FULLWIDTH_RE, lambda m: "".join(_FULLWIDTH[c] for c in m.group(0)))
+    note_change("doubled_punct", "重复标点", _DOUBLED_PUNCT_RE, lambda m: m.group(1))
+    _traditional_to_simplified(editor, steps, raw)
+    return CleanedText(text=editor.text, origin=editor.origin, steps=steps)
+
+
+_converter = None
+
+
+def _traditional_to_simplified(editor: _Editor, steps: list[CleaningStep], raw: str) -> None:
+    """Convert traditional characters to simplified (OpenCC t2s), one step per changed line."""
+    global _converter
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in editor.text[:100_000]):
+        return
+    if _converter is None:
+        import opencc
+
+        _converter = opencc.OpenCC("t2s")
+    converted = _converter.convert(editor.text)
+    if converted == editor.text:
+        return
+    if len(converted) != len(editor.text):
+        # Phrase-level conversions can change length: convert line by line so the map stays per line.
+        def per_line(match: re.Match) -> str:
+            return _converter.convert(match.group(0))
+
+        changes = editor.sub(re.compile(r"[^\n]+"), per_line)
+    else:
+        changes = [(i, a, b) for i, (a, b) in enumerate(zip(editor.text, converted)) if a != b]
+        editor.text = converted
+    by_line: dict[int, list[str]] = {}
+    for position, old, new in changes:
+        by_line.setdefault(editor.line_of(min(position, len(editor.origin) - 1), raw), []).append(f"{old}→{new}")
+    for line, pairs in by_line.items():
+        shown = "、".join(pairs[:12]) + ("…" if len(pairs) > 12 else "")
+        steps.append(CleaningStep("t2s", shown, line, "繁体字转为简体（OpenCC t2s）"))
