@@ -49,8 +49,7 @@ def funnel_plot(result: dict):
                 label=f"{label} 控制限" if label else None)
     ax.axhline(1.0, color=PALETTE["plan"], linewidth=1.2, label="实际 = 期望")
     ax.scatter(expected, oe, color=PALETTE["actual"], zorder=3)
-    for c in counties:
-        ax.annotate(c["region"], (c["expected"], c["oe"]), textcoords="offset points", xytext=(5, 3), fontsize=8)
+    _label_points(ax, counties, grid)
     ax.set_xlabel("期望数量")
     ax.set_ylabel("实际 / 期望")
     widened = f"（过度离散 φ={phi:.2f}，控制限已放宽）" if phi > 1 else ""
@@ -58,3 +57,22 @@ def funnel_plot(result: dict):
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def _label_points(ax, counties: list[dict], grid: np.ndarray) -> None:
+    """Label counties without overlap: equal points share one label, labels are spread vertically
+    to the right of their points and joined to them by a thin line."""
+    groups: dict[tuple[float, float], list[str]] = {}
+    for c in counties:
+        groups.setdefault((round(c["expected"], 6), round(c["oe"], 6)), []).append(c["region"])
+    points = sorted(groups.items(), key=lambda item: item[0][1])
+    span = ax.get_ylim()[1] - ax.get_ylim()[0]
+    gap = span * 0.055
+    placed: list[float] = []
+    for (_, y), _names in points:
+        placed.append(max(y, placed[-1] + gap) if placed else y)
+    shift = (np.mean(placed) - np.mean([y for (_, y), _ in points])) if placed else 0.0
+    dx = (grid.max() - grid.min()) * 0.06
+    for ((x, y), names), label_y in zip(points, placed):
+        ax.annotate("、".join(names), xy=(x, y), xytext=(x + dx, label_y - shift), fontsize=8, va="center",
+                    arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.6})
