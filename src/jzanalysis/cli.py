@@ -320,6 +320,10 @@ def main(argv: list[str] | None = None) -> int:
         # Check the month before any data is read, so `--as-of 13` is answered at once.
         if getattr(args, "as_of", None) is not None:
             args.as_of = str(_as_of(args.as_of))
+        if getattr(args, "metric", None) is not None:
+            from .metrics import get_metric
+
+            get_metric(args.metric)
         return args.run(args)
     except InputError as exc:
         if args.debug:
