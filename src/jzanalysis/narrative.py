@@ -101,7 +101,7 @@ def headline_html(a: Analysis) -> str:
         gap = row.plan_pct - months
         ahead = "快于" if gap >= 0 else "慢于"
         text = (
-            f"<b>{_e(row.label)}</b>：1-{p.as_of_month}月 {fmt(row.value, digits)}{_e(unit)}，"
+            f"<b>{_e(row.label)}</b>：1-{p.as_of_month}月 {fmt_value(row.value)}{_e(unit)}，"
             f"完成全年计划的 {fmt(row.plan_pct)}%，时间进度 {fmt(months)}%（按月份）/ "
             f"{fmt(row.time_progress_workdays)}%（按工作日），{ahead}时间进度 {fmt(abs(gap))} 个百分点。"
         )
@@ -109,8 +109,8 @@ def headline_html(a: Analysis) -> str:
         if forecast:
             default = forecast["forecast"]
             text += (
-                f" 按默认方法（{_e(default.get('label_zh', default['method']))}）预测全年约 {fmt(default['point'], digits)}{_e(unit)}，"
-                f"80% 区间 {fmt_interval(default['interval80'], digits)}{_e(unit)}。{_e(p_meet_plan_text(default, unit))}"
+                f" 按默认方法（{_e(default.get('label_zh', default['method']))}）预测全年约 {fmt(default['point'])}{_e(unit)}"
+                f"（80% 区间 {fmt_interval(default['interval80'], digits)}{_e(unit)}）；{_e(p_meet_plan_text(default, unit).split('（')[0])}。"
             )
         items.append(f"<li>{text}</li>")
     if not items:
@@ -140,14 +140,14 @@ def progress_table_html(a: Analysis) -> str:
         rows.append(
             {
                 "指标": r.label,
-                f"1-{p.as_of_month}月": f"{fmt(r.value, d)}{r.unit}",
+                f"1-{p.as_of_month}月": f"{fmt_value(r.value)}{r.unit}",
                 "完成计划": f"{fmt(r.plan_pct)}%",
-                "推算全年计划": f"{fmt(r.value, d)} ÷ {fmt(r.plan_pct)}% = {fmt(r.implied_plan)}",
-                "上年同期": "–" if pd.isna(r.prior_year) else f"{fmt(r.value, d)} ÷ (1+{fmt(r.yoy_pct)}%) = {fmt(r.prior_year)}",
+                "推算全年计划": f"{fmt_value(r.value)} ÷ {fmt(r.plan_pct)}% = {fmt(r.implied_plan)}",
+                "上年同期": "–" if pd.isna(r.prior_year) else f"{fmt_value(r.value)} ÷ (1+{fmt(r.yoy_pct)}%) = {fmt(r.prior_year)}",
                 "时间进度(月/工作日)": f"{fmt(r.time_progress_months)}% / {fmt(r.time_progress_workdays)}%",
                 "进度差(百分点)": f"{r.gap_months:+.1f} / {r.gap_workdays:+.1f}",
                 "已实现月均": fmt(r.observed_pace),
-                "剩余月份所需月均": f"({fmt(r.implied_plan)} − {fmt(r.value, d)}) ÷ {12 - p.as_of_month} = {fmt(r.required_pace)}",
+                "剩余月份所需月均": f"({fmt(r.implied_plan)} − {fmt_value(r.value)}) ÷ {12 - p.as_of_month} = {fmt(r.required_pace)}",
             }
         )
     note = (
@@ -206,16 +206,16 @@ def forecast_table_html(forecast: dict) -> str:
             {
                 "方法": ("★ " if m["method"] == forecast["forecast"]["method"] else "") + m.get("label_zh", m["method"]),
                 "方法代码": m["method"],
-                f"全年预测({unit})": fmt(m["point"], d if m["method"].startswith("gamma") else 1),
+                f"全年预测({unit})": fmt(m["point"]),
                 "80%区间": fmt_interval(m["interval80"], d),
                 "95%区间": fmt_interval(m["interval95"], d),
                 "完成计划概率": "–" if m.get("p_meet_plan") is None else _pct(m["p_meet_plan"]),
-                "参数": _params_text(m.get("parameters") or {}),
+                "参数": _params_text(m.get("parameters") or {}, forecast.get("kind")),
             }
         )
     plan_line = (
-        f"<p>全年计划：{fmt(forecast['plan'])}{_e(unit)}（{_e(forecast.get('plan_source', ''))}）。"
-        f"1-{forecast['as_of']}月实际：{fmt(forecast['ytd'], d)}{_e(unit)}，出处：“{_e(forecast.get('quote', ''))}”。</p>"
+        f"<p>全年计划：{fmt(forecast['plan'])}{_e(unit)}（{_e(plan_source_zh(forecast))}）。"
+        f"1-{forecast['as_of']}月实际：{fmt_value(forecast['ytd'])}{_e(unit)}，出处：“{_e(forecast.get('quote', ''))}”。</p>"
         if forecast.get("plan") else f"<p>通报未给出全年计划，只作点预测与区间。</p>"
     )
     return plan_line + _table(pd.DataFrame(rows), text_columns=("方法", "方法代码", "参数")) + "<p>★ 为默认方法。</p>"
@@ -229,8 +229,45 @@ def _pct(p: float) -> str:
     return f"{p:.0%}"
 
 
-def _params_text(parameters: dict) -> str:
-    return "，".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in parameters.items())
+_BASIS_ZH = {"months": "按月份", "days": "按日历日", "workdays": "按工作日"}
+
+
+def _params_text(parameters: dict, kind: str | None = None) -> str:
+    """A method's parameters in the report's words: time-progress basis and share, spread, prior."""
+    parts = []
+    if "basis" in parameters:
+        parts.append(f"时间进度{_BASIS_ZH.get(parameters['basis'], parameters['basis'])}")
+    if isinstance(parameters.get("share"), (int, float)):
+        parts.append(f"已过 {parameters['share']:.1%}")
+    if isinstance(parameters.get("dispersion"), (int, float)):
+        symbol = "σ" if kind == "amount" else "φ"
+        parts.append(f"离散参数 {symbol}={parameters['dispersion']:g}")
+    if isinstance(parameters.get("a0"), (int, float)):
+        parts.append(f"先验 a0={parameters['a0']:g}")
+    if "interval" in parameters:
+        parts.append("区间沿用默认模型的离散度")
+    shown = {"basis", "share", "dispersion", "a0", "interval", "share_source", "dispersion_meaning", "tau"}
+    parts.extend(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in parameters.items() if k not in shown)
+    return "，".join(parts)
+
+
+def fmt_value(value: float) -> str:
+    """A figure as the bulletin wrote it: 174, 798, 78.1 (no trailing .0)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def plan_source_zh(forecast: dict) -> str:
+    """Where the plan came from, in the report's words, with the arithmetic."""
+    import re
+
+    source = forecast.get("plan_source") or ""
+    if source.startswith("given"):
+        return "用户指定"
+    match = re.search(r"plan_pct ([\d.]+)%", source)
+    if match:
+        pct = float(match.group(1))
+        return f"由“完成全年计划的{pct:g}%”推算：{fmt_value(forecast['ytd'])} ÷ {pct:g}% = {fmt(forecast['plan'])}"
+    return source
 
 
 def pace_html(forecast: dict) -> str:
@@ -243,7 +280,7 @@ def pace_html(forecast: dict) -> str:
     verdict = "低于" if default["required_pace"] <= default["observed_pace"] else "高于"
     return (
         f"<p>完成全年计划，剩余 {remaining} 个月每月需 {fmt(default['required_pace'])}{_e(unit)}"
-        f"（({fmt(forecast['plan'])} − {fmt(forecast['ytd'], _digits_for(unit))}) ÷ {remaining}），"
+        f"（({fmt(forecast['plan'])} − {fmt_value(forecast['ytd'])}) ÷ {remaining}），"
         f"{verdict}1-{forecast['as_of']}月已实现的月均 {fmt(default['observed_pace'])}{_e(unit)}。</p>"
     )
 
@@ -254,7 +291,7 @@ def forecast_sentence_html(forecast: dict) -> str:
     sentence = p_meet_plan_text(default, forecast.get("unit", ""))
     if not sentence:
         return ""
-    return f"<p><b>{_e(sentence)}</b>（方法：{_e(default.get('label_zh', default['method']))}，{_e(_params_text(default.get('parameters') or {}))}）</p>"
+    return f"<p><b>{_e(sentence)}</b>（方法：{_e(default.get('label_zh', default['method']))}，{_e(_params_text(default.get('parameters') or {}, forecast.get('kind')))}）</p>"
 
 
 def fan_figure(forecast: dict):
@@ -358,7 +395,7 @@ def dataset_sources_html(dataset) -> str:
     if not facts.empty:
         shown = pd.DataFrame(
             {
-                "来源": facts.source,
+                "来源": facts.source.astype(str),
                 "年份": facts.year.astype("string").fillna("?"),
                 "月份": facts.months.map(lambda m: f"1-{m}月" if m < 12 else "全年"),
                 "地区": facts.region,
@@ -372,7 +409,9 @@ def dataset_sources_html(dataset) -> str:
                 "原文": facts.quote,
             }
         )
-        parts.append("<p>从通报中提取的全部数字及其原文：</p>" + _table(shown, text_columns=("来源", "地区", "指标", "原文")))
+        if facts.source.nunique() == 1:
+            shown = shown.drop(columns="来源")
+        parts.append("<p>从通报中提取的全部数字及其原文：</p>" + _table(shown, text_columns=("来源", "指标", "原文")))
     return "".join(parts)
 
 

@@ -80,6 +80,9 @@ table {{ border-collapse: collapse; margin: 0.6em 0; font-size: 9pt; break-insid
 th, td {{ border: 1px solid #bbb; padding: 2px 6px; text-align: right; vertical-align: top; }}
 th {{ background: #eef3f8; }}
 td.text, th.text {{ text-align: left; }}
+td {{ white-space: nowrap; }}
+td.text {{ white-space: normal; }}
+.anchor-link {{ display: none; }}
 tr {{ break-inside: avoid; }}
 blockquote {{ margin: 0.4em 0 0.4em 0.8em; padding-left: 0.6em; border-left: 3px solid #ccc; color: #444; }}
 .headline {{ background: #f3f7fb; border: 1px solid #c9d9ea; padding: 6px 10px; }}
@@ -101,7 +104,7 @@ def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
     config.TagRemovePreprocessor.remove_cell_tags = {"analyst-only"}
     config.TagRemovePreprocessor.enabled = True
     exporter = HTMLExporter(config=config, template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+                            exclude_output_prompt=True, anchor_link_text="")
     body, _ = exporter.from_notebook_node(notebook)
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
