@@ -301,11 +301,11 @@ def test_registry_interface():
 
 def test_p_meet_plan_sentence(seed_city_facts):
     assert p_meet_plan_sentence({"p_meet_plan": 0.903, "interval80": [255.2, 349.6], "unit": "个"}) == \
-        "按当前进度完成全年计划的概率约 90%（80% 区间 255–350 个）"
+        "按当前进度完成全年计划的概率约为 90%（80% 区间 255–350 个）"
     assert "超过 99%" in p_meet_plan_sentence({"p_meet_plan": 0.9996, "interval80": [255, 350], "unit": "个"})
     assert "100%" not in p_meet_plan_sentence({"p_meet_plan": 1.0, "interval80": [255, 350], "unit": "个"})
     assert "不到 1%" in p_meet_plan_sentence({"p_meet_plan": 0.001, "interval80": [255, 350], "unit": "个"})
-    assert "约 97%" in p_meet_plan_sentence({"p_meet_plan": 0.966, "interval80": [255, 350], "unit": "个"})
+    assert "约为 97%" in p_meet_plan_sentence({"p_meet_plan": 0.966, "interval80": [255, 350], "unit": "个"})
     funds = _seed(seed_city_facts, "funds_in_place")["forecast"]
     assert "亿元" in p_meet_plan_sentence(funds)
 

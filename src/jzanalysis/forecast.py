@@ -741,15 +741,15 @@ def _fmt_probability(p: float) -> str:
         return "不到 1%"
     if 0.1 <= p <= 0.9:
         # the model is not good to the last percent: report to the nearest 5%
-        return f"约 {int(round(p * 20)) * 5}%"
-    return f"约 {int(round(p * 100))}%"
+        return f"约为 {int(round(p * 20)) * 5}%"
+    return f"约为 {int(round(p * 100))}%"
 
 
 def p_meet_plan_sentence(method_dict: dict) -> str:
     """P(meet plan) of one method object in words an official reads.
 
     >>> p_meet_plan_sentence({"p_meet_plan": 0.903, "interval80": [255.6, 349.8], "unit": "个"})
-    '按当前进度完成全年计划的概率约 90%（80% 区间 256–350 个）'
+    '按当前进度完成全年计划的概率约为 90%（80% 区间 256–350 个）'
     """
     p = method_dict.get("p_meet_plan")
     unit = method_dict.get("unit") or ""
