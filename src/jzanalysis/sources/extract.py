@@ -8,6 +8,7 @@ mirror) gives a warning, never a guess.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -50,16 +51,25 @@ def _month_number(token: str) -> int | None:
     return int(token) if token.isdigit() else _CN_DIGITS.get(token)
 
 
-_PUBLISHED_RE = re.compile(r"(?:发布(?:时间|日期)|发表时间|日期)\s*[:：]\s*(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})")
-_REPOST_RE = re.compile(r"(转载|转发|采集|编辑|更新)(?:时间|日期)?\s*[:：]?\s*\d{4}")
+_PUBLISHED_RE = re.compile(
+    r"(?:发布(?:时间|日期)|发表(?:时间|日期)|成文日期|日期)\s*[:：]\s*(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})"
+)
+# A mirror's own date (转载/转发/采集/编辑/更新 …, or a 来源 line naming the mirror) is not when the bulletin was published.
+_REPOST_RE = re.compile(r"(转载|转发|采集|编辑|更新|抓取|收录|镜像)")
 
 
 def publication_date(raw: str) -> dt.date | None:
-    """The bulletin's publication date (发布时间/发布日期), not a repost or edit date; None when absent."""
+    """The bulletin's publication date (发布时间/发布日期), not a repost or edit date; None when absent.
+
+    >>> publication_date("文章来源: 荆州市招商促进中心发布时间:2015-09-02")
+    datetime.date(2015, 9, 2)
+    >>> publication_date("转载日期:2019-05-01") is None
+    True
+    """
     for match in _PUBLISHED_RE.finditer(raw):
-        line_start = raw.rfind("\n", 0, match.start()) + 1
-        line = raw[line_start:match.end()]
-        if _REPOST_RE.search(line):
+        # the label's own words decide: "转载日期:" is a repost, "发布时间:" in the same line is not
+        label_start = max(raw.rfind("\n", 0, match.start()) + 1, match.start() - 6)
+        if _REPOST_RE.search(raw, label_start, match.start() + 4):
             continue
         try:
             return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -70,6 +80,8 @@ def publication_date(raw: str) -> dt.date | None:
 
 @dataclass
 class Fact:
+    """One figure found in the cleaned text; ``start``/``end`` delimit its quote."""
+
     year: int | None
     months: int
     region: str
@@ -95,8 +107,10 @@ class Extraction:
 
 _QUAL = r"(?P<q>近|约|逾|愈|超过|超|达)?"
 _QUALIFIERS = {"近": "approx", "约": "approx", "逾": "more_than", "愈": "more_than", "超过": "more_than", "超": "more_than"}
+_INVEST = r"(?:投资|出资)"  # content farms spin 投资 as 出资; the figure is the same
+_DONE = r"(?:完成|完结)"  # …and 完成 as 完结
 
-# (metric, pattern, scope) — scope: None = any, "resident" = only in 市直驻点 sentences, "city" = not there.
+# (metric, pattern, scope) — scope: None = any, "resident" = only in 市直驻点 sentences.
 # Order matters: the specific phrase (10亿元以上项目) is consumed before the general one (亿元以上项目).
 _RULES: list[tuple[str, re.Pattern, str | None]] = [
     ("industrial_start_rate", re.compile(rf"亿元以上工业项目开工率(?:为|达|是)?{_QUAL}(?P<v>{NUM})%"), None),
@@ -107,14 +121,16 @@ _RULES: list[tuple[str, re.Pattern, str | None]] = [
     ("industrial_projects_100m", re.compile(rf"(?P<v>\d+)个亿元以上工业项目"), None),
     ("projects_100m", re.compile(rf"(?<![\d.十百])亿元以上(?:的)?项目{_QUAL}(?P<v>\d+)个(?!数)"), None),
     ("projects_100m", re.compile(rf"(?P<v>\d+)个亿元以上(?:的)?项目"), None),
-    ("funds_in_place", re.compile(rf"实际到位(?:资金|外资|内资)?{_QUAL}(?P<v>{NUM})亿元"), None),
-    ("contract_investment", re.compile(rf"(?:合同引资额|协议引资额|签约总金额|合同投资额|协议投资额|引进项目总投资|合同总金额)(?:为|达)?{_QUAL}(?P<v>{NUM})亿元"), None),
-    ("resident_investment", re.compile(rf"总(?:投资|出资){_QUAL}(?P<v>{NUM})亿元"), "resident"),
+    ("funds_in_place", re.compile(rf"实际到位(?:资金|外资|内资)?(?:为|达)?{_QUAL}(?P<v>{NUM})亿元"), None),
+    ("contract_investment", re.compile(
+        rf"(?:合同引资额|协议引资额|签约总金额|合同{_INVEST}额|协议{_INVEST}额|引进项目总{_INVEST}|合同总金额)"
+        rf"(?:为|达|是)?{_QUAL}(?P<v>{NUM})亿元"), None),
+    ("resident_investment", re.compile(rf"总{_INVEST}{_QUAL}(?P<v>{NUM})亿元"), "resident"),
     ("resident_projects", re.compile(rf"引进项目{_QUAL}(?P<v>\d+)个"), "resident"),
     ("projects_started", re.compile(rf"已开工{_QUAL}(?P<v>\d+)个"), None),
     ("projects_in_production", re.compile(rf"已投产{_QUAL}(?P<v>\d+)个"), None),
     ("projects_started", re.compile(rf"已有{_QUAL}(?P<v>\d+)个项目开工"), None),
-    ("leader_leads", re.compile(rf"提供(?:项目)?信息{_QUAL}(?P<v>\d+)条"), None),
+    ("leader_leads", re.compile(rf"领导提供(?:项目)?信息{_QUAL}(?P<v>\d+)条"), None),
     ("leader_trips", re.compile(rf"外出{_QUAL}(?P<v>\d+)次"), None),
     ("leader_negotiations", re.compile(rf"洽谈项目{_QUAL}(?P<v>\d+)个"), None),
     ("resident_staff", re.compile(rf"驻点人数{_QUAL}(?P<v>\d+)人"), None),
@@ -126,14 +142,24 @@ _RESIDENT_VARIANTS = {
     "projects_started": "resident_projects_started",
     "projects_in_production": "resident_projects_in_production",
 }
-_PLAN_RE = re.compile(rf"完成(?:全年|年度)(?:计划|目标|目标计划|任务)的?(?P<p>{NUM})%")
-_GROWTH_RE = re.compile(rf"(?<!较)(?:同比)?(?P<dir>增长|增幅|增加|下降|减少)(?:为)?(?P<g>{NUM})%")
-_OTHER_BASE_RE = re.compile(rf"较(?P<y>\d{{4}})年同期(?:增长|下降)(?P<g>{NUM})%")
-_STRIPPED_RE = re.compile(r"(完成(?:全年|年度)(?:计划|目标)的%|亿元以上项目个(?!数)|资金亿元|增长%)")
+# 完成全年计划的X%, 完成年度目标的X%, 完成全年目标(计划)的X%. 开门红目标 (a Q1 target) does not match: no plan_pct.
+_PLAN_RE = re.compile(rf"{_DONE}了?(?:全年|年度)(?:目标计划|目标任务|计划|目标|任务)的?(?P<p>{NUM})%(?P<pair>和{NUM}%)?")
+_GROWTH_RE = re.compile(rf"(?:同比)?(?P<dir>增长|增幅|增加|下降|减少)(?:了|为)?(?P<g>{NUM})%")
+# "较2019年同期增长…" compares with another year than the last: not a yoy_pct.
+_BASE_YEAR_RE = re.compile(r"较(?P<y>20\d{2})年(?:同期)?(?:相比)?$")
+# A figure's phrase left without its number (a mirror stripped the digits).
+_STRIPPED_RE = re.compile(
+    rf"{_DONE}(?:全年|年度)(?:目标计划|计划|目标|任务)的?%|(?:同比)?(?:增长|增幅|下降)%|亿元以上(?:工业)?项目个(?!数)"
+    r"|(?:到位资金|到位|引资额|总金额|总投资|总出资)(?:为|达)?亿元"
+)
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2})年")
 _TEAMS_RE = re.compile(r"驻点招商专班由去年的(?P<a>\d+)个增加到今年的(?P<b>\d+)个")
-_DAYS_LEFT_RE = re.compile(r"全年有效工作日仅剩(?P<v>\d+|百)天")
-_COUNTY_ITEM_RE = re.compile(r"(?P<names>[\u4e00-\u9fff()（）、]+?)(?P<each>各)?(?P<v>\d+)个")
+_CN_HUNDREDS = {"百": 100, "一百": 100}
+_DAYS_LEFT_RE = re.compile(r"全年有效工作日仅剩(?P<v>\d+|一?百)天")
+_COUNT_RE = re.compile(r"(?P<each>各)?(?P<v>\d+)个")
+_NAMES_TAIL_RE = re.compile(r"[\u4e00-\u9fff()（）、]+$")
+_LIST_PREFIX_RE = re.compile(r"^[、\s]*(?:其中|分别为|分别是|包括|依次为)?[、\s]*")
+_LOOKBACK = 80  # characters a quote may reach back for its scope, year or clause start; keeps the scan linear
 
 
 def _sentences(text: str):
@@ -147,60 +173,94 @@ def _sentences(text: str):
         yield start, len(text)
 
 
-def _inside_parentheses(sentence: str, offset: int) -> bool:
-    depth = 0
-    for ch in sentence[:offset]:
+def _paren_depths(sentence: str) -> list[int]:
+    """Parenthesis depth before each character (one pass, so lookups stay linear in long sentences)."""
+    depths, depth = [], 0
+    for ch in sentence:
+        depths.append(depth)
         if ch in "(（":
             depth += 1
         elif ch in ")）" and depth:
             depth -= 1
-    return depth > 0
+    depths.append(depth)
+    return depths
+
+
+def document_year(text: str, published: dt.date | None) -> int | None:
+    """The year a bulletin is about: "2015年1-7月" in the text, else 今年 = the publication year, else a
+    single year the text names, else None (never a guess from a repost date).
+
+    >>> document_year("2016年1-3月全市…", None)
+    2016
+    >>> document_year("今年1-7月全市…", dt.date(2015, 9, 2))
+    2015
+    >>> document_year("今年1-7月全市…", None) is None
+    True
+    """
+    periods = sorted((m for pattern, _ in _PERIODS for m in pattern.finditer(text)), key=lambda m: m.start())
+    for match in periods:
+        near = _YEAR_RE.search(text[max(0, match.start() - 8):match.start() + 1])
+        if near:
+            return int(near.group(1))
+    if published is not None:
+        return published.year
+    years = {int(y) for y in _YEAR_RE.findall(text)}
+    if len(years) == 1 and not re.search(r"今年|去年|上年", text):
+        return years.pop()
+    return None
 
 
 def extract(text: str, *, published: dt.date | None = None) -> Extraction:
-    """Facts from cleaned bulletin text. ``published`` resolves 今年 and a missing year."""
+    """Facts from cleaned bulletin text. ``published`` resolves 今年 when the text names no year.
+
+    >>> [(f.metric, f.value, f.plan_pct) for f in extract("1-7月全市新引进亿元以上项目174个,完成全年计划的71.6%。",
+    ...                                                    published=dt.date(2015, 9, 2)).facts]
+    [('projects_100m', 174.0, 71.6)]
+    """
     out = Extraction()
     doc_period = find_period(text)
     doc_months = doc_period[0] if doc_period else None
-    years = [int(y) for y in _YEAR_RE.findall(text)]
-    doc_year = published.year if published else None
-    if doc_year is None and doc_period:
-        # "2015年1-7月": the year written with the period
-        near = _YEAR_RE.search(text, max(0, doc_period[1].start() - 6), doc_period[1].start() + 1)
-        doc_year = int(near.group(1)) if near else None
-    if doc_year is None and years:
-        doc_year = max(years)
+    doc_year = document_year(text, published)
     if doc_months is None:
-        out.warnings.append("no period (1-M月, 上半年, …) found: figures cannot be dated and are left out")
+        if re.search(r"\d", text):
+            out.warnings.append("no period (1-M月, 上半年, …) found: figures cannot be dated and are left out")
         return out
+    if doc_year is None:
+        out.warnings.append("no year in the text and no publication date: facts have no year")
 
     last_head_metric: str | None = None
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
+        if not re.search(r"\d|百", sentence):
+            continue
         stripped = _STRIPPED_RE.search(sentence)
         if stripped:
-            out.warnings.append(f"a figure's number is missing (digits stripped?): “{sentence.strip()}” — no fact taken")
-        period = find_period(sentence)
+            out.warnings.append(
+                f"a figure's number is missing (digits stripped?) at “{stripped.group(0)}” in “{sentence.strip()[:120]}”: no fact taken"
+            )
+        period = find_period(sentence) if re.search(r"月|季|半年|全年", sentence) else None
         months = period[0] if period else doc_months
         year = doc_year
+        if period:
+            near = _YEAR_RE.search(sentence[max(0, period[1].start() - 8):period[1].start() + 1])
+            if near:
+                year = int(near.group(1))
         resident = "市直驻点" in sentence or "驻点招商单位" in sentence
         sentence_facts: list[Fact] = []
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(sentence))
 
         for metric, pattern, scope in _RULES:
             if scope == "resident" and not resident:
                 continue
             for match in pattern.finditer(sentence):
-                if any(a < match.end() and match.start() < b for a, b in taken):
+                if any(taken[match.start():match.end()]):
                     continue
                 name = metric
                 if resident and metric in _RESIDENT_VARIANTS:
                     name = _RESIDENT_VARIANTS[metric]
-                if name == "projects_started" and "工业项目" in sentence[: match.start()] and not resident:
+                if name == "projects_started" and not resident and "工业项目" in sentence[max(0, match.start() - _LOOKBACK):match.start()]:
                     name = "industrial_projects_100m_started"
-                if name == "resident_projects" and year != doc_year:
-                    continue  # "2014年…引进32个亿元以上工业项目" is handled by the cohort rules
-                taken.append((match.start(), match.end()))
+                taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
                 qualifier = _QUALIFIERS.get(match.groupdict().get("q") or "")
                 sentence_facts.append(
                     Fact(year, months, settings.CITY, name, float(match.group("v")), s_start + match.start(),
@@ -208,36 +268,52 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
                 )
 
         teams = _TEAMS_RE.search(sentence)
-        if teams and doc_year:
-            for value, y in ((teams.group("a"), doc_year - 1), (teams.group("b"), doc_year)):
-                sentence_facts.append(Fact(y, 12 if y < doc_year else months, settings.CITY, "resident_teams", float(value),
-                                           s_start + teams.start(), s_start + teams.end()))
+        if teams and year:
+            for value, y in ((teams.group("a"), year - 1), (teams.group("b"), year)):
+                sentence_facts.append(Fact(y, 12 if y < year else months, settings.CITY, "resident_teams", float(value),
+                                           s_start + teams.start(), s_start + teams.end(),
+                                           note="去年" if y < year else None))
         days = _DAYS_LEFT_RE.search(sentence)
         if days:
-            value = 100.0 if days.group("v") == "百" else float(days.group("v"))
+            token = days.group("v")
+            value = float(_CN_HUNDREDS[token]) if token in _CN_HUNDREDS else float(token)
             sentence_facts.append(Fact(year, months, settings.CITY, "working_days_left_claim", value, s_start + days.start(),
                                        s_start + days.end(), note="通报所述，需按官方日历核对"))
 
-        county_facts = _county_list(sentence, s_start, year, months, last_head_metric, out)
+        depths = _paren_depths(sentence)
+        heads_here = [f for f in sentence_facts if METRICS[f.metric].kind == "count" and not depths[f.start - s_start]]
+        county_facts = _county_list(sentence, s_start, year, months, heads_here, last_head_metric, out)
         if county_facts:
-            sentence_facts = [f for f in sentence_facts if not any(c.start <= f.start < c.end for c in county_facts)]
+            covered = bytearray(len(sentence))
+            for c in county_facts:
+                covered[c.start - s_start:c.end - s_start] = b"\x01" * (c.end - c.start)
+            sentence_facts = [f for f in sentence_facts if not covered[f.start - s_start]]
             sentence_facts.extend(county_facts)
 
         for fact in sentence_facts:
             _date_by_clause(fact, sentence, s_start, doc_year, period)
             _extend_to_clause_start(fact, sentence, s_start)
-        _attach_progress(sentence, s_start, sentence_facts, out)
-        heads = [f for f in sentence_facts if f.region == settings.CITY and not _inside_parentheses(sentence, f.start - s_start)]
+        _attach_progress(sentence, s_start, sentence_facts, depths, out)
+        heads = [f for f in sentence_facts if f.region == settings.CITY and not depths[f.start - s_start]]
         if heads and METRICS[heads[0].metric].kind == "count":
             last_head_metric = heads[0].metric
         for fact in sentence_facts:
-            if fact.region == settings.CITY and "全市" not in sentence and not resident and fact.metric in (
-                "projects_100m", "funds_in_place", "contract_investment") and any(resolve(n) for n in re.findall(r"[\u4e00-\u9fff]{2,5}(?:县|市|区)", sentence[: fact.start - s_start])):
-                continue  # a county's own figure in a sentence we could not attribute: leave it out rather than call it the city's
+            if fact.region == settings.CITY and not resident and "全市" not in sentence and fact.metric in (
+                "projects_100m", "funds_in_place", "contract_investment"
+            ) and _names_county_before(sentence, fact.start - s_start):
+                out.warnings.append(
+                    f"a county's own figure could not be attributed: “{text[fact.start:fact.end]}”; left out rather than called the city's"
+                )
+                continue
             out.facts.append(fact)
     _resolve_duplicates(out, text)
     _check_county_sums(out)
     return out
+
+
+def _names_county_before(sentence: str, local: int) -> bool:
+    window = sentence[max(0, local - 30):local]
+    return any(resolve(n) for n in re.findall(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区)", window))
 
 
 def _date_by_clause(fact: Fact, sentence: str, s_start: int, doc_year: int | None, period) -> None:
@@ -245,8 +321,8 @@ def _date_by_clause(fact: Fact, sentence: str, s_start: int, doc_year: int | Non
     2014 cohort as a whole ("2014年引进亿元以上工业项目开工率为78.1%"): year 2014, months 12."""
     if fact.metric == "resident_teams":
         return
-    before = sentence[: fact.start - s_start]
-    years = _YEAR_RE.findall(before)
+    local = fact.start - s_start
+    years = _YEAR_RE.findall(sentence[max(0, local - _LOOKBACK):local])
     if not years:
         return
     year = int(years[-1])
@@ -254,6 +330,8 @@ def _date_by_clause(fact: Fact, sentence: str, s_start: int, doc_year: int | Non
         fact.year = year
     elif year < doc_year and not period:
         fact.year, fact.months = year, 12
+        if fact.metric.startswith("resident_projects_"):
+            fact.note = f"{year}年引进项目的进展"
 
 
 _CLAUSE_BREAK = ",，:：;；(（)）。\n"
@@ -261,89 +339,114 @@ _CLAUSE_BREAK = ",，:：;；(（)）。\n"
 
 def _extend_to_clause_start(fact: Fact, sentence: str, s_start: int) -> None:
     """Start the quote where its clause starts ("全市新引进亿元以上项目174个", not "亿元以上项目174个")."""
+    if fact.region != settings.CITY:
+        return
     local = fact.start - s_start
-    cut = max(sentence.rfind(c, 0, local) for c in _CLAUSE_BREAK)
-    begin = cut + 1
+    floor = max(0, local - _LOOKBACK)
+    cut = max(sentence.rfind(c, floor, local) for c in _CLAUSE_BREAK)
+    begin = max(cut + 1, floor)
     while begin < local and sentence[begin] in " \u3000、":
         begin += 1
-    if fact.region == settings.CITY:
-        fact.start = s_start + begin
+    fact.start = s_start + begin
 
 
-def _county_list(sentence: str, s_start: int, year, months, head_metric, out: Extraction) -> list[Fact]:
-    """Counties listed with counts: "公安县、监利县各23个,石首市22个…" → one fact per county."""
-    batch = "集中签约" in sentence
-    metric = "batch_signings_june" if batch and "6月" in sentence else head_metric
-    if batch and "6月" in sentence:
+def _county_list(sentence: str, s_start: int, year, months, heads_here: list[Fact], head_metric, out: Extraction) -> list[Fact]:
+    """Counties listed with counts: "公安县、监利县各23个,石首市22个…" → one fact per county.
+
+    The figures are the same metric as the count they follow: the sentence's own head figure, else the
+    previous sentence's ("全市新引进亿元以上项目174个。从各县市区引进项目情况看:…").
+    """
+    batch = "集中签约" in sentence and "6月" in sentence
+    if batch:
         months = 6
     facts: list[Fact] = []
-    for match in _COUNTY_ITEM_RE.finditer(sentence):
-        raw_names = match.group("names")
-        # the list item starts after the last separator or colon before it
-        cut = max(raw_names.rfind(c) for c in ":：,，")
-        offset = cut + 1
-        prefix = re.match(r"[、\s]*(?:其中|分别为|分别是|包括)?[、\s]*", raw_names[offset:])
-        offset += prefix.end()
-        names_text = raw_names[offset:]
-        names = [n for n in re.split(r"[、]", names_text) if n]
+    unknown: list[str] = []
+    previous_end = 0
+    for match in _COUNT_RE.finditer(sentence):
+        window_start = max(previous_end, match.start() - 40)
+        previous_end = match.end()
+        tail = _NAMES_TAIL_RE.search(sentence, window_start, match.start())
+        if not tail:
+            continue
+        raw_names = tail.group(0)
+        prefix = _LIST_PREFIX_RE.match(raw_names)
+        offset = tail.start() + prefix.end()
+        names = [n for n in raw_names[prefix.end():].split("、") if n]
         resolved = []
         for name in names:
-            note = None
-            base = name
             inner = re.search(r"[(（](含[^)）]+)[)）]", name)
-            if inner:
-                note = inner.group(1)
-            county = resolve(name) or resolve(re.sub(r"[(（][^)）]*[)）]", "", name))
+            bare = re.sub(r"[(（][^)）]*[)）]", "", name)
+            county = resolve(name) or resolve(bare)
             if county is None:
                 resolved = None
-                if re.search(r"(县|市|区)$", re.sub(r"[(（][^)）]*[)）]", "", base)) and len(base) <= 12:
-                    out.warnings.append(f"unknown region “{base}” in “{sentence.strip()[:60]}”: not in the county registry; its figure is left out")
+                if 2 <= len(bare) <= 8 and bare[-1] in "县市区" and not bare.startswith(("全", "各", "县", "市", "区")):
+                    unknown.append(bare)
                 break
-            resolved.append((county.name, note))
+            resolved.append((county.name, inner.group(1) if inner else None))
         if not resolved:
             continue
         if len(resolved) > 1 and not match.group("each"):
             continue
+        if batch:
+            metric = "batch_signings_june"
+        else:
+            own = [f.metric for f in heads_here if f.end - s_start <= tail.start()]
+            metric = own[-1] if own else head_metric
         if metric is None:
-            out.warnings.append(f"county figures without a metric to attach to: “{match.group(0)}”")
+            out.warnings.append(f"county figures without a metric to attach to: “{sentence[offset:match.end()]}”")
             continue
         for county, note in resolved:
             fact_note = note
             if batch:
                 fact_note = "6月底集中签约" if not note else f"6月底集中签约；{note}"
-            facts.append(Fact(year, months, county, metric, float(match.group("v")), s_start + match.start() + offset,
+            facts.append(Fact(year, months, county, metric, float(match.group("v")), s_start + offset,
                               s_start + match.end(), note=fact_note))
+    if facts:
+        for name in unknown:
+            out.warnings.append(f"unknown region “{name}” in “{sentence.strip()[:60]}”: not in the county registry; its figure is left out")
     return facts
 
 
-def _attach_progress(sentence: str, s_start: int, facts: list[Fact], out: Extraction) -> None:
+def _attach_progress(sentence: str, s_start: int, facts: list[Fact], depths: list[int], out: Extraction) -> None:
     """Give 完成全年计划的X% and 增长X% to the figure they follow (the nearest head figure before them)."""
-    heads = sorted((f for f in facts if not _inside_parentheses(sentence, f.start - s_start)), key=lambda f: f.start)
-    if "开门红" in sentence:
-        return  # 开门红目标 is a first-quarter target, not the annual plan
+    heads = sorted((f for f in facts if not depths[f.start - s_start]), key=lambda f: f.end)
+    ends = [f.end for f in heads]
     for pattern, attr in ((_PLAN_RE, "plan_pct"), (_GROWTH_RE, "yoy_pct")):
         for match in pattern.finditer(sentence):
             position = s_start + match.start()
-            before = [f for f in heads if f.end <= position]
-            if not before:
+            i = bisect.bisect_right(ends, position) - 1
+            if i < 0:
                 continue
-            if len({f.start for f in facts if f.end <= position and f.start >= before[-1].start}) > 1 and attr == "plan_pct" and "和" in sentence:
-                continue
-            target = before[-1]
+            if attr == "plan_pct" and match.group("pair"):
+                continue  # "…完成全年目标计划的71.6%和61.4%": a recap of two figures, not new information
+            target = heads[i]
             if attr == "plan_pct":
-                target.plan_pct = float(match.group("p"))
-            else:
-                value = float(match.group("g"))
-                target.yoy_pct = -value if match.group("dir") in ("下降", "减少") else value
-            target.end = max(target.end, s_start + match.end())
-    for match in _OTHER_BASE_RE.finditer(sentence):
-        out.warnings.append(f"growth against {match.group('y')} (not last year) is not a year-on-year figure: “{match.group(0)}”")
+                if target.plan_pct is None:
+                    target.plan_pct = float(match.group("p"))
+                    target.end = max(target.end, s_start + match.end())
+                continue
+            base = _BASE_YEAR_RE.search(sentence[max(0, match.start() - 12):match.start()])
+            value = float(match.group("g"))
+            value = -value if match.group("dir") in ("下降", "减少") else value
+            if base and (target.year is None or int(base.group("y")) != target.year - 1):
+                out.warnings.append(
+                    f"growth against {base.group('y')} (not the previous year) is not year-on-year: “{base.group(0)}{match.group(0)}”; yoy_pct left empty"
+                )
+                target.note = f"较{base.group('y')}年同期{match.group('dir')}{match.group('g')}%（非同比）"
+                continue
+            if target.yoy_pct is None:
+                target.yoy_pct = value
+                target.end = max(target.end, s_start + match.end())
 
 
 def _resolve_duplicates(out: Extraction, text: str) -> None:
-    """Same key, same value → keep the first quote; same key, different values → a conflict, both left out."""
+    """Same key, same value → keep the first quote; same key, different values → a conflict, both left out.
+
+    Leaving both out is deliberate: a reader cannot tell which one the bulletin meant, and a downstream
+    forecast would silently use whichever came first. The conflict (values and quotes) is reported instead.
+    """
     seen: dict[tuple, Fact] = {}
-    conflicting: set[tuple] = set()
+    conflicting: dict[tuple, dict] = {}
     kept: list[Fact] = []
     for fact in out.facts:
         key = fact.key()
@@ -352,17 +455,24 @@ def _resolve_duplicates(out: Extraction, text: str) -> None:
             seen[key] = fact
             kept.append(fact)
             continue
-        if first.value == fact.value:
+        if first.value == fact.value and first.qualifier == fact.qualifier:
             first.plan_pct = first.plan_pct if first.plan_pct is not None else fact.plan_pct
             first.yoy_pct = first.yoy_pct if first.yoy_pct is not None else fact.yoy_pct
             continue
-        conflicting.add(key)
-        out.conflicts.append(
-            {"year": key[0], "months": key[1], "region": key[2], "metric": key[3],
-             "values": [first.value, fact.value], "quotes": [text[first.start:first.end], text[fact.start:fact.end]]}
-        )
+        quote = text[fact.start:fact.end]
+        if key in conflicting:
+            conflicting[key]["values"].append(fact.value)
+            conflicting[key]["quotes"].append(quote)
+            continue
+        conflicting[key] = {
+            "key": key, "year": key[0], "months": key[1], "region": key[2], "metric": key[3],
+            "values": [first.value, fact.value], "quotes": [text[first.start:first.end], quote],
+        }
+    for key, conflict in conflicting.items():
+        out.conflicts.append(conflict)
+        shown = " and as ".join(f"{v:g}" for v in conflict["values"])
         out.warnings.append(
-            f"conflict: {key[2]} {key[3]} {key[0]} 1-{key[1]}月 is stated as {first.value:g} and as {fact.value:g}; neither is used"
+            f"conflict: {key[2]} {key[3]} {key[0]} 1-{key[1]}月 is stated as {shown}; none of them is used"
         )
     out.facts = [f for f in kept if f.key() not in conflicting]
 
