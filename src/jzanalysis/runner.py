@@ -69,7 +69,7 @@ def report_css() -> str:
 @font-face {{ font-family: "{family}"; src: url("{font_url}"); }}
 @page {{ size: A4; margin: 16mm 14mm 18mm 14mm;
         @bottom-center {{ content: counter(page) " / " counter(pages); font-size: 8pt; color: #666; }} }}
-html {{ font-family: "{family}", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+html {{ font-family: "{family}", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
        font-size: 10.5pt; line-height: 1.55; color: #222; }}
 body {{ max-width: 190mm; margin: 0 auto; padding: 0 4mm; }}
 h1 {{ font-size: 19pt; border-bottom: 2px solid #1f4e79; padding-bottom: 4px; color: #1f4e79; }}

@@ -24,35 +24,40 @@ SEED_BULLETIN = RAW_DIR / "000_f5510f0c233d12e8.txt"
 
 CITY = "荆州市"
 
-# One CJK font serves matplotlib, the HTML/CSS and WeasyPrint. Noto Sans CJK SC is named explicitly
-# because the first face of the .ttc collection is the JP one.
-CJK_FONT_FAMILY = "Noto Sans CJK SC"
-_CJK_FONT_CANDIDATES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+# One CJK font serves matplotlib, the HTML/CSS and WeasyPrint. WenQuanYi Micro Hei (TrueType, 5 MB)
+# comes first: WeasyPrint subsets it in about a third of the time it needs for the CFF-based Noto Sans
+# CJK collection (3 s against 10 s per report, benchmarks/pipeline_timings.py). Noto is the fallback,
+# named as "Noto Sans CJK SC" because the first face of its .ttc collection is the JP one.
+_CJK_FONTS = (
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "WenQuanYi Micro Hei"),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf", "Noto Sans CJK SC"),
 )
 
 
 @functools.cache
-def cjk_font_path() -> Path:
-    """Path of the CJK font file used everywhere; raises if none is installed."""
+def _cjk_font() -> tuple[Path, str]:
     from .errors import InputError
 
     env = os.environ.get("JZ_CJK_FONT")
-    candidates = ([env] if env else []) + list(_CJK_FONT_CANDIDATES)
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    raise InputError(
-        "no CJK font found (looked for Noto Sans CJK SC); install it with: apt-get install -y fonts-noto-cjk"
-    )
+    if env:
+        if not Path(env).is_file():
+            raise InputError(f"JZ_CJK_FONT={env} is not a font file")
+        return Path(env), os.environ.get("JZ_CJK_FONT_FAMILY", Path(env).stem)
+    for path, family in _CJK_FONTS:
+        if Path(path).is_file():
+            return Path(path), family
+    raise InputError("no CJK font found; install one with: apt-get install -y fonts-wqy-microhei")
+
+
+def cjk_font_path() -> Path:
+    """Path of the CJK font file used everywhere; one-line InputError if none is installed."""
+    return _cjk_font()[0]
 
 
 def cjk_font_family() -> str:
-    """Family name that matches :func:`cjk_font_path`."""
-    path = cjk_font_path()
-    return "WenQuanYi Micro Hei" if "wqy" in path.name else CJK_FONT_FAMILY
+    """Family name of :func:`cjk_font_path`, as matplotlib and CSS know it."""
+    return _cjk_font()[1]
 
 
 @functools.cache
