@@ -17,7 +17,7 @@ from .. import settings
 from ..errors import InputError
 from ..metrics import METRICS
 from ..schema import facts_frame
-from .clean import CleanedText, CleaningStep, clean_text
+from .clean import CleanedText, CleaningStep, clean_text, to_simplified
 from .extract import extract, publication_date
 from .read import BULLETIN_SUFFIXES, read_bulletin
 
@@ -48,7 +48,8 @@ class ExtractionResult:
 
 def extract_text(raw_text: str, source: str = "text") -> tuple[pd.DataFrame, CleanedText, list[str], list[dict], dt.date | None]:
     """Clean and extract from already-decoded text: (facts, cleaned, warnings, conflicts, publication date)."""
-    published = publication_date(raw_text)
+    # 發布時間 in a traditional copy is the same label; converting only for the look-up keeps the raw text intact
+    published = publication_date(raw_text) or publication_date(to_simplified(raw_text[:5000]))
     cleaned = clean_text(raw_text, source)
     found = extract(cleaned.text, published=published)
     records = [

@@ -179,6 +179,16 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
 _converter = None
 
 
+def to_simplified(text: str) -> str:
+    """``text`` in simplified characters (OpenCC t2s), unreported; e.g. for reading 發布時間 as 发布时间."""
+    global _converter
+    if _converter is None:
+        import opencc
+
+        _converter = opencc.OpenCC("t2s")
+    return _converter.convert(text)
+
+
 def _traditional_to_simplified(editor: _Editor, steps: list[CleaningStep], raw: str) -> None:
     """Convert traditional characters to simplified (OpenCC t2s), one step per changed line."""
     global _converter
