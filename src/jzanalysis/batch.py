@@ -56,15 +56,35 @@ def plan_batch(analysis: Analysis, *, scenarios: tuple[float, ...] = (), countie
     return jobs
 
 
+def _run_job(job: Job, out_dir: Path, formats: tuple[str, ...]) -> ReportArtifacts:
+    return run_report(job.params, out_dir, notebook=job.notebook, formats=formats, stem=job.stem)
+
+
 def run_batch(jobs: list[Job], out_dir: Path | None = None, formats: tuple[str, ...] = ("html", "pdf"),
-              progress=None) -> list[tuple[Job, ReportArtifacts]]:
-    """Run every job into ``out_dir`` and write ``index.html`` linking the results."""
+              progress=None, workers: int = 1) -> list[tuple[Job, ReportArtifacts]]:
+    """Run every job into ``out_dir`` and write ``index.html`` linking the results.
+
+    ``workers`` > 1 runs notebooks in separate processes (each with its own kernel): papermill changes
+    the working directory of its process, so threads would not be safe. Each job still writes its files
+    only when it has succeeded.
+    """
     out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
-    done = []
-    for number, job in enumerate(jobs, 1):
-        if progress:
-            progress(f"[{number}/{len(jobs)}] {job.notebook} → {job.stem}")
-        done.append((job, run_report(job.params, out_dir, notebook=job.notebook, formats=formats, stem=job.stem)))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    done: list[tuple[Job, ReportArtifacts]] = []
+    if workers <= 1:
+        for number, job in enumerate(jobs, 1):
+            if progress:
+                progress(f"[{number}/{len(jobs)}] {job.notebook} → {job.stem}")
+            done.append((job, _run_job(job, out_dir, formats)))
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_run_job, job, out_dir, formats) for job in jobs]
+            for number, (job, future) in enumerate(zip(jobs, futures), 1):
+                done.append((job, future.result()))
+                if progress:
+                    progress(f"[{number}/{len(jobs)}] {job.notebook} → {job.stem}")
     write_index(done, out_dir)
     return done
 

@@ -267,6 +267,8 @@ def _batch_args(parser):
                         help="extra forecast reports, one per overdispersion φ (e.g. 0 0.1 0.3)")
     parser.add_argument("--no-counties", action="store_true", help="skip the county comparison and one-pagers")
     parser.add_argument("--no-audit", action="store_true", help="skip the data-audit notebook")
+    parser.add_argument("--jobs", type=int, default=2, metavar="N",
+                        help="notebooks run at once, each in its own process and kernel (default 2)")
 
 
 def cmd_batch(args) -> int:
@@ -282,8 +284,10 @@ def cmd_batch(args) -> int:
     analysis = analyse(params)
     jobs = plan_batch(analysis, scenarios=tuple(args.scenario_dispersion), counties=not args.no_counties,
                       audit=not args.no_audit)
+    if args.jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     done = run_batch(jobs, args.out, formats=tuple(args.formats or ("html", "pdf")),
-                     progress=lambda line: print(line, file=sys.stderr))
+                     progress=lambda line: print(line, file=sys.stderr), workers=args.jobs)
     for job, artifacts in done:
         for kind, path in artifacts.files.items():
             print(f"{kind}: {path}")
