@@ -106,3 +106,42 @@ def test_compare_json_for_the_seed(seed_path):
     assert counties["江陵县"]["ci95"] == pytest.approx([5.49, 19.68], abs=0.005)
     assert out["homogeneity"]["chi2"] == pytest.approx(6.10, abs=0.005)
     assert out["homogeneity"]["df"] == 8
+
+
+def _facts_csv(tmp_path, **overrides):
+    row = dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6,
+               yoy_pct="", source="t", quote="全市新引进亿元以上项目174个")
+    row.update(overrides)
+    path = tmp_path / "facts.csv"
+    path.write_text(",".join(FACT_COLUMNS) + "\n" + ",".join(str(row[c]) for c in FACT_COLUMNS) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_forecast_from_a_facts_csv(tmp_path):
+    out = json.loads(run("forecast", "--data", _facts_csv(tmp_path), "--metric", "projects_100m", "--json").stdout)
+    assert (out["year"], out["as_of"], out["ytd"]) == (2015, 7, 174)
+
+
+@pytest.mark.parametrize(
+    "overrides, extra, message",
+    [
+        (dict(value=-5), (), "year-to-date value must be a number >= 0, got -5"),
+        (dict(plan_pct=""), (), "--plan"),
+        (dict(), ("--dispersion", "-1"), "dispersion"),
+    ],
+)
+def test_forecast_bad_data_is_one_line(tmp_path, overrides, extra, message):
+    proc = run("forecast", "--data", _facts_csv(tmp_path, **overrides), "--metric", "projects_100m", *extra, check_status=2)
+    assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr, proc.stderr
+
+
+def test_backtest_command_prints_scores():
+    from jzanalysis import settings
+
+    fixture = settings.REPO_ROOT / "tests" / "fixtures" / "backtest_synthetic.csv"
+    out = json.loads(run("backtest", str(fixture), "--json").stdout)
+    assert out["n_snapshots"] == 60 and out["baseline"] == "straight_line_months"
+    baseline = next(m for m in out["methods"] if m["method"] == "straight_line_months")
+    assert 0 <= baseline["coverage80"] <= 1 and baseline["coverage80_ci"][0] <= baseline["coverage80"] <= baseline["coverage80_ci"][1]
+    table = run("backtest", str(fixture)).stdout
+    assert "gamma_poisson" in table and "straight_line_months" in table
