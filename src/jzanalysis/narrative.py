@@ -516,3 +516,11 @@ def county_onepager_html(a: Analysis, region: str) -> str:
         )
         lines.append("<p>通报中关于该县市区的全部数字：</p>" + _table(shown, text_columns=("指标", "时期", "原文")))
     return "".join(lines)
+
+
+def forecast_notes_html(a: Analysis) -> str:
+    """Metrics asked for that have no forecast, and why (e.g. the bulletin states no plan for them)."""
+    if not a.forecast_notes:
+        return ""
+    items = "".join(f"<li>{_e(METRICS[m].label)}：未作预测（{_e(reason)}）</li>" for m, reason in a.forecast_notes.items())
+    return f"<ul>{items}</ul>"

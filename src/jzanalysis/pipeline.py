@@ -28,6 +28,7 @@ class Analysis:
     dataset: Dataset
     derived: pd.DataFrame
     forecasts: dict[str, dict]  # metric id → forecast JSON object (see jzanalysis.forecast)
+    forecast_notes: dict[str, str]  # metric id → why it has no forecast (no figure, no plan)
     comparison: dict | None  # county comparison JSON object, None when the data has no county figures
     comparison_note: str | None = None  # why there is no comparison
     working_days_check: dict | None = None
@@ -63,14 +64,21 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     year, as_of = params.year, params.as_of_month
     facts = dataset.facts
 
-    forecasts = {
-        metric: forecast_from_facts(
-            facts, year=year, as_of=as_of, metric=metric, region=params.region,
-            plan=params.plans.get(metric), methods=list(params.methods) if params.methods else None,
-            dispersion=params.dispersion,
-        )
-        for metric in (params.metrics if forecast else ())
-    }
+    forecasts: dict[str, dict] = {}
+    forecast_notes: dict[str, str] = {}
+    for metric in params.metrics if forecast else ():
+        try:
+            forecasts[metric] = forecast_from_facts(
+                facts, year=year, as_of=as_of, metric=metric, region=params.region,
+                plan=params.plans.get(metric), methods=list(params.methods) if params.methods else None,
+                dispersion=params.dispersion,
+            )
+        except InputError as exc:
+            # One metric the bulletin does not support (no figure, no plan) is said in the report; a
+            # report with no forecast at all is a bad request and fails with that reason.
+            forecast_notes[metric] = str(exc)
+    if forecast and not forecasts:
+        raise InputError(next(iter(forecast_notes.values())))
 
     county_plans = load_plans(params.county_plans) if params.county_plans else None
     comparison, comparison_note = None, None
@@ -89,6 +97,6 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
         check["quote"] = claims["quote"].iloc[0]
     return Analysis(
         params=params, dataset=dataset, derived=derived_table(facts, year, as_of, params.region),
-        forecasts=forecasts, comparison=comparison, comparison_note=comparison_note,
+        forecasts=forecasts, forecast_notes=forecast_notes, comparison=comparison, comparison_note=comparison_note,
         working_days_check=check, publication_dates=dates,
     )
