@@ -2,133 +2,367 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 import numpy as np
 import pytest
 from scipy import stats
+from statsmodels.stats.rates import confint_poisson
 
-from jzanalysis.compare import compare_from_facts, county_sentences, garwood_interval, poisson_funnel_limit
+from jzanalysis.compare import (
+    BASIS_EQUAL, BASIS_PLANS, BASIS_PRIOR, compare_from_facts, county_sentences, funnel_limits, funnel_position,
+    garwood_interval, poisson_funnel_limit, poisson_glm, spiegelhalter_phi,
+)
 from jzanalysis.errors import InputError
 from jzanalysis.plans import load_plans
 from jzanalysis.schema import facts_frame
 
 from .conftest import TESTS_DIR
 
+# In the bulletin's order (ties keep it: 荆州开发区 before 沙市区).
 SEED_COUNTS = {"公安县": 23, "监利县": 23, "石首市": 22, "荆州开发区": 21, "沙市区": 21, "荆州区": 18, "洪湖市": 18,
                "松滋市": 17, "江陵县": 11}
+FIXTURES = TESTS_DIR / "fixtures"
 
 
-def seed_facts(extra=()):
-    records = [dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6)]
-    records += [dict(year=2015, months=7, region=r, metric="projects_100m", value=v, unit="个") for r, v in SEED_COUNTS.items()]
-    records += [dict(year=2015, months=6, region=r, metric="batch_signings_june", value=v, unit="个")
+def seed_facts(extra=(), city_plan_pct=71.6):
+    records = [dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个",
+                    plan_pct=city_plan_pct, source="seed", quote="全市新引进亿元以上项目174个")]
+    records += [dict(year=2015, months=7, region=r, metric="projects_100m", value=v, unit="个", source="seed",
+                     note="含华中农高区" if r == "荆州区" else None) for r, v in SEED_COUNTS.items()]
+    records += [dict(year=2015, months=6, region=r, metric="batch_signings_june", value=v, unit="个", source="seed")
                 for r, v in {"监利县": 10, "荆州区": 10, "沙市区": 8, "石首市": 4}.items()]
     return facts_frame(records + list(extra))
 
+
+def seed_result(**kwargs):
+    return compare_from_facts(seed_facts(**kwargs.pop("facts_kwargs", {})), year=2015, as_of=7,
+                              metric="projects_100m", **kwargs)
+
+
+def by_region(result):
+    return {c["region"]: c for c in result["counties"]}
+
+
+# ----------------------------------------------------------------------------- intervals and limits
 
 def test_garwood_intervals_of_the_seed():
     # lower = χ²(0.025; 2k)/2, upper = χ²(0.975; 2k+2)/2
     assert garwood_interval(23) == pytest.approx((14.58, 34.51), abs=0.005)
     assert garwood_interval(11) == pytest.approx((5.49, 19.68), abs=0.005)
-    assert garwood_interval(0)[0] == 0.0
-
-
-def test_seed_comparison_with_equal_shares():
-    result = compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m")
-    counties = {c["region"]: c for c in result["counties"]}
-    # expected 174/9 = 19.33 each; χ² = Σ(o−e)²/e
-    #   = (3.67²·2 + 2.67² + 1.67²·2 + 1.33²·2 + 2.33² + 8.33²)/19.33 = 117.99/19.33 = 6.10
-    assert counties["公安县"]["expected"] == pytest.approx(174 / 9)
-    assert result["homogeneity"]["chi2"] == pytest.approx(6.10, abs=0.005)
-    assert result["homogeneity"]["df"] == 8
-    assert result["homogeneity"]["p"] == pytest.approx(0.64, abs=0.005)
-    assert result["expected_basis"].startswith("平均分配")
-    assert counties["公安县"]["ci95"] == pytest.approx([14.58, 34.51], abs=0.005)
-    assert counties["江陵县"]["oe"] == pytest.approx(11 / (174 / 9))  # 0.569
-    # Spiegelhalter φ = mean z² = 6.10 / 9 = 0.678 < 1: the funnel is not widened
-    assert result["overdispersion"]["phi"] == pytest.approx(6.1034 / 9, abs=1e-3)
-    assert result["overdispersion"]["widened"] is False
-    assert all(c["funnel"] == "inside" for c in result["counties"])
-    # ties share the better rank; ranks of 23, 23, 22 are 1, 1, 3
-    assert (counties["公安县"]["rank"], counties["监利县"]["rank"], counties["石首市"]["rank"]) == (1, 1, 3)
-    assert counties["江陵县"]["rank"] == 9
-    lo, hi = counties["公安县"]["rank_interval"]
-    assert lo == 1 and hi >= 6  # 23 against 17..22 cannot be told apart: the rank could be far down
-    assert counties["江陵县"]["rank_interval"][1] == 9
-    batch = {b["region"]: b["value"] for b in result["context"]["batch_signings_june"]}
-    assert batch == {"监利县": 10, "荆州区": 10, "沙市区": 8, "石首市": 4}
-    assert result["city_total"] == 174
+    assert garwood_interval(23) == pytest.approx(confint_poisson(23, 1, method="exact-c"))
+    # 0 observed: lower 0, upper = −ln(0.025) = 3.689
+    assert garwood_interval(0) == pytest.approx((0.0, -math.log(0.025)))
 
 
 def test_funnel_limit_matches_the_poisson_distribution():
-    # At E = 19.33 the exact 97.5% point lies between the Poisson quantile and one below it.
+    # At E = 19.33 the interpolated 97.5% point lies between one below the Poisson quantile and the quantile.
     e = 174 / 9
     upper = poisson_funnel_limit(e, 0.975) * e
     q = stats.poisson.ppf(0.975, e)
     assert q - 1 <= upper <= q
+    # and it is close to the normal approximation E + 1.96·√E = 27.95
+    assert upper == pytest.approx(e + 1.96 * math.sqrt(e), abs=0.5)
 
 
-def test_sentences_only_where_the_evidence_supports_one():
-    result = compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m")
-    sentences = county_sentences(result)
-    assert sentences[0].startswith("各县市区新引进亿元以上项目差异不显著（χ²=6.10，自由度 8，p=0.64）")
-    assert not any("江陵县" in s for s in sentences)  # 11 is low, but inside the limits
+def test_overdispersion_widens_each_limit_by_root_phi_around_one():
+    plain, wide = funnel_limits(20.0), funnel_limits(20.0, phi=4.0)
+    for key in ("hi95", "hi998", "lo95"):
+        assert wide[key] - 1 == pytest.approx((plain[key] - 1) * 2.0)  # √4 = 2
+    assert wide["lo998"] == 0.0  # 1 − 2·(1 − 0.358) < 0 is clipped at 0
+    assert funnel_limits(20.0, phi=0.5) == plain  # φ < 1 never narrows the limits
+    assert funnel_position(1.0, plain) == "inside"
+    assert funnel_position(plain["hi95"] + 1e-9, plain) == "above95"
+    assert funnel_position(plain["hi998"] + 1e-9, plain) == "above998"
+    assert funnel_position(plain["lo95"] - 1e-9, plain) == "below95"
+    assert funnel_position(plain["lo998"] - 1e-9, plain) == "below998"
 
+
+def test_phi_is_winsorised_only_with_ten_or_more_units():
+    # 10 units, E = 10 each; z = (20 − 10)/√10 = 3.162 and (0 − 10)/√10 = −3.162, the rest 0.
+    # raw φ = (10 + 10)/10 = 2.0; winsorising ⌊0.1·10⌋ = 1 per tail clips both to the next z, 0 → φ = 0.
+    od = spiegelhalter_phi([10] * 8 + [20, 0], [10] * 10)
+    assert od["phi_raw"] == pytest.approx(2.0)
+    assert od["phi"] == pytest.approx(0.0)
+    assert od["winsorised"] == 1
+    # the seed's 9 counties: ⌊0.9⌋ = 0, φ = χ²/n = 6.1034/9 = 0.678
+    od = spiegelhalter_phi(list(SEED_COUNTS.values()), [1.0] * 9)
+    assert od["winsorised"] == 0 and od["phi"] == pytest.approx(118 / (174 / 9) / 9)
+
+
+# ----------------------------------------------------------------------------- the seed
+
+def test_seed_comparison_with_equal_shares():
+    result = seed_result()
+    counties = by_region(result)
+    assert result["expected_basis"] == BASIS_EQUAL == "equal shares"
+    # expected 174/9 = 19.33 each
+    assert counties["公安县"]["expected"] == pytest.approx(174 / 9)
+    # χ² = Σ(o−e)²/e: Σo² = 529·2 + 484 + 441·2 + 324·2 + 289 + 121 = 3482; Σ(o−e)² = 3482 − 174²/9 = 118;
+    # χ² = 118/19.333 = 6.10 on 9 − 1 = 8 df, p = 0.64
+    assert result["homogeneity"]["chi2"] == pytest.approx(118 / (174 / 9))
+    assert result["homogeneity"]["chi2"] == pytest.approx(6.10, abs=0.005)
+    assert result["homogeneity"]["df"] == 8
+    assert result["homogeneity"]["p"] == pytest.approx(0.64, abs=0.005)
+    assert result["homogeneity"]["p"] == pytest.approx(stats.chisquare(list(SEED_COUNTS.values())).pvalue)
+    assert counties["公安县"]["ci95"] == pytest.approx([14.58, 34.51], abs=0.005)
+    assert counties["江陵县"]["ci95"] == pytest.approx([5.49, 19.68], abs=0.005)
+    assert counties["江陵县"]["oe"] == pytest.approx(11 / (174 / 9))  # 0.569
+    assert counties["江陵县"]["oe_ci95"] == pytest.approx([5.4912 / 19.3333, 19.6821 / 19.3333], abs=1e-4)
+    assert counties["公安县"]["share"] == pytest.approx(23 / 174)
+    # Spiegelhalter φ = mean z² = 6.10/9 = 0.678 < 1: the funnel is not widened
+    assert result["overdispersion"]["phi"] == pytest.approx(6.1034 / 9, abs=1e-3)
+    assert result["overdispersion"]["widened"] is False
+    assert all(c["funnel"] == "inside" for c in result["counties"])
+    # 江陵县 11 against E = 19.33: the 95% lower limit is about (19.33 − 1.96·4.40)/19.33 = 0.55 < 0.569
+    assert counties["江陵县"]["funnel_limits"]["lo95"] < counties["江陵县"]["oe"]
+    assert all(c["on_schedule"] is None and c["plan"] is None for c in result["counties"])
+    assert counties["荆州区"]["note"] == "含华中农高区" and counties["公安县"]["note"] is None
+    assert result["city_total"] == 174 and result["year"] == 2015 and result["as_of"] == 7
+    assert [c["region"] for c in result["counties"]] == list(SEED_COUNTS)  # largest first, ties in bulletin order
+    json.dumps(result, ensure_ascii=False, allow_nan=False)  # JSON-ready: no numpy types, no NaN
+
+
+def test_seed_ranks_and_rank_intervals():
+    result = seed_result()
+    counties = by_region(result)
+    # ties share the better rank: 23, 23, 22, 21, 21, 18, 18, 17, 11 → 1, 1, 3, 4, 4, 6, 6, 8, 9
+    assert [c["rank"] for c in result["counties"]] == [1, 1, 3, 4, 4, 6, 6, 8, 9]
+    lo, hi = counties["公安县"]["rank_interval"]
+    assert lo == 1 and hi >= 6  # 23 against 17..22 cannot be told apart: the rank could be far down
+    assert counties["江陵县"]["rank_interval"][1] == 9
+    assert all(c["rank_interval"][0] <= c["rank"] <= c["rank_interval"][1] for c in result["counties"])
+    assert seed_result()["counties"] == result["counties"]  # seeded: the same report twice
+
+
+def test_rank_interval_is_narrow_for_a_clear_leader():
+    values = {"公安县": 200, "监利县": 5, "石首市": 6}
+    facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v) for r, v in values.items()])
+    counties = by_region(compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m"))
+    assert counties["公安县"]["rank_interval"] == [1, 1]
+    assert counties["监利县"]["rank_interval"] == [2, 3]
+
+
+def test_seed_glm_rate_ratios_against_the_city_average():
+    glm = seed_result()["glm"]
+    assert glm["family"] == "Poisson"
+    # Pearson dispersion of the one-rate model = χ²/df = 6.1034/8 = 0.763
+    assert glm["dispersion"] == pytest.approx(118 / (174 / 9) / 8)
+    # deviance G² = 2 Σ o ln(o/e), the likelihood-ratio version of the homogeneity test
+    g2 = stats.power_divergence(list(SEED_COUNTS.values()), lambda_="log-likelihood").statistic
+    assert glm["lr_test"]["deviance"] == pytest.approx(g2) and glm["lr_test"]["df"] == 8
+    rr = {r["region"]: r for r in glm["rate_ratios"]}
+    # 江陵县: (11/19.33)/(174/174) = 0.569; se(log) = √(1/11 − 1/174) = 0.2918 (the county is part of the
+    # average); 95% CI = 0.569·exp(±1.96·0.2918) = [0.321, 1.008] — just includes 1
+    se = math.sqrt(1 / 11 - 1 / 174)
+    assert rr["江陵县"]["rr"] == pytest.approx(11 * 9 / 174)
+    assert rr["江陵县"]["se_log"] == pytest.approx(se)
+    assert rr["江陵县"]["ci95"] == pytest.approx([11 * 9 / 174 * math.exp(-1.959964 * se),
+                                                 11 * 9 / 174 * math.exp(1.959964 * se)], rel=1e-6)
+    assert rr["江陵县"]["ci95"][0] < 1 < rr["江陵县"]["ci95"][1]
+    assert rr["公安县"]["rr"] == pytest.approx(23 * 9 / 174)
+
+
+def test_glm_zero_count_gets_an_exact_upper_limit():
+    glm = poisson_glm([0, 10, 20], [10, 10, 10], ["江陵县", "公安县", "沙市区"])
+    zero = glm["rate_ratios"][0]
+    # city rate 30/30 = 1; upper = Garwood upper of 0 (3.689) ÷ E 10 ÷ 1
+    assert zero["rr"] == 0 and zero["ci95"] == pytest.approx([0.0, 0.3689], abs=1e-4)
+    # the others: se = √(1/O − 1/30)
+    assert glm["rate_ratios"][1]["se_log"] == pytest.approx(math.sqrt(1 / 10 - 1 / 30))
+
+
+def test_seed_context_has_the_june_batch_signings():
+    batch = {b["region"]: b["value"] for b in seed_result()["context"]["batch_signings_june"]}
+    assert batch == {"监利县": 10, "荆州区": 10, "沙市区": 8, "石首市": 4}
+    other_year = compare_from_facts(seed_facts([dict(year=2016, months=7, region=r, metric="projects_100m", value=v)
+                                                for r, v in SEED_COUNTS.items()]),
+                                    year=2016, as_of=7, metric="projects_100m")
+    assert other_year["context"]["batch_signings_june"] == []
+
+
+def test_seed_sentences_say_the_ranking_is_noise():
+    sentences = county_sentences(seed_result())
+    assert sentences == ["各县市区新引进亿元以上项目数差异不显著（χ²=6.10，自由度 8，p=0.64），排名主要反映随机波动。"]
+
+
+# ----------------------------------------------------------------------------- plans
 
 def test_plans_for_every_county_give_expected_by_time_progress():
-    plans = load_plans(TESTS_DIR / "fixtures" / "plans_all_counties.csv")
-    result = compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m", plans=plans)
-    counties = {c["region"]: c for c in result["counties"]}
+    plans = load_plans(FIXTURES / "plans_all_counties.csv")
+    result = seed_result(plans=plans)
+    counties = by_region(result)
+    assert result["expected_basis"] == BASIS_PLANS == "plans × time progress (按进度)"
+    assert "计划 × 时间进度" in result["expected_basis_zh"]
+    assert result["expected_detail"]["time_progress"] == pytest.approx(7 / 12)
     # 江陵县: plan 30 × 7/12 = 17.5 expected by now; 11 observed, Garwood upper 19.68 ≥ 17.5 → not enough evidence
     assert counties["江陵县"]["expected"] == pytest.approx(17.5)
     assert counties["江陵县"]["on_schedule"] is False
     assert counties["江陵县"]["behind_schedule_evidence"] is False
-    # 公安县: 40 × 7/12 = 23.33 > 23 → just behind, 松滋市 20 × 7/12 = 11.67 < 17 → on schedule
-    assert counties["公安县"]["expected"] == pytest.approx(23.333, abs=1e-3)
+    # 公安县: 40 × 7/12 = 23.33 > 23 → just behind; 松滋市 20 × 7/12 = 11.67 < 17 → on schedule
+    assert counties["公安县"]["expected"] == pytest.approx(40 * 7 / 12)
+    assert counties["公安县"]["on_schedule"] is False
     assert counties["松滋市"]["on_schedule"] is True
     assert counties["荆州开发区"]["plan"] == 30  # given as 荆州经开区 in the file
-    assert "计划 × 时间进度" in result["expected_basis"]
+    assert all(c["expected_from"] == "plan" for c in result["counties"])
+    # the χ² compares shares: expected rescaled to the 174 observed (plans sum 260 → E = 174·plan/260)
+    scaled = np.array([40, 30, 30, 30, 30, 25, 25, 20, 30]) * 174 / 260
+    chi2 = ((np.array(list(SEED_COUNTS.values())) - scaled) ** 2 / scaled).sum()
+    assert result["homogeneity"]["chi2"] == pytest.approx(chi2)
 
 
-def test_plans_for_some_counties_only():
-    plans = load_plans(TESTS_DIR / "fixtures" / "plans_some_counties.csv")
-    result = compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m", plans=plans)
-    counties = {c["region"]: c for c in result["counties"]}
+def test_plans_with_working_day_progress():
+    plans = load_plans(FIXTURES / "plans_all_counties.csv")
+    counties = by_region(seed_result(plans=plans, time_basis="workdays"))
+    assert counties["江陵县"]["expected"] == pytest.approx(30 * 145 / 249)  # 145 of 249 working days by 31 July
+
+
+def test_plans_for_some_counties_share_the_city_plan_remainder():
+    plans = load_plans(FIXTURES / "plans_some_counties.csv")  # 公安县 40, 江陵县 30
+    result = seed_result(plans=plans)
+    counties = by_region(result)
     assert counties["公安县"]["expected"] == pytest.approx(40 * 7 / 12)
-    # the seven unplanned counties share the rest equally: (174 − 23 − 11) / 7 = 20
-    assert counties["石首市"]["expected"] == pytest.approx(20.0)
-    assert counties["石首市"]["on_schedule"] is None
-    assert "2 个" not in result["expected_basis"] and "7 个县市区无计划" in result["expected_basis"]
+    # the city plan from the bulletin: 174 ÷ 71.6% = 243.02; left for the 7 others: 243.02 − 70 = 173.02,
+    # 24.72 each, × 7/12 = 14.42 expected by now
+    city_plan = 174 / 0.716
+    assert counties["石首市"]["expected"] == pytest.approx((city_plan - 70) / 7 * 7 / 12)
+    assert counties["石首市"]["on_schedule"] is None and counties["石首市"]["plan"] is None
+    assert counties["石首市"]["expected_from"] == "city plan remainder"
+    assert result["expected_detail"]["unplanned"] == 7
+    assert "7 个县市区无计划" in result["expected_basis_zh"]
 
+
+def test_plans_file_city_row_is_the_city_plan():
+    plans = load_plans(FIXTURES / "plans_with_city.csv")  # 荆州市 250, 公安县 40, 江陵县 30
+    counties = by_region(seed_result(plans=plans))
+    # (250 − 40 − 30)/7 × 7/12 = 180/12 = 15
+    assert counties["洪湖市"]["expected"] == pytest.approx(15.0)
+
+
+def test_plans_for_some_counties_without_a_city_plan_share_the_observed_rest():
+    plans = load_plans(FIXTURES / "plans_some_counties.csv")
+    result = seed_result(plans=plans, facts_kwargs={"city_plan_pct": None})
+    counties = by_region(result)
+    # the seven unplanned counties share the rest equally: (174 − 23 − 11)/7 = 20
+    assert counties["石首市"]["expected"] == pytest.approx(20.0)
+    assert counties["石首市"]["expected_from"] == "observed remainder"
+    assert counties["江陵县"]["on_schedule"] is False
+
+
+def test_county_plans_above_the_city_plan_fall_back_to_the_observed_rest(tmp_path):
+    path = tmp_path / "plans.csv"
+    path.write_text("year,region,metric,plan\n2015,全市,projects_100m,60\n2015,公安县,projects_100m,40\n"
+                    "2015,江陵县,projects_100m,30\n", encoding="utf-8")
+    counties = by_region(seed_result(plans=load_plans(path)))
+    assert counties["石首市"]["expected"] == pytest.approx(20.0)  # 60 − 70 < 0: (174 − 23 − 11)/7
+
+
+def test_plans_for_another_metric_or_year_are_not_used(tmp_path):
+    path = tmp_path / "plans.csv"
+    path.write_text("year,region,metric,plan\n2014,公安县,projects_100m,40\n2015,公安县,projects_started,10\n",
+                    encoding="utf-8")
+    assert seed_result(plans=load_plans(path))["expected_basis"] == BASIS_EQUAL
+
+
+def test_clearly_behind_plan_gets_a_sentence_even_inside_widened_limits():
+    plans = load_plans(FIXTURES / "plans_uneven.csv")
+    result = seed_result(plans=plans)
+    counties = by_region(result)
+    jiangling = counties["江陵县"]
+    # 45 × 7/12 = 26.25 expected; Garwood upper of 11 is 19.68 < 26.25: behind, with evidence
+    assert jiangling["expected"] == pytest.approx(26.25)
+    assert jiangling["behind_schedule_evidence"] is True
+    # the uneven plans make the counties overdispersed (φ > 1), the limits widen and 江陵县 stays inside them
+    assert result["overdispersion"]["widened"] is True and jiangling["funnel"] == "inside"
+    sentences = county_sentences(result)
+    assert len(sentences) == 2
+    assert sentences[1] == "江陵县11个，95%区间上限 19.7个仍低于按进度应完成的 26.2个（全年计划 45个），落后于计划进度。"
+    assert sentences[0].startswith("各县市区新引进亿元以上项目数相对计划的进度差异")
+
+
+# ----------------------------------------------------------------------------- other bases, overdispersion
 
 def test_prior_period_shares_when_the_data_has_them():
     earlier = [dict(year=2015, months=6, region=r, metric="projects_100m", value=v, unit="个")
                for r, v in zip(SEED_COUNTS, [20, 10, 20, 20, 20, 10, 10, 10, 10])]
     result = compare_from_facts(seed_facts(earlier), year=2015, as_of=7, metric="projects_100m")
-    counties = {c["region"]: c for c in result["counties"]}
+    counties = by_region(result)
     # 公安县 had 20 of 130 in 1-6月 → expected 174 × 20/130 = 26.77
     assert counties["公安县"]["expected"] == pytest.approx(174 * 20 / 130)
-    assert result["expected_basis"] == "上一期各县市区占比"
+    assert result["expected_basis"] == BASIS_PRIOR == "prior-period shares"
+    assert result["expected_detail"] == {"prior_year": 2015, "prior_months": 6}
 
 
-def test_overdispersed_counties_widen_the_funnel():
-    counts = {"公安县": 60, "监利县": 5, "石首市": 40, "荆州开发区": 8, "沙市区": 30, "荆州区": 3, "洪湖市": 12,
-              "松滋市": 10, "江陵县": 6}
-    facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v, unit="个") for r, v in counts.items()])
+def test_prior_period_missing_a_county_is_not_used():
+    earlier = [dict(year=2015, months=6, region=r, metric="projects_100m", value=10) for r in list(SEED_COUNTS)[:8]]
+    result = compare_from_facts(seed_facts(earlier), year=2015, as_of=7, metric="projects_100m")
+    assert result["expected_basis"] == BASIS_EQUAL
+
+
+OVERDISPERSED = {"公安县": 60, "监利县": 5, "石首市": 40, "荆州开发区": 8, "沙市区": 30, "荆州区": 3, "洪湖市": 12,
+                 "松滋市": 10, "江陵县": 6}
+
+
+def test_overdispersed_counties_widen_the_funnel_and_use_negative_binomial():
+    facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v, unit="个")
+                         for r, v in OVERDISPERSED.items()])
     result = compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m")
-    assert result["overdispersion"]["widened"] is True
-    assert result["glm"]["family"] == "quasi-Poisson"
-    phi = result["overdispersion"]["phi"]
-    e = 174 / 9
-    z = (np.array(list(counts.values())) - e) / np.sqrt(e)
-    assert phi == pytest.approx(np.mean(z**2))
-    gongan = next(c for c in result["counties"] if c["region"] == "公安县")
-    assert gongan["funnel"].startswith("above")  # 60 vs 19.3 stays out even after widening
+    od = result["overdispersion"]
+    # total 174 again, E = 19.33; Σo² = 6478, Σ(o−e)² = 6478 − 3364 = 3114; χ² = 161.07; φ = 161.07/9 = 17.90
+    assert od["phi"] == pytest.approx(3114 / (174 / 9) / 9)
+    assert od["widened"] is True and od["limit_factor"] == pytest.approx(math.sqrt(od["phi"]))
+    counties = by_region(result)
+    gongan = counties["公安县"]
+    # 60 vs 19.3 stays out even after widening (O/E = 3.10 > 1 + (1.444 − 1)·4.23 = 2.88)
+    assert gongan["funnel"] == "above95"
+    assert gongan["funnel_limits"]["hi95"] == pytest.approx(1 + (poisson_funnel_limit(174 / 9, 0.975) - 1) * math.sqrt(od["phi"]))
+    glm = result["glm"]
+    assert glm["family"] == "negative binomial"
+    # NB2 α by moments: Σ[(o − μ)² − o]/Σμ² = (3114 − 174)/(9 · 19.333²) = 2940/3364 = 0.874
+    assert glm["alpha"] == pytest.approx(2940 / 3364)
+    # Var(log RR) = Σⱼ (δᵢⱼ − wⱼ)² (1/oⱼ + α), wⱼ = oⱼ/174
+    o = np.array(list(OVERDISPERSED.values()), float)
+    grad = -o / 174
+    grad[0] += 1
+    se = math.sqrt(float((grad**2 * (1 / o + glm["alpha"])).sum()))
+    assert glm["rate_ratios"][0]["se_log"] == pytest.approx(se, rel=1e-5)
+    sentences = county_sentences(result)
+    assert sentences[0].startswith("各县市区新引进亿元以上项目数差异显著（χ²=161.07，自由度 8，p<0.001）")
+    assert any(s.startswith("公安县60个，为期望值 19.3个的 310%，高于漏斗图95%控制上限（已按过度离散放宽）") for s in sentences)
 
 
-def test_missing_county_figures_and_unknown_regions_are_clear_errors():
-    city_only = facts_frame([dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174)])
-    with pytest.raises(InputError, match="no county figures of projects_100m for 2015 1-7月"):
+# ----------------------------------------------------------------------------- input problems
+
+def test_no_county_figures_says_what_the_data_has():
+    city_only = seed_facts()[lambda f: (f.region == "荆州市") | (f.metric == "batch_signings_june")]
+    with pytest.raises(InputError, match="no county figures of projects_100m for 2015 1-7月") as info:
         compare_from_facts(city_only, year=2015, as_of=7, metric="projects_100m")
+    assert "batch_signings_june 2015 1-6月" in str(info.value)
+    with pytest.raises(InputError, match="for 2015 1-8月"):
+        compare_from_facts(seed_facts(), year=2015, as_of=8, metric="projects_100m")
+
+
+def test_unknown_region_in_the_facts_is_named():
     odd = seed_facts([dict(year=2015, months=7, region="荆州新区", metric="projects_100m", value=3)])
-    with pytest.raises(InputError, match="unknown region '荆州新区'"):
+    with pytest.raises(InputError, match="unknown region '荆州新区' in the facts: not in the county registry"):
         compare_from_facts(odd, year=2015, as_of=7, metric="projects_100m")
+
+
+def test_aliases_in_the_facts_are_resolved_and_repeated_figures_kept_once():
+    facts = seed_facts([dict(year=2015, months=7, region="监利市", metric="projects_100m", value=23, source="repost")])
+    result = compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m")
+    assert len(result["counties"]) == 9 and result["homogeneity"]["chi2"] == pytest.approx(6.1034, abs=1e-4)
+
+
+def test_conflicting_figures_for_a_county_are_an_error():
+    facts = seed_facts([dict(year=2015, months=7, region="江陵县", metric="projects_100m", value=12, source="other.txt")])
+    with pytest.raises(InputError, match="江陵县 has conflicting figures for projects_100m 2015 1-7月: 11 vs 12"):
+        compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m")
+
+
+def test_amount_metrics_and_unknown_metrics_are_refused():
+    with pytest.raises(InputError, match="needs a count metric"):
+        compare_from_facts(seed_facts(), year=2015, as_of=7, metric="funds_in_place")
+    with pytest.raises(InputError, match="unknown metric 'nope'"):
+        compare_from_facts(seed_facts(), year=2015, as_of=7, metric="nope")

@@ -3,13 +3,15 @@
 With counts this small (公安县 23 … 江陵县 11) most of a raw ranking is noise. For each county this
 module gives the exact (Garwood) Poisson 95% interval, the expected count (county plan × time progress
 "按进度", else a prior period's shares, else equal shares), observed/expected with its interval, the
-position in a funnel plot (Spiegelhalter 2005, exact Poisson limits at 95% and 99.8%, widened when the
-counties are overdispersed), a simulated rank interval and whether it is on schedule; and for the city
-a chi-square homogeneity test and a Poisson GLM with rate ratios.
+position in a funnel plot (Spiegelhalter 2005: exact Poisson limits at 95% and 99.8%, widened when the
+counties are overdispersed), a simulated rank interval and whether it is on schedule; for the city a
+chi-square homogeneity test and a Poisson (or negative binomial) GLM with rate ratios against the city
+average. The method is written up in ``docs/counties.md``.
 
->>> from scipy.stats import chi2
 >>> [round(x, 2) for x in garwood_interval(23)]
 [14.58, 34.51]
+>>> [round(x, 2) for x in garwood_interval(11)]
+[5.49, 19.68]
 """
 
 from __future__ import annotations
@@ -23,17 +25,32 @@ from scipy import stats
 
 from . import settings
 from .calendar import time_progress
-from .counties import COUNTIES, COUNTY_NAMES
+from .counties import COUNTY_NAMES, CITY_ALIASES, resolve
 from .errors import InputError
 from .metrics import METRICS
 
 RANK_DRAWS = 10_000
 _SEED = 20150731  # fixed so a report's rank intervals are reproducible
-_NOTES = {c.name: c.note for c in COUNTIES}
+WINSORISE = 0.10  # Spiegelhalter (2005): z-scores winsorised at 10% per tail before estimating φ
 
+BASIS_PLANS = "plans × time progress (按进度)"
+BASIS_PRIOR = "prior-period shares"
+BASIS_EQUAL = "equal shares"
+
+FUNNEL_POSITIONS = ("inside", "above95", "below95", "above998", "below998")
+_LIMIT_PROBS = {"lo998": 0.001, "lo95": 0.025, "hi95": 0.975, "hi998": 0.999}
+
+
+# --------------------------------------------------------------------------- per-county building blocks
 
 def garwood_interval(count: float, level: float = 0.95) -> tuple[float, float]:
-    """Exact (Garwood) Poisson interval for an observed count: 23 → (14.58, 34.51), 11 → (5.49, 19.68)."""
+    """Exact (Garwood) Poisson interval for an observed count, in the count's unit (个).
+
+    lower = χ²(α/2; 2k)/2, upper = χ²(1−α/2; 2k+2)/2; the lower limit of 0 is 0.
+
+    >>> [round(x, 2) for x in garwood_interval(0)]
+    [0.0, 3.69]
+    """
     alpha = 1 - level
     lower = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
     upper = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
@@ -41,7 +58,14 @@ def garwood_interval(count: float, level: float = 0.95) -> tuple[float, float]:
 
 
 def poisson_funnel_limit(expected: float, p: float) -> float:
-    """Exact Poisson control limit for O/E at probability ``p``, interpolated as in Spiegelhalter (2005)."""
+    """Exact Poisson control limit for O/E at probability ``p`` given the expected count.
+
+    The Poisson quantile is a step function; Spiegelhalter (2005, appendix) interpolates between
+    steps so the limits are smooth in ``expected``. The result is a ratio (O/E), not a count.
+
+    >>> round(poisson_funnel_limit(174 / 9, 0.975), 3)
+    1.444
+    """
     y = stats.poisson.ppf(p, expected)
     f_y = stats.poisson.cdf(y, expected)
     f_below = stats.poisson.cdf(y - 1, expected)
@@ -49,26 +73,63 @@ def poisson_funnel_limit(expected: float, p: float) -> float:
     return float(max(y - alpha, 0.0) / expected)
 
 
-def _funnel_position(oe: float, expected: float, phi: float) -> tuple[str, dict]:
-    """'inside', 'above95', 'below95', 'above998', 'below998' and the four limits used."""
-    limits = {}
-    for name, p in (("lo998", 0.001), ("lo95", 0.025), ("hi95", 0.975), ("hi998", 0.999)):
-        exact = poisson_funnel_limit(expected, p)
-        # Overdispersion: widen the limits around 1 by sqrt(φ), Spiegelhalter's multiplicative model.
-        limits[name] = 1 + (exact - 1) * math.sqrt(phi) if phi > 1 else exact
+def funnel_limits(expected: float, phi: float = 1.0) -> dict[str, float]:
+    """The four O/E control limits (``lo998``, ``lo95``, ``hi95``, ``hi998``) at ``expected``.
+
+    With ``phi`` > 1 each exact limit's distance from 1 is multiplied by √φ: Spiegelhalter's
+    multiplicative overdispersion model, applied to the exact limits instead of the normal ones so
+    the funnel stays asymmetric for small counts. A lower limit never goes below 0.
+
+    >>> {k: round(v, 3) for k, v in funnel_limits(20.0).items()}
+    {'lo998': 0.358, 'lo95': 0.56, 'hi95': 1.437, 'hi998': 1.736}
+    """
+    scale = math.sqrt(phi) if phi > 1 else 1.0
+    return {name: max(0.0, 1 + (poisson_funnel_limit(expected, p) - 1) * scale) for name, p in _LIMIT_PROBS.items()}
+
+
+def funnel_position(oe: float, limits: dict[str, float]) -> str:
+    """'inside', 'above95', 'below95', 'above998' or 'below998' for an O/E against its limits."""
     if oe > limits["hi998"]:
-        return "above998", limits
+        return "above998"
     if oe < limits["lo998"]:
-        return "below998", limits
+        return "below998"
     if oe > limits["hi95"]:
-        return "above95", limits
+        return "above95"
     if oe < limits["lo95"]:
-        return "below95", limits
-    return "inside", limits
+        return "below95"
+    return "inside"
+
+
+def spiegelhalter_phi(values, expected, winsorise: float = WINSORISE) -> dict:
+    """Overdispersion factor φ from Pearson z-scores, Spiegelhalter (2005) style.
+
+    z = (O − E)/√E with E rescaled to the observed total (so the city-wide pace is not mistaken for
+    overdispersion); φ = mean of z² after winsorising ⌊winsorise·n⌋ z-scores in each tail to the next
+    value in, so one extreme county does not widen the limits enough to hide itself. With the 9
+    counties ⌊0.1·9⌋ = 0: nothing is winsorised (trimming 2 of 9 units would discard too much).
+    Returns ``phi`` (used), ``phi_raw`` (no winsorising), ``winsorised`` (units per tail) and ``z``.
+
+    >>> round(spiegelhalter_phi([23, 23, 22, 21, 21, 18, 18, 17, 11], [174 / 9] * 9)["phi"], 3)
+    0.678
+    """
+    values = np.asarray(values, float)
+    expected = np.asarray(expected, float)
+    scaled = expected * values.sum() / expected.sum()
+    z = (values - scaled) / np.sqrt(scaled)
+    k = int(math.floor(winsorise * len(z)))
+    zw = z.copy()
+    if k > 0 and len(z) > 2 * k:
+        ordered = np.sort(z)
+        zw = np.clip(z, ordered[k], ordered[-k - 1])
+    return {"phi": float(np.mean(zw**2)), "phi_raw": float(np.mean(z**2)), "winsorised": k, "z": z.tolist()}
 
 
 def _rank_intervals(values: np.ndarray, rng: np.random.Generator) -> list[tuple[int, int]]:
-    """95% intervals of each county's rank (1 = largest) under Jeffreys Gamma(value + ½) posteriors."""
+    """95% intervals of each county's rank (1 = largest) under Jeffreys Gamma(value + ½, 1) posteriors.
+
+    The rank intervals answer "could 公安县 really be 6th?": draws of each county's underlying rate,
+    ranked within each draw, 2.5% and 97.5% points of each county's rank.
+    """
     draws = rng.gamma(values + 0.5, 1.0, size=(RANK_DRAWS, len(values)))
     ranks = (-draws).argsort(axis=1).argsort(axis=1) + 1
     lo = np.percentile(ranks, 2.5, axis=0, method="nearest")
@@ -76,189 +137,378 @@ def _rank_intervals(values: np.ndarray, rng: np.random.Generator) -> list[tuple[
     return [(int(a), int(b)) for a, b in zip(lo, hi)]
 
 
-def _county_rows(facts: pd.DataFrame, year: int, months: int, metric: str) -> pd.DataFrame:
-    rows = facts[(facts.year == year) & (facts.months == months) & (facts.metric == metric)]
-    unknown = sorted(set(rows.region) - set(COUNTY_NAMES) - {settings.CITY})
+# --------------------------------------------------------------------------- selecting the facts
+
+def _canonical(region: str) -> str | None:
+    region = str(region).strip()
+    if region in CITY_ALIASES:
+        return settings.CITY
+    county = resolve(region)
+    return county.name if county is not None else None
+
+
+def _with_canonical_regions(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with aliases mapped to canonical names; an unknown region is an InputError naming it."""
+    rows = rows.copy()
+    mapped = [_canonical(r) for r in rows.region.astype(str)]
+    unknown = sorted({r for r, m in zip(rows.region.astype(str), mapped) if m is None})
     if unknown:
-        raise InputError(f"unknown region {unknown[0]!r} in the facts: not in the county registry; allowed: {'、'.join(COUNTY_NAMES)}")
-    return rows[rows.region.isin(COUNTY_NAMES)].drop_duplicates("region")
+        raise InputError(
+            f"unknown region {unknown[0]!r} in the facts: not in the county registry; "
+            f"allowed: {'、'.join((settings.CITY, *COUNTY_NAMES))} (or an alias)"
+        )
+    rows["region"] = mapped
+    return rows
+
+
+def _one_row_per_county(rows: pd.DataFrame, what: str) -> pd.DataFrame:
+    """Counties' rows, one each: the same figure from two bulletins is kept once, two different
+    figures for one county are an error (a silent pick would make the comparison arbitrary)."""
+    rows = rows[rows.region.isin(COUNTY_NAMES)]
+    for region, group in rows.groupby("region", sort=False):
+        values = sorted(set(group.value.astype(float)))
+        if len(values) > 1:
+            sources = "、".join(sorted({str(s) for s in group.source if isinstance(s, str)})) or "the data"
+            shown = " vs ".join(f"{v:g}" for v in values)
+            raise InputError(f"{region} has conflicting figures for {what}: {shown} (in {sources}); keep one and retry")
+    return rows.drop_duplicates("region").reset_index(drop=True)
+
+
+def _what_the_data_has(facts: pd.DataFrame) -> str:
+    have = facts[facts.region.isin(COUNTY_NAMES)][["year", "months", "metric"]].drop_duplicates()
+    have = have.sort_values(["metric", "year", "months"])
+    return "; ".join(f"{r.metric} {r.year} 1-{r.months}月" for r in have.itertuples()) or "none"
+
+
+# --------------------------------------------------------------------------- expected counts
+
+def _city_plan(plans: pd.DataFrame, facts: pd.DataFrame, year: int, as_of: int, metric: str) -> tuple[float | None, str]:
+    """The city's annual plan: a 荆州市 row of the plans file, else value ÷ plan_pct of the city figure."""
+    city_rows = plans[plans.region == settings.CITY]
+    if not city_rows.empty:
+        return float(city_rows.plan.iloc[0]), "plans file"
+    city = facts[(facts.year == year) & (facts.months == as_of) & (facts.metric == metric) & (facts.region == settings.CITY)]
+    city = city[city.plan_pct.notna() & (city.plan_pct > 0)]
+    if not city.empty:
+        return float(city.value.iloc[0] / city.plan_pct.iloc[0] * 100), "bulletin (figure ÷ percent of plan)"
+    return None, ""
 
 
 def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: int, metric: str,
-              plans: pd.DataFrame | None, time_basis: str) -> tuple[np.ndarray, list, str]:
-    """Expected counts, per-county plans (or None) and the basis in words."""
-    total = counties.value.sum()
+              plans: pd.DataFrame | None, time_basis: str) -> dict:
+    """Expected counts and where they come from.
+
+    Returns ``expected`` (array), ``plans`` (per county: annual plan or None), ``sources`` (per county:
+    'plan', 'city plan remainder', 'observed remainder', 'prior share', 'equal share'), ``basis`` (one of
+    the three BASIS_* strings), ``basis_zh`` (Chinese, for reports) and ``detail`` (dict).
+    """
+    values = counties.value.to_numpy(float)
+    total = values.sum()
     n = len(counties)
-    if plans is not None:
-        relevant = plans[(plans.year == year) & (plans.metric == metric)].set_index("region").plan
-        if not relevant.empty:
-            progress = time_progress(year, as_of, time_basis)
-            county_plans = [float(relevant[r]) if r in relevant.index else None for r in counties.region]
-            expected = np.array([p * progress if p is not None else np.nan for p in county_plans])
-            unplanned = np.isnan(expected)
-            if unplanned.any():
-                # Counties without a plan share what the others did not account for, equally: their
-                # expectation is then neutral (O/E about 1 on average), not a made-up target.
-                rest = max(total - counties.value[~unplanned].sum(), 0.0)
-                expected[unplanned] = rest / unplanned.sum() if rest > 0 else np.nan
-                if np.isnan(expected).any():
-                    expected[unplanned] = total / n
-            basis = f"计划 × 时间进度（按进度，{time_basis} {progress:.1%}）"
-            if unplanned.any():
-                basis += f"；{unplanned.sum()} 个县市区无计划，按其余数量平均分配"
-            return expected, county_plans, basis
-    earlier = facts[(facts.metric == metric) & facts.region.isin(COUNTY_NAMES) & (
-        (facts.year < year) | ((facts.year == year) & (facts.months < as_of)))]
+    relevant = None
+    if plans is not None and not plans.empty:
+        relevant = plans[(plans.year == year) & (plans.metric == metric)]
+        if not relevant.region.isin(counties.region).any():
+            relevant = None  # no plan for any county with a figure: plans cannot be the basis
+    if relevant is not None:
+        progress = time_progress(year, as_of, time_basis)
+        by_region = relevant.set_index("region").plan
+        county_plans = [float(by_region[r]) if r in by_region.index else None for r in counties.region]
+        planned = np.array([p is not None for p in county_plans])
+        expected = np.array([p * progress if p is not None else np.nan for p in county_plans])
+        sources = ["plan" if p else "" for p in planned]
+        detail = {"time_progress": progress, "time_basis": time_basis, "planned": int(planned.sum()),
+                  "unplanned": int((~planned).sum())}
+        basis_zh = f"各县市区计划 × 时间进度（按进度，{time_basis} 口径 {progress:.1%}）"
+        if not planned.all():
+            k = int((~planned).sum())
+            # Counties without a plan get an equal share of what the city plan leaves over (its own
+            # target, 按进度); without a city plan, or when the county plans already exceed it (层层加码),
+            # an equal share of the observed total the planned counties did not account for, which
+            # makes them neutral (O/E ≈ 1) rather than judged against a made-up target.
+            city_plan, city_plan_source = _city_plan(relevant, facts, year, as_of, metric)
+            planned_sum = sum(p for p in county_plans if p is not None)
+            remainder = (city_plan - planned_sum) if city_plan is not None else None
+            if remainder is not None and remainder > 0:
+                expected[~planned] = remainder / k * progress
+                rule = "city plan remainder"
+                basis_zh += f"；{k} 个县市区无计划，按全市计划 {city_plan:g} 扣除已列计划后的余额平均分配"
+                detail.update(city_plan=city_plan, city_plan_source=city_plan_source, remainder_plan=remainder)
+            else:
+                rest = total - values[planned].sum()
+                expected[~planned] = rest / k if rest > 0 else total / n
+                rule = "observed remainder"
+                basis_zh += f"；{k} 个县市区无计划，按其余实际数量平均分配"
+                detail.update(city_plan=city_plan)
+            sources = [s or rule for s in sources]
+            detail["unplanned_rule"] = rule
+        return {"expected": expected, "plans": county_plans, "sources": sources, "basis": BASIS_PLANS,
+                "basis_zh": basis_zh, "detail": detail}
+
+    earlier = facts[(facts.metric == metric) & facts.region.isin(COUNTY_NAMES)
+                    & ((facts.year < year) | ((facts.year == year) & (facts.months < as_of)))]
     if not earlier.empty:
-        latest = earlier.sort_values(["year", "months"]).groupby("region").last()
-        if set(counties.region) <= set(latest.index) and latest.value.loc[list(counties.region)].sum() > 0:
-            prior = latest.value.loc[list(counties.region)].to_numpy(float)
-            return total * prior / prior.sum(), [None] * n, "上一期各县市区占比"
-    return np.full(n, total / n), [None] * n, "平均分配（无县市区计划）"
+        # The latest earlier period that covers every county being compared: shares from a period with
+        # fewer counties would not be comparable.
+        for (y, m), period in sorted(earlier.groupby(["year", "months"]), key=lambda g: g[0], reverse=True):
+            prior = period.drop_duplicates("region").set_index("region").value
+            if set(counties.region) <= set(prior.index):
+                shares = prior.loc[list(counties.region)].to_numpy(float)
+                if shares.sum() > 0 and (shares > 0).all():
+                    return {"expected": total * shares / shares.sum(), "plans": [None] * n,
+                            "sources": ["prior share"] * n, "basis": BASIS_PRIOR,
+                            "basis_zh": f"上一期（{int(y)}年1-{int(m)}月）各县市区占比",
+                            "detail": {"prior_year": int(y), "prior_months": int(m)}}
+    return {"expected": np.full(n, total / n), "plans": [None] * n, "sources": ["equal share"] * n,
+            "basis": BASIS_EQUAL, "basis_zh": "各县市区平均分配（无县市区计划）", "detail": {}}
 
 
-def compare_from_facts(facts: pd.DataFrame, *, year: int, as_of: int, metric: str,
+# --------------------------------------------------------------------------- the comparison
+
+def compare_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str = "projects_100m",
                        plans: pd.DataFrame | None = None, time_basis: str = "months") -> dict:
-    """County comparison of ``metric`` for January..``as_of`` of ``year`` as a JSON-ready dict.
+    """County comparison of a count ``metric`` for January..``as_of`` of ``year``, as a JSON-ready dict.
 
-    Keys: ``metric``, ``year``, ``as_of``, ``city_total``, ``counties`` (``region``, ``value``, ``share``,
-    ``ci95``, ``expected``, ``oe``, ``oe_ci95``, ``funnel``, ``rank``, ``rank_interval``, ``on_schedule``,
-    ``plan``, ``note``), ``expected_basis``, ``homogeneity`` (``chi2``, ``df``, ``p``), ``glm``,
-    ``overdispersion`` and ``context`` (end-of-June batch signings when the data has them).
+    ``facts``: a facts table (:func:`jzanalysis.schema.facts_frame`); ``plans``: from
+    :func:`jzanalysis.plans.load_plans` or None; ``time_basis``: ``months`` | ``days`` | ``workdays``
+    (time progress for plans, see :func:`jzanalysis.calendar.time_progress`).
+
+    Keys: ``metric``, ``year``, ``as_of``, ``city_total``, ``counties`` (sorted by value, largest first;
+    ``region``, ``value`` (个), ``share``, ``ci95``, ``expected``, ``oe``, ``oe_ci95``, ``funnel``,
+    ``funnel_limits``, ``rank``, ``rank_interval``, ``on_schedule``, ``behind_schedule_evidence``,
+    ``plan``, ``expected_from``, ``note``), ``expected_basis`` (one of ``'plans × time progress (按进度)'``,
+    ``'prior-period shares'``, ``'equal shares'``), ``expected_basis_zh``, ``expected_detail``,
+    ``homogeneity`` (``chi2``, ``df``, ``p``), ``glm``, ``overdispersion`` and ``context``.
+
+    >>> from jzanalysis.schema import facts_frame
+    >>> facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v)
+    ...                      for r, v in [("公安县", 23), ("江陵县", 11), ("沙市区", 21)]])
+    >>> out = compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m")
+    >>> [c["region"] for c in out["counties"]], out["expected_basis"]
+    (['公安县', '沙市区', '江陵县'], 'equal shares')
     """
     if metric not in METRICS:
         raise InputError(f"unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
-    counties = _county_rows(facts, year, as_of, metric)
+    if METRICS[metric].kind != "count":
+        counts = ", ".join(m.id for m in METRICS.values() if m.kind == "count")
+        raise InputError(f"county comparison needs a count metric (Poisson intervals); {metric} is "
+                         f"{METRICS[metric].kind} ({METRICS[metric].unit}); allowed: {counts}")
+    year, as_of = int(year), int(as_of)
+    if not 1 <= as_of <= 12:
+        raise InputError(f"as-of month must be 1..12, got {as_of}")
+    facts = _with_canonical_regions(facts[facts.metric.isin([metric, "batch_signings_june"])])
+    current = facts[(facts.year == year) & (facts.months == as_of) & (facts.metric == metric)]
+    counties = _one_row_per_county(current, f"{metric} {year} 1-{as_of}月")
     if len(counties) < 2:
-        have = facts[facts.region.isin(COUNTY_NAMES)][["year", "months", "metric"]].drop_duplicates()
-        listing = "; ".join(f"{r.metric} {r.year} 1-{r.months}月" for r in have.itertuples()) or "none"
-        raise InputError(f"no county figures of {metric} for {year} 1-{as_of}月 to compare; county figures in the data: {listing}")
-    counties = counties.reset_index(drop=True)
+        raise InputError(f"no county figures of {metric} for {year} 1-{as_of}月 to compare (need at least 2 counties, "
+                         f"found {len(counties)}); county figures in the data: {_what_the_data_has(facts)}")
     values = counties.value.to_numpy(float)
-    city = facts[(facts.year == year) & (facts.months == as_of) & (facts.metric == metric) & (facts.region == settings.CITY)]
+    if (values < 0).any() or not np.allclose(values, np.round(values)):
+        raise InputError(f"county figures of {metric} must be whole counts >= 0, got {', '.join(f'{v:g}' for v in values)}")
+    if values.sum() == 0:
+        raise InputError(f"every county has 0 for {metric} {year} 1-{as_of}月: nothing to compare")
+    city = current[current.region == settings.CITY]
     city_total = float(city.value.iloc[0]) if not city.empty else float(values.sum())
-    expected, county_plans, basis = _expected(counties, facts, year=year, as_of=as_of, metric=metric, plans=plans,
-                                              time_basis=time_basis)
 
-    # Homogeneity: observed against expected rescaled to the observed total (shares test).
+    exp = _expected(counties, facts, year=year, as_of=as_of, metric=metric, plans=plans, time_basis=time_basis)
+    expected = exp["expected"]
+
+    # Homogeneity: observed against expected rescaled to the observed total, i.e. a test of shares;
+    # with plans it asks whether counties' progress differs, not whether the city is on schedule.
     scaled = expected * values.sum() / expected.sum()
     chi2 = float(((values - scaled) ** 2 / scaled).sum())
     df = len(values) - 1
     p_value = float(stats.chi2.sf(chi2, df))
-    # Spiegelhalter's overdispersion: φ = mean squared z-score against the (scaled) expectation.
-    z = (values - scaled) / np.sqrt(scaled)
-    phi = float(np.mean(z**2))
-    widen = phi > 1
 
-    glm = _glm(values, scaled, list(counties.region), overdispersed=widen)
-    rng = np.random.default_rng(_SEED)
-    rank_intervals = _rank_intervals(values, rng)
+    od = spiegelhalter_phi(values, expected)
+    widen = od["phi"] > 1
+    phi_used = od["phi"] if widen else 1.0
+    glm = poisson_glm(values, expected, list(counties.region), overdispersed=widen)
+
+    rank_intervals = _rank_intervals(values, np.random.default_rng(_SEED))
     ranks = stats.rankdata(-values, method="min").astype(int)
     rows = []
     for i, row in counties.iterrows():
         e = float(expected[i])
-        oe = values[i] / e
+        oe = float(values[i] / e)
         ci = garwood_interval(values[i])
-        funnel, limits = _funnel_position(oe, e, phi if widen else 1.0)
-        plan = county_plans[i]
+        limits = funnel_limits(e, phi_used)
+        plan = exp["plans"][i]
+        note = row.note if isinstance(row.note, str) and row.note and not pd.isna(row.note) else None
         rows.append(
             {
                 "region": row.region,
                 "value": float(values[i]),
                 "share": float(values[i] / values.sum()),
-                "ci95": [round(ci[0], 4), round(ci[1], 4)],
+                "ci95": [ci[0], ci[1]],
                 "expected": e,
-                "oe": float(oe),
+                "oe": oe,
                 "oe_ci95": [ci[0] / e, ci[1] / e],
-                "funnel": funnel,
+                "funnel": funnel_position(oe, limits),
                 "funnel_limits": limits,
                 "rank": int(ranks[i]),
                 "rank_interval": list(rank_intervals[i]),
+                # on schedule = at least plan × time progress (按进度); only counties with their own plan
                 "on_schedule": None if plan is None else bool(values[i] >= e),
+                # "clearly behind": even the upper 95% limit of the underlying rate is below 按进度
                 "behind_schedule_evidence": None if plan is None else bool(ci[1] < e),
                 "plan": plan,
-                "note": (row.note if isinstance(row.note, str) and row.note else None),
+                "expected_from": exp["sources"][i],
+                "note": note,
             }
         )
-    rows.sort(key=lambda r: (-r["value"], r["region"]))
+    # largest first; ties keep the order of the data (the bulletin's own order)
+    rows.sort(key=lambda r: -r["value"])
+    batch = _context(facts, year)
     return {
         "metric": metric,
         "year": year,
         "as_of": as_of,
         "city_total": city_total,
+        "counties_total": float(values.sum()),
         "counties": rows,
-        "expected_basis": basis,
-        "homogeneity": {"chi2": chi2, "df": df, "p": p_value, "against": "expected shares"},
+        "expected_basis": exp["basis"],
+        "expected_basis_zh": exp["basis_zh"],
+        "expected_detail": exp["detail"],
+        "homogeneity": {"chi2": chi2, "df": df, "p": p_value, "test": "Pearson chi-square against expected shares"},
         "glm": glm,
-        "overdispersion": {"phi": phi, "widened": widen,
-                           "method": "Spiegelhalter (2005): φ = mean z², limits widened by √φ when φ > 1"},
-        "context": _context(facts, year),
+        "overdispersion": {
+            "phi": od["phi"], "phi_raw": od["phi_raw"], "winsorised_per_tail": od["winsorised"], "widened": widen,
+            "limit_factor": math.sqrt(phi_used),
+            "method": "Spiegelhalter (2005): φ = mean z² (z winsorised ⌊10%·n⌋ per tail); "
+                      "funnel limits' distance from 1 multiplied by √φ when φ > 1",
+        },
+        "context": batch,
     }
 
 
-def _glm(values: np.ndarray, expected: np.ndarray, regions: list[str], overdispersed: bool) -> dict:
-    """Poisson GLM per county: intercept + that county's indicator, offset log(expected).
+def poisson_glm(values, expected, regions: list[str], overdispersed: bool = False) -> dict:
+    """Rate ratio of each county against the city average, from a GLM with offset log(expected).
 
-    exp(coefficient) is the county's rate ratio against the rest of the city (1 = same pace relative to
-    its expectation). A model with one rate per county would fit exactly and leave no residual degrees
-    of freedom; one indicator at a time keeps the test honest. When the counties are overdispersed
-    the standard errors use the null model's Pearson dispersion (quasi-Poisson).
+    The model has one rate per county (log μᵢ = log Eᵢ + βᵢ, statsmodels GLM). The rate ratio of
+    county i against the city average is exp(βᵢ) ÷ (ΣO/ΣE) = (Oᵢ/Eᵢ)/(ΣO/ΣE); its 95% interval comes
+    from the delta method on βᵢ − log(Σⱼ Eⱼ e^βⱼ / ΣE), which accounts for the county being part of
+    the average. For Poisson the variance is 1/Oᵢ − 1/ΣO. When ``overdispersed`` and the moment
+    estimate of the NB2 α (Cameron–Trivedi: α = Σ[(O−μ)² − O] / Σμ² from the one-rate model) is > 0,
+    the family is negative binomial with that α, so each variance grows by α. A county with 0 gets
+    rate ratio 0 and an exact upper limit (Garwood upper ÷ E ÷ city rate). ``dispersion`` is the
+    Pearson χ²/df of the one-rate (null) model; ``lr_test`` its deviance (G²) test of equal rates.
     """
     import statsmodels.api as sm
 
-    family = sm.families.Poisson()
+    values = np.asarray(values, float)
+    expected = np.asarray(expected, float)
+    n = len(values)
     offset = np.log(expected)
-    null = sm.GLM(values, np.ones((len(values), 1)), family=family, offset=offset).fit()
+    with warnings.catch_warnings():
+        # expected shares equal to the observed ones (a prior period identical to this one) fit
+        # perfectly; statsmodels warns, but χ² = 0 is the right answer
+        warnings.simplefilter("ignore")
+        null = sm.GLM(values, np.ones((n, 1)), family=sm.families.Poisson(), offset=offset).fit()
+    mu0 = null.fittedvalues
     dispersion = float(null.pearson_chi2 / null.df_resid)
-    scale = max(dispersion, 1.0) if overdispersed else 1.0
+    alpha = float(max(((values - mu0) ** 2 - values).sum() / (mu0**2).sum(), 0.0))
+    use_nb = bool(overdispersed and alpha > 0)
+    family = sm.families.NegativeBinomial(alpha=alpha) if use_nb else sm.families.Poisson()
+
+    city_rate = values.sum() / expected.sum()
+    positive = values > 0
+    log_rr = np.full(n, -np.inf)
+    se = np.full(n, np.nan)
+    if positive.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a saturated fit converges at once; its "perfect fit" notes are noise
+            fit = sm.GLM(values[positive], np.eye(int(positive.sum())), family=family, offset=offset[positive]).fit()
+        beta = np.asarray(fit.params)
+        cov = np.asarray(fit.cov_params())
+        mu = np.exp(beta + offset[positive])
+        weights = mu / values.sum()  # each county's share of the city total (zeros contribute nothing)
+        for j, i in enumerate(np.flatnonzero(positive)):
+            grad = -weights.copy()
+            grad[j] += 1.0
+            log_rr[i] = beta[j] - math.log(city_rate)
+            se[i] = math.sqrt(float(grad @ cov @ grad))
+    z975 = stats.norm.ppf(0.975)
     ratios = []
     for i, region in enumerate(regions):
-        design = np.column_stack([np.ones(len(values)), np.arange(len(values)) == i]).astype(float)
-        fit = sm.GLM(values, design, family=family, offset=offset).fit(scale=scale)
-        lo, hi = np.exp(fit.conf_int()[1])
-        ratios.append({"region": region, "rr": float(np.exp(fit.params[1])), "ci95": [float(lo), float(hi)],
-                       "p": float(fit.pvalues[1])})
+        if positive[i]:
+            lo, hi = math.exp(log_rr[i] - z975 * se[i]), math.exp(log_rr[i] + z975 * se[i])
+            p = float(2 * stats.norm.sf(abs(log_rr[i]) / se[i]))
+            ratios.append({"region": region, "rr": math.exp(log_rr[i]), "ci95": [lo, hi], "se_log": float(se[i]), "p": p})
+        else:
+            upper = garwood_interval(0)[1] / expected[i] / city_rate
+            ratios.append({"region": region, "rr": 0.0, "ci95": [0.0, float(upper)], "se_log": None, "p": None})
     return {
-        "family": "quasi-Poisson" if overdispersed else "Poisson",
+        "family": "negative binomial" if use_nb else "Poisson",
+        "alpha": alpha if use_nb else 0.0,
         "dispersion": dispersion,
-        "against": "rest of the city",
+        "lr_test": {"deviance": float(null.deviance), "df": int(null.df_resid),
+                    "p": float(stats.chi2.sf(null.deviance, null.df_resid))},
+        "against": "city average (ΣO/ΣE)",
+        "offset": "log(expected)",
         "rate_ratios": ratios,
     }
 
 
 def _context(facts: pd.DataFrame, year: int) -> dict:
+    """End-of-June batch signings per county of ``year`` (the bulletins' 6月底集中签约), with quotes."""
     batch = facts[(facts.metric == "batch_signings_june") & (facts.year == year) & facts.region.isin(COUNTY_NAMES)]
+    batch = batch.drop_duplicates("region")
     return {
         "batch_signings_june": [
-            {"region": r.region, "value": float(r.value), "quote": r.quote} for r in batch.itertuples()
+            {"region": r.region, "value": float(r.value), "quote": r.quote if isinstance(r.quote, str) else None}
+            for r in batch.itertuples()
         ]
     }
 
 
+# --------------------------------------------------------------------------- sentences
+
 _POSITION_WORDS = {
-    "above95": "高于95%控制上限", "above998": "高于99.8%控制上限",
-    "below95": "低于95%控制下限", "below998": "低于99.8%控制下限",
+    "above95": "高于漏斗图95%控制上限", "above998": "高于漏斗图99.8%控制上限",
+    "below95": "低于漏斗图95%控制下限", "below998": "低于漏斗图99.8%控制下限",
 }
 
 
+def _count_label(metric: str) -> str:
+    label = METRICS[metric].label
+    return label if label.endswith("数") else label + "数"
+
+
 def county_sentences(result: dict) -> list[str]:
-    """Chinese sentences: one overall, then one per county only where the evidence supports it."""
+    """Chinese sentences for a report: one overall, then one per county only where the evidence says so.
+
+    A county gets a sentence when it lies outside the 95% funnel limits (after the overdispersion
+    widening) or when it has a plan and even the upper end of its 95% interval is below plan × time
+    progress. For the seed the list is just the overall sentence:
+
+    ``各县市区新引进亿元以上项目数差异不显著（χ²=6.10，自由度 8，p=0.64），排名主要反映随机波动。``
+    """
     h = result["homogeneity"]
-    label = METRICS[result["metric"]].label
+    label = _count_label(result["metric"])
+    unit = METRICS[result["metric"]].unit
+    stat = f"χ²={h['chi2']:.2f}，自由度 {h['df']}，p{_p_text(h['p'])}"
+    subject = {BASIS_PLANS: f"各县市区{label}相对计划的进度", BASIS_PRIOR: f"各县市区{label}的占比与上一期相比"}.get(
+        result["expected_basis"], f"各县市区{label}")
     if h["p"] < 0.05:
-        overall = f"各县市区{label}差异显著（χ²={h['chi2']:.2f}，自由度 {h['df']}，p={h['p']:.2f}）。"
+        overall = f"{subject}差异显著（{stat}）。"
     else:
-        overall = f"各县市区{label}差异不显著（χ²={h['chi2']:.2f}，自由度 {h['df']}，p={h['p']:.2f}），排名主要反映随机波动。"
+        overall = f"{subject}差异不显著（{stat}），排名主要反映随机波动。"
     sentences = [overall]
+    widened = "（已按过度离散放宽）" if result["overdispersion"]["widened"] else ""
     for c in result["counties"]:
         if c["funnel"] != "inside":
             sentences.append(
-                f"{c['region']} {c['value']:g} 个，实际/期望 {c['oe']:.2f}，{_POSITION_WORDS[c['funnel']]}，差异超出随机波动范围。"
+                f"{c['region']}{c['value']:g}{unit}，为期望值 {c['expected']:.1f}{unit}的 {c['oe']:.0%}，"
+                f"{_POSITION_WORDS[c['funnel']]}{widened}，差异超出随机波动范围。"
             )
         elif c.get("behind_schedule_evidence"):
             sentences.append(
-                f"{c['region']} {c['value']:g} 个，95% 区间上限 {c['ci95'][1]:.1f} 仍低于按进度应完成的 {c['expected']:.1f}，落后于计划进度。"
+                f"{c['region']}{c['value']:g}{unit}，95%区间上限 {c['ci95'][1]:.1f}{unit}仍低于按进度应完成的 "
+                f"{c['expected']:.1f}{unit}（全年计划 {c['plan']:g}{unit}），落后于计划进度。"
             )
-    if len(sentences) == 1:
-        sentences.append("没有县市区落在漏斗图控制限之外。")
     return sentences
+
+
+def _p_text(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"={p:.2f}" if p >= 0.01 else f"={p:.3f}"

@@ -1,62 +1,100 @@
 """County plans: ``data/plans.csv`` (or any file passed with ``--plans``).
 
-Format: a CSV with a header and the columns ``year, region, metric, plan`` — one row per county (or the
-city) and metric, ``plan`` being the annual target in the metric's unit (个 or 亿元). Regions go through
-the county registry, so aliases (荆州经开区, 监利市) are accepted; a file may list only some counties.
+Format (documented in ``docs/counties.md``): a UTF-8 CSV (a BOM is fine) with a header and the columns
+``year, region, metric, plan`` in any order (extra columns such as ``note`` are ignored) — one row per
+region, year and metric, ``plan`` being the annual target in the metric's unit (个 or 亿元). Regions go
+through the county registry, so aliases (荆州经开区, 监利市) are accepted; ``荆州市`` (or 全市) gives the
+city's own plan, used to share out what the listed county plans leave over. A file may list only some
+counties.
 
     year,region,metric,plan
-    2015,公安县,projects_100m,30
-    2015,荆州经开区,projects_100m,28
+    2015,公安县,projects_100m,40
+    2015,荆州经开区,projects_100m,30
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
 
-from .counties import canonical_region
+from . import settings
+from .counties import CITY_ALIASES, COUNTY_NAMES, resolve
 from .errors import InputError
 from .metrics import METRICS
 
 PLAN_COLUMNS = ["year", "region", "metric", "plan"]
 
 
+def _region(name: str, where: str) -> str:
+    name = name.strip()
+    if name in CITY_ALIASES:
+        return settings.CITY
+    county = resolve(name)
+    if county is None:
+        allowed = "、".join((settings.CITY, *COUNTY_NAMES))
+        raise InputError(f"unknown region {name!r} in {where}: not in the county registry; allowed: {allowed} (or an alias)")
+    return county.name
+
+
 def load_plans(path: Path | str) -> pd.DataFrame:
-    """Read and validate a plans file; one-line :class:`InputError` naming the line for any bad row."""
+    """Read and validate a county plans file; returns columns ``year`` (int), ``region`` (canonical),
+    ``metric``, ``plan`` (float, annual target in the metric's unit).
+
+    Every problem is one-line :class:`InputError` naming the file and line: missing file, missing
+    columns, unknown region or metric, a plan that is empty, not a number or ≤ 0, a year that is not a
+    whole number, two plans for the same year, region and metric.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "plans.csv")
+    >>> _ = open(path, "w", encoding="utf-8").write("year,region,metric,plan\\n2015,荆州经开区,projects_100m,30\\n")
+    >>> load_plans(path).to_dict("records")
+    [{'year': 2015, 'region': '荆州开发区', 'metric': 'projects_100m', 'plan': 30.0}]
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"no such county plans file: {path}")
     try:
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path.name} is empty; expected a header: {','.join(PLAN_COLUMNS)}") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path.name} is not a readable CSV: {str(exc).splitlines()[0]}") from None
-    frame.columns = [c.strip() for c in frame.columns]
+        raise InputError(f"{path.name} is not a readable UTF-8 CSV: {str(exc).splitlines()[0]}") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in PLAN_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"{path.name} lacks column(s) {', '.join(missing)}; expected a header: {','.join(PLAN_COLUMNS)}")
     rows = []
     for index, row in frame.iterrows():
-        line = index + 2  # header is line 1
+        line = index + 2  # the header is line 1
         where = f"{path.name} line {line}"
+        if all(not str(row[c]).strip() for c in PLAN_COLUMNS):
+            continue  # a blank line at the end of a hand-edited file
+        region = _region(str(row.region), where)
+        metric = str(row.metric).strip()
+        if metric not in METRICS:
+            raise InputError(f"{where}: unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
+        year_text, plan_text = str(row.year).strip(), str(row.plan).strip()
         try:
-            region = canonical_region(str(row.region))
-        except InputError as exc:
-            raise InputError(f"{where}: {exc}") from None
-        if row.metric not in METRICS:
-            raise InputError(f"{where}: unknown metric {row.metric!r}; allowed: {', '.join(METRICS)}")
-        try:
-            year = int(str(row.year).strip())
-            plan = float(str(row.plan).strip())
+            year = int(year_text)
         except ValueError:
-            raise InputError(f"{where}: year must be a whole number and plan a number, got {row.year!r}, {row.plan!r}") from None
-        if not plan > 0:
-            raise InputError(f"{where}: plan must be > 0, got {plan:g}")
-        rows.append({"year": year, "region": region, "metric": row.metric, "plan": plan, "line": line})
+            raise InputError(f"{where}: year must be a whole number, got {year_text!r}") from None
+        if not plan_text:
+            raise InputError(f"{where}: plan is empty; give the annual target as a number > 0")
+        try:
+            plan = float(plan_text.replace(",", ""))
+        except ValueError:
+            raise InputError(f"{where}: plan must be a number > 0, got {plan_text!r}") from None
+        if not math.isfinite(plan) or plan <= 0:
+            raise InputError(f"{where}: plan must be a number > 0, got {plan_text!r}")
+        rows.append({"year": year, "region": region, "metric": metric, "plan": plan, "line": line})
     plans = pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "line"])
     duplicated = plans[plans.duplicated(["year", "region", "metric"], keep=False)]
     if not duplicated.empty:
         first = duplicated.iloc[0]
-        lines = ", ".join(str(x) for x in duplicated[(duplicated.region == first.region) & (duplicated.metric == first.metric)].line)
+        same = duplicated[(duplicated.year == first.year) & (duplicated.region == first.region) & (duplicated.metric == first.metric)]
+        lines = ", ".join(str(x) for x in same.line)
         raise InputError(f"{path.name}: {first.region} {first.metric} {first.year} has more than one plan (lines {lines})")
-    return plans.drop(columns="line")
+    plans = plans.drop(columns="line").astype({"year": "int64", "plan": "float64"})
+    return plans.reset_index(drop=True)

@@ -1,60 +1,94 @@
-"""County charts: dot-and-interval (value with exact Poisson 95% interval) and the funnel plot."""
+"""County charts from a :func:`jzanalysis.compare.compare_from_facts` result, labelled in Chinese.
+
+- :func:`county_interval_chart`: each county's count with its exact (Garwood) 95% interval, sorted, with
+  the expected count marked — shows at a glance how much the intervals overlap.
+- :func:`funnel_plot`: observed/expected against the expected count with exact Poisson control limits
+  at 95% and 99.8% (widened by √φ when the counties are overdispersed).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..compare import poisson_funnel_limit
+from ..compare import funnel_limits
 from ..metrics import METRICS
-from . import PALETTE, new_figure
+from . import PALETTE, apply_theme, new_figure
+
+_OUTSIDE_COLOUR = PALETTE["plan"]
 
 
 def county_interval_chart(result: dict):
-    """Each county's count with its exact (Garwood) 95% interval, sorted, with the expected count marked."""
+    """Dot-and-interval chart: value (个) with its Garwood 95% interval per county, smallest at the bottom,
+    expected counts marked (a vertical line when they are all equal). Returns a matplotlib Figure.
+
+    >>> from jzanalysis.schema import facts_frame
+    >>> from jzanalysis.compare import compare_from_facts
+    >>> facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v)
+    ...                      for r, v in [("公安县", 23), ("江陵县", 11)]])
+    >>> fig = county_interval_chart(compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m"))
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['江陵县', '公安县']
+    """
+    apply_theme()
     counties = sorted(result["counties"], key=lambda c: c["value"])
-    unit = METRICS[result["metric"]].unit
-    fig, ax = new_figure(7.5, 0.42 * len(counties) + 1.4)
+    metric = METRICS[result["metric"]]
+    fig, ax = new_figure(7.5, 0.42 * len(counties) + 1.6)
     y = np.arange(len(counties))
-    values = [c["value"] for c in counties]
-    lo = [c["value"] - c["ci95"][0] for c in counties]
-    hi = [c["ci95"][1] - c["value"] for c in counties]
-    ax.errorbar(values, y, xerr=[lo, hi], fmt="o", color=PALETTE["actual"], ecolor=PALETTE["band"], elinewidth=2,
-                capsize=3, label="数量及精确泊松95%区间")
-    ax.scatter([c["expected"] for c in counties], y, marker="|", s=260, color=PALETTE["plan"], zorder=3,
-               label=f"期望（{result['expected_basis']}）")
+    values = np.array([c["value"] for c in counties])
+    lo = values - np.array([c["ci95"][0] for c in counties])
+    hi = np.array([c["ci95"][1] for c in counties]) - values
+    colours = [_OUTSIDE_COLOUR if c["funnel"] != "inside" else PALETTE["actual"] for c in counties]
+    ax.errorbar(values, y, xerr=[lo, hi], fmt="none", ecolor=PALETTE["band"], elinewidth=2, capsize=3,
+                label="精确泊松95%区间")
+    ax.scatter(values, y, color=colours, zorder=3, label="实际数量")
+    expected = np.array([c["expected"] for c in counties])
+    basis = result.get("expected_basis_zh") or result["expected_basis"]
+    if np.allclose(expected, expected[0]):
+        ax.axvline(expected[0], color=PALETTE["plan"], linewidth=1.2, linestyle="--",
+                   label=f"期望 {expected[0]:.1f}{metric.unit}（{basis}）")
+    else:
+        ax.scatter(expected, y, marker="|", s=300, linewidths=2, color=PALETTE["plan"], zorder=4,
+                   label=f"期望（{basis}）")
     ax.set_yticks(y)
     ax.set_yticklabels([c["region"] for c in counties])
-    ax.set_xlabel(f"{METRICS[result['metric']].label}（{unit}）")
-    ax.set_title(f"{result['year']}年1-{result['as_of']}月各县市区{METRICS[result['metric']].label}")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set_xlabel(f"{metric.label}（{metric.unit}）")
+    ax.set_title(f"{result['year']}年1-{result['as_of']}月各县市区{metric.label}（点：实际；横线：95%区间）", fontsize=10)
     ax.set_xlim(left=0)
+    ax.legend(loc="lower right", fontsize=7)
     fig.tight_layout()
     return fig
 
 
 def funnel_plot(result: dict):
-    """Observed/expected against the expected count, with exact Poisson 95% and 99.8% control limits
-    (widened by √φ when the counties are overdispersed), each county labelled."""
+    """Funnel plot: O/E against the expected count with exact Poisson 95% and 99.8% limits.
+
+    The limits are those the comparison used: widened by √φ when ``result["overdispersion"]["widened"]``.
+    Counties outside the 95% limits are drawn in red; equal points share one label. Returns a Figure.
+    """
+    apply_theme()
     counties = result["counties"]
-    phi = result["overdispersion"]["phi"] if result["overdispersion"]["widened"] else 1.0
+    od = result["overdispersion"]
+    phi = od["phi"] if od["widened"] else 1.0
     expected = np.array([c["expected"] for c in counties])
     oe = np.array([c["oe"] for c in counties])
-    fig, ax = new_figure(7.5, 4.6)
+    fig, ax = new_figure(7.5, 4.8)
     grid = np.linspace(max(expected.min() * 0.4, 1.0), expected.max() * 1.8, 200)
-    styles = {0.025: ("--", "95%"), 0.975: ("--", None), 0.001: (":", "99.8%"), 0.999: (":", None)}
-    for p, (style, label) in styles.items():
-        exact = np.array([poisson_funnel_limit(e, p) for e in grid])
-        limit = 1 + (exact - 1) * np.sqrt(phi)
-        ax.plot(grid, limit, linestyle=style, color=PALETTE["time"], linewidth=1.2,
-                label=f"{label} 控制限" if label else None)
-    ax.axhline(1.0, color=PALETTE["plan"], linewidth=1.2, label="实际 = 期望")
-    ax.scatter(expected, oe, color=PALETTE["actual"], zorder=3)
+    limits = [funnel_limits(e, phi) for e in grid]
+    for key, style, label in (("lo95", "--", "95% 控制限"), ("hi95", "--", None),
+                              ("lo998", ":", "99.8% 控制限"), ("hi998", ":", None)):
+        ax.plot(grid, [lim[key] for lim in limits], linestyle=style, color=PALETTE["time"], linewidth=1.2, label=label)
+    ax.axhline(1.0, color=PALETTE["plan"], linewidth=1.0, label="实际 = 期望")
+    colours = [_OUTSIDE_COLOUR if c["funnel"] != "inside" else PALETTE["actual"] for c in counties]
+    ax.scatter(expected, oe, color=colours, zorder=3)
+    top = max(oe.max(), max(lim["hi998"] for lim in limits)) * 1.08
+    ax.set_ylim(0, top)
     _label_points(ax, counties, grid)
-    ax.set_xlabel("期望数量")
+    ax.set_xlabel(f"期望数量（{METRICS[result['metric']].unit}）")
     ax.set_ylabel("实际 / 期望")
-    widened = f"（过度离散 φ={phi:.2f}，控制限已放宽）" if phi > 1 else ""
-    ax.set_title(f"漏斗图：各县市区{METRICS[result['metric']].label}{widened}")
-    ax.legend(loc="upper right", fontsize=8)
+    widened = f"，过度离散 φ={phi:.2f}，控制限已放宽" if od["widened"] else ""
+    ax.set_title(f"漏斗图：各县市区{METRICS[result['metric']].label}（{result['year']}年1-{result['as_of']}月{widened}）",
+                 fontsize=10)
+    ax.legend(loc="upper right", fontsize=7)
     fig.tight_layout()
     return fig
 
@@ -71,6 +105,7 @@ def _label_points(ax, counties: list[dict], grid: np.ndarray) -> None:
     placed: list[float] = []
     for (_, y), _names in points:
         placed.append(max(y, placed[-1] + gap) if placed else y)
+    # centre the stack on the points so labels do not all drift upwards
     shift = (np.mean(placed) - np.mean([y for (_, y), _ in points])) if placed else 0.0
     dx = (grid.max() - grid.min()) * 0.06
     for ((x, y), names), label_y in zip(points, placed):

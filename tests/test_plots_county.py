@@ -1,0 +1,91 @@
+"""County charts: Chinese labels without missing glyphs, the limits the comparison used."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from jzanalysis.compare import compare_from_facts, funnel_limits
+from jzanalysis.plans import load_plans
+from jzanalysis.plots.county import county_interval_chart, funnel_plot
+from jzanalysis.schema import facts_frame
+
+from .test_compare import FIXTURES, OVERDISPERSED, seed_facts
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m")
+
+
+@pytest.fixture(scope="module")
+def overdispersed():
+    facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v)
+                         for r, v in OVERDISPERSED.items()])
+    return compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m")
+
+
+def _glyph_warnings(fig) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    plt.close(fig)
+    return [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing from" in str(w.message)]
+
+
+def _texts(fig) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))
+
+
+def test_interval_chart_has_chinese_ticks_sorted_and_no_missing_glyphs(seed):
+    fig = county_interval_chart(seed)
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[0] == "江陵县" and set(ticks[-2:]) == {"公安县", "监利县"}  # smallest at the bottom
+    assert set(ticks) == set(c["region"] for c in seed["counties"])
+    # equal shares: one expected line at 174/9 = 19.33
+    vlines = [line for line in ax.get_lines() if len(set(line.get_xdata())) == 1]
+    assert vlines and vlines[0].get_xdata()[0] == pytest.approx(174 / 9)
+    assert "期望 19.3个" in _texts(fig)
+    assert _glyph_warnings(fig) == []
+
+
+def test_interval_chart_marks_each_countys_plan_expectation():
+    result = compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m",
+                                plans=load_plans(FIXTURES / "plans_all_counties.csv"))
+    fig = county_interval_chart(result)
+    markers = [c for c in fig.axes[0].collections if c.get_offsets().shape[0] == 9]
+    xs = sorted(float(x) for x in markers[-1].get_offsets()[:, 0])
+    assert xs == pytest.approx(sorted(c["expected"] for c in result["counties"]))  # 17.5, 23.33, ...
+    assert _glyph_warnings(fig) == []
+
+
+def test_funnel_plot_labels_and_limits(seed):
+    fig = funnel_plot(seed)
+    texts = _texts(fig)
+    assert "公安县、监利县" in texts and "江陵县" in texts and "95% 控制限" in texts and "99.8% 控制限" in texts
+    assert "过度离散" not in texts  # φ = 0.68: not widened
+    ax = fig.axes[0]
+    lo95 = next(line for line in ax.get_lines() if line.get_label() == "95% 控制限")  # the labelled one is the lower
+    x, y = lo95.get_xdata(), lo95.get_ydata()
+    i = int(np.argmin(abs(x - 19.33)))
+    assert y[i] == pytest.approx(funnel_limits(x[i])["lo95"])
+    assert _glyph_warnings(fig) == []
+
+
+def test_funnel_plot_draws_the_widened_limits(overdispersed):
+    fig = funnel_plot(overdispersed)
+    phi = overdispersed["overdispersion"]["phi"]
+    assert f"φ={phi:.2f}" in _texts(fig)
+    ax = fig.axes[0]
+    lower = next(line for line in ax.get_lines() if line.get_label() == "95% 控制限")
+    x, y = lower.get_xdata(), lower.get_ydata()
+    assert y == pytest.approx([funnel_limits(e, phi)["lo95"] for e in x])
+    # 公安县 (O/E 3.10) lies above the widened 95% limit and is drawn in the warning colour
+    points = ax.collections[0]
+    colours = {tuple(np.round(c, 3)) for c in points.get_facecolors()}
+    assert len(colours) == 2
+    assert _glyph_warnings(fig) == []
