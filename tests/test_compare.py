@@ -277,7 +277,7 @@ def test_clearly_behind_plan_gets_a_sentence_even_inside_widened_limits():
     assert result["overdispersion"]["widened"] is True and jiangling["funnel"] == "inside"
     sentences = county_sentences(result)
     assert len(sentences) == 2
-    assert sentences[1] == "江陵县11个，95%区间上限 19.7个仍低于按进度应完成的 26.2个（全年计划 45个），落后于计划进度。"
+    assert sentences[1] == "江陵县11个，95%区间上限 19.7个仍低于按进度应完成的 26.3个（全年计划 45个），落后于计划进度。"
     assert sentences[0].startswith("各县市区新引进亿元以上项目数相对计划的进度差异")
 
 

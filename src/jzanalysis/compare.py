@@ -499,15 +499,22 @@ def county_sentences(result: dict) -> list[str]:
     for c in result["counties"]:
         if c["funnel"] != "inside":
             sentences.append(
-                f"{c['region']}{c['value']:g}{unit}，为期望值 {c['expected']:.1f}{unit}的 {c['oe']:.0%}，"
+                f"{c['region']}{c['value']:g}{unit}，为期望值 {_one_decimal(c['expected'])}{unit}的 {c['oe']:.0%}，"
                 f"{_POSITION_WORDS[c['funnel']]}{widened}，差异超出随机波动范围。"
             )
         elif c.get("behind_schedule_evidence"):
             sentences.append(
-                f"{c['region']}{c['value']:g}{unit}，95%区间上限 {c['ci95'][1]:.1f}{unit}仍低于按进度应完成的 "
-                f"{c['expected']:.1f}{unit}（全年计划 {c['plan']:g}{unit}），落后于计划进度。"
+                f"{c['region']}{c['value']:g}{unit}，95%区间上限 {_one_decimal(c['ci95'][1])}{unit}仍低于按进度应完成的 "
+                f"{_one_decimal(c['expected'])}{unit}（全年计划 {c['plan']:g}{unit}），落后于计划进度。"
             )
     return sentences
+
+
+def _one_decimal(x: float) -> str:
+    """26.25 → '26.3': half-up as readers of a report expect (format() gives the binary float's '26.2')."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(float(x))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _p_text(p: float) -> str:
