@@ -366,3 +366,34 @@ def test_amount_metrics_and_unknown_metrics_are_refused():
         compare_from_facts(seed_facts(), year=2015, as_of=7, metric="funds_in_place")
     with pytest.raises(InputError, match="unknown metric 'nope'"):
         compare_from_facts(seed_facts(), year=2015, as_of=7, metric="nope")
+
+
+def test_unknown_time_basis_is_refused():
+    with pytest.raises(InputError, match="unknown time-progress basis 'weeks'; allowed: months, days, workdays"):
+        seed_result(time_basis="weeks")
+
+
+# ----------------------------------------------------------------------------- properties
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from jzanalysis.counties import COUNTY_NAMES  # noqa: E402
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 60), min_size=2, max_size=9).filter(lambda v: sum(v) > 0))
+def test_any_counts_give_a_consistent_json_result(counts):
+    regions = COUNTY_NAMES[: len(counts)]
+    facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v) for r, v in zip(regions, counts)])
+    result = compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m")
+    json.dumps(result, allow_nan=False)
+    assert result["homogeneity"]["chi2"] == pytest.approx(stats.chisquare(counts).statistic)
+    assert sum(c["expected"] for c in result["counties"]) == pytest.approx(sum(counts))
+    assert [c["value"] for c in result["counties"]] == sorted(counts, reverse=True)
+    for c in result["counties"]:
+        assert c["ci95"][0] <= c["value"] <= c["ci95"][1]
+        assert c["oe_ci95"][0] <= c["oe"] <= c["oe_ci95"][1]
+        assert c["rank_interval"][0] <= c["rank"] <= c["rank_interval"][1]
+        assert c["funnel"] == funnel_position(c["oe"], c["funnel_limits"])
+    flagged = sum(c["funnel"] != "inside" for c in result["counties"])
+    assert len(county_sentences(result)) == 1 + flagged

@@ -89,3 +89,17 @@ def test_funnel_plot_draws_the_widened_limits(overdispersed):
     colours = {tuple(np.round(c, 3)) for c in points.get_facecolors()}
     assert len(colours) == 2
     assert _glyph_warnings(fig) == []
+
+
+def test_a_county_clearly_behind_plan_is_drawn_in_red():
+    result = compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m",
+                                plans=load_plans(FIXTURES / "plans_uneven.csv"))
+    fig = county_interval_chart(result)
+    ax = fig.axes[0]
+    points = next(c for c in ax.collections if c.get_offsets().shape[0] == 9)
+    colours = points.get_facecolors()
+    # sorted smallest first: 江陵县 (11, behind its plan with evidence) is the first point, the only red one
+    assert tuple(np.round(colours[0][:3], 3)) == pytest.approx((0xc0 / 255, 0, 0), abs=1e-3)
+    assert all(tuple(np.round(c[:3], 3)) != tuple(np.round(colours[0][:3], 3)) for c in colours[1:])
+    assert "超出95%控制限或明显落后于计划" in _texts(fig) and "期望（计划 × 时间进度）" in _texts(fig)
+    assert _glyph_warnings(fig) == []

@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from . import settings
-from .calendar import time_progress
+from .calendar import BASES, time_progress
 from .counties import COUNTY_NAMES, CITY_ALIASES, resolve
 from .errors import InputError
 from .metrics import METRICS
@@ -36,6 +36,9 @@ WINSORISE = 0.10  # Spiegelhalter (2005): z-scores winsorised at 10% per tail be
 BASIS_PLANS = "plans × time progress (按进度)"
 BASIS_PRIOR = "prior-period shares"
 BASIS_EQUAL = "equal shares"
+
+_BASIS_WORDS = {"months": "按月计", "days": "按日历天计", "workdays": "按工作日计"}
+SHORT_BASIS_ZH = {BASIS_PLANS: "计划 × 时间进度", BASIS_PRIOR: "上一期占比", BASIS_EQUAL: "平均分配"}
 
 FUNNEL_POSITIONS = ("inside", "above95", "below95", "above998", "below998")
 _LIMIT_PROBS = {"lo998": 0.001, "lo95": 0.025, "hi95": 0.975, "hi998": 0.999}
@@ -219,7 +222,7 @@ def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: 
         sources = ["plan" if p else "" for p in planned]
         detail = {"time_progress": progress, "time_basis": time_basis, "planned": int(planned.sum()),
                   "unplanned": int((~planned).sum())}
-        basis_zh = f"各县市区计划 × 时间进度（按进度，{time_basis} 口径 {progress:.1%}）"
+        basis_zh = f"各县市区计划 × 时间进度（按进度，{_BASIS_WORDS.get(time_basis, time_basis)} {progress:.1%}）"
         if not planned.all():
             k = int((~planned).sum())
             # Counties without a plan get an equal share of what the city plan leaves over (its own
@@ -293,6 +296,8 @@ def compare_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str =
         counts = ", ".join(m.id for m in METRICS.values() if m.kind == "count")
         raise InputError(f"county comparison needs a count metric (Poisson intervals); {metric} is "
                          f"{METRICS[metric].kind} ({METRICS[metric].unit}); allowed: {counts}")
+    if time_basis not in BASES:
+        raise InputError(f"unknown time-progress basis {time_basis!r}; allowed: {', '.join(BASES)}")
     year, as_of = int(year), int(as_of)
     if not 1 <= as_of <= 12:
         raise InputError(f"as-of month must be 1..12, got {as_of}")

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compare import funnel_limits
+from ..compare import SHORT_BASIS_ZH, funnel_limits
 from ..metrics import METRICS
 from . import PALETTE, apply_theme, new_figure
 
 _OUTSIDE_COLOUR = PALETTE["plan"]
+
+
+def _flagged(county: dict) -> bool:
+    """Drawn in red: outside the 95% funnel limits, or clearly behind its plan (what the sentences name)."""
+    return county["funnel"] != "inside" or bool(county.get("behind_schedule_evidence"))
 
 
 def county_interval_chart(result: dict):
@@ -32,17 +37,18 @@ def county_interval_chart(result: dict):
     apply_theme()
     counties = sorted(result["counties"], key=lambda c: c["value"])
     metric = METRICS[result["metric"]]
-    fig, ax = new_figure(7.5, 0.42 * len(counties) + 1.6)
+    fig, ax = new_figure(7.5, 0.42 * len(counties) + 1.9)
     y = np.arange(len(counties))
     values = np.array([c["value"] for c in counties])
     lo = values - np.array([c["ci95"][0] for c in counties])
     hi = np.array([c["ci95"][1] for c in counties]) - values
-    colours = [_OUTSIDE_COLOUR if c["funnel"] != "inside" else PALETTE["actual"] for c in counties]
+    colours = [_OUTSIDE_COLOUR if _flagged(c) else PALETTE["actual"] for c in counties]
     ax.errorbar(values, y, xerr=[lo, hi], fmt="none", ecolor=PALETTE["band"], elinewidth=2, capsize=3,
                 label="精确泊松95%区间")
-    ax.scatter(values, y, color=colours, zorder=3, label="实际数量")
+    ax.scatter(values, y, color=colours, zorder=3)
+    _point_legend_entries(ax, counties)
     expected = np.array([c["expected"] for c in counties])
-    basis = result.get("expected_basis_zh") or result["expected_basis"]
+    basis = SHORT_BASIS_ZH.get(result["expected_basis"], result["expected_basis"])
     if np.allclose(expected, expected[0]):
         ax.axvline(expected[0], color=PALETTE["plan"], linewidth=1.2, linestyle="--",
                    label=f"期望 {expected[0]:.1f}{metric.unit}（{basis}）")
@@ -54,7 +60,8 @@ def county_interval_chart(result: dict):
     ax.set_xlabel(f"{metric.label}（{metric.unit}）")
     ax.set_title(f"{result['year']}年1-{result['as_of']}月各县市区{metric.label}（点：实际；横线：95%区间）", fontsize=10)
     ax.set_xlim(left=0)
-    ax.legend(loc="lower right", fontsize=7)
+    # below the axes: inside, the legend hid the marks of the lowest counties
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -78,8 +85,9 @@ def funnel_plot(result: dict):
                               ("lo998", ":", "99.8% 控制限"), ("hi998", ":", None)):
         ax.plot(grid, [lim[key] for lim in limits], linestyle=style, color=PALETTE["time"], linewidth=1.2, label=label)
     ax.axhline(1.0, color=PALETTE["plan"], linewidth=1.0, label="实际 = 期望")
-    colours = [_OUTSIDE_COLOUR if c["funnel"] != "inside" else PALETTE["actual"] for c in counties]
+    colours = [_OUTSIDE_COLOUR if _flagged(c) else PALETTE["actual"] for c in counties]
     ax.scatter(expected, oe, color=colours, zorder=3)
+    _point_legend_entries(ax, counties)
     top = max(oe.max(), max(lim["hi998"] for lim in limits)) * 1.08
     ax.set_ylim(0, top)
     _label_points(ax, counties, grid)
@@ -105,9 +113,19 @@ def _label_points(ax, counties: list[dict], grid: np.ndarray) -> None:
     placed: list[float] = []
     for (_, y), _names in points:
         placed.append(max(y, placed[-1] + gap) if placed else y)
-    # centre the stack on the points so labels do not all drift upwards
-    shift = (np.mean(placed) - np.mean([y for (_, y), _ in points])) if placed else 0.0
+    # only when the stack runs off the top is it moved down, so labels stay level with their points
+    top = ax.get_ylim()[1] - gap / 2
+    shift = max(placed[-1] - top, 0.0) if placed else 0.0
     dx = (grid.max() - grid.min()) * 0.06
     for ((x, y), names), label_y in zip(points, placed):
+        # a white box keeps a label readable where it crosses a control limit
         ax.annotate("、".join(names), xy=(x, y), xytext=(x + dx, label_y - shift), fontsize=8, va="center",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
                     arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.6})
+
+
+def _point_legend_entries(ax, counties: list[dict]) -> None:
+    """Legend entries for the points by colour (the scatter itself mixes colours, so it gets none)."""
+    ax.scatter([], [], color=PALETTE["actual"], label="实际数量")
+    if any(_flagged(c) for c in counties):
+        ax.scatter([], [], color=_OUTSIDE_COLOUR, label="超出95%控制限或明显落后于计划")
