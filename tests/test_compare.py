@@ -164,6 +164,12 @@ def test_seed_glm_rate_ratios_against_the_city_average():
     assert rr["公安县"]["rr"] == pytest.approx(23 * 9 / 174)
 
 
+def test_glm_with_a_single_nonzero_county_gives_no_interval():
+    glm = poisson_glm([0, 7], [5, 5], ["江陵县", "公安县"])
+    # city rate 7/10; 公安县 (7/5)/(7/10) = 2 with no interval (its share is 100% by construction)
+    assert glm["rate_ratios"][1] == {"region": "公安县", "rr": pytest.approx(2.0), "ci95": [None, None], "se_log": None, "p": None}
+
+
 def test_glm_zero_count_gets_an_exact_upper_limit():
     glm = poisson_glm([0, 10, 20], [10, 10, 10], ["江陵县", "公安县", "沙市区"])
     zero = glm["rate_ratios"][0]
@@ -380,6 +386,7 @@ from hypothesis import given, settings as hsettings, strategies as st  # noqa: E
 from jzanalysis.counties import COUNTY_NAMES  # noqa: E402
 
 
+@pytest.mark.filterwarnings("error")
 @hsettings(max_examples=25, deadline=None)
 @given(st.lists(st.integers(0, 60), min_size=2, max_size=9).filter(lambda v: sum(v) > 0))
 def test_any_counts_give_a_consistent_json_result(counts):

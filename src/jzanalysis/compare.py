@@ -396,7 +396,8 @@ def poisson_glm(values, expected, regions: list[str], overdispersed: bool = Fals
     the average. For Poisson the variance is 1/Oᵢ − 1/ΣO. When ``overdispersed`` and the moment
     estimate of the NB2 α (Cameron–Trivedi: α = Σ[(O−μ)² − O] / Σμ² from the one-rate model) is > 0,
     the family is negative binomial with that α, so each variance grows by α. A county with 0 gets
-    rate ratio 0 and an exact upper limit (Garwood upper ÷ E ÷ city rate). ``dispersion`` is the
+    rate ratio 0 and an exact upper limit (Garwood upper ÷ E ÷ city rate); when only one county has
+    any, its interval is [None, None]. ``dispersion`` is the
     Pearson χ²/df of the one-rate (null) model; ``lr_test`` its deviance (G²) test of equal rates.
     """
     import statsmodels.api as sm
@@ -436,10 +437,13 @@ def poisson_glm(values, expected, regions: list[str], overdispersed: bool = Fals
     z975 = stats.norm.ppf(0.975)
     ratios = []
     for i, region in enumerate(regions):
-        if positive[i]:
+        if positive[i] and positive.sum() > 1:
             lo, hi = math.exp(log_rr[i] - z975 * se[i]), math.exp(log_rr[i] + z975 * se[i])
             p = float(2 * stats.norm.sf(abs(log_rr[i]) / se[i]))
             ratios.append({"region": region, "rr": math.exp(log_rr[i]), "ci95": [lo, hi], "se_log": float(se[i]), "p": p})
+        elif positive[i]:
+            # the only county with any: its share is 100% by construction, no interval to give
+            ratios.append({"region": region, "rr": math.exp(log_rr[i]), "ci95": [None, None], "se_log": None, "p": None})
         else:
             upper = garwood_interval(0)[1] / expected[i] / city_rate
             ratios.append({"region": region, "rr": 0.0, "ci95": [0.0, float(upper)], "se_log": None, "p": None})
