@@ -404,3 +404,16 @@ def test_any_counts_give_a_consistent_json_result(counts):
         assert c["funnel"] == funnel_position(c["oe"], c["funnel_limits"])
     flagged = sum(c["funnel"] != "inside" for c in result["counties"])
     assert len(county_sentences(result)) == 1 + flagged
+
+
+def test_hand_built_plans_with_aliases_and_facts_without_region():
+    import pandas as pd
+
+    plans = pd.DataFrame([dict(year=2015, region="荆州经开区", metric="projects_100m", plan=36)])
+    counties = by_region(seed_result(plans=plans))
+    assert counties["荆州开发区"]["expected"] == pytest.approx(36 * 7 / 12) and counties["荆州开发区"]["plan"] == 36
+    with pytest.raises(InputError, match="unknown region '新区' in the plans"):
+        seed_result(plans=pd.DataFrame([dict(year=2015, region="新区", metric="projects_100m", plan=36)]))
+    with pytest.raises(InputError, match="a projects_100m figure \\(5\\) in the facts has no region"):
+        compare_from_facts(seed_facts([dict(year=2015, months=7, metric="projects_100m", value=5)]),
+                           year=2015, as_of=7, metric="projects_100m")

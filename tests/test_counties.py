@@ -45,3 +45,9 @@ def test_jianli_is_shown_as_a_city_from_2020():
     jianli = resolve("监利县")
     assert jianli.display_name(2015) == "监利县" and jianli.display_name(2020) == "监利市"
     assert resolve("公安县").display_name(2021) == "公安县"
+
+
+def test_lookup_region_is_lenient():
+    from jzanalysis.counties import lookup_region
+
+    assert lookup_region(" 全市 ") == "荆州市" and lookup_region("监利市") == "监利县" and lookup_region("荆州新区") is None

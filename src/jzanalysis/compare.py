@@ -25,7 +25,7 @@ from scipy import stats
 
 from . import settings
 from .calendar import BASES, time_progress
-from .counties import COUNTY_NAMES, CITY_ALIASES, resolve
+from .counties import COUNTY_NAMES, lookup_region
 from .errors import InputError
 from .metrics import METRICS
 
@@ -142,22 +142,17 @@ def _rank_intervals(values: np.ndarray, rng: np.random.Generator) -> list[tuple[
 
 # --------------------------------------------------------------------------- selecting the facts
 
-def _canonical(region: str) -> str | None:
-    region = str(region).strip()
-    if region in CITY_ALIASES:
-        return settings.CITY
-    county = resolve(region)
-    return county.name if county is not None else None
-
-
-def _with_canonical_regions(rows: pd.DataFrame) -> pd.DataFrame:
+def _with_canonical_regions(rows: pd.DataFrame, where: str = "the facts") -> pd.DataFrame:
     """``rows`` with aliases mapped to canonical names; an unknown region is an InputError naming it."""
     rows = rows.copy()
-    mapped = [_canonical(r) for r in rows.region.astype(str)]
+    if rows.region.isna().any():
+        first = rows[rows.region.isna()].iloc[0]
+        raise InputError(f"a {first.metric} figure ({first.value:g}) in the facts has no region; give 荆州市 or a county")
+    mapped = [lookup_region(r) for r in rows.region.astype(str)]
     unknown = sorted({r for r, m in zip(rows.region.astype(str), mapped) if m is None})
     if unknown:
         raise InputError(
-            f"unknown region {unknown[0]!r} in the facts: not in the county registry; "
+            f"unknown region {unknown[0]!r} in {where}: not in the county registry; "
             f"allowed: {'、'.join((settings.CITY, *COUNTY_NAMES))} (or an alias)"
         )
     rows["region"] = mapped
@@ -210,6 +205,8 @@ def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: 
     n = len(counties)
     relevant = None
     if plans is not None and not plans.empty:
+        # plans built by hand (a notebook) may use aliases too; load_plans already gives canonical names
+        plans = _with_canonical_regions(plans, "the plans")
         relevant = plans[(plans.year == year) & (plans.metric == metric)]
         if not relevant.region.isin(counties.region).any():
             relevant = None  # no plan for any county with a figure: plans cannot be the basis

@@ -65,6 +65,19 @@ def resolve(name: str) -> County | None:
     return _BY_NAME.get(name.strip())
 
 
+def lookup_region(name: str) -> str | None:
+    """Canonical region for ``name`` (the city for 全市/荆州, a county's canonical name), else None.
+
+    >>> lookup_region("全市"), lookup_region("荆州经开区"), lookup_region("荆州新区")
+    ('荆州市', '荆州开发区', None)
+    """
+    stripped = str(name).strip()
+    if stripped in CITY_ALIASES:
+        return CITY
+    county = resolve(stripped)
+    return county.name if county is not None else None
+
+
 def canonical_region(name: str) -> str:
     """Canonical region for ``name``: the city, or a county's canonical name.
 

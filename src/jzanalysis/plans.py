@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import settings
-from .counties import CITY_ALIASES, COUNTY_NAMES, resolve
+from .counties import COUNTY_NAMES, lookup_region
 from .errors import InputError
 from .metrics import METRICS
 
@@ -28,14 +28,11 @@ PLAN_COLUMNS = ["year", "region", "metric", "plan"]
 
 
 def _region(name: str, where: str) -> str:
-    name = name.strip()
-    if name in CITY_ALIASES:
-        return settings.CITY
-    county = resolve(name)
-    if county is None:
+    region = lookup_region(name)
+    if region is None:
         allowed = "、".join((settings.CITY, *COUNTY_NAMES))
-        raise InputError(f"unknown region {name!r} in {where}: not in the county registry; allowed: {allowed} (or an alias)")
-    return county.name
+        raise InputError(f"unknown region {name.strip()!r} in {where}: not in the county registry; allowed: {allowed} (or an alias)")
+    return region
 
 
 def load_plans(path: Path | str) -> pd.DataFrame:
