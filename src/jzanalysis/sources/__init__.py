@@ -21,12 +21,18 @@ from .clean import CleanedText, CleaningStep, clean_text, to_simplified
 from .extract import extract, publication_date
 from .read import BULLETIN_SUFFIXES, read_bulletin
 
-__all__ = ["CleaningStep", "ExtractionResult", "extract_file", "extract_paths", "extract_text"]
+__all__ = ["CleaningStep", "ExtractionResult", "bulletin_files", "extract_file", "extract_paths", "extract_text"]
 
 
 @dataclass
 class ExtractionResult:
-    """What one bulletin yielded: facts (the tidy table), cleaning steps, warnings and conflicts."""
+    """What one bulletin yielded.
+
+    ``facts`` is the tidy table (:func:`jzanalysis.schema.facts_frame`; ``quote == text[start:end]``),
+    ``cleaning`` every removal or change, ``warnings`` one sentence each (stripped digits, county sums,
+    conflicts, other-year growth …), ``conflicts`` dicts with ``key`` (year, months, region, metric),
+    ``values`` and ``quotes``: conflicting figures are reported there and left out of ``facts``.
+    """
 
     source: str
     path: Path
@@ -40,10 +46,16 @@ class ExtractionResult:
     warnings: list[str] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     cleaned: CleanedText | None = None
+    raw_text: str = ""  # the decoded text before cleaning (an HTML page's visible text); raw_offset points into it
 
     def raw_offset(self, i: int) -> int:
-        """Offset in the raw (decoded) text of cleaned-text character ``i``."""
+        """Offset in ``raw_text`` of cleaned-text character ``i``: ``raw_text[raw_offset(f.start):…]`` is where a
+        quote came from (cleaning removes lines and glosses, so offsets shift)."""
         return self.cleaned.raw_offset(i) if self.cleaned else i
+
+    def raw_line(self, i: int) -> int:
+        """1-based line in ``raw_text`` of cleaned-text character ``i``."""
+        return self.raw_text.count("\n", 0, self.raw_offset(i)) + 1
 
 
 def extract_text(raw_text: str, source: str = "text") -> tuple[pd.DataFrame, CleanedText, list[str], list[dict], dt.date | None]:
@@ -65,7 +77,16 @@ def extract_text(raw_text: str, source: str = "text") -> tuple[pd.DataFrame, Cle
 
 
 def extract_file(path: Path | str) -> ExtractionResult:
-    """Read, clean and extract one bulletin file."""
+    """Read, clean and extract one bulletin file (.txt, .htm, .html; UTF-8, GBK/GB18030).
+
+    Values are as stated (counts in 个, amounts in 亿元, rates in %); ``plan_pct``/``yoy_pct`` in percent.
+
+    >>> result = extract_file("data/raw/000_f5510f0c233d12e8.txt")              # doctest: +SKIP
+    >>> result.facts.query("metric == 'funds_in_place'")[["value", "plan_pct", "yoy_pct"]].values.tolist()  # doctest: +SKIP
+    [[798.0, 61.4, 31.3]]
+
+    Raises :class:`InputError` for a missing, empty, binary, undecodable or mojibake file.
+    """
     document = read_bulletin(path)
     facts, cleaned, warnings, conflicts, published = extract_text(document.text, document.source)
     if facts.empty:
@@ -74,20 +95,31 @@ def extract_file(path: Path | str) -> ExtractionResult:
         source=document.source, path=document.path, sha256=document.sha256, encoding=document.encoding,
         encoding_confidence=document.encoding_confidence, publication_date=published, text=cleaned.text,
         facts=facts, cleaning=cleaned.steps, warnings=warnings, conflicts=conflicts, cleaned=cleaned,
+        raw_text=document.text,
     )
 
 
-def extract_paths(paths: list[Path | str]) -> list[ExtractionResult]:
-    """Extract every bulletin in ``paths``; folders are expanded to their .txt/.htm/.html files, sorted."""
+def bulletin_files(paths: list[Path | str]) -> list[Path]:
+    """The bulletin files ``paths`` name: files as given, folders expanded to their *.txt, *.htm, *.html
+    (sorted by name; manifest.json and other files in a folder are ignored)."""
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in BULLETIN_SUFFIXES)
             if not found:
-                raise InputError(f"{path} has no bulletins (.txt, .htm, .html)")
+                raise InputError(f"{path} has no bulletins; allowed: a folder with .txt, .htm or .html files")
             files.extend(found)
-        elif path.exists():
+        elif path.is_file():
+            if path.suffix.lower() not in BULLETIN_SUFFIXES:
+                raise InputError(f"{path} is not a bulletin; allowed: .txt, .htm or .html files, or a folder of them")
             files.append(path)
         else:
-            raise InputError(f"no such file or folder: {path}")
-    return [extract_file(f) for f in files]
+            raise InputError(f"no such file or folder: {path}; allowed: bulletin files (.txt, .htm, .html) or folders")
+    if not files:
+        raise InputError("no bulletins given; allowed: bulletin files (.txt, .htm, .html) or folders of them")
+    return files
+
+
+def extract_paths(paths: list[Path | str]) -> list[ExtractionResult]:
+    """Extract every bulletin in ``paths`` (see :func:`bulletin_files`), in order; one result per file."""
+    return [extract_file(f) for f in bulletin_files(paths)]

@@ -10,6 +10,7 @@ The cleaned text keeps a map back to the raw text (``origin[i]`` = raw offset of
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -95,12 +96,23 @@ class _Editor:
     def __init__(self, text: str):
         self.text = text
         self.origin = list(range(len(text)))
+        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
 
-    def line_of(self, i: int, raw: str) -> int:
-        return raw.count("\n", 0, self.origin[i] if i < len(self.origin) else len(raw)) + 1
+    def raw_at(self, i: int) -> int:
+        """Raw offset of current-text position ``i`` (the end maps past the last character)."""
+        if i < len(self.origin):
+            return self.origin[i]
+        return (self.origin[-1] + 1) if self.origin else 0
+
+    def line_at(self, raw_offset: int) -> int:
+        """1-based raw line of a raw offset (bisect: many changes in a 10 MB file stay fast)."""
+        return bisect.bisect_left(self._newlines, raw_offset) + 1
+
+    def line_of(self, i: int) -> int:
+        return self.line_at(self.raw_at(i))
 
     def sub(self, pattern: re.Pattern, replace) -> list[tuple[int, str, str]]:
-        """Apply ``replace(match) -> str`` to every match; returns (position, old, new) of each change."""
+        """Apply ``replace(match) -> str`` to every match; returns (raw offset, old, new) of each change."""
         pieces, origins, changes, last = [], [], [], 0
         for match in pattern.finditer(self.text):
             new = replace(match)
@@ -109,9 +121,9 @@ class _Editor:
             pieces.append(self.text[last:match.start()])
             origins.extend(self.origin[last:match.start()])
             pieces.append(new)
-            anchor = self.origin[match.start()] if match.start() < len(self.origin) else len(self.origin)
+            anchor = self.raw_at(match.start())
             origins.extend([anchor] * len(new))
-            changes.append((match.start(), match.group(0), new))
+            changes.append((anchor, match.group(0), new))
             last = match.end()
         if changes:
             pieces.append(self.text[last:])
@@ -152,21 +164,21 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
         if verdict is None:
             return line
         kind, description = verdict
-        steps.append(CleaningStep(kind, line.strip(), editor.line_of(match.start(), raw), description))
+        steps.append(CleaningStep(kind, line.strip(), editor.line_of(match.start()), description))
         return ""
 
     editor.sub(line_re, drop_line)
 
     # Spam stuffed inside a longer line: remove the keyword run, keep the line.
     def drop_inline_spam(match: re.Match) -> str:
-        steps.append(CleaningStep("spam", match.group(0), editor.line_of(match.start(), raw), "行内注入的垃圾关键词"))
+        steps.append(CleaningStep("spam", match.group(0), editor.line_of(match.start()), "行内注入的垃圾关键词"))
         return ""
 
     editor.sub(_INLINE_SPAM_RE, drop_inline_spam)
 
     def note_change(kind: str, description: str, pattern: re.Pattern, replace) -> None:
         for position, old, new in editor.sub(pattern, replace):
-            steps.append(CleaningStep(kind, f"{old}→{new}" if new else old, editor.line_of(min(position, len(editor.origin) - 1), raw) if editor.origin else 1, description))
+            steps.append(CleaningStep(kind, f"{old}→{new}" if new else old, editor.line_at(position), description))
 
     note_change("broken_markup", "残缺的网页标记", _BROKEN_MARKUP_RE, lambda m: "")
     note_change("pinyin_gloss", "繁体转码留下的拼音注音", _PINYIN_RE, lambda m: "")
@@ -208,11 +220,11 @@ def _traditional_to_simplified(editor: _Editor, steps: list[CleaningStep], raw: 
 
         changes = editor.sub(re.compile(r"[^\n]+"), per_line)
     else:
-        changes = [(i, a, b) for i, (a, b) in enumerate(zip(editor.text, converted)) if a != b]
+        changes = [(editor.origin[i], a, b) for i, (a, b) in enumerate(zip(editor.text, converted)) if a != b]
         editor.text = converted
     by_line: dict[int, list[str]] = {}
     for position, old, new in changes:
-        by_line.setdefault(editor.line_of(min(position, len(editor.origin) - 1), raw), []).append(f"{old}→{new}")
+        by_line.setdefault(editor.line_at(position), []).append(f"{old}→{new}")
     for line, pairs in by_line.items():
         shown = "、".join(pairs[:12]) + ("…" if len(pairs) > 12 else "")
         steps.append(CleaningStep("t2s", shown, line, "繁体字转为简体（OpenCC t2s）"))

@@ -159,6 +159,16 @@ _DAYS_LEFT_RE = re.compile(r"全年有效工作日仅剩(?P<v>\d+|一?百)天")
 _COUNT_RE = re.compile(r"(?P<each>各)?(?P<v>\d+)个")
 _NAMES_TAIL_RE = re.compile(r"[\u4e00-\u9fff()（）、]+$")
 _LIST_PREFIX_RE = re.compile(r"^[、\s]*(?:其中|分别为|分别是|包括|依次为)?[、\s]*")
+_HAS_NUMBER_RE = re.compile(r"\d|百")
+_PERIOD_HINT_RE = re.compile(r"月|季|半年|全年")
+# A word each rule cannot match without: a cheap `in` test before the regex, since a 10 MB text has
+# hundreds of thousands of sentences.
+_NEEDLES = {pattern: needles for (_, pattern, _), needles in zip(_RULES, (
+    ("开工率",), ("百亿",), ("亿元以上",), ("亿元以上",), ("亿元以上",), ("亿元以上",), ("亿元以上",), ("亿元以上",),
+    ("实际到位",), ("额", "总金额", "总投资", "总出资"), ("总投资", "总出资"), ("引进项目",), ("已开工",), ("已投产",),
+    ("已有",), ("领导提供",), ("外出",), ("洽谈项目",), ("驻点人数",),
+))}
+assert len(_NEEDLES) == len(_RULES)
 _LOOKBACK = 80  # characters a quote may reach back for its scope, year or clause start; keeps the scan linear
 
 
@@ -231,14 +241,14 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
     last_head_metric: str | None = None
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
-        if not re.search(r"\d|百", sentence):
+        if not _HAS_NUMBER_RE.search(sentence):
             continue
         stripped = _STRIPPED_RE.search(sentence)
         if stripped:
             out.warnings.append(
                 f"a figure's number is missing (digits stripped?) at “{stripped.group(0)}” in “{sentence.strip()[:120]}”: no fact taken"
             )
-        period = find_period(sentence) if re.search(r"月|季|半年|全年", sentence) else None
+        period = find_period(sentence) if _PERIOD_HINT_RE.search(sentence) else None
         months = period[0] if period else doc_months
         year = doc_year
         if period:
@@ -250,7 +260,7 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
         taken = bytearray(len(sentence))
 
         for metric, pattern, scope in _RULES:
-            if scope == "resident" and not resident:
+            if scope == "resident" and not resident or not any(n in sentence for n in _NEEDLES[pattern]):
                 continue
             for match in pattern.finditer(sentence):
                 if any(taken[match.start():match.end()]):

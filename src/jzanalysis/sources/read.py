@@ -32,11 +32,29 @@ class RawDocument:
         return self.path.name
 
 
+_ALLOWED = "allowed: text or HTML in UTF-8, GBK/GB18030 (or Big5)"
+# Encodings a Chinese government page is served in; any other guess (cp1252, koi8 …) on such bytes is
+# charset-normalizer fitting noise, and reading with it would produce text that is not the bulletin.
+_CJK_FAMILIES = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "cp936": "gb18030", "hz": "gb18030",
+                 "big5": "big5", "big5hkscs": "big5hkscs", "cp950": "big5", "utf8": "utf-8", "ascii": "utf-8",
+                 "utf16": "utf-16", "utf32": "utf-32"}
+
+
 def _decode(data: bytes, name: str) -> tuple[str, str, float | None]:
+    """(text, encoding, confidence): UTF-8 when the bytes are valid UTF-8, else charset-normalizer's guess
+    among the encodings Chinese pages use, else GB18030 if it decodes strictly, else an InputError."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", 1.0
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig", 1.0
+        except UnicodeDecodeError:
+            raise InputError(f"{name} starts with a UTF-8 mark but is not valid UTF-8; {_ALLOWED}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", 1.0
+        except UnicodeDecodeError:
+            raise InputError(f"{name} starts with a UTF-16 mark but is not valid UTF-16; {_ALLOWED}") from None
     if b"\x00" in data[:4096]:
-        raise InputError(f"{name} looks binary (NUL bytes), not a bulletin; allowed: text or HTML in UTF-8/GBK/GB18030")
+        raise InputError(f"{name} looks binary (NUL bytes), not a bulletin; {_ALLOWED}")
     try:
         return data.decode("utf-8"), "utf-8", 1.0
     except UnicodeDecodeError:
@@ -44,18 +62,21 @@ def _decode(data: bytes, name: str) -> tuple[str, str, float | None]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
-    if best is None:
-        raise InputError(f"{name}: cannot tell its text encoding; allowed: UTF-8, GBK or GB18030 text or HTML")
-    encoding = best.encoding
-    # GB2312 and GBK are subsets of GB18030: decoding with the superset loses nothing and refuses less.
-    if encoding.lower().replace("-", "").replace("_", "") in ("gb2312", "gbk", "gb18030", "hz", "cp936"):
-        encoding = "gb18030"
-    try:
-        text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise InputError(f"{name}: bytes are not valid {encoding}; allowed: UTF-8, GBK or GB18030") from None
-    confidence = round(1.0 - float(best.chaos), 3)
-    return text, encoding, confidence
+    guess = best.encoding.lower().replace("-", "").replace("_", "") if best is not None else ""
+    encoding = _CJK_FAMILIES.get(guess)
+    confidence = round(1.0 - float(best.chaos), 3) if best is not None and encoding else None
+    for candidate in ([encoding] if encoding else []) + ["gb18030"]:
+        try:
+            return data.decode(candidate), candidate, confidence if candidate == encoding else None
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise InputError(f"{name}: its bytes are not text in a known encoding (guess: {guess or 'none'}); {_ALLOWED}")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20_000]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return bool(sample) and control / len(sample) > 0.02
 
 
 def visible_text(html_text: str) -> str:
@@ -75,7 +96,12 @@ def visible_text(html_text: str) -> str:
 
 
 def read_bulletin(path: Path | str) -> RawDocument:
-    """Read one bulletin file (.txt or .html/.htm)."""
+    """Read one bulletin file (.txt or .html/.htm): decoded text (an HTML page's visible text), the encoding
+    guess and the sha256 of the bytes. Line ends become ``\\n``.
+
+    Raises :class:`InputError` (one line: what is wrong, what is allowed) for a missing, empty, binary or
+    undecodable file.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(f"no such file or folder: {path}")
@@ -88,6 +114,8 @@ def read_bulletin(path: Path | str) -> RawDocument:
         raise InputError(f"{path.name} is {size / 1e6:.0f} MB; a bulletin is at most {MAX_BYTES // 1_000_000} MB of text")
     data = path.read_bytes()
     text, encoding, confidence = _decode(data, path.name)
+    if _looks_binary(text):
+        raise InputError(f"{path.name} looks binary (control characters), not a bulletin; {_ALLOWED}")
     head = text[:2000].lstrip().lower()
     is_html = path.suffix.lower() in (".htm", ".html") or head.startswith(("<!doctype html", "<html"))
     if is_html:

@@ -1,0 +1,161 @@
+"""Reading bulletins: encodings (the guess is reported), HTML visible text, errors as one line, folders, size."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from jzanalysis.errors import InputError
+from jzanalysis.sources import bulletin_files, extract_file, extract_paths
+from jzanalysis.sources.read import read_bulletin, visible_text
+
+BULLETIN = (
+    "发布时间:2015-09-02\n"
+    "1-7月全市新引进亿元以上项目174个,完成全年计划的71.6%。\n"
+    "全市实际到位资金798亿元,完成全年计划的61.4%,增长31.3%,各县市区、荆州开发区均按进度完成了计划。\n"
+    "今年以来,面对国内外复杂的经济环境,全市招商引资势头不减,成绩更是来之不易。\n"
+)
+
+
+@pytest.mark.parametrize(
+    "encoding, reported",
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"), ("gb18030", "gb18030"), ("gb2312", "gb18030")],
+)
+def test_encodings_are_detected_and_reported(tmp_path, encoding, reported):
+    path = tmp_path / "b.txt"
+    path.write_bytes(BULLETIN.encode(encoding))
+    result = extract_file(path)
+    assert result.encoding == reported
+    assert result.facts.set_index("metric").loc["projects_100m", "value"] == 174
+    assert result.facts.set_index("metric").loc["funds_in_place", "yoy_pct"] == 31.3
+
+
+def test_gb18030_guess_has_a_confidence(tmp_path):
+    path = tmp_path / "b.txt"
+    path.write_bytes(BULLETIN.encode("gb18030"))
+    document = read_bulletin(path)
+    assert document.encoding == "gb18030" and 0 < document.encoding_confidence <= 1
+    assert "全市新引进亿元以上项目174个" in document.text
+
+
+def test_sha256_is_of_the_raw_bytes(tmp_path):
+    import hashlib
+
+    path = tmp_path / "b.txt"
+    data = BULLETIN.encode("gb18030")
+    path.write_bytes(data)
+    assert extract_file(path).sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_crlf_line_ends_are_read_as_newlines(tmp_path):
+    path = tmp_path / "b.txt"
+    path.write_bytes(BULLETIN.replace("\n", "\r\n").encode("utf-8"))
+    result = extract_file(path)
+    assert "\r" not in result.text and len(result.facts) == 2
+
+
+def test_html_visible_text_only():
+    page = """<html><head><title>通报</title><style>p{color:red}</style><script>var n = "999个";</script></head>
+    <body><!-- 888个 --><p>全市新引进亿元以上项目174个</p><noscript>777个</noscript><script>x()</script></body></html>"""
+    text = visible_text(page)
+    assert text == "通报\n全市新引进亿元以上项目174个"
+
+
+def test_html_page_gbk_with_injected_title_and_scripts(tmp_path):
+    page = f"""<!DOCTYPE html><html><head><meta charset="gbk"><title>欧洲杯外围买球网</title>
+    <script>var x = "1-7月全市新引进亿元以上项目999个";</script></head>
+    <body><p>{BULLETIN.replace(chr(10), '</p><p>')}</p><script>document.write("1-7月全市新引进亿元以上项目888个")</script></body></html>"""
+    path = tmp_path / "page.htm"
+    path.write_bytes(page.encode("gbk"))
+    result = extract_file(path)
+    assert result.encoding == "gb18030"
+    assert sorted(result.facts.value) == [174.0, 798.0]  # not 999 or 888 from scripts
+    assert ("spam_title", "欧洲杯外围买球网") in {(s.kind, s.text) for s in result.cleaning}
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "is empty"),
+        (b"\x00\x01\x02binary\x00", "looks binary"),
+        (b"\x01\x02\x03\x04\x05\x06\x07\x08" * 50, "looks binary"),
+        (b"   \n  ", "no visible text"),
+        (b"\x80\xff\xfd\x80\x80\xff" * 20, "not text in a known encoding"),
+    ],
+)
+def test_unreadable_files_are_one_line_input_errors(tmp_path, content, message):
+    path = tmp_path / "x.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as error:
+        extract_file(path)
+    assert "\n" not in str(error.value)
+
+
+def test_missing_file_folder_without_bulletins_and_other_files(tmp_path):
+    with pytest.raises(InputError, match="no such file or folder"):
+        extract_paths([tmp_path / "missing.txt"])
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(InputError, match="has no bulletins"):
+        extract_paths([tmp_path])
+    with pytest.raises(InputError, match="is not a bulletin"):
+        extract_paths([tmp_path / "manifest.json"])
+    with pytest.raises(InputError, match="is a folder"):
+        read_bulletin(tmp_path)
+
+
+def test_folders_expand_to_sorted_bulletins_ignoring_other_files(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for name in ("b.html", "a.txt", "c.HTM"):
+        (folder / name).write_text(BULLETIN, encoding="utf-8")
+    (folder / "manifest.json").write_text("{}", encoding="utf-8")
+    (folder / "notes.md").write_text("174个", encoding="utf-8")
+    (folder / "sub").mkdir()
+    single = tmp_path / "z.txt"
+    single.write_text(BULLETIN, encoding="utf-8")
+    assert [p.name for p in bulletin_files([folder, single])] == ["a.txt", "b.html", "c.HTM", "z.txt"]
+    results = extract_paths([folder, single])
+    assert [r.source for r in results] == ["a.txt", "b.html", "c.HTM", "z.txt"]
+    assert all(len(r.facts) == 2 for r in results)
+
+
+def _timed_extract(path):
+    started = time.perf_counter()
+    result = extract_file(path)
+    return result, time.perf_counter() - started
+
+
+def test_ten_megabytes_of_bulletin_text_is_answered_in_seconds(tmp_path):
+    # Generated, not committed: 10 MB of sentences full of figures and county lists.
+    block = (
+        "1-7月全市新引进亿元以上项目174个,完成全年计划的71.6%。从各县市区引进项目情况看:公安县、监利县各23个,石首市22个。"
+        "全市实际到位资金798亿元,增长31.3%。今年以来全市招商引资势头不减。\n"
+    )
+    path = tmp_path / "big.txt"
+    path.write_text("发布时间:2015-09-02\n" + block * (10_500_000 // len(block.encode())), encoding="utf-8")
+    assert path.stat().st_size > 10_000_000
+    result, seconds = _timed_extract(path)
+    assert seconds < 30
+    assert result.facts.set_index(["region", "metric"]).loc[("荆州市", "projects_100m"), "value"] == 174  # repeats merged
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "公安县、监利县各23个石首市",  # a county list with no sentence end, ever
+        "(((((" + "全市新引进亿元以上项目" * 3,  # unbalanced parentheses and scope words, no digits
+        '"));' + " " * 40,  # script-tail characters and spaces
+        "經(jīng)濟項(xiàng)目個(gè)",  # glosses on one endless line
+        "欧洲杯外围买球网 " * 2,  # stuffing without end
+    ],
+)
+def test_one_long_line_is_answered_in_seconds(tmp_path, unit):
+    # Worst cases for backtracking and for per-change bookkeeping: a single line (one "sentence") of 2 MB.
+    # A quadratic step shows at this size already (a 0.4 MB gloss line took 9 s before line numbers were
+    # looked up by bisection); 2 MB keeps the suite fast, the 10 MB test above covers the realistic case.
+    path = tmp_path / "line.txt"
+    path.write_text("1-7月" + unit * (2_000_000 // len(unit.encode()) + 1), encoding="utf-8")
+    assert path.stat().st_size > 2_000_000
+    _, seconds = _timed_extract(path)
+    assert seconds < 10
