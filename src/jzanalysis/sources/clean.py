@@ -226,5 +226,5 @@ def _traditional_to_simplified(editor: _Editor, steps: list[CleaningStep], raw: 
     for position, old, new in changes:
         by_line.setdefault(editor.line_at(position), []).append(f"{old}→{new}")
     for line, pairs in by_line.items():
-        shown = "、".join(pairs[:12]) + ("…" if len(pairs) > 12 else "")
+        shown = "、".join(pairs[:30]) + (f"…（共{len(pairs)}处）" if len(pairs) > 30 else "")
         steps.append(CleaningStep("t2s", shown, line, "繁体字转为简体（OpenCC t2s）"))

@@ -1,0 +1,94 @@
+"""Cleaning: every removal or change is reported with its raw line; real content survives."""
+
+from __future__ import annotations
+
+import pytest
+
+from jzanalysis import settings
+from jzanalysis.errors import InputError
+from jzanalysis.sources.clean import clean_text
+
+
+@pytest.fixture(scope="module")
+def seed_cleaned():
+    return clean_text(settings.SEED_BULLETIN.read_text(encoding="utf-8"), "seed")
+
+
+def test_seed_removals_are_reported_with_their_raw_lines(seed_cleaned):
+    steps = [(s.kind, s.text, s.line) for s in seed_cleaned.steps]
+    assert steps == [
+        ("site_chrome", "今天是:", 1),
+        ("spam_title", "欧洲杯外围买球网", 2),
+        ("spam_title", "荆州市招商促进中心-欧洲杯外围买球网", 4),
+        ("site_chrome", "文章来源: 荆州市招商促进中心发布时间:2015-09-02", 6),  # metadata: the date is read before
+        ("site_chrome", "主办:荆州市招商促进中心", 26),
+        ("site_chrome", "电话:0716-8815888 电子邮箱:jzzsw2012@163.com 鄂icp备05028271号", 27),
+        ("site_chrome", "地址:湖北省荆州市沙市区北京西路440号 网站标识码:4210000008", 28),
+        ("js_tail", '"));', 29),
+        ("site_chrome", "网站地图", 30),
+    ]
+    assert all(s.description for s in seed_cleaned.steps)
+
+
+def test_seed_content_is_kept_whole(seed_cleaned):
+    raw = settings.SEED_BULLETIN.read_text(encoding="utf-8")
+    body = raw[raw.index("一、总体情况"):raw.index("早见效。") + len("早见效。")]
+    assert body in seed_cleaned.text  # not one character of the bulletin itself is changed
+    assert seed_cleaned.text.lstrip().startswith("一、总体情况")  # blank lines are kept: offsets stay simple
+
+
+def test_traditional_with_pinyin_glosses_is_cleaned_and_real_parentheses_survive():
+    raw = "全市新引進(jìn)億(yì)元以上項(xiàng)目174個(gè)(億(yì)元以上工業項(xiàng)目159個(gè)),荊州區(含華中農高區)18個(gè),經(jīng)濟(一)(GDP)(jing)"
+    cleaned = clean_text(raw)
+    assert cleaned.text == "全市新引进亿元以上项目174个(亿元以上工业项目159个),荆州区(含华中农高区)18个,经济(一)(GDP)(jing)"
+    glosses = [s.text for s in cleaned.steps if s.kind == "pinyin_gloss"]
+    assert glosses == ["(jìn)", "(yì)", "(xiàng)", "(gè)", "(yì)", "(xiàng)", "(gè)", "(gè)", "(jīng)"]
+    t2s = [s.text for s in cleaned.steps if s.kind == "t2s"]
+    assert len(t2s) == 1 and "經→经" in t2s[0] and "濟→济" in t2s[0] and "區→区" in t2s[0]
+
+
+def test_offsets_map_back_through_removed_glosses():
+    raw = "新引進(jìn)項(xiàng)目174個(gè)"
+    cleaned = clean_text(raw)
+    assert cleaned.text == "新引进项目174个"
+    i = cleaned.text.index("174")
+    assert raw[cleaned.raw_offset(i):cleaned.raw_offset(i) + 3] == "174"
+    assert cleaned.raw_offset(len(cleaned.text)) == raw.index("個") + 1  # a quote's end: after 個, not its gloss
+
+
+def test_full_width_digits_doubled_punctuation_and_broken_fragments():
+    cleaned = clean_text("?/p>全市新引进亿元以上项目１７４个,,完成全年计划的７１．６％。。……好．")
+    assert cleaned.text == "全市新引进亿元以上项目174个,完成全年计划的71.6%。……好．"  # a lone ． and …… are punctuation
+    changes = {(s.kind, s.text) for s in cleaned.steps}
+    assert changes == {
+        ("broken_markup", "?/p>"), ("fullwidth_digits", "１７４→174"), ("fullwidth_digits", "７１．６％→71.6%"),
+        ("doubled_punct", ",,→,"), ("doubled_punct", "。。→。"),
+    }
+
+
+def test_changes_after_removed_lines_report_raw_lines():
+    cleaned = clean_text("欧洲杯外围买球网\n今天是:\n全市新引进亿元以上项目174个,,完成全年计划的71.6%")
+    assert [(s.kind, s.line) for s in cleaned.steps] == [("spam_title", 1), ("site_chrome", 2), ("doubled_punct", 3)]
+
+
+def test_keyword_stuffing_is_cut_without_the_text_and_real_words_stay():
+    cleaned = clean_text("澳门百家乐 时时彩 六合彩\n百家乐官网入口1-7月全市新引进亿元以上项目174个。赴港澳招商,园区外围道路,开云集团。")
+    assert cleaned.text == "1-7月全市新引进亿元以上项目174个。赴港澳招商,园区外围道路,开云集团。"
+    assert [(s.kind, s.text) for s in cleaned.steps] == [
+        ("spam_title", "澳门百家乐 时时彩 六合彩"), ("spam", "百家乐官网入口"),
+    ]
+
+
+def test_script_tails_and_chrome_lines():
+    cleaned = clean_text('正文一。\n"));\n});\ndocument.write("x");\n当前位置:首页>新闻\n版权所有:荆州市\n正文二。')
+    assert cleaned.text == "正文一。\n正文二。"
+    assert [s.kind for s in cleaned.steps] == ["js_tail", "js_tail", "js_tail", "site_chrome", "site_chrome"]
+
+
+def test_mojibake_is_refused_with_a_clear_message():
+    good = "全市新引进亿元以上项目完成全年计划全市实际到位资金各县市区均按进度完成了计划" * 2
+    mojibake = good.encode("utf-8").decode("gbk", errors="replace")
+    with pytest.raises(InputError, match=r"looks like mojibake \(UTF-8 read as GBK\?\)") as error:
+        clean_text(mojibake, "bad.txt")
+    assert "\n" not in str(error.value)
+    assert clean_text(good).text == good  # the same text, read right, is fine
