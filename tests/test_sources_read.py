@@ -127,17 +127,23 @@ def _timed_extract(path):
 
 
 def test_ten_megabytes_of_bulletin_text_is_answered_in_seconds(tmp_path):
-    # Generated, not committed: 10 MB of sentences full of figures and county lists.
-    block = (
-        "1-7月全市新引进亿元以上项目174个,完成全年计划的71.6%。从各县市区引进项目情况看:公安县、监利县各23个,石首市22个。"
-        "全市实际到位资金798亿元,增长31.3%。今年以来全市招商引资势头不减。\n"
-    )
+    # Generated, not committed: the seed bulletin (spam, chrome, 33 figures) repeated to 10 MB.
+    from jzanalysis import settings
+
+    seed = settings.SEED_BULLETIN.read_text(encoding="utf-8")
     path = tmp_path / "big.txt"
-    path.write_text("发布时间:2015-09-02\n" + block * (10_500_000 // len(block.encode())), encoding="utf-8")
+    path.write_text(seed * (10_200_000 // len(seed.encode())), encoding="utf-8")
     assert path.stat().st_size > 10_000_000
     result, seconds = _timed_extract(path)
     assert seconds < 30
-    assert result.facts.set_index(["region", "metric"]).loc[("荆州市", "projects_100m"), "value"] == 174  # repeats merged
+    assert len(result.facts) == 33 and result.conflicts == []  # repeats of the same figures merge
+    assert result.facts.set_index(["region", "metric"]).loc[("荆州市", "projects_100m"), "value"] == 174
+
+
+DENSE_BLOCK = (
+    "1-7月全市新引进亿元以上项目174个,完成全年计划的71.6%。从各县市区引进项目情况看:公安县、监利县各23个,石首市22个。"
+    "全市实际到位资金798亿元,增长31.3%。今年以来全市招商引资势头不减。\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -148,6 +154,7 @@ def test_ten_megabytes_of_bulletin_text_is_answered_in_seconds(tmp_path):
         '"));' + " " * 40,  # script-tail characters and spaces
         "經(jīng)濟項(xiàng)目個(gè)",  # glosses on one endless line
         "欧洲杯外围买球网 " * 2,  # stuffing without end
+        DENSE_BLOCK,  # figures in every sentence
     ],
 )
 def test_one_long_line_is_answered_in_seconds(tmp_path, unit):

@@ -78,12 +78,17 @@ _FULLWIDTH_RE = re.compile(r"[０-９]+(?:[．.][０-９]+)?％?|(?<=[0-9０-９
 _MOJIBAKE_MARKERS = "锟斤拷鍏鐨鏄绗缁鎴浠闂娆銆鈥鍙锛璇涓閮榛鍚缂"
 
 
+_HAN_RE = re.compile("[\u4e00-\u9fff]")
+_MARKER_RE = re.compile(f"[{_MOJIBAKE_MARKERS}]")
+
+
 def _check_mojibake(text: str, name: str) -> None:
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    sample = text[:300_000]  # a mis-decoded page is mis-decoded throughout: a sample decides, in linear time
+    han = len(_HAN_RE.findall(sample))
     if han < 20:
         return
-    marked = sum(1 for ch in text if ch in _MOJIBAKE_MARKERS)
-    if "锟斤拷" in text or marked / han > 0.08:
+    marked = len(_MARKER_RE.findall(sample))
+    if "锟斤拷" in sample or marked / han > 0.08:
         raise InputError(
             f"{name} looks like mojibake (UTF-8 read as GBK?): {marked} of {han} Chinese characters are typical "
             "mis-decoding artefacts; re-save the page as UTF-8 or GB18030"
@@ -96,7 +101,7 @@ class _Editor:
     def __init__(self, text: str):
         self.text = text
         self.origin = list(range(len(text)))
-        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
 
     def raw_at(self, i: int) -> int:
         """Raw offset of current-text position ``i`` (the end maps past the last character)."""
