@@ -331,7 +331,7 @@ def county_table_html(a: Analysis) -> str:
         )
     h = c["homogeneity"]
     summary = (
-        f"<p>期望值依据：{_e(c['expected_basis'])}。各县市区数量合计 {fmt(sum(x['value'] for x in c['counties']), 0)}"
+        f"<p>期望值依据：{_e(c['expected_basis_zh'])}。各县市区数量合计 {fmt(sum(x['value'] for x in c['counties']), 0)}"
         f"{_e(unit)}，全市 {fmt(c['city_total'], 0)}{_e(unit)}。同质性检验 χ² = {h['chi2']:.2f}，自由度 {h['df']}，"
         f"p = {h['p']:.2f}。</p>"
     )
@@ -492,7 +492,7 @@ def county_onepager_html(a: Analysis, region: str) -> str:
         '<div class="headline"><ul>',
         f"<li>{_e(label)} {fmt(county['value'], 0)}{_e(unit)}，占全市 {county['share']:.1%}"
         f"（全市 {fmt(c['city_total'], 0)}{_e(unit)}）；精确泊松 95% 区间 {fmt_interval(county['ci95'], 2)}。</li>",
-        f"<li>期望 {fmt(county['expected'])}{_e(unit)}（{_e(c['expected_basis'])}），实际/期望 {fmt(county['oe'], 2)}"
+        f"<li>期望 {fmt(county['expected'])}{_e(unit)}（{_e(c['expected_basis_zh'])}），实际/期望 {fmt(county['oe'], 2)}"
         + (f"，95% 区间 {fmt_interval(county['oe_ci95'], 2)}" if county.get("oe_ci95") else "")
         + f"；漏斗图位置：{_e(_FUNNEL_ZH.get(county['funnel'], county['funnel']))}。</li>",
         f"<li>排名第 {county['rank']} 位"
