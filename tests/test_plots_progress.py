@@ -1,4 +1,6 @@
-"""Charts draw with Chinese glyphs (no missing-glyph warning) and carry the expected labels."""
+"""The burn-up chart draws with Chinese glyphs (no missing-glyph warning) and the expected labels.
+
+County charts: tests/test_plots_county.py; fan chart: tests/test_plots_fan.py."""
 
 from __future__ import annotations
 
@@ -6,11 +8,7 @@ import warnings
 
 import matplotlib.pyplot as plt
 
-from jzanalysis.compare import compare_from_facts
-from jzanalysis.plots.county import county_interval_chart, funnel_plot
 from jzanalysis.plots.progress import burnup_chart
-
-from .test_compare import seed_facts
 
 
 def _draw(fig) -> list[str]:
@@ -33,14 +31,3 @@ def test_burnup_chart_has_chinese_labels_and_the_plan_line():
     plan_lines = [line for line in ax.get_lines() if list(line.get_ydata()) == [243.0, 243.0]]
     assert plan_lines
     assert _draw(fig) == []
-
-
-def test_county_charts_draw_without_missing_glyphs():
-    result = compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m")
-    interval = county_interval_chart(result)
-    assert {t.get_text() for t in interval.axes[0].get_yticklabels()} >= {"公安县", "江陵县", "荆州开发区"}
-    assert _draw(interval) == []
-    funnel = funnel_plot(result)
-    texts = _texts(funnel)
-    assert "公安县、监利县" in texts and "江陵县" in texts and "95% 控制限" in texts
-    assert _draw(funnel) == []
