@@ -93,6 +93,7 @@ class Fact:
     yoy_pct: float | None = None
     qualifier: str | None = None
     note: str | None = None
+    ambiguous: bool = False  # its clause names two counties: whose figure it is cannot be told
 
     def key(self) -> tuple:
         return (self.year, self.months, self.region, self.metric)
@@ -277,6 +278,9 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
                          s_start + match.end(), qualifier=qualifier)
                 )
 
+        if not resident:
+            _attribute_regions(sentence_facts, sentence, s_start)
+
         teams = _TEAMS_RE.search(sentence)
         if teams and year:
             for value, y in ((teams.group("a"), year - 1), (teams.group("b"), year)):
@@ -308,6 +312,11 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
         if heads and METRICS[heads[0].metric].kind == "count":
             last_head_metric = heads[0].metric
         for fact in sentence_facts:
+            if fact.ambiguous:
+                out.warnings.append(
+                    f"a figure names more than one county: “{sentence[max(0, fact.start - s_start - 20):fact.end - s_start]}”; not kept"
+                )
+                continue
             if fact.region == settings.CITY and not resident and "全市" not in sentence and fact.metric in (
                 "projects_100m", "funds_in_place", "contract_investment"
             ) and _names_county_before(sentence, fact.start - s_start):
@@ -319,6 +328,36 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
     _resolve_duplicates(out, text)
     _check_county_sums(out)
     return out
+
+
+_COUNTY_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区)")
+
+
+def _attribute_regions(facts: list[Fact], sentence: str, s_start: int) -> None:
+    """"公安县新引进亿元以上项目23个,实际到位资金85亿元": figures whose clause starts with one county are
+    that county's, and so are the figures of the clauses that follow it in the sentence without a subject
+    of their own. 全市 resets the subject to the city.
+
+    Only the clause (back to the last comma, colon or bracket) is read, so "全市…,公安县…" stays apart; a
+    clause naming two counties ("公安县、监利县新引进…46个") is marked ambiguous: reported, not kept."""
+    subject: str | None = None
+    for fact in sorted(facts, key=lambda f: f.start):
+        local = fact.start - s_start
+        floor = max(0, local - _LOOKBACK)
+        begin = max(max(sentence.rfind(c, floor, local) for c in _CLAUSE_BREAK) + 1, floor)
+        clause = sentence[begin:local]
+        if "全市" in clause:
+            subject = settings.CITY
+            continue
+        counties = {c.name for c in map(resolve, _COUNTY_NAME_RE.findall(clause)) if c is not None}
+        if len(counties) > 1:
+            fact.ambiguous = True
+            continue
+        if counties:
+            subject = counties.pop()
+        if subject and subject != settings.CITY:
+            fact.region = subject
+            fact.start = s_start + begin
 
 
 def _names_county_before(sentence: str, local: int) -> bool:
