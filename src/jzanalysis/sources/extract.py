@@ -52,27 +52,34 @@ def _month_number(token: str) -> int | None:
 
 
 _PUBLISHED_RE = re.compile(
-    r"(?:发布(?:时间|日期)|发表(?:时间|日期)|成文日期|日期)\s*[:：]\s*(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})"
+    r"(?P<label>发布(?:时间|日期)|发表(?:时间|日期)|成文日期|印发日期|日期)\s*[:：]\s*(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})"
 )
-# A mirror's own date (转载/转发/采集/编辑/更新 …, or a 来源 line naming the mirror) is not when the bulletin was published.
-_REPOST_RE = re.compile(r"(转载|转发|采集|编辑|更新|抓取|收录|镜像)")
+# A mirror's own date (转载/转发/采集/编辑/更新 …) is not when the bulletin was published.
+_REPOST_RE = re.compile(r"转载|转发|采集|编辑|更新|抓取|收录|镜像")
 
 
 def publication_date(raw: str) -> dt.date | None:
-    """The bulletin's publication date (发布时间/发布日期), not a repost or edit date; None when absent.
+    """The bulletin's publication date, not a mirror's repost or edit date; None when absent.
+
+    A 发布时间/发布日期 label counts unless 转载/转发… stands right before it; a bare 日期 counts only on a
+    line that is not a 来源/转载 line ("来源:某某网 日期:2019-03-01" is the mirror's date).
 
     >>> publication_date("文章来源: 荆州市招商促进中心发布时间:2015-09-02")
     datetime.date(2015, 9, 2)
     >>> publication_date("转载日期:2019-05-01") is None
     True
+    >>> publication_date("来源:某某资讯网 日期:2019-03-01") is None
+    True
     """
     for match in _PUBLISHED_RE.finditer(raw):
-        # the label's own words decide: "转载日期:" is a repost, "发布时间:" in the same line is not
-        label_start = max(raw.rfind("\n", 0, match.start()) + 1, match.start() - 6)
-        if _REPOST_RE.search(raw, label_start, match.start() + 4):
+        line_start = raw.rfind("\n", 0, match.start()) + 1
+        if match.group("label") == "日期":
+            if _REPOST_RE.search(raw, line_start, match.start() + 2) or "来源" in raw[line_start:match.start()]:
+                continue
+        elif _REPOST_RE.search(raw, max(line_start, match.start() - 4), match.start()):
             continue
         try:
-            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            return dt.date(int(match.group(2)), int(match.group(3)), int(match.group(4)))
         except ValueError:
             continue
     return None
@@ -93,7 +100,7 @@ class Fact:
     yoy_pct: float | None = None
     qualifier: str | None = None
     note: str | None = None
-    ambiguous: bool = False  # its clause names two counties: whose figure it is cannot be told
+    skip: str | None = None  # why the figure is not kept (two counties in its clause, a single month …)
 
     def key(self) -> tuple:
         return (self.year, self.months, self.region, self.metric)
@@ -312,9 +319,9 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
         if heads and METRICS[heads[0].metric].kind == "count":
             last_head_metric = heads[0].metric
         for fact in sentence_facts:
-            if fact.ambiguous:
+            if fact.skip:
                 out.warnings.append(
-                    f"a figure names more than one county: “{sentence[max(0, fact.start - s_start - 20):fact.end - s_start]}”; not kept"
+                    f"a figure {fact.skip}: “{sentence[max(0, fact.start - s_start - 20):fact.end - s_start]}”; not kept"
                 )
                 continue
             if fact.region == settings.CITY and not resident and "全市" not in sentence and fact.metric in (
@@ -330,6 +337,7 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
     return out
 
 
+_SINGLE_MONTH_RE = re.compile(r"当月|单月|本月")
 _COUNTY_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区)")
 
 
@@ -339,19 +347,22 @@ def _attribute_regions(facts: list[Fact], sentence: str, s_start: int) -> None:
     of their own. 全市 resets the subject to the city.
 
     Only the clause (back to the last comma, colon or bracket) is read, so "全市…,公安县…" stays apart; a
-    clause naming two counties ("公安县、监利县新引进…46个") is marked ambiguous: reported, not kept."""
+    clause naming two counties ("公安县、监利县新引进…46个") or a single month (7月当月…) is marked: reported, not kept."""
     subject: str | None = None
     for fact in sorted(facts, key=lambda f: f.start):
         local = fact.start - s_start
         floor = max(0, local - _LOOKBACK)
         begin = max(max(sentence.rfind(c, floor, local) for c in _CLAUSE_BREAK) + 1, floor)
         clause = sentence[begin:local]
+        if _SINGLE_MONTH_RE.search(clause):
+            fact.skip = "is a single month's figure, not a January..M total"
+            continue
         if "全市" in clause:
             subject = settings.CITY
             continue
         counties = {c.name for c in map(resolve, _COUNTY_NAME_RE.findall(clause)) if c is not None}
         if len(counties) > 1:
-            fact.ambiguous = True
+            fact.skip = "names more than one county"
             continue
         if counties:
             subject = counties.pop()
