@@ -1,5 +1,21 @@
 """Sources stage: read a bulletin, clean it (every step reported), extract facts with quotes.
 
+bulletin file → :func:`read.read_bulletin` (bytes → text; UTF-8, GBK/GB18030 guessed and reported; HTML →
+visible text) → :func:`clean.clean_text` (spam, chrome, script tails, pinyin glosses, 繁→简, full-width
+digits, doubled punctuation; each a :class:`CleaningStep`; mojibake refused) → :func:`extract.extract`
+(tidy facts, each with its exact quote and offsets in the cleaned text).
+
+Decisions (tested in tests/test_sources_*.py and the corpus under tests/corpus/):
+
+- Never a guessed number: a phrase whose digits were stripped gives a warning naming the sentence.
+- The same figure stated twice (same key, same value) is one fact with the first quote; two different
+  values for one (year, months, region, metric) are a conflict: both are left out of ``facts`` and
+  reported in ``conflicts`` and ``warnings`` (a reader cannot tell which is right; nothing is averaged).
+- Growth against another year than the last (较2019年同期增长) is not ``yoy_pct``: a warning and a note.
+- County figures that cover all nine counties must sum to the city's figure, else a warning.
+- Figures of a few departments ("市农业局、市财政局…搜集有效项目信息近30条") and single-month figures
+  (7月当月) are not city or county January..M figures and are not extracted.
+
 >>> result = extract_file(settings.SEED_BULLETIN)                      # doctest: +SKIP
 >>> result.facts.query("region == '公安县'").value.item()               # doctest: +SKIP
 23.0
