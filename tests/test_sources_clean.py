@@ -92,3 +92,17 @@ def test_mojibake_is_refused_with_a_clear_message():
         clean_text(mojibake, "bad.txt")
     assert "\n" not in str(error.value)
     assert clean_text(good).text == good  # the same text, read right, is fine
+
+
+def test_replacement_characters_are_refused_not_read_around():
+    damaged = "全市新引进亿元以上项目174个,完成全年计划的71.6%。" * 3
+    damaged = damaged.replace("引进", "\ufffd\ufffd")
+    with pytest.raises(InputError, match="replacement characters"):
+        clean_text(damaged, "lost.txt")
+
+
+def test_full_width_digits_map_back_one_to_one():
+    raw = "项目１７４个"
+    cleaned = clean_text(raw)
+    assert cleaned.text == "项目174个"
+    assert [cleaned.raw_offset(i) for i in range(len(cleaned.text))] == [0, 1, 2, 3, 4, 5]

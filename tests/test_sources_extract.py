@@ -294,3 +294,10 @@ def test_year_sources():
 def test_text_without_period_gives_no_facts_and_says_why():
     facts, _, warnings, _, _ = extract_text("全市新引进亿元以上项目174个。", "n.txt")
     assert facts.empty and "no period" in warnings[0]
+
+
+def test_county_list_with_stripped_digits_is_a_warning():
+    text = "发布时间:2015-09-02\n1-7月全市新引进亿元以上项目174个。其中,公安县、监利县各个,石首市个。"
+    facts, _, warnings, _, _ = extract_text(text, "stripped_counties.txt")
+    assert list(facts.region) == [CITY]
+    assert len(warnings) == 1 and "县各个" in warnings[0]

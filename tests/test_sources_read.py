@@ -166,3 +166,21 @@ def test_one_long_line_is_answered_in_seconds(tmp_path, unit):
     assert path.stat().st_size > 2_000_000
     _, seconds = _timed_extract(path)
     assert seconds < 10
+
+
+def test_what_an_html_page_hides_is_reported_with_its_source_line(tmp_path):
+    page = (
+        "<html>\n<head><title>通报</title>\n<style>p{color:red}</style></head>\n<body>\n"
+        "<!-- 买球 -->\n<p>发布时间:2015-09-02</p><p>1-7月全市新引进亿元以上项目174个。</p>\n"
+        '<script>document.write("1-7月全市新引进亿元以上项目888个")</script>\n</body></html>\n'
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    result = extract_file(path)
+    unread = [(s.kind, s.text, s.line) for s in result.cleaning if s.kind.startswith("html_")]
+    assert unread == [
+        ("html_style", "p{color:red}", 3),
+        ("html_script", 'document.write("1-7月全市新引进亿元以上项目888个")', 7),
+        ("html_comment", "买球", 0),
+    ]
+    assert list(result.facts.value) == [174.0]

@@ -37,6 +37,12 @@ from .clean import CleanedText, CleaningStep, clean_text, to_simplified
 from .extract import extract, publication_date
 from .read import BULLETIN_SUFFIXES, read_bulletin
 
+_HIDDEN_DESCRIPTIONS = {
+    "html_script": "网页脚本（读者看不到，未读取）",
+    "html_style": "网页样式（读者看不到，未读取）",
+    "html_comment": "网页注释（读者看不到，未读取）",
+}
+
 __all__ = ["CleaningStep", "ExtractionResult", "bulletin_files", "extract_file", "extract_paths", "extract_text"]
 
 
@@ -105,12 +111,14 @@ def extract_file(path: Path | str) -> ExtractionResult:
     """
     document = read_bulletin(path)
     facts, cleaned, warnings, conflicts, published = extract_text(document.text, document.source)
+    # What an HTML page hides is not read; it is still reported (line = line in the HTML source).
+    unread = [CleaningStep(kind, text, line, _HIDDEN_DESCRIPTIONS[kind]) for kind, text, line in document.hidden]
     if facts.empty:
         warnings = [*warnings, "no figures found in this file"]
     return ExtractionResult(
         source=document.source, path=document.path, sha256=document.sha256, encoding=document.encoding,
         encoding_confidence=document.encoding_confidence, publication_date=published, text=cleaned.text,
-        facts=facts, cleaning=cleaned.steps, warnings=warnings, conflicts=conflicts, cleaned=cleaned,
+        facts=facts, cleaning=unread + cleaned.steps, warnings=warnings, conflicts=conflicts, cleaned=cleaned,
         raw_text=document.text,
     )
 

@@ -87,6 +87,12 @@ def _check_mojibake(text: str, name: str) -> None:
     han = len(_HAN_RE.findall(sample))
     if han < 20:
         return
+    replaced = sample.count("\ufffd")
+    if replaced >= 5 and replaced / len(sample) > 0.01:
+        raise InputError(
+            f"{name} has {replaced} replacement characters (�): it was decoded with the wrong encoding before it "
+            "was saved, and the lost characters cannot be recovered; fetch the page again and save it as UTF-8 or GB18030"
+        )
     marked = len(_MARKER_RE.findall(sample))
     if "锟斤拷" in sample or marked / han > 0.08:
         raise InputError(
@@ -127,7 +133,10 @@ class _Editor:
             origins.extend(self.origin[last:match.start()])
             pieces.append(new)
             anchor = self.raw_at(match.start())
-            origins.extend([anchor] * len(new))
+            if len(new) == match.end() - match.start():
+                origins.extend(self.origin[match.start():match.end()])  # １７４→174: each digit keeps its place
+            else:
+                origins.extend([anchor] * len(new))
             changes.append((anchor, match.group(0), new))
             last = match.end()
         if changes:

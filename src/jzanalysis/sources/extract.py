@@ -159,6 +159,7 @@ _BASE_YEAR_RE = re.compile(r"较(?P<y>20\d{2})年(?:同期)?(?:相比)?$")
 _STRIPPED_RE = re.compile(
     rf"{_DONE}(?:全年|年度)(?:目标计划|计划|目标|任务)的?%|(?:同比)?(?:增长|增幅|下降)%|亿元以上(?:工业)?项目个(?!数)"
     r"|(?:到位资金|到位|引资额|总金额|总投资|总出资)(?:为|达)?亿元"
+    r"|(?:县|区|石首市|洪湖市|松滋市|监利市)各?个(?=[,，、。;；)）])"  # "公安县、监利县各个,石首市个,"
 )
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2})年")
 _TEAMS_RE = re.compile(r"驻点招商专班由去年的(?P<a>\d+)个增加到今年的(?P<b>\d+)个")
@@ -249,13 +250,13 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
     last_head_metric: str | None = None
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
-        if not _HAS_NUMBER_RE.search(sentence):
-            continue
-        stripped = _STRIPPED_RE.search(sentence)
+        stripped = _STRIPPED_RE.search(sentence)  # before the digit test: a fully stripped sentence has none
         if stripped:
             out.warnings.append(
                 f"a figure's number is missing (digits stripped?) at “{stripped.group(0)}” in “{sentence.strip()[:120]}”: no fact taken"
             )
+        if not _HAS_NUMBER_RE.search(sentence):
+            continue
         period = find_period(sentence) if _PERIOD_HINT_RE.search(sentence) else None
         months = period[0] if period else doc_months
         year = doc_year

@@ -26,6 +26,7 @@ class RawDocument:
     encoding_confidence: float | None
     sha256: str
     is_html: bool
+    hidden: tuple[tuple[str, str, int], ...] = ()  # HTML parts not read: (kind, text, source line)
 
     @property
     def source(self) -> str:
@@ -79,20 +80,42 @@ def _looks_binary(text: str) -> bool:
     return bool(sample) and control / len(sample) > 0.02
 
 
-def visible_text(html_text: str) -> str:
-    """The text a reader sees on an HTML page: no scripts, styles or comments; the <title> kept first."""
+def page_text(html_text: str) -> tuple[str, list[tuple[str, str, int]]]:
+    """An HTML page's visible text (its <title> first) and what a reader does not see, as
+    (kind, first 80 characters, line in the HTML source) with kind html_script, html_style or html_comment.
+
+    >>> page_text("<title>T</title><script>var n = 999;</script><p>全市174个</p>")
+    ('T\\n全市174个', [('html_script', 'var n = 999;', 1)])
+    """
     from bs4 import BeautifulSoup, Comment
 
     soup = BeautifulSoup(html_text, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
+    if soup.title:
+        soup.title.decompose()  # read once, first, even when a broken page puts it outside <head>
+    hidden: list[tuple[str, str, int]] = []
+    for tag in soup(["script", "style", "noscript", "template"]):
+        content = " ".join(tag.get_text(" ").split())
+        if content:
+            kind = "html_style" if tag.name == "style" else "html_script"
+            hidden.append((kind, content[:80], tag.sourceline or 0))
         tag.decompose()
+    for tag in soup(["head"]):
+        tag.decompose()  # meta, link: not text; the title was taken above
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        content = " ".join(str(comment).split())
+        if content:
+            hidden.append(("html_comment", content[:80], 0))
         comment.extract()
     body = soup.get_text("\n")
     lines = [line.strip() for line in body.splitlines()]
     text = "\n".join(line for line in lines if line)
-    return (title + "\n" + text) if title else text
+    return ((title + "\n" + text) if title else text), hidden
+
+
+def visible_text(html_text: str) -> str:
+    """The text a reader sees on an HTML page: no scripts, styles or comments; the <title> kept first."""
+    return page_text(html_text)[0]
 
 
 def read_bulletin(path: Path | str) -> RawDocument:
@@ -118,12 +141,13 @@ def read_bulletin(path: Path | str) -> RawDocument:
         raise InputError(f"{path.name} looks binary (control characters), not a bulletin; {_ALLOWED}")
     head = text[:2000].lstrip().lower()
     is_html = path.suffix.lower() in (".htm", ".html") or head.startswith(("<!doctype html", "<html"))
+    hidden: list[tuple[str, str, int]] = []
     if is_html:
-        text = visible_text(text)
+        text, hidden = page_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{path.name} has no visible text")
     return RawDocument(
         path=path, text=text, encoding=encoding, encoding_confidence=confidence,
-        sha256=hashlib.sha256(data).hexdigest(), is_html=is_html,
+        sha256=hashlib.sha256(data).hexdigest(), is_html=is_html, hidden=tuple(hidden),
     )
