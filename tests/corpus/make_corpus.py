@@ -299,6 +299,20 @@ case("38_single_month", """发布时间:2015-08-10
 """, [[2015, 7, C, "projects_100m", 174, None, None, None]], published="2015-08-10", warnings=["single month"],
      description="a single month's figure (7月当月) is not a January..M total: reported, not kept, no false conflict")
 
+case("39_other_years_in_the_text", """发布时间:2015-09-02
+1-7月,全市新引进亿元以上项目174个,比去年同期增加24个,实际到位资金798亿元。2014年同期,全市引进亿元以上项目150个。去年全年全市引进亿元以上项目260个。
+""", [[2015, 7, C, "projects_100m", 174, None, None, None],
+      [2015, 7, C, "funds_in_place", 798, None, None, None],
+      [2014, 7, C, "projects_100m", 150, None, None, None],
+      [2014, 12, C, "projects_100m", 260, None, None, None]], published="2015-09-02",
+     description="2014年同期 = 2014, same months; 去年全年 = 2014, 12 months; 比去年同期增加 is a comparison, not a subject")
+
+case("40_share_of_plan", """发布时间:2015-07-05
+截至6月底,全市实际到位资金512亿元,占全年目标的45.0%。全市新引进亿元以上项目120个,完成年计划的49.4%。
+""", [[2015, 6, C, "funds_in_place", 512, 45.0, None, None],
+      [2015, 6, C, "projects_100m", 120, 49.4, None, None]], published="2015-07-05",
+     description="占全年目标的X% and 完成年计划的X% are progress against the annual plan")
+
 for old in OUT.glob("*"):
     if old.name not in ("make_corpus.py", "README.md") and old.is_file():
         old.unlink()

@@ -151,13 +151,15 @@ _RESIDENT_VARIANTS = {
     "projects_in_production": "resident_projects_in_production",
 }
 # 完成全年计划的X%, 完成年度目标的X%, 完成全年目标(计划)的X%. 开门红目标 (a Q1 target) does not match: no plan_pct.
-_PLAN_RE = re.compile(rf"{_DONE}了?(?:全年|年度)(?:目标计划|目标任务|计划|目标|任务)的?(?P<p>{NUM})%(?P<pair>和{NUM}%)?")
+_PLAN_RE = re.compile(
+    rf"(?:{_DONE}了?|占|达到)(?:全年|年度|年)(?:目标计划|目标任务|计划|目标|任务)的?(?P<p>{NUM})%(?P<pair>和{NUM}%)?"
+)
 _GROWTH_RE = re.compile(rf"(?:同比)?(?P<dir>增长|增幅|增加|下降|减少)(?:了|为)?(?P<g>{NUM})%")
 # "较2019年同期增长…" compares with another year than the last: not a yoy_pct.
 _BASE_YEAR_RE = re.compile(r"较(?P<y>20\d{2})年(?:同期)?(?:相比)?$")
 # A figure's phrase left without its number (a mirror stripped the digits).
 _STRIPPED_RE = re.compile(
-    rf"{_DONE}(?:全年|年度)(?:目标计划|计划|目标|任务)的?%|(?:同比)?(?:增长|增幅|下降)%|亿元以上(?:工业)?项目个(?!数)"
+    rf"(?:{_DONE}|占|达到)(?:全年|年度|年)(?:目标计划|计划|目标|任务)的?%|(?:同比)?(?:增长|增幅|下降)%|亿元以上(?:工业)?项目个(?!数)"
     r"|(?:到位资金|到位|引资额|总金额|总投资|总出资)(?:为|达)?亿元"
     r"|(?:县|区|石首市|洪湖市|松滋市|监利市)各?个(?=[,，、。;；)）])"  # "公安县、监利县各个,石首市个,"
 )
@@ -206,8 +208,12 @@ def _paren_depths(sentence: str) -> list[int]:
 
 
 def document_year(text: str, published: dt.date | None) -> int | None:
-    """The year a bulletin is about: "2015年1-7月" in the text, else 今年 = the publication year, else a
-    single year the text names, else None (never a guess from a repost date).
+    """The year a bulletin is about: a year written at its first period ("2015年1-7月"), else 今年 = the
+    publication year, else a single year written before that period (a title "2015年招商引资通报"), else
+    None (never a guess from a repost date).
+
+    Only the first period dates the bulletin: "2014年全年…" further down a 2015 bulletin is a comparison,
+    and taking its year would silently move every figure to 2014.
 
     >>> document_year("2016年1-3月全市…", None)
     2016
@@ -215,15 +221,21 @@ def document_year(text: str, published: dt.date | None) -> int | None:
     2015
     >>> document_year("今年1-7月全市…", None) is None
     True
+    >>> document_year("1-7月全市…174个。2014年全年,全市…250个。", dt.date(2015, 9, 2))
+    2015
+    >>> document_year("1-7月全市…174个。2014年全年,全市…250个。", None) is None
+    True
     """
-    periods = sorted((m for pattern, _ in _PERIODS for m in pattern.finditer(text)), key=lambda m: m.start())
-    for match in periods:
+    first = find_period(text)
+    if first is not None:
+        match = first[1]
         near = _YEAR_RE.search(text[max(0, match.start() - 8):match.start() + 1])
         if near:
             return int(near.group(1))
     if published is not None:
         return published.year
-    years = {int(y) for y in _YEAR_RE.findall(text)}
+    head = text[:first[1].start()] if first is not None else text
+    years = {int(y) for y in _YEAR_RE.findall(head)}
     if len(years) == 1 and not re.search(r"今年|去年|上年", text):
         return years.pop()
     return None
@@ -377,20 +389,36 @@ def _names_county_before(sentence: str, local: int) -> bool:
     return any(resolve(n) for n in re.findall(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区)", window))
 
 
+# The year a clause is about: "2014年…", "去年…", "今年…"; "2014年同期"/"去年同期" = the same months of that
+# year. Comparisons ("比去年同期增加8个", "较2014年…") name a base, not the subject, and are skipped.
+_YEAR_MARK_RE = re.compile(r"(?<![比较与])(?:(?P<y>20\d{2})年|(?P<rel>去年|上年|今年|本年))(?P<same>同期)?")
+
+
 def _date_by_clause(fact: Fact, sentence: str, s_start: int, doc_year: int | None, period) -> None:
-    """A figure written after "2014年" in a 2015 bulletin, with no period of its own, is about the
-    2014 cohort as a whole ("2014年引进亿元以上工业项目开工率为78.1%"): year 2014, months 12."""
+    """Re-date a figure by the last year named before it in its sentence.
+
+    "2014年引进亿元以上工业项目开工率为78.1%" in a 2015 bulletin is about the 2014 cohort as a whole:
+    year 2014, months 12; "去年全年…260个" is year - 1 with the sentence's months (12); "2014年同期…150个"
+    is 2014 with this bulletin's months. With no year known, a written year is taken as it is."""
     if fact.metric == "resident_teams":
         return
     local = fact.start - s_start
-    years = _YEAR_RE.findall(sentence[max(0, local - _LOOKBACK):local])
-    if not years:
+    marks = list(_YEAR_MARK_RE.finditer(sentence, max(0, local - _LOOKBACK), local))
+    if not marks:
         return
-    year = int(years[-1])
+    mark = marks[-1]
+    if mark.group("y"):
+        year = int(mark.group("y"))
+    elif doc_year is None:
+        return
+    else:
+        year = doc_year - 1 if mark.group("rel") in ("去年", "上年") else doc_year
     if doc_year is None:
         fact.year = year
-    elif year < doc_year and not period:
-        fact.year, fact.months = year, 12
+    elif year < doc_year:
+        fact.year = year
+        if not (period or mark.group("same")):
+            fact.months = 12
         if fact.metric.startswith("resident_projects_"):
             fact.note = f"{year}年引进项目的进展"
 
