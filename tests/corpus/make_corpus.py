@@ -313,6 +313,15 @@ case("40_share_of_plan", """发布时间:2015-07-05
       [2015, 6, C, "projects_100m", 120, 49.4, None, None]], published="2015-07-05",
      description="占全年目标的X% and 完成年计划的X% are progress against the annual plan")
 
+case("41_month_and_quarter_figures", """发布时间:2015-09-02
+1-7月,全市新引进亿元以上项目174个,总投资1200亿元。7月份,全市新引进亿元以上项目25个。二季度全市新引进亿元以上项目60个。全市实际到位资金798亿元,总投资1500亿元。
+""", [[2015, 7, C, "projects_100m", 174, None, None, None],
+      [2015, 7, C, "contract_investment", 1200, None, None, None],
+      [2015, 7, C, "funds_in_place", 798, None, None, None]], published="2015-09-02",
+     warnings=["single month's or quarter's figure: “7月份", "single month's or quarter's figure: “二季度"],
+     description="7月份 and 二季度 figures are not January..M totals (reported, no false conflict); 总投资 after a project "
+                 "count is 引进项目总投资, after anything else it is not taken")
+
 for old in OUT.glob("*"):
     if old.name not in ("make_corpus.py", "README.md") and old.is_file():
         old.unlink()

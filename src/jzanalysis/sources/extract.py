@@ -134,6 +134,8 @@ _RULES: list[tuple[str, re.Pattern, str | None]] = [
         rf"(?:合同引资额|协议引资额|签约总金额|合同{_INVEST}额|协议{_INVEST}额|引进项目总{_INVEST}|合同总金额)"
         rf"(?:为|达|是)?{_QUAL}(?P<v>{NUM})亿元"), None),
     ("resident_investment", re.compile(rf"总{_INVEST}{_QUAL}(?P<v>{NUM})亿元"), "resident"),
+    # "全市新引进亿元以上项目174个,总投资1200亿元" = 引进项目总投资 (kept only after a project count, below)
+    ("contract_investment", re.compile(rf"总{_INVEST}(?:额)?(?:为|达)?{_QUAL}(?P<v>{NUM})亿元"), "city"),
     ("resident_projects", re.compile(rf"引进项目{_QUAL}(?P<v>\d+)个"), "resident"),
     ("projects_started", re.compile(rf"已开工{_QUAL}(?P<v>\d+)个"), None),
     ("projects_in_production", re.compile(rf"已投产{_QUAL}(?P<v>\d+)个"), None),
@@ -176,7 +178,7 @@ _PERIOD_HINT_RE = re.compile(r"月|季|半年|全年")
 # hundreds of thousands of sentences.
 _NEEDLES = {pattern: needles for (_, pattern, _), needles in zip(_RULES, (
     ("开工率",), ("百亿",), ("亿元以上",), ("亿元以上",), ("亿元以上",), ("亿元以上",), ("亿元以上",), ("亿元以上",),
-    ("实际到位",), ("额", "总金额", "总投资", "总出资"), ("总投资", "总出资"), ("引进项目",), ("已开工",), ("已投产",),
+    ("实际到位",), ("额", "总金额", "总投资", "总出资"), ("总投资", "总出资"), ("总投资", "总出资"), ("引进项目",), ("已开工",), ("已投产",),
     ("已有",), ("领导提供",), ("外出",), ("洽谈项目",), ("驻点人数",),
 ))}
 assert len(_NEEDLES) == len(_RULES)
@@ -281,11 +283,17 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
         taken = bytearray(len(sentence))
 
         for metric, pattern, scope in _RULES:
-            if scope == "resident" and not resident or not any(n in sentence for n in _NEEDLES[pattern]):
+            if scope == "resident" and not resident or scope == "city" and resident:
+                continue
+            if not any(n in sentence for n in _NEEDLES[pattern]):
                 continue
             for match in pattern.finditer(sentence):
                 if any(taken[match.start():match.end()]):
                     continue
+                if scope == "city" and not any(
+                    f.metric == "projects_100m" and f.end <= s_start + match.start() for f in sentence_facts
+                ):
+                    continue  # a 总投资 that does not follow a count of new projects: whose total it is is unclear
                 name = metric
                 if resident and metric in _RESIDENT_VARIANTS:
                     name = _RESIDENT_VARIANTS[metric]
@@ -328,7 +336,10 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
             _date_by_clause(fact, sentence, s_start, doc_year, period)
             _extend_to_clause_start(fact, sentence, s_start)
         _attach_progress(sentence, s_start, sentence_facts, depths, out)
-        heads = [f for f in sentence_facts if f.region == settings.CITY and not depths[f.start - s_start]]
+        # By position, not rule order: in "全市新签约亿元以上项目260个,其中过百亿元项目3个" the next sentence's
+        # county list ("其中监利市、荆州经开区各30个") continues the headline count, not the 过百亿元 rule matched first.
+        heads = sorted((f for f in sentence_facts if f.region == settings.CITY and not depths[f.start - s_start]),
+                       key=lambda f: f.start)
         if heads and METRICS[heads[0].metric].kind == "count":
             last_head_metric = heads[0].metric
         for fact in sentence_facts:
@@ -350,8 +361,21 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
     return out
 
 
-_SINGLE_MONTH_RE = re.compile(r"当月|单月|本月")
+# A figure for one month or one quarter, not January..M: 7月当月, 本月, 7月份, 二季度 (but not 1-7月份, 前三季度).
+_SINGLE_MONTH_RE = re.compile(r"当月|单月|本月|(?<![-—–~至到\d])\d{1,2}月份|(?<![前一至到、\-])第?[二三四]季度")
 _COUNTY_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区)")
+
+
+def _single_period_before(sentence: str, local: int) -> bool:
+    """True when the last period named before position ``local`` is one month or quarter ("7月份,全市…25个"),
+    not a January..M one ("1-7月,…")."""
+    floor = max(0, local - _LOOKBACK)
+    single = None
+    for single in _SINGLE_MONTH_RE.finditer(sentence, floor, local):
+        pass
+    if single is None:
+        return False
+    return not any(pattern.search(sentence, single.end(), local) for pattern, _ in _PERIODS)
 
 
 def _attribute_regions(facts: list[Fact], sentence: str, s_start: int) -> None:
@@ -367,8 +391,8 @@ def _attribute_regions(facts: list[Fact], sentence: str, s_start: int) -> None:
         floor = max(0, local - _LOOKBACK)
         begin = max(max(sentence.rfind(c, floor, local) for c in _CLAUSE_BREAK) + 1, floor)
         clause = sentence[begin:local]
-        if _SINGLE_MONTH_RE.search(clause):
-            fact.skip = "is a single month's figure, not a January..M total"
+        if _single_period_before(sentence, local):
+            fact.skip = "is a single month's or quarter's figure, not a January..M total"
             continue
         if "全市" in clause:
             subject = settings.CITY
