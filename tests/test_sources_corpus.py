@@ -92,11 +92,27 @@ def test_variant_yields_exactly_its_facts(path: Path):
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 
+_CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def _cn_number(token: str) -> int:
+    """一百七十四 → 174, 十四 → 14, 百 → 100 (written independently of the extractor, to check it)."""
+    total, digit = 0, None
+    for ch in token:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNIT[ch]
+            digit = None
+    return total + (digit or 0)
+
+
 def _written(value: float, text: str) -> bool:
-    """``value`` is written in ``text`` as a number (798 as 798 or 798.0), or as 百/一百 for 100."""
-    if value == 100 and "百" in text:
+    """``value`` is written in ``text`` as a number (798 as 798 or 798.0) or in Chinese numerals (一百七十四, 百)."""
+    if any(float(token) == abs(value) for token in re.findall(r"\d+(?:\.\d+)?", text.translate(_FULLWIDTH))):
         return True
-    return any(float(token) == abs(value) for token in re.findall(r"\d+(?:\.\d+)?", text.translate(_FULLWIDTH)))
+    return any(_cn_number(token) == abs(value) for token in re.findall(r"[零一二两三四五六七八九十百千]+", text))
 
 
 @pytest.mark.parametrize("path", VARIANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
