@@ -106,3 +106,15 @@ def test_full_width_digits_map_back_one_to_one():
     cleaned = clean_text(raw)
     assert cleaned.text == "项目174个"
     assert [cleaned.raw_offset(i) for i in range(len(cleaned.text))] == [0, 1, 2, 3, 4, 5]
+
+
+def test_spaces_around_numbers_are_removed_and_reported():
+    cleaned = clean_text("2015年 1-7月,全市新引进亿元以上项目 174 个,完成全年计划的 71.6 %。\n  全市")
+    assert cleaned.text == "2015年1-7月,全市新引进亿元以上项目174个,完成全年计划的71.6%。\n  全市"  # indentation kept
+    assert [s.kind for s in cleaned.steps] == ["spacing"] * 5
+
+
+def test_script_block_pasted_into_text_is_removed_with_its_fake_figure():
+    cleaned = clean_text("百家乐官网入口<script>document.write('1-7月实际到位资金999亿元')</script>\n全市实际到位资金798亿元")
+    assert cleaned.text == "全市实际到位资金798亿元"
+    assert [(s.kind, s.line) for s in cleaned.steps] == [("script", 1), ("spam_title", 1)]

@@ -301,3 +301,18 @@ def test_county_list_with_stripped_digits_is_a_warning():
     facts, _, warnings, _, _ = extract_text(text, "stripped_counties.txt")
     assert list(facts.region) == [CITY]
     assert len(warnings) == 1 and "县各个" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    "written, value",
+    [("一百七十四", 174), ("十二", 12), ("两", 2), ("一七四", 174), ("174", 174)],
+)
+def test_counts_in_chinese_numerals(written, value):
+    facts, *_ = extract_text(f"发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目{written}个。", "cn.txt")
+    assert facts.value.item() == value
+    assert written in facts.quote.item()
+
+
+def test_working_days_claim_in_chinese_numerals():
+    facts, *_ = extract_text("发布时间:2015-09-02\n1-7月,全年有效工作日仅剩一百零五天。", "days.txt")
+    assert (facts.metric.item(), facts.value.item()) == ("working_days_left_claim", 105.0)

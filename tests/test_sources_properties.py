@@ -8,11 +8,13 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jzanalysis.errors import InputError
 from jzanalysis.sources import extract_file, extract_text
+from jzanalysis.sources.extract import CN_NUMERAL, number_value
 
 # Pieces of real bulletins, so generated texts hit the extraction rules rather than only noise.
 FRAGMENTS = [
@@ -22,7 +24,7 @@ FRAGMENTS = [
     "完成全年计划的", "完成年度目标的", "开门红目标", "同比增长", "下降", "较2019年同期增长", "近", "愈", "逾",
     "公安县", "监利县", "监利市", "石首市", "荆州区", "荆州开发区", "荆州新区", "市直驻点招商单位", "引进项目", "总投资",
     "已开工", "已投产", "领导提供信息", "条", "外出", "次", "洽谈项目", "驻点人数", "人", "6月底集中签约",
-    "全年有效工作日仅剩", "百", "一百", "天", "驻点招商专班由去年的", "增加到今年的", "欧洲杯外围买球网", '"));',
+    "全年有效工作日仅剩", "百", "一百", "一百七十四", "十二", "两", "天", " ", "\u3000", "驻点招商专班由去年的", "增加到今年的", "欧洲杯外围买球网", '"));',
     "經(jīng)濟", "項(xiàng)目", "１７４", "７１．６％", ",,", "?/p>", "\n", " ", "<p>", "今天是:", "主办:",
 ]
 NUMBERS = st.one_of(
@@ -32,13 +34,11 @@ NUMBERS = st.one_of(
 BULLETIN_TEXT = st.lists(st.one_of(st.sampled_from(FRAGMENTS), NUMBERS, st.text(max_size=4)), max_size=60).map("".join)
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_CN_NUMERALS = {100.0: ("百", "一百")}
-
-
 def _present(value: float, source: str) -> bool:
-    """The digits of ``value`` occur in ``source`` (full-width digits normalised; 百 counts as 100)."""
+    """The digits of ``value`` occur in ``source`` (full-width digits normalised; a Chinese numeral such as
+    百 or 一百七十四 counts through its conversion)."""
     normalised = source.translate(_FULLWIDTH)
-    if any(n in normalised for n in _CN_NUMERALS.get(value, ())):
+    if any(number_value(run) == abs(value) for run in re.findall(CN_NUMERAL, normalised)):
         return True
     written = f"{abs(value):g}"
     # "798" may have been written "798.0", "71.6" as "71.60": compare as numbers, not only as strings
@@ -94,3 +94,45 @@ def test_arbitrary_bytes_are_read_or_refused_with_an_input_error(data, suffix):
             return
         assert len(result.sha256) == 64
         _check_numbers(result.facts, path.read_bytes().decode(result.encoding, errors="replace"))
+
+
+# Injected content seen on mirrors: whole lines (titles, keyword lists, script tails, chrome) and stuffing glued
+# to the start of a line. Cleaning must take exactly these away, so the bulletin's facts stay the same.
+SPAM_LINE = st.sampled_from([
+    "欧洲杯外围买球网", "澳门百家乐 时时彩 六合彩 bet365 真人视讯", '"));', "世界杯外围 足球投注官网", "今天是:2015年9月2日",
+    "威尼斯人娱乐城官方入口", "主办:某某网", "<script>document.write('1-7月实际到位资金999亿元')</script>"
+])
+STUFFING = st.sampled_from(["百家乐官网入口", "买球网", "时时彩平台", "体育投注app下载"])
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    from jzanalysis import settings
+    from jzanalysis.sources.read import read_bulletin
+
+    return read_bulletin(settings.SEED_BULLETIN).text
+
+
+def _fact_rows(facts: pd.DataFrame) -> list[tuple]:
+    return sorted(
+        (tuple(None if pd.isna(v) else v for v in row)
+         for row in facts[["year", "months", "region", "metric", "value", "plan_pct", "yoy_pct", "quote"]].itertuples(index=False)),
+        key=repr,
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_spam_inserted_around_the_seed_changes_none_of_its_facts(seed_text, data):
+    lines = seed_text.split("\n")
+    spammed = list(lines)
+    # insert from the end backwards so earlier positions stay valid
+    positions = sorted(data.draw(st.lists(st.integers(0, len(lines)), max_size=6)), reverse=True)
+    for position in positions:
+        spammed.insert(position, data.draw(SPAM_LINE))
+    stuffed = data.draw(st.lists(st.integers(0, len(spammed) - 1), max_size=3, unique=True))
+    for i in stuffed:
+        spammed[i] = data.draw(STUFFING) + spammed[i]
+    before, *_ = extract_text(seed_text, "seed.txt")
+    after, *_ = extract_text("\n".join(spammed), "seed.txt")
+    assert _fact_rows(after) == _fact_rows(before)

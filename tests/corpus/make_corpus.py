@@ -322,6 +322,13 @@ case("41_month_and_quarter_figures", """发布时间:2015-09-02
      description="7月份 and 二季度 figures are not January..M totals (reported, no false conflict); 总投资 after a project "
                  "count is 引进项目总投资, after anything else it is not taken")
 
+case("42_spaces_around_numbers", """发布时间:2015-09-02
+1-7月, 全市新引进亿元以上项目 174 个, 完成全年计划的 71.6 %。全市实际到位资金 798 亿元。
+""", [[2015, 7, C, "projects_100m", 174, 71.6, None, None],
+      [2015, 7, C, "funds_in_place", 798, None, None, None]], published="2015-09-02",
+     cleaning=[["spacing", " "]],
+     description="spaces around numbers are removed (reported); counts in Chinese numerals: test_sources_extract")
+
 # Files are only written, never deleted: others may add variants here (and under more/).
 for name, c in cases.items():
     path = OUT / f"{name}{c['suffix']}"

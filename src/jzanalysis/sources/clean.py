@@ -20,7 +20,8 @@ from ..errors import InputError
 @dataclass(frozen=True)
 class CleaningStep:
     """One removal or change: ``kind`` (spam_title, spam, js_tail, site_chrome, broken_markup, t2s,
-    pinyin_gloss, doubled_punct, fullwidth_digits), the text removed or ``old→new``, the 1-based line
+    pinyin_gloss, doubled_punct, fullwidth_digits, spacing, script (a script block pasted into text); html_script/html_style/html_comment for what an
+    HTML page hides, whose ``line`` is in the HTML source), the text removed or ``old→new``, the 1-based line
     of the raw text, and a sentence for the report."""
 
     kind: str
@@ -65,9 +66,14 @@ _CHROME_RE = re.compile(
 )
 _SOURCE_LINE_RE = re.compile(r"^\s*(文章来源|来源|信息来源|发布时间|发布日期|作者|转载|转发|责任编辑|编辑|更新时间|采集时间)[^\n]{0,6}[:：]")
 _JS_TAIL_RE = re.compile(r"""^[\s"'()\];{}]*["')\]][\s"'()\];{}]*;[\s"'()\];{}]*$|^\s*(document\.write|window\.|var\s|function\s*\()""")
+_SCRIPT_BLOCK_RE = re.compile(r"<(script|style)\b[^>\n]{0,200}>.{0,5000}?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BROKEN_MARKUP_RE = re.compile(r"\?/?[a-zA-Z]{1,6}>|</?[a-zA-Z]{1,6}\s*/?>|&nbsp;?|&[lg]t;")
 _PINYIN_RE = re.compile(
     r"(?<=[\u4e00-\u9fff])\(([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)"
+)
+# "项目 174 个", "71.6 %": spaces a page put around a number inside Chinese text (not around line starts).
+_NUMBER_SPACING_RE = re.compile(
+    r"(?<=[\u4e00-\u9fff])[ \u3000\xa0]{1,3}(?=\d)|(?<=\d)[ \u3000\xa0]{1,3}(?=[\u4e00-\u9fff%])"
 )
 _DOUBLED_PUNCT_RE = re.compile(r"([,，。;；、:：!！?？])\1+")
 _FULLWIDTH = {chr(0xFF10 + d): str(d) for d in range(10)} | {"．": ".", "％": "%"}
@@ -156,6 +162,11 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
         stripped = line.strip()
         if not stripped:
             return None
+        lowered = stripped[:7].lower() == "<script" and stripped.lower()
+        # A .txt copy of a page keeps its <script> lines, whose strings ("1-7月实际到位资金999亿元") would read as
+        # figures; the line goes whole unless bulletin text follows its </script>.
+        if lowered and (lowered.endswith("</script>") or "</script>" not in lowered):
+            return "js_tail", "脚本（不是通报内容）"
         if len(stripped) <= 200 and _JS_TAIL_RE.search(stripped):  # bounded: the pattern is not linear
             return "js_tail", "脚本残留（不是通报内容）"
         spam = _SPAM_RE.search(stripped)
@@ -169,7 +180,15 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
             return "site_chrome", "来源/发布时间行（元数据，发布日期另行读取）"
         return None
 
-    # Whole lines first: spam titles, script tails and site chrome.
+    # Script and style blocks pasted into a text file ("<script>document.write('…999亿元')</script>"): their
+    # text is code, not the bulletin, even when it reads like a figure.
+    def drop_block(match: re.Match) -> str:
+        steps.append(CleaningStep("script", match.group(0)[:200], editor.line_of(match.start()), "粘贴进正文的网页脚本或样式（不是通报内容）"))
+        return ""
+
+    editor.sub(_SCRIPT_BLOCK_RE, drop_block)
+
+    # Whole lines next: spam titles, script tails and site chrome.
     line_re = re.compile(r"[^\n]*\n?")
 
     def drop_line(match: re.Match) -> str:
@@ -198,6 +217,7 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
     note_change("pinyin_gloss", "繁体转码留下的拼音注音", _PINYIN_RE, lambda m: "")
     note_change("fullwidth_digits", "全角数字改为半角", _FULLWIDTH_RE, lambda m: "".join(_FULLWIDTH.get(c, c) for c in m.group(0)))
     note_change("doubled_punct", "重复标点", _DOUBLED_PUNCT_RE, lambda m: m.group(1))
+    note_change("spacing", "数字两侧多余的空格", _NUMBER_SPACING_RE, lambda m: "")
     _traditional_to_simplified(editor, steps, raw)
     return CleanedText(text=editor.text, origin=editor.origin, steps=steps)
 

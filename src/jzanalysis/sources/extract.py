@@ -18,6 +18,33 @@ from ..counties import resolve
 from ..metrics import METRICS
 
 NUM = r"\d+(?:\.\d+)?"
+CN_NUMERAL = r"[零〇一二两三四五六七八九十百千万]+"
+INT = rf"(?:\d+|{CN_NUMERAL})"  # counts: 174 or 一百七十四
+_CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def number_value(token: str) -> float:
+    """The value of a number as written: "174", "71.6", "一百七十四", "十二", "一七四" (digit by digit).
+
+    >>> [number_value(t) for t in ("174", "71.6", "一百七十四", "十二", "两千零五", "一七四", "三万二千")]
+    [174.0, 71.6, 174.0, 12.0, 2005.0, 174.0, 32000.0]
+    """
+    if token[0].isdigit():
+        return float(token)
+    if not any(ch in _CN_UNITS or ch == "万" for ch in token):
+        return float("".join(str(_CN_DIGIT_VALUES[ch]) for ch in token))
+    total = section = digit = 0
+    for ch in token:
+        if ch in _CN_DIGIT_VALUES:
+            digit = _CN_DIGIT_VALUES[ch]
+        elif ch in _CN_UNITS:
+            section += (digit or 1) * _CN_UNITS[ch]
+            digit = 0
+        else:  # 万
+            total += (section + digit) * 10_000
+            section = digit = 0
+    return float(total + section + digit)
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
               "十一": 11, "十二": 12}
 
@@ -122,13 +149,13 @@ _DONE = r"(?:完成|完结)"  # …and 完成 as 完结
 # Order matters: the specific phrase (10亿元以上项目) is consumed before the general one (亿元以上项目).
 _RULES: list[tuple[str, re.Pattern, str | None]] = [
     ("industrial_start_rate", re.compile(rf"亿元以上工业项目开工率(?:为|达|是)?{_QUAL}(?P<v>{NUM})%"), None),
-    ("projects_10b", re.compile(rf"(?:过百亿元?|百亿元以上)(?:的)?项目{_QUAL}(?P<v>\d+)个"), None),
-    ("projects_1b", re.compile(rf"(?<![\d.])(?:10|十)亿元以上(?:的)?项目{_QUAL}(?P<v>\d+)个"), None),
-    ("projects_1b", re.compile(rf"(?P<v>\d+)个(?:10|十)亿元以上(?:的)?项目"), None),
-    ("industrial_projects_100m", re.compile(rf"(?<![\d.十百])亿元以上工业项目{_QUAL}(?P<v>\d+)个"), None),
-    ("industrial_projects_100m", re.compile(rf"(?P<v>\d+)个亿元以上工业项目"), None),
-    ("projects_100m", re.compile(rf"(?<![\d.十百])亿元以上(?:的)?项目{_QUAL}(?P<v>\d+)个(?!数)"), None),
-    ("projects_100m", re.compile(rf"(?P<v>\d+)个亿元以上(?:的)?项目"), None),
+    ("projects_10b", re.compile(rf"(?:过百亿元?|百亿元以上)(?:的)?项目{_QUAL}(?P<v>{INT})个"), None),
+    ("projects_1b", re.compile(rf"(?<![\d.])(?:10|十)亿元以上(?:的)?项目{_QUAL}(?P<v>{INT})个"), None),
+    ("projects_1b", re.compile(rf"(?<!第)(?P<v>{INT})个(?:10|十)亿元以上(?:的)?项目"), None),
+    ("industrial_projects_100m", re.compile(rf"(?<![\d.十百])亿元以上工业项目{_QUAL}(?P<v>{INT})个"), None),
+    ("industrial_projects_100m", re.compile(rf"(?<!第)(?P<v>{INT})个亿元以上工业项目"), None),
+    ("projects_100m", re.compile(rf"(?<![\d.十百])亿元以上(?:的)?项目{_QUAL}(?P<v>{INT})个(?!数)"), None),
+    ("projects_100m", re.compile(rf"(?<!第)(?P<v>{INT})个亿元以上(?:的)?项目"), None),
     ("funds_in_place", re.compile(rf"实际到位(?:资金|外资|内资)?(?:为|达)?{_QUAL}(?P<v>{NUM})亿元"), None),
     ("contract_investment", re.compile(
         rf"(?:合同引资额|协议引资额|签约总金额|合同{_INVEST}额|协议{_INVEST}额|引进项目总{_INVEST}|合同总金额)"
@@ -136,14 +163,14 @@ _RULES: list[tuple[str, re.Pattern, str | None]] = [
     ("resident_investment", re.compile(rf"总{_INVEST}{_QUAL}(?P<v>{NUM})亿元"), "resident"),
     # "全市新引进亿元以上项目174个,总投资1200亿元" = 引进项目总投资 (kept only after a project count, below)
     ("contract_investment", re.compile(rf"总{_INVEST}(?:额)?(?:为|达)?{_QUAL}(?P<v>{NUM})亿元"), "city"),
-    ("resident_projects", re.compile(rf"引进项目{_QUAL}(?P<v>\d+)个"), "resident"),
-    ("projects_started", re.compile(rf"已开工{_QUAL}(?P<v>\d+)个"), None),
-    ("projects_in_production", re.compile(rf"已投产{_QUAL}(?P<v>\d+)个"), None),
-    ("projects_started", re.compile(rf"已有{_QUAL}(?P<v>\d+)个项目开工"), None),
-    ("leader_leads", re.compile(rf"领导提供(?:项目)?信息{_QUAL}(?P<v>\d+)条"), None),
-    ("leader_trips", re.compile(rf"外出{_QUAL}(?P<v>\d+)次"), None),
-    ("leader_negotiations", re.compile(rf"洽谈项目{_QUAL}(?P<v>\d+)个"), None),
-    ("resident_staff", re.compile(rf"驻点人数{_QUAL}(?P<v>\d+)人"), None),
+    ("resident_projects", re.compile(rf"引进项目{_QUAL}(?P<v>{INT})个"), "resident"),
+    ("projects_started", re.compile(rf"已开工{_QUAL}(?P<v>{INT})个"), None),
+    ("projects_in_production", re.compile(rf"已投产{_QUAL}(?P<v>{INT})个"), None),
+    ("projects_started", re.compile(rf"已有{_QUAL}(?P<v>{INT})个项目开工"), None),
+    ("leader_leads", re.compile(rf"领导提供(?:项目)?信息{_QUAL}(?P<v>{INT})条"), None),
+    ("leader_trips", re.compile(rf"外出{_QUAL}(?P<v>{INT})次"), None),
+    ("leader_negotiations", re.compile(rf"洽谈项目{_QUAL}(?P<v>{INT})个"), None),
+    ("resident_staff", re.compile(rf"驻点人数{_QUAL}(?P<v>{INT})人"), None),
 ]
 _RESIDENT_VARIANTS = {
     "projects_100m": "resident_projects",
@@ -167,12 +194,11 @@ _STRIPPED_RE = re.compile(
 )
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2})年")
 _TEAMS_RE = re.compile(r"驻点招商专班由去年的(?P<a>\d+)个增加到今年的(?P<b>\d+)个")
-_CN_HUNDREDS = {"百": 100, "一百": 100}
-_DAYS_LEFT_RE = re.compile(r"全年有效工作日仅剩(?P<v>\d+|一?百)天")
+_DAYS_LEFT_RE = re.compile(rf"全年有效工作日仅剩(?P<v>{INT})天")
 _COUNT_RE = re.compile(r"(?P<each>各)?(?P<v>\d+)个")
 _NAMES_TAIL_RE = re.compile(r"[\u4e00-\u9fff()（）、]+$")
 _LIST_PREFIX_RE = re.compile(r"^[、\s]*(?:其中|分别为|分别是|包括|依次为)?[、\s]*")
-_HAS_NUMBER_RE = re.compile(r"\d|百")
+_HAS_NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十百千]")
 _PERIOD_HINT_RE = re.compile(r"月|季|半年|全年")
 # A word each rule cannot match without: a cheap `in` test before the regex, since a 10 MB text has
 # hundreds of thousands of sentences.
@@ -302,7 +328,7 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
                 taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
                 qualifier = _QUALIFIERS.get(match.groupdict().get("q") or "")
                 sentence_facts.append(
-                    Fact(year, months, settings.CITY, name, float(match.group("v")), s_start + match.start(),
+                    Fact(year, months, settings.CITY, name, number_value(match.group("v")), s_start + match.start(),
                          s_start + match.end(), qualifier=qualifier)
                 )
 
@@ -317,8 +343,7 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
                                            note="去年" if y < year else None))
         days = _DAYS_LEFT_RE.search(sentence)
         if days:
-            token = days.group("v")
-            value = float(_CN_HUNDREDS[token]) if token in _CN_HUNDREDS else float(token)
+            value = number_value(days.group("v"))  # 百 = 100
             sentence_facts.append(Fact(year, months, settings.CITY, "working_days_left_claim", value, s_start + days.start(),
                                        s_start + days.end(), note="通报所述，需按官方日历核对"))
 
@@ -342,6 +367,7 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
                        key=lambda f: f.start)
         if heads and METRICS[heads[0].metric].kind == "count":
             last_head_metric = heads[0].metric
+        _mark_targets(sentence_facts, sentence, s_start)
         for fact in sentence_facts:
             if fact.skip:
                 out.warnings.append(
@@ -362,6 +388,24 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
 
 
 # A figure for one month or one quarter, not January..M: 7月当月, 本月, 7月份, 二季度 (but not 1-7月份, 前三季度).
+# Words that make the figure after them a target, not a result: "全年目标:新引进亿元以上项目243个", "下半年力争
+#新引进…100个", "2016年目标为…300个". 计划/目标 followed by 的 or a digit is progress ("完成全年计划的71.6%").
+_TARGET_RE = re.compile(r"力争|争取|确保|预计|计划(?!(?:任务)?[的\d%])|目标(?!(?:任务|计划)?[的\d%])|下半年|明年")
+
+
+def _mark_targets(facts: list[Fact], sentence: str, s_start: int) -> None:
+    """Mark figures announced as targets: read as results they would conflict with the real figure of the
+    same key (and drop it) or be taken as one. Only the text since the previous figure is read, so
+    "完成全年计划的71.6%,实际到位资金798亿元" keeps its second figure."""
+    previous = 0
+    for fact in sorted(facts, key=lambda f: f.start):
+        local = fact.start - s_start  # often already the clause start (quotes are extended back to it)
+        window = sentence[min(local, max(previous, local - _LOOKBACK)):fact.end - s_start]
+        if not fact.skip and _TARGET_RE.search(window):
+            fact.skip = "is a target or plan, not a result"
+        previous = max(previous, fact.end - s_start)
+
+
 _SINGLE_MONTH_RE = re.compile(r"当月|单月|本月|(?<![-—–~至到\d])\d{1,2}月份|(?<![前一至到、\-])第?[二三四]季度")
 _COUNTY_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区)")
 
