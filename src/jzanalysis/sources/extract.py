@@ -45,6 +45,8 @@ def number_value(token: str) -> float:
             total += (section + digit) * 10_000
             section = digit = 0
     return float(total + section + digit)
+
+
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
               "十一": 11, "十二": 12}
 
@@ -57,8 +59,9 @@ _PERIODS: list[tuple[re.Pattern, object]] = [
     (re.compile(r"(?<!\d)1\s*[-—–~－至到]\s*(\d{1,2})\s*月"), 1),
     (re.compile(r"1月\s*[-—–~至到]\s*(\d{1,2})\s*月"), 1),
     (re.compile(r"元\s*[-—–~至到]\s*(\d{1,2})\s*月"), 1),
+    (re.compile(r"(?<![\d一二三四五六七八九十])[一元]月?\s*[-—–~至到]\s*(十[一二]?|[二三四五六七八九])\s*月"), 1),  # 一至七月
     (re.compile(r"前\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*个?月"), 1),
-    (re.compile(r"截[止至]\s*(\d{1,2})\s*月(?:底|末)"), 1),
+    (re.compile(r"截[止至]\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?:底|末)"), 1),
 ]
 
 
