@@ -85,6 +85,17 @@ case("99_other_base_year_2021", """发布时间:2021-08-06
 """, [[2021, 7, C, "contract_investment", 1680, 62.2, None, None]], published="2021-08-06", warnings=["2019"],
      description="较2019年同期 is not year-on-year: yoy null with a warning; the plan share still attaches")
 
+case("88_targets_not_results", """发布时间:2015-09-02
+1-7月,全市新引进亿元以上项目174个,完成全年计划的71.6%。全年目标:新引进亿元以上项目243个。下半年力争新引进亿元以上项目100个。
+""", [[2015, 7, C, "projects_100m", 174, 71.6, None, None]], published="2015-09-02", warnings=["target", "target"],
+     description="a target (全年目标:…243个, 下半年力争…100个) is not a result: reported, not kept, no false conflict")
+
+case("89_txt_script_line", """<script>document.write('1-7月全市实际到位资金999亿元')</script>
+发布时间:2015-09-02
+1-7月,全市实际到位资金798亿元,完成全年计划的61.4%。
+""", [[2015, 7, C, "funds_in_place", 798, 61.4, None, None]], published="2015-09-02",
+     description="a .txt copy of a page keeps its <script> line; its string is not a figure (no false conflict)")
+
 for old in OUT.glob("[0-9][0-9]_*"):
     old.unlink()
 for name, c in cases.items():
