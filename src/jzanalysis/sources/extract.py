@@ -161,7 +161,7 @@ _RULES: list[tuple[str, re.Pattern, str | None]] = [
     ("projects_100m", re.compile(rf"(?<!第)(?P<v>{INT})个亿元以上(?:的)?项目"), None),
     ("funds_in_place", re.compile(rf"实际到位(?:资金|外资|内资)?(?:为|达)?{_QUAL}(?P<v>{NUM})亿元"), None),
     ("contract_investment", re.compile(
-        rf"(?:合同引资额|协议引资额|签约总金额|合同{_INVEST}额|协议{_INVEST}额|引进项目总{_INVEST}|合同总金额)"
+        rf"(?:合同引资额|协议引资额|签约总金额|合同{_INVEST}额|协议{_INVEST}额|引进项目总{_INVEST}|合同总金额|(?:合同|协议){_INVEST}总额)"
         rf"(?:为|达|是)?{_QUAL}(?P<v>{NUM})亿元"), None),
     ("resident_investment", re.compile(rf"总{_INVEST}{_QUAL}(?P<v>{NUM})亿元"), "resident"),
     # "全市新引进亿元以上项目174个,总投资1200亿元" = 引进项目总投资 (kept only after a project count, below)
@@ -186,12 +186,13 @@ _RESIDENT_VARIANTS = {
 _PLAN_RE = re.compile(
     rf"(?:{_DONE}了?|占|达到)(?:全年|年度|年)(?:目标计划|目标任务|计划|目标|任务)的?(?P<p>{NUM})%(?P<pair>和{NUM}%)?"
 )
-_GROWTH_RE = re.compile(rf"(?:同比)?(?P<dir>增长|增幅|增加|下降|减少)(?:了|为)?(?P<g>{NUM})%")
+# 增速 is the growth rate; 下滑/回落 are declines; "增长-3.5%" is a decline written with a sign.
+_GROWTH_RE = re.compile(rf"(?:同比)?(?P<dir>增长|增幅|增速|增加|下降|下滑|回落|减少)(?:了|为)?(?P<sign>[-−－])?(?P<g>{NUM})%")
 # "较2019年同期增长…" compares with another year than the last: not a yoy_pct.
 _BASE_YEAR_RE = re.compile(r"较(?P<y>20\d{2})年(?:同期)?(?:相比)?$")
 # A figure's phrase left without its number (a mirror stripped the digits).
 _STRIPPED_RE = re.compile(
-    rf"(?:{_DONE}|占|达到)(?:全年|年度|年)(?:目标计划|计划|目标|任务)的?%|(?:同比)?(?:增长|增幅|下降)%|亿元以上(?:工业)?项目个(?!数)"
+    rf"(?:{_DONE}|占|达到)(?:全年|年度|年)(?:目标计划|计划|目标|任务)的?%|(?:同比)?(?:增长|增幅|增速|下降|下滑)%|亿元以上(?:工业)?项目个(?!数)"
     r"|(?:到位资金|到位|引资额|总金额|总投资|总出资)(?:为|达)?亿元"
     r"|(?:县|区|石首市|洪湖市|松滋市|监利市)各?个(?=[,，、。;；)）])"  # "公安县、监利县各个,石首市个,"
 )
@@ -390,7 +391,6 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
     return out
 
 
-# A figure for one month or one quarter, not January..M: 7月当月, 本月, 7月份, 二季度 (but not 1-7月份, 前三季度).
 # Words that make the figure after them a target, not a result: "全年目标:新引进亿元以上项目243个", "下半年力争
 #新引进…100个", "2016年目标为…300个". 计划/目标 followed by 的 or a digit is progress ("完成全年计划的71.6%").
 _TARGET_RE = re.compile(r"力争|争取|确保|预计|计划(?!(?:任务)?[的\d%])|目标(?!(?:任务|计划)?[的\d%])|下半年|明年")
@@ -409,6 +409,7 @@ def _mark_targets(facts: list[Fact], sentence: str, s_start: int) -> None:
         previous = max(previous, fact.end - s_start)
 
 
+# A figure for one month or one quarter, not January..M: 7月当月, 本月, 7月份, 二季度 (but not 1-7月份, 前三季度).
 _SINGLE_MONTH_RE = re.compile(r"当月|单月|本月|(?<![-—–~至到\d])\d{1,2}月份|(?<![前一至到、\-])第?[二三四]季度")
 _COUNTY_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区)")
 
@@ -587,7 +588,11 @@ def _attach_progress(sentence: str, s_start: int, facts: list[Fact], depths: lis
                 continue
             base = _BASE_YEAR_RE.search(sentence[max(0, match.start() - 12):match.start()])
             value = float(match.group("g"))
-            value = -value if match.group("dir") in ("下降", "减少") else value
+            negative = match.group("dir") in ("下降", "下滑", "回落", "减少")
+            if negative and match.group("sign"):
+                out.warnings.append(f"growth written as a double negative “{match.group(0)}”: unclear, yoy_pct left empty")
+                continue
+            value = -value if negative or match.group("sign") else value
             if base and (target.year is None or int(base.group("y")) != target.year - 1):
                 out.warnings.append(
                     f"growth against {base.group('y')} (not the previous year) is not year-on-year: “{base.group(0)}{match.group(0)}”; yoy_pct left empty"
