@@ -392,7 +392,7 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
 
 
 # Words that make the figure after them a target, not a result: "全年目标:新引进亿元以上项目243个", "下半年力争
-#新引进…100个", "2016年目标为…300个". 计划/目标 followed by 的 or a digit is progress ("完成全年计划的71.6%").
+# 新引进…100个", "2016年目标为…300个". 计划/目标 followed by 的 or a digit is progress ("完成全年计划的71.6%").
 _TARGET_RE = re.compile(r"力争|争取|确保|预计|计划(?!(?:任务)?[的\d%])|目标(?!(?:任务|计划)?[的\d%])|下半年|明年")
 
 
