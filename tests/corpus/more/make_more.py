@@ -85,6 +85,13 @@ case("99_other_base_year_2021", """发布时间:2021-08-06
 """, [[2021, 7, C, "contract_investment", 1680, 62.2, None, None]], published="2021-08-06", warnings=["2019"],
      description="较2019年同期 is not year-on-year: yoy null with a warning; the plan share still attaches")
 
+case("87_growth_forms", """发布时间:2019-08-06
+2019年1-7月,全市实际到位资金1010亿元,同比下滑3.5%;全市新签约亿元以上项目200个,增速12.0%;协议投资总额1800亿元,同比增长-2.0%。
+""", [[2019, 7, C, "funds_in_place", 1010, None, -3.5, None],
+      [2019, 7, C, "projects_100m", 200, None, 12.0, None],
+      [2019, 7, C, "contract_investment", 1800, None, -2.0, None]], published="2019-08-06",
+     description="growth forms: 下滑 → negative, 增速 = growth rate, 增长-2.0% (signed) → negative; 协议投资总额 is contract_investment")
+
 case("88_targets_not_results", """发布时间:2015-09-02
 1-7月,全市新引进亿元以上项目174个,完成全年计划的71.6%。全年目标:新引进亿元以上项目243个。下半年力争新引进亿元以上项目100个。
 """, [[2015, 7, C, "projects_100m", 174, 71.6, None, None]], published="2015-09-02", warnings=["target", "target"],
