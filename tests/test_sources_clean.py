@@ -118,3 +118,17 @@ def test_script_block_pasted_into_text_is_removed_with_its_fake_figure():
     cleaned = clean_text("百家乐官网入口<script>document.write('1-7月实际到位资金999亿元')</script>\n全市实际到位资金798亿元")
     assert cleaned.text == "全市实际到位资金798亿元"
     assert [(s.kind, s.line) for s in cleaned.steps] == [("script", 1), ("spam_title", 1)]
+
+
+def test_toneless_glosses_go_only_in_a_glossed_page():
+    cleaned = clean_text("全市新引進(jìn)項(xiang)目174個(ge),荊州區(含華中農高區)(GDP)")
+    assert cleaned.text == "全市新引进项目174个,荆州区(含华中农高区)(GDP)"
+    assert [s.text for s in cleaned.steps if s.kind == "pinyin_gloss"] == ["(jìn)", "(xiang)", "(ge)"]
+    assert clean_text("增长(ge)倍").text == "增长(ge)倍"  # no tone-marked gloss on the page: an ordinary bracket
+
+
+def test_utf8_read_as_latin1_is_refused():
+    good = "全市新引进亿元以上项目174个,完成全年计划的71.6%。"
+    mojibake = good.encode("utf-8").decode("cp1252", errors="replace")  # "å…¨å¸‚æ–°å¼•è¿›…"
+    with pytest.raises(InputError, match=r"looks like mojibake \(UTF-8 read as Latin-1\?\)"):
+        clean_text(mojibake, "latin.txt")

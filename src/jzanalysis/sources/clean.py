@@ -68,6 +68,9 @@ _SOURCE_LINE_RE = re.compile(r"^\s*(文章来源|来源|信息来源|发布时�
 _JS_TAIL_RE = re.compile(r"""^[\s"'()\];{}]*["')\]][\s"'()\];{}]*;[\s"'()\];{}]*$|^\s*(document\.write|window\.|var\s|function\s*\()""")
 _SCRIPT_BLOCK_RE = re.compile(r"<(script|style)\b[^>\n]{0,200}>.{0,5000}?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BROKEN_MARKUP_RE = re.compile(r"\?/?[a-zA-Z]{1,6}>|</?[a-zA-Z]{1,6}\s*/?>|&nbsp;?|&[lg]t;")
+_TONELESS_PINYIN_RE = re.compile(
+    r"(?<=[\u4e00-\u9fff])\((?:[bpmfdtnlgkhjqxrzcsyw]|[zcs]h)?(?:[iuüv]?(?:ang|eng|ing|ong|an|en|in|un|ai|ei|ao|ou|ia|ie|iu|ua|uo|ui|er|a|o|e|i|u|ü|v))(?:ng|n)?\)"
+)
 _PINYIN_RE = re.compile(
     r"(?<=[\u4e00-\u9fff])\(([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)"
 )
@@ -85,12 +88,20 @@ _MOJIBAKE_MARKERS = "锟斤拷鍏鐨鏄绗缁鎴浠闂娆銆鈥鍙锛璇涓閮�
 
 
 _HAN_RE = re.compile("[\u4e00-\u9fff]")
+_LATIN1_RE = re.compile("[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2018-\u201e\u2020-\u2026\u2030]")
 _MARKER_RE = re.compile(f"[{_MOJIBAKE_MARKERS}]")
 
 
 def _check_mojibake(text: str, name: str) -> None:
     sample = text[:300_000]  # a mis-decoded page is mis-decoded throughout: a sample decides, in linear time
     han = len(_HAN_RE.findall(sample))
+    latin = len(_LATIN1_RE.findall(sample))
+    if han < 20 and latin >= 20:
+        # "å…¨å¸‚æ–°": UTF-8 bytes read as Latin-1/cp1252 and saved again
+        raise InputError(
+            f"{name} looks like mojibake (UTF-8 read as Latin-1?): {latin} accented Latin letters and {han} Chinese "
+            "characters; re-save the page as UTF-8 or GB18030"
+        )
     if han < 20:
         return
     replaced = sample.count("\ufffd")
@@ -214,7 +225,12 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
             steps.append(CleaningStep(kind, f"{old}→{new}" if new else old, editor.line_at(position), description))
 
     note_change("broken_markup", "残缺的网页标记", _BROKEN_MARKUP_RE, lambda m: "")
+    before = len(steps)
     note_change("pinyin_gloss", "繁体转码留下的拼音注音", _PINYIN_RE, lambda m: "")
+    if len(steps) > before:
+        # A page glossed with tone marks also drops them sometimes ("項(xiang)目"); only there is a
+        # toneless "(xiang)" after a character a gloss and not an ordinary bracket.
+        note_change("pinyin_gloss", "繁体转码留下的拼音注音（无声调）", _TONELESS_PINYIN_RE, lambda m: "")
     note_change("fullwidth_digits", "全角数字改为半角", _FULLWIDTH_RE, lambda m: "".join(_FULLWIDTH.get(c, c) for c in m.group(0)))
     note_change("doubled_punct", "重复标点", _DOUBLED_PUNCT_RE, lambda m: m.group(1))
     note_change("spacing", "数字两侧多余的空格", _NUMBER_SPACING_RE, lambda m: "")
