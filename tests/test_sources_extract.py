@@ -317,3 +317,9 @@ def test_counts_in_chinese_numerals(written, value):
 def test_working_days_claim_in_chinese_numerals():
     facts, *_ = extract_text("发布时间:2015-09-02\n1-7月,全年有效工作日仅剩一百零五天。", "days.txt")
     assert (facts.metric.item(), facts.value.item()) == ("working_days_left_claim", 105.0)
+
+
+def test_amounts_and_percentages_in_chinese_numerals():
+    text = "发布时间:2015-09-02\n1-7月,全市实际到位资金七百九十八亿元,完成全年计划的百分之六十一点四,同比增长百分之三十一点三。"
+    facts, *_ = extract_text(text, "cn.txt")
+    assert facts[["value", "plan_pct", "yoy_pct"]].values.tolist() == [[798.0, 61.4, 31.3]]

@@ -20,6 +20,9 @@ from ..metrics import METRICS
 NUM = r"\d+(?:\.\d+)?"
 CN_NUMERAL = r"[零〇一二两三四五六七八九十百千万]+"
 INT = rf"(?:\d+|{CN_NUMERAL})"  # counts: 174 or 一百七十四
+CN_DECIMAL = rf"{CN_NUMERAL}(?:点[零〇一二三四五六七八九]+)?"  # 七百九十八, 六十一点四
+AMOUNT = rf"(?:{NUM}|{CN_DECIMAL})"  # 亿元 amounts: 798 or 七百九十八
+PCT = rf"(?:{NUM}%|百分之(?:{NUM}|{CN_DECIMAL}))"  # 71.6% or 百分之七十一点六
 _CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
@@ -29,9 +32,15 @@ def number_value(token: str) -> float:
 
     >>> [number_value(t) for t in ("174", "71.6", "一百七十四", "十二", "两千零五", "一七四", "三万二千")]
     [174.0, 71.6, 174.0, 12.0, 2005.0, 174.0, 32000.0]
+    >>> [number_value(t) for t in ("七百九十八", "六十一点四", "百分之六十一点四", "71.6%")]
+    [798.0, 61.4, 61.4, 71.6]
     """
+    token = token.removeprefix("百分之").removesuffix("%")
     if token[0].isdigit():
         return float(token)
+    if "点" in token:  # 六十一点四: the integer part, then the decimals digit by digit
+        whole, decimals = token.split("点", 1)
+        return number_value(whole) + float("0." + "".join(str(_CN_DIGIT_VALUES[ch]) for ch in decimals))
     if not any(ch in _CN_UNITS or ch == "万" for ch in token):
         return float("".join(str(_CN_DIGIT_VALUES[ch]) for ch in token))
     total = section = digit = 0
@@ -151,7 +160,7 @@ _DONE = r"(?:完成|完结)"  # …and 完成 as 完结
 # (metric, pattern, scope) — scope: None = any, "resident" = only in 市直驻点 sentences.
 # Order matters: the specific phrase (10亿元以上项目) is consumed before the general one (亿元以上项目).
 _RULES: list[tuple[str, re.Pattern, str | None]] = [
-    ("industrial_start_rate", re.compile(rf"亿元以上工业项目开工率(?:为|达|是)?{_QUAL}(?P<v>{NUM})%"), None),
+    ("industrial_start_rate", re.compile(rf"亿元以上工业项目开工率(?:为|达|是)?{_QUAL}(?P<v>{PCT})"), None),
     ("projects_10b", re.compile(rf"(?:过百亿元?|百亿元以上)(?:的)?项目{_QUAL}(?P<v>{INT})个"), None),
     ("projects_1b", re.compile(rf"(?<![\d.])(?:10|十)亿元以上(?:的)?项目{_QUAL}(?P<v>{INT})个"), None),
     ("projects_1b", re.compile(rf"(?<!第)(?P<v>{INT})个(?:10|十)亿元以上(?:的)?项目"), None),
@@ -159,13 +168,13 @@ _RULES: list[tuple[str, re.Pattern, str | None]] = [
     ("industrial_projects_100m", re.compile(rf"(?<!第)(?P<v>{INT})个亿元以上工业项目"), None),
     ("projects_100m", re.compile(rf"(?<![\d.十百])亿元以上(?:的)?项目{_QUAL}(?P<v>{INT})个(?!数)"), None),
     ("projects_100m", re.compile(rf"(?<!第)(?P<v>{INT})个亿元以上(?:的)?项目"), None),
-    ("funds_in_place", re.compile(rf"实际到位(?:资金|外资|内资)?(?:为|达)?{_QUAL}(?P<v>{NUM})亿元"), None),
+    ("funds_in_place", re.compile(rf"实际到位(?:资金|外资|内资)?(?:为|达)?{_QUAL}(?P<v>{AMOUNT})亿元"), None),
     ("contract_investment", re.compile(
         rf"(?:合同引资额|协议引资额|签约总金额|合同{_INVEST}额|协议{_INVEST}额|引进项目总{_INVEST}|合同总金额|(?:合同|协议){_INVEST}总额)"
-        rf"(?:为|达|是)?{_QUAL}(?P<v>{NUM})亿元"), None),
-    ("resident_investment", re.compile(rf"总{_INVEST}{_QUAL}(?P<v>{NUM})亿元"), "resident"),
+        rf"(?:为|达|是)?{_QUAL}(?P<v>{AMOUNT})亿元"), None),
+    ("resident_investment", re.compile(rf"总{_INVEST}{_QUAL}(?P<v>{AMOUNT})亿元"), "resident"),
     # "全市新引进亿元以上项目174个,总投资1200亿元" = 引进项目总投资 (kept only after a project count, below)
-    ("contract_investment", re.compile(rf"总{_INVEST}(?:额)?(?:为|达)?{_QUAL}(?P<v>{NUM})亿元"), "city"),
+    ("contract_investment", re.compile(rf"总{_INVEST}(?:额)?(?:为|达)?{_QUAL}(?P<v>{AMOUNT})亿元"), "city"),
     ("resident_projects", re.compile(rf"引进项目{_QUAL}(?P<v>{INT})个"), "resident"),
     ("projects_started", re.compile(rf"已开工{_QUAL}(?P<v>{INT})个"), None),
     ("projects_in_production", re.compile(rf"已投产{_QUAL}(?P<v>{INT})个"), None),
@@ -184,10 +193,10 @@ _RESIDENT_VARIANTS = {
 }
 # 完成全年计划的X%, 完成年度目标的X%, 完成全年目标(计划)的X%. 开门红目标 (a Q1 target) does not match: no plan_pct.
 _PLAN_RE = re.compile(
-    rf"(?:{_DONE}了?|占|达到)(?:全年|年度|年)(?:目标计划|目标任务|计划|目标|任务)的?(?P<p>{NUM})%(?P<pair>和{NUM}%)?"
+    rf"(?:{_DONE}了?|占|达到)(?:全年|年度|年)(?:目标计划|目标任务|计划|目标|任务)的?(?P<p>{PCT})(?P<pair>和{PCT})?"
 )
 # 增速 is the growth rate; 下滑/回落 are declines; "增长-3.5%" is a decline written with a sign.
-_GROWTH_RE = re.compile(rf"(?:同比)?(?P<dir>增长|增幅|增速|增加|下降|下滑|回落|减少)(?:了|为)?(?P<sign>[-−－])?(?P<g>{NUM})%")
+_GROWTH_RE = re.compile(rf"(?:同比)?(?P<dir>增长|增幅|增速|增加|下降|下滑|回落|减少)(?:了|为)?(?P<sign>[-−－])?(?P<g>{PCT})")
 # "较2019年同期增长…" compares with another year than the last: not a yoy_pct.
 _BASE_YEAR_RE = re.compile(r"较(?P<y>20\d{2})年(?:同期)?(?:相比)?$")
 # A figure's phrase left without its number (a mirror stripped the digits).
@@ -445,7 +454,7 @@ def _attribute_regions(facts: list[Fact], sentence: str, s_start: int) -> None:
         if "全市" in clause:
             subject = settings.CITY
             continue
-        counties = {c.name for c in map(resolve, _COUNTY_NAME_RE.findall(clause)) if c is not None}
+        counties = _counties_in(clause)
         if len(counties) > 1:
             fact.skip = "names more than one county"
             continue
@@ -456,9 +465,24 @@ def _attribute_regions(facts: list[Fact], sentence: str, s_start: int) -> None:
             fact.start = s_start + begin
 
 
+def _counties_in(text: str) -> set[str]:
+    """Canonical names of the counties ``text`` names. Each 县/市/区 is read with the shortest name ending
+    there that the registry knows, so a word glued before the name ("其中公安县", "分地区看监利市") does not
+    hide it (a greedy name match would try "其中公安县" and miss)."""
+    found = set()
+    for end in re.finditer("[县市区]", text):
+        for length in range(2, 8):
+            if end.end() - length < 0:
+                break
+            county = resolve(text[end.end() - length:end.end()])
+            if county is not None:
+                found.add(county.name)
+                break
+    return found
+
+
 def _names_county_before(sentence: str, local: int) -> bool:
-    window = sentence[max(0, local - 30):local]
-    return any(resolve(n) for n in re.findall(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区)", window))
+    return bool(_counties_in(sentence[max(0, local - 30):local]))
 
 
 # The year a clause is about: "2014年…", "去年…", "今年…"; "2014年同期"/"去年同期" = the same months of that
@@ -583,11 +607,11 @@ def _attach_progress(sentence: str, s_start: int, facts: list[Fact], depths: lis
             target = heads[i]
             if attr == "plan_pct":
                 if target.plan_pct is None:
-                    target.plan_pct = float(match.group("p"))
+                    target.plan_pct = number_value(match.group("p"))
                     target.end = max(target.end, s_start + match.end())
                 continue
             base = _BASE_YEAR_RE.search(sentence[max(0, match.start() - 12):match.start()])
-            value = float(match.group("g"))
+            value = number_value(match.group("g"))
             negative = match.group("dir") in ("下降", "下滑", "回落", "减少")
             if negative and match.group("sign"):
                 out.warnings.append(f"growth written as a double negative “{match.group(0)}”: unclear, yoy_pct left empty")
@@ -597,7 +621,7 @@ def _attach_progress(sentence: str, s_start: int, facts: list[Fact], depths: lis
                 out.warnings.append(
                     f"growth against {base.group('y')} (not the previous year) is not year-on-year: “{base.group(0)}{match.group(0)}”; yoy_pct left empty"
                 )
-                target.note = f"较{base.group('y')}年同期{match.group('dir')}{match.group('g')}%（非同比）"
+                target.note = f"较{base.group('y')}年同期{match.group('dir')}{match.group('g')}（非同比）"
                 continue
             if target.yoy_pct is None:
                 target.yoy_pct = value
