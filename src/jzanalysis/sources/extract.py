@@ -9,6 +9,7 @@ mirror) gives a warning, never a guess.
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -211,7 +212,8 @@ _DAYS_LEFT_RE = re.compile(rf"全年有效工作日仅剩(?P<v>{INT})天")
 _COUNT_RE = re.compile(r"(?P<each>各)?(?P<v>\d+)个")
 _NAMES_TAIL_RE = re.compile(r"[\u4e00-\u9fff()（）、]+$")
 _LIST_PREFIX_RE = re.compile(r"^[、\s]*(?:其中|分别为|分别是|包括|依次为)?[、\s]*")
-_HAS_NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十百千]")
+# A sentence worth the rules: a digit, or a Chinese numeral right before a unit (一百七十四个, 七百九十八亿元).
+_HAS_NUMBER_RE = re.compile(rf"\d|{CN_DECIMAL}(?:个|亿|条|次|人|天)|百分之")
 _PERIOD_HINT_RE = re.compile(r"月|季|半年|全年")
 # A word each rule cannot match without: a cheap `in` test before the regex, since a 10 MB text has
 # hundreds of thousands of sentences.
@@ -235,8 +237,15 @@ def _sentences(text: str):
         yield start, len(text)
 
 
-def _paren_depths(sentence: str) -> list[int]:
+class _NoParentheses:
+    def __getitem__(self, i: int) -> int:
+        return 0
+
+
+def _paren_depths(sentence: str) -> list[int] | _NoParentheses:
     """Parenthesis depth before each character (one pass, so lookups stay linear in long sentences)."""
+    if "(" not in sentence and "（" not in sentence:
+        return _NoParentheses()  # most sentences: no pass needed
     depths, depth = [], 0
     for ch in sentence:
         depths.append(depth)
@@ -317,6 +326,16 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
             near = _YEAR_RE.search(sentence[max(0, period[1].start() - 8):period[1].start() + 1])
             if near:
                 year = int(near.group(1))
+        # "截至8月15日" dates a sentence to a day: read with the bulletin's months its figures would conflict
+        # with the real January..M totals (and drop them). A month's last day is that month's end.
+        partial_day = None
+        day_date = None if period else _DAY_DATE_RE.search(sentence)
+        if day_date:
+            month, day = int(day_date.group("m")), int(day_date.group("d"))
+            if 1 <= month <= 12 and day == calendar.monthrange(year or 2001, month)[1]:
+                months = month
+            else:
+                partial_day = day_date.group(0)
         resident = "市直驻点" in sentence or "驻点招商单位" in sentence
         sentence_facts: list[Fact] = []
         taken = bytearray(len(sentence))
@@ -382,6 +401,9 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
             last_head_metric = heads[0].metric
         _mark_targets(sentence_facts, sentence, s_start)
         for fact in sentence_facts:
+            if partial_day and not fact.skip:
+                fact.skip = f"is dated to a day ({partial_day}), not to a month's end"
+        for fact in sentence_facts:
             if fact.skip:
                 out.warnings.append(
                     f"a figure {fact.skip}: “{sentence[max(0, fact.start - s_start - 20):fact.end - s_start]}”; not kept"
@@ -419,6 +441,7 @@ def _mark_targets(facts: list[Fact], sentence: str, s_start: int) -> None:
 
 
 # A figure for one month or one quarter, not January..M: 7月当月, 本月, 7月份, 二季度 (but not 1-7月份, 前三季度).
+_DAY_DATE_RE = re.compile(r"截[止至]\s*(?:20\d{2}年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _SINGLE_MONTH_RE = re.compile(r"当月|单月|本月|(?<![-—–~至到\d])\d{1,2}月份|(?<![前一至到、\-])第?[二三四]季度")
 _COUNTY_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区)")
 
