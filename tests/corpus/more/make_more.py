@@ -85,6 +85,14 @@ case("99_other_base_year_2021", """发布时间:2021-08-06
 """, [[2021, 7, C, "contract_investment", 1680, 62.2, None, None]], published="2021-08-06", warnings=["2019"],
      description="较2019年同期 is not year-on-year: yoy null with a warning; the plan share still attaches")
 
+case("86_glued_county_and_day_date", """发布时间:2015-09-02
+1-7月,全市新引进亿元以上项目174个,实际到位资金798亿元。其中公安县实际到位资金85亿元。截至8月15日,全市新引进亿元以上项目180个。截至7月31日,全市新引进亿元以上项目174个。
+""", [[2015, 7, C, "projects_100m", 174, None, None, None],
+      [2015, 7, C, "funds_in_place", 798, None, None, None],
+      [2015, 7, "公安县", "funds_in_place", 85, None, None, None]], published="2015-09-02", warnings=["截至8月15日"],
+     description="其中公安县… is the county's (not a false city conflict); 截至8月15日 is a day, not a month's end: "
+                 "reported, not kept; 截至7月31日 is the end of July (same value, one fact)")
+
 case("87_growth_forms", """发布时间:2019-08-06
 2019年1-7月,全市实际到位资金1010亿元,同比下滑3.5%;全市新签约亿元以上项目200个,增速12.0%;协议投资总额1800亿元,同比增长-2.0%。
 """, [[2019, 7, C, "funds_in_place", 1010, None, -3.5, None],
