@@ -570,7 +570,11 @@ def _county_list(sentence: str, s_start: int, year, months, heads_here: list[Fac
     facts: list[Fact] = []
     unknown: list[str] = []
     previous_end = 0
+    paired_end = _respectively(sentence, s_start, year, months, heads_here, head_metric, facts, out) if "分别" in sentence else 0
     for match in _COUNT_RE.finditer(sentence):
+        if match.start() < paired_end:
+            previous_end = match.end()
+            continue  # a value of a 分别为 list, paired above
         window_start = max(previous_end, match.start() - 40)
         previous_end = match.end()
         tail = _NAMES_TAIL_RE.search(sentence, window_start, match.start())
@@ -613,6 +617,45 @@ def _county_list(sentence: str, s_start: int, year, months, heads_here: list[Fac
         for name in unknown:
             out.warnings.append(f"unknown region “{name}” in “{sentence.strip()[:60]}”: not in the county registry; its figure is left out")
     return facts
+
+
+_RESPECTIVE_VALUES_RE = re.compile(r"(?:为|是|有)?(?P<first>\d+)个(?P<rest>(?:[、,，和及]\d+个){0,12})")
+
+
+def _respectively(sentence: str, s_start: int, year, months, heads_here: list[Fact], head_metric, facts: list[Fact],
+                  out: Extraction) -> int:
+    """"公安县、监利县分别为23个、22个": the n-th county gets the n-th value; appended to ``facts``.
+
+    Only when every name is a known county and the counts of names and values agree; otherwise a warning,
+    since pairing them any other way would be a guess. Names are read at most 60 characters back from
+    分别 (linear time). Returns the end (in the sentence) of the last list read, so its values are not read
+    again as single-county figures."""
+    last_end = 0
+    for marker in re.finditer("分别", sentence):
+        values = _RESPECTIVE_VALUES_RE.match(sentence, marker.end())
+        if not values:
+            continue
+        tail = _NAMES_TAIL_RE.search(sentence, max(0, marker.start() - 60), marker.start())
+        if not tail:
+            continue
+        prefix = _LIST_PREFIX_RE.match(tail.group(0))
+        offset = tail.start() + prefix.end()
+        names = [n for n in tail.group(0)[prefix.end():].split("、") if n]
+        counties = [resolve(n) or resolve(re.sub(r"[(（][^)）]*[)）]", "", n)) for n in names]
+        numbers = [values.group("first"), *re.findall(r"\d+", values.group("rest"))]
+        last_end = values.end()
+        quote = sentence[offset:values.end()]
+        if len(names) < 2 or None in counties or len(numbers) != len(counties):
+            out.warnings.append(f"a 分别 list whose names and values cannot be paired one to one: “{quote}”; not kept")
+            continue
+        own = [f.metric for f in heads_here if f.end - s_start <= offset]
+        metric = own[-1] if own else head_metric
+        if metric is None:
+            out.warnings.append(f"county figures without a metric to attach to: “{quote}”")
+            continue
+        for county, number in zip(counties, numbers):
+            facts.append(Fact(year, months, county.name, metric, float(number), s_start + offset, s_start + values.end()))
+    return last_end
 
 
 def _attach_progress(sentence: str, s_start: int, facts: list[Fact], depths: list[int], out: Extraction) -> None:

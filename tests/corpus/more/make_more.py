@@ -85,6 +85,15 @@ case("99_other_base_year_2021", """发布时间:2021-08-06
 """, [[2021, 7, C, "contract_investment", 1680, 62.2, None, None]], published="2021-08-06", warnings=["2019"],
      description="较2019年同期 is not year-on-year: yoy null with a warning; the plan share still attaches")
 
+case("85_respectively", """发布时间:2016-08-05
+2016年1-7月,全市新引进亿元以上项目180个,其中公安县、监利县、石首市分别为25个、24个、20个,江陵县12个。洪湖市、荆州新区分别为18个、6个。
+""", [[2016, 7, C, "projects_100m", 180, None, None, None],
+      [2016, 7, "公安县", "projects_100m", 25, None, None, None],
+      [2016, 7, "监利县", "projects_100m", 24, None, None, None],
+      [2016, 7, "石首市", "projects_100m", 20, None, None, None],
+      [2016, 7, "江陵县", "projects_100m", 12, None, None, None]], published="2016-08-05", warnings=["分别"],
+     description="X、Y、Z分别为a个、b个、c个 pairs in order; a list with an unknown region (荆州新区) is reported, not paired")
+
 case("86_glued_county_and_day_date", """发布时间:2015-09-02
 1-7月,全市新引进亿元以上项目174个,实际到位资金798亿元。其中公安县实际到位资金85亿元。截至8月15日,全市新引进亿元以上项目180个。截至7月31日,全市新引进亿元以上项目174个。
 """, [[2015, 7, C, "projects_100m", 174, None, None, None],
