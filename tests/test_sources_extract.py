@@ -323,3 +323,9 @@ def test_amounts_and_percentages_in_chinese_numerals():
     text = "发布时间:2015-09-02\n1-7月,全市实际到位资金七百九十八亿元,完成全年计划的百分之六十一点四,同比增长百分之三十一点三。"
     facts, *_ = extract_text(text, "cn.txt")
     assert facts[["value", "plan_pct", "yoy_pct"]].values.tolist() == [[798.0, 61.4, 31.3]]
+
+
+def test_thousands_separators_in_amounts_only():
+    text = "发布时间:2015-09-02\n1-7月,全市合同引资额1,680亿元,全市新引进亿元以上项目174个,350个项目在建。"
+    facts, *_ = extract_text(text, "sep.txt")
+    assert sorted(facts.value) == [174.0, 1680.0]  # "174个,350" is two numbers, not 174,350
