@@ -329,3 +329,12 @@ def test_thousands_separators_in_amounts_only():
     text = "发布时间:2015-09-02\n1-7月,全市合同引资额1,680亿元,全市新引进亿元以上项目174个,350个项目在建。"
     facts, *_ = extract_text(text, "sep.txt")
     assert sorted(facts.value) == [174.0, 1680.0]  # "174个,350" is two numbers, not 174,350
+
+
+@pytest.mark.parametrize("module", ["read", "clean", "extract"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"jzanalysis.sources.{module}"))
+    assert result.failed == 0 and result.attempted > 0

@@ -19,10 +19,16 @@ from ..errors import InputError
 
 @dataclass(frozen=True)
 class CleaningStep:
-    """One removal or change: ``kind`` (spam_title, spam, js_tail, site_chrome, broken_markup, t2s,
-    pinyin_gloss, doubled_punct, fullwidth_digits, spacing, script (a script block pasted into text); html_script/html_style/html_comment for what an
-    HTML page hides, whose ``line`` is in the HTML source), the text removed or ``old→new``, the 1-based line
-    of the raw text, and a sentence for the report."""
+    """One removal or change, for the report's source section.
+
+    - ``kind``: spam_title, spam (stuffing inside a line), js_tail, script (a script block pasted into
+      text), site_chrome, broken_markup, pinyin_gloss, t2s, fullwidth_digits, doubled_punct, spacing;
+      html_script, html_style, html_comment for what an HTML page hides (not read).
+    - ``text``: what was removed, or ``old→new`` for a change (e.g. ``經→经``, ``１７４→174``).
+    - ``line``: 1-based line in the text as read (for HTML: its visible text; for html_* kinds: the line in
+      the HTML source, 0 when unknown).
+    - ``description``: one Chinese sentence saying what it was.
+    """
 
     kind: str
     text: str
@@ -164,7 +170,16 @@ class _Editor:
 
 
 def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
-    """Clean a bulletin's raw text; see the module docstring for what is removed and how it is reported."""
+    """Clean a bulletin's raw text: the cleaned text, its map back to ``raw`` and every step taken.
+
+    Raises :class:`InputError` when the text looks like mojibake (it cannot be cleaned, only re-fetched).
+
+    >>> cleaned = clean_text("欧洲杯外围买球网\\n全市新引進(jìn)項(xiàng)目１７４個(gè),,")
+    >>> cleaned.text
+    '全市新引进项目174个,'
+    >>> [(s.kind, s.line) for s in cleaned.steps][:3]
+    [('spam_title', 1), ('pinyin_gloss', 2), ('pinyin_gloss', 2)]
+    """
     _check_mojibake(raw, name)
     editor = _Editor(raw)
     steps: list[CleaningStep] = []
