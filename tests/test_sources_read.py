@@ -184,3 +184,13 @@ def test_what_an_html_page_hides_is_reported_with_its_source_line(tmp_path):
         ("html_comment", "买球", 0),
     ]
     assert list(result.facts.value) == [174.0]
+
+
+def test_html_meta_pubdate_is_the_publication_date_when_the_text_has_none(tmp_path):
+    page = """<html><head><meta name="PubDate" content="2015-09-02 10:30"><meta name="lastmodified" content="2019-05-01">
+    <title>通报</title></head><body><p>今年1-7月,全市新引进亿元以上项目174个。</p></body></html>"""
+    path = tmp_path / "p.html"
+    path.write_text(page, encoding="utf-8")
+    result = extract_file(path)
+    assert result.publication_date.isoformat() == "2015-09-02"
+    assert result.facts.year.item() == 2015  # 今年 resolved by the page's PubDate

@@ -80,10 +80,19 @@ class ExtractionResult:
         return self.raw_text.count("\n", 0, self.raw_offset(i)) + 1
 
 
-def extract_text(raw_text: str, source: str = "text") -> tuple[pd.DataFrame, CleanedText, list[str], list[dict], dt.date | None]:
-    """Clean and extract from already-decoded text: (facts, cleaned, warnings, conflicts, publication date)."""
+def extract_text(
+    raw_text: str, source: str = "text", *, meta_published: str | None = None
+) -> tuple[pd.DataFrame, CleanedText, list[str], list[dict], dt.date | None]:
+    """Clean and extract from already-decoded text: (facts, cleaned, warnings, conflicts, publication date).
+
+    The publication date is the text's 发布时间/发布日期, else ``meta_published`` (an HTML page's PubDate).
+    """
     # 發布時間 in a traditional copy is the same label; converting only for the look-up keeps the raw text intact
-    published = publication_date(raw_text) or publication_date(to_simplified(raw_text[:5000]))
+    published = (
+        publication_date(raw_text)
+        or publication_date(to_simplified(raw_text[:5000]))
+        or (publication_date(f"发布时间:{meta_published}") if meta_published else None)
+    )
     cleaned = clean_text(raw_text, source)
     found = extract(cleaned.text, published=published)
     records = [
@@ -110,7 +119,9 @@ def extract_file(path: Path | str) -> ExtractionResult:
     Raises :class:`InputError` for a missing, empty, binary, undecodable or mojibake file.
     """
     document = read_bulletin(path)
-    facts, cleaned, warnings, conflicts, published = extract_text(document.text, document.source)
+    facts, cleaned, warnings, conflicts, published = extract_text(
+        document.text, document.source, meta_published=document.meta_published
+    )
     # What an HTML page hides is not read; it is still reported (line = line in the HTML source).
     unread = [CleaningStep(kind, text, line, _HIDDEN_DESCRIPTIONS[kind]) for kind, text, line in document.hidden]
     if facts.empty:

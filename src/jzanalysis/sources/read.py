@@ -26,6 +26,7 @@ class RawDocument:
     encoding_confidence: float | None
     sha256: str
     is_html: bool
+    meta_published: str | None = None  # an HTML page's <meta name="PubDate"> as written
     hidden: tuple[tuple[str, str, int], ...] = ()  # HTML parts not read: (kind, text, source line)
 
     @property
@@ -80,16 +81,24 @@ def _looks_binary(text: str) -> bool:
     return bool(sample) and control / len(sample) > 0.02
 
 
-def page_text(html_text: str) -> tuple[str, list[tuple[str, str, int]]]:
-    """An HTML page's visible text (its <title> first) and what a reader does not see, as
-    (kind, first 80 characters, line in the HTML source) with kind html_script, html_style or html_comment.
+def page_text(html_text: str) -> tuple[str, list[tuple[str, str, int]], str | None]:
+    """An HTML page's visible text (its <title> first); what a reader does not see, as (kind, first 80
+    characters, line in the HTML source) with kind html_script, html_style or html_comment; and the
+    publication date the page's CMS wrote in ``<meta name="PubDate">`` (as written, or None).
 
-    >>> page_text("<title>T</title><script>var n = 999;</script><p>全市174个</p>")
-    ('T\\n全市174个', [('html_script', 'var n = 999;', 1)])
+    >>> page_text('<meta name="PubDate" content="2015-09-02 10:30"><title>T</title><script>var n = 999;</script><p>全市174个</p>')
+    ('T\\n全市174个', [('html_script', 'var n = 999;', 1)], '2015-09-02 10:30')
     """
     from bs4 import BeautifulSoup, Comment
 
     soup = BeautifulSoup(html_text, "html.parser")
+    meta_date = None
+    for meta in soup.find_all("meta"):
+        # Chinese government CMSs write PubDate; others article:published_time. Not a 更新/修改 date.
+        label = (meta.get("name") or meta.get("property") or "").lower()
+        if label in ("pubdate", "publishdate", "article:published_time", "publish_date", "firstpublishedtime"):
+            meta_date = (meta.get("content") or "").strip() or None
+            break
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     if soup.title:
         soup.title.decompose()  # read once, first, even when a broken page puts it outside <head>
@@ -110,7 +119,7 @@ def page_text(html_text: str) -> tuple[str, list[tuple[str, str, int]]]:
     body = soup.get_text("\n")
     lines = [line.strip() for line in body.splitlines()]
     text = "\n".join(line for line in lines if line)
-    return ((title + "\n" + text) if title else text), hidden
+    return ((title + "\n" + text) if title else text), hidden, meta_date
 
 
 def visible_text(html_text: str) -> str:
@@ -142,12 +151,13 @@ def read_bulletin(path: Path | str) -> RawDocument:
     head = text[:2000].lstrip().lower()
     is_html = path.suffix.lower() in (".htm", ".html") or head.startswith(("<!doctype html", "<html"))
     hidden: list[tuple[str, str, int]] = []
+    meta_published = None
     if is_html:
-        text, hidden = page_text(text)
+        text, hidden, meta_published = page_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{path.name} has no visible text")
     return RawDocument(
         path=path, text=text, encoding=encoding, encoding_confidence=confidence,
-        sha256=hashlib.sha256(data).hexdigest(), is_html=is_html, hidden=tuple(hidden),
+        sha256=hashlib.sha256(data).hexdigest(), is_html=is_html, hidden=tuple(hidden), meta_published=meta_published,
     )
