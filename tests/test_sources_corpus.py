@@ -210,7 +210,6 @@ def test_respectively_list_pairs_in_order_or_warns():
 # Known gaps: phrasings whose plan share is still lost. Each must at least not be silent: either every figure gets
 # its plan_pct or there is a warning. Marked xfail until the extractor handles them.
 GAPS = [
-    ("plan shares paired with 分别", "1-7月,全市新引进亿元以上项目174个,实际到位资金798亿元,分别完成全年计划的71.6%和61.4%。"),
     ("a plan share in 成 (tenths)", "1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。"),
 ]
 

@@ -670,7 +670,19 @@ def _attach_progress(sentence: str, s_start: int, facts: list[Fact], depths: lis
             if i < 0:
                 continue
             if attr == "plan_pct" and match.group("pair"):
-                continue  # "…完成全年目标计划的71.6%和61.4%": a recap of two figures, not new information
+                # "174个,实际到位资金798亿元,分别完成全年计划的71.6%和61.4%": the two figures just before, in order.
+                # Without 分别 and such a pair it is a recap ("…个数和到位资金已完成全年目标计划的71.6%和61.4%").
+                pair = (heads[i - 1], heads[i]) if i >= 1 else None
+                if "分别" in sentence[max(0, match.start() - 3):match.start()] and pair and all(
+                    f.plan_pct is None for f in pair
+                ):
+                    pair[0].plan_pct = number_value(match.group("p"))
+                    pair[1].plan_pct = number_value(match.group("pair")[1:])
+                    for f in pair:  # each quote reaches its percentage
+                        f.end = max(f.end, s_start + match.end())
+                elif any(f.plan_pct is None for f in heads[max(0, i - 1):i + 1]):
+                    out.warnings.append(f"two plan shares “{match.group(0)}” not tied to figures one to one; not assigned")
+                continue
             target = heads[i]
             if attr == "plan_pct":
                 if target.plan_pct is None:

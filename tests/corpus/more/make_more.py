@@ -85,6 +85,12 @@ case("99_other_base_year_2021", """发布时间:2021-08-06
 """, [[2021, 7, C, "contract_investment", 1680, 62.2, None, None]], published="2021-08-06", warnings=["2019"],
      description="较2019年同期 is not year-on-year: yoy null with a warning; the plan share still attaches")
 
+case("84_plan_shares_respectively", """发布时间:2015-09-02
+1-7月,全市新引进亿元以上项目174个,实际到位资金798亿元,分别完成全年计划的71.6%和61.4%。截止7月底,全市引进亿元以上项目个数和到位资金已完成全年目标计划的71.6%和61.4%。
+""", [[2015, 7, C, "projects_100m", 174, 71.6, None, None],
+      [2015, 7, C, "funds_in_place", 798, 61.4, None, None]], published="2015-09-02",
+     description="分别完成全年计划的X%和Y% gives X to the first figure and Y to the second; the later recap adds nothing")
+
 case("85_respectively", """发布时间:2016-08-05
 2016年1-7月,全市新引进亿元以上项目180个,其中公安县、监利县、石首市分别为25个、24个、20个,江陵县12个。洪湖市、荆州新区分别为18个、6个。
 """, [[2016, 7, C, "projects_100m", 180, None, None, None],
