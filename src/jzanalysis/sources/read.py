@@ -136,12 +136,12 @@ def read_bulletin(path: Path | str) -> RawDocument:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"no such file or folder: {path}")
+        raise InputError(f"no such file or folder: {path}; allowed: a bulletin file (.txt, .htm, .html) or a folder of them")
     if path.is_dir():
-        raise InputError(f"{path} is a folder; pass a bulletin file (.txt, .html)")
+        raise InputError(f"{path} is a folder; allowed here: one bulletin file (.txt, .htm, .html)")
     size = path.stat().st_size
     if size == 0:
-        raise InputError(f"{path.name} is empty; a bulletin needs text")
+        raise InputError(f"{path.name} is empty (0 bytes); {_ALLOWED}")
     if size > MAX_BYTES:
         raise InputError(f"{path.name} is {size / 1e6:.0f} MB; a bulletin is at most {MAX_BYTES // 1_000_000} MB of text")
     data = path.read_bytes()
@@ -156,7 +156,7 @@ def read_bulletin(path: Path | str) -> RawDocument:
         text, hidden, meta_published = page_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise InputError(f"{path.name} has no visible text")
+        raise InputError(f"{path.name} has no visible text (only spaces, markup or scripts); {_ALLOWED}")
     return RawDocument(
         path=path, text=text, encoding=encoding, encoding_confidence=confidence,
         sha256=hashlib.sha256(data).hexdigest(), is_html=is_html, hidden=tuple(hidden), meta_published=meta_published,
