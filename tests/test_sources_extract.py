@@ -338,3 +338,8 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(f"jzanalysis.sources.{module}"))
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_plan_share_in_tenths():
+    facts, *_ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。", "cheng.txt")
+    assert facts.plan_pct.item() == 70.0  # 七成 = 70%

@@ -24,7 +24,7 @@ FRAGMENTS = [
     "完成全年计划的", "完成年度目标的", "开门红目标", "同比增长", "下降", "较2019年同期增长", "近", "愈", "逾",
     "公安县", "监利县", "监利市", "石首市", "荆州区", "荆州开发区", "荆州新区", "市直驻点招商单位", "引进项目", "总投资",
     "已开工", "已投产", "领导提供信息", "条", "外出", "次", "洽谈项目", "驻点人数", "人", "6月底集中签约",
-    "全年有效工作日仅剩", "百", "一百", "一百七十四", "十二", "两", "七百九十八", "百分之", "六十一点四", "点", "1,680", ",000", "天", " ", "\u3000", "驻点招商专班由去年的", "增加到今年的", "欧洲杯外围买球网", '"));',
+    "全年有效工作日仅剩", "百", "一百", "一百七十四", "十二", "两", "七百九十八", "百分之", "六十一点四", "点", "七成", "成", "1,680", ",000", "天", " ", "\u3000", "驻点招商专班由去年的", "增加到今年的", "欧洲杯外围买球网", '"));',
     "經(jīng)濟", "項(xiàng)目", "１７４", "７１．６％", ",,", "?/p>", "\n", " ", "<p>", "今天是:", "主办:",
 ]
 NUMBERS = st.one_of(
@@ -39,7 +39,8 @@ def _present(value: float, source: str) -> bool:
     百 or 一百七十四 counts through its conversion)."""
     normalised = source.translate(_FULLWIDTH)
     normalised += "\n" + re.sub(r"(?<=\d),(?=\d{3})", "", normalised)  # 1,680 is written 1680
-    if any(number_value(run) == abs(value) for run in re.findall(CN_DECIMAL, normalised)):
+    cn_runs = re.findall(CN_DECIMAL, normalised) + re.findall("[一二三四五六七八九]成[一二三四五六七八九]?", normalised)
+    if any(number_value(run) == abs(value) for run in cn_runs):  # 七成 is written 70%
         return True
     written = f"{abs(value):g}"
     # "798" may have been written "798.0", "71.6" as "71.60": compare as numbers, not only as strings

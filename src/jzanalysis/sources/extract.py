@@ -24,7 +24,8 @@ INT = rf"(?:\d+|{CN_NUMERAL})"  # counts: 174 or 一百七十四
 CN_DECIMAL = rf"{CN_NUMERAL}(?:点[零〇一二三四五六七八九]+)?"  # 七百九十八, 六十一点四
 # 亿元 amounts: 798, 1,680 (thousands separators: only groups of three right before the unit) or 七百九十八
 AMOUNT = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?=亿)|{NUM}|{CN_DECIMAL})"
-PCT = rf"(?:{NUM}%|百分之(?:{NUM}|{CN_DECIMAL}))"  # 71.6% or 百分之七十一点六
+# 71.6%, 百分之七十一点六, or tenths: 七成 = 70%, 七成五 = 75%
+PCT = rf"(?:{NUM}%|百分之(?:{NUM}|{CN_DECIMAL})|[一二三四五六七八九]成[一二三四五六七八九]?)"
 _CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
@@ -34,10 +35,13 @@ def number_value(token: str) -> float:
 
     >>> [number_value(t) for t in ("174", "71.6", "一百七十四", "十二", "两千零五", "一七四", "三万二千")]
     [174.0, 71.6, 174.0, 12.0, 2005.0, 174.0, 32000.0]
-    >>> [number_value(t) for t in ("七百九十八", "六十一点四", "百分之六十一点四", "71.6%", "1,680")]
-    [798.0, 61.4, 61.4, 71.6, 1680.0]
+    >>> [number_value(t) for t in ("七百九十八", "六十一点四", "百分之六十一点四", "71.6%", "1,680", "七成", "七成五")]
+    [798.0, 61.4, 61.4, 71.6, 1680.0, 70.0, 75.0]
     """
     token = token.removeprefix("百分之").removesuffix("%")
+    if "成" in token:  # 七成五: tenths and hundredths, as a percentage
+        tenths, _, hundredths = token.partition("成")
+        return float(_CN_DIGIT_VALUES[tenths] * 10 + (_CN_DIGIT_VALUES[hundredths] if hundredths else 0))
     if token[0].isdigit():
         return float(token.replace(",", ""))  # 1,680 → 1680
     if "点" in token:  # 六十一点四: the integer part, then the decimals digit by digit
