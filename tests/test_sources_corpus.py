@@ -207,15 +207,6 @@ def test_respectively_list_pairs_in_order_or_warns():
     assert list(facts.region) == ["荆州市"] and "分别" in warnings[0]  # two names, one value: never guessed
 
 
-# Known gaps: phrasings whose plan share is still lost. Each must at least not be silent: either every figure gets
-# its plan_pct or there is a warning. Marked xfail until the extractor handles them.
-GAPS = [
-    ("a plan share in 成 (tenths)", "1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。"),
-]
-
-
-@pytest.mark.xfail(reason="known gap: neither extracted nor warned about", strict=False)
-@pytest.mark.parametrize("label, sentence", GAPS, ids=[g[0] for g in GAPS])
-def test_known_gaps_are_not_silent(label: str, sentence: str):
-    facts, _, warnings, _, _ = extract_text(f"发布时间:2015-09-02\n{sentence}", "gap.txt")
-    assert (not facts.empty and facts.plan_pct.notna().all()) or warnings
+def test_plan_share_in_tenths():
+    facts, *_ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。", "t.txt")
+    assert facts.plan_pct.tolist() == [70.0]
