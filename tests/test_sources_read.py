@@ -194,3 +194,18 @@ def test_html_meta_pubdate_is_the_publication_date_when_the_text_has_none(tmp_pa
     result = extract_file(path)
     assert result.publication_date.isoformat() == "2015-09-02"
     assert result.facts.year.item() == 2015  # 今年 resolved by the page's PubDate
+
+
+def test_big5_traditional_page_is_read_and_converted(tmp_path):
+    traditional = (
+        "發布時間:2015-09-02\n1-7月全市新引進億元以上項目174個,完成全年計劃的71.6%。\n"
+        "全市實際到位資金798億元,完成全年計劃的61.4%,增長31.3%,各縣市區、荊州開發區均按進度完成了計劃。\n"
+        "今年以來,面對國內外複雜的經濟環境,全市招商引資勢頭不減,成績更是來之不易。\n"
+    )
+    path = tmp_path / "big5.txt"
+    path.write_bytes(traditional.encode("big5"))
+    result = extract_file(path)
+    assert result.encoding == "big5"
+    assert result.publication_date.isoformat() == "2015-09-02"  # 發布時間 is read as 发布时间
+    assert result.facts[["metric", "value", "plan_pct"]].values.tolist()[0] == ["projects_100m", 174.0, 71.6]
+    assert any(s.kind == "t2s" for s in result.cleaning)
