@@ -8,7 +8,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+APT_PACKAGES := fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 SEED := data/raw/000_f5510f0c233d12e8.txt
 
 .PHONY: help setup system-deps report test test-fast bench lab clean

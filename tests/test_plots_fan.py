@@ -34,7 +34,12 @@ def test_fan_chart_seed_chinese_labels_no_glyph_warning(seed_city_facts):
     assert ax.get_xlabel() == "月份" and ax.get_ylabel() == "累计（个）"
     assert "新引进亿元以上项目" in ax.get_title()
     assert any(t.startswith("全年计划 243.0") for t in legend)
-    assert {"95% 区间", "80% 区间", "50% 区间", "1-7月累计", "时间进度（工作日）"} <= set(legend)
+    assert {"1-7月累计", "时间进度（工作日）"} <= set(legend)
+    # each band's year-end range is in its legend entry, rounded like the forecast table
+    lo80, hi80 = out["forecast"]["quantiles"]["0.1"], out["forecast"]["quantiles"]["0.9"]
+    assert f"80% 区间 {lo80:.0f}–{hi80:.0f}个" in legend
+    assert f"80% 区间 {lo80:.0f}–{hi80:.0f}个" == "80% 区间 253–351个"  # the seed's gamma_poisson, φ=0.25
+    assert sum(t.startswith(("95% 区间 ", "50% 区间 ")) for t in legend) == 2
     assert ax.get_ylim()[1] >= out["forecast"]["quantiles"]["0.975"]
     plt.close(fig)
 

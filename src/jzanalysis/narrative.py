@@ -218,7 +218,7 @@ def forecast_table_html(forecast: dict) -> str:
         f"1-{forecast['as_of']}月实际：{fmt_value(forecast['ytd'])}{_e(unit)}，出处：“{_e(forecast.get('quote', ''))}”。</p>"
         if forecast.get("plan") else f"<p>通报未给出全年计划，只作点预测与区间。</p>"
     )
-    return plan_line + _table(pd.DataFrame(rows), text_columns=("方法", "方法代码", "参数")) + "<p>★ 为默认方法。</p>"
+    return plan_line + _table(pd.DataFrame(rows), text_columns=("方法", "方法代码", "参数")) + "<p>★ 为默认方法。表中概率保留到 1%；正文中 10%–90% 之间的概率取整到 5%，因为模型的精度不到个位百分点。</p>"
 
 
 def _pct(p: float) -> str:

@@ -28,6 +28,23 @@ from .params import ReportParams
 KERNEL_NAME = "jzanalysis"
 
 
+def _ipc_kernel_manager_class():
+    """A kernel manager that talks to the kernel over local sockets rather than TCP.
+
+    The kernel never leaves this machine, and with TCP ipykernel prints a warning about unencrypted
+    traffic on every run, which a user of ``jzanalysis report`` would take for a problem.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self):
+            return "ipc"
+
+    return IPCKernelManager
+
+
 class NotebookFailed(RuntimeError):
     """A notebook cell raised something that is not the user's input error (a bug): keep the details."""
 
@@ -48,6 +65,7 @@ def execute_with_papermill(notebook: Path, output: Path, parameters: dict, cwd: 
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME, cwd=str(cwd),
             progress_bar=False, request_save_on_cell_execute=False, log_output=False,
+            kernel_manager_class=_ipc_kernel_manager_class(),
         )
     except PapermillExecutionError as exc:
         if exc.ename in ("InputError", "RawFileChanged"):

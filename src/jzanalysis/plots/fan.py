@@ -52,9 +52,12 @@ def fan_chart(result_dict: dict, *, monthly_path: dict[int, float] | None = None
 
     # bands: straight from the known point (M, YTD) out to the December quantiles
     xs = np.array([as_of, 12.0])
+    digits = 0 if unit == "个" or quantiles["0.9"] >= 100 else 1
     for lo_key, hi_key, alpha, name in _BANDS:
         lo, hi = quantiles[lo_key], quantiles[hi_key]
-        ax.fill_between(xs, [ytd, lo], [ytd, hi], color=PALETTE["band"], alpha=alpha, linewidth=0, label=name)
+        # the year-end range goes in the legend: a label at the band's edge collides with the plan line
+        ax.fill_between(xs, [ytd, lo], [ytd, hi], color=PALETTE["band"], alpha=alpha, linewidth=0,
+                        label=f"{name} {lo:,.{digits}f}–{hi:,.{digits}f}{unit}")
     point = float(default["point"])
     ax.plot(xs, [ytd, point], color=PALETTE["band"], linewidth=1.6, linestyle=":")
     ax.plot([12], [point], marker="D", color=PALETTE["band"], label=f"全年预测 {point:,.0f}{unit}")
@@ -65,9 +68,6 @@ def fan_chart(result_dict: dict, *, monthly_path: dict[int, float] | None = None
     ax.plot(px, [path[x] for x in px], color=PALETTE["actual"], linewidth=2.4, marker="o", label=f"1-{as_of}月累计")
     ax.annotate(f"{ytd:,.0f}{unit}", (as_of, ytd), textcoords="offset points", xytext=(-6, 8), ha="right",
                 color=PALETTE["actual"], fontsize=9)
-    digits = 0 if unit == "个" or quantiles["0.9"] >= 100 else 1
-    ax.annotate(f"80%: {quantiles['0.1']:,.{digits}f}–{quantiles['0.9']:,.{digits}f}", (12, quantiles["0.1"]),
-                textcoords="offset points", xytext=(-4, -12), ha="right", color=PALETTE["band"], fontsize=8)
     top = max(quantiles["0.975"], plan or 0, ytd)
     ax.set_xlim(0, 12.4)
     ax.set_ylim(0, top * 1.1)
