@@ -52,6 +52,16 @@ def test_source_section_lists_stripped_spam_and_every_fact(seed):
     assert "公安县、监利县各23个" in text and "全市实际到位资金798亿元,完成全年计划的61.4%,增长31.3%" in text
 
 
+def test_appendix_period_says_running_total_or_point_in_time(seed):
+    text = _text(nr.sources_html(seed))
+    # 174 is the January..July running total; the end-of-June batch (监利县 10) is not a Jan..June sum
+    assert "2015 1-7月 荆州市 新引进亿元以上项目 174个" in text
+    assert "2015 6月 监利县 6月底集中签约项目 10个" in text
+    assert "1-6月" not in text
+    # the 2014 start rate is a full-year figure
+    assert "2014 全年 荆州市 亿元以上工业项目开工率 78.1%" in text
+
+
 def test_provenance_footer(seed):
     text = _text(nr.provenance_html(seed))
     assert "jzanalysis 0.1.0" in text and "d78e045e7944e41d18bc5e62f1a94de2c72eac61bcf6738f96faa363f2410f42" in text

@@ -229,6 +229,17 @@ def _pct(p: float) -> str:
     return f"{p:.0%}"
 
 
+def _period_zh(months, metric: str) -> str:
+    """"1-7月" for a January..July running total; "6月" for a figure at a point in time (a stock, the
+    end-of-June batch), which is not a January..June sum; "全年" for a full year."""
+    if pd.isna(months):
+        return "?"
+    if months >= 12:
+        return "全年"
+    cumulative = METRICS[metric].cumulative if metric in METRICS else True
+    return f"1-{months}月" if cumulative else f"{months}月"
+
+
 _BASIS_ZH = {"months": "按月份", "days": "按日历日", "workdays": "按工作日"}
 
 
@@ -397,7 +408,7 @@ def dataset_sources_html(dataset) -> str:
             {
                 "来源": facts.source.astype(str),
                 "年份": facts.year.astype("string").fillna("?"),
-                "月份": facts.months.map(lambda m: f"1-{m}月" if m < 12 else "全年"),
+                "月份": [_period_zh(m, metric) for m, metric in zip(facts.months, facts.metric)],
                 "地区": facts.region,
                 "指标": facts.metric.map(lambda m: METRICS[m].label if m in METRICS else m),
                 "数值": [
