@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from jzanalysis.batch import plan_batch, write_index
+from jzanalysis.batch import plan_batch, run_batch, write_index
 from jzanalysis.params import ReportParams
 from jzanalysis.pipeline import analyse
 from jzanalysis.runner import ReportArtifacts, run_report
@@ -59,3 +59,21 @@ def test_audit_notebook_lists_what_was_stripped(tmp_path):
     text = _text(artifacts.files["html"])
     assert "数据核查" in text and "欧洲杯外围买球网" in text and '"));' in text.replace("&quot;", '"')
     assert "没有同一指标、同一时期、同一地区的数值冲突" in text
+
+
+@pytest.mark.slow
+def test_parallel_workers_each_report_their_own_county(tmp_path, seed_analysis):
+    # two kernels at once: each one-pager must carry its own county's figures (Garwood 95% for
+    # 23 → 14.58–34.51, 22 → 13.79–33.31, 11 → 5.49–19.68), and no worker may hang on the other's kernel
+    wanted = {"公安县": "14.58–34.51", "石首市": "13.79–33.31", "江陵县": "5.49–19.68"}
+    jobs = [j for j in plan_batch(seed_analysis) if j.params.region in wanted]
+    assert len(jobs) == 3
+    done = run_batch(jobs, tmp_path, formats=("html",), workers=2)
+    assert len(done) == 3
+    for job, artifacts in done:
+        text = _text(artifacts.files["html"])
+        region = job.params.region
+        assert f"{region}：2015年1-7月新引进亿元以上项目" in text
+        assert f"精确泊松 95% 区间 {wanted[region]}" in text
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert all(artifacts.files["html"].name in index for _, artifacts in done)

@@ -28,21 +28,11 @@ from .params import ReportParams
 KERNEL_NAME = "jzanalysis"
 
 
-def _ipc_kernel_manager_class():
-    """A kernel manager that talks to the kernel over local sockets rather than TCP.
-
-    The kernel never leaves this machine, and with TCP ipykernel prints a warning about unencrypted
-    traffic on every run, which a user of ``jzanalysis report`` would take for a problem.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class IPCKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _transport_default(self):
-            return "ipc"
-
-    return IPCKernelManager
+# ipykernel logs a warning about unencrypted local TCP on every start, which a user of `jzanalysis report`
+# would take for a problem; the kernel is local and only its own log level changes (cell errors still
+# reach the notebook). IPC sockets would avoid the warning, but jupyter_client names them per working
+# directory, and two batch workers then talk to each other's kernels.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 class NotebookFailed(RuntimeError):
@@ -65,7 +55,7 @@ def execute_with_papermill(notebook: Path, output: Path, parameters: dict, cwd: 
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME, cwd=str(cwd),
             progress_bar=False, request_save_on_cell_execute=False, log_output=False,
-            kernel_manager_class=_ipc_kernel_manager_class(),
+            extra_arguments=KERNEL_ARGUMENTS,
         )
     except PapermillExecutionError as exc:
         if exc.ename in ("InputError", "RawFileChanged"):
