@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import nbformat
 import pytest
 
 from jzanalysis.batch import plan_batch, run_batch, write_index
@@ -50,6 +51,11 @@ def test_county_one_pager_for_jiangling(tmp_path):
     assert "精确泊松 95% 区间 5.49–19.68" in text  # Garwood for 11
     assert "排名第 9 位" in text
     assert "现有数字不足以说明该县市区与全市平均水平有差异" in text  # inside the funnel: no claim
+    # one page: the county's own dot-and-interval chart, not the city funnel plot as well
+    assert artifacts.files["html"].read_text(encoding="utf-8").count("<img") == 1
+    # nothing on stderr (a font fallback warning would be printed into the report)
+    nb = nbformat.read(artifacts.notebook, as_version=4)
+    assert [o.text for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"] == []
 
 
 @pytest.mark.slow

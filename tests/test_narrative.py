@@ -66,3 +66,10 @@ def test_provenance_footer(seed):
     text = _text(nr.provenance_html(seed))
     assert "jzanalysis 0.1.0" in text and "d78e045e7944e41d18bc5e62f1a94de2c72eac61bcf6738f96faa363f2410f42" in text
     assert "as_of_month=7" in text
+
+
+def test_county_onepager_lists_the_countys_own_figures(seed):
+    text = _text(nr.county_onepager_html(seed, "监利县"))
+    assert "新引进亿元以上项目 23个，占全市 13.2%（全市 174个）" in text  # 23 ÷ 174 = 13.2%
+    assert "2015年1-7月 23个 公安县、监利县各23个" in text
+    assert "2015年6月 10个 监利县10个" in text  # the end-of-June batch, a point in time

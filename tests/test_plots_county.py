@@ -10,6 +10,7 @@ import pytest
 
 from jzanalysis.compare import compare_from_facts, funnel_limits
 from jzanalysis.plans import load_plans
+from jzanalysis.plots import PALETTE
 from jzanalysis.plots.county import county_interval_chart, funnel_plot
 from jzanalysis.schema import facts_frame
 
@@ -51,6 +52,20 @@ def test_interval_chart_has_chinese_ticks_sorted_and_no_missing_glyphs(seed):
     assert vlines and vlines[0].get_xdata()[0] == pytest.approx(174 / 9)
     assert "期望 19.3个" in _texts(fig)
     assert _glyph_warnings(fig) == []
+
+
+def test_interval_chart_highlights_the_one_pagers_county(seed):
+    fig = county_interval_chart(seed, highlight="江陵县")
+    ax = fig.axes[0]
+    coloured = [t.get_text() for t in ax.get_yticklabels() if t.get_color() == PALETTE["accent"]]
+    assert coloured == ["江陵县"]
+    ring = next(c for c in ax.collections if c.get_label() == "江陵县")
+    # the ring sits on 江陵县's own dot: 11 projects, the bottom row
+    assert ring.get_offsets().tolist() == [[11.0, 0.0]]
+    assert _glyph_warnings(fig) == []
+    plain = county_interval_chart(seed)
+    assert not any(c.get_label() == "江陵县" for c in plain.axes[0].collections)
+    plt.close(plain)
 
 
 def test_interval_chart_marks_each_countys_plan_expectation():

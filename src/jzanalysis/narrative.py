@@ -374,6 +374,16 @@ def county_figures(a: Analysis) -> list:
     return [county_interval_chart(a.comparison), funnel_plot(a.comparison)]
 
 
+def county_onepager_figure(a: Analysis, region: str):
+    """The dot-and-interval chart with ``region`` ringed and its name coloured (None when there is no comparison)."""
+    from .counties import canonical_region
+    from .plots.county import county_interval_chart
+
+    if a.comparison is None:
+        return None
+    return county_interval_chart(a.comparison, highlight=canonical_region(region))
+
+
 # --- sources and provenance ------------------------------------------------------------------------
 
 _CLEANING_ZH = {
@@ -520,7 +530,8 @@ def county_onepager_html(a: Analysis, region: str) -> str:
         shown = pd.DataFrame(
             {
                 "指标": facts.metric.map(lambda m: METRICS[m].label if m in METRICS else m),
-                "时期": [f"{y}年1-{m}月" for y, m in zip(facts.year.astype("string").fillna("?"), facts.months)],
+                "时期": [f"{y}年{_period_zh(m, metric)}"
+                         for y, m, metric in zip(facts.year.astype("string").fillna("?"), facts.months, facts.metric)],
                 "数值": [f"{v:g}{u}" for v, u in zip(facts.value, facts.unit.fillna(""))],
                 "原文": facts.quote,
             }

@@ -22,9 +22,10 @@ def _flagged(county: dict) -> bool:
     return county["funnel"] != "inside" or bool(county.get("behind_schedule_evidence"))
 
 
-def county_interval_chart(result: dict):
+def county_interval_chart(result: dict, highlight: str | None = None):
     """Dot-and-interval chart: value (个) with its Garwood 95% interval per county, smallest at the bottom,
-    expected counts marked (a vertical line when they are all equal). Returns a matplotlib Figure.
+    expected counts marked (a vertical line when they are all equal). ``highlight`` (a canonical county
+    name) rings that county's dot and colours its name, for its one-pager. Returns a matplotlib Figure.
 
     >>> from jzanalysis.schema import facts_frame
     >>> from jzanalysis.compare import compare_from_facts
@@ -57,6 +58,15 @@ def county_interval_chart(result: dict):
                    label=f"期望（{basis}）")
     ax.set_yticks(y)
     ax.set_yticklabels([c["region"] for c in counties])
+    for tick, county in zip(ax.get_yticklabels(), counties):
+        # colour, not bold: WenQuanYi Micro Hei has no bold face, and the fallback warning would be
+        # printed into the report
+        if county["region"] == highlight:
+            tick.set_color(PALETTE["accent"])
+    marked = [i for i, c in enumerate(counties) if c["region"] == highlight]
+    if marked:
+        ax.scatter(values[marked], y[marked], s=220, facecolors="none", edgecolors=PALETTE["accent"],
+                   linewidths=1.8, zorder=5, label=highlight)
     ax.set_xlabel(f"{metric.label}（{metric.unit}）")
     ax.set_title(f"{result['year']}年1-{result['as_of']}月各县市区{metric.label}（点：实际；横线：95%区间）", fontsize=10)
     ax.set_xlim(left=0)
