@@ -1,6 +1,9 @@
 import datetime as dt
 
+import chinese_calendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jzanalysis.calendar import (check_as_of, time_progress, working_days_between, working_days_in_year,
                                  working_days_through)
@@ -45,3 +48,18 @@ def test_year_outside_official_calendar_is_a_clear_error():
 def test_unknown_basis():
     with pytest.raises(InputError, match="allowed: months, days, workdays"):
         time_progress(2015, 7, "weeks")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(dt.date(2014, 1, 1), dt.date(2020, 12, 31)), st.integers(0, 800))
+def test_working_days_between_agrees_with_chinese_calendar_day_by_day(start, length):
+    # the bisection over a year's list must count what chinese_calendar counts, across year ends too
+    end = min(start + dt.timedelta(days=length), dt.date(2020, 12, 31))
+    expected = len(chinese_calendar.get_workdays(start, end, include_weekends=True))
+    assert working_days_between(start, end) == expected
+
+
+def test_working_days_between_edges():
+    assert working_days_between(dt.date(2015, 10, 1), dt.date(2015, 10, 7)) == 0  # 国庆 holiday week
+    assert working_days_between(dt.date(2015, 10, 10), dt.date(2015, 10, 10)) == 1  # make-up Saturday
+    assert working_days_between(dt.date(2015, 8, 2), dt.date(2015, 8, 1)) == 0  # end before start

@@ -12,6 +12,7 @@ calendar days and working days (China's official calendar with 调休 make-up da
 
 from __future__ import annotations
 
+import bisect
 import calendar as _stdlib_calendar
 import datetime as dt
 import functools
@@ -51,13 +52,27 @@ def _calendar_range() -> tuple[int, int]:
 
 
 @functools.cache
+def _workday_ordinals(year: int) -> tuple[int, ...]:
+    # chinese_calendar checks each day one by one (~60 µs a day): list a year once, then count by bisection
+    days = chinese_calendar.get_workdays(dt.date(year, 1, 1), dt.date(year, 12, 31), include_weekends=True)
+    return tuple(d.toordinal() for d in days)
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Official working days from ``start`` to ``end``, both included (调休 Saturdays count)."""
+    """Official working days from ``start`` to ``end``, both included (调休 Saturdays count).
+
+    >>> working_days_between(dt.date(2015, 8, 1), dt.date(2015, 12, 31))  # 249 − 145
+    104
+    """
     _check_calendar_year(start.year)
     _check_calendar_year(end.year)
     if end < start:
         return 0
-    return len(chinese_calendar.get_workdays(start, end, include_weekends=True))
+    count = 0
+    for year in range(start.year, end.year + 1):
+        ordinals = _workday_ordinals(year)
+        count += bisect.bisect_right(ordinals, end.toordinal()) - bisect.bisect_left(ordinals, start.toordinal())
+    return count
 
 
 def working_days_in_year(year: int) -> int:
