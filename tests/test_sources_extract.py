@@ -297,6 +297,25 @@ def test_text_without_period_gives_no_facts_and_says_why():
     assert facts.empty and "no period" in warnings[0]
 
 
+def test_month_end_date_as_the_only_period():
+    # 截至7月31日 = January..July; 2015年2月28日 is February's end (2015 is not a leap year)
+    facts, *_ = extract_text("2015年招商工作\n截至7月31日，全市新引进亿元以上项目174个，完成全年计划的71.6%。", "d.txt")
+    assert facts[["year", "months", "value", "plan_pct"]].values.tolist() == [[2015, 7, 174.0, 71.6]]
+    facts, *_ = extract_text("截至2015年2月28日，全市新引进亿元以上项目31个。", "d.txt")
+    assert facts[["year", "months", "value"]].values.tolist() == [[2015, 2, 31.0]]
+
+
+@pytest.mark.parametrize("text", [
+    "2015年招商工作\n截至7月20日，全市新引进亿元以上项目120个。",  # part of July
+    "截至2016年2月28日，全市新引进亿元以上项目31个。",  # 2016 is a leap year: 2月29日 is the end
+    "截至2月28日，全市新引进亿元以上项目31个。",  # no year: cannot tell
+])
+def test_a_date_that_is_not_a_month_end_dates_nothing(text):
+    facts, _, warnings, _, _ = extract_text(text, "d.txt")
+    assert facts.empty
+    assert "not the last day of a month" in warnings[0]
+
+
 def test_county_list_with_stripped_digits_is_a_warning():
     text = "发布时间:2015-09-02\n1-7月全市新引进亿元以上项目174个。其中,公安县、监利县各个,石首市个。"
     facts, _, warnings, _, _ = extract_text(text, "stripped_counties.txt")

@@ -308,7 +308,15 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
     doc_months = doc_period[0] if doc_period else None
     doc_year = document_year(text, published)
     if doc_months is None:
-        if re.search(r"\d", text):
+        doc_months = _month_end_date(text, doc_year)  # "截至7月31日" as the only date: January..July
+    if doc_months is None:
+        day_date = _DAY_DATE_RE.search(text)
+        if day_date:
+            out.warnings.append(
+                f"the only date is “{day_date.group(0)}”, not the last day of a month (or 2月28日 with no year): "
+                "figures of part of a month are left out"
+            )
+        elif re.search(r"\d", text):
             out.warnings.append("no period (1-M月, 上半年, …) found: figures cannot be dated and are left out")
         return out
     if doc_year is None:
@@ -449,6 +457,24 @@ def _mark_targets(facts: list[Fact], sentence: str, s_start: int) -> None:
 _DAY_DATE_RE = re.compile(r"截[止至]\s*(?:20\d{2}年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _SINGLE_MONTH_RE = re.compile(r"当月|单月|本月|(?<![-—–~至到\d])\d{1,2}月份|(?<![前一至到、\-])第?[二三四]季度")
 _COUNTY_NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区)")
+
+
+def _month_end_date(text: str, year: int | None) -> int | None:
+    """M when the first "截至M月D日" of ``text`` is the last day of month M (a January..M figure), else None.
+
+    >>> _month_end_date("截至7月31日，全市新引进亿元以上项目174个", 2015), _month_end_date("截至7月20日，…", 2015)
+    (7, None)
+    """
+    day_date = _DAY_DATE_RE.search(text)
+    if not day_date:
+        return None
+    month, day = int(day_date.group("m")), int(day_date.group("d"))
+    if not 1 <= month <= 12:
+        return None
+    # without a year, 2月28日 may or may not be the month's end: not a guess to make
+    if year is None and month == 2 and day == 28:
+        return None
+    return month if day == calendar.monthrange(year or 2000, month)[1] else None
 
 
 def _single_period_before(sentence: str, local: int) -> bool:
