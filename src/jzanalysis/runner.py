@@ -28,11 +28,34 @@ from .params import ReportParams
 KERNEL_NAME = "jzanalysis"
 
 
-# ipykernel logs a warning about unencrypted local TCP on every start, which a user of `jzanalysis report`
-# would take for a problem; the kernel is local and only its own log level changes (cell errors still
-# reach the notebook). IPC sockets would avoid the warning, but jupyter_client names them per working
-# directory, and two batch workers then talk to each other's kernels.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+def _private_ipc_kernel_manager(socket_dir: str):
+    """A kernel manager class whose kernel listens on Unix sockets inside ``socket_dir``.
+
+    Why not TCP: jupyter_client picks free ports, releases them, and the kernel binds them a moment later;
+    two batch workers starting kernels at once can pick the same port ("Address already in use", then
+    "Kernel didn't respond"). Why a private directory: the default IPC socket name is ``kernel-ipc-N`` in
+    the working directory, shared by every worker, and two workers then talk to each other's kernels.
+    (Local sockets also spare the user ipykernel's warning about unencrypted TCP.)
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class PrivateIPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _private_transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _private_ip(self):
+            return os.path.join(socket_dir, "kernel")
+
+    return PrivateIPCKernelManager
+
+
+# Under load ipykernel sometimes logs "KeyboardInterrupt caught in kernel" while jupyter_client shuts it
+# down after the last cell; the run has succeeded by then. What matters of the kernel (a cell's error,
+# a dead kernel) reaches us through the notebook and papermill, not through the kernel's own log.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 class NotebookFailed(RuntimeError):
@@ -51,16 +74,18 @@ def execute_with_papermill(notebook: Path, output: Path, parameters: dict, cwd: 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    try:
-        papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME, cwd=str(cwd),
-            progress_bar=False, request_save_on_cell_execute=False, log_output=False,
-            extra_arguments=KERNEL_ARGUMENTS,
-        )
-    except PapermillExecutionError as exc:
-        if exc.ename in ("InputError", "RawFileChanged"):
-            raise InputError(exc.evalue) from None
-        raise NotebookFailed(f"{notebook.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from exc
+    # a short path: Unix socket names are limited to about 100 bytes
+    with tempfile.TemporaryDirectory(prefix="jzk-", dir="/tmp" if os.path.isdir("/tmp") else None) as socket_dir:
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME, cwd=str(cwd),
+                progress_bar=False, request_save_on_cell_execute=False, log_output=False,
+                kernel_manager_class=_private_ipc_kernel_manager(socket_dir), extra_arguments=KERNEL_ARGUMENTS,
+            )
+        except PapermillExecutionError as exc:
+            if exc.ename in ("InputError", "RawFileChanged"):
+                raise InputError(exc.evalue) from None
+            raise NotebookFailed(f"{notebook.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from exc
     return nbformat.read(output, as_version=4)
 
 
