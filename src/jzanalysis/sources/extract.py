@@ -344,9 +344,9 @@ def extract(text: str, *, published: dt.date | None = None) -> Extraction:
         partial_day = None
         day_date = None if period else _DAY_DATE_RE.search(sentence)
         if day_date:
-            month, day = int(day_date.group("m")), int(day_date.group("d"))
-            if 1 <= month <= 12 and day == calendar.monthrange(year or 2001, month)[1]:
-                months = month
+            month_end = _month_ended(day_date, year)
+            if month_end:
+                months = month_end
             else:
                 partial_day = day_date.group(0)
         resident = "市直驻点" in sentence or "驻点招商单位" in sentence
@@ -466,8 +466,11 @@ def _month_end_date(text: str, year: int | None) -> int | None:
     (7, None)
     """
     day_date = _DAY_DATE_RE.search(text)
-    if not day_date:
-        return None
+    return _month_ended(day_date, year) if day_date else None
+
+
+def _month_ended(day_date: re.Match, year: int | None) -> int | None:
+    """The month of a "截至M月D日" match when D is that month's last day, else None."""
     month, day = int(day_date.group("m")), int(day_date.group("d"))
     if not 1 <= month <= 12:
         return None
