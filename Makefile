@@ -32,7 +32,7 @@ $(UV):
 # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set, every process (the CLI and each notebook
 # kernel) would otherwise compile pandas/scipy/statsmodels from source again, about 4 s each.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --compile-bytecode --python $(PYTHON)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --all-extras --compile-bytecode --python $(PYTHON)
 	$(BIN)/python -m ipykernel install --sys-prefix --name jzanalysis --display-name "Python (jzanalysis)" >/dev/null
 	@touch $@
 

@@ -436,6 +436,23 @@ def dataset_sources_html(dataset) -> str:
     return "".join(parts)
 
 
+def _generated() -> str:
+    """When or from what the report was made. A batch run names its key (the hash of every input, so
+    the same inputs give the same bytes); ``SOURCE_DATE_EPOCH`` fixes the time (reproducible builds)."""
+    import os
+
+    from .analysis_cache import run_key
+
+    key = run_key()
+    if key:
+        return f"输入指纹 {key[:16]}"
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        when = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc)
+    else:
+        when = dt.datetime.now()
+    return f"生成时间 {when.strftime('%Y-%m-%d %H:%M')}"
+
+
 def provenance_html(a: Analysis) -> str:
     """Footer: package version, git commit, input sha256, parameters, time and platform."""
     p = a.params
@@ -444,7 +461,7 @@ def provenance_html(a: Analysis) -> str:
     return (
         '<div class="provenance">'
         f"<p>生成信息：jzanalysis {_e(__version__)}，git {_e(settings.git_commit())}，"
-        f"Python {_e(platform.python_version())}，生成时间 {_e(dt.datetime.now().strftime('%Y-%m-%d %H:%M'))}。</p>"
+        f"Python {_e(platform.python_version())}，{_e(_generated())}。</p>"
         f"<p>输入：{_e(inputs)}。</p><p>参数：{_e(parameters)}。</p></div>"
     )
 
