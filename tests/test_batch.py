@@ -279,7 +279,8 @@ def test_a_failing_notebook_is_reported_in_one_line_and_the_others_are_published
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stderr
     failures = [line for line in done.stderr.splitlines() if line.startswith("failed:")]
-    assert failures == ["failed: fails.ipynb [2015-07] cell 3: ZeroDivisionError: division by zero"]
+    # the cell as JupyterLab numbers it in the source notebook, and its first line
+    assert failures == ["failed: fails.ipynb [2015-07] cell 3 (ratio = 1 / 0): ZeroDivisionError: division by zero"]
     assert "1 failed" in done.stderr and "Traceback" not in done.stderr
     assert [name.split("-")[0] for name in _run_folders(out)] == ["audit_2015_m07"]  # nothing of the failed run
     assert "fails" not in (out / "index.html").read_text(encoding="utf-8")

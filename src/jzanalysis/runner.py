@@ -57,9 +57,10 @@ RUN_RECORD = "run.json"
 class NotebookFailed(RuntimeError):
     """A notebook cell raised something that is not the user's input error (a bug): keep the details."""
 
-    def __init__(self, notebook: str, cell: int | None, ename: str, evalue: str) -> None:
-        self.notebook, self.cell, self.ename, self.evalue = notebook, cell, ename, evalue
+    def __init__(self, notebook: str, cell: int | None, ename: str, evalue: str, line: str = "") -> None:
+        self.notebook, self.cell, self.ename, self.evalue, self.line = notebook, cell, ename, evalue, line
         where = f" in cell {cell}" if cell is not None else ""
+        where += f" ({line[:60]})" if line else ""
         super().__init__(f"{notebook} failed{where}: {ename}: {evalue}".strip())
 
 
@@ -120,12 +121,28 @@ def execute_notebook(notebook: Path | nbformat.NotebookNode, parameters: dict, *
     except PapermillExecutionError as exc:
         if exc.ename in ("InputError", "RawFileChanged"):
             raise InputError(exc.evalue) from None
-        raise NotebookFailed(name, exc.exec_count, exc.ename, exc.evalue) from None
+        raise NotebookFailed(name, _source_cell_number(notebook, exc), exc.ename, exc.evalue,
+                             exc.source.strip().splitlines()[0] if exc.source and exc.source.strip() else "") from None
     except RuntimeError as exc:  # the kernel died or did not answer
         raise NotebookFailed(name, None, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "") from None
     finally:
         stop_kernel(km)
     return executed
+
+
+def _source_cell_number(notebook, exc) -> int | None:
+    """1-based position of the failing cell in the source notebook (as JupyterLab shows it), found by its
+    source; papermill's own count includes the cell it injects."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, Path) else notebook
+    except (OSError, ValueError):
+        return exc.exec_count
+    for number, cell in enumerate(nb.cells, 1):
+        if cell.cell_type == "code" and cell.source == exc.source:
+            return number
+    return exc.exec_count
 
 
 def execute_with_papermill(notebook: Path, output: Path, parameters: dict, cwd: Path) -> nbformat.NotebookNode:

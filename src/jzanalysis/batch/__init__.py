@@ -107,6 +107,7 @@ def plan_batch(analysis, *, scenarios: tuple[float, ...] = (), counties: bool = 
 
 def _failure_line(job: Job, error: dict) -> str:
     cell = f" cell {error['cell']}" if error.get("cell") is not None else ""
+    cell += f" ({error['line'][:60]})" if error.get("line") else ""
     return f"failed: {job.describe()}{cell}: {error['ename']}: {error['evalue']}"
 
 

@@ -74,7 +74,7 @@ class Job:
 
     @property
     def analyses(self) -> tuple[bool, ...]:
-        return NOTEBOOK_ANALYSES.get(self.notebook, ())
+        return () if self.notebook_path else NOTEBOOK_ANALYSES.get(self.notebook, ())
 
     def describe(self) -> str:
         """``county.ipynb [region=江陵县]``: the notebook and what sets this run apart."""
@@ -172,11 +172,12 @@ def _read_run(entry, number: int, base: Path, where) -> dict:
         raise InputError(f"{where}: run {number} has unknown key {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(_RUN_KEYS))}")
     notebook = str(entry["notebook"])
     notebook_path = settings.NOTEBOOKS_DIR / notebook
-    if not notebook_path.is_file():
+    if "/" in notebook or not notebook_path.is_file():
         candidate = (base / notebook).resolve()
         if not candidate.is_file():
             raise InputError(f"{where}: run {number}: no notebook {notebook!r} in {settings.NOTEBOOKS_DIR} or next to the grid")
         notebook_path = candidate
+        notebook = candidate.name
     vary = entry.get("vary") or {}
     if not isinstance(vary, dict):
         raise InputError(f"{where}: run {number}: `vary:` must map a parameter to a list of values")
@@ -298,7 +299,8 @@ def expand(spec: GridSpec, analyse_fn=None) -> tuple[list[Job], dict]:
         fixed = {**spec.defaults, **run["params"]}
         notebook = run["notebook"]
         notebook_path = Path(run["notebook_path"])
-        flags = NOTEBOOK_ANALYSES.get(notebook, ())
+        own = notebook_path == settings.NOTEBOOKS_DIR / notebook
+        flags = NOTEBOOK_ANALYSES.get(notebook, ()) if own else ()
         for values in _combinations(fixed, run["vary"], where, analysed):
             params = _params(values, where)
             first = analysed(params, flags[0] if flags else False)
@@ -313,7 +315,7 @@ def expand(spec: GridSpec, analyse_fn=None) -> tuple[list[Job], dict]:
             job = Job(notebook=notebook, params=resolved, stem=_stem(notebook, resolved, values, run),
                       title=run.get("title") or _title(notebook, resolved),
                       formats=tuple(run.get("formats") or spec.formats),
-                      notebook_path=None if notebook_path == settings.NOTEBOOKS_DIR / notebook else notebook_path,
+                      notebook_path=None if own else notebook_path,
                       headline=tuple(headline(notebook, headline_analysis)))
             if job.name not in seen:
                 seen.add(job.name)

@@ -59,8 +59,8 @@ def run_task(task: dict, km) -> dict:
                        cwd=task["cwd"], km=km, after_execute=task.get("_after_execute"))
         return {"ok": True, "files": files, "seconds": time.monotonic() - started}
     except NotebookFailed as exc:
-        error = {"notebook": task["notebook"], "cell": exc.cell, "ename": exc.ename, "evalue": exc.evalue,
-                 "input_error": False}
+        error = {"notebook": task["notebook"], "cell": exc.cell, "line": exc.line, "ename": exc.ename,
+                 "evalue": exc.evalue, "input_error": False}
     except InputError as exc:
         error = {"notebook": task["notebook"], "cell": None, "ename": "InputError", "evalue": str(exc),
                  "input_error": True}
