@@ -27,11 +27,14 @@ def seed_report(tmp_path_factory):
 
 
 def test_report_files_are_written(seed_report):
-    assert seed_report.notebook.name == "forecast_2015_m07.ipynb"
+    # one folder per parameter set, named by the snapshot and a hash of the parameters
+    assert re.fullmatch(r"forecast_2015_m07-[0-9a-f]{8}", seed_report.folder.name)
+    assert seed_report.notebook.name == f"{seed_report.folder.name}.ipynb"
     assert set(seed_report.files) == {"html", "pdf"}
     for path in seed_report.files.values():
         assert path.stat().st_size > 10_000
-    leftovers = [p.name for p in seed_report.notebook.parent.iterdir() if p.name.startswith(".partial-")]
+    assert (seed_report.folder / "run.json").is_file()
+    leftovers = [p.name for p in seed_report.folder.parent.iterdir() if p.name.startswith(".partial-")]
     assert leftovers == []
 
 

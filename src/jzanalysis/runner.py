@@ -80,7 +80,7 @@ def _engine():
             client = PapermillNotebookClient(
                 nb_man, km=kwargs.pop("km"), timeout=execution_timeout, startup_timeout=start_timeout,
                 kernel_name=kernel_name, log=logger, log_output=log_output, stdout_file=stdout_file,
-                stderr_file=stderr_file, record_timing=False, **kwargs,
+                stderr_file=stderr_file, **kwargs,
             )
             # the client cleans up its channels; the kernel itself is stopped by execute_notebook
             client.owns_km = False
@@ -96,12 +96,12 @@ def _engine():
 
 
 def execute_notebook(notebook: Path | nbformat.NotebookNode, parameters: dict, *, cwd: Path | str | None = None,
-                     km=None, env: dict[str, str] | None = None) -> nbformat.NotebookNode:
+                     km=None, env: dict[str, str] | None = None, timing: bool = False) -> nbformat.NotebookNode:
     """Execute ``notebook`` (a path or a notebook node) with papermill and return the executed notebook.
 
     ``km``: a started kernel manager to run on (a batch worker's pre-started kernel); otherwise a new
     kernel is started in ``cwd`` with ``env`` added to its environment. Either way the kernel is stopped
-    when the notebook is done.
+    when the notebook is done. ``timing``: keep nbclient's per-cell timings (benchmarks).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -116,7 +116,7 @@ def execute_notebook(notebook: Path | nbformat.NotebookNode, parameters: dict, *
     try:
         executed = papermill.execute_notebook(
             source, None, parameters=parameters, engine_name=_engine(), kernel_name=KERNEL_NAME,
-            progress_bar=False, request_save_on_cell_execute=False, log_output=False, km=km,
+            progress_bar=False, request_save_on_cell_execute=False, log_output=False, km=km, record_timing=timing,
         )
     except PapermillExecutionError as exc:
         if exc.ename in ("InputError", "RawFileChanged"):
