@@ -126,7 +126,31 @@ def _receive(sock: socket.socket):
 def _template_main(socket_path: str, parent: str, extra: str = "") -> None:
     die_with_parent(int(parent))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle, not ours
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked children are reaped by the kernel
+    children: set[int] = set()
+
+    def reap(*_) -> None:  # collect finished children (their CPU time then counts as the template's)
+        while True:
+            try:
+                pid, _status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            children.discard(pid)
+
+    def stop(*_) -> None:  # SIGTERM from the batch: end every child, collect them, leave
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for pid in list(children):
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0] == 0:  # still running, and still ours (never a reused pid)
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+            except (ChildProcessError, ProcessLookupError):
+                pass
+        os._exit(0)
+
+    signal.signal(signal.SIGCHLD, reap)
+    signal.signal(signal.SIGTERM, stop)
     os.environ.update(TEMPLATE_ENV)
     import importlib
     import threading
@@ -158,6 +182,7 @@ def _template_main(socket_path: str, parent: str, extra: str = "") -> None:
                 conn.close()
                 die_with_parent(me)
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 if request["kind"] == "kernel":
                     _become_kernel(request)
                 else:
@@ -172,8 +197,10 @@ def _template_main(socket_path: str, parent: str, extra: str = "") -> None:
                 traceback.print_exc()
                 os._exit(1)
             os._exit(0)
+        children.add(pid)
         _send(conn, {"pid": pid})
         conn.close()
+        reap()
 
 
 def _become_kernel(request: dict) -> None:
@@ -242,10 +269,17 @@ class Template(TemplateClient):
         return self.process.poll() is None
 
     def close(self) -> None:
-        """Kill the template (its children follow: each dies with its parent) and remove its folder."""
+        """End the template and every process forked from it (workers, kernels), then remove its folder.
+
+        SIGTERM first: the template kills and collects its children, so their CPU time is accounted to
+        it and to us; SIGKILL if it does not end at once (its children then die with it anyway)."""
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         if self.process.stdout:
             self.process.stdout.close()
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -36,10 +36,10 @@ from typing import TYPE_CHECKING
 
 from . import settings
 from .errors import InputError
-from .params import ReportParams
-
 if TYPE_CHECKING:  # nbformat costs seconds to import (jsonschema's format checkers): only where used
     import nbformat
+
+    from .params import ReportParams
 
 # A kernel spec inside the virtualenv (make setup installs it): a user-level "python3" spec could
 # point at another Python that has no jzanalysis.

@@ -30,8 +30,7 @@ from pathlib import Path
 
 from .. import settings
 from ..errors import InputError
-from ..params import ReportParams
-from ..runner import canonical_parameters, publish, remove_stale_staging
+from ..runner import publish, remove_stale_staging
 from .cache import CACHE_DIR, is_fresh, load_plan, plan_key, run_key, save_plan
 from .executors import EXECUTORS, DaskExecutor, Executor, InlineExecutor, LocalExecutor
 from .grid import SHIPPED_GRID, GridSpec, Job, expand, monthly_grid, override, read_grid
@@ -76,7 +75,7 @@ class BatchResult:
         return self.out_dir / job.name
 
 
-def plan(spec: GridSpec, out_dir: Path | None = None) -> tuple[list[Job], dict | None]:
+def plan(spec: GridSpec, out_dir: Path | None = None, on_miss=None) -> tuple[list[Job], dict | None]:
     """The grid's jobs, from the plan cache in ``out_dir`` when the grid and its inputs are unchanged.
 
     Returns ``(jobs, analyses)``; ``analyses`` is None when the jobs came from the cache (then the
@@ -84,12 +83,14 @@ def plan(spec: GridSpec, out_dir: Path | None = None) -> tuple[list[Job], dict |
     """
     from .grid import check_spec
 
-    check_spec(spec)
     key = plan_key(spec)
     if out_dir is not None:
         jobs = load_plan(out_dir, key)
-        if jobs is not None:
+        if jobs is not None:  # this very grid, with these very inputs, was checked and expanded before
             return jobs, None
+    check_spec(spec)
+    if on_miss is not None:
+        on_miss()
     jobs, analyses = expand(spec)
     if out_dir is not None:
         save_plan(out_dir, key, jobs)
@@ -116,14 +117,17 @@ def _analyses_for(jobs: list[Job], analyses: dict | None) -> dict[str, bytes]:
     from ..analysis_cache import artifact_key, dumps
     from ..pipeline import analyse
 
+    from .grid import _bulletins_read_once
+
     blobs: dict[str, bytes] = {}
-    for job in jobs:
-        for flag in job.analyses:
-            key = artifact_key(job.params, flag)
-            if key in blobs:
-                continue
-            analysis = analyses[key][2] if analyses and key in analyses else analyse(job.params, forecast=flag)
-            blobs[key] = dumps(analysis, job.params, flag)[1]
+    with _bulletins_read_once():
+        for job in jobs:
+            for flag in job.analyses:
+                key = artifact_key(job.params, flag)
+                if key in blobs:
+                    continue
+                analysis = analyses[key][2] if analyses and key in analyses else analyse(job.params, forecast=flag)
+                blobs[key] = dumps(analysis, job.params, flag)[1]
     return blobs
 
 
@@ -179,6 +183,7 @@ def run_jobs(jobs: list[Job], out_dir: Path | None = None, *, executor: Executor
     restore = _on_signals()
     try:
         if to_run:
+            executor.prepare()  # the template imports while we analyse
             blobs = _analyses_for(to_run, analyses)
             tasks = [_task(job, by_name[job.name][1], blobs, number) for number, job in enumerate(to_run)]
 
@@ -190,7 +195,7 @@ def run_jobs(jobs: list[Job], out_dir: Path | None = None, *, executor: Executor
                 if outcome["ok"]:
                     publish(out_dir, job.name, outcome["files"], {
                         "key": key, "notebook": job.notebook, "title": job.title,
-                        "parameters": canonical_parameters(job.params), "formats": list(job.formats),
+                        "parameters": job.canonical, "formats": list(job.formats),
                         "inputs": inputs, "headline": [list(item) for item in job.headline],
                     })
                     result.done.append(job)
@@ -204,6 +209,7 @@ def run_jobs(jobs: list[Job], out_dir: Path | None = None, *, executor: Executor
     except Interrupted as exc:
         result.interrupted = exc.signum
     finally:
+        executor.close()
         restore()
         bar.close()
         try:
@@ -220,8 +226,15 @@ def run_batch(grid: GridSpec | list[Job], out_dir: Path | None = None, *, execut
     out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file, not a folder")
-    if isinstance(grid, GridSpec):
-        jobs, analyses = plan(grid, out_dir)
-    else:
-        jobs, analyses = list(grid), None
+    executor = executor or LocalExecutor(workers=2)
+    try:
+        if isinstance(grid, GridSpec):
+            # a grid not planned before needs pandas and the analyses: start the kernel template now,
+            # so its imports overlap ours
+            jobs, analyses = plan(grid, out_dir, on_miss=executor.prepare)
+        else:
+            jobs, analyses = list(grid), None
+    except BaseException:
+        executor.close()
+        raise
     return run_jobs(jobs, out_dir, executor=executor, force=force, analyses=analyses, progress=progress)

@@ -45,7 +45,8 @@ def sha256_file(path: Path | str) -> str:
 
 def input_files(params) -> list[Path]:
     """The files a run reads: its source (a file, or every file of the folder), county plans, and the
-    raw-data manifest that vouches for files in data/raw/."""
+    raw-data manifest that vouches for files in data/raw/. ``params``: anything with ``source`` and
+    ``county_plans`` (ReportParams, a Job)."""
     files: list[Path] = []
     source = Path(params.source)
     if source.is_dir():
@@ -90,12 +91,10 @@ def environment() -> dict:
 
 def run_key(job) -> tuple[str, list[dict]]:
     """``(key, inputs)`` of a job: the hash that decides whether it must run, and its input files."""
-    from ..runner import canonical_parameters
-
-    inputs = inputs_record(job.params)
+    inputs = inputs_record(job)
     payload = {
         "schema": KEY_SCHEMA, "notebook": job.notebook, "notebook_sha256": sha256_file(job.path),
-        "parameters": canonical_parameters(job.params), "formats": list(job.formats), "title": job.title,
+        "parameters": job.canonical, "formats": list(job.formats), "title": job.title,
         "inputs": inputs, "environment": environment(),
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)

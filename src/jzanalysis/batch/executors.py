@@ -26,8 +26,14 @@ from ..errors import InputError
 class Executor:
     name = "executor"
 
+    def prepare(self) -> None:
+        """Start what takes a while (the kernel template) while the batch plans and analyses."""
+
     def run(self, tasks: list[dict], on_start: Callable, on_result: Callable) -> None:
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop whatever :meth:`prepare` started and :meth:`run` did not use."""
 
 
 class InlineExecutor(Executor):
@@ -54,17 +60,30 @@ class LocalExecutor(Executor):
         if workers < 1:
             raise InputError(f"--workers must be at least 1, got {workers}")
         self.workers = workers
+        self._template = None
+
+    def prepare(self) -> None:
+        from ..kernels import Template
+
+        if self._template is None:
+            self._template = Template(preload=("jzanalysis.batch.worker",))
+
+    def close(self) -> None:
+        if self._template is not None:
+            self._template.close()
+            self._template = None
 
     def run(self, tasks, on_start, on_result):
         from multiprocessing.connection import Connection, wait
 
         from .. import settings
-        from ..kernels import Template, remove_stale_temp_dirs
+        from ..kernels import remove_stale_temp_dirs
 
         pending = list(tasks)
         if not pending:
             return
-        template = Template(preload=("jzanalysis.batch.worker",))
+        self.prepare()
+        template, self._template = self._template, None
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         address = os.path.join(template.dir, "batch.sock")
         server.bind(address)
@@ -134,6 +153,7 @@ class LocalExecutor(Executor):
                     conn.send(None)
                 except OSError:
                     pass
+            _wait_closed(list(conns))  # let the workers stop their spare kernels and leave on their own
         finally:
             for conn in conns:
                 conn.close()
@@ -141,6 +161,18 @@ class LocalExecutor(Executor):
             template.close()  # kills the template; workers and kernels die with it
             _wait_gone(template)
             remove_stale_temp_dirs()
+
+
+def _wait_closed(conns: list, timeout: float = 5.0) -> None:
+    from multiprocessing.connection import wait
+
+    deadline = time.monotonic() + timeout
+    while conns and time.monotonic() < deadline:
+        for conn in wait(conns, timeout=0.2):
+            try:
+                conn.recv()
+            except (EOFError, OSError):
+                conns.remove(conn)
 
 
 def _accept(server, template, timeout: float = 120):

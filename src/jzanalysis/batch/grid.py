@@ -27,15 +27,18 @@ notebooks, formats; then every run's analysis is computed once, so bad data fail
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..params import ReportParams
 
 from .. import settings
 from ..errors import InputError
-from ..params import ReportParams
 from ..runner import EXPORTERS, check_formats, run_name
 
 # Which analyses a notebook's kernel asks ``pipeline.analyse`` for (its ``forecast`` flag): the batch
@@ -51,22 +54,55 @@ EACH_BULLETIN = "each-bulletin"
 SHIPPED_GRID = settings.REPO_ROOT / "batch.yaml"
 
 
-@dataclass(frozen=True)
 class Job:
-    """One notebook run of a batch: the notebook, resolved parameters, a readable stem and a title."""
+    """One notebook run of a batch: the notebook, resolved parameters, a readable stem and a title.
 
-    notebook: str
-    params: ReportParams
-    stem: str
-    title: str
-    formats: tuple[str, ...] = ("html", "pdf")
-    notebook_path: Path | None = None
-    headline: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    ``params`` may be given as the dict of a cached plan: then it becomes a ReportParams only when
+    needed (an unchanged batch checks every run without importing pydantic or pandas).
+    """
+
+    def __init__(self, notebook: str, params, stem: str, title: str, formats: tuple[str, ...] = ("html", "pdf"),
+                 notebook_path: Path | None = None, headline: tuple = (), *, name: str | None = None,
+                 canonical: dict | None = None) -> None:
+        self.notebook, self.stem, self.title = notebook, stem, title
+        self.formats, self.notebook_path, self.headline = tuple(formats), notebook_path, tuple(headline)
+        self._params = None if isinstance(params, dict) else params
+        self._data = params if isinstance(params, dict) else None
+        self._name, self._canonical = name, canonical
+
+    def __repr__(self) -> str:
+        return f"Job({self.notebook!r}, {self.name!r})"
+
+    @property
+    def params(self):
+        if self._params is None:
+            
+            self._params = ReportParams(**self._data)
+        return self._params
+
+    @property
+    def source(self) -> str:
+        return self._data["source"] if self._params is None else self._params.source
+
+    @property
+    def county_plans(self) -> str | None:
+        return self._data.get("county_plans") if self._params is None else self._params.county_plans
+
+    @property
+    def canonical(self) -> dict:
+        """The parameters as they name the run (see :func:`jzanalysis.runner.canonical_parameters`)."""
+        if self._canonical is None:
+            from ..runner import canonical_parameters
+
+            self._canonical = canonical_parameters(self.params)
+        return self._canonical
 
     @property
     def name(self) -> str:
         """Folder and file name: the stem plus a hash of notebook and parameters."""
-        return run_name(self.stem, self.notebook, self.params)
+        if self._name is None:
+            self._name = run_name(self.stem, self.notebook, self.params)
+        return self._name
 
     @property
     def path(self) -> Path:
@@ -77,7 +113,7 @@ class Job:
         return () if self.notebook_path else NOTEBOOK_ANALYSES.get(self.notebook, ())
 
     def describe(self) -> str:
-        """``county.ipynb [region=江陵县]``: the notebook and what sets this run apart."""
+        """``county.ipynb [region=江陵县, 2015-07]``: the notebook and what sets this run apart."""
         extra = []
         if self.notebook == "county.ipynb":
             extra.append(f"region={self.params.region}")
@@ -90,14 +126,15 @@ class Job:
         return {"notebook": self.notebook, "params": self.params.model_dump(mode="json"), "stem": self.stem,
                 "title": self.title, "formats": list(self.formats),
                 "notebook_path": str(self.notebook_path) if self.notebook_path else None,
-                "headline": [list(item) for item in self.headline]}
+                "headline": [list(item) for item in self.headline], "name": self.name, "canonical": self.canonical}
 
     @classmethod
     def from_json(cls, data: dict) -> "Job":
-        return cls(notebook=data["notebook"], params=ReportParams(**data["params"]), stem=data["stem"],
-                   title=data["title"], formats=tuple(data["formats"]),
+        return cls(notebook=data["notebook"], params=data["params"], stem=data["stem"], title=data["title"],
+                   formats=tuple(data["formats"]),
                    notebook_path=Path(data["notebook_path"]) if data.get("notebook_path") else None,
-                   headline=tuple(tuple(item) for item in data.get("headline", [])))
+                   headline=tuple(tuple(item) for item in data.get("headline", [])), name=data["name"],
+                   canonical=data["canonical"])
 
 
 # --- reading a grid --------------------------------------------------------------------------------
@@ -237,6 +274,8 @@ def _check_finite(values: dict, where: str) -> None:
 
 
 def _params(values: dict, where: str) -> ReportParams:
+    from ..params import ReportParams
+
     _check_finite(values, where)
     try:
         return ReportParams.build(**values)
@@ -285,6 +324,34 @@ def expand(spec: GridSpec, analyse_fn=None) -> tuple[list[Job], dict]:
     analyse_fn = analyse_fn or analyse
     check_spec(spec)
     computed: dict[str, tuple] = {}
+    with _bulletins_read_once():
+        return _expand(spec, analyse_fn, computed)
+
+
+@contextlib.contextmanager
+def _bulletins_read_once():
+    """While a grid expands, each source is extracted once, not once per analysis (the analyses of one
+    grid differ in region, dispersion, month: never in what the bulletins say)."""
+    from .. import pipeline
+
+    original = pipeline.load_bulletins
+    loaded: dict = {}
+
+    def load(paths):
+        key = tuple(str(Path(p).resolve()) for p in paths)
+        if key not in loaded:
+            loaded[key] = original(paths)
+        return loaded[key]
+
+    pipeline.load_bulletins = load
+    try:
+        yield
+    finally:
+        pipeline.load_bulletins = original
+
+
+def _expand(spec: GridSpec, analyse_fn, computed: dict) -> tuple[list[Job], dict]:
+    from ..analysis_cache import artifact_key
 
     def analysed(params: ReportParams, forecast: bool):
         key = artifact_key(params, forecast)
