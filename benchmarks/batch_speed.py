@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,6 +34,23 @@ BIN = Path(sys.executable).parent
 
 def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and every child process it has collected so far."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def timed(function, *args):
+    """(result, wall seconds, CPU seconds) of ``function(*args)``; the CPU includes child processes
+    (papermill's kernels, the batch's template, workers and kernels: each level collects its children)."""
+    cpu, wall = _cpu(), time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - wall, _cpu() - cpu
 
 
 def hand_loop(jobs, folder: Path) -> float:
@@ -127,16 +145,18 @@ def main() -> None:
             a = None
             if not args.skip_hand:
                 (tmp / "hand").mkdir()
-                a = hand_loop(jobs, tmp / "hand")
-                print(f"  (a) hand loop            {a:7.1f} s   (load {_load()})", flush=True)
-            b = batch(args.grid, tmp / "batch", args.workers)
-            print(f"  (b) batch, cold          {b:7.1f} s   (load {_load()})", flush=True)
-            c = batch(args.grid, tmp / "batch", args.workers)
-            print(f"  (c) batch, unchanged     {c:7.2f} s", flush=True)
-            d, cells, exports = floor(jobs)
-            print(f"  (d) floor                {d:7.1f} s   (cells {cells:.1f} s + exports {exports:.1f} s; load {_load()})",
-                  flush=True)
+                _, a, a_cpu = timed(hand_loop, jobs, tmp / "hand")
+                print(f"  (a) hand loop            {a:7.1f} s   CPU {a_cpu:6.1f} s   (load {_load()})", flush=True)
+            _, b, b_cpu = timed(batch, args.grid, tmp / "batch", args.workers)
+            print(f"  (b) batch, cold          {b:7.1f} s   CPU {b_cpu:6.1f} s   (load {_load()})", flush=True)
+            _, c, c_cpu = timed(batch, args.grid, tmp / "batch", args.workers)
+            print(f"  (c) batch, unchanged     {c:7.2f} s   CPU {c_cpu:6.2f} s", flush=True)
+            (d, cells, exports), _, d_cpu = timed(floor, jobs)
+            print(f"  (d) floor                {d:7.1f} s   (cells {cells:.1f} s + exports {exports:.1f} s; "
+                  f"CPU of the whole step {d_cpu:.1f} s; load {_load()})", flush=True)
             shutil.rmtree(tmp / "batch", ignore_errors=True)
+            if a:
+                print(f"      CPU: (a)/(b) = {a_cpu / b_cpu:.1f}", flush=True)
         rows.append((a, b, c, d))
         ratio = f"{a / b:5.1f}" if a else "  n/a"
         print(f"run {repetition + 1}: (a)/(b) = {ratio}   (c) = {c:.2f} s   (b)/(d) = {b / d:4.2f}", flush=True)

@@ -170,6 +170,30 @@ def test_publish_replaces_a_runs_files_as_one_set(tmp_path):
     assert not is_fresh(tmp_path, "r-1234abcd", "k2")  # a changed file is not trusted
 
 
+def _publish_many(args) -> None:
+    folder, writer = args
+    for number in range(15):
+        body = f"<p>writer {writer} version {number}</p>".encode()
+        publish(Path(folder), "r-1234abcd", {"html": body, "pdf": b"%PDF " + body}, {"key": f"{writer}-{number}"})
+
+
+def test_concurrent_publishers_leave_one_whole_set(tmp_path):
+    # four processes publish the same run 15 times each: at every moment the folder is one writer's
+    # whole set (HTML and PDF of the same version, matching run.json), and no staging folder stays
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(4) as pool:
+        list(pool.map(_publish_many, [(str(tmp_path), writer) for writer in range(4)]))
+    folder = tmp_path / "r-1234abcd"
+    record = json.loads((folder / "run.json").read_text())
+    html = (folder / "r-1234abcd.html").read_bytes()
+    assert (folder / "r-1234abcd.pdf").read_bytes() == b"%PDF " + html
+    assert record["outputs"]["html"]["sha256"] == hashlib.sha256(html).hexdigest()
+    writer, number = record["key"].split("-")
+    assert html == f"<p>writer {writer} version {number}</p>".encode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r-1234abcd"]
+
+
 def _dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
