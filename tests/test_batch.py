@@ -180,9 +180,10 @@ def _publish_many(args) -> None:
 def test_concurrent_publishers_leave_one_whole_set(tmp_path):
     # four processes publish the same run 15 times each: at every moment the folder is one writer's
     # whole set (HTML and PDF of the same version, matching run.json), and no staging folder stays
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(4) as pool:
+    with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
         list(pool.map(_publish_many, [(str(tmp_path), writer) for writer in range(4)]))
     folder = tmp_path / "r-1234abcd"
     record = json.loads((folder / "run.json").read_text())

@@ -3,6 +3,7 @@ the warm template are real, fresh kernels, and what is published does not depend
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -38,7 +39,8 @@ def test_eight_kernels_on_four_workers_each_answer_their_own_notebook():
     # each notebook prints number × 1000 + 7 (0 → 7, 5 → 5007): an answer from another kernel, a port
     # clash or a socket shared between workers shows up as a wrong number or a failed start
     before = {p for p in os.listdir("/tmp") if p.startswith("jzk-")}
-    with ProcessPoolExecutor(4) as pool:
+    # spawned, not forked: a test process that ran other things (a Dask cluster) has threads of its own
+    with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
         answers = dict(pool.map(_run_one, range(8)))
     assert answers == {n: str(n * 1000 + 7) for n in range(8)}
     after = {p for p in os.listdir("/tmp") if p.startswith("jzk-")}

@@ -276,7 +276,11 @@ def cmd_report(args) -> int:
     formats = check_formats(tuple(args.formats or ("html", "pdf")))
     # Analyse once here, before a kernel starts: bad input fails in a second with one line, the
     # snapshot (year, month) the data holds names the files, and the kernel is handed this analysis.
-    analysis = analyse(params)
+    try:
+        analysis = analyse(params)
+    except KeyboardInterrupt:
+        print("jzanalysis report: interrupted before the run started", file=sys.stderr)
+        return 130
     params = analysis.params
     job = Job("report.ipynb", params, report_stem(params), report_title("report.ipynb", params), formats,
               headline=tuple(headline("report.ipynb", analysis)))
@@ -355,7 +359,11 @@ def cmd_batch(args) -> int:
         executor = DaskExecutor(args.scheduler)
     else:
         executor = LocalExecutor(workers=args.workers or max(1, min(os.cpu_count() or 1, 8)))
-    result = run_batch(spec, args.out, executor=executor, force=args.force)
+    try:
+        result = run_batch(spec, args.out, executor=executor, force=args.force)
+    except KeyboardInterrupt:  # while planning: nothing was run or written yet
+        print("jzanalysis batch: interrupted before any run started", file=sys.stderr)
+        return 130
     print(f"index: {result.index}")
     if result.interrupted:
         print(f"jzanalysis batch: {_interrupted_line(result)}", file=sys.stderr)

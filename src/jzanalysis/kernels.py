@@ -259,10 +259,13 @@ class Template(TemplateClient):
     def wait_ready(self, timeout: float = 120) -> None:
         if self._ready:
             return
-        line = self.process.stdout.readline() if self.process.stdout else b""
-        if line.strip() != b"ready":
-            self.process.wait(timeout=5)
-            raise RuntimeError(f"the kernel template did not start (exit status {self.process.returncode})")
+        while True:  # anything a library prints while being imported comes first
+            line = self.process.stdout.readline() if self.process.stdout else b""
+            if line.strip() == b"ready":
+                break
+            if not line:
+                self.process.wait(timeout=5)
+                raise RuntimeError(f"the kernel template did not start (exit status {self.process.returncode})")
         self._ready = True
 
     def alive(self) -> bool:

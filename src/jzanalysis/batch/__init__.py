@@ -21,7 +21,6 @@ running the same command again finishes only what was left.
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
@@ -31,13 +30,13 @@ from pathlib import Path
 from .. import settings
 from ..errors import InputError
 from ..runner import publish, remove_stale_staging
-from .cache import CACHE_DIR, is_fresh, load_plan, plan_key, run_key, save_plan
+from .cache import is_fresh, load_plan, plan_key, run_key, save_plan
 from .executors import EXECUTORS, DaskExecutor, Executor, InlineExecutor, LocalExecutor
 from .grid import SHIPPED_GRID, GridSpec, Job, expand, monthly_grid, override, read_grid
 from .index import write_index
 
 __all__ = [
-    "BatchResult", "EXECUTORS", "Executor", "GridSpec", "Job", "SHIPPED_GRID", "plan", "plan_batch", "read_grid",
+    "BatchResult", "DaskExecutor", "EXECUTORS", "Executor", "GridSpec", "InlineExecutor", "LocalExecutor", "Job", "SHIPPED_GRID", "plan", "plan_batch", "read_grid",
     "monthly_grid", "override", "run_batch", "run_jobs", "write_index",
 ]
 

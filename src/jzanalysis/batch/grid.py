@@ -76,7 +76,8 @@ class Job:
     @property
     def params(self):
         if self._params is None:
-            
+            from ..params import ReportParams
+
             self._params = ReportParams(**self._data)
         return self._params
 
@@ -318,7 +319,6 @@ def expand(spec: GridSpec, analyse_fn=None) -> tuple[list[Job], dict]:
     Returns ``(jobs, analyses)`` where ``analyses`` maps ``(artifact key)`` → ``(params, forecast,
     Analysis)`` for every analysis a job's kernel will ask for.
     """
-    from ..analysis_cache import artifact_key
     from ..pipeline import analyse
 
     analyse_fn = analyse_fn or analyse

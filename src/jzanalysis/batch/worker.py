@@ -95,6 +95,13 @@ def serve(args: dict) -> None:
     from ..kernels import TemplateClient, forked_kernel_manager
 
     signal.signal(signal.SIGTERM, _on_terminate)
+    # what a library prints must not reach the batch's terminal (its progress bar) or fill the
+    # template's pipe: stdout to /dev/null, stderr to a log beside the template's socket (removed with it)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    log = os.open(os.path.join(os.path.dirname(args["template"]), f"worker-{args['worker']}.log"),
+                  os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 2)
     template = TemplateClient(args["template"])
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(args["address"])
