@@ -102,6 +102,7 @@ class Region:
     aliases: tuple[str, ...] = ()
     units: tuple[Unit, ...] = ()
     profile: Path | None = None
+    media: tuple[str, ...] = ()  # local papers and news sites: a repost that names no city still names them
     _index: dict[str, Unit] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -203,9 +204,9 @@ def load_profile(path: Path) -> Region:
     where = f"{path.name}"
     if "name" not in data:
         raise InputError(f"{where}: a region profile needs 'name'; see src/jzanalysis/regions/profiles/荆州市.toml")
-    unknown = set(data) - {"name", "province", "code", "en", "aliases", "units"}
+    unknown = set(data) - {"name", "province", "code", "en", "aliases", "media", "units"}
     if unknown:
-        raise InputError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: name, province, code, en, aliases, units")
+        raise InputError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: name, province, code, en, aliases, media, units")
     units = []
     for i, raw in enumerate(data.get("units", []), 1):
         if not isinstance(raw, dict) or "name" not in raw:
@@ -226,7 +227,7 @@ def load_profile(path: Path) -> Region:
         ))
     return Region(
         name=data["name"], province=data.get("province", ""), code=str(data.get("code", "")), en=data.get("en", ""),
-        aliases=tuple(data.get("aliases", ())), units=tuple(units), profile=path,
+        aliases=tuple(data.get("aliases", ())), units=tuple(units), profile=path, media=tuple(data.get("media", ())),
     )
 
 
@@ -298,6 +299,11 @@ def all_city_names() -> dict[str, str]:
     return names
 
 
+def all_media_names() -> dict[str, str]:
+    """Local papers and news sites named in profiles → the city they belong to."""
+    return {m: load_profile(p).name for p in set(_profile_paths().values()) for m in load_profile(p).media}
+
+
 # --------------------------------------------------------------------------- names
 
 def unit_kind(name: str) -> str:
@@ -364,6 +370,8 @@ def profile_text(region: Region) -> str:
         f'code = "{region.code}"',
         f'en = "{region.en or pinyin_name(region.name)}"',
         f"aliases = {quoted(region.aliases)}",
+        "# local papers and news sites whose reposts name no city",
+        f"media = {quoted(region.media)}",
     ]
     for unit in region.units:
         lines += ["", "[[units]]", f'name = "{unit.name}"', f'kind = "{unit.kind}"', f'en = "{unit.en or unit_en(unit.name)}"']
@@ -383,3 +391,24 @@ def profile_text(region: Region) -> str:
             ]
             lines.append(f"eras = [{', '.join(eras)}]")
     return "\n".join(lines) + "\n"
+
+
+def infer_region(names) -> Region | None:
+    """The region a set of region names belongs to: the city one of them names, else the profile whose
+    units cover most of them (公安县, 江陵县 → 荆州市); None when nothing matches.
+
+    >>> infer_region(["公安县", "江陵县"]).name, infer_region(["六安市", "霍山县"]).name
+    ('荆州市', '六安市')
+    """
+    names = [str(n).strip() for n in names if isinstance(n, str) and n.strip()]
+    for name in names:
+        region = find_region(name)
+        if region is not None:
+            return region
+    best, covered = None, 0
+    for path in set(_profile_paths().values()):
+        region = load_profile(path)
+        count = sum(1 for n in set(names) if region.unit(n) is not None)
+        if count > covered:
+            best, covered = region, count
+    return best

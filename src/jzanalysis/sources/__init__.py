@@ -117,7 +117,12 @@ def read_text(raw_text: str, source: str = "text", *, meta_published: str | None
         or (publication_date(f"发布时间:{meta_published}") if meta_published else None)
     )
     cleaned = clean_text(raw_text, source)
-    found = extract(cleaned.text, published=published, region=region)
+    # the city is read from the page as published (its source line and site name count), in simplified
+    # characters, without what cleaning removed as spam
+    spam = {s.text for s in cleaned.steps if s.kind in ("spam_title", "spam")}
+    page = to_simplified(raw_text if len(raw_text) <= 12_000 else raw_text[:10_000] + "\n" + raw_text[-2_000:])
+    page = "\n".join(line for line in page.split("\n") if line.strip() not in spam)
+    found = extract(cleaned.text, published=published, region=region, page_text=page)
     records = [
         {
             "year": f.year, "months": f.months, "region": f.region, "metric": f.metric, "value": f.value,

@@ -132,11 +132,13 @@ class _Frame:
     item: _Item
 
 
-def extract(text: str, *, published: dt.date | None = None, region: Region | None = None) -> Extraction:
+def extract(text: str, *, published: dt.date | None = None, region: Region | None = None,
+            page_text: str | None = None) -> Extraction:
     """Facts from cleaned bulletin text.
 
     ``published`` resolves 今年 when the text names no year; ``region`` is the city the bulletin is about
-    when the caller knows it (``--region``), else it is found from the text.
+    when the caller knows it (``--region``), else it is found from ``page_text`` (the page before cleaning,
+    whose source line and site name often name the city) or the text.
 
     >>> from jzanalysis.regions import get_region
     >>> [(f.region, f.metric, f.value, f.plan_pct) for f in extract(
@@ -146,7 +148,7 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
     """
     lexicon = load_lexicon()
     out = Extraction()
-    detection = detect_city(text, region)
+    detection = detect_city(page_text if page_text is not None else text, region)
     out.city = detection
     _say_city(detection, out)
     city = detection.name or CITY_UNKNOWN
@@ -304,7 +306,7 @@ class _Context:
             scope = chain.features.scope
         text = own.text
         if chain is not None and not head:
-            text = f"{chain.features.text}…{own.text}"
+            text = f"{chain.own.text}…{own.text}"
         features = Features(**{**own.__dict__, "scope": scope, "text": text})
         independent = own.floor is not None or (own.object not in (None, "project")) or own.band
         if count_head is None and not head and q.unit in ("个", "亿元"):
@@ -312,15 +314,15 @@ class _Context:
         population = count_head
         if q.unit == "个":
             if count_head is not None:
-                features = _continue(features, count_head.features, independent)
+                features = _continue(features, count_head, independent)
         elif q.unit == "亿元":
             if population is not None:
-                features = _continue(features, population.features, False, amount=True)
+                features = _continue(features, population, False, amount=True)
             if features.kind is None and amount_head is not None and not own.text.strip(" 、,，其中"):
                 features = Features(**{**features.__dict__, "kind": amount_head.features.kind})
             item.population = population
         elif chain is not None:
-            features = _continue(features, chain.features, True)
+            features = _continue(features, chain, True)
         item.features = features
 
         self._place(item, chain, inherited)
@@ -577,8 +579,9 @@ def previous_end_before(all_quantities: list[Quantity], index: int) -> int:
     return all_quantities[index - 1].end if index > 0 else 0
 
 
-def _continue(features: Features, source: Features, independent: bool, amount: bool = False) -> Features:
-    """``features`` with what its phrase does not say taken from ``source`` (the figure it belongs to)."""
+def _continue(features: Features, head: _Item, independent: bool, amount: bool = False) -> Features:
+    """``features`` with what its phrase does not say taken from ``head`` (the figure it belongs to)."""
+    source = head.features
     values = dict(features.__dict__)
     if amount:
         # an amount's own words are its kind; what it is the amount of comes from its projects
@@ -601,8 +604,8 @@ def _continue(features: Features, source: Features, independent: bool, amount: b
         values["subset"] = features.subset or source.subset
     if values["scope"] is None and source.scope in ("resident", "leader"):
         values["scope"] = source.scope
-    if not features.text.startswith(source.text):
-        values["text"] = f"{source.text}…{features.text}" if source.text and source.text not in features.text else features.text
+    if head.own.text and head.own.text not in features.text:
+        values["text"] = f"{head.own.text}…{features.text}"
     return Features(**values)
 
 

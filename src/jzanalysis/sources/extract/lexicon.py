@@ -52,6 +52,7 @@ class Lexicon:
     objects: dict[str, tuple[str, ...]]
     kinds: dict[str, tuple[str, ...]]
     restrictions: tuple[str, ...]
+    neutral: tuple[str, ...]
     floors: dict[str, float]
     targets: tuple[str, ...]
     comparisons: tuple[str, ...]
@@ -89,6 +90,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             synonyms=dict(data["synonyms"]), scopes={k: tuple(v) for k, v in data["scopes"].items()},
             stages={k: tuple(v) for k, v in data["stages"].items()}, objects={k: tuple(v) for k, v in data["objects"].items()},
             kinds={k: tuple(v) for k, v in data["amount_kinds"].items()}, restrictions=tuple(data["restrictions"]["words"]),
+            neutral=tuple(data["neutral"]["words"]),
             floors={k: float(v) for k, v in data["floors"].items()}, targets=tuple(data["targets"]["words"]),
             comparisons=tuple(data["comparisons"]["words"]), continuations=tuple(data["continuations"]["words"]),
             rules=tuple(rules),
@@ -104,6 +106,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     for name, groups in (("scope", lexicon.scopes), ("stage", lexicon.stages), ("object", lexicon.objects), ("kind", lexicon.kinds)):
         matchers[name] = _alternation(w for words in groups.values() for w in words)
     matchers["restriction"] = _alternation(lexicon.restrictions)
+    matchers["neutral"] = _alternation(lexicon.neutral)
     matchers["floor_word"] = _alternation(lexicon.floors)
     matchers["synonym"] = _alternation(lexicon.synonyms)
     matchers["comparison"] = _alternation(lexicon.comparisons)
@@ -203,7 +206,8 @@ def read_phrase(text: str, lexicon: Lexicon) -> Features:
     obj = next((o for o in ("all", "industrial", "firm", "project") if o in objects), None)
     kinds = [x.group(0) for x in m["kind"].finditer(text)]
     kind = _group_of(kinds[-1], lexicon.kinds) if kinds else None
-    restrictions = tuple(dict.fromkeys(x.group(0) for x in m["restriction"].finditer(text)))
+    masked = m["neutral"].sub(lambda x: "□" * len(x.group(0)), text)
+    restrictions = tuple(dict.fromkeys(x.group(0) for x in m["restriction"].finditer(masked)))
     target = m["target"].search(text)
     qualifier = _QUALIFIER_RE.search(text)
     return Features(
