@@ -162,10 +162,15 @@ def _is_county(region: Region, name: str) -> bool:
     return name != region.name and name not in ("全市", "我市")
 
 
+def _county_rows(rows: pd.DataFrame, region: Region) -> pd.Series:
+    """Boolean mask of ``rows`` that are county-level figures of ``region``."""
+    return pd.Series([_is_county(region, str(r)) for r in rows.region], index=rows.index, dtype=bool)
+
+
 def _one_row_per_county(rows: pd.DataFrame, what: str, region: Region) -> pd.DataFrame:
     """Counties' rows, one each: the same figure from two bulletins is kept once, two different
     figures for one county are an error (a silent pick would make the comparison arbitrary)."""
-    rows = rows[[_is_county(region, r) for r in rows.region]]
+    rows = rows[_county_rows(rows, region)]
     for region, group in rows.groupby("region", sort=False):
         values = sorted(set(group.value.astype(float)))
         if len(values) > 1:
@@ -176,7 +181,7 @@ def _one_row_per_county(rows: pd.DataFrame, what: str, region: Region) -> pd.Dat
 
 
 def _what_the_data_has(facts: pd.DataFrame, region: Region) -> str:
-    have = facts[[_is_county(region, r) for r in facts.region]][["year", "months", "metric"]].drop_duplicates()
+    have = facts[_county_rows(facts, region)][["year", "months", "metric"]].drop_duplicates()
     have = have.sort_values(["metric", "year", "months"])
     return "; ".join(f"{r.metric} {r.year} 1-{r.months}月" for r in have.itertuples()) or "none"
 
@@ -248,7 +253,7 @@ def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: 
         return {"expected": expected, "plans": county_plans, "sources": sources, "basis": BASIS_PLANS,
                 "basis_zh": basis_zh, "detail": detail}
 
-    earlier = facts[(facts.metric == metric) & pd.Series([_is_county(region, r) for r in facts.region], index=facts.index, dtype=bool)
+    earlier = facts[(facts.metric == metric) & _county_rows(facts, region)
                     & ((facts.year < year) | ((facts.year == year) & (facts.months < as_of)))]
     if not earlier.empty:
         # The latest earlier period that covers every county being compared: shares from a period with

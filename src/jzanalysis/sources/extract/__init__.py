@@ -29,8 +29,8 @@ from ...regions import Region
 from .clauses import (HAS_NUMBER_RE, STRIPPED_RE, paren_depths, percent_groups, phrase_after, phrase_start,
                       sentences)
 from .dates import (YEAR_MARK_RE, PeriodMention, document_year, find_period, first_day_date, month_end_date,
-                    period_mentions, publication_date)
-from .lexicon import Features, Lexicon, Rule, classify, is_continuation, load_lexicon, read_phrase
+                    period_mentions, publication_date, whole_year)
+from .lexicon import Features, Lexicon, Rule, classify, is_continuation, load_lexicon, normalise, read_phrase
 from .numerals import CN_DECIMAL, MAX_DIGITS, PCT, Quantity, number_value, quantities
 from .reconcile import check_unit_sums, reconcile
 from .regions import CityDetection, Mention, RegionMatcher, detect_city
@@ -44,6 +44,7 @@ CITY_UNKNOWN = "全市"  # the region of city-wide figures when the text names n
 _LOOKBACK = 80  # characters a figure reaches back in its sentence for the year it is about
 _UNITS_KIND = {"个": "count", "亿元": "amount"}
 _OVERLONG_RE = re.compile(rf"(?<!\d)\d{{{MAX_DIGITS + 1},}}(?:\.\d+)?\s*(?:个|亿元|万元|%)")
+_TARGET_AFTER = re.compile(r"(?:的)?(?:目标|任务|计划)(?!的)")
 _PLAUSIBLE = {"个": 1e6, "亿元": 1e6, "%": 1e5, "条": 1e6, "次": 1e6, "人": 1e7, "天": 366}
 
 
@@ -123,13 +124,17 @@ class _Item:
     population: "_Item | None" = None
     respective: list[float] | None = None  # values of a 分别为 list this item heads
     quote_start: int = 0
+    sentence: str = ""
+    target: str | None = None
 
 
 @dataclass
 class _Frame:
-    """What a sentence hands to the next one when that one continues it (其中…, 分别为…)."""
+    """What a sentence hands to the next one when that one continues it (其中…, 分别为…): its headline figure,
+    and the last count headline ("全市新引进…198个。…实际到位资金926.7亿元。分县市区看，…各引进26个")."""
 
     item: _Item
+    count: _Item | None = None
 
 
 def extract(text: str, *, published: dt.date | None = None, region: Region | None = None,
@@ -158,6 +163,10 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
     doc_period = find_period(text)
     doc_months = doc_period[0] if doc_period else None
     doc_year = document_year(text, published)
+    if doc_months is None:
+        review_year = whole_year(text, published)  # "2021年，全市新签约…" published in 2022: all of 2021
+        if review_year is not None:
+            doc_months, doc_year = 12, review_year
     if doc_months is None:
         doc_months = month_end_date(text, doc_year)  # "截至7月31日" as the only date: January..July
     if doc_months is None:
@@ -193,7 +202,7 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
         inherited = frame if is_continuation(sentence, lexicon) or context.elliptic(sentence) else None
         if inherited is None and heading is not None and frame is None:
             inherited = heading  # "二、新签约亿元以上项目情况" then a list of counties
-        frame = context.sentence(sentence, s_start, inherited)
+        frame = context.sentence(sentence, s_start, inherited, frame)
         heading = None
     reconcile(out, text)
     check_unit_sums(out, detection.region, city)
@@ -240,7 +249,7 @@ class _Context:
             return None
         item = _Item(Quantity(0.0, "个" if features.kind is None else "亿元", 0, 0, ""), 0, 0, line, features, features,
                      [], True, regions=[self.home], year=self.doc_year, months=self.doc_months)
-        return _Frame(item)
+        return _Frame(item, item if item.q.unit == "个" else None)
 
     def elliptic(self, sentence: str) -> bool:
         """True when the sentence opens with county figures that name nothing counted ("荆州区18个。"): an
@@ -255,7 +264,7 @@ class _Context:
 
     # ---------------------------------------------------------------------------------------- sentences
 
-    def sentence(self, sentence: str, s_start: int, inherited: _Frame | None) -> _Frame | None:
+    def sentence(self, sentence: str, s_start: int, inherited: _Frame | None, previous: _Frame | None = None) -> _Frame | None:
         all_quantities = quantities(sentence)
         depths = paren_depths(sentence)
         mentions_of_periods = period_mentions(sentence, self.doc_year)
@@ -275,13 +284,26 @@ class _Context:
             item = self._item(sentence, q, previous_end, next_start, depths, items, inherited, mentions_of_periods)
             items.append(item)
             previous_end = q.end
+        if items:
+            # "全年目标：新签约…350个，签约资金2800亿元", "下半年力争…": a target before the first figure covers them all
+            lead = self.lexicon.matchers["target"].search(normalise(sentence[:items[0].q.start], self.lexicon))
+            if lead:
+                for item in items:
+                    if "实际" not in item.own.text and "已" not in item.own.text:  # "预计…222个，实际到位…867.1亿元"
+                        item.target = item.target or lead.group(0)
         self._percentages(sentence, [q for q in all_quantities if q.unit == "%"], floors, depths, items)
         self._respective_lists(sentence, items)
         for item in items:
             self._emit(item, sentence, s_start)
         heads = [i for i in items if i.head and i.depth == 0 and i.q.unit == "个" and not i.excluded]
         heads = heads or [i for i in items if i.head and i.depth == 0 and not i.excluded]
-        return _Frame(heads[0]) if heads else None
+        if inherited is not None and (not heads or heads[0].own.subset):
+            return inherited  # "其中10亿元以上项目54个。": the next sentence still continues the headline
+        if not heads:
+            return None
+        counts = [h for h in heads if h.q.unit == "个"]
+        previous_count = previous.count if previous is not None else None
+        return _Frame(heads[0], counts[0] if counts else previous_count)
 
     def _item(self, sentence, q, floor, next_start, depths, items, inherited, period_marks) -> _Item:
         depth = depths[q.start]
@@ -293,11 +315,11 @@ class _Context:
         earlier = [i for i in items if i.depth <= depth and i.q.unit != "%"]
         chain = earlier[-1] if earlier else (inherited.item if inherited else None)
         count_heads = [i for i in earlier if i.head and i.q.unit == "个"]
-        count_head = count_heads[-1] if count_heads else (inherited.item if inherited and inherited.item.q.unit == "个" else None)
+        count_head = count_heads[-1] if count_heads else (inherited.count if inherited else None)
         amount_heads = [i for i in earlier if i.head and i.q.unit == "亿元"]
         amount_head = amount_heads[-1] if amount_heads else None
         head = own.object is not None or own.floor is not None or own.kind is not None or own.band
-        item = _Item(q, depth, start, pre, own, own, mentions, head, end=q.end + len(post), quote_start=start)
+        item = _Item(q, depth, start, pre, own, own, mentions, head, end=q.end + len(post), quote_start=start, sentence=sentence)
 
         # What the figure continues: scope and the words rules require from the figure before it; what is
         # counted from the count it belongs to (a county list, 已开工N个, an amount's projects).
@@ -330,6 +352,10 @@ class _Context:
         unit = q.unit
         population_stage = population.features.stage if population is not None else None
         item.rule = classify(features, unit, self.lexicon, population_stage)
+        if _TARGET_AFTER.match(sentence, q.end):
+            item.target = "目标"  # "紧盯全年引进亿元以上项目350个的目标"
+        if chain is not None and chain in items and (chain.own.target or chain.target) and re.fullmatch(r"\s*[、和及与]\s*", sentence[chain.end:start] or "、"):
+            item.target = chain.own.target or chain.target  # "力争新签约…250个、实际到位资金突破560亿元"
         if item.rule is None and features.restrictions:
             item.excluded = item.excluded or f"a part of the total ({'、'.join(features.restrictions)})"
         if features.comparison:
@@ -378,19 +404,22 @@ class _Context:
         if own.scope == "grouping" and not units:
             item.excluded = "a group of counties, not one county-level unit"
         elif own.scope == "city_own" and not units:
-            item.excluded = "the city's own level (市本级), neither the city's total nor a county's"
+            item.excluded = "the city's own level (市本级, 市直/州直 units), neither the city's total nor a county's"
         if units:
             item.regions = [m.name for m in units]
             item.unknown = [m.name for m in units if not m.known]
             item.notes = {m.name: m.note for m in units if m.note}
             item.quote_start = item.start + units[0].start
             if len(units) > 1:
-                if item.pre.rstrip().endswith("各"):
-                    pass  # "公安县、监利县各23个": each
-                elif re.search(r"分别(?:为|是)?[:：]?$", item.pre):
-                    item.respective = []
+                after_names = item.pre[units[-1].end:]
+                if "各" in after_names:
+                    pass  # "公安县、监利县各23个", "监利县、公安县各引进26个": each
+                elif "分别" in after_names:
+                    item.respective = []  # "枣阳市、谷城县分别引进亿元以上项目32个、29个"
                 else:
                     item.excluded = "names more than one county"
+        elif re.search(r"分别(?:为|是)?[:：]?\s*$", item.pre) and self._names_before(item):
+            pass  # "共青城市、瑞昌市、九江经开区…位居全市前三，分别为32个、29个、28个": names in the clause before
         elif own.city_named or any(m.city for m in item.mentions):
             item.regions = [self.city]
         elif own.unit_self:
@@ -404,6 +433,24 @@ class _Context:
             item.regions = list(inherited.item.regions[-1:]) or [self.home]
         else:
             item.regions = [self.home]
+
+    def _names_before(self, item: _Item) -> bool:
+        """For a bare "分别为32个、29个…": the county names of the clause before it (set on ``item``)."""
+        sentence = item.sentence
+        end = item.start - 1
+        if end <= 0:
+            return False
+        begin = max(0, end - 60)
+        clause = sentence[begin:end]
+        cut = max(clause.rfind(c) for c in "，,;；。") + 1
+        names = [m for m in self.matcher.mentions(clause[cut:]) if not m.city]
+        if len(names) < 2:
+            return False
+        item.regions = [m.name for m in names]
+        item.unknown = [m.name for m in names if not m.known]
+        item.quote_start = begin + cut + names[0].start
+        item.respective = []
+        return True
 
     # ---------------------------------------------------------------------------------------- dates
 
@@ -428,6 +475,8 @@ class _Context:
         if mark.group("y"):
             year = int(mark.group("y"))
         elif self.doc_year is None:
+            if mark.group("rel") in ("去年", "上年"):
+                item.excluded = item.excluded or "a figure of last year, and the bulletin's year is unknown"
             return
         else:
             year = self.doc_year - 1 if mark.group("rel") in ("去年", "上年") else self.doc_year
@@ -440,21 +489,24 @@ class _Context:
                 item.months, item.period_kind = 12, "cumulative"
         elif year == self.doc_year:
             item.year = year
+        else:  # a later year: a plan for it ("2020年，全州将力争…"), never this year's figure
+            item.year = year
+            item.target = item.target or f"{year}年"
 
     # ---------------------------------------------------------------------------------------- percentages
 
     def _percentages(self, sentence: str, percents: list[Quantity], floors: dict[int, int], depths, items: list[_Item]) -> None:
         groups = percent_groups(sentence, percents, [floors[id(p)] for p in percents])
         figures = [i for i in items if i.q.unit != "%"]
-        paired_until = 0
+        paired_until: dict[str, int] = {}  # per kind: "分别完成…、…，同比分别增长…、…" pair the same figures twice
         for group in groups:
             depth = depths[group.first]
             before = [i for i in figures if i.q.end <= group.first and i.depth <= depth]
             if group.kind == "other":
                 continue
             if group.respective or len(group.values) > 1:
-                candidates = [i for i in before if i.q.start >= paired_until and i.depth == depth]
-                paired_until = group.end
+                candidates = [i for i in before if i.q.start >= paired_until.get(group.kind, 0) and i.depth == depth]
+                paired_until[group.kind] = group.end
                 chosen = _pick(candidates, len(group.values))
                 if chosen is None:
                     if group.respective or any(getattr(i, "plan_pct") is None for i in before[-2:]):
@@ -539,7 +591,7 @@ class _Context:
             return
         metric = item.rule.metric
         skip = item.excluded
-        if skip is None and item.own.target:
+        if skip is None and (item.own.target or item.target):
             skip = "is a target or plan, not a result"
         if skip is None and item.period_kind == "single" and metric != "batch_signings_june":
             skip = f"is a single month's or quarter's figure (“{item.period_text}”), not a January..M total"

@@ -142,6 +142,8 @@ _LABELLED_RE = re.compile(
 _DATELINE_RE = re.compile(
     r"(?m)^[ \t\u3000]*" + _DATE + r"日?(?:[ \t\u3000]+\d{1,2}:\d{2}(?::\d{2})?(?P<rest>[^\n]{0,40})|[ \t\u3000]+(?=来源))"
 )
+# "来源：鄂州日报 | 2022-06-15 08:30 | 责任编辑": a news site's article line, a date with its clock time
+_SOURCE_LINE_DATE_RE = re.compile(r"(?m)^[^\n]{0,40}来源[:：][^\n]{0,40}?[|｜/]\s*" + _DATE + r"日?\s+\d{1,2}:\d{2}")
 _DMY_RE = re.compile(r"(?m)^[ \t\u3000]*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")
 # A mirror's own date (转载/转发/采集/编辑/更新 …) or a crawl date (今天是) is not when the bulletin was published.
 _REPOST_RE = re.compile(r"转载|转发|采集|编辑|更新|修改|抓取|收录|镜像|今天是|当前时间|访问")
@@ -183,7 +185,7 @@ def publication_date(raw: str) -> dt.date | None:
         date = _date(match)
         if date:
             return date
-    for pattern in (_DATELINE_RE, _DMY_RE):
+    for pattern in (_DATELINE_RE, _SOURCE_LINE_DATE_RE, _DMY_RE):
         for match in pattern.finditer(head):
             line_start = head.rfind("\n", 0, match.start()) + 1
             if _REPOST_RE.search(head, line_start, match.end()):
@@ -192,6 +194,23 @@ def publication_date(raw: str) -> dt.date | None:
             if date:
                 return date
     return None
+
+
+_YEAR_AS_PERIOD_RE = re.compile(r"(?:^|[。\n])\s*(?P<y>20\d{2})年(?:度)?[,，]\s*(?:全市|全州|全区|全县|我市|我州|全年)")
+
+
+def whole_year(text: str, published: dt.date | None) -> int | None:
+    """The year a full-year review is about when no period is written: "2021年，全市新签约…" in a text published
+    in 2022 (or with no date) covers all of 2021.
+
+    >>> whole_year("2021年，全市新签约亿元以上项目296个", dt.date(2022, 1, 20)), whole_year("2021年，全市…", dt.date(2021, 7, 1))
+    (2021, None)
+    """
+    match = _YEAR_AS_PERIOD_RE.search(text[:20_000])
+    if match is None:
+        return None
+    year = int(match.group("y"))
+    return year if published is None or published.year > year else None
 
 
 def document_year(text: str, published: dt.date | None) -> int | None:

@@ -125,6 +125,7 @@ def _group_of(word: str, groups: dict[str, tuple[str, ...]]) -> str:
 _FLOOR_RE = re.compile(
     rf"(?P<n>\d+(?:\.\d+)?|{CN_NUMERAL})?\s*(?P<u>亿|千万|万)元?(?:人民币)?(?:及其以上|及以上|以上|\+)"
 )
+_OVER_RE = re.compile(rf"(?:过|超过|超)(?P<n>\d+(?:\.\d+)?|{CN_NUMERAL})?\s*(?P<u>亿|千万|万)元?(?:级)?(?=[^元\d]|$)")
 _BAND_RE = re.compile(r"\d+(?:\.\d+)?\s*[-—–~至到]\s*\d+(?:\.\d+)?\s*(?:亿|万)元|不含\d")
 _QUALIFIER_RE = re.compile(r"(?P<q>近|约|逾|愈|超过|超|达到|达)$")
 _QUALIFIERS = {"近": "approx", "约": "approx", "逾": "more_than", "愈": "more_than", "超过": "more_than", "超": "more_than"}
@@ -199,6 +200,10 @@ def read_phrase(text: str, lexicon: Lexicon) -> Features:
         for match in _FLOOR_RE.finditer(text):
             number = match.group("n")
             floor = (number_value(number) if number else 1.0) * _UNIT_VALUE[match.group("u")]
+        if floor is None:
+            for match in _OVER_RE.finditer(text):  # 过亿元, 过10亿元, 过百亿元
+                number = match.group("n")
+                floor = (number_value(number) if number else 1.0) * _UNIT_VALUE[match.group("u")]
         if floor is None:
             words = [lexicon.floors[x.group(0)] for x in m["floor_word"].finditer(text)]
             floor = max(words) if words else None

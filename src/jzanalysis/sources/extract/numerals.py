@@ -64,7 +64,8 @@ _QUANTITY_RE = re.compile(
 )
 # A number that is a size floor, a range or an exclusion ("10亿元以上", "5-10亿元", "不含10亿元") is part of
 # a phrase, not a figure.
-_FLOOR_AFTER_RE = re.compile(r"\s*(?:以上|及以上|及其以上|以下|级|档|规模以上|\+|左右的项目)")
+_NOT_COUNTED = re.compile(r"月|季度|工作日|小时|星期|年头|百分点")
+_FLOOR_AFTER_RE = re.compile(r"\s*(?:以上|及以上|及其以上|以下|级|档|规模以上|\+|左右的项目|的?(?:[\u4e00-\u9fff]{0,2})项目)")
 _RANGE_BEFORE_RE = re.compile(r"(?:\d\s*[-—–~至到]|不含|含|低于|小于|大于|过)\s*$")
 
 
@@ -100,6 +101,8 @@ def quantities(sentence: str) -> list[Quantity]:
             unit = "%"
         if not unit:
             continue
+        if unit == "个" and _NOT_COUNTED.match(sentence, match.end()):
+            continue  # 前4个月, 3个季度: a span of time, not a count
         digits = re.sub(r"\D", "", number)
         if len(digits) > MAX_DIGITS:
             continue

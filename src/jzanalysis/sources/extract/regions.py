@@ -23,8 +23,11 @@ _SUFFIXES = r"(?:经济技术开发区|经济开发区|高新技术产业开发�
 # A county-like name at the start of a list item: "霍山县", "其中武穴市", "、荆州新区".
 _UNKNOWN_UNIT_RE = re.compile(rf"^[\u4e00-\u9fff]{{1,7}}?{_SUFFIXES}")
 _LIST_WORDS_RE = re.compile(r"^[\s、,，:：;；(（)）]*(?:其中|分别为|分别是|依次为|包括|以及|和|及|另外|此外)?[\s、,，:：]*")
-_GENERIC = re.compile(r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|城|郊|辖|园|新|老|主|从|在|由|对|向|中心|其他|其余|所属|相关|有关|周边|部分|个别)"
-                      r"|各|县市|市区|县区|全市|我市|全县|全区|年|月|季度|以上|项目|亿|万|招商|引进|签约|开工|投资|资金|管理局|委员会|政府|党委")
+_GENERIC = re.compile(
+    r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|从|在|由|对|向|所属|相关|有关|周边|部分|个别|其他|其余|中心)"
+    r"|^(?:城区|郊区|新区|开发区|高新区|经开区|园区|县城)$"
+    r"|各|县市|市区|县区|全市|我市|全县|全区|年|月|季度|以上|项目|亿|万|招商|引进|签约|开工|投资|资金|管理局|委员会|政府|党委"
+)
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,11 @@ class RegionMatcher:
     """Finds the city and its units in phrases, by every name the profile gives them."""
 
     def __init__(self, region: Region | None, city_name: str | None = None):
+        from .lexicon import load_lexicon
+
+        lexicon = load_lexicon()
+        # a "name" that holds a word of the lexicon (实际到位市外资金 → "实际到位市") is not a county's name
+        self._lexical = lexicon.matchers["kind"], lexicon.matchers["stage"], lexicon.matchers["object"], lexicon.matchers["scope"]
         self.region = region
         self.city_name = region.name if region is not None else city_name
         names: dict[str, tuple[str, bool]] = {}
@@ -215,14 +223,18 @@ class RegionMatcher:
                     continue
                 note = _bracket_note(match.group(0), match.group(0).find("(") if "(" in match.group(0) else match.group(0).find("（"))
                 found.append(Mention(canonical, match.start(), match.end(), city=is_city, note=note or _bracket_note(phrase, match.end())))
-        for item_start in _item_starts(phrase) if not anywhere else ():
+        starts = set(_item_starts(phrase)) if not anywhere else set()
+        starts |= {m.start for m in found if m.city}  # "岳阳经开区", "荆州新区": a zone named after the city
+        if not anywhere:
+            starts |= {x.end() for x in self._lexical[2].finditer(phrase)}  # "亿元以上项目城陵矶新港区…"
+        for item_start in sorted(starts):
             rest = phrase[item_start:]
             here = [m for m in found if m.start <= item_start < m.end]
             if here and not (here[0].city and here[0].start == item_start):
                 continue
             if here:  # "荆州新区": a county-like name that starts with the city's short name
                 longer = _UNKNOWN_UNIT_RE.match(rest)
-                if not longer or len(longer.group(0)) <= here[0].end - here[0].start or _GENERIC.search(longer.group(0)):
+                if not longer or len(longer.group(0)) <= here[0].end - here[0].start or not self._is_name(longer.group(0)):
                     continue
                 found.remove(here[0])
             unit = self._short_unit(rest)
@@ -230,7 +242,7 @@ class RegionMatcher:
                 found.append(Mention(unit[0], item_start, item_start + unit[1], note=_bracket_note(phrase, item_start + unit[1])))
                 continue
             unknown = _UNKNOWN_UNIT_RE.match(rest)
-            if unknown and not _GENERIC.search(unknown.group(0)) and unknown.group(0) != self.city_name:
+            if unknown and self._is_name(unknown.group(0)):
                 name = unknown.group(0)
                 if any(m.start < item_start + len(name) and item_start < m.end for m in found):
                     continue
@@ -238,6 +250,10 @@ class RegionMatcher:
                                      note=_bracket_note(phrase, item_start + len(name))))
         found.sort(key=lambda m: m.start)
         return found
+
+    def _is_name(self, name: str) -> bool:
+        return (not _GENERIC.search(name) and name != self.city_name
+                and not any(matcher.search(name) for matcher in self._lexical))
 
     def _short_unit(self, rest: str) -> tuple[str, int] | None:
         if self.region is None:
