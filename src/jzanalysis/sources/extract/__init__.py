@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from ...regions import Region
 from .clauses import (HAS_NUMBER_RE, STRIPPED_RE, paren_depths, percent_groups, phrase_after, phrase_start,
                       sentences)
-from .dates import (YEAR_MARK_RE, PeriodMention, document_year, find_period, first_day_date, month_end_date,
-                    period_mentions, publication_date, whole_year)
-from .lexicon import Features, Lexicon, Rule, classify, is_continuation, load_lexicon, normalise, read_phrase
+from .dates import (YEAR_MARK_RE, PeriodMention, document_period, document_year, find_period, first_day_date,
+                    month_end_date, period_mentions, publication_date, whole_year)
+from .lexicon import (Features, Lexicon, Rule, classify, is_breakdown, is_continuation, load_lexicon, normalise,
+                      read_phrase)
 from .numerals import CN_DECIMAL, MAX_DIGITS, PCT, Quantity, number_value, quantities
 from .reconcile import check_unit_sums, reconcile
 from .regions import CityDetection, Mention, RegionMatcher, detect_city
@@ -126,6 +127,7 @@ class _Item:
     quote_start: int = 0
     sentence: str = ""
     target: str | None = None
+    floor: int = 0  # end of the figure before it in the sentence
 
 
 @dataclass
@@ -160,9 +162,8 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
     home = detection.home_unit or city
     matcher = RegionMatcher(detection.region, detection.name)
 
-    doc_period = find_period(text)
-    doc_months = doc_period[0] if doc_period else None
     doc_year = document_year(text, published)
+    doc_months = document_period(text, doc_year)
     if doc_months is None:
         review_year = whole_year(text, published)  # "2021年，全市新签约…" published in 2022: all of 2021
         if review_year is not None:
@@ -199,10 +200,19 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
             heading = context.heading(sentence) or heading
             frame = None
             continue
-        inherited = frame if is_continuation(sentence, lexicon) or context.elliptic(sentence) else None
+        headline = context.headline_frame()
+        breakdown = is_breakdown(sentence, lexicon)
+        if breakdown:
+            inherited = headline or frame  # "分县市区看，…": the bulletin's headline count, by county
+        elif is_continuation(sentence, lexicon):
+            inherited = frame
+        elif context.elliptic(sentence):
+            inherited = frame or heading or headline  # "荆州区18个。" after the figure it breaks down
+        else:
+            inherited = None
         if inherited is None and heading is not None and frame is None:
             inherited = heading  # "二、新签约亿元以上项目情况" then a list of counties
-        frame = context.sentence(sentence, s_start, inherited, frame)
+        frame = context.sentence(sentence, s_start, inherited, frame, breakdown)
         heading = None
     reconcile(out, text)
     check_unit_sums(out, detection.region, city)
@@ -235,6 +245,7 @@ class _Context:
         self.lexicon, self.matcher, self.city, self.home = lexicon, matcher, city, home
         self.doc_year, self.doc_months, self.out = doc_year, doc_months, out
         self.unknown_reported: set[str] = set()
+        self.headline: _Item | None = None
 
     # ---------------------------------------------------------------------------------------- headings
 
@@ -251,6 +262,11 @@ class _Context:
                      [], True, regions=[self.home], year=self.doc_year, months=self.doc_months)
         return _Frame(item, item if item.q.unit == "个" else None)
 
+    def headline_frame(self) -> _Frame | None:
+        """The bulletin's headline count (its first city-wide count read as a metric), for county lists that
+        break it down without naming it."""
+        return _Frame(self.headline, self.headline) if self.headline is not None else None
+
     def elliptic(self, sentence: str) -> bool:
         """True when the sentence opens with county figures that name nothing counted ("荆州区18个。"): an
         elliptical continuation of the sentence before it."""
@@ -264,7 +280,8 @@ class _Context:
 
     # ---------------------------------------------------------------------------------------- sentences
 
-    def sentence(self, sentence: str, s_start: int, inherited: _Frame | None, previous: _Frame | None = None) -> _Frame | None:
+    def sentence(self, sentence: str, s_start: int, inherited: _Frame | None, previous: _Frame | None = None,
+                 breakdown: bool = False) -> _Frame | None:
         all_quantities = quantities(sentence)
         depths = paren_depths(sentence)
         mentions_of_periods = period_mentions(sentence, self.doc_year)
@@ -289,12 +306,21 @@ class _Context:
             lead = self.lexicon.matchers["target"].search(normalise(sentence[:items[0].q.start], self.lexicon))
             if lead:
                 for item in items:
-                    if "实际" not in item.own.text and "已" not in item.own.text:  # "预计…222个，实际到位…867.1亿元"
+                    if not (lead.group(0) == "预计" and ("实际" in item.own.text or "已" in item.own.text)):  # "预计…222个，实际到位…867.1亿元"
                         item.target = item.target or lead.group(0)
+        if breakdown:
+            for item in items:
+                if item.q.unit in ("个", "亿元") and item.regions == [self.home] and not item.own.city_named:
+                    # "从招商方式看，以商招商签约项目43个": a part of the total by another dimension than county
+                    item.rule, item.excluded = None, "a part of the total broken down by something other than county"
         self._percentages(sentence, [q for q in all_quantities if q.unit == "%"], floors, depths, items)
         self._respective_lists(sentence, items)
         for item in items:
             self._emit(item, sentence, s_start)
+            if (self.headline is None and item.rule is not None and item.q.unit == "个" and item.head and item.depth == 0
+                    and item.regions == [self.home] and not item.excluded and not item.target and item.period_kind == "cumulative"
+                    and item.year == self.doc_year and not item.own.subset):
+                self.headline = item
         heads = [i for i in items if i.head and i.depth == 0 and i.q.unit == "个" and not i.excluded]
         heads = heads or [i for i in items if i.head and i.depth == 0 and not i.excluded]
         if inherited is not None and (not heads or heads[0].own.subset):
@@ -319,7 +345,8 @@ class _Context:
         amount_heads = [i for i in earlier if i.head and i.q.unit == "亿元"]
         amount_head = amount_heads[-1] if amount_heads else None
         head = own.object is not None or own.floor is not None or own.kind is not None or own.band
-        item = _Item(q, depth, start, pre, own, own, mentions, head, end=q.end + len(post), quote_start=start, sentence=sentence)
+        item = _Item(q, depth, start, pre, own, own, mentions, head, end=q.end + len(post), quote_start=start, sentence=sentence,
+                     floor=floor)
 
         # What the figure continues: scope and the words rules require from the figure before it; what is
         # counted from the count it belongs to (a county list, 已开工N个, an amount's projects).
@@ -329,7 +356,14 @@ class _Context:
         text = own.text
         if chain is not None and not head:
             text = f"{chain.own.text}…{own.text}"
-        features = Features(**{**own.__dict__, "scope": scope, "text": text})
+        if mentions and own.restrictions:
+            masked = list(pre)
+            for m in mentions:
+                masked[m.start:m.end] = "□" * (m.end - m.start)
+            own = Features(**{**own.__dict__, "restrictions": read_phrase("".join(masked) + post, self.lexicon).restrictions})
+        around = read_phrase(sentence[max(floor, start - 40):start], self.lexicon).restrictions if start > floor else ()
+        features = Features(**{**own.__dict__, "scope": scope, "text": text,
+                               "restrictions": tuple(dict.fromkeys((*own.restrictions, *around)))})
         independent = own.floor is not None or (own.object not in (None, "project")) or own.band
         if count_head is None and not head and q.unit in ("个", "亿元"):
             count_head = self._outer_phrase(sentence, start, depths)
@@ -467,10 +501,17 @@ class _Context:
         item.year = self.doc_year
         if inherited is not None and period is None and inherited.item.year is not None:
             item.year = inherited.item.year
-        lower = max(0, item.q.start - _LOOKBACK)
+        source = item.population if item.q.unit == "亿元" else (chain if not item.head else None)
+        if source is not None and source.sentence == sentence and source.year is not None:
+            # "2014年…引进32个…,已投产2个": a figure that continues another is of that figure's year
+            item.year, item.months, item.period_kind = source.year, source.months, source.period_kind
+        # the year a figure is about is named since the figure before it ("上年同期为118个 全市实际到位…" is not 2017's)
+        lower = max(item.floor, item.q.start - _LOOKBACK)
         year_marks = list(YEAR_MARK_RE.finditer(sentence, lower, item.q.start))
         if not year_marks:
             return
+        if period is not None and period.start >= lower:
+            item.period_kind, item.months, item.period_text = period.kind, period.months, period.text
         mark = year_marks[-1]
         if mark.group("y"):
             year = int(mark.group("y"))
@@ -501,7 +542,8 @@ class _Context:
         paired_until: dict[str, int] = {}  # per kind: "分别完成…、…，同比分别增长…、…" pair the same figures twice
         for group in groups:
             depth = depths[group.first]
-            before = [i for i in figures if i.q.end <= group.first and i.depth <= depth]
+            # a difference ("较上年同期增加16个，同比增长8.1%") is not what the percentage is about
+            before = [i for i in figures if i.q.end <= group.first and i.depth <= depth and not i.features.comparison]
             if group.kind == "other":
                 continue
             if group.respective or len(group.values) > 1:
@@ -523,6 +565,9 @@ class _Context:
             self._attach(group, before[-1], group.values[0], sentence)
 
     def _attach(self, group, target: _Item, value: float, sentence: str) -> None:
+        if (group.kind == "plan" and target.q.unit == "亿元" and target.own.kind == "total" and target.population is not None
+                and target.population.sentence == sentence and target.population.plan_pct is None):
+            target = target.population  # "项目23个，总投资156.8亿元，完成全年目标任务的57.5%": the count's plan
         if group.kind == "plan":
             if target.plan_pct is None:
                 if not 0 < value <= 1000:

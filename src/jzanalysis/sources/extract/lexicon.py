@@ -57,6 +57,7 @@ class Lexicon:
     targets: tuple[str, ...]
     comparisons: tuple[str, ...]
     continuations: tuple[str, ...]
+    breakdowns: tuple[str, ...]
     rules: tuple[Rule, ...]
     matchers: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
 
@@ -93,6 +94,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             neutral=tuple(data["neutral"]["words"]),
             floors={k: float(v) for k, v in data["floors"].items()}, targets=tuple(data["targets"]["words"]),
             comparisons=tuple(data["comparisons"]["words"]), continuations=tuple(data["continuations"]["words"]),
+            breakdowns=tuple(data["continuations"]["breakdowns"]),
             rules=tuple(rules),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
@@ -111,9 +113,11 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     matchers["synonym"] = _alternation(lexicon.synonyms)
     matchers["comparison"] = _alternation(lexicon.comparisons)
     # 计划/目标 followed by 的, a digit or % is progress ("完成全年计划的71.6%"), not a target
-    targets = [re.escape(w) + (r"(?!(?:任务|计划)?[的\d%])" if w in ("计划", "目标") else "") for w in lexicon.targets]
+    # …and 计划总投资 is the planned investment of signed projects, an amount, not a target
+    targets = [re.escape(w) + (r"(?!(?:任务|计划)?[的\d%]|总投资|投资)" if w in ("计划", "目标") else "") for w in lexicon.targets]
     matchers["target"] = re.compile("|".join(targets))
     matchers["continuation"] = re.compile(r"^[\s、,，:：]*(?:" + "|".join(map(re.escape, lexicon.continuations)) + ")")
+    matchers["breakdown"] = re.compile("|".join(f"(?:{p})" for p in lexicon.breakdowns))
     return lexicon
 
 
@@ -211,7 +215,8 @@ def read_phrase(text: str, lexicon: Lexicon) -> Features:
     obj = next((o for o in ("all", "industrial", "firm", "project") if o in objects), None)
     kinds = [x.group(0) for x in m["kind"].finditer(text)]
     kind = _group_of(kinds[-1], lexicon.kinds) if kinds else None
-    masked = m["neutral"].sub(lambda x: "□" * len(x.group(0)), text)
+    # objects ("工业项目和生产性服务业项目") and neutral compounds ("省外资金") restrict nothing
+    masked = m["neutral"].sub(lambda x: "□" * len(x.group(0)), m["object"].sub(lambda x: "□" * len(x.group(0)), text))
     restrictions = tuple(dict.fromkeys(x.group(0) for x in m["restriction"].finditer(masked)))
     target = m["target"].search(text)
     qualifier = _QUALIFIER_RE.search(text)
@@ -221,6 +226,11 @@ def read_phrase(text: str, lexicon: Lexicon) -> Features:
         comparison=bool(m["comparison"].search(text)), subset=text.lstrip(" ,，、(（").startswith("其中"),
         qualifier=_QUALIFIERS.get(qualifier.group("q")) if qualifier else None,
     )
+
+
+def is_breakdown(sentence: str, lexicon: Lexicon) -> bool:
+    """True when ``sentence`` opens by breaking a figure down by county ("分县市区看，…", "从各地情况看，…")."""
+    return bool(lexicon.matchers["breakdown"].search(sentence.lstrip(" \t\u3000（(一二三四五六七八九十、)）.")))
 
 
 def is_continuation(sentence: str, lexicon: Lexicon) -> bool:
