@@ -34,6 +34,7 @@ from .lexicon import (Features, Lexicon, Rule, classify, is_breakdown, is_contin
                       read_phrase)
 from .numerals import CN_DECIMAL, MAX_DIGITS, PCT, Quantity, number_value, quantities
 from .reconcile import check_unit_sums, reconcile
+from .tables import find_tables
 from .regions import CityDetection, Mention, RegionMatcher, detect_city
 
 __all__ = [
@@ -46,6 +47,7 @@ _LOOKBACK = 80  # characters a figure reaches back in its sentence for the year 
 _UNITS_KIND = {"个": "count", "亿元": "amount"}
 _OVERLONG_RE = re.compile(rf"(?<!\d)\d{{{MAX_DIGITS + 1},}}(?:\.\d+)?\s*(?:个|亿元|万元|%)")
 _TARGET_AFTER = re.compile(r"(?:的)?(?:目标|任务|计划)(?!的)")
+_TARGET_BRACKET = re.compile(r"(?:目标|任务|计划)(?:任务)?[（(]$")
 _PLAUSIBLE = {"个": 1e6, "亿元": 1e6, "%": 1e5, "条": 1e6, "次": 1e6, "人": 1e7, "天": 366}
 
 
@@ -214,6 +216,7 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
             inherited = heading  # "二、新签约亿元以上项目情况" then a list of counties
         frame = context.sentence(sentence, s_start, inherited, frame, breakdown)
         heading = None
+    context.tables(text)
     reconcile(out, text)
     check_unit_sums(out, detection.region, city)
     return out
@@ -246,6 +249,29 @@ class _Context:
         self.doc_year, self.doc_months, self.out = doc_year, doc_months, out
         self.unknown_reported: set[str] = set()
         self.headline: _Item | None = None
+
+    # ---------------------------------------------------------------------------------------- tables
+
+    def tables(self, text: str) -> None:
+        """Figures of tables flattened to text (see :mod:`.tables`), dated by the table's title."""
+        for cell in find_tables(text, self.lexicon, self.matcher):
+            marks = [m for m in period_mentions(cell.title, self.doc_year)]
+            period = marks[-1] if marks else None
+            if period is not None and period.kind != "cumulative":
+                continue  # a table of one month
+            months = period.months if period is not None else self.doc_months
+            year_mark = YEAR_MARK_RE.search(cell.title)
+            year = int(year_mark.group("y")) if year_mark and year_mark.group("y") else self.doc_year
+            region = self.city if cell.city else cell.region
+            if not cell.known and region not in self.unknown_reported:
+                self.unknown_reported.add(region)
+                owner = self.matcher.region.name if self.matcher.region is not None else self.city
+                self.out.warnings.append(f"{region} is not in {owner}'s profile: its figures are kept under its own name (table “{cell.title}”)")
+            self.out.facts.append(Fact(
+                year=year, months=months, region=region, metric=cell.metric, value=cell.value, start=cell.start, end=cell.end,
+                rule=cell.rule, phrase=cell.phrase, city=self.city if self.city != CITY_UNKNOWN else None,
+                breadth=cell.breadth,
+            ))
 
     # ---------------------------------------------------------------------------------------- headings
 
@@ -288,8 +314,12 @@ class _Context:
         items: list[_Item] = []
         floors: dict[int, int] = {}
         previous_end = 0
+        all_quantities = [q for q in all_quantities if not q.weak or _listed(sentence, q)]
         for index, q in enumerate(all_quantities):
             floors[id(q)] = previous_end
+            if q.unit == "%":  # a percentage's words may reach over a figure in brackets: "目标（24个）的79.2%"
+                same_depth = [p.end for p in all_quantities[:index] if depths[p.start] <= depths[q.start]]
+                floors[id(q)] = same_depth[-1] if same_depth else 0
             if q.unit in ("%", "个百分点"):
                 previous_end = q.end
                 if q.unit == "%":
@@ -386,8 +416,8 @@ class _Context:
         unit = q.unit
         population_stage = population.features.stage if population is not None else None
         item.rule = classify(features, unit, self.lexicon, population_stage)
-        if _TARGET_AFTER.match(sentence, q.end):
-            item.target = "目标"  # "紧盯全年引进亿元以上项目350个的目标"
+        if _TARGET_AFTER.match(sentence, q.end) or (depth and _TARGET_BRACKET.search(sentence, max(0, start - 12), start)):
+            item.target = "目标"  # "紧盯全年引进亿元以上项目350个的目标", "完成年度目标（24个）的79.2%"
         if chain is not None and chain in items and (chain.own.target or chain.target) and re.fullmatch(r"\s*[、和及与]\s*", sentence[chain.end:start] or "、"):
             item.target = chain.own.target or chain.target  # "力争新签约…250个、实际到位资金突破560亿元"
         if item.rule is None and features.restrictions:
@@ -543,7 +573,8 @@ class _Context:
         for group in groups:
             depth = depths[group.first]
             # a difference ("较上年同期增加16个，同比增长8.1%") is not what the percentage is about
-            before = [i for i in figures if i.q.end <= group.first and i.depth <= depth and not i.features.comparison]
+            before = [i for i in figures if i.q.end <= group.first and i.depth <= depth and not i.features.comparison
+                      and not (i.target and i.depth > depth)]  # nor the target in "完成年度目标（24个）的79.2%"
             if group.kind == "other":
                 continue
             if group.respective or len(group.values) > 1:
@@ -670,6 +701,12 @@ class _Context:
                 yoy_pct=item.yoy_pct if len(item.regions) == 1 else None, qualifier=item.own.qualifier, note=fact_note,
                 rule=item.rule.id, phrase=phrase, city=self.city if self.city != CITY_UNKNOWN else None, breadth=breadth,
             ))
+
+
+def _listed(sentence: str, q: Quantity) -> bool:
+    """A single Chinese numeral is a figure only in a list: after a county's name, 各, 为 or a list comma."""
+    before = sentence[max(0, q.start - 3):q.start]
+    return bool(re.search(r"(?:县|市|区|各|为|、|是)$", before))
 
 
 def previous_end_before(all_quantities: list[Quantity], index: int) -> int:

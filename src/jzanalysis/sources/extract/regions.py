@@ -256,7 +256,15 @@ class RegionMatcher:
                 found.append(Mention(name, item_start, item_start + len(name), known=False,
                                      note=_bracket_note(phrase, item_start + len(name))))
         found.sort(key=lambda m: m.start)
-        return found
+        # "天元区（株洲高新区）21个": a name in brackets right after another is its other name, not a second county
+        kept: list[Mention] = []
+        for mention in found:
+            if kept and re.fullmatch(r"[（(]", phrase[kept[-1].end:mention.start]) and phrase[mention.end:mention.end + 1] in ")）":
+                last = kept[-1]
+                kept[-1] = Mention(last.name, last.start, last.end, last.known, last.city, last.note or mention.name)
+                continue
+            kept.append(mention)
+        return kept
 
     def _is_name(self, name: str) -> bool:
         return (not _GENERIC.search(name) and name != self.city_name and name not in self._groupings
