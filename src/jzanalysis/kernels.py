@@ -38,7 +38,7 @@ KERNEL_PRELOAD = (
     "numpy", "pandas", "scipy.stats", "scipy.special", "statsmodels.api", "seaborn", "matplotlib.pyplot",
     "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display",
     "jzanalysis.pipeline", "jzanalysis.narrative", "jzanalysis.sources", "jzanalysis.plots",
-    "jzanalysis.forecast", "jzanalysis.compare", "jzanalysis.analysis_cache",
+    "jzanalysis.forecast", "jzanalysis.compare", "jzanalysis.analysis_cache", "jzanalysis.regions",
 )
 CLIENT_PRELOAD = (
     "papermill", "papermill.clientwrap", "nbclient", "nbconvert", "nbconvert.exporters.html",

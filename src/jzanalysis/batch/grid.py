@@ -337,10 +337,11 @@ def _bulletins_read_once():
     original = pipeline.load_bulletins
     loaded: dict = {}
 
-    def load(paths):
-        key = tuple(str(Path(p).resolve()) for p in paths)
+    def load(paths, *args, **kwargs):
+        region = args[0] if args else kwargs.get("region")
+        key = (tuple(str(Path(p).resolve()) for p in paths), getattr(region, "name", region))
         if key not in loaded:
-            loaded[key] = original(paths)
+            loaded[key] = original(paths, *args, **kwargs)
         return loaded[key]
 
     pipeline.load_bulletins = load
@@ -411,7 +412,7 @@ def _regions(values: dict, vary: dict, where: str, analysed):
     if vary.get("region") != EACH_COUNTY:
         yield values
         return
-    base = _params({**values, "region": settings.CITY}, where)
+    base = _params(values, where)  # the comparison is the city's whatever unit the run is about
     analysis = analysed(base, False)
     if analysis.comparison is None:
         return
