@@ -98,6 +98,8 @@ def period_mentions(sentence: str, year: int | None = None) -> list[PeriodMentio
     [('cumulative', 7), ('single', None), ('day', None)]
     """
     mentions: list[PeriodMention] = []
+    if "月" not in sentence and "季" not in sentence and "年" not in sentence:
+        return mentions  # every period names a month, a quarter or the year
     for pattern, fixed in _CUMULATIVE:
         for match in pattern.finditer(sentence):
             months = fixed if fixed is not None else _month_number(match.group(1))

@@ -205,6 +205,7 @@ class RegionMatcher:
         self._lexical = (lexicon.matchers["kind"], lexicon.matchers["stage"], lexicon.matchers["object"], lexicon.matchers["restriction"])
         self._groupings = set(lexicon.scopes["grouping"]) | set(lexicon.scopes["city_own"]) | set(lexicon.scopes["city"])
         self.region = region
+        self._cache: dict[tuple, list[Mention]] = {}
         self.city_name = region.name if region is not None else city_name
         names: dict[str, tuple[str, bool]] = {}
         if region is not None:
@@ -222,6 +223,15 @@ class RegionMatcher:
     def mentions(self, phrase: str, anywhere: bool = False) -> list[Mention]:
         """Regions named in ``phrase``. Known names anywhere; a unit's short form (公安) or a county-like name
         the profile lacks only at the start of a list item (after 其中, 分别为:, 、)."""
+        key = (phrase, anywhere)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            cached = self._cache[key] = self._mentions(phrase, anywhere)
+        return list(cached)
+
+    def _mentions(self, phrase: str, anywhere: bool) -> list[Mention]:
         found: list[Mention] = []
         if self._pattern is not None:
             for match in self._pattern.finditer(phrase):
