@@ -92,7 +92,8 @@ def _city_names() -> frozenset[str]:
 
 @functools.cache
 def _unit_names() -> frozenset[str]:
-    return frozenset(n for n in _national_unit_index() if len(n) >= 3)
+    # two-character names only for counties (滑县, 随县): 城区, 郊区, 矿区 are also ordinary words
+    return frozenset(n for n in _national_unit_index() if len(n) >= 3 or (len(n) == 2 and n.endswith("县")))
 
 
 def detect_city(text: str, given: Region | None = None) -> CityDetection:
@@ -128,7 +129,7 @@ def detect_city(text: str, given: Region | None = None) -> CityDetection:
         scores[city] = scores.get(city, 0.0) + 3.0
         evidence.setdefault(city, []).append(sample[start:end])
     seen_units: set[str] = set()
-    for start, end in _scan(sample, _unit_names(), 3):
+    for start, end in _scan(sample, _unit_names(), 2):
         name = sample[start:end]
         if name in seen_units or not _is_subject_mention(sample, start, end):
             continue
