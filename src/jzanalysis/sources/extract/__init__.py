@@ -47,7 +47,7 @@ CITY_UNKNOWN = "全市"  # the region of city-wide figures when the text names n
 _LOOKBACK = 80  # characters a figure reaches back in its sentence for the year it is about
 _UNITS_KIND = {"个": "count", "亿元": "amount"}
 _OVERLONG_RE = re.compile(rf"(?<!\d)\d{{{MAX_DIGITS + 1},}}(?:\.\d+)?\s*(?:个|亿元|万元|%)")
-_TARGET_AFTER = re.compile(r"(?:的)?(?:目标|任务|计划)(?!的)")
+_TARGET_AFTER = re.compile(r"[\"“”'’」』)）]?(?:的)?(?:目标|任务|计划)(?!的)")
 _TARGET_BRACKET = re.compile(r"(?:目标|任务|计划)(?:任务)?[（(]$")
 _PLAUSIBLE = {"个": 1e6, "亿元": 1e6, "%": 1e5, "条": 1e6, "次": 1e6, "人": 1e7, "天": 366}
 
@@ -473,7 +473,8 @@ class _Context:
         self._place(item, chain, inherited)
         self._date(item, sentence, chain, inherited, period_marks, mark_ends)
         unit = q.unit
-        population_stage = population.features.stage if population is not None else None
+        # an amount's own words name its projects' stage when no count precedes it ("新签约项目计划总投资1645亿元")
+        population_stage = population.features.stage if population is not None else (features.stage if unit == "亿元" else None)
         item.rule = classify(features, unit, self.lexicon, population_stage)
         if _TARGET_AFTER.match(sentence, q.end) or (depth and _TARGET_BRACKET.search(sentence, max(0, start - 12), start)):
             item.target = "目标"  # "紧盯全年引进亿元以上项目350个的目标", "完成年度目标（24个）的79.2%"
@@ -543,6 +544,8 @@ class _Context:
                     item.respective = []  # "枣阳市、谷城县分别引进亿元以上项目32个、29个"
                 else:
                     item.excluded = "names more than one county"
+        elif self._unplaced(item, chain):
+            pass
         elif re.search(r"分别(?:为|是)?[:：]?\s*$", item.pre) and self._names_before(item):
             pass  # "共青城市、瑞昌市、九江经开区…位居全市前三，分别为32个、29个、28个": names in the clause before
         elif own.city_named or any(m.city for m in item.mentions):
@@ -558,6 +561,19 @@ class _Context:
             item.regions = list(inherited.item.regions[-1:]) or [self.home]
         else:
             item.regions = [self.home]
+
+    def _unplaced(self, item: _Item, chain: _Item | None) -> bool:
+        """A list item whose words are a name that is no known county and not county-like: it is not given the
+        county before it; it is reported as a name that could not be placed."""
+        words = item.pre.strip(" \u3000、,，;；:：")
+        if (chain is None or chain.sentence is not item.sentence or not chain.mentions or not words or len(words) > 12
+                or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", words)):
+            return False
+        features = item.own
+        if features.object or features.kind or features.stage or features.floor or features.scope or features.city_named:
+            return False
+        item.excluded = f"names “{words}”, which is not a county of the city's profile and not placed"
+        return True
 
     def _names_before(self, item: _Item) -> bool:
         """For a bare "分别为32个、29个…": the county names of the clause before it (set on ``item``)."""

@@ -177,6 +177,25 @@ _DMY_RE = re.compile(r"(?m)^[ \t\u3000]*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d
 _REPOST_RE = re.compile(r"转载|转发|采集|编辑|更新|修改|抓取|收录|镜像|今天是|当前时间|访问")
 
 
+_CN_DATE_RE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+
+
+def _chinese_dates(text: str) -> str:
+    """"二〇一八年六月十二日" written with digits, so the date readers below see it.
+
+    >>> _chinese_dates("二〇一八年六月十二日印发")
+    '2018年6月12日印发'
+    """
+    from .numerals import number_value
+
+    def digits(match: re.Match) -> str:
+        year = "".join(_CN_DIGIT[c] for c in match.group(1))
+        return f"{year}年{int(number_value(match.group(2)))}月{int(number_value(match.group(3)))}日"
+
+    return _CN_DATE_RE.sub(digits, text)
+
+
 def _date(match: re.Match) -> dt.date | None:
     groups = match.groupdict()
     try:
@@ -202,7 +221,8 @@ def publication_date(raw: str) -> dt.date | None:
     >>> publication_date("logo\\n2023-03-31 09:06 来源: 咸宁日报\\n…"), publication_date("时间:2019-03-05")
     (datetime.date(2023, 3, 31), datetime.date(2019, 3, 5))
     """
-    head = raw[:20_000].translate(_FULLWIDTH)  # the date is at the top of a page; a bounded read keeps this linear
+    # the date is at the top of a page (or in its signature); a bounded read keeps this linear
+    head = _chinese_dates(raw[:20_000].translate(_FULLWIDTH))
     for match in _LABELLED_RE.finditer(head):
         line_start = head.rfind("\n", 0, match.start()) + 1
         label = match.group("label")
@@ -224,7 +244,7 @@ def publication_date(raw: str) -> dt.date | None:
                 return date
     # a date among the first or last lines (a dateline, a WeChat header, an official document's signature),
     # unless a repost, update or crawl word, or a label read above, stands before it on its line
-    lines = raw.translate(_FULLWIDTH).split("\n")
+    lines = _chinese_dates(raw.translate(_FULLWIDTH) if len(raw) < 40_000 else (raw[:20_000] + "\n" + raw[-20_000:]).translate(_FULLWIDTH)).split("\n")
     edge = "\n".join(lines[:8]) + "\n" + "\n".join(lines[-6:])
     for match in _ANY_DATE_RE.finditer(edge):
         line_start = edge.rfind("\n", 0, match.start()) + 1
