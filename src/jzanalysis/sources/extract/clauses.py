@@ -80,22 +80,22 @@ def _is_space_break(sentence: str, i: int) -> bool:
     return bool(before) and bool(after) and not before.isascii() and not after.isascii() and after not in " \u3000"
 
 
+_BREAK_RE = re.compile(r"[,，;；!！?？。\n\t(（]|(?<=[^\x00-\x7f])[ \u3000\xa0](?=[^\x00-\x7f \u3000])")
+
+
 def phrase_start(sentence: str, position: int, floor: int, depths: list[int]) -> int:
     """Start of the phrase of a figure at ``position``: after the last clause break, the unclosed bracket the
     figure sits in, or ``floor`` (the end of the figure before it), at most :data:`PHRASE_LIMIT` back."""
     lower = max(floor, position - PHRASE_LIMIT)
     depth = depths[position]
-    i = position - 1
-    while i >= lower:
+    breaks = [m.start() for m in _BREAK_RE.finditer(sentence, lower, position)]
+    for i in reversed(breaks):
         ch = sentence[i]
         if ch == "\n" and not sentence[i + 1:position].strip(" \t\u3000") and i > lower:
-            i -= 1  # "新签约亿元以上项目\n142个": a figure alone on its line is named by the line before
-            continue
-        if ch in _CLAUSE_BREAKS or _is_space_break(sentence, i):
-            return i + 1
-        if ch in "(（" and depths[i] < depth:
-            return i + 1
-        i -= 1
+            continue  # "新签约亿元以上项目\n142个": a figure alone on its line is named by the line before
+        if ch in "(（" and depths[i] >= depth:
+            continue  # a closed bracket inside the phrase: "荆州区(含华中农高区)、洪湖市各18个"
+        return i + 1
     start = max(lower, 0)
     while start < position and sentence[start] in "、 \u3000":
         start += 1

@@ -60,6 +60,9 @@ class Lexicon:
     breakdowns: tuple[str, ...]
     rules: tuple[Rule, ...]
     matchers: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
+    # phrases repeat (every county of a list, every copy of a reposted text): each is read once
+    phrase_cache: dict[str, "Features"] = field(default_factory=dict, repr=False)
+    rule_cache: dict[tuple, "Rule | None"] = field(default_factory=dict, repr=False)
 
 
 def _alternation(words) -> re.Pattern:
@@ -184,6 +187,15 @@ def normalise(text: str, lexicon: Lexicon) -> str:
 
 def read_phrase(text: str, lexicon: Lexicon) -> Features:
     """The features a figure's phrase states (see :class:`Features`)."""
+    cached = lexicon.phrase_cache.get(text)
+    if cached is None:
+        if len(lexicon.phrase_cache) > 50_000:
+            lexicon.phrase_cache.clear()
+        cached = lexicon.phrase_cache[text] = _read_phrase(text, lexicon)
+    return cached
+
+
+def _read_phrase(text: str, lexicon: Lexicon) -> Features:
     text = normalise(text, lexicon)
     m = lexicon.matchers
     scope = None
@@ -240,6 +252,15 @@ def is_continuation(sentence: str, lexicon: Lexicon) -> bool:
 
 def classify(features: Features, unit: str, lexicon: Lexicon, population_stage: str | None = None) -> Rule | None:
     """The first rule whose conditions ``features`` meet for a figure in ``unit``, else None."""
+    key = (features, unit, population_stage)
+    if key not in lexicon.rule_cache:
+        if len(lexicon.rule_cache) > 50_000:
+            lexicon.rule_cache.clear()
+        lexicon.rule_cache[key] = _classify(features, unit, lexicon, population_stage)
+    return lexicon.rule_cache[key]
+
+
+def _classify(features: Features, unit: str, lexicon: Lexicon, population_stage: str | None) -> Rule | None:
     for rule in lexicon.rules:
         if unit not in rule.units:
             continue

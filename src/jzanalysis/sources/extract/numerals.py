@@ -117,7 +117,7 @@ def quantities(sentence: str) -> list[Quantity]:
         if not number[0].isdigit() and not number.startswith("百分之") and "成" not in number:
             # 一个, 两个 in prose are not figures; a single numeral (十, 九) is one only where a list gives it to a
             # county ("驻马店经开区十个", "分别为十二个、十个"): the extractor decides, with ``weak``
-            if number in ("一", "两", "几"):
+            if number == "几":
                 continue
             weak = len(number) < 2 and number not in ("百", "千")
         try:
