@@ -66,9 +66,9 @@ def test_shipped_grid_is_the_monthly_set(shipped_jobs):
     notebooks = [j.notebook for j in shipped_jobs]
     assert notebooks.count("report.ipynb") == 3 and notebooks.count("county.ipynb") == 9
     assert {j.params.region for j in shipped_jobs if j.notebook == "county.ipynb"} == COUNTIES
-    assert {j.params.dispersion for j in shipped_jobs if j.notebook == "report.ipynb"} == {None, 0.0, 0.5}
+    assert {j.params.dispersion for j in shipped_jobs if j.notebook == "report.ipynb"} == {None, 0.1, 0.5}
     assert all((j.params.year, j.params.as_of_month) == (2015, 7) for j in shipped_jobs)
-    assert shipped_jobs[0].stem == "forecast_2015_m07" and shipped_jobs[1].stem == "forecast_2015_m07_phi0"
+    assert shipped_jobs[0].stem == "forecast_2015_m07" and shipped_jobs[1].stem == "forecast_2015_m07_phi0.1"
     # every run its own name; the names carry the parameters' hash
     assert len({j.name for j in shipped_jobs}) == 14
     assert all(re.fullmatch(r".+-[0-9a-f]{8}", j.name) for j in shipped_jobs)
