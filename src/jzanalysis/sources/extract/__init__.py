@@ -428,9 +428,16 @@ class _Context:
         own = read_phrase(pre + post, self.lexicon)
         mentions = self.matcher.mentions(pre)
         chain = trail.chain(depth) or (inherited.item if inherited else None)
-        count_head = trail.count_head(depth) or (inherited.count if inherited else None)
-        amount_head = trail.amount_head(depth)
+        count_head = trail.count_head(depth)
         head = own.object is not None or own.floor is not None or own.kind is not None or own.band
+        if count_head is None and not head and q.unit in ("个", "亿元"):
+            # the words a list hangs from in its own sentence ("10亿元以上项目中，如皋市、海安市各9个") come before
+            # what the sentence before it was about
+            if trail.outer is False:
+                trail.outer = self._outer_phrase(sentence, start, depths)
+            count_head = trail.outer
+        count_head = count_head or (inherited.count if inherited else None)
+        amount_head = trail.amount_head(depth)
         item = _Item(q, depth, start, pre, own, own, mentions, head, end=q.end + len(post), quote_start=start, sentence=sentence,
                      floor=floor)
 
@@ -452,10 +459,6 @@ class _Context:
         features = Features(**{**own.__dict__, "scope": scope, "text": text,
                                "restrictions": tuple(dict.fromkeys((*own.restrictions, *around)))})
         independent = own.floor is not None or (own.object not in (None, "project")) or own.band
-        if count_head is None and not head and q.unit in ("个", "亿元"):
-            if trail.outer is False:  # once per list: the next items of "…(其中,监利县10个、荆州区10个…)" share it
-                trail.outer = self._outer_phrase(sentence, start, depths)
-            count_head = trail.outer
         population = count_head
         if q.unit == "个":
             if count_head is not None:
