@@ -73,6 +73,7 @@ class Fact:
     phrase: str | None = None
     city: str | None = None
     breadth: tuple = (0, 0, 0, 0.0)  # how narrow a part of its population the figure is (reconcile)
+    table: bool = False  # read from a table: the same figure in the prose gives its standing
 
     def key(self) -> tuple:
         return (self.year, self.months, self.region, self.metric)
@@ -323,7 +324,7 @@ class _Context:
             self.out.facts.append(Fact(
                 year=year, months=months, region=region, metric=cell.metric, value=cell.value, start=cell.start, end=cell.end,
                 rule=cell.rule, phrase=cell.phrase, city=self.city if self.city != CITY_UNKNOWN else None,
-                breadth=cell.breadth,
+                breadth=cell.breadth, plan_pct=cell.plan_pct, yoy_pct=cell.yoy_pct, table=True,
             ))
 
     # ---------------------------------------------------------------------------------------- headings
