@@ -477,14 +477,7 @@ def _check_out(out: Path) -> bool:
 def _flush_stdout() -> None:
     """Flush now, inside the error boundary: a full disk or a closed pipe on stdout surfaces here, not as an
     'Exception ignored' message when Python exits."""
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        if exc.filename is None:
-            exc.filename = "the standard output"
-        raise
+    sys.stdout.flush()
 
 
 def _silence_stdout() -> None:

@@ -158,7 +158,8 @@ class ManifestUpdate:
     def summary(self) -> str:
         counts = ", ".join(f"{len(v)} {k}" for k, v in (("added", self.added), ("kept", self.kept),
                                                           ("updated", self.updated), ("dropped", self.dropped)))
-        return f"{_shown(self.path)}: {len(self.added) + len(self.kept) + len(self.updated)} files recorded ({counts})"
+        recorded = len(self.added) + len(self.kept) + len(self.updated)
+        return f"{_shown(self.path)}: {recorded} file{'' if recorded == 1 else 's'} recorded ({counts})"
 
 
 def write_manifest(raw_dir: Path | str, *, accept_changes: bool = False) -> ManifestUpdate:
@@ -267,6 +268,11 @@ def read_facts_csv(path: Path | str) -> Dataset:
     for column in ALL_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
+    for column, allowed in (("year", bounds.YEAR), ("months", bounds.MONTHS)):
+        # whole numbers in range before the typed table is made (1e30 would not fit an integer column)
+        for number, value in enumerate(frame[column], start=1):
+            if not pd.isna(value):
+                bounds.check_range(f"{path} row {number}: {column}", value, allowed, whole=True)
     try:
         facts = facts_frame(frame[ALL_COLUMNS].to_dict("records"))
     except (TypeError, ValueError, OverflowError) as exc:
