@@ -70,6 +70,12 @@ def bulletin(tmp, text: str, name: str = "b.txt") -> str:
     return str(path)
 
 
+def not_utf8_copy(tmp) -> str:
+    path = tmp / os.fsdecode(b"b\xff.txt")
+    shutil.copy(SEED, path)
+    return str(path)
+
+
 def a_file(tmp) -> str:
     path = tmp / "not-a-folder"
     path.write_text("x", encoding="utf-8")
@@ -178,6 +184,7 @@ CASES = [
     ("batch --out a file", lambda t: ["batch", "--out", a_file(t)], 2, "is a file; allowed: a folder (created if missing)"),
     ("report --out /proc/x", lambda t: ["report", "--out", "/proc/x"], 2, "--out /proc/x cannot hold the reports (No such file or directory)"),
     ("extract /proc/x", lambda t: ["extract", "/proc/x"], 2, "no such file or folder: /proc/x"),
+    ("report --source not UTF-8", lambda t: ["report", "--source", not_utf8_copy(t)], 2, "--source {tmp}/b\\xff.txt is not a valid UTF-8 name; a report records it in its notebook: rename it"),
     ("forecast --profile /proc/x", lambda t: ["forecast", "--metric", "projects_100m", "--method", "seasonal_share", "--profile", "/proc/x"], 2, "profile file /proc/x not found"),
     # 5. numbers out of their range, each message saying the range
     ("dispersion 1e308", lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "1e308"], 2, "argument --dispersion: must be a number 0..1 (φ for counts, σ for amounts; default 0.25 and 0.35), got 1e308"),
@@ -237,7 +244,7 @@ def assert_one_line(err: str, fragment: str) -> None:
 def test_bad_input_table(tmp_path, capsys, name, argv, status, fragment):
     got, out, err = run_main(argv(tmp_path), capsys)
     assert got == status, err
-    assert_one_line(err, fragment)
+    assert_one_line(err, fragment.replace("{tmp}", str(tmp_path)))
     assert out == ""
 
 
@@ -333,6 +340,15 @@ def test_an_output_encoding_that_cannot_say_it_is_one_line(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert status == 1
     assert [l for l in err.splitlines() if not l.startswith("#")][-1].endswith("in the output's encoding (ascii); set PYTHONIOENCODING=utf-8")
+
+
+def test_an_encoding_error_from_a_file_name_says_so():
+    try:
+        json.dumps({"source": os.fsdecode(b"/data/b\xff.txt")}, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = cli._encoding_line(exc)
+    assert line.startswith("a file name that is not valid UTF-8 cannot be written (")
+    assert "/data/b\\\\xff.txt" in line and line.endswith("; rename the file")
 
 
 def test_a_file_name_that_is_not_utf8_is_named_with_escapes_in_json(tmp_path, capsys):

@@ -457,6 +457,20 @@ def _os_error_line(exc: OSError) -> str:
     return f"{reason}{where}" + (f"; {hint}" if hint else "")
 
 
+def _encoding_line(exc: UnicodeEncodeError) -> str:
+    """Text that could not be encoded: a file name that is not UTF-8 (a lone surrogate), or Chinese on an
+    output whose encoding cannot show it."""
+    text = exc.object if isinstance(exc.object, str) else ""
+    culprit = text[exc.start:exc.end]
+    if any("\udc80" <= ch <= "\udcff" for ch in culprit):
+        from .sources.read import printable
+
+        context = printable(text[max(0, exc.start - 40):exc.end + 40])
+        return f"a file name that is not valid UTF-8 cannot be written ({context!r}); rename the file"
+    encoding = getattr(sys.stdout, "encoding", None) or "?"
+    return f"cannot write {culprit!r} in the output's encoding ({encoding}); set PYTHONIOENCODING=utf-8"
+
+
 def _check_out(out: Path) -> bool:
     """--out must be a folder that can be written: created when missing (True then), tried with a
     temporary file. A file there, /proc/x, a read-only file system: one-line InputError before any work."""
@@ -489,6 +503,14 @@ def _silence_stdout() -> None:
         pass
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _prepare(args) -> None:
     """Checks of the shared arguments before any data is read, so bad input is answered at once."""
     if getattr(args, "as_of", None) is not None:
@@ -497,6 +519,14 @@ def _prepare(args) -> None:
         from .metrics import get_metric
 
         get_metric(args.metric)
+    for option in ("source", "out", "plans"):
+        value = getattr(args, option, None)
+        if value is not None and not _is_utf8(str(value)):
+            # a report records its paths in the notebook (JSON, UTF-8); extract/forecast print names escaped
+            from .sources.read import printable
+
+            raise InputError(f"--{option} {printable(str(value))} is not a valid UTF-8 name; a report records it in "
+                             "its notebook: rename it (e.g. convmv -f gbk -t utf8)")
     if getattr(args, "out", None) is not None:
         args.created_out = _check_out(Path(args.out))
 
@@ -538,9 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         status = _report(args, prog, f"error: {_one_line(_os_error_line(exc))}", EXIT_FAILED)
     except UnicodeEncodeError as exc:
-        encoding = getattr(sys.stdout, "encoding", "?")
-        status = _report(args, prog, f"error: cannot write {exc.object[exc.start:exc.end]!r} in the output's encoding "
-                                     f"({encoding}); set PYTHONIOENCODING=utf-8", EXIT_FAILED)
+        status = _report(args, prog, f"error: {_encoding_line(exc)}", EXIT_FAILED)
     except Exception as exc:  # noqa: BLE001 - the last line of the boundary: a bug, said as one
         if type(exc).__name__ == "NotebookFailed":  # a notebook cell failed: its own one-line summary
             line = f"error: {_one_line(exc)} (run again with --debug for the details)"
