@@ -16,22 +16,38 @@ from pathlib import Path
 import pandas as pd
 
 from . import bounds, settings
-from .counties import CITY_ALIASES, COUNTY_NAMES
 from .errors import InputError, RawFileChanged
 from .metrics import METRICS
+from .regions import Region, find_region, infer_region
 from .schema import ALL_COLUMNS, FACT_COLUMNS, facts_frame
 
 
 @dataclass
 class Dataset:
-    """Facts plus where they came from: one extraction result per bulletin (empty for a facts CSV)."""
+    """Facts plus where they came from: one extraction result per bulletin (empty for a facts CSV).
+
+    ``region`` is the city the facts are about (given, or the one city the bulletins name; None when they
+    name none or several: ``cities`` lists them).
+    """
 
     facts: pd.DataFrame
     extractions: list = field(default_factory=list)
     inputs: list[dict] = field(default_factory=list)  # {"path", "sha256"} per input file
     warnings: list[str] = field(default_factory=list)
+    region: Region | None = None
+    cities: list[str] = field(default_factory=list)
 
-    def latest_snapshot(self, metric: str, region: str = settings.CITY) -> tuple[int, int]:
+    def require_region(self) -> Region:
+        """The city the facts are about, or a one-line InputError saying how to give it."""
+        if self.region is not None:
+            return self.region
+        if len(self.cities) > 1:
+            raise InputError(f"the data holds figures of {len(self.cities)} cities ({'、'.join(self.cities)}); pick one with --region NAME")
+        if self.cities:
+            raise InputError(f"{self.cities[0]} is not a known region; give a city with --region NAME")
+        raise InputError("the data does not name its city; give it with --region NAME (e.g. --region 荆州市)")
+
+    def latest_snapshot(self, metric: str, region: str) -> tuple[int, int]:
         """(year, months) of the most recent January..M figure of ``metric`` for ``region``."""
         rows = self.facts[(self.facts.metric == metric) & (self.facts.region == region) & self.facts.year.notna()]
         if rows.empty:
@@ -227,8 +243,10 @@ def write_manifest(raw_dir: Path | str, *, accept_changes: bool = False) -> Mani
     return update
 
 
-def load_bulletins(paths: list[Path | str]) -> Dataset:
-    """Extract facts from bulletin files or folders into one validated :class:`Dataset`."""
+def load_bulletins(paths: list[Path | str], region: Region | None = None) -> Dataset:
+    """Extract facts from bulletin files or folders into one validated :class:`Dataset`.
+
+    ``region``: the city the bulletins are about (``--region``); None finds it from each text."""
     from .sources import bulletin_files, extract_file  # the sources stage is heavy (opencc, bs4); import on use
 
     if not paths:
@@ -239,7 +257,7 @@ def load_bulletins(paths: list[Path | str]) -> Dataset:
     files = bulletin_files([Path(p) for p in paths])
     for path in files:  # before reading: a changed or unlisted raw file is not even extracted
         verify_raw_file(path)
-    results = [extract_file(path) for path in files]
+    results = [extract_file(path, region) for path in files]
     warnings: list[str] = []
     for path, result in zip(files, results):
         verify_raw_file(path, sha256=result.sha256)  # the bytes extracted are the bytes recorded
@@ -250,11 +268,16 @@ def load_bulletins(paths: list[Path | str]) -> Dataset:
     from .sources.read import printable
 
     inputs = [{"path": printable(str(r.path)), "sha256": r.sha256} for r in results]
-    return Dataset(facts=facts, extractions=results, inputs=inputs, warnings=warnings)
+    cities = sorted({r.city_name for r in results if r.city_name})
+    if region is None and len(cities) == 1:
+        region = find_region(cities[0])
+    return Dataset(facts=facts, extractions=results, inputs=inputs, warnings=warnings, region=region, cities=cities)
 
 
-def read_facts_csv(path: Path | str) -> Dataset:
-    """Read a facts table written by ``jzanalysis extract`` (CSV with the facts columns) and validate it."""
+def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
+    """Read a facts table written by ``jzanalysis extract`` (CSV with the facts columns) and validate it.
+
+    ``region``: the city the table is about; None takes it from its ``city`` column or its region names."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"no such facts file: {path}")
@@ -278,28 +301,30 @@ def read_facts_csv(path: Path | str) -> Dataset:
     except (TypeError, ValueError, OverflowError) as exc:
         raise InputError(f"{path}: a column has a value of the wrong type ({str(exc).splitlines()[0]})") from None
     validate_facts(facts, origin=str(path))
-    return Dataset(facts=facts, inputs=[{"path": str(path), "sha256": sha256_of(path)}])
+    cities = sorted({c for c in facts.city.dropna().astype(str)}) if "city" in facts else []
+    if region is None:
+        region = find_region(cities[0]) if len(cities) == 1 else (infer_region(facts.region.dropna().unique()) if not cities else None)
+    if region is not None and not cities:
+        cities = [region.name]
+    return Dataset(facts=facts, inputs=[{"path": str(path), "sha256": sha256_of(path)}], region=region, cities=cities)
 
 
 def validate_facts(facts: pd.DataFrame, origin: str | None) -> None:
-    """Raise a one-line InputError for the first row that breaks the facts contract: a known metric and
-    region, months 1..12, a year 1990..2100 (or none), a value inside its unit's range, a percent of plan
+    """Raise a one-line InputError for the first row that breaks the facts contract: a known metric, a
+    region name, months 1..12, a year 1990..2100 (or none), a value inside its unit's range, a percent of plan
     0.01..1000 and a growth -100..10000 % (see :mod:`jzanalysis.bounds`).
 
     ``origin`` names the table (a file) and rows are counted from 1; None for facts extracted from bulletins,
     whose rows are named by their source file and quote.
     """
-    allowed_regions = set(COUNTY_NAMES) | {settings.CITY}
     for number, row in enumerate(facts.itertuples(index=False), start=1):
         where = f"{origin} row {number}" if origin is not None else f"{row.source}: 「{_short(row.quote)}」"
         if row.metric not in METRICS:
             raise InputError(f"{where}: unknown metric {row.metric!r}; allowed: {', '.join(METRICS)}")
-        # region: one block (the county registry)
-        if row.region not in allowed_regions:
-            hint = " (use 荆州市 for the whole city)" if row.region in CITY_ALIASES else ""
-            raise InputError(
-                f"{where}: unknown region {row.region!r}: not in the county registry{hint}; allowed: {', '.join(sorted(allowed_regions))}"
-            )
+        # region: names, checked against a city's profile where they are used (a unit a profile lacks is
+        # kept under its own name, so any non-empty name is allowed here)
+        if pd.isna(row.region) or not str(row.region).strip():
+            raise InputError(f"{where}: region is empty; give the city's name for a city-wide figure, else the county's")
         check_fact_numbers(row, where)
 
 
