@@ -122,12 +122,12 @@ def test_facts_csv_round_trip_and_validation(tmp_path, seed_city_facts):
     seed_city_facts[FACT_COLUMNS].to_csv(path, index=False)
     dataset = read_facts_csv(path)
     assert dataset.facts.set_index("metric").loc["funds_in_place", "yoy_pct"] == 31.3
-    assert dataset.latest_snapshot("projects_100m") == (2015, 7)
+    assert dataset.latest_snapshot("projects_100m", "荆州市") == (2015, 7)
 
     bad = seed_city_facts.copy()
-    bad.loc[1, "region"] = "荆州新区"
+    bad.loc[1, "region"] = " "
     bad[FACT_COLUMNS].to_csv(path, index=False)
-    with pytest.raises(InputError, match="row 2: unknown region '荆州新区': not in the county registry"):
+    with pytest.raises(InputError, match="row 2: region is empty"):
         read_facts_csv(path)
 
     seed_city_facts[["year", "metric"]].to_csv(path, index=False)
@@ -164,10 +164,14 @@ def test_fact_numbers_are_bounded_per_unit(seed_city_facts, column, value, messa
 
 
 def test_extracted_facts_out_of_range_name_the_file_and_the_quote(tmp_path):
-    from jzanalysis.dataset import load_bulletins
+    from jzanalysis.dataset import load_bulletins, validate_facts
 
     path = tmp_path / "b.txt"
-    path.write_text("2015年1-7月全市实际到位资金9999999亿元。", encoding="utf-8")
+    path.write_text("荆州市2015年1-7月全市实际到位资金798亿元。", encoding="utf-8")
+    dataset = load_bulletins([path])
+    assert dataset.facts.value.tolist() == [798]
+    facts = dataset.facts.copy()
+    facts.loc[0, "value"] = 9999999  # beyond what the extractor keeps: the facts check stands behind it
     with pytest.raises(InputError) as info:
-        load_bulletins([path])
-    assert str(info.value) == "b.txt: 「2015年1-7月全市实际到位资金9999999亿元」: funds_in_place value must be a number 0..1,000,000 亿元, got 9999999.0"
+        validate_facts(facts, origin=None)
+    assert str(info.value) == f"b.txt: 「{facts.quote[0]}」: funds_in_place value must be a number 0..1,000,000 亿元, got 9999999.0"
