@@ -28,7 +28,7 @@ _CUMULATIVE: list[tuple[re.Pattern, int | None]] = [
     (re.compile(rf"(?<!\d)1月?{_DASH}{_M}\s*月"), None),
     (re.compile(rf"元月?{_DASH}{_M}\s*月"), None),
     (re.compile(rf"(?<![\d一二三四五六七八九十])一月?{_DASH}{_M}\s*月"), None),
-    (re.compile(rf"前\s*{_M}\s*个?月"), None),
+    (re.compile(rf"(?<![提之以])前\s*{_M}\s*个?月"), None),
     (re.compile(rf"截[止至]\s*(?:20\d{{2}}年)?\s*{_M}\s*月(?:底|末)"), None),
 ]
 _SINGLE = re.compile(
@@ -42,6 +42,23 @@ YEAR_RE = re.compile(r"(?<!\d)(20\d{2})年")
 
 def _month_number(token: str) -> int | None:
     return int(token) if token.isdigit() else _CN_MONTHS.get(token)
+
+
+def document_period(text: str, year: int | None = None) -> int | None:
+    """The months the bulletin's own figures cover: its first January..M period, not another year's 全年
+    ("去年全年…"), with a month's last day ("截至9月30日") counting as that month's end.
+
+    >>> document_period("截至9月30日，今年全市…95个。去年全年，全市…112个。"), document_period("去年全年…112个。1-9月…95个。")
+    (9, 9)
+    """
+    for mention in period_mentions(text[:50_000], year):
+        if mention.kind != "cumulative":
+            continue
+        if mention.months == 12 and re.search(r"(?:去年|上年|前年|(?<!\d)\d{4}年)(?:全年)?$", text[max(0, mention.start - 6):mention.start]):
+            if not re.search(r"\d{4}年$", text[max(0, mention.start - 5):mention.start]) or year is None:
+                continue
+        return mention.months
+    return None
 
 
 def find_period(text: str) -> tuple[int, re.Match] | None:
@@ -81,6 +98,8 @@ def period_mentions(sentence: str, year: int | None = None) -> list[PeriodMentio
     [('cumulative', 7), ('single', None), ('day', None)]
     """
     mentions: list[PeriodMention] = []
+    if "月" not in sentence and "季" not in sentence and "年" not in sentence:
+        return mentions  # every period names a month, a quarter or the year
     for pattern, fixed in _CUMULATIVE:
         for match in pattern.finditer(sentence):
             months = fixed if fixed is not None else _month_number(match.group(1))
@@ -144,6 +163,10 @@ _DATELINE_RE = re.compile(
 )
 # "来源：鄂州日报 | 2022-06-15 08:30 | 责任编辑": a news site's article line, a date with its clock time
 _SOURCE_LINE_DATE_RE = re.compile(r"(?m)^[^\n]{0,40}来源[:：][^\n]{0,40}?[|｜/]\s*" + _DATE + r"日?\s+\d{1,2}:\d{2}")
+# "漯河市商务局　2019年10月10日", "（2019年8月6日 市商务局）", "来源：长江日报　2023年10月25日", a signature's date
+_ISSUER_DATE_RE = re.compile(
+    r"(?m)^[ \t\u3000(（]*(?:[\u4e00-\u9fffA-Za-z（）():：]{2,30}[ \t\u3000]+)?" + _DATE + r"日?(?:[ \t\u3000]+[\u4e00-\u9fff]{2,16})?[)）]?[ \t\u3000]*$"
+)
 _DMY_RE = re.compile(r"(?m)^[ \t\u3000]*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")
 # A mirror's own date (转载/转发/采集/编辑/更新 …) or a crawl date (今天是) is not when the bulletin was published.
 _REPOST_RE = re.compile(r"转载|转发|采集|编辑|更新|修改|抓取|收录|镜像|今天是|当前时间|访问")
@@ -193,6 +216,18 @@ def publication_date(raw: str) -> dt.date | None:
             date = _date(match)
             if date:
                 return date
+    # a date on a line of its own (with the issuer or a 来源) among the first or last lines: the dateline or
+    # the signature of an official document
+    lines = raw.split("\n")
+    edge = "\n".join(lines[:6]) + "\n" + "\n".join(lines[-6:])
+    for match in _ISSUER_DATE_RE.finditer(edge):
+        line_start = edge.rfind("\n", 0, match.start()) + 1
+        line = edge[line_start:edge.find("\n", match.start()) if "\n" in edge[match.start():] else len(edge)]
+        if _REPOST_RE.search(line) or re.search(r"(?:日期|时间)[:：]?\s*$", edge[line_start:match.start("y")]):
+            continue
+        date = _date(match)
+        if date:
+            return date
     return None
 
 
@@ -232,6 +267,8 @@ def document_year(text: str, published: dt.date | None) -> int | None:
         if near:
             return int(near.group(1))
     if published is not None:
+        if first is not None and first[0] == 12 and published.month <= 3 and f"{published.year - 1}年" in text[:3000]:
+            return published.year - 1  # "全年全市新签约…" in a review of 2019 published in January 2020
         return published.year
     head = text[:first[1].start()] if first is not None else text[:2000]
     years = {int(y) for y in YEAR_RE.findall(head)}

@@ -24,7 +24,7 @@ _SUFFIXES = r"(?:经济技术开发区|经济开发区|高新技术产业开发�
 _UNKNOWN_UNIT_RE = re.compile(rf"^[\u4e00-\u9fff]{{1,7}}?{_SUFFIXES}")
 _LIST_WORDS_RE = re.compile(r"^[\s、,，:：;；(（)）]*(?:其中|分别为|分别是|依次为|包括|以及|和|及|另外|此外)?[\s、,，:：]*")
 _GENERIC = re.compile(
-    r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|从|在|由|对|向|所属|相关|有关|周边|部分|个别|其他|其余|中心)"
+    r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|从|在|由|对|向|所属|相关|有关|周边|部分|个别|其他|其余|中心|主城)"
     r"|^(?:城区|郊区|新区|开发区|高新区|经开区|园区|县城)$"
     r"|各|县市|市区|县区|全市|我市|全县|全区|年|月|季度|以上|项目|亿|万|招商|引进|签约|开工|投资|资金|管理局|委员会|政府|党委"
 )
@@ -179,13 +179,19 @@ def _is_subject_mention(text: str, start: int, end: int) -> bool:
 def _home_unit(text: str, head_end: int, region: Region) -> str | None:
     """The unit a bulletin is about when its figures speak of 全区/我区/全县/我县 and its headline (or first
     sentence with such a figure) names one unit of ``region`` and no 全市."""
-    if not re.search(r"全区|我区|本区|全县|我县|本县|全开发区|全园区", text):
-        return None
-    if re.search(r"全市|我市", text[:head_end + 400]):
+    own = len(re.findall(r"全区|我区|本区|全县|我县|本县|全开发区|全园区", text[:4000]))
+    city = len(re.findall(r"(?:全市|我市)(?!各|的)", text[:4000]))  # "占全市的9.9%" does not make it the city's
+    if not own or city >= own:
         return None
     matcher = RegionMatcher(region)
     named = {m.name for m in matcher.mentions(text[:head_end + 200], anywhere=True) if m.known and not m.city}
-    return named.pop() if len(named) == 1 else None
+    if len(named) == 1:
+        return named.pop()
+    if not named:  # a zone the profile lacks, named in the headline: "许昌经济技术开发区前三季度…"
+        zone = re.search(r"[\u4e00-\u9fff]{2,6}(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|示范区)", text[:head_end])
+        if zone and re.search(r"全区|我区|本区", text):
+            return zone.group(0)
+    return None
 
 
 class RegionMatcher:
@@ -196,8 +202,10 @@ class RegionMatcher:
 
         lexicon = load_lexicon()
         # a "name" that holds a word of the lexicon (实际到位市外资金 → "实际到位市") is not a county's name
-        self._lexical = lexicon.matchers["kind"], lexicon.matchers["stage"], lexicon.matchers["object"], lexicon.matchers["scope"]
+        self._lexical = (lexicon.matchers["kind"], lexicon.matchers["stage"], lexicon.matchers["object"], lexicon.matchers["restriction"])
+        self._groupings = set(lexicon.scopes["grouping"]) | set(lexicon.scopes["city_own"]) | set(lexicon.scopes["city"])
         self.region = region
+        self._cache: dict[tuple, list[Mention]] = {}
         self.city_name = region.name if region is not None else city_name
         names: dict[str, tuple[str, bool]] = {}
         if region is not None:
@@ -215,6 +223,15 @@ class RegionMatcher:
     def mentions(self, phrase: str, anywhere: bool = False) -> list[Mention]:
         """Regions named in ``phrase``. Known names anywhere; a unit's short form (公安) or a county-like name
         the profile lacks only at the start of a list item (after 其中, 分别为:, 、)."""
+        key = (phrase, anywhere)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            cached = self._cache[key] = self._mentions(phrase, anywhere)
+        return list(cached)
+
+    def _mentions(self, phrase: str, anywhere: bool) -> list[Mention]:
         found: list[Mention] = []
         if self._pattern is not None:
             for match in self._pattern.finditer(phrase):
@@ -249,10 +266,18 @@ class RegionMatcher:
                 found.append(Mention(name, item_start, item_start + len(name), known=False,
                                      note=_bracket_note(phrase, item_start + len(name))))
         found.sort(key=lambda m: m.start)
-        return found
+        # "天元区（株洲高新区）21个": a name in brackets right after another is its other name, not a second county
+        kept: list[Mention] = []
+        for mention in found:
+            if kept and re.fullmatch(r"[（(]", phrase[kept[-1].end:mention.start]) and phrase[mention.end:mention.end + 1] in ")）":
+                last = kept[-1]
+                kept[-1] = Mention(last.name, last.start, last.end, last.known, last.city, last.note or mention.name)
+                continue
+            kept.append(mention)
+        return kept
 
     def _is_name(self, name: str) -> bool:
-        return (not _GENERIC.search(name) and name != self.city_name
+        return (not _GENERIC.search(name) and name != self.city_name and name not in self._groupings
                 and not any(matcher.search(name) for matcher in self._lexical))
 
     def _short_unit(self, rest: str) -> tuple[str, int] | None:
