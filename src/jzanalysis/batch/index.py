@@ -58,8 +58,11 @@ def published_runs(out_dir: Path) -> list[dict]:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)  # a full disk leaves no half-written temporary file
 
 
 def index_html(records: list[dict]) -> str:

@@ -73,6 +73,7 @@ class Fact:
     phrase: str | None = None
     city: str | None = None
     breadth: tuple = (0, 0, 0, 0.0)  # how narrow a part of its population the figure is (reconcile)
+    table: bool = False  # read from a table: the same figure in the prose gives its standing
 
     def key(self) -> tuple:
         return (self.year, self.months, self.region, self.metric)
@@ -240,6 +241,7 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
     context = _Context(lexicon, matcher, city, home, doc_year, doc_months, out)
     frame: _Frame | None = None
     heading: _Frame | None = None
+    pending_breakdown = False
     for s_start, s_end in sentences(text):
         sentence = text[s_start:s_end]
         stripped = STRIPPED_RE.search(sentence)  # before the number test: a fully stripped sentence has none
@@ -253,10 +255,12 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
         if not HAS_NUMBER_RE.search(sentence):
             heading = context.heading(sentence) or heading
             frame = None
+            pending_breakdown = is_breakdown(sentence, lexicon)  # "分县（市、区）看：" on a line of its own
             continue
         headline = context.headline_frame()
         found = quantities(sentence)
-        breakdown = is_breakdown(sentence, lexicon)
+        breakdown = is_breakdown(sentence, lexicon) or pending_breakdown
+        pending_breakdown = False
         if breakdown:
             inherited = headline or frame  # "分县市区看，…": the bulletin's headline count, by county
         elif is_continuation(sentence, lexicon):
@@ -323,7 +327,7 @@ class _Context:
             self.out.facts.append(Fact(
                 year=year, months=months, region=region, metric=cell.metric, value=cell.value, start=cell.start, end=cell.end,
                 rule=cell.rule, phrase=cell.phrase, city=self.city if self.city != CITY_UNKNOWN else None,
-                breadth=cell.breadth,
+                breadth=cell.breadth, plan_pct=cell.plan_pct, yoy_pct=cell.yoy_pct, table=True,
             ))
 
     # ---------------------------------------------------------------------------------------- headings
@@ -406,9 +410,10 @@ class _Context:
         self._respective_lists(sentence, items)
         for item in items:
             self._emit(item, sentence, s_start)
-            if (self.headline is None and item.rule is not None and item.q.unit == "个" and item.head and item.depth == 0
+            if (self.headline is None and item.rule is not None and item.q.unit == "个" and item.head
                     and item.regions == [self.home] and not item.excluded and not item.target and item.period_kind == "cumulative"
-                    and item.year == self.doc_year and not item.own.subset):
+                    and item.year == self.doc_year and item.months == self.doc_months and (item.features.floor or 0) <= 1e8):
+                # the first count of the city's own new projects (not a 10亿元 part of it): what county lists break down
                 self.headline = item
         heads = [i for i in items if i.head and i.depth == 0 and i.q.unit == "个" and not i.excluded]
         heads = heads or [i for i in items if i.head and i.depth == 0 and not i.excluded]
@@ -428,9 +433,16 @@ class _Context:
         own = read_phrase(pre + post, self.lexicon)
         mentions = self.matcher.mentions(pre)
         chain = trail.chain(depth) or (inherited.item if inherited else None)
-        count_head = trail.count_head(depth) or (inherited.count if inherited else None)
-        amount_head = trail.amount_head(depth)
+        count_head = trail.count_head(depth)
         head = own.object is not None or own.floor is not None or own.kind is not None or own.band
+        if count_head is None and not head and q.unit in ("个", "亿元"):
+            # the words a list hangs from in its own sentence ("10亿元以上项目中，如皋市、海安市各9个") come before
+            # what the sentence before it was about
+            if trail.outer is False:
+                trail.outer = self._outer_phrase(sentence, start, depths)
+            count_head = trail.outer
+        count_head = count_head or (inherited.count if inherited else None)
+        amount_head = trail.amount_head(depth)
         item = _Item(q, depth, start, pre, own, own, mentions, head, end=q.end + len(post), quote_start=start, sentence=sentence,
                      floor=floor)
 
@@ -452,10 +464,6 @@ class _Context:
         features = Features(**{**own.__dict__, "scope": scope, "text": text,
                                "restrictions": tuple(dict.fromkeys((*own.restrictions, *around)))})
         independent = own.floor is not None or (own.object not in (None, "project")) or own.band
-        if count_head is None and not head and q.unit in ("个", "亿元"):
-            if trail.outer is False:  # once per list: the next items of "…(其中,监利县10个、荆州区10个…)" share it
-                trail.outer = self._outer_phrase(sentence, start, depths)
-            count_head = trail.outer
         population = count_head
         if q.unit == "个":
             if count_head is not None:

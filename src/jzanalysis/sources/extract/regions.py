@@ -21,13 +21,15 @@ _NOT_SUBJECT_BEFORE = re.compile(r"(?:赴|到|去|来自|与|同|和|在|往|对
 _NOT_SUBJECT_AFTER = re.compile(r"^(?:等地|等城市|企业|客商|商会|方面|投资者|团|考察|市场)")
 _SUFFIXES = (r"(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|管理区|产业园区|科技园区|园区|产业园|"
              r"集聚区|示范区|合作区|试验区|保税区|风景名胜区|风景区|旅游区|度假区|片区|新城|自治县|县|市|区|旗)")
-# A county-like name at the start of a list item: "霍山县", "其中武穴市", "、荆州新区", "苏锡通科技产业园区".
-_UNKNOWN_UNIT_RE = re.compile(rf"^[\u4e00-\u9fff—\-]{{1,9}}?{_SUFFIXES}(?![\u4e00-\u9fff]{{0,2}}(?:项目|企业))")
+# A county-like name at the start of a list item: "霍山县", "其中武穴市", "、荆州新区", "苏锡通科技产业园区",
+# "天府新区眉山片区" (the longest such name that holds no word of the lexicon, see RegionMatcher._unknown_name).
+_UNKNOWN_UNIT_RE = re.compile(rf"[\u4e00-\u9fff—\-]{{1,9}}?{_SUFFIXES}(?![\u4e00-\u9fff]{{0,2}}(?:项目|企业))")
+_SUFFIX_END_RE = re.compile(_SUFFIXES)
 _LIST_WORDS_RE = re.compile(r"^[\s、,，:：;；(（)）]*(?:其中|分别为|分别是|依次为|包括|以及|和|及|另外|此外)?[\s、,，:：]*")
 _GENERIC = re.compile(
     r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|从|在|由|对|向|所属|相关|有关|周边|部分|个别|其他|其余|中心|主城)"
     r"|^(?:城区|郊区|新区|开发区|高新区|经开区|园区|县城)$"
-    r"|各|县市|市区|县区|全市|我市|全县|全区|年|月|季度|以上|项目|亿|万|招商|引进|签约|开工|投资|资金|管理局|委员会|政府|党委"
+    r"|各|县市|市区|县区|全市|我市|全县|全区|年|月|季度|以上|项目|亿元|万元|招商|引进|签约|开工|投资|资金|管理局|委员会|政府|党委"
 )
 
 
@@ -84,6 +86,12 @@ def _scan(text: str, names: set[str], min_length: int) -> list[tuple[int, int]]:
         else:
             i += 1
     return found
+
+
+@functools.cache
+def _prefecture_names() -> frozenset[str]:
+    """Canonical names of China's prefecture-level regions (not their short forms)."""
+    return frozenset(divisions())
 
 
 @functools.cache
@@ -252,22 +260,24 @@ class RegionMatcher:
             if here and not (here[0].city and here[0].start == item_start):
                 continue
             if here:  # "荆州新区": a county-like name that starts with the city's short name
-                longer = _UNKNOWN_UNIT_RE.match(rest)
-                if not longer or len(longer.group(0)) <= here[0].end - here[0].start or not self._is_name(longer.group(0)):
+                longer = self._unknown_name(rest)
+                if not longer or len(longer) <= here[0].end - here[0].start:
                     continue
                 found.remove(here[0])
             unit = self._short_unit(rest)
             if unit is not None:
                 found.append(Mention(unit[0], item_start, item_start + unit[1], note=_bracket_note(phrase, item_start + unit[1])))
                 continue
-            unknown = _UNKNOWN_UNIT_RE.match(rest)
-            if unknown and self._is_name(unknown.group(0)) and not self._word_across(rest, len(unknown.group(0))):
-                name = unknown.group(0)
+            name = self._unknown_name(rest)
+            if name:
                 inside = [m for m in found if m.start < item_start + len(name) and item_start < m.end]
-                if any(not m.city for m in inside):
-                    continue
-                for m in inside:  # "中马钦州产业园区": the city's name inside a zone's name is the zone's
+                if any(not m.city and (m.start == item_start or m.end - m.start >= len(name)) for m in inside):
+                    continue  # a known name where the item starts, e.g. 荆州高新区 itself
+                for m in inside:  # "随州高新区": not 荆州市's alias 高新区 inside another city's zone
                     found.remove(m)
+                if name in _prefecture_names():  # another city named, when the caller gave this one: the city
+                    found.append(Mention(self.city_name or name, item_start, item_start + len(name), city=True))
+                    continue
                 found.append(Mention(name, item_start, item_start + len(name), known=False,
                                      note=_bracket_note(phrase, item_start + len(name))))
         found.sort(key=lambda m: m.start)
@@ -280,6 +290,16 @@ class RegionMatcher:
                 continue
             kept.append(mention)
         return kept
+
+    def _unknown_name(self, rest: str) -> str | None:
+        """The longest county-like name at the start of ``rest`` that is a name (see :meth:`_is_name`)."""
+        ends = [m.end() for m in _SUFFIX_END_RE.finditer(rest, 0, 14) if m.start() >= 1]
+        for end in sorted(set(ends), reverse=True):
+            name = rest[:end]
+            if (re.fullmatch(r"[\u4e00-\u9fff—\-]+", name) and _UNKNOWN_UNIT_RE.fullmatch(name)
+                    and self._is_name(name) and not self._word_across(rest, end)):
+                return name
+        return None
 
     def _word_across(self, text: str, end: int) -> bool:
         """True when a word of the lexicon runs across position ``end`` of ``text`` ("到位市外资金")."""

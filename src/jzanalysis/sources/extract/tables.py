@@ -24,6 +24,14 @@ _UNIT_IN_LABEL = re.compile(r"[（(](个|亿元|万元|%)[)）]")
 _TOTAL_ROW = re.compile(r"^(?:合计|总计|全市|全州|小计|总数)$")
 
 
+# a percentage column: the plan share or the growth of the column before it ("到位资金完成年度目标(%)")
+_PLAN_LABEL = re.compile(r"完成|目标|计划")
+_GROWTH_LABEL = re.compile(r"增长|增幅|增速")
+# "各县（市、区）合同引资额（亿元）：灵宝市 246.80 | 陕州区 198.35 | …": one line, a label with its unit, then pairs
+_INLINE_RE = re.compile(r"(?P<label>[^\n：:]{2,30}?[（(](?P<unit>个|亿元)[)）])[：:]\s*(?P<pairs>[^\n]+)")
+_PAIR_RE = re.compile(r"(?P<name>[\u4e00-\u9fff（）()]{2,16}?)\s*(?P<value>\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)(?=\s*(?:[|｜;；，,、]|$))")
+
+
 @dataclass
 class TableCell:
     """One figure of a table: its row's region, its column's rule, the value and where it is in the text."""
@@ -39,6 +47,8 @@ class TableCell:
     end: int
     title: str
     breadth: tuple = (0, 0, 0, 0.0)
+    plan_pct: float | None = None
+    yoy_pct: float | None = None
 
 
 def _cells(line: str) -> list[str]:
@@ -72,6 +82,10 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
         for label in header[1:]:
             unit = _UNIT_IN_LABEL.search(label)
             unit_name = unit.group(1) if unit else ("亿元" if re.search(r"额|资金|金额|投资", label) else "个")
+            if unit_name == "%":
+                kind = "growth" if _GROWTH_LABEL.search(label) else "plan" if _PLAN_LABEL.search(label) else None
+                columns.append((label, kind, None))
+                continue
             features = read_phrase(f"{title}…{label}", lexicon)
             rule = classify(features, unit_name, lexicon, features.stage)
             columns.append((label, rule, (0, 0, 1 if features.object == "industrial" else 0, features.floor or 0.0)))
@@ -85,12 +99,49 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
                 if not mentions:
                     continue
                 region, known, city = mentions[0].name, mentions[0].known, False
+            previous = None
             for (label, rule, breadth), cell in zip(columns, row[1:]):
-                if rule is None or not _NUMBER.match(cell.replace(" ", "")):
+                if not _NUMBER.match(cell.replace(" ", "")):
+                    previous = None
                     continue
-                found.append(TableCell(
+                if breadth is None:  # a percentage column: of the figure in the column before it
+                    if previous is not None and rule in ("plan", "growth"):
+                        setattr(previous, "plan_pct" if rule == "plan" else "yoy_pct", number_value(cell.replace(" ", "")))
+                    continue
+                if rule is None:
+                    previous = None
+                    continue
+                previous = TableCell(
                     region=region or "", known=known, city=city, metric=rule.metric, rule=rule.id, phrase=f"{title}…{label}",
                     value=number_value(cell.replace(" ", "")), start=offsets[row_index], end=offsets[row_index] + len(lines[row_index]),
                     title=title, breadth=breadth,
-                ))
+                )
+                found.append(previous)
+    found.extend(_inline_lists(text, lexicon, matcher))
+    return found
+
+
+def _inline_lists(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
+    """"各县（市、区）合同引资额（亿元）：灵宝市 246.80 | 陕州区 198.35 | …": a labelled list of name–value pairs."""
+    found: list[TableCell] = []
+    for match in _INLINE_RE.finditer(text):
+        pairs = list(_PAIR_RE.finditer(match.group("pairs")))
+        if len(pairs) < 2:
+            continue
+        label, unit = match.group("label").strip(), match.group("unit")
+        features = read_phrase(label, lexicon)
+        rule = classify(features, unit, lexicon, features.stage)
+        if rule is None:
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        for pair in pairs:
+            mentions = [m for m in matcher.mentions(pair.group("name").strip()) if not m.city]
+            if not mentions:
+                continue
+            start = match.start("pairs") + pair.start()
+            found.append(TableCell(
+                region=mentions[0].name, known=mentions[0].known, city=False, metric=rule.metric, rule=rule.id,
+                phrase=label, value=number_value(pair.group("value")), start=start, end=match.start("pairs") + pair.end(),
+                title=text[line_start:match.start("pairs")], breadth=(0, 0, 0, features.floor or 0.0),
+            ))
     return found
