@@ -91,8 +91,11 @@ def index_html(records: list[dict]) -> str:
 
 
 def write_index(out_dir: Path) -> Path:
-    """Rewrite ``index.html`` and ``manifest.json`` in ``out_dir`` from the published runs."""
+    """Rewrite ``index.html`` and ``manifest.json`` in ``out_dir`` from the published runs (none are written
+    into a folder that has no run and no index yet)."""
     out_dir = Path(out_dir)
+    if not published_runs(out_dir) and not (out_dir / "index.html").exists():
+        return out_dir / "index.html"  # nothing published (a first run that failed): no empty index either
     with folder_lock(out_dir):
         records = published_runs(out_dir)
         index_bytes = index_html(records).encode("utf-8")
