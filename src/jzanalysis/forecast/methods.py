@@ -135,7 +135,12 @@ def _profile_shares(inp: ForecastInputs) -> list[float]:
 
 
 def _seasonal_component(inp: ForecastInputs) -> tuple[float, float, dict]:
-    """(median, variance of log full, parameters) of seasonal_share; NotApplicable without a profile."""
+    """(median, variance of log full, parameters) of seasonal_share; NotApplicable without a profile.
+
+    With four or more profile years the variance is their spread of log(1/s) times (1 + 1/n), as a
+    Student t with n − 1 df has it (×(n − 1)/(n − 3)); with fewer it is the calibrated spread times
+    (1 + 1/n): the mean of n shares is itself off by V/n.
+    """
     shares = _profile_shares(inp)
     if not shares:
         raise NotApplicable("no_profile")
@@ -145,31 +150,27 @@ def _seasonal_component(inp: ForecastInputs) -> tuple[float, float, dict]:
         raise NotApplicable("profile_share_out_of_range")
     n = len(shares)
     params = {"basis": "profile", "share": share, "profile_years": n}
-    if n >= 4:
-        df = n - 1
-        sd = float(logs.std(ddof=1)) * math.sqrt(1 + 1 / n)
-        var = max(sd, 1e-6) ** 2 * df / (df - 2)
-        params.update({"interval": "profile_spread", "log_sd": sd, "df": df})
+    if n >= 3:
+        sd = max(float(logs.std(ddof=1)) * math.sqrt(1 + 1 / n), 1e-6)
+        params.update({"interval": "profile_spread_t", "log_sd": sd, "df": n - 1})
+        var = sd**2 * (n - 1) / (n - 3) if n >= 4 else None
     else:
+        var = None
+    if var is None:
         var = calibrated_variance(inp, inp.as_of / 12) * (1 + 1 / n)
-        params.update({"interval": "calibrated_spread_times_1_plus_1_over_n"})
     return inp.ytd / share, var, params
 
 
 def _seasonal_share(inp: ForecastInputs) -> RunResult:
     _need_positive_ytd(inp)
     point, var, params = _seasonal_component(inp)
-    n = params["profile_years"]
-    if n >= 3:
-        # few past profiles: their spread with a Student t, the median YTD/ŝ
-        shares = _profile_shares(inp)
-        logs = np.log(1 / np.array(shares))
-        sd = max(float(logs.std(ddof=1)) * math.sqrt(1 + 1 / n), 1e-6)
-        dist = ShiftedLogPredictive(0.0, inp.ytd, float(logs.mean()), sd, df=n - 1)
-        params = {**params, "interval": "profile_spread_t", "log_sd": sd, "df": n - 1}
+    if params.get("interval") == "profile_spread_t":
+        # past profiles' spread with a Student t (n − 1 df); the median is YTD/ŝ
+        dist = ShiftedLogPredictive(0.0, inp.ytd, math.log(point / inp.ytd), params["log_sd"], df=params["df"])
         return point, dist, params
     dist = LogGridPredictive([(1.0, math.log(point), math.sqrt(var))], floor=inp.ytd)
-    return point, dist, {**params, "sd_log": math.sqrt(var), "calibration": inp.calibration.id}
+    return point, dist, {**params, "interval": "calibrated_spread_times_1_plus_1_over_n", "sd_log": math.sqrt(var),
+                         "calibration": inp.calibration.id}
 
 
 def _last_year_component(inp: ForecastInputs) -> tuple[float, float, dict]:
