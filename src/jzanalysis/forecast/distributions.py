@@ -177,32 +177,37 @@ class LogGridPredictive(Predictive):
         self.floor = float(floor)
         self.integer = bool(integer)
         self.plan_prior = plan_prior
-        lo = min(m - 12 * s for _, m, s in self.components)
-        hi = max(m + 12 * s for _, m, s in self.components)
-        if plan_prior is not None:
-            loc, scale, _ = plan_prior
-            lo, hi = min(lo, loc - 12 * scale), max(hi, loc + 12 * scale)
-        # one normal and no plan: the closed form (exact quantiles); otherwise the grid
+        # one normal and no plan: the closed form (exact quantiles); otherwise the grid, built when needed
         self._normal = self.components[0][1:] if len(self.components) == 1 and plan_prior is None else None
-        y, density = self._density(lo, hi)
-        # second pass: the same density on ±16 sd of itself (the plan narrows it), for accuracy
-        mean = _trapezoid(y * density, y)
-        sd = math.sqrt(max(_trapezoid((y - mean) ** 2 * density, y), 1e-18))
-        y, density = self._density(max(lo, mean - 16 * sd), min(hi, mean + 16 * sd))
-        self.y = y
-        self.density = density
-        cdf = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2 * np.diff(y))])
-        self.cdf_log = cdf / cdf[-1]
+        self._grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _build_grid(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(log x, density, cdf) on the grid."""
+        if self._grid is None:
+            lo = min(m - 12 * s for _, m, s in self.components)
+            hi = max(m + 12 * s for _, m, s in self.components)
+            if self.plan_prior is not None:
+                loc, scale, _ = self.plan_prior
+                lo, hi = min(lo, loc - 12 * scale), max(hi, loc + 12 * scale)
+            y, density = self._density(lo, hi)
+            # second pass: the same density on ±16 sd of itself (the plan narrows it), for accuracy
+            mean = _trapezoid(y * density, y)
+            sd = math.sqrt(max(_trapezoid((y - mean) ** 2 * density, y), 1e-18))
+            y, density = self._density(max(lo, mean - 16 * sd), min(hi, mean + 16 * sd))
+            cdf = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2 * np.diff(y))])
+            self._grid = (y, density, cdf / cdf[-1])
+        return self._grid
 
     def _density(self, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
         y = np.linspace(lo, hi, self.N_GRID)
         base = np.zeros_like(y)
         for w, m, s in self.components:
-            base += w * stats.norm.pdf(y, m, s)
+            base += w * np.exp(-0.5 * ((y - m) / s) ** 2) / (s * math.sqrt(2 * math.pi))
         density = base
         if self.plan_prior is not None:
             loc, scale, df = self.plan_prior
-            density = base * stats.t.pdf(y, df, loc, scale)
+            # Student t density up to its constant (the product is normalised below)
+            density = base * (1 + ((y - loc) / scale) ** 2 / df) ** (-(df + 1) / 2)
             if not np.any(density > 0):
                 # the pool and the plan density do not overlap in double precision: keep the pool
                 density = base
@@ -217,13 +222,15 @@ class LogGridPredictive(Predictive):
             lx = np.log(np.maximum(x, 0.0))
         if self._normal is not None:
             return stats.norm.cdf(lx, *self._normal)
-        return np.interp(lx, self.y, self.cdf_log, left=0.0, right=1.0)
+        y, _, cdf = self._build_grid()
+        return np.interp(lx, y, cdf, left=0.0, right=1.0)
 
     def _ppf_x(self, q) -> np.ndarray:
         q = np.asarray(q, dtype=float)
         if self._normal is not None:
             return np.exp(stats.norm.ppf(q, *self._normal))
-        return np.exp(np.interp(q, self.cdf_log, self.y))
+        y, _, cdf = self._build_grid()
+        return np.exp(np.interp(q, cdf, y))
 
     # --- the outcome -----------------------------------------------------------------------------
 
@@ -250,15 +257,19 @@ class LogGridPredictive(Predictive):
         return float(self._cdf_x(x))
 
     def mean(self) -> float:
-        values = np.maximum(np.exp(self.y), self.floor)
+        y, density, _ = self._build_grid()
+        values = np.maximum(np.exp(y), self.floor)
         if self.integer:
             values = np.maximum(np.floor(values + 0.5), self.floor)
-        return float(_trapezoid(values * self.density, self.y))
+        return float(_trapezoid(values * density, y))
 
     def log_variance(self) -> float:
         """Variance of log X under the density (before the floor): the spread that is pooled."""
-        mean = _trapezoid(self.y * self.density, self.y)
-        return float(_trapezoid((self.y - mean) ** 2 * self.density, self.y))
+        if self._normal is not None:
+            return self._normal[1] ** 2
+        y, density, _ = self._build_grid()
+        mean = _trapezoid(y * density, y)
+        return float(_trapezoid((y - mean) ** 2 * density, y))
 
     def point_mass_at_floor(self) -> float:
         """P(full = YTD): nothing more reported this year."""
