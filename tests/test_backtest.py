@@ -226,3 +226,53 @@ def test_loco_holds_a_city_out():
     d_loco = next(r for r in loco["rows"] if r["place"] == "D")["methods"]["calibrated"]["point"]
     d_in = next(r for r in inside["rows"] if r["place"] == "D")["methods"]["calibrated"]["point"]
     assert d_loco < d_in
+
+
+# --- jzanalysis calibrate -------------------------------------------------------------------------
+
+def _pairs_csv(tmp_path, rows=None):
+    rows = rows or [
+        "place,metric,year,ytd_month,ytd_value,full_year_value,unit,plan_value",
+        "A,m,2020,3,100,420,个,400",
+        "B,m,2021,6,250,480,个,",
+        "C,m,2019,9,700,950,亿元,900",
+    ]
+    path = tmp_path / "pairs.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_calibrate_writes_a_file_the_forecast_uses(tmp_path, capsys, monkeypatch):
+    from jzanalysis.cli import main
+    from jzanalysis.forecast import forecast_series
+
+    out = tmp_path / "cal.json"
+    assert main(["calibrate", str(_pairs_csv(tmp_path)), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    cal = load_calibration(out)
+    assert cal.source["pairs"] == 3 and cal.source["cities"] == 3 and cal.id.startswith("pairs@")
+    assert cal.beta["count/early"].pairs == 1 and cal.beta["count/early"].leans_on_prior
+    assert cal.plan.series == 2 and cal.evaluation["n_pairs"] == 3
+    assert f"written: {out}" in printed and "| count/early |" in printed and "leave one city out" in printed
+    monkeypatch.setenv("JZANALYSIS_CALIBRATION", str(out))
+    assert forecast_series(174, year=2015, as_of=7, kind="count").calibration["id"] == cal.id
+
+
+@pytest.mark.parametrize("rows, message", [
+    (["place,metric,year,ytd_month,ytd_value,unit", "A,m,2020,3,100,个"], "missing column(s) full_year_value"),
+    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,12,100,420,个"],
+     "line 2: ytd_month must be a whole month 1..11"),
+    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,100,90,个"],
+     "line 2: full_year_value must be >= ytd_value"),
+    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,100,420,%"],
+     "line 2: unit must say count"),
+    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,abc,420,个"],
+     "line 2: ytd_value must be a number"),
+])
+def test_calibrate_bad_input_one_line_status_2(tmp_path, capsys, rows, message):
+    from jzanalysis.cli import main
+
+    status = main(["calibrate", str(_pairs_csv(tmp_path, rows)), "--out", str(tmp_path / "cal.json")])
+    err = capsys.readouterr().err
+    assert status == 2 and len(err.strip().splitlines()) == 1 and message in err, err
+    assert not (tmp_path / "cal.json").exists()
