@@ -15,8 +15,8 @@ is how :data:`jzanalysis.forecast.DEFAULT_DISPERSION` was chosen (docs/forecasti
 
 Run::
 
-    .venv/bin/python benchmarks/simulate_forecast.py           # full run, ~1-2 minutes on 2 cores
-    .venv/bin/python benchmarks/simulate_forecast.py --quick   # a few seconds, smaller samples
+    .venv/bin/python benchmarks/simulate_forecast.py           # full run, ~8 minutes on 2 shared cores
+    .venv/bin/python benchmarks/simulate_forecast.py --quick   # about a minute, smaller samples
 
 Seeded: the same command prints the same numbers.
 """

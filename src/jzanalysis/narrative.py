@@ -296,7 +296,7 @@ def _params_text(parameters: dict, kind: str | None = None) -> str:
         parts.append(f"已过 {parameters['share']:.1%}")
     if isinstance(parameters.get("dispersion"), (int, float)):
         symbol = "σ" if kind == "amount" else "φ"
-        parts.append(f"离散参数 {symbol}={parameters['dispersion']:g}")
+        parts.append(f"离散参数 {symbol}={parameters['dispersion']:.2g}")
     if isinstance(parameters.get("a0"), (int, float)):
         parts.append(f"先验 a0={parameters['a0']:g}")
     if "interval" in parameters:
