@@ -18,6 +18,9 @@ import pytest
 from jzanalysis.errors import InputError
 from jzanalysis.sources import extract_file, extract_text
 from jzanalysis.sources.read import read_bulletin
+from jzanalysis.regions import get_region
+
+JINGZHOU = get_region("荆州市")  # the corpus is Jingzhou's; most variants do not name the city
 
 CORPUS = Path(__file__).parent / "corpus"
 FOLDERS = (CORPUS, CORPUS / "more")
@@ -59,7 +62,7 @@ _results: dict[Path, object] = {}
 def _result(path: Path):
     """extract_file once per variant per session: several tests below read the same result."""
     if path not in _results:
-        _results[path] = extract_file(path)
+        _results[path] = extract_file(path, JINGZHOU)
     return _results[path]
 
 
@@ -74,7 +77,7 @@ def test_variant_yields_exactly_its_facts(path: Path):
     expected = _expected_of(path)
     if expected["error"]:
         with pytest.raises(InputError, match=expected["error"]):
-            extract_file(path)
+            extract_file(path, JINGZHOU)
         return
     result = _result(path)
     assert _rows(result.facts) == _expected_rows(expected["facts"]), expected["description"]
@@ -144,8 +147,8 @@ def test_spam_around_a_variant_changes_none_of_its_facts(path: Path):
     spammed = [SPAM_LINES[0]]
     for i, line in enumerate(lines):
         spammed.extend([line, SPAM_LINES[1 + i % (len(SPAM_LINES) - 1)]])
-    before, *_ = extract_text(text, path.name)
-    after, *_ = extract_text("\n".join(spammed), path.name)
+    before, *_ = extract_text(text, path.name, region=JINGZHOU)
+    after, *_ = extract_text("\n".join(spammed), path.name, region=JINGZHOU)
     assert _rows(after) == _rows(before)
     assert sorted(after.quote) == sorted(before.quote)
 
@@ -196,17 +199,17 @@ def test_corpus_covers_the_phrasings_it_must():
          "an amount with thousands separators"],
 )
 def test_once_known_gaps_now_give_the_fact(sentence: str, value: float):
-    facts, *_ = extract_text(f"发布时间:2015-09-02\n{sentence}", "gap.txt")
+    facts, *_ = extract_text(f"发布时间:2015-09-02\n{sentence}", "gap.txt", region=JINGZHOU)
     assert facts.value.tolist() == [value]
 
 
 def test_respectively_list_pairs_in_order_or_warns():
-    facts, _, warnings, _, _ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个。公安县、监利县分别为23个、22个。", "r.txt")
+    facts, _, warnings, _, _ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个。公安县、监利县分别为23个、22个。", "r.txt", region=JINGZHOU)
     assert dict(zip(facts.region, facts.value)) == {"荆州市": 174.0, "公安县": 23.0, "监利县": 22.0} and warnings == []
-    facts, _, warnings, _, _ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个。公安县、监利县分别为23个。", "r.txt")
+    facts, _, warnings, _, _ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个。公安县、监利县分别为23个。", "r.txt", region=JINGZHOU)
     assert list(facts.region) == ["荆州市"] and "分别" in warnings[0]  # two names, one value: never guessed
 
 
 def test_plan_share_in_tenths():
-    facts, *_ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。", "t.txt")
+    facts, *_ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。", "t.txt", region=JINGZHOU)
     assert facts.plan_pct.tolist() == [70.0]

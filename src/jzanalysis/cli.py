@@ -1,4 +1,4 @@
-"""Command line: ``jzanalysis extract | forecast | compare | backtest | report``.
+"""Command line: ``jzanalysis extract | evaluate | regions | forecast | compare | backtest | report | batch``.
 
 Bad input is one line on stderr and exit status 2 (``--debug`` shows the traceback); a report is never
 half-written. Commands are a small registry: each entry adds its arguments and runs.
@@ -60,6 +60,23 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
                         help="bulletin files or folders (default: data/raw/)")
     parser.add_argument("--data", type=Path, metavar="FACTS.csv",
                         help="a facts table written by `jzanalysis extract` instead of bulletins")
+    _add_region_arg(parser)
+
+
+def _add_region_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", metavar="NAME",
+                        help="the city the bulletins are about (or one of its counties), e.g. 荆州市 or 六安; "
+                             "default: found from each text (see `jzanalysis regions list`)")
+
+
+def _city_arg(args):
+    """The city ``--region`` names (a county's name gives its city), or None to find it from the text."""
+    name = getattr(args, "region", None)
+    if not name:
+        return None
+    from .regions import find_region, get_region, infer_region
+
+    return find_region(name) or infer_region([name]) or get_region(name)
 
 
 def _add_snapshot_args(parser: argparse.ArgumentParser, metric_default: str | None = None) -> None:
@@ -76,8 +93,14 @@ def _load(args):
     if args.data and args.paths:
         raise InputError("give bulletin PATHs or --data FACTS.csv, not both")
     if args.data:
-        return read_facts_csv(args.data)
-    return load_bulletins(args.paths or [settings.RAW_DIR])
+        return read_facts_csv(args.data, _city_arg(args))
+    return load_bulletins(args.paths or [settings.RAW_DIR], _city_arg(args))
+
+
+def _region_of(args, dataset) -> str:
+    """The region a command reports on: ``--region`` (the city or a county, canonical), else the data's city."""
+    city = dataset.require_region()
+    return city.canonical(args.region) if getattr(args, "region", None) else city.name
 
 
 def _snapshot(args, dataset, region: str) -> tuple[int, int]:
@@ -92,7 +115,11 @@ def _snapshot(args, dataset, region: str) -> tuple[int, int]:
 
 def _extract_args(parser):
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="bulletin files (.txt, .html) or folders")
+    _add_region_arg(parser)
     parser.add_argument("--json", action="store_true", help="print a JSON list of records instead of CSV")
+    parser.add_argument("--explain", action="store_true",
+                        help="say why each figure was read as it was (rule, phrase, city) and list the figures "
+                             "filed under no metric; the facts table then carries the rule and phrase columns")
 
 
 def cmd_extract(args) -> int:
@@ -100,14 +127,20 @@ def cmd_extract(args) -> int:
     from .dataset import load_bulletins
     from .schema import FACT_COLUMNS
 
-    dataset = load_bulletins(args.paths)
+    dataset = load_bulletins(args.paths, _city_arg(args))
     for result in dataset.extractions:
-        print(f"# {result.source}: encoding {result.encoding}, {len(result.facts)} facts", file=sys.stderr)
+        city = result.city
+        found = "given" if city and city.given else f"from the text ({'、'.join(city.evidence[:6])})" if city and city.name else "not named"
+        print(f"# {result.source}: encoding {result.encoding}, {len(result.facts)} facts, city {result.city_name or '?'} ({found})",
+              file=sys.stderr)
         for step in result.cleaning:
             print(f"#   removed/changed [{step.kind}] line {step.line}: {step.text}", file=sys.stderr)
+        if args.explain:
+            _explain(result)
     for warning in dataset.warnings:
         print(f"# warning: {warning}", file=sys.stderr)
-    facts = dataset.facts[FACT_COLUMNS]
+    columns = FACT_COLUMNS + (["rule", "phrase", "city"] if args.explain else [])
+    facts = dataset.facts[columns]
     if args.json:
         records = json.loads(facts.to_json(orient="records", force_ascii=False))
         _print_json(records)
@@ -116,10 +149,84 @@ def cmd_extract(args) -> int:
     return 0
 
 
+def _explain(result) -> None:
+    """Each fact with the rule and phrase that classified it; each figure filed under no metric, with why."""
+    for row in result.facts.itertuples():
+        print(f"#   {row.region} {row.metric} = {row.value:g}  ← rule {row.rule}, phrase “{row.phrase}”; quote “{row.quote}”",
+              file=sys.stderr)
+    for item in result.unmapped:
+        quote = result.text[item.start:item.end]
+        print(f"#   not mapped: {item.value:g}{item.unit} — {item.reason}; phrase “{item.phrase}”; quote “{quote}”", file=sys.stderr)
+
+
+def _evaluate_args(parser):
+    parser.add_argument("corpus", type=Path, metavar="CORPUS_DIR",
+                        help="bulletins with labels: an expected.json (shared corpus schema) or NAME.expected.json files")
+    _add_region_arg(parser)
+    parser.add_argument("--label-city", action="store_true", help="give each bulletin the city its label names")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def cmd_evaluate(args) -> int:
+    """Extract a labelled corpus and compare: recall, precision, wrong attributes, every miss and false fact."""
+    from .sources.evaluate import evaluate_corpus
+
+    result = evaluate_corpus(args.corpus, region=args.region, label_city=args.label_city)
+    if args.json:
+        _print_json(result.to_json())
+        return 0
+    print(f"{result.files} files: {result.labelled} labelled facts, {result.extracted} extracted, {result.right} right")
+    print(f"recall {result.recall:.1%}  precision {result.precision:.1%}  "
+          f"wrong attributes: {', '.join(f'{k} {v}' for k, v in result.wrong_attributes.items()) or 'none'}"
+          + (f"  ({result.unscored} facts of metrics the labels do not use, not scored)" if result.unscored else ""))
+    for name, (labelled, detected) in result.cities.items():
+        if labelled and labelled != detected:
+            print(f"city  {name}: labelled {labelled}, read {detected or 'none'}")
+    for o in result.outcomes:
+        where = f" “{o.sentence}”" if o.sentence else ""
+        print(f"{o.kind:<9} {o.file}: {o.region} {o.metric} {o.value:g} {o.detail}{where}")
+    return 0
+
+
+def _regions_args(parser):
+    parser.add_argument("action", choices=("list", "show", "new", "check"),
+                        help="list: cities with a profile; show NAME: a region's units; new NAME: print a profile "
+                             "for a city from the national division list; check FILE|NAME: validate a profile")
+    parser.add_argument("name", nargs="?", metavar="NAME|FILE")
+
+
+def cmd_regions(args) -> int:
+    """Region profiles: list them, show one, start a new one from the national list, check one."""
+    from .regions import get_region, load_profile, profile_names, profile_text
+
+    if args.action == "list":
+        for name in profile_names():
+            region = get_region(name)
+            print(f"{region.name}\t{region.province}\t{len(region.units)} units\t{region.profile.name}")
+        return 0
+    if not args.name:
+        raise InputError(f"regions {args.action} needs a NAME (or FILE for check)")
+    if args.action == "check" and Path(args.name).suffix == ".toml":
+        region = load_profile(Path(args.name).resolve())
+    else:
+        region = get_region(args.name)
+    if args.action == "new":
+        sys.stdout.write(profile_text(region))
+        return 0
+    source = region.profile or "national division list (no profile)"
+    print(f"{region.name} ({region.province}, {region.en}) — {source}")
+    print(f"aliases: {'、'.join(region.aliases) or '—'}")
+    for unit in region.units:
+        extra = "、".join(unit.aliases + tuple(e.name for e in unit.eras))
+        print(f"  {unit.name}\t{unit.kind}\t{unit.en}" + (f"\t({extra})" if extra else ""))
+    if args.action == "check":
+        print(f"ok: {len(region.units)} units, no name given to two units")
+    return 0
+
+
 def _forecast_args(parser):
     _add_data_args(parser)
     _add_snapshot_args(parser)
-    parser.add_argument("--region", default=settings.CITY, help=f"region (default {settings.CITY})")
     parser.add_argument("--plan", type=float, help="annual plan; overrides the plan implied by 完成全年计划的X%%")
     parser.add_argument("--method", action="append", dest="methods", metavar="ID",
                         help="forecast method id (repeatable; default: every method that applies)")
@@ -134,11 +241,10 @@ def _forecast_args(parser):
 
 def cmd_forecast(args) -> int:
     """Year-end forecast of one metric from its January..M figure."""
-    from .counties import canonical_region
     from .forecast import forecast_from_facts
 
-    region = canonical_region(args.region)
     dataset = _load(args)
+    region = _region_of(args, dataset)
     year, as_of = _snapshot(args, dataset, region)
     if args.plan is not None and not args.plan > 0:
         raise InputError(f"--plan must be > 0, got {args.plan}")
@@ -177,9 +283,10 @@ def cmd_compare(args) -> int:
     from .plans import load_plans
 
     dataset = _load(args)
-    year, as_of = _snapshot(args, dataset, settings.CITY)
-    plans = load_plans(args.plans) if args.plans else None
-    result = compare_from_facts(dataset.facts, year=year, as_of=as_of, metric=args.metric, plans=plans)
+    city = dataset.require_region()
+    year, as_of = _snapshot(args, dataset, city.name)
+    plans = load_plans(args.plans, city) if args.plans else None
+    result = compare_from_facts(dataset.facts, year=year, as_of=as_of, metric=args.metric, plans=plans, region=city)
     if args.json:
         _print_json(result)
         return 0
@@ -254,6 +361,7 @@ def cmd_calibrate(args) -> int:
 def _report_args(parser):
     parser.add_argument("--source", type=Path, default=settings.SEED_BULLETIN,
                         help="bulletin file or folder (default: the seed bulletin in data/raw/)")
+    _add_region_arg(parser)
     parser.add_argument("--year", type=int, help="year (default: latest in the data)")
     parser.add_argument("--as-of", dest="as_of", type=str, metavar="M", help="January..M, 1..11 (default: latest)")
     parser.add_argument("--out", type=Path, default=settings.REPORTS_DIR, help="output folder (default: reports/)")
@@ -273,7 +381,7 @@ def _report_params(args):
     if args.plans is not None and not args.plans.is_file():
         raise InputError(f"no such county plans file: {args.plans}")
     return ReportParams.build(
-        source=str(args.source.resolve()), year=args.year, as_of_month=as_of,
+        source=str(args.source.resolve()), year=args.year, as_of_month=as_of, region=args.region,
         methods=tuple(args.methods) if args.methods else None, dispersion=args.dispersion,
         county_plans=str(args.plans.resolve()) if args.plans else None,
     )
@@ -333,6 +441,8 @@ def cmd_batch(args) -> int:
 
 COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
     "extract": (_extract_args, cmd_extract, "bulletins → tidy facts table (CSV or JSON)"),
+    "evaluate": (_evaluate_args, cmd_evaluate, "measure extraction on labelled bulletins: recall, precision, misses"),
+    "regions": (_regions_args, cmd_regions, "region profiles: list, show, new (from the national list), check"),
     "forecast": (_forecast_args, cmd_forecast, "year-end forecast of a metric, every method"),
     "compare": (_compare_args, cmd_compare, "county comparison with exact intervals and funnel limits"),
     "backtest": (_backtest_args, cmd_backtest, "score forecast methods on snapshots with known outcomes"),

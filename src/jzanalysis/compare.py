@@ -23,11 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import settings
 from .calendar import BASES, time_progress
-from .counties import COUNTY_NAMES, lookup_region
 from .errors import InputError
 from .metrics import METRICS
+from .regions import Region, infer_region
 
 RANK_DRAWS = 10_000
 _SEED = 20150731  # fixed so a report's rank intervals are reproducible
@@ -142,27 +141,36 @@ def _rank_intervals(values: np.ndarray, rng: np.random.Generator) -> list[tuple[
 
 # --------------------------------------------------------------------------- selecting the facts
 
-def _with_canonical_regions(rows: pd.DataFrame, where: str = "the facts") -> pd.DataFrame:
-    """``rows`` with aliases mapped to canonical names; an unknown region is an InputError naming it."""
+def _with_canonical_regions(rows: pd.DataFrame, region: Region, where: str = "the facts", strict: bool = False) -> pd.DataFrame:
+    """``rows`` with aliases mapped to canonical names. A name the profile lacks stays as it is (the
+    extractor kept it under its own name and said so); with ``strict`` (a plans file typed by hand) it is
+    an InputError naming it."""
     rows = rows.copy()
     if rows.region.isna().any():
         first = rows[rows.region.isna()].iloc[0]
-        raise InputError(f"a {first.metric} figure ({first.value:g}) in the facts has no region; give 荆州市 or a county")
-    mapped = [lookup_region(r) for r in rows.region.astype(str)]
-    unknown = sorted({r for r, m in zip(rows.region.astype(str), mapped) if m is None})
-    if unknown:
-        raise InputError(
-            f"unknown region {unknown[0]!r} in {where}: not in the county registry; "
-            f"allowed: {'、'.join((settings.CITY, *COUNTY_NAMES))} (or an alias)"
-        )
-    rows["region"] = mapped
+        raise InputError(f"a {first.metric} figure ({first.value:g}) in {where} has no region; give {region.name} or a county")
+    names = rows.region.astype(str)
+    if strict:
+        rows["region"] = [region.canonical(r) for r in names]
+    else:
+        rows["region"] = [region.resolve(r) or r.strip() for r in names]
     return rows
 
 
-def _one_row_per_county(rows: pd.DataFrame, what: str) -> pd.DataFrame:
+def _is_county(region: Region, name: str) -> bool:
+    """A county-level figure: any region but the city (units the profile lacks included)."""
+    return name != region.name and name not in ("全市", "我市")
+
+
+def _county_rows(rows: pd.DataFrame, region: Region) -> pd.Series:
+    """Boolean mask of ``rows`` that are county-level figures of ``region``."""
+    return pd.Series([_is_county(region, str(r)) for r in rows.region], index=rows.index, dtype=bool)
+
+
+def _one_row_per_county(rows: pd.DataFrame, what: str, region: Region) -> pd.DataFrame:
     """Counties' rows, one each: the same figure from two bulletins is kept once, two different
     figures for one county are an error (a silent pick would make the comparison arbitrary)."""
-    rows = rows[rows.region.isin(COUNTY_NAMES)]
+    rows = rows[_county_rows(rows, region)]
     for region, group in rows.groupby("region", sort=False):
         values = sorted(set(group.value.astype(float)))
         if len(values) > 1:
@@ -172,20 +180,20 @@ def _one_row_per_county(rows: pd.DataFrame, what: str) -> pd.DataFrame:
     return rows.drop_duplicates("region").reset_index(drop=True)
 
 
-def _what_the_data_has(facts: pd.DataFrame) -> str:
-    have = facts[facts.region.isin(COUNTY_NAMES)][["year", "months", "metric"]].drop_duplicates()
+def _what_the_data_has(facts: pd.DataFrame, region: Region) -> str:
+    have = facts[_county_rows(facts, region)][["year", "months", "metric"]].drop_duplicates()
     have = have.sort_values(["metric", "year", "months"])
     return "; ".join(f"{r.metric} {r.year} 1-{r.months}月" for r in have.itertuples()) or "none"
 
 
 # --------------------------------------------------------------------------- expected counts
 
-def _city_plan(plans: pd.DataFrame, facts: pd.DataFrame, year: int, as_of: int, metric: str) -> tuple[float | None, str]:
-    """The city's annual plan: a 荆州市 row of the plans file, else value ÷ plan_pct of the city figure."""
-    city_rows = plans[plans.region == settings.CITY]
+def _city_plan(plans: pd.DataFrame, facts: pd.DataFrame, year: int, as_of: int, metric: str, city: str) -> tuple[float | None, str]:
+    """The city's annual plan: the city's row of the plans file, else value ÷ plan_pct of the city figure."""
+    city_rows = plans[plans.region == city]
     if not city_rows.empty:
         return float(city_rows.plan.iloc[0]), "plans file"
-    city = facts[(facts.year == year) & (facts.months == as_of) & (facts.metric == metric) & (facts.region == settings.CITY)]
+    city = facts[(facts.year == year) & (facts.months == as_of) & (facts.metric == metric) & (facts.region == city)]
     city = city[city.plan_pct.notna() & (city.plan_pct > 0)]
     if not city.empty:
         return float(city.value.iloc[0] / city.plan_pct.iloc[0] * 100), "bulletin (figure ÷ percent of plan)"
@@ -193,7 +201,7 @@ def _city_plan(plans: pd.DataFrame, facts: pd.DataFrame, year: int, as_of: int, 
 
 
 def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: int, metric: str,
-              plans: pd.DataFrame | None, time_basis: str) -> dict:
+              plans: pd.DataFrame | None, time_basis: str, region: Region) -> dict:
     """Expected counts and where they come from.
 
     Returns ``expected`` (array), ``plans`` (per county: annual plan or None), ``sources`` (per county:
@@ -206,7 +214,7 @@ def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: 
     relevant = None
     if plans is not None and not plans.empty:
         # plans built by hand (a notebook) may use aliases too; load_plans already gives canonical names
-        plans = _with_canonical_regions(plans, "the plans")
+        plans = _with_canonical_regions(plans, region, "the plans", strict=True)
         relevant = plans[(plans.year == year) & (plans.metric == metric)]
         if not relevant.region.isin(counties.region).any():
             relevant = None  # no plan for any county with a figure: plans cannot be the basis
@@ -226,7 +234,7 @@ def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: 
             # target, 按进度); without a city plan, or when the county plans already exceed it (层层加码),
             # an equal share of the observed total the planned counties did not account for, which
             # makes them neutral (O/E ≈ 1) rather than judged against a made-up target.
-            city_plan, city_plan_source = _city_plan(relevant, facts, year, as_of, metric)
+            city_plan, city_plan_source = _city_plan(relevant, facts, year, as_of, metric, region.name)
             planned_sum = sum(p for p in county_plans if p is not None)
             remainder = (city_plan - planned_sum) if city_plan is not None else None
             if remainder is not None and remainder > 0:
@@ -245,7 +253,7 @@ def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: 
         return {"expected": expected, "plans": county_plans, "sources": sources, "basis": BASIS_PLANS,
                 "basis_zh": basis_zh, "detail": detail}
 
-    earlier = facts[(facts.metric == metric) & facts.region.isin(COUNTY_NAMES)
+    earlier = facts[(facts.metric == metric) & _county_rows(facts, region)
                     & ((facts.year < year) | ((facts.year == year) & (facts.months < as_of)))]
     if not earlier.empty:
         # The latest earlier period that covers every county being compared: shares from a period with
@@ -266,12 +274,13 @@ def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: 
 # --------------------------------------------------------------------------- the comparison
 
 def compare_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str = "projects_100m",
-                       plans: pd.DataFrame | None = None, time_basis: str = "months") -> dict:
+                       plans: pd.DataFrame | None = None, time_basis: str = "months", region: Region | None = None) -> dict:
     """County comparison of a count ``metric`` for January..``as_of`` of ``year``, as a JSON-ready dict.
 
     ``facts``: a facts table (:func:`jzanalysis.schema.facts_frame`); ``plans``: from
     :func:`jzanalysis.plans.load_plans` or None; ``time_basis``: ``months`` | ``days`` | ``workdays``
-    (time progress for plans, see :func:`jzanalysis.calendar.time_progress`).
+    (time progress for plans, see :func:`jzanalysis.calendar.time_progress`); ``region``: the city (None:
+    the one its region names belong to, :func:`jzanalysis.regions.infer_region`).
 
     Keys: ``metric``, ``year``, ``as_of``, ``city_total``, ``counties`` (sorted by value, largest first;
     ``region``, ``value`` (个), ``share``, ``ci95``, ``expected``, ``oe``, ``oe_ci95``, ``funnel``,
@@ -298,21 +307,25 @@ def compare_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str =
     year, as_of = int(year), int(as_of)
     if not 1 <= as_of <= 12:
         raise InputError(f"as-of month must be 1..12, got {as_of}")
-    facts = _with_canonical_regions(facts[facts.metric.isin([metric, "batch_signings_june"])])
+    if region is None:
+        region = infer_region(facts.region.dropna().unique())
+        if region is None:
+            raise InputError("the facts name no known city or county; give the city with --region NAME")
+    facts = _with_canonical_regions(facts[facts.metric.isin([metric, "batch_signings_june"])], region)
     current = facts[(facts.year == year) & (facts.months == as_of) & (facts.metric == metric)]
-    counties = _one_row_per_county(current, f"{metric} {year} 1-{as_of}月")
+    counties = _one_row_per_county(current, f"{metric} {year} 1-{as_of}月", region)
     if len(counties) < 2:
         raise InputError(f"no county figures of {metric} for {year} 1-{as_of}月 to compare (need at least 2 counties, "
-                         f"found {len(counties)}); county figures in the data: {_what_the_data_has(facts)}")
+                         f"found {len(counties)}); county figures in the data: {_what_the_data_has(facts, region)}")
     values = counties.value.to_numpy(float)
     if (values < 0).any() or not np.allclose(values, np.round(values)):
         raise InputError(f"county figures of {metric} must be whole counts >= 0, got {', '.join(f'{v:g}' for v in values)}")
     if values.sum() == 0:
         raise InputError(f"every county has 0 for {metric} {year} 1-{as_of}月: nothing to compare")
-    city = current[current.region == settings.CITY]
+    city = current[current.region == region.name]
     city_total = float(city.value.iloc[0]) if not city.empty else float(values.sum())
 
-    exp = _expected(counties, facts, year=year, as_of=as_of, metric=metric, plans=plans, time_basis=time_basis)
+    exp = _expected(counties, facts, year=year, as_of=as_of, metric=metric, plans=plans, time_basis=time_basis, region=region)
     expected = exp["expected"]
 
     # Homogeneity: observed against expected rescaled to the observed total, i.e. a test of shares;
@@ -361,9 +374,10 @@ def compare_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str =
         )
     # largest first; ties keep the order of the data (the bulletin's own order)
     rows.sort(key=lambda r: -r["value"])
-    batch = _context(facts, year)
+    batch = _context(facts, year, region)
     return {
         "metric": metric,
+        "city": region.name,
         "year": year,
         "as_of": as_of,
         "city_total": city_total,
@@ -456,9 +470,9 @@ def poisson_glm(values, expected, regions: list[str], overdispersed: bool = Fals
     }
 
 
-def _context(facts: pd.DataFrame, year: int) -> dict:
+def _context(facts: pd.DataFrame, year: int, region: Region) -> dict:
     """End-of-June batch signings per county of ``year`` (the bulletins' 6月底集中签约), with quotes."""
-    batch = facts[(facts.metric == "batch_signings_june") & (facts.year == year) & facts.region.isin(COUNTY_NAMES)]
+    batch = facts[(facts.metric == "batch_signings_june") & (facts.year == year) & (facts.region != region.name)]
     batch = batch.drop_duplicates("region")
     return {
         "batch_signings_june": [

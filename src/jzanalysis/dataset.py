@@ -15,22 +15,38 @@ from pathlib import Path
 import pandas as pd
 
 from . import settings
-from .counties import CITY_ALIASES, COUNTY_NAMES
 from .errors import InputError, RawFileChanged
 from .metrics import METRICS
+from .regions import Region, find_region, infer_region
 from .schema import ALL_COLUMNS, FACT_COLUMNS, facts_frame
 
 
 @dataclass
 class Dataset:
-    """Facts plus where they came from: one extraction result per bulletin (empty for a facts CSV)."""
+    """Facts plus where they came from: one extraction result per bulletin (empty for a facts CSV).
+
+    ``region`` is the city the facts are about (given, or the one city the bulletins name; None when they
+    name none or several: ``cities`` lists them).
+    """
 
     facts: pd.DataFrame
     extractions: list = field(default_factory=list)
     inputs: list[dict] = field(default_factory=list)  # {"path", "sha256"} per input file
     warnings: list[str] = field(default_factory=list)
+    region: Region | None = None
+    cities: list[str] = field(default_factory=list)
 
-    def latest_snapshot(self, metric: str, region: str = settings.CITY) -> tuple[int, int]:
+    def require_region(self) -> Region:
+        """The city the facts are about, or a one-line InputError saying how to give it."""
+        if self.region is not None:
+            return self.region
+        if len(self.cities) > 1:
+            raise InputError(f"the data holds figures of {len(self.cities)} cities ({'、'.join(self.cities)}); pick one with --region NAME")
+        if self.cities:
+            raise InputError(f"{self.cities[0]} is not a known region; give a city with --region NAME")
+        raise InputError("the data does not name its city; give it with --region NAME (e.g. --region 荆州市)")
+
+    def latest_snapshot(self, metric: str, region: str) -> tuple[int, int]:
         """(year, months) of the most recent January..M figure of ``metric`` for ``region``."""
         rows = self.facts[(self.facts.metric == metric) & (self.facts.region == region) & self.facts.year.notna()]
         if rows.empty:
@@ -81,8 +97,10 @@ def verify_raw_file(path: Path, manifest_path: Path = settings.MANIFEST_PATH) ->
     return None
 
 
-def load_bulletins(paths: list[Path | str]) -> Dataset:
-    """Extract facts from bulletin files or folders into one validated :class:`Dataset`."""
+def load_bulletins(paths: list[Path | str], region: Region | None = None) -> Dataset:
+    """Extract facts from bulletin files or folders into one validated :class:`Dataset`.
+
+    ``region``: the city the bulletins are about (``--region``); None finds it from each text."""
     from .sources import extract_paths  # the sources stage is heavy (opencc, bs4); import on use
 
     if not paths:
@@ -90,7 +108,7 @@ def load_bulletins(paths: list[Path | str]) -> Dataset:
     for path in paths:
         if not Path(path).exists():
             raise InputError(f"no such file or folder: {path}")
-    results = extract_paths([Path(p) for p in paths])
+    results = extract_paths([Path(p) for p in paths], region)
     warnings: list[str] = []
     for result in results:
         warning = verify_raw_file(Path(result.path))
@@ -101,11 +119,16 @@ def load_bulletins(paths: list[Path | str]) -> Dataset:
     facts = pd.concat(frames, ignore_index=True) if frames else facts_frame()
     validate_facts(facts, origin="extracted facts")
     inputs = [{"path": str(r.path), "sha256": r.sha256} for r in results]
-    return Dataset(facts=facts, extractions=results, inputs=inputs, warnings=warnings)
+    cities = sorted({r.city_name for r in results if r.city_name})
+    if region is None and len(cities) == 1:
+        region = find_region(cities[0])
+    return Dataset(facts=facts, extractions=results, inputs=inputs, warnings=warnings, region=region, cities=cities)
 
 
-def read_facts_csv(path: Path | str) -> Dataset:
-    """Read a facts table written by ``jzanalysis extract`` (CSV with the facts columns) and validate it."""
+def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
+    """Read a facts table written by ``jzanalysis extract`` (CSV with the facts columns) and validate it.
+
+    ``region``: the city the table is about; None takes it from its ``city`` column or its region names."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"no such facts file: {path}")
@@ -124,21 +147,25 @@ def read_facts_csv(path: Path | str) -> Dataset:
     except (TypeError, ValueError) as exc:
         raise InputError(f"{path}: a column has a value of the wrong type ({str(exc).splitlines()[0]})") from None
     validate_facts(facts, origin=str(path))
-    return Dataset(facts=facts, inputs=[{"path": str(path), "sha256": sha256_of(path)}])
+    cities = sorted({c for c in facts.city.dropna().astype(str)}) if "city" in facts else []
+    if region is None:
+        region = find_region(cities[0]) if len(cities) == 1 else (infer_region(facts.region.dropna().unique()) if not cities else None)
+    if region is not None and not cities:
+        cities = [region.name]
+    return Dataset(facts=facts, inputs=[{"path": str(path), "sha256": sha256_of(path)}], region=region, cities=cities)
 
 
 def validate_facts(facts: pd.DataFrame, origin: str) -> None:
-    """Raise a one-line InputError for the first row that breaks the facts contract."""
-    allowed_regions = set(COUNTY_NAMES) | {settings.CITY}
+    """Raise a one-line InputError for the first row that breaks the facts contract.
+
+    Regions are names, checked against a city's profile where they are used (a unit a profile lacks is
+    kept under its own name, so any non-empty name is allowed here)."""
     for index, row in facts.iterrows():
         where = f"{origin} row {index + 1}"
         if row.metric not in METRICS:
             raise InputError(f"{where}: unknown metric {row.metric!r}; allowed: {', '.join(METRICS)}")
-        if row.region not in allowed_regions:
-            hint = " (use 荆州市 for the whole city)" if row.region in CITY_ALIASES else ""
-            raise InputError(
-                f"{where}: unknown region {row.region!r}: not in the county registry{hint}; allowed: {', '.join(sorted(allowed_regions))}"
-            )
+        if pd.isna(row.region) or not str(row.region).strip():
+            raise InputError(f"{where}: region is empty; give the city's name for a city-wide figure, else the county's")
         if pd.isna(row.months) or not 1 <= int(row.months) <= 12:
             raise InputError(f"{where}: months must be 1..12 (the figure covers January..months), got {row.months!r}")
         if pd.isna(row.value):

@@ -434,12 +434,11 @@ def county_figures(a: Analysis) -> list:
 
 def county_onepager_figure(a: Analysis, region: str):
     """The dot-and-interval chart with ``region`` ringed and its name coloured (None when there is no comparison)."""
-    from .counties import canonical_region
     from .plots.county import county_interval_chart
 
     if a.comparison is None:
         return None
-    return county_interval_chart(a.comparison, highlight=canonical_region(region))
+    return county_interval_chart(a.comparison, highlight=a.region.canonical(region))
 
 
 # --- sources and provenance ------------------------------------------------------------------------
@@ -555,9 +554,8 @@ def county_onepager_html(a: Analysis, region: str) -> str:
     """One county: its figure with exact interval, expected (按进度 or share), O/E, funnel, rank interval,
     the sentence the evidence supports (if any), and every figure the bulletin gives for it with its quote."""
     from .compare import county_sentences
-    from .counties import canonical_region
 
-    region = canonical_region(region)
+    region = a.region.canonical(region)
     c = a.comparison
     if c is None:
         return f"<p>无县市区比较：{_e(a.comparison_note or '通报未给出分县市区数字')}。</p>"

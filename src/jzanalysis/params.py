@@ -27,6 +27,8 @@ class ReportParams(BaseModel):
     """Parameters of a forecast report run.
 
     - ``source``: bulletin file or folder (default: the seed bulletin in data/raw)
+    - ``region``: the city (or one of its county-level units) to report on; None = the city the bulletins
+      are about
     - ``year`` / ``as_of_month``: the January..M snapshot to forecast from; None = the latest in the data
     - ``metrics``: metric ids to forecast; ``compare_metric``: metric for the county comparison
     - ``methods``: forecast method ids (None = every method that applies); ``dispersion``: overdispersion
@@ -40,7 +42,7 @@ class ReportParams(BaseModel):
     source: str = Field(default_factory=lambda: str(settings.SEED_BULLETIN))
     year: int | None = None
     as_of_month: int | None = None
-    region: str = settings.CITY
+    region: str | None = None
     metrics: tuple[str, ...] = DEFAULT_FORECAST_METRICS
     compare_metric: str = DEFAULT_COMPARE_METRIC
     methods: tuple[str, ...] | None = None

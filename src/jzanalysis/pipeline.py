@@ -13,19 +13,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import settings
 from .dataset import Dataset, load_bulletins
 from .errors import InputError
 from .params import ReportParams
 from .progress import derived_table, working_days_left_check
+from .regions import Region
 
 
 @dataclass
 class Analysis:
     """Everything a report shows, computed from one parameter set."""
 
-    params: ReportParams  # year and as_of_month resolved
+    params: ReportParams  # year, as_of_month and region resolved (region: the city or one of its units)
     dataset: Dataset
+    region: Region  # the city the report is about
     derived: pd.DataFrame
     forecasts: dict[str, dict]  # metric id → forecast JSON object (see jzanalysis.forecast)
     forecast_notes: dict[str, str]  # metric id → why it has no forecast (no figure, no plan)
@@ -36,10 +37,13 @@ class Analysis:
 
 
 def resolve_snapshot(params: ReportParams, dataset: Dataset, city_level: bool = False) -> ReportParams:
-    """Fill in year and as_of_month from the latest figure of the first metric when not given."""
+    """Fill in the region (the data's city), year and as_of_month (the latest figure of the first metric)."""
+    city = dataset.require_region()
+    region_name = city.canonical(params.region) if params.region else city.name
+    params = params.model_copy(update={"region": region_name})
     year, as_of = params.year, params.as_of_month
     if year is None or as_of is None:
-        region = settings.CITY if city_level else params.region
+        region = city.name if city_level else params.region
         latest_year, latest_month = dataset.latest_snapshot(params.metrics[0], region)
         year = year or latest_year
         if as_of is None:
@@ -59,8 +63,10 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     from .forecast import forecast_from_facts
     from .plans import load_plans
 
-    dataset = load_bulletins([Path(params.source)])
+    given = _city_of(params.region) if params.region else None
+    dataset = load_bulletins([Path(params.source)], given)
     params = resolve_snapshot(params, dataset, city_level=not forecast)
+    region = dataset.require_region()
     year, as_of = params.year, params.as_of_month
     facts = dataset.facts
 
@@ -80,10 +86,11 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     if forecast and not forecasts:
         raise InputError(next(iter(forecast_notes.values())))
 
-    county_plans = load_plans(params.county_plans) if params.county_plans else None
+    county_plans = load_plans(params.county_plans, region) if params.county_plans else None
     comparison, comparison_note = None, None
     try:
-        comparison = compare_from_facts(facts, year=year, as_of=as_of, metric=params.compare_metric, plans=county_plans)
+        comparison = compare_from_facts(facts, year=year, as_of=as_of, metric=params.compare_metric, plans=county_plans,
+                                        region=region)
     except InputError as exc:
         # A bulletin without county figures still gets its forecast; the report says why the county
         # section is empty instead of failing the whole run.
@@ -96,7 +103,15 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
         check = working_days_left_check(year, float(claims.value.iloc[0]), dates[-1] if dates else None)
         check["quote"] = claims["quote"].iloc[0]
     return Analysis(
-        params=params, dataset=dataset, derived=derived_table(facts, year, as_of, params.region),
+        params=params, dataset=dataset, region=region, derived=derived_table(facts, year, as_of, params.region),
         forecasts=forecasts, forecast_notes=forecast_notes, comparison=comparison, comparison_note=comparison_note,
         working_days_check=check, publication_dates=dates,
     )
+
+
+def _city_of(name: str) -> Region | None:
+    """The city ``--region`` names: the city itself, or the city one of whose units it names (None: neither,
+    the data's own city decides and the name is checked against it)."""
+    from .regions import find_region, infer_region
+
+    return find_region(name) or infer_region([name])

@@ -3,9 +3,9 @@
 Format (documented in ``docs/counties.md``): a UTF-8 CSV (a BOM is fine) with a header and the columns
 ``year, region, metric, plan`` in any order (extra columns such as ``note`` are ignored) — one row per
 region, year and metric, ``plan`` being the annual target in the metric's unit (个 or 亿元). Regions go
-through the county registry, so aliases (荆州经开区, 监利市) are accepted; ``荆州市`` (or 全市) gives the
-city's own plan, used to share out what the listed county plans leave over. A file may list only some
-counties.
+through the city's region profile, so aliases (荆州经开区, 监利市) are accepted; the city's name (or 全市)
+gives the city's own plan, used to share out what the listed county plans leave over. A file may list only
+some counties.
 
     year,region,metric,plan
     2015,公安县,projects_100m,40
@@ -19,25 +19,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import settings
-from .counties import COUNTY_NAMES, lookup_region
 from .errors import InputError
 from .metrics import METRICS
+from .regions import Region, infer_region
 
 PLAN_COLUMNS = ["year", "region", "metric", "plan"]
 
 
-def _region(name: str, where: str) -> str:
-    region = lookup_region(name)
-    if region is None:
-        allowed = "、".join((settings.CITY, *COUNTY_NAMES))
-        raise InputError(f"unknown region {name.strip()!r} in {where}: not in the county registry; allowed: {allowed} (or an alias)")
-    return region
+def _region(region: Region, name: str, where: str) -> str:
+    try:
+        return region.canonical(name)
+    except InputError as exc:
+        raise InputError(str(exc).replace(f"unknown region {name.strip()!r}", f"unknown region {name.strip()!r} in {where}", 1)) from None
 
 
-def load_plans(path: Path | str) -> pd.DataFrame:
-    """Read and validate a county plans file; returns columns ``year`` (int), ``region`` (canonical),
-    ``metric``, ``plan`` (float, annual target in the metric's unit).
+def load_plans(path: Path | str, region: Region | None = None) -> pd.DataFrame:
+    """Read and validate a county plans file of ``region`` (None: the city its region names belong to);
+    returns columns ``year`` (int), ``region`` (canonical), ``metric``, ``plan`` (float, annual target in
+    the metric's unit).
 
     Every problem is one-line :class:`InputError` naming the file and line: missing file, missing
     columns, unknown region or metric, a plan that is empty, not a number or ≤ 0, a year that is not a
@@ -62,13 +61,17 @@ def load_plans(path: Path | str) -> pd.DataFrame:
     missing = [c for c in PLAN_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"{path.name} lacks column(s) {', '.join(missing)}; expected a header: {','.join(PLAN_COLUMNS)}")
+    if region is None:
+        region = infer_region(frame.region) if "region" in frame else None
+        if region is None:
+            raise InputError(f"{path.name}: its regions belong to no known city; give the city with --region NAME")
     rows = []
     for index, row in frame.iterrows():
         line = index + 2  # the header is line 1
         where = f"{path.name} line {line}"
         if all(not str(row[c]).strip() for c in PLAN_COLUMNS):
             continue  # a blank line at the end of a hand-edited file
-        region = _region(str(row.region), where)
+        name = _region(region, str(row.region), where)
         metric = str(row.metric).strip()
         if metric not in METRICS:
             raise InputError(f"{where}: unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
@@ -85,7 +88,7 @@ def load_plans(path: Path | str) -> pd.DataFrame:
             raise InputError(f"{where}: plan must be a number > 0, got {plan_text!r}") from None
         if not math.isfinite(plan) or plan <= 0:
             raise InputError(f"{where}: plan must be a number > 0, got {plan_text!r}")
-        rows.append({"year": year, "region": region, "metric": metric, "plan": plan, "line": line})
+        rows.append({"year": year, "region": name, "metric": metric, "plan": plan, "line": line})
     plans = pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "line"])
     duplicated = plans[plans.duplicated(["year", "region", "metric"], keep=False)]
     if not duplicated.empty:

@@ -5,7 +5,7 @@ report states it ("174 / 71.6% = 243.0").
 
 >>> from jzanalysis.schema import facts_frame
 >>> facts = facts_frame([dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6)])
->>> row = derived_table(facts, 2015, 7).iloc[0]
+>>> row = derived_table(facts, 2015, 7, "荆州市").iloc[0]
 >>> [round(float(row[c]), 1) for c in ('implied_plan', 'required_pace', 'observed_pace')]
 [243.0, 13.8, 24.9]
 """
@@ -17,7 +17,6 @@ import math
 
 import pandas as pd
 
-from . import settings
 from .calendar import time_progress, working_days_between, working_days_in_year, working_days_through
 from .errors import InputError
 from .metrics import METRICS
@@ -35,7 +34,7 @@ def prior_year_same_period(value: float, yoy_pct: float) -> float:
     return value / (1 + yoy_pct / 100)
 
 
-def snapshot(facts: pd.DataFrame, year: int, as_of: int, region: str = settings.CITY) -> pd.DataFrame:
+def snapshot(facts: pd.DataFrame, year: int, as_of: int, region: str) -> pd.DataFrame:
     """Rows of ``facts`` for one (year, January..as_of, region), cumulative metrics only."""
     cumulative = [m for m, spec in METRICS.items() if spec.cumulative]
     rows = facts[
@@ -44,7 +43,7 @@ def snapshot(facts: pd.DataFrame, year: int, as_of: int, region: str = settings.
     return rows.drop_duplicates(subset=["metric"], keep="first")
 
 
-def derived_table(facts: pd.DataFrame, year: int, as_of: int, region: str = settings.CITY) -> pd.DataFrame:
+def derived_table(facts: pd.DataFrame, year: int, as_of: int, region: str) -> pd.DataFrame:
     """One row per metric that states a percent of plan, with the derived progress figures.
 
     Columns: ``metric``, ``label``, ``unit``, ``value``, ``plan_pct``, ``implied_plan``, ``yoy_pct``,

@@ -4,7 +4,8 @@ Columns (a fixed contract: other tools read them by name):
 
 - ``year``: calendar year the figure is about (int, or null when the text does not say)
 - ``months``: the figure covers January..``months`` of ``year`` (12 = full year)
-- ``region``: ``荆州市`` for the whole city, else a canonical county name (see :mod:`jzanalysis.counties`)
+- ``region``: the city's name (e.g. ``荆州市``) for the whole city, else a canonical county-level unit name
+  from the city's region profile (see :mod:`jzanalysis.regions`)
 - ``metric``: a metric id from :mod:`jzanalysis.metrics`
 - ``value``: the number as stated (float)
 - ``unit``: 个, 亿元, %, ...
@@ -15,7 +16,9 @@ Columns (a fixed contract: other tools read them by name):
 
 Extension columns (added, never renamed): ``start`` and ``end`` (character offsets of the quote in the
 cleaned text), ``qualifier`` (``approx`` for 近/约, ``more_than`` for 逾/愈/超过, else null),
-``note`` (e.g. 含华中农高区).
+``note`` (e.g. 含华中农高区), ``city`` (the city the bulletin is about, null when the text names none),
+``rule`` and ``phrase`` (the lexicon rule that classified the figure and the words it read; ``extract
+--explain`` prints them).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import pandas as pd
 FACT_COLUMNS: list[str] = [
     "year", "months", "region", "metric", "value", "unit", "plan_pct", "yoy_pct", "source", "quote",
 ]
-EXTRA_COLUMNS: list[str] = ["start", "end", "qualifier", "note"]
+EXTRA_COLUMNS: list[str] = ["start", "end", "qualifier", "note", "city", "rule", "phrase"]
 ALL_COLUMNS: list[str] = FACT_COLUMNS + EXTRA_COLUMNS
 
 _DTYPES = {
@@ -43,6 +46,9 @@ _DTYPES = {
     "end": "Int64",
     "qualifier": "string",
     "note": "string",
+    "city": "string",
+    "rule": "string",
+    "phrase": "string",
 }
 
 

@@ -32,9 +32,11 @@ import pandas as pd
 from .. import settings
 from ..errors import InputError
 from ..metrics import METRICS
+from ..regions import Region
 from ..schema import facts_frame
 from .clean import CleanedText, CleaningStep, clean_text, to_simplified
-from .extract import extract, publication_date
+from .extract import CITY_UNKNOWN, Unmapped, extract, publication_date
+from .extract.regions import CityDetection
 from .read import BULLETIN_SUFFIXES, read_bulletin
 
 _HIDDEN_DESCRIPTIONS = {
@@ -43,7 +45,8 @@ _HIDDEN_DESCRIPTIONS = {
     "html_comment": "网页注释（读者看不到，未读取）",
 }
 
-__all__ = ["CleaningStep", "ExtractionResult", "bulletin_files", "extract_file", "extract_paths", "extract_text"]
+__all__ = ["CITY_UNKNOWN", "CleaningStep", "ExtractionResult", "TextExtraction", "bulletin_files", "extract_file",
+           "extract_paths", "extract_text", "read_text"]
 
 
 @dataclass
@@ -69,6 +72,13 @@ class ExtractionResult:
     conflicts: list[dict] = field(default_factory=list)
     cleaned: CleanedText | None = None
     raw_text: str = ""  # the decoded text before cleaning (an HTML page's visible text); raw_offset points into it
+    unmapped: list[Unmapped] = field(default_factory=list)  # figures read but filed under no metric (audit)
+    city: CityDetection | None = None  # the city the bulletin is about, and how that was found
+
+    @property
+    def city_name(self) -> str | None:
+        """The city the bulletin is about (None when the text names none and none was given)."""
+        return self.city.name if self.city is not None else None
 
     def raw_offset(self, i: int) -> int:
         """Offset in ``raw_text`` of cleaned-text character ``i``: ``raw_text[raw_offset(f.start):…]`` is where a
@@ -80,12 +90,25 @@ class ExtractionResult:
         return self.raw_text.count("\n", 0, self.raw_offset(i)) + 1
 
 
-def extract_text(
-    raw_text: str, source: str = "text", *, meta_published: str | None = None
-) -> tuple[pd.DataFrame, CleanedText, list[str], list[dict], dt.date | None]:
-    """Clean and extract from already-decoded text: (facts, cleaned, warnings, conflicts, publication date).
+@dataclass
+class TextExtraction:
+    """What :func:`read_text` found in one decoded text."""
 
-    The publication date is the text's 发布时间/发布日期, else ``meta_published`` (an HTML page's PubDate).
+    facts: pd.DataFrame
+    cleaned: CleanedText
+    warnings: list[str]
+    conflicts: list[dict]
+    published: dt.date | None
+    unmapped: list[Unmapped]
+    city: CityDetection | None
+
+
+def read_text(raw_text: str, source: str = "text", *, meta_published: str | None = None,
+              region: Region | None = None) -> TextExtraction:
+    """Clean and extract from already-decoded text; ``region`` is the city when the caller knows it.
+
+    The publication date is the text's 发布时间/发布日期 or dateline, else ``meta_published`` (an HTML page's
+    PubDate).
     """
     # 發布時間 in a traditional copy is the same label; converting only for the look-up keeps the raw text intact
     published = (
@@ -94,20 +117,33 @@ def extract_text(
         or (publication_date(f"发布时间:{meta_published}") if meta_published else None)
     )
     cleaned = clean_text(raw_text, source)
-    found = extract(cleaned.text, published=published)
+    # the city is read from the page as published (its source line and site name count), in simplified
+    # characters, without what cleaning removed as spam
+    spam = {s.text for s in cleaned.steps if s.kind in ("spam_title", "spam")}
+    page = to_simplified(raw_text if len(raw_text) <= 12_000 else raw_text[:10_000] + "\n" + raw_text[-2_000:])
+    page = "\n".join(line for line in page.split("\n") if line.strip() not in spam)
+    found = extract(cleaned.text, published=published, region=region, page_text=page)
     records = [
         {
             "year": f.year, "months": f.months, "region": f.region, "metric": f.metric, "value": f.value,
             "unit": METRICS[f.metric].unit, "plan_pct": f.plan_pct, "yoy_pct": f.yoy_pct, "source": source,
             "quote": cleaned.text[f.start:f.end], "start": f.start, "end": f.end, "qualifier": f.qualifier,
-            "note": f.note,
+            "note": f.note, "city": f.city, "rule": f.rule, "phrase": f.phrase,
         }
         for f in sorted(found.facts, key=lambda f: f.start)
     ]
-    return facts_frame(records), cleaned, found.warnings, found.conflicts, published
+    return TextExtraction(facts_frame(records), cleaned, found.warnings, found.conflicts, published, found.unmapped, found.city)
 
 
-def extract_file(path: Path | str) -> ExtractionResult:
+def extract_text(
+    raw_text: str, source: str = "text", *, meta_published: str | None = None, region: Region | None = None
+) -> tuple[pd.DataFrame, CleanedText, list[str], list[dict], dt.date | None]:
+    """Clean and extract from already-decoded text: (facts, cleaned, warnings, conflicts, publication date)."""
+    found = read_text(raw_text, source, meta_published=meta_published, region=region)
+    return found.facts, found.cleaned, found.warnings, found.conflicts, found.published
+
+
+def extract_file(path: Path | str, region: Region | None = None) -> ExtractionResult:
     """Read, clean and extract one bulletin file (.txt, .htm, .html; UTF-8, GBK/GB18030).
 
     Values are as stated (counts in 个, amounts in 亿元, rates in %); ``plan_pct``/``yoy_pct`` in percent.
@@ -119,9 +155,8 @@ def extract_file(path: Path | str) -> ExtractionResult:
     Raises :class:`InputError` for a missing, empty, binary, undecodable or mojibake file.
     """
     document = read_bulletin(path)
-    facts, cleaned, warnings, conflicts, published = extract_text(
-        document.text, document.source, meta_published=document.meta_published
-    )
+    found = read_text(document.text, document.source, meta_published=document.meta_published, region=region)
+    facts, cleaned, warnings, conflicts, published = found.facts, found.cleaned, found.warnings, found.conflicts, found.published
     # What an HTML page hides is not read; it is still reported (line = line in the HTML source).
     unread = [CleaningStep(kind, text, line, _HIDDEN_DESCRIPTIONS[kind]) for kind, text, line in document.hidden]
     if facts.empty:
@@ -130,7 +165,7 @@ def extract_file(path: Path | str) -> ExtractionResult:
         source=document.source, path=document.path, sha256=document.sha256, encoding=document.encoding,
         encoding_confidence=document.encoding_confidence, publication_date=published, text=cleaned.text,
         facts=facts, cleaning=unread + cleaned.steps, warnings=warnings, conflicts=conflicts, cleaned=cleaned,
-        raw_text=document.text,
+        raw_text=document.text, unmapped=found.unmapped, city=found.city,
     )
 
 
@@ -155,6 +190,6 @@ def bulletin_files(paths: list[Path | str]) -> list[Path]:
     return files
 
 
-def extract_paths(paths: list[Path | str]) -> list[ExtractionResult]:
+def extract_paths(paths: list[Path | str], region: Region | None = None) -> list[ExtractionResult]:
     """Extract every bulletin in ``paths`` (see :func:`bulletin_files`), in order; one result per file."""
-    return [extract_file(f) for f in bulletin_files(paths)]
+    return [extract_file(f, region) for f in bulletin_files(paths)]

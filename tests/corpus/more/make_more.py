@@ -97,8 +97,12 @@ case("85_respectively", """发布时间:2016-08-05
       [2016, 7, "公安县", "projects_100m", 25, None, None, None],
       [2016, 7, "监利县", "projects_100m", 24, None, None, None],
       [2016, 7, "石首市", "projects_100m", 20, None, None, None],
-      [2016, 7, "江陵县", "projects_100m", 12, None, None, None]], published="2016-08-05", warnings=["分别"],
-     description="X、Y、Z分别为a个、b个、c个 pairs in order; a list with an unknown region (荆州新区) is reported, not paired")
+      [2016, 7, "江陵县", "projects_100m", 12, None, None, None],
+      [2016, 7, "洪湖市", "projects_100m", 18, None, None, None],
+      [2016, 7, "荆州新区", "projects_100m", 6, None, None, None]], published="2016-08-05",
+     warnings=["荆州新区 is not in 荆州市's profile"],
+     description="X、Y、Z分别为a个、b个、c个 pairs in order; a unit the profile lacks (荆州新区) is kept under its own "
+                 "name and reported, never dropped")
 
 case("86_glued_county_and_day_date", """发布时间:2015-09-02
 1-7月,全市新引进亿元以上项目174个,实际到位资金798亿元。其中公安县实际到位资金85亿元。截至8月15日,全市新引进亿元以上项目180个。截至7月31日,全市新引进亿元以上项目174个。

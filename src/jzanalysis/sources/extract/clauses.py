@@ -1,0 +1,161 @@
+"""Sentences, clauses and each figure's own phrase.
+
+A sentence ends at 。！？ or a line break; inside it, clauses end at commas, semicolons and spaces between
+words (a mirror that lost its punctuation often keeps spaces). A figure's phrase is the text from the start
+of its clause (or the end of the figure before it, or the bracket it sits in) to the number, plus the words
+after "N个" when they name what is counted ("159个亿元以上工业项目"). Percentages are read as the plan
+share or growth of the figure they follow, singly or as a 分别 list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numerals import PCT, Quantity, number_value
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_CLAUSE_BREAKS = set(",，;；!！?？。\n\t")
+PHRASE_LIMIT = 60  # characters a phrase reaches back: keeps every scan linear in the sentence
+
+
+def sentences(text: str):
+    """(start, end) of each sentence of ``text``: split at 。！？ and line breaks."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > start:
+            yield start, match.start() + 1
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def paren_depths(sentence: str) -> list[int]:
+    """Bracket depth before each character (and one past the end)."""
+    depths, depth = [], 0
+    for ch in sentence:
+        depths.append(depth)
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）" and depth:
+            depth -= 1
+    depths.append(depth)
+    return depths
+
+
+def _is_space_break(sentence: str, i: int) -> bool:
+    """A space between two non-ASCII characters separates clauses ("…154个 合同金额895.2亿元")."""
+    if sentence[i] not in " \u3000\xa0":
+        return False
+    before = sentence[i - 1] if i > 0 else ""
+    after = sentence[i + 1] if i + 1 < len(sentence) else ""
+    return bool(before) and bool(after) and not before.isascii() and not after.isascii() and after not in " \u3000"
+
+
+def phrase_start(sentence: str, position: int, floor: int, depths: list[int]) -> int:
+    """Start of the phrase of a figure at ``position``: after the last clause break, the unclosed bracket the
+    figure sits in, or ``floor`` (the end of the figure before it), at most :data:`PHRASE_LIMIT` back."""
+    lower = max(floor, position - PHRASE_LIMIT)
+    depth = depths[position]
+    i = position - 1
+    while i >= lower:
+        ch = sentence[i]
+        if ch in _CLAUSE_BREAKS or _is_space_break(sentence, i):
+            return i + 1
+        if ch in "(（" and depths[i] < depth:
+            return i + 1
+        i -= 1
+    start = max(lower, 0)
+    while start < position and sentence[start] in "、 \u3000":
+        start += 1
+    return start
+
+
+_AFTER_COUNT_RE = re.compile(r"[^,，;；。！？!?\s()（）、]{1,16}")
+
+
+def phrase_after(sentence: str, quantity: Quantity, next_start: int) -> str:
+    """The words after "N个" that name what is counted ("159个亿元以上工业项目已有…" → "亿元以上工业项目已有"),
+    or "" when what follows is not such a noun phrase."""
+    if quantity.unit != "个":
+        return ""
+    match = _AFTER_COUNT_RE.match(sentence, quantity.end, next_start)
+    if not match:
+        return ""
+    words = match.group(0)
+    return words if "项目" in words[:10] or "企业" in words[:10] else ""
+
+
+# --------------------------------------------------------------------------- percentages
+
+_PLAN_BEFORE = re.compile(
+    r"(?:完成|达到|占)了?(?:全年|年度|年|年初预期|年初|今年)?(?:预期)?(?:目标计划|目标任务|计划任务|计划|目标|任务)的?$"
+)
+_GROWTH_BEFORE = re.compile(r"(?P<dir>增长|增幅|增速|增加|下降|下滑|回落|减少)(?:了|为|达|达到)?(?P<sign>[-−－])?$")
+_SHARE_BEFORE = re.compile(r"占比(?:达|为)?$|占[^,，。;；]{1,12}的$|比重(?:达|为)?$")
+_BASE_YEAR_RE = re.compile(r"较(?P<y>20\d{2})年(?:同期)?(?:相比)?(?:同比)?(?:分别)?$")
+_LIST_JOIN = re.compile(r"^\s*[、和及与,，]\s*$")
+
+
+@dataclass
+class PercentGroup:
+    """Consecutive percentages read together: ``kind`` plan, growth, share or other; ``respective`` for 分别."""
+
+    kind: str
+    values: list[float]
+    start: int  # of the phrase before the first percentage, in the sentence
+    end: int  # of the last percentage
+    first: int  # of the first percentage
+    respective: bool
+    phrase: str
+    negative: bool = False
+    signed: bool = False
+    base_year: int | None = None
+
+
+def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -> list[PercentGroup]:
+    """Group the sentence's percentages ("77%、66.8%" is one list) and read what each group is.
+
+    ``floors[i]`` is where the phrase of percentage i may start (the end of the figure before it)."""
+    groups: list[PercentGroup] = []
+    i = 0
+    while i < len(percents):
+        first = percents[i]
+        j = i
+        while j + 1 < len(percents) and _LIST_JOIN.match(sentence[percents[j].end:percents[j + 1].start]):
+            j += 1
+        lead_start = max(floors[i], first.start - 24)
+        lead = sentence[lead_start:first.start]
+        cut = max(lead.rfind(c) for c in ",，;；") + 1
+        lead_phrase = lead[cut:]
+        normalised = lead_phrase.replace("完结", "完成").replace("分别", "")
+        kind, negative, signed, base_year = "other", False, False, None
+        growth = _GROWTH_BEFORE.search(normalised)
+        if _PLAN_BEFORE.search(normalised) and "开门红" not in lead_phrase:
+            kind = "plan"
+        elif growth:
+            kind = "growth"
+            negative = growth.group("dir") in ("下降", "下滑", "回落", "减少")
+            signed = bool(growth.group("sign"))
+            base = _BASE_YEAR_RE.search(normalised[:growth.start()])
+            base_year = int(base.group("y")) if base else None
+        elif _SHARE_BEFORE.search(normalised):
+            kind = "share"
+        groups.append(PercentGroup(
+            kind=kind, values=[p.value for p in percents[i:j + 1]], start=lead_start + cut, end=percents[j].end,
+            first=first.start, respective="分别" in lead_phrase or "分别" in sentence[max(0, lead_start + cut - 3):lead_start + cut],
+            phrase=lead_phrase, negative=negative, signed=signed, base_year=base_year,
+        ))
+        i = j + 1
+    return groups
+
+
+# A figure's phrase left without its number (a mirror stripped the digits).
+STRIPPED_RE = re.compile(
+    r"(?:完成|完结|占|达到)(?:全年|年度|年)(?:目标计划|计划|目标|任务)的?%|(?:同比)?(?:增长|增幅|增速|下降|下滑)%|亿元以上(?:工业)?项目个(?!数)"
+    r"|(?:到位资金|到位|引资额|总金额|总投资|总出资)(?:为|达)?亿元"
+    r"|(?<=[\u4e00-\u9fff])(?:县|区|市)各?个(?=[,，、。;；)）])"  # "公安县、监利县各个,石首市个,"
+)
+HAS_NUMBER_RE = re.compile(rf"\d|[零〇一二两三四五六七八九十百千]+(?:个|亿|条|次|人|天)|百分之|{PCT}")
+
+__all__ = ["number_value"]

@@ -1,0 +1,245 @@
+"""Dates: when a bulletin was published, which year it is about, and the period each figure covers.
+
+A figure covers January..M of a year ("1-7月", "元至7月", "前两个月", "一季度", "上半年", "前三季度",
+"截至7月底", "截至7月31日", "全年"), or one month or quarter ("7月份", "7月当月", "二季度": not a
+January..M total), or a day ("截至8月15日": part of a month). Publication dates come from labels
+(发布时间, 时间:) and datelines ("2023-03-31 09:06 来源:…"), never from a mirror's repost, update or
+crawl date (转载, 更新, 今天是…).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_CN_MONTHS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12, "元": 1}
+_M = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"  # a month number, in digits or Chinese
+_DASH = r"\s*[-—–~～－至到]\s*"
+
+# Period expressions → months covered (January..M); a group holds M where it varies.
+_CUMULATIVE: list[tuple[re.Pattern, int | None]] = [
+    (re.compile(r"前三季度|一至三季度|1\s*[-—–~至到]\s*3季度"), 9),
+    (re.compile(r"(?<![二三四])(?:第一季度|一季度)(?!末)"), 3),
+    (re.compile(r"上半年"), 6),
+    (re.compile(r"全年(?!计划|目标|任务|有效工作日|预期|的)"), 12),
+    (re.compile(rf"(?<!\d)1月?{_DASH}{_M}\s*月"), None),
+    (re.compile(rf"元月?{_DASH}{_M}\s*月"), None),
+    (re.compile(rf"(?<![\d一二三四五六七八九十])一月?{_DASH}{_M}\s*月"), None),
+    (re.compile(rf"前\s*{_M}\s*个?月"), None),
+    (re.compile(rf"截[止至]\s*(?:20\d{{2}}年)?\s*{_M}\s*月(?:底|末)"), None),
+]
+_SINGLE = re.compile(
+    r"当月|单月|本月|元月份?(?![至到\-—–~])|(?<![-—–~～至到\d前])\d{1,2}月份|(?<![前一至到、\-])第?[二三四]季度"
+    r"|(?<![-—–~～至到\d前截止])(?<!截至)\d{1,2}月(?![\d份底末日号初中下上]|[-—–~～至到]|以来)"
+)
+_DAY_DATE_RE = re.compile(r"截[止至]\s*(?:(?P<y>20\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_MONTH_END_POINT = re.compile(r"(?<![\d至到\-—–~])(?P<m>\d{1,2})月(?:底|末)")
+YEAR_RE = re.compile(r"(?<!\d)(20\d{2})年")
+
+
+def _month_number(token: str) -> int | None:
+    return int(token) if token.isdigit() else _CN_MONTHS.get(token)
+
+
+def find_period(text: str) -> tuple[int, re.Match] | None:
+    """The first January..M period expression in ``text``: (M, match), or None.
+
+    >>> [find_period(t)[0] for t in ("1-7月", "元至7月", "前两个月", "一季度", "上半年", "前三季度", "1~11月", "截至7月底")]
+    [7, 7, 2, 3, 6, 9, 11, 7]
+    >>> find_period("7月份,全市…") is None
+    True
+    """
+    best = None
+    for pattern, fixed in _CUMULATIVE:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[1].start()):
+            months = fixed if fixed is not None else _month_number(match.group(1))
+            if months and 1 <= months <= 12:
+                best = (months, match)
+    return best
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    """A period named in a sentence: ``kind`` is cumulative (January..months), single (one month or quarter),
+    day (part of a month) or point (a month's end, e.g. 6月底)."""
+
+    start: int
+    end: int
+    kind: str
+    months: int | None
+    text: str
+
+
+def period_mentions(sentence: str, year: int | None = None) -> list[PeriodMention]:
+    """Every period named in ``sentence``, in order (overlaps resolved in favour of the cumulative reading).
+
+    >>> [(m.kind, m.months) for m in period_mentions("1-7月,全市…174个,其中7月当月…20个;截至8月15日…")]
+    [('cumulative', 7), ('single', None), ('day', None)]
+    """
+    mentions: list[PeriodMention] = []
+    for pattern, fixed in _CUMULATIVE:
+        for match in pattern.finditer(sentence):
+            months = fixed if fixed is not None else _month_number(match.group(1))
+            if months and 1 <= months <= 12:
+                mentions.append(PeriodMention(match.start(), match.end(), "cumulative", months, match.group(0)))
+    for match in _DAY_DATE_RE.finditer(sentence):
+        month_end = month_ended(match, year)
+        kind, months = ("cumulative", month_end) if month_end else ("day", None)
+        mentions.append(PeriodMention(match.start(), match.end(), kind, months, match.group(0)))
+    for match in _MONTH_END_POINT.finditer(sentence):
+        month = int(match.group("m"))
+        if 1 <= month <= 12:
+            mentions.append(PeriodMention(match.start(), match.end(), "point", month, match.group(0)))
+    for match in _SINGLE.finditer(sentence):
+        mentions.append(PeriodMention(match.start(), match.end(), "single", None, match.group(0)))
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[PeriodMention] = []
+    for mention in mentions:  # the first (longest) reading of a stretch wins: "1-7月份" is not "7月份"
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def month_ended(day_date: re.Match, year: int | None) -> int | None:
+    """The month of a "截至M月D日" match when D is that month's last day, else None (2月28日 with no year: None)."""
+    month, day = int(day_date.group("m")), int(day_date.group("d"))
+    if day_date.groupdict().get("y"):
+        year = int(day_date.group("y"))
+    if not 1 <= month <= 12:
+        return None
+    if year is None and month == 2 and day == 28:
+        return None
+    return month if day == calendar.monthrange(year or 2000, month)[1] else None
+
+
+def month_end_date(text: str, year: int | None) -> int | None:
+    """M when the first "截至M月D日" of ``text`` is the last day of month M (a January..M figure), else None.
+
+    >>> month_end_date("截至7月31日，全市新引进亿元以上项目174个", 2015), month_end_date("截至7月20日，…", 2015)
+    (7, None)
+    """
+    day_date = _DAY_DATE_RE.search(text)
+    return month_ended(day_date, year) if day_date else None
+
+
+def first_day_date(text: str) -> re.Match | None:
+    """The first "截至M月D日" in ``text``."""
+    return _DAY_DATE_RE.search(text)
+
+
+# --------------------------------------------------------------------------- publication date
+
+_DATE = r"(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})"
+_LABELLED_RE = re.compile(
+    r"(?P<label>发布(?:时间|日期)|发表(?:时间|日期)|发稿(?:时间|日期)|成文日期|印发日期|时间|日期)\s*[:：]\s*" + _DATE
+)
+# A dateline: a date and a clock time, or a date followed by 来源 (the original paper), at a line's start.
+_DATELINE_RE = re.compile(
+    r"(?m)^[ \t\u3000]*" + _DATE + r"日?(?:[ \t\u3000]+\d{1,2}:\d{2}(?::\d{2})?(?P<rest>[^\n]{0,40})|[ \t\u3000]+(?=来源))"
+)
+# "来源：鄂州日报 | 2022-06-15 08:30 | 责任编辑": a news site's article line, a date with its clock time
+_SOURCE_LINE_DATE_RE = re.compile(r"(?m)^[^\n]{0,40}来源[:：][^\n]{0,40}?[|｜/]\s*" + _DATE + r"日?\s+\d{1,2}:\d{2}")
+_DMY_RE = re.compile(r"(?m)^[ \t\u3000]*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")
+# A mirror's own date (转载/转发/采集/编辑/更新 …) or a crawl date (今天是) is not when the bulletin was published.
+_REPOST_RE = re.compile(r"转载|转发|采集|编辑|更新|修改|抓取|收录|镜像|今天是|当前时间|访问")
+
+
+def _date(match: re.Match) -> dt.date | None:
+    try:
+        return dt.date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    except ValueError:
+        return None
+
+
+def publication_date(raw: str) -> dt.date | None:
+    """The bulletin's publication date, not a mirror's repost, update or crawl date; None when absent.
+
+    Read in this order: a 发布时间/发布日期/时间 label (unless 转载/更新/… stands right before it; a bare 日期 or
+    时间 only on a line that is not a 来源 line: "来源:某某网 日期:2019-03-01" is the mirror's date), then a
+    dateline ("2023-03-31 09:06 来源: 咸宁日报", "2015年03月21日 14:35"), then a day-first date
+    ("21.03.2015") on a line of its own.
+
+    >>> publication_date("文章来源: 荆州市招商促进中心发布时间:2015-09-02")
+    datetime.date(2015, 9, 2)
+    >>> publication_date("转载日期:2019-05-01") is None, publication_date("今天是:2025年07月07日") is None
+    (True, True)
+    >>> publication_date("来源:某某资讯网 日期:2019-03-01") is None
+    True
+    >>> publication_date("logo\\n2023-03-31 09:06 来源: 咸宁日报\\n…"), publication_date("时间:2019-03-05")
+    (datetime.date(2023, 3, 31), datetime.date(2019, 3, 5))
+    """
+    head = raw[:20_000]  # the date is at the top of a page; a bounded read keeps this linear
+    for match in _LABELLED_RE.finditer(head):
+        line_start = head.rfind("\n", 0, match.start()) + 1
+        label = match.group("label")
+        if label in ("日期", "时间"):
+            if _REPOST_RE.search(head, max(line_start, match.start() - 6), match.start() + 2) or "来源" in head[line_start:match.start()]:
+                continue
+        elif _REPOST_RE.search(head, max(line_start, match.start() - 4), match.start()):
+            continue
+        date = _date(match)
+        if date:
+            return date
+    for pattern in (_DATELINE_RE, _SOURCE_LINE_DATE_RE, _DMY_RE):
+        for match in pattern.finditer(head):
+            line_start = head.rfind("\n", 0, match.start()) + 1
+            if _REPOST_RE.search(head, line_start, match.end()):
+                continue
+            date = _date(match)
+            if date:
+                return date
+    return None
+
+
+_YEAR_AS_PERIOD_RE = re.compile(r"(?:^|[。\n])\s*(?P<y>20\d{2})年(?:度)?[,，]\s*(?:全市|全州|全区|全县|我市|我州|全年)")
+
+
+def whole_year(text: str, published: dt.date | None) -> int | None:
+    """The year a full-year review is about when no period is written: "2021年，全市新签约…" in a text published
+    in 2022 (or with no date) covers all of 2021.
+
+    >>> whole_year("2021年，全市新签约亿元以上项目296个", dt.date(2022, 1, 20)), whole_year("2021年，全市…", dt.date(2021, 7, 1))
+    (2021, None)
+    """
+    match = _YEAR_AS_PERIOD_RE.search(text[:20_000])
+    if match is None:
+        return None
+    year = int(match.group("y"))
+    return year if published is None or published.year > year else None
+
+
+def document_year(text: str, published: dt.date | None) -> int | None:
+    """The year a bulletin is about: a year written at its first period ("2015年1-7月"), else 今年 = the
+    publication year, else a single year written before that period (a title "2015年招商引资通报"), else
+    None (never a guess from a repost date).
+
+    Only the first period dates the bulletin: "2014年全年…" further down a 2015 bulletin is a comparison.
+
+    >>> document_year("2016年1-3月全市…", None), document_year("今年1-7月全市…", dt.date(2015, 9, 2))
+    (2016, 2015)
+    >>> document_year("1-7月全市…174个。2014年全年,全市…250个。", None) is None
+    True
+    """
+    first = find_period(text)
+    if first is not None:
+        match = first[1]
+        near = YEAR_RE.search(text[max(0, match.start() - 8):match.start() + 1])
+        if near:
+            return int(near.group(1))
+    if published is not None:
+        return published.year
+    head = text[:first[1].start()] if first is not None else text[:2000]
+    years = {int(y) for y in YEAR_RE.findall(head)}
+    if len(years) == 1 and not re.search(r"今年|去年|上年", text[:20_000]):
+        return years.pop()
+    return None
+
+
+# The year a clause is about: "2014年…", "去年…", "今年…"; "2014年同期"/"去年同期" = the same months of that
+# year. Comparisons ("比去年同期增加8个", "较2014年…") name a base, not the subject, and are skipped.
+YEAR_MARK_RE = re.compile(r"(?<![比较与])(?:(?P<y>20\d{2})年|(?P<rel>去年|上年|今年|本年))(?P<same>同期)?")

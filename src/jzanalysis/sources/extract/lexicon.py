@@ -1,0 +1,253 @@
+"""The metric lexicon (``lexicon.toml``) as one declarative :class:`Rule` record per metric phrase.
+
+:func:`read_phrase` turns a figure's phrase into :class:`Features` (scope, stage, size floor, object, amount
+kind, restrictions, target/comparison marks); :func:`classify` gives the first rule the features meet.
+
+>>> lexicon = load_lexicon()
+>>> f = read_phrase("全市新引进亿元以上工业项目", lexicon)
+>>> f.stage, f.floor, f.object, f.city_named
+('introduce', 100000000.0, 'industrial', True)
+>>> classify(f, "个", lexicon).metric
+'industrial_projects_100m'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ...errors import InputError
+from .numerals import CN_NUMERAL, number_value
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One metric phrase: the conditions a figure's features must meet to be ``metric``."""
+
+    id: str
+    metric: str
+    units: tuple[str, ...]
+    scope: str = "general"
+    stage: tuple[str, ...] | None = None  # None: any; "none": not stated
+    floor: tuple[float, ...] | None = None  # 0: not stated
+    object: tuple[str, ...] | None = None
+    kind: tuple[str, ...] | None = None
+    population_stage: tuple[str, ...] | None = None
+    requires: tuple[str, ...] = ()
+    restricted_ok: bool = False
+    note: str | None = None
+    note_other_year: str | None = None  # "{year}" is replaced by the figure's year
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    synonyms: dict[str, str]
+    scopes: dict[str, tuple[str, ...]]
+    stages: dict[str, tuple[str, ...]]
+    objects: dict[str, tuple[str, ...]]
+    kinds: dict[str, tuple[str, ...]]
+    restrictions: tuple[str, ...]
+    neutral: tuple[str, ...]
+    floors: dict[str, float]
+    targets: tuple[str, ...]
+    comparisons: tuple[str, ...]
+    continuations: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    matchers: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
+
+
+def _alternation(words) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+@functools.cache
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    """Read ``lexicon.toml`` (a one-line :class:`InputError` if it is malformed)."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        rules = []
+        for raw in data["rule"]:
+            known = {"id", "metric", "units", "scope", "stage", "floor", "object", "kind", "population_stage", "requires",
+                     "restricted_ok", "note", "note_other_year"}
+            if set(raw) - known:
+                raise InputError(f"{path}: rule {raw.get('id')} has unknown key(s) {', '.join(sorted(set(raw) - known))}")
+            rules.append(Rule(
+                id=raw["id"], metric=raw["metric"], units=tuple(raw["units"]), scope=raw.get("scope", "general"),
+                stage=tuple(raw["stage"]) if "stage" in raw else None,
+                floor=tuple(float(x) for x in raw["floor"]) if "floor" in raw else None,
+                object=tuple(raw["object"]) if "object" in raw else None,
+                kind=tuple(raw["kind"]) if "kind" in raw else None,
+                population_stage=tuple(raw["population_stage"]) if "population_stage" in raw else None,
+                requires=tuple(raw.get("requires", ())), restricted_ok=bool(raw.get("restricted_ok", False)),
+                note=raw.get("note"), note_other_year=raw.get("note_other_year"),
+            ))
+        lexicon = Lexicon(
+            synonyms=dict(data["synonyms"]), scopes={k: tuple(v) for k, v in data["scopes"].items()},
+            stages={k: tuple(v) for k, v in data["stages"].items()}, objects={k: tuple(v) for k, v in data["objects"].items()},
+            kinds={k: tuple(v) for k, v in data["amount_kinds"].items()}, restrictions=tuple(data["restrictions"]["words"]),
+            neutral=tuple(data["neutral"]["words"]),
+            floors={k: float(v) for k, v in data["floors"].items()}, targets=tuple(data["targets"]["words"]),
+            comparisons=tuple(data["comparisons"]["words"]), continuations=tuple(data["continuations"]["words"]),
+            rules=tuple(rules),
+        )
+    except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path} is not a valid metric lexicon: {exc}") from None
+    from ...metrics import METRICS
+
+    unknown = [r.metric for r in lexicon.rules if r.metric not in METRICS]
+    if unknown:
+        raise InputError(f"{path}: rule(s) name unknown metric id(s) {', '.join(unknown)}; add them to metrics.py")
+    matchers = lexicon.matchers
+    for name, groups in (("scope", lexicon.scopes), ("stage", lexicon.stages), ("object", lexicon.objects), ("kind", lexicon.kinds)):
+        matchers[name] = _alternation(w for words in groups.values() for w in words)
+    matchers["restriction"] = _alternation(lexicon.restrictions)
+    matchers["neutral"] = _alternation(lexicon.neutral)
+    matchers["floor_word"] = _alternation(lexicon.floors)
+    matchers["synonym"] = _alternation(lexicon.synonyms)
+    matchers["comparison"] = _alternation(lexicon.comparisons)
+    # 计划/目标 followed by 的, a digit or % is progress ("完成全年计划的71.6%"), not a target
+    targets = [re.escape(w) + (r"(?!(?:任务|计划)?[的\d%])" if w in ("计划", "目标") else "") for w in lexicon.targets]
+    matchers["target"] = re.compile("|".join(targets))
+    matchers["continuation"] = re.compile(r"^[\s、,，:：]*(?:" + "|".join(map(re.escape, lexicon.continuations)) + ")")
+    return lexicon
+
+
+def _group_of(word: str, groups: dict[str, tuple[str, ...]]) -> str:
+    return next(name for name, words in groups.items() if word in words)
+
+
+# "10亿元以上", "5000万元及以上", "1亿元以上", "十亿元以上"; a band "5-10亿元" is no floor.
+_FLOOR_RE = re.compile(
+    rf"(?P<n>\d+(?:\.\d+)?|{CN_NUMERAL})?\s*(?P<u>亿|千万|万)元?(?:人民币)?(?:及其以上|及以上|以上|\+)"
+)
+_OVER_RE = re.compile(rf"(?:过|超过|超)(?P<n>\d+(?:\.\d+)?|{CN_NUMERAL})?\s*(?P<u>亿|千万|万)元?(?:级)?(?=[^元\d]|$)")
+_BAND_RE = re.compile(r"\d+(?:\.\d+)?\s*[-—–~至到]\s*\d+(?:\.\d+)?\s*(?:亿|万)元|不含\d")
+_QUALIFIER_RE = re.compile(r"(?P<q>近|约|逾|愈|超过|超|达到|达)$")
+_QUALIFIERS = {"近": "approx", "约": "approx", "逾": "more_than", "愈": "more_than", "超过": "more_than", "超": "more_than"}
+_UNIT_VALUE = {"亿": 1e8, "千万": 1e7, "万": 1e4}
+
+
+@dataclass(frozen=True)
+class Features:
+    """What a figure's phrase says (None: the phrase does not say; filled from the figure it continues)."""
+
+    text: str = ""
+    scope: str | None = None  # general, resident, leader, city_own, grouping
+    city_named: bool = False  # 全市/我市/the city's name
+    unit_self: bool = False  # 全区/我县: a district or zone speaking of itself
+    stage: str | None = None
+    floor: float | None = None  # 元; None = not stated
+    band: bool = False  # 5-10亿元: a band, not a floor
+    object: str | None = None
+    kind: str | None = None
+    restrictions: tuple[str, ...] = ()
+    target: str | None = None  # the target word
+    comparison: bool = False
+    subset: bool = False  # 其中 …
+    qualifier: str | None = None
+
+    def merged(self, inherited: "Features | None") -> "Features":
+        """These features, with what the phrase does not say taken from ``inherited`` (the figure it continues).
+
+        A generic 项目 does not override an inherited 工业项目 ("159个亿元以上工业项目已有71个项目开工")."""
+        if inherited is None:
+            return self
+        obj = self.object
+        if obj is None or (obj == "project" and inherited.object in ("industrial", "all")):
+            obj = inherited.object
+        return replace(
+            self,
+            scope=self.scope if self.scope is not None else inherited.scope,
+            stage=self.stage if self.stage is not None else inherited.stage,
+            floor=self.floor if self.floor is not None or self.band else inherited.floor,
+            band=self.band or (self.floor is None and inherited.band),
+            object=obj,
+            restrictions=self.restrictions or inherited.restrictions,
+            subset=self.subset or inherited.subset,
+            text=self.text if not inherited.text else f"{inherited.text}…{self.text}",
+        )
+
+
+def normalise(text: str, lexicon: Lexicon) -> str:
+    """``text`` with content-farm synonyms replaced (出资 → 投资, 完结 → 完成); same length when synonyms are."""
+    return lexicon.matchers["synonym"].sub(lambda m: lexicon.synonyms[m.group(0)], text)
+
+
+def read_phrase(text: str, lexicon: Lexicon) -> Features:
+    """The features a figure's phrase states (see :class:`Features`)."""
+    text = normalise(text, lexicon)
+    m = lexicon.matchers
+    scope = None
+    city_named = unit_self = False
+    for match in m["scope"].finditer(text):
+        group = _group_of(match.group(0), lexicon.scopes)
+        if group == "city":
+            city_named, scope = True, scope or "general"
+        elif group == "unit":
+            unit_self, scope = True, scope or "general"
+        else:
+            scope = group
+    stages = {_group_of(x.group(0), lexicon.stages) for x in m["stage"].finditer(text)}
+    stage = next((s for s in lexicon.stages if s in stages), None)
+    floor = None
+    band = bool(_BAND_RE.search(text))
+    if not band:
+        for match in _FLOOR_RE.finditer(text):
+            number = match.group("n")
+            floor = (number_value(number) if number else 1.0) * _UNIT_VALUE[match.group("u")]
+        if floor is None:
+            for match in _OVER_RE.finditer(text):  # 过亿元, 过10亿元, 过百亿元
+                number = match.group("n")
+                floor = (number_value(number) if number else 1.0) * _UNIT_VALUE[match.group("u")]
+        if floor is None:
+            words = [lexicon.floors[x.group(0)] for x in m["floor_word"].finditer(text)]
+            floor = max(words) if words else None
+    objects = {_group_of(x.group(0), lexicon.objects) for x in m["object"].finditer(text)}
+    obj = next((o for o in ("all", "industrial", "firm", "project") if o in objects), None)
+    kinds = [x.group(0) for x in m["kind"].finditer(text)]
+    kind = _group_of(kinds[-1], lexicon.kinds) if kinds else None
+    masked = m["neutral"].sub(lambda x: "□" * len(x.group(0)), text)
+    restrictions = tuple(dict.fromkeys(x.group(0) for x in m["restriction"].finditer(masked)))
+    target = m["target"].search(text)
+    qualifier = _QUALIFIER_RE.search(text)
+    return Features(
+        text=text, scope=scope, city_named=city_named, unit_self=unit_self, stage=stage, floor=floor, band=band,
+        object=obj, kind=kind, restrictions=restrictions, target=target.group(0) if target else None,
+        comparison=bool(m["comparison"].search(text)), subset=text.lstrip(" ,，、(（").startswith("其中"),
+        qualifier=_QUALIFIERS.get(qualifier.group("q")) if qualifier else None,
+    )
+
+
+def is_continuation(sentence: str, lexicon: Lexicon) -> bool:
+    """True when ``sentence`` opens with a word that continues the sentence before it (其中, 分别为, 从各县市区…)."""
+    return bool(lexicon.matchers["continuation"].match(sentence))
+
+
+def classify(features: Features, unit: str, lexicon: Lexicon, population_stage: str | None = None) -> Rule | None:
+    """The first rule whose conditions ``features`` meet for a figure in ``unit``, else None."""
+    for rule in lexicon.rules:
+        if unit not in rule.units:
+            continue
+        if (features.scope if features.scope in ("resident", "leader") else "general") != rule.scope:
+            continue
+        if features.restrictions and not rule.restricted_ok:
+            continue
+        if rule.stage is not None and (features.stage or "none") not in rule.stage:
+            continue
+        if rule.floor is not None and (features.band or (features.floor or 0.0) not in rule.floor):
+            continue
+        if rule.object is not None and features.object not in rule.object:
+            continue
+        if rule.kind is not None and features.kind not in rule.kind:
+            continue
+        if rule.population_stage is not None and population_stage not in rule.population_stage:
+            continue
+        if any(word not in features.text for word in rule.requires):
+            continue
+        return rule
+    return None

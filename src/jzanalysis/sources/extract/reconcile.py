@@ -1,0 +1,90 @@
+"""Reconciling the figures of one bulletin: repeats, a figure and its parts, conflicts, county sums.
+
+- The same key (year, months, region, metric) with the same value is one fact with the first quote; its
+  plan share and growth are taken from whichever statement gives them.
+- A figure and a part of it read under one metric ("到位资金2204.6亿元" of all projects and "1849.14亿元" of
+  the 亿元以上 ones; a 其中 clause; a figure said to be a share of another) keep the widest; the parts are
+  reported as not mapped.
+- A rounded headline and the exact figure (690亿元, 690.85亿元) are one figure: the exact one is kept.
+- Two different values of equal standing are a conflict: both are left out and reported, never averaged.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ...regions import Region
+
+
+def _same_figure(a: float, b: float) -> bool:
+    """True when ``a`` and ``b`` are one figure written at two precisions (690 and 690.85, 1,368 and 1,368.0)."""
+    if a == b:
+        return True
+    rounded, exact = (a, b) if a == int(a) else (b, a) if b == int(b) else (None, None)
+    return rounded is not None and exact != int(exact) and rounded in (math.floor(exact), round(exact))
+
+
+def reconcile(out, text: str) -> None:
+    """Merge repeats, keep the widest figure of each key, report conflicts (see the module docstring)."""
+    from . import Unmapped
+
+    by_key: dict[tuple, list] = {}
+    for fact in out.facts:
+        by_key.setdefault(fact.key(), []).append(fact)
+    kept = []
+    for key, facts in by_key.items():
+        widest = min(f.breadth for f in facts)
+        for fact in facts:
+            if fact.breadth != widest:
+                out.unmapped.append(Unmapped(fact.value, "", fact.phrase or "", "a part of a wider figure of the same metric",
+                                             fact.start, fact.end))
+        candidates = [f for f in facts if f.breadth == widest]
+        first = candidates[0]
+        values: list = [first]
+        for fact in candidates[1:]:
+            match = next((v for v in values if _same_figure(v.value, fact.value) and v.qualifier == fact.qualifier), None)
+            if match is None:
+                values.append(fact)
+                continue
+            if match.value == int(match.value) and fact.value != int(fact.value):  # the exact one wins
+                fact.plan_pct = fact.plan_pct if fact.plan_pct is not None else match.plan_pct
+                fact.yoy_pct = fact.yoy_pct if fact.yoy_pct is not None else match.yoy_pct
+                values[values.index(match)] = fact
+            else:
+                match.plan_pct = match.plan_pct if match.plan_pct is not None else fact.plan_pct
+                match.yoy_pct = match.yoy_pct if match.yoy_pct is not None else fact.yoy_pct
+        if len(values) == 1:
+            kept.append(values[0])
+            continue
+        conflict = {
+            "key": key, "year": key[0], "months": key[1], "region": key[2], "metric": key[3],
+            "values": [v.value for v in values], "quotes": [text[v.start:v.end] for v in values],
+        }
+        out.conflicts.append(conflict)
+        shown = " and as ".join(f"{v.value:g}" for v in values)
+        out.warnings.append(f"conflict: {key[2]} {key[3]} {key[0]} 1-{key[1]}月 is stated as {shown}; none of them is used")
+    order = {id(f): i for i, f in enumerate(out.facts)}
+    out.facts = sorted(kept, key=lambda f: order[id(f)])
+
+
+def check_unit_sums(out, region: Region | None, city: str) -> None:
+    """County figures must not sum to more than the city's figure, and where every county, district and
+    county-level city of the profile has one, they must sum to it (zones may be listed apart)."""
+    administrative = {u.name for u in region.units if u.kind in ("县", "市", "区")} if region is not None else set()
+    by_key: dict[tuple, dict[str, float]] = {}
+    totals: dict[tuple, float] = {}
+    for fact in out.facts:
+        key = (fact.year, fact.months, fact.metric)
+        if fact.region == city:
+            totals[key] = fact.value
+        else:
+            by_key.setdefault(key, {})[fact.region] = fact.value
+    for key, units in by_key.items():
+        if key not in totals:
+            continue
+        total = sum(units.values())
+        complete = administrative and administrative <= set(units)
+        if total > totals[key] + 1e-9 or (complete and abs(total - totals[key]) > 1e-9):
+            out.warnings.append(
+                f"county figures of {key[2]} {key[0]} 1-{key[1]}月 sum to {total:g}, but the city total is {totals[key]:g}"
+            )

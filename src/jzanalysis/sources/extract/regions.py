@@ -1,0 +1,284 @@
+"""Which city a bulletin is about, and which county-level unit each clause speaks of.
+
+The city is found from the text: the cities named in the headline and first lines, in the sentences whose
+subject is 全市/我市, and the county-level units named anywhere (霍山县 belongs to 六安市) — or it is given
+(``--region``). A bulletin of one district or zone (its figures say 全区/我区 and its headline names the unit)
+files its figures under that unit. Names of counties the region's profile lacks are kept under their own
+name and reported, never dropped, never guessed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from ...regions import Region, all_city_names, all_media_names, divisions, find_region
+
+# A mention that is a destination, an origin or a company's home, not the bulletin's subject:
+# "赴广州、深圳等地", "北京企业在津投资", "上海咸宁商会".
+_NOT_SUBJECT_BEFORE = re.compile(r"(?:赴|到|去|来自|与|同|和|在|往|对接|沪苏浙|长三角)$")
+_NOT_SUBJECT_AFTER = re.compile(r"^(?:等地|等城市|企业|客商|商会|方面|投资者|团|考察|市场)")
+_SUFFIXES = r"(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|管理区|自治县|县|市|区|旗)"
+# A county-like name at the start of a list item: "霍山县", "其中武穴市", "、荆州新区".
+_UNKNOWN_UNIT_RE = re.compile(rf"^[\u4e00-\u9fff]{{1,7}}?{_SUFFIXES}")
+_LIST_WORDS_RE = re.compile(r"^[\s、,，:：;；(（)）]*(?:其中|分别为|分别是|依次为|包括|以及|和|及|另外|此外)?[\s、,，:：]*")
+_GENERIC = re.compile(
+    r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|从|在|由|对|向|所属|相关|有关|周边|部分|个别|其他|其余|中心)"
+    r"|^(?:城区|郊区|新区|开发区|高新区|经开区|园区|县城)$"
+    r"|各|县市|市区|县区|全市|我市|全县|全区|年|月|季度|以上|项目|亿|万|招商|引进|签约|开工|投资|资金|管理局|委员会|政府|党委"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A region named in a phrase: ``name`` canonical (a unit's, or the city's), ``known`` False for a
+    county-like name the profile lacks, ``city`` True for the city itself."""
+
+    name: str
+    start: int
+    end: int
+    known: bool = True
+    city: bool = False
+    note: str | None = None  # 含华中农高区, 飞地园区: what brackets after the name say
+
+
+@dataclass
+class CityDetection:
+    """The city a bulletin is about (``name`` None when the text names none) and how it was found."""
+
+    name: str | None
+    region: Region | None
+    given: bool = False
+    home_unit: str | None = None  # a bulletin of one district or zone
+    evidence: list[str] = field(default_factory=list)
+
+
+@functools.cache
+def _national_unit_index() -> dict[str, tuple[str, ...]]:
+    """County-level unit name (and long short forms) → the cities it belongs to (some names repeat)."""
+    index: dict[str, set[str]] = {}
+    for city, entry in divisions().items():
+        for name, short, _code, former in entry["units"]:
+            for alias in (name, *(f.split("<")[0] for f in former.split(";") if f)):
+                index.setdefault(alias, set()).add(city)
+    return {k: tuple(sorted(v)) for k, v in index.items()}
+
+
+def _scan(text: str, names: set[str], min_length: int) -> list[tuple[int, int]]:
+    """(start, end) of each longest name of ``names`` in ``text``, left to right, not overlapping.
+
+    A dictionary look-up per position and length: linear in the text (a regex alternation of the 3,000
+    county names would try each name at each position)."""
+    if not names:
+        return []
+    longest = max(map(len, names))
+    found, i = [], 0
+    while i < len(text):
+        for length in range(min(longest, len(text) - i), min_length - 1, -1):
+            if text[i:i + length] in names:
+                found.append((i, i + length))
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+@functools.cache
+def _city_names() -> frozenset[str]:
+    return frozenset(n for n in all_city_names() if len(n) >= 2 and not n.isascii())
+
+
+@functools.cache
+def _unit_names() -> frozenset[str]:
+    return frozenset(n for n in _national_unit_index() if len(n) >= 3)
+
+
+def detect_city(text: str, given: Region | None = None) -> CityDetection:
+    """The city ``text`` is about, scored from the names it uses (see the module docstring).
+
+    A full city name counts 3, a short one 1; a county-level unit 2 (split among the cities that have a
+    unit of that name); mentions in the first lines count double; destinations and origins (赴广州, 北京企业)
+    count nothing; a local paper or news site named in a profile (十堰日报, 北方网) counts 3.
+
+    >>> detect_city("1-6月份全市亿元以上新签约项目174个,分别为:霍山县34个、金寨县32个。").name
+    '六安市'
+    >>> detect_city("记者从市招商服务中心获悉,我市上半年新签约项目293个。").name is None
+    True
+    """
+    sample = text[:8000] + "\n" + text[-2000:] if len(text) > 10_000 else text
+    head_end = _head_end(sample)
+    names = all_city_names()
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[str]] = {}
+    for start, end in _scan(sample, _city_names(), 2):
+        if not _is_subject_mention(sample, start, end):
+            continue
+        name = sample[start:end]
+        city = names[name]
+        weight = 3.0 if name == city else 1.0
+        if start < head_end:
+            weight *= 2
+        scores[city] = scores.get(city, 0.0) + weight
+        evidence.setdefault(city, []).append(name)
+    media = all_media_names()
+    for start, end in _scan(sample, frozenset(media), 2):
+        city = media[sample[start:end]]
+        scores[city] = scores.get(city, 0.0) + 3.0
+        evidence.setdefault(city, []).append(sample[start:end])
+    seen_units: set[str] = set()
+    for start, end in _scan(sample, _unit_names(), 3):
+        name = sample[start:end]
+        if name in seen_units or not _is_subject_mention(sample, start, end):
+            continue
+        seen_units.add(name)
+        owners = _national_unit_index()[name]
+        for city in owners:
+            scores[city] = scores.get(city, 0.0) + 2.0 / len(owners)
+            evidence.setdefault(city, []).append(name)
+    home_unit = None
+    if given is not None:
+        detection = CityDetection(given.name, given, given=True, evidence=evidence.get(given.name, []))
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        if ranked and ranked[0][0] != given.name and ranked[0][1] >= 3 and scores.get(given.name, 0) < ranked[0][1] / 2:
+            detection.evidence = [f"the text names {ranked[0][0]} ({'、'.join(dict.fromkeys(evidence[ranked[0][0]]))})"]
+        region = given
+    else:
+        if not scores:
+            return CityDetection(None, None)
+        best, score = max(scores.items(), key=lambda kv: (kv[1], kv[0]))
+        if score < 1:
+            return CityDetection(None, None)
+        region = find_region(best)
+        detection = CityDetection(best, region, evidence=list(dict.fromkeys(evidence[best])))
+    if region is not None:
+        home_unit = _home_unit(sample, head_end, region)
+    detection.home_unit = home_unit
+    return detection
+
+
+def _head_end(text: str) -> int:
+    """End of the first two non-empty lines (the headline), at most 200 characters in."""
+    count, position = 0, 0
+    for line in text.split("\n"):
+        position += len(line) + 1
+        if line.strip():
+            count += 1
+            if count == 2:
+                break
+    return min(position, 200)
+
+
+def _is_subject_mention(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 4):start]
+    after = text[end:end + 4]
+    return not (_NOT_SUBJECT_BEFORE.search(before) or _NOT_SUBJECT_AFTER.match(after))
+
+
+def _home_unit(text: str, head_end: int, region: Region) -> str | None:
+    """The unit a bulletin is about when its figures speak of 全区/我区/全县/我县 and its headline (or first
+    sentence with such a figure) names one unit of ``region`` and no 全市."""
+    if not re.search(r"全区|我区|本区|全县|我县|本县|全开发区|全园区", text):
+        return None
+    if re.search(r"全市|我市", text[:head_end + 400]):
+        return None
+    matcher = RegionMatcher(region)
+    named = {m.name for m in matcher.mentions(text[:head_end + 200], anywhere=True) if m.known and not m.city}
+    return named.pop() if len(named) == 1 else None
+
+
+class RegionMatcher:
+    """Finds the city and its units in phrases, by every name the profile gives them."""
+
+    def __init__(self, region: Region | None, city_name: str | None = None):
+        from .lexicon import load_lexicon
+
+        lexicon = load_lexicon()
+        # a "name" that holds a word of the lexicon (实际到位市外资金 → "实际到位市") is not a county's name
+        self._lexical = lexicon.matchers["kind"], lexicon.matchers["stage"], lexicon.matchers["object"], lexicon.matchers["scope"]
+        self.region = region
+        self.city_name = region.name if region is not None else city_name
+        names: dict[str, tuple[str, bool]] = {}
+        if region is not None:
+            for unit in region.units:
+                for name in unit.names:
+                    names[name] = (unit.name, False)
+            for name in region.city_names:
+                if not name.isascii():
+                    names.setdefault(name, (region.name, True))
+        elif city_name:
+            names[city_name] = (city_name, True)
+        self._names = names
+        self._pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+
+    def mentions(self, phrase: str, anywhere: bool = False) -> list[Mention]:
+        """Regions named in ``phrase``. Known names anywhere; a unit's short form (公安) or a county-like name
+        the profile lacks only at the start of a list item (after 其中, 分别为:, 、)."""
+        found: list[Mention] = []
+        if self._pattern is not None:
+            for match in self._pattern.finditer(phrase):
+                canonical, is_city = self._names[match.group(0)]
+                if is_city and not _is_subject_mention(phrase, match.start(), match.end()):
+                    continue
+                note = _bracket_note(match.group(0), match.group(0).find("(") if "(" in match.group(0) else match.group(0).find("（"))
+                found.append(Mention(canonical, match.start(), match.end(), city=is_city, note=note or _bracket_note(phrase, match.end())))
+        starts = set(_item_starts(phrase)) if not anywhere else set()
+        starts |= {m.start for m in found if m.city}  # "岳阳经开区", "荆州新区": a zone named after the city
+        if not anywhere:
+            starts |= {x.end() for x in self._lexical[2].finditer(phrase)}  # "亿元以上项目城陵矶新港区…"
+        for item_start in sorted(starts):
+            rest = phrase[item_start:]
+            here = [m for m in found if m.start <= item_start < m.end]
+            if here and not (here[0].city and here[0].start == item_start):
+                continue
+            if here:  # "荆州新区": a county-like name that starts with the city's short name
+                longer = _UNKNOWN_UNIT_RE.match(rest)
+                if not longer or len(longer.group(0)) <= here[0].end - here[0].start or not self._is_name(longer.group(0)):
+                    continue
+                found.remove(here[0])
+            unit = self._short_unit(rest)
+            if unit is not None:
+                found.append(Mention(unit[0], item_start, item_start + unit[1], note=_bracket_note(phrase, item_start + unit[1])))
+                continue
+            unknown = _UNKNOWN_UNIT_RE.match(rest)
+            if unknown and self._is_name(unknown.group(0)):
+                name = unknown.group(0)
+                if any(m.start < item_start + len(name) and item_start < m.end for m in found):
+                    continue
+                found.append(Mention(name, item_start, item_start + len(name), known=False,
+                                     note=_bracket_note(phrase, item_start + len(name))))
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def _is_name(self, name: str) -> bool:
+        return (not _GENERIC.search(name) and name != self.city_name
+                and not any(matcher.search(name) for matcher in self._lexical))
+
+    def _short_unit(self, rest: str) -> tuple[str, int] | None:
+        if self.region is None:
+            return None
+        for unit in self.region.units:
+            short = unit.short
+            if short and rest.startswith(short) and not rest[len(short):len(short) + 1] in ("县", "市", "区"):
+                following = rest[len(short):len(short) + 1]
+                if following == "" or following in "各、,，0123456789" or following in "分":
+                    return unit.name, len(short)
+        return None
+
+
+def _item_starts(phrase: str) -> list[int]:
+    """Where list items start in a phrase: its start (after 其中/分别为: …) and after each 、."""
+    starts = []
+    lead = _LIST_WORDS_RE.match(phrase)
+    starts.append(lead.end() if lead else 0)
+    for match in re.finditer("[、,，:：]", phrase):
+        starts.append(match.end())
+    return sorted(set(s for s in starts if s < len(phrase)))
+
+
+def _bracket_note(phrase: str, end: int) -> str | None:
+    if end < 0:
+        return None
+    match = re.match(r"[(（]([^()（）]{1,20})[)）]", phrase[end:end + 24])
+    return match.group(1) if match else None
