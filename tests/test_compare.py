@@ -349,10 +349,13 @@ def test_no_county_figures_says_what_the_data_has():
         compare_from_facts(seed_facts(), year=2015, as_of=8, metric="projects_100m")
 
 
-def test_unknown_region_in_the_facts_is_named():
+def test_a_county_the_profile_lacks_is_compared_under_its_own_name():
+    # the extractor keeps 荆州新区 (with a warning) rather than dropping it; the comparison shows it too
     odd = seed_facts([dict(year=2015, months=7, region="荆州新区", metric="projects_100m", value=3)])
-    with pytest.raises(InputError, match="unknown region '荆州新区' in the facts: not in the county registry"):
-        compare_from_facts(odd, year=2015, as_of=7, metric="projects_100m")
+    result = compare_from_facts(odd, year=2015, as_of=7, metric="projects_100m")
+    assert [c["region"] for c in result["counties"]][-1] == "荆州新区"
+    assert result["counties_total"] == 177  # 174 + 3
+    assert result["city"] == "荆州市"
 
 
 def test_aliases_in_the_facts_are_resolved_and_repeated_figures_kept_once():
@@ -383,7 +386,9 @@ def test_unknown_time_basis_is_refused():
 
 from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
 
-from jzanalysis.counties import COUNTY_NAMES  # noqa: E402
+from jzanalysis.regions import get_region  # noqa: E402
+
+COUNTY_NAMES = get_region("荆州市").unit_names[:9]
 
 
 @pytest.mark.filterwarnings("error")

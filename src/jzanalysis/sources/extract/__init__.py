@@ -21,6 +21,7 @@ target, a single month or a part of the total is reported and left out.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -28,11 +29,13 @@ from dataclasses import dataclass, field
 from ...regions import Region
 from .clauses import (HAS_NUMBER_RE, STRIPPED_RE, paren_depths, percent_groups, phrase_after, phrase_start,
                       sentences)
-from .dates import (YEAR_MARK_RE, PeriodMention, document_year, find_period, first_day_date, month_end_date,
-                    period_mentions, publication_date, whole_year)
-from .lexicon import Features, Lexicon, Rule, classify, is_continuation, load_lexicon, normalise, read_phrase
+from .dates import (YEAR_MARK_RE, PeriodMention, document_period, document_year, find_period, first_day_date,
+                    month_end_date, period_mentions, publication_date, whole_year)
+from .lexicon import (Features, Lexicon, Rule, classify, is_breakdown, is_continuation, load_lexicon, normalise,
+                      read_phrase)
 from .numerals import CN_DECIMAL, MAX_DIGITS, PCT, Quantity, number_value, quantities
 from .reconcile import check_unit_sums, reconcile
+from .tables import find_tables
 from .regions import CityDetection, Mention, RegionMatcher, detect_city
 
 __all__ = [
@@ -44,7 +47,8 @@ CITY_UNKNOWN = "全市"  # the region of city-wide figures when the text names n
 _LOOKBACK = 80  # characters a figure reaches back in its sentence for the year it is about
 _UNITS_KIND = {"个": "count", "亿元": "amount"}
 _OVERLONG_RE = re.compile(rf"(?<!\d)\d{{{MAX_DIGITS + 1},}}(?:\.\d+)?\s*(?:个|亿元|万元|%)")
-_TARGET_AFTER = re.compile(r"(?:的)?(?:目标|任务|计划)(?!的)")
+_TARGET_AFTER = re.compile(r"[\"“”'’」』)）]?(?:的)?(?:目标|任务|计划)(?!的)")
+_TARGET_BRACKET = re.compile(r"(?:目标|任务|计划)(?:任务)?[（(]$")
 _PLAUSIBLE = {"个": 1e6, "亿元": 1e6, "%": 1e5, "条": 1e6, "次": 1e6, "人": 1e7, "天": 366}
 
 
@@ -69,6 +73,7 @@ class Fact:
     phrase: str | None = None
     city: str | None = None
     breadth: tuple = (0, 0, 0, 0.0)  # how narrow a part of its population the figure is (reconcile)
+    table: bool = False  # read from a table: the same figure in the prose gives its standing
 
     def key(self) -> tuple:
         return (self.year, self.months, self.region, self.metric)
@@ -126,6 +131,58 @@ class _Item:
     quote_start: int = 0
     sentence: str = ""
     target: str | None = None
+    floor: int = 0  # end of the figure before it in the sentence
+
+
+_MAX_DEPTH = 4  # bracket depths kept apart; deeper ones (a page of unbalanced brackets) share the last
+
+
+class _Trail:
+    """The figures read so far in a sentence, by bracket depth: the nearest one at the same or a lower depth,
+    and the nearest count and amount that name what they count, in constant time per figure."""
+
+    def __init__(self):
+        self.last: list[_Item | None] = [None] * (_MAX_DEPTH + 1)
+        self.count: list[_Item | None] = [None] * (_MAX_DEPTH + 1)
+        self.amount: list[_Item | None] = [None] * (_MAX_DEPTH + 1)
+        self.ends: list[int] = [0] * (_MAX_DEPTH + 1)  # end of the last figure (percentages too) at each depth
+        self.outer: "_Item | None | bool" = False  # the words a headless county list hangs from (False: not looked up)
+
+    @staticmethod
+    def _nearest(slots, depth: int):
+        best = None
+        for slot in slots[:min(depth, _MAX_DEPTH) + 1]:
+            if slot is not None and (best is None or slot.q.start > best.q.start):
+                best = slot
+        return best
+
+    def chain(self, depth: int) -> "_Item | None":
+        return self._nearest(self.last, depth)
+
+    def count_head(self, depth: int) -> "_Item | None":
+        return self._nearest(self.count, depth)
+
+    def amount_head(self, depth: int) -> "_Item | None":
+        return self._nearest(self.amount, depth)
+
+    def end_before(self, depth: int) -> int:
+        return max(self.ends[:min(depth, _MAX_DEPTH) + 1])
+
+    def add(self, item: "_Item") -> None:
+        depth = min(item.depth, _MAX_DEPTH)
+        for deeper in range(depth + 1, _MAX_DEPTH + 1):  # a closed bracket's figures are not continued
+            self.last[deeper] = self.count[deeper] = self.amount[deeper] = None
+        self.last[depth] = item
+        if item.head and item.q.unit == "个":
+            self.count[depth] = item
+        elif item.head and item.q.unit == "亿元":
+            self.amount[depth] = item
+
+    def passed(self, quantity, depth: int) -> None:
+        depth = min(depth, _MAX_DEPTH)
+        self.ends[depth] = max(self.ends[depth], quantity.end)
+        for deeper in range(depth + 1, _MAX_DEPTH + 1):
+            self.ends[deeper] = 0
 
 
 @dataclass
@@ -160,9 +217,8 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
     home = detection.home_unit or city
     matcher = RegionMatcher(detection.region, detection.name)
 
-    doc_period = find_period(text)
-    doc_months = doc_period[0] if doc_period else None
     doc_year = document_year(text, published)
+    doc_months = document_period(text, doc_year)
     if doc_months is None:
         review_year = whole_year(text, published)  # "2021年，全市新签约…" published in 2022: all of 2021
         if review_year is not None:
@@ -199,11 +255,22 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
             heading = context.heading(sentence) or heading
             frame = None
             continue
-        inherited = frame if is_continuation(sentence, lexicon) or context.elliptic(sentence) else None
+        headline = context.headline_frame()
+        found = quantities(sentence)
+        breakdown = is_breakdown(sentence, lexicon)
+        if breakdown:
+            inherited = headline or frame  # "分县市区看，…": the bulletin's headline count, by county
+        elif is_continuation(sentence, lexicon):
+            inherited = frame
+        elif context.elliptic(sentence, found):
+            inherited = frame or heading or headline  # "荆州区18个。" after the figure it breaks down
+        else:
+            inherited = None
         if inherited is None and heading is not None and frame is None:
             inherited = heading  # "二、新签约亿元以上项目情况" then a list of counties
-        frame = context.sentence(sentence, s_start, inherited, frame)
+        frame = context.sentence(sentence, s_start, inherited, frame, breakdown, found)
         heading = None
+    context.tables(text)
     reconcile(out, text)
     check_unit_sums(out, detection.region, city)
     return out
@@ -235,6 +302,30 @@ class _Context:
         self.lexicon, self.matcher, self.city, self.home = lexicon, matcher, city, home
         self.doc_year, self.doc_months, self.out = doc_year, doc_months, out
         self.unknown_reported: set[str] = set()
+        self.headline: _Item | None = None
+
+    # ---------------------------------------------------------------------------------------- tables
+
+    def tables(self, text: str) -> None:
+        """Figures of tables flattened to text (see :mod:`.tables`), dated by the table's title."""
+        for cell in find_tables(text, self.lexicon, self.matcher):
+            marks = [m for m in period_mentions(cell.title, self.doc_year)]
+            period = marks[-1] if marks else None
+            if period is not None and period.kind != "cumulative":
+                continue  # a table of one month
+            months = period.months if period is not None else self.doc_months
+            year_mark = YEAR_MARK_RE.search(cell.title)
+            year = int(year_mark.group("y")) if year_mark and year_mark.group("y") else self.doc_year
+            region = self.city if cell.city else cell.region
+            if not cell.known and region not in self.unknown_reported:
+                self.unknown_reported.add(region)
+                owner = self.matcher.region.name if self.matcher.region is not None else self.city
+                self.out.warnings.append(f"{region} is not in {owner}'s profile: its figures are kept under its own name (table “{cell.title}”)")
+            self.out.facts.append(Fact(
+                year=year, months=months, region=region, metric=cell.metric, value=cell.value, start=cell.start, end=cell.end,
+                rule=cell.rule, phrase=cell.phrase, city=self.city if self.city != CITY_UNKNOWN else None,
+                breadth=cell.breadth, plan_pct=cell.plan_pct, yoy_pct=cell.yoy_pct, table=True,
+            ))
 
     # ---------------------------------------------------------------------------------------- headings
 
@@ -251,10 +342,15 @@ class _Context:
                      [], True, regions=[self.home], year=self.doc_year, months=self.doc_months)
         return _Frame(item, item if item.q.unit == "个" else None)
 
-    def elliptic(self, sentence: str) -> bool:
+    def headline_frame(self) -> _Frame | None:
+        """The bulletin's headline count (its first city-wide count read as a metric), for county lists that
+        break it down without naming it."""
+        return _Frame(self.headline, self.headline) if self.headline is not None else None
+
+    def elliptic(self, sentence: str, found: list[Quantity]) -> bool:
         """True when the sentence opens with county figures that name nothing counted ("荆州区18个。"): an
         elliptical continuation of the sentence before it."""
-        first = next((q for q in quantities(sentence) if q.unit not in ("%", "个百分点")), None)
+        first = next((q for q in found if q.unit not in ("%", "个百分点")), None)
         if first is None:
             return False
         pre = sentence[:first.start]
@@ -264,37 +360,57 @@ class _Context:
 
     # ---------------------------------------------------------------------------------------- sentences
 
-    def sentence(self, sentence: str, s_start: int, inherited: _Frame | None, previous: _Frame | None = None) -> _Frame | None:
-        all_quantities = quantities(sentence)
+    def sentence(self, sentence: str, s_start: int, inherited: _Frame | None, previous: _Frame | None = None,
+                 breakdown: bool = False, found: list[Quantity] | None = None) -> _Frame | None:
+        all_quantities = quantities(sentence) if found is None else found
+        if not all_quantities:
+            return inherited if inherited is not None else None
         depths = paren_depths(sentence)
         mentions_of_periods = period_mentions(sentence, self.doc_year)
         items: list[_Item] = []
         floors: dict[int, int] = {}
         previous_end = 0
+        all_quantities = [q for q in all_quantities if not q.weak or _listed(sentence, q)]
+        trail = _Trail()
+        mark_ends = [m.end for m in mentions_of_periods]
         for index, q in enumerate(all_quantities):
             floors[id(q)] = previous_end
+            if q.unit == "%":  # a percentage's words may reach over a figure in brackets: "目标（24个）的79.2%"
+                floors[id(q)] = trail.end_before(depths[q.start])
             if q.unit in ("%", "个百分点"):
-                previous_end = q.end
+                trail.passed(q, depths[q.start])
                 if q.unit == "%":
-                    rate = self._rate_item(sentence, q, previous_end_before(all_quantities, index), depths, items, inherited)
+                    rate = self._rate_item(sentence, q, previous_end, depths, trail, inherited, mentions_of_periods, mark_ends)
                     if rate is not None:
                         items.append(rate)
+                previous_end = q.end
                 continue
             next_start = all_quantities[index + 1].start if index + 1 < len(all_quantities) else len(sentence)
-            item = self._item(sentence, q, previous_end, next_start, depths, items, inherited, mentions_of_periods)
+            item = self._item(sentence, q, previous_end, next_start, depths, trail, inherited, mentions_of_periods, mark_ends)
             items.append(item)
+            trail.add(item)
+            trail.passed(q, item.depth)
             previous_end = q.end
         if items:
             # "全年目标：新签约…350个，签约资金2800亿元", "下半年力争…": a target before the first figure covers them all
             lead = self.lexicon.matchers["target"].search(normalise(sentence[:items[0].q.start], self.lexicon))
             if lead:
                 for item in items:
-                    if "实际" not in item.own.text and "已" not in item.own.text:  # "预计…222个，实际到位…867.1亿元"
+                    if not (lead.group(0) == "预计" and ("实际" in item.own.text or "已" in item.own.text)):  # "预计…222个，实际到位…867.1亿元"
                         item.target = item.target or lead.group(0)
+        if breakdown:
+            for item in items:
+                if item.q.unit in ("个", "亿元") and item.regions == [self.home] and not item.own.city_named:
+                    # "从招商方式看，以商招商签约项目43个": a part of the total by another dimension than county
+                    item.rule, item.excluded = None, "a part of the total broken down by something other than county"
         self._percentages(sentence, [q for q in all_quantities if q.unit == "%"], floors, depths, items)
         self._respective_lists(sentence, items)
         for item in items:
             self._emit(item, sentence, s_start)
+            if (self.headline is None and item.rule is not None and item.q.unit == "个" and item.head and item.depth == 0
+                    and item.regions == [self.home] and not item.excluded and not item.target and item.period_kind == "cumulative"
+                    and item.year == self.doc_year and not item.own.subset):
+                self.headline = item
         heads = [i for i in items if i.head and i.depth == 0 and i.q.unit == "个" and not i.excluded]
         heads = heads or [i for i in items if i.head and i.depth == 0 and not i.excluded]
         if inherited is not None and (not heads or heads[0].own.subset):
@@ -305,21 +421,26 @@ class _Context:
         previous_count = previous.count if previous is not None else None
         return _Frame(heads[0], counts[0] if counts else previous_count)
 
-    def _item(self, sentence, q, floor, next_start, depths, items, inherited, period_marks) -> _Item:
+    def _item(self, sentence, q, floor, next_start, depths, trail: _Trail, inherited, period_marks, mark_ends) -> _Item:
         depth = depths[q.start]
         start = phrase_start(sentence, q.start, floor, depths)
         pre = sentence[start:q.start]
         post = phrase_after(sentence, q, next_start)
         own = read_phrase(pre + post, self.lexicon)
         mentions = self.matcher.mentions(pre)
-        earlier = [i for i in items if i.depth <= depth and i.q.unit != "%"]
-        chain = earlier[-1] if earlier else (inherited.item if inherited else None)
-        count_heads = [i for i in earlier if i.head and i.q.unit == "个"]
-        count_head = count_heads[-1] if count_heads else (inherited.count if inherited else None)
-        amount_heads = [i for i in earlier if i.head and i.q.unit == "亿元"]
-        amount_head = amount_heads[-1] if amount_heads else None
+        chain = trail.chain(depth) or (inherited.item if inherited else None)
+        count_head = trail.count_head(depth)
         head = own.object is not None or own.floor is not None or own.kind is not None or own.band
-        item = _Item(q, depth, start, pre, own, own, mentions, head, end=q.end + len(post), quote_start=start, sentence=sentence)
+        if count_head is None and not head and q.unit in ("个", "亿元"):
+            # the words a list hangs from in its own sentence ("10亿元以上项目中，如皋市、海安市各9个") come before
+            # what the sentence before it was about
+            if trail.outer is False:
+                trail.outer = self._outer_phrase(sentence, start, depths)
+            count_head = trail.outer
+        count_head = count_head or (inherited.count if inherited else None)
+        amount_head = trail.amount_head(depth)
+        item = _Item(q, depth, start, pre, own, own, mentions, head, end=q.end + len(post), quote_start=start, sentence=sentence,
+                     floor=floor)
 
         # What the figure continues: scope and the words rules require from the figure before it; what is
         # counted from the count it belongs to (a county list, 已开工N个, an amount's projects).
@@ -329,10 +450,16 @@ class _Context:
         text = own.text
         if chain is not None and not head:
             text = f"{chain.own.text}…{own.text}"
-        features = Features(**{**own.__dict__, "scope": scope, "text": text})
+        if mentions and own.restrictions:
+            masked = list(pre)
+            for m in mentions:
+                masked[m.start:m.end] = "□" * (m.end - m.start)
+            own = Features(**{**own.__dict__, "restrictions": read_phrase("".join(masked) + post, self.lexicon).restrictions})
+        around = tuple(m.group(0) for m in self.lexicon.matchers["restriction"].finditer(
+            self.lexicon.matchers["neutral"].sub("□", sentence[max(floor, start - 40):start]))) if start > floor else ()
+        features = Features(**{**own.__dict__, "scope": scope, "text": text,
+                               "restrictions": tuple(dict.fromkeys((*own.restrictions, *around)))})
         independent = own.floor is not None or (own.object not in (None, "project")) or own.band
-        if count_head is None and not head and q.unit in ("个", "亿元"):
-            count_head = self._outer_phrase(sentence, start, depths)
         population = count_head
         if q.unit == "个":
             if count_head is not None:
@@ -348,13 +475,14 @@ class _Context:
         item.features = features
 
         self._place(item, chain, inherited)
-        self._date(item, sentence, chain, inherited, period_marks)
+        self._date(item, sentence, chain, inherited, period_marks, mark_ends)
         unit = q.unit
-        population_stage = population.features.stage if population is not None else None
+        # an amount's own words name its projects' stage when no count precedes it ("新签约项目计划总投资1645亿元")
+        population_stage = population.features.stage if population is not None else (features.stage if unit == "亿元" else None)
         item.rule = classify(features, unit, self.lexicon, population_stage)
-        if _TARGET_AFTER.match(sentence, q.end):
-            item.target = "目标"  # "紧盯全年引进亿元以上项目350个的目标"
-        if chain is not None and chain in items and (chain.own.target or chain.target) and re.fullmatch(r"\s*[、和及与]\s*", sentence[chain.end:start] or "、"):
+        if _TARGET_AFTER.match(sentence, q.end) or (depth and _TARGET_BRACKET.search(sentence, max(0, start - 12), start)):
+            item.target = "目标"  # "紧盯全年引进亿元以上项目350个的目标", "完成年度目标（24个）的79.2%"
+        if chain is not None and chain.sentence is sentence and (chain.own.target or chain.target) and re.fullmatch(r"\s*[、和及与]\s*", sentence[chain.end:start] or "、"):
             item.target = chain.own.target or chain.target  # "力争新签约…250个、实际到位资金突破560亿元"
         if item.rule is None and features.restrictions:
             item.excluded = item.excluded or f"a part of the total ({'、'.join(features.restrictions)})"
@@ -383,16 +511,18 @@ class _Context:
             position = begin
         return None
 
-    def _rate_item(self, sentence, q, floor, depths, items, inherited) -> _Item | None:
+    def _rate_item(self, sentence, q, floor, depths, trail: _Trail, inherited, period_marks, mark_ends) -> _Item | None:
         """A percentage whose phrase names a rate (开工率为78.1%) is a figure of its own."""
         start = phrase_start(sentence, q.start, floor, depths)
         pre = sentence[start:q.start]
         if "率" not in pre[-8:]:
             return None
         own = read_phrase(pre, self.lexicon)
-        item = _Item(q, depths[q.start], start, pre, own, own, self.matcher.mentions(pre), False, end=q.end, quote_start=start)
-        self._place(item, items[-1] if items else None, inherited)
-        self._date(item, sentence, items[-1] if items else None, inherited, period_mentions(sentence, self.doc_year))
+        item = _Item(q, depths[q.start], start, pre, own, own, self.matcher.mentions(pre), False, end=q.end, quote_start=start,
+                     sentence=sentence, floor=floor)
+        chain = trail.chain(depths[q.start])
+        self._place(item, chain, inherited)
+        self._date(item, sentence, chain, inherited, period_marks, mark_ends)
         item.rule = classify(own, "%", self.lexicon)
         return item
 
@@ -418,6 +548,8 @@ class _Context:
                     item.respective = []  # "枣阳市、谷城县分别引进亿元以上项目32个、29个"
                 else:
                     item.excluded = "names more than one county"
+        elif self._unplaced(item, chain):
+            pass
         elif re.search(r"分别(?:为|是)?[:：]?\s*$", item.pre) and self._names_before(item):
             pass  # "共青城市、瑞昌市、九江经开区…位居全市前三，分别为32个、29个、28个": names in the clause before
         elif own.city_named or any(m.city for m in item.mentions):
@@ -433,6 +565,19 @@ class _Context:
             item.regions = list(inherited.item.regions[-1:]) or [self.home]
         else:
             item.regions = [self.home]
+
+    def _unplaced(self, item: _Item, chain: _Item | None) -> bool:
+        """A list item whose words are a name that is no known county and not county-like: it is not given the
+        county before it; it is reported as a name that could not be placed."""
+        words = item.pre.strip(" \u3000、,，;；:：")
+        if (chain is None or chain.sentence is not item.sentence or not chain.mentions or not words or len(words) > 12
+                or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", words)):
+            return False
+        features = item.own
+        if features.object or features.kind or features.stage or features.floor or features.scope or features.city_named:
+            return False
+        item.excluded = f"names “{words}”, which is not a county of the city's profile and not placed"
+        return True
 
     def _names_before(self, item: _Item) -> bool:
         """For a bare "分别为32个、29个…": the county names of the clause before it (set on ``item``)."""
@@ -454,9 +599,9 @@ class _Context:
 
     # ---------------------------------------------------------------------------------------- dates
 
-    def _date(self, item: _Item, sentence: str, chain, inherited: _Frame | None, marks: list[PeriodMention]) -> None:
-        before = [m for m in marks if m.end <= item.q.start]
-        period = before[-1] if before else None
+    def _date(self, item: _Item, sentence: str, chain, inherited: _Frame | None, marks: list[PeriodMention], mark_ends: list[int]) -> None:
+        index = bisect.bisect_right(mark_ends, item.q.start)
+        period = marks[index - 1] if index else None
         if period is not None:
             item.period_kind, item.months, item.period_text = period.kind, period.months, period.text
         elif inherited is not None:
@@ -467,10 +612,17 @@ class _Context:
         item.year = self.doc_year
         if inherited is not None and period is None and inherited.item.year is not None:
             item.year = inherited.item.year
-        lower = max(0, item.q.start - _LOOKBACK)
+        source = item.population if item.q.unit == "亿元" else (chain if not item.head else None)
+        if source is not None and source.sentence == sentence and source.year is not None:
+            # "2014年…引进32个…,已投产2个": a figure that continues another is of that figure's year
+            item.year, item.months, item.period_kind = source.year, source.months, source.period_kind
+        # the year a figure is about is named since the figure before it ("上年同期为118个 全市实际到位…" is not 2017's)
+        lower = max(item.floor, item.q.start - _LOOKBACK)
         year_marks = list(YEAR_MARK_RE.finditer(sentence, lower, item.q.start))
         if not year_marks:
             return
+        if period is not None and period.start >= lower:
+            item.period_kind, item.months, item.period_text = period.kind, period.months, period.text
         mark = year_marks[-1]
         if mark.group("y"):
             year = int(mark.group("y"))
@@ -487,8 +639,10 @@ class _Context:
             item.year = year
             if not mark.group("same") and not (period is not None and period.start >= mark.start()):
                 item.months, item.period_kind = 12, "cumulative"
-        elif year == self.doc_year:
+        elif year == self.doc_year:  # "…增加到今年的112个": this year's figure, whatever came before it
             item.year = year
+            if period is None or period.start < lower:
+                item.months, item.period_kind = self.doc_months, "cumulative"
         else:  # a later year: a plan for it ("2020年，全州将力争…"), never this year's figure
             item.year = year
             item.target = item.target or f"{year}年"
@@ -498,18 +652,31 @@ class _Context:
     def _percentages(self, sentence: str, percents: list[Quantity], floors: dict[int, int], depths, items: list[_Item]) -> None:
         groups = percent_groups(sentence, percents, [floors[id(p)] for p in percents])
         figures = [i for i in items if i.q.unit != "%"]
+        ends = [i.q.end for i in figures]
         paired_until: dict[str, int] = {}  # per kind: "分别完成…、…，同比分别增长…、…" pair the same figures twice
         for group in groups:
             depth = depths[group.first]
-            before = [i for i in figures if i.q.end <= group.first and i.depth <= depth]
             if group.kind == "other":
                 continue
+
+            def before(limit: int = 12):
+                """The figures before the group, nearest first, that a percentage can be about: not a difference
+                ("较上年同期增加16个，同比增长8.1%"), not deeper in brackets ("目标（24个）的79.2%")."""
+                found = []
+                for i in range(bisect.bisect_right(ends, group.first) - 1, -1, -1):
+                    figure = figures[i]
+                    if figure.depth <= depth and not figure.features.comparison:
+                        found.append(figure)
+                        if len(found) == limit:
+                            break
+                return found[::-1]
+
             if group.respective or len(group.values) > 1:
-                candidates = [i for i in before if i.q.start >= paired_until.get(group.kind, 0) and i.depth == depth]
+                candidates = [i for i in before(len(group.values) * 4) if i.q.start >= paired_until.get(group.kind, 0) and i.depth == depth]
                 paired_until[group.kind] = group.end
                 chosen = _pick(candidates, len(group.values))
                 if chosen is None:
-                    if group.respective or any(getattr(i, "plan_pct") is None for i in before[-2:]):
+                    if group.respective or any(i.plan_pct is None for i in before(2)):
                         if group.kind == "plan" and not group.respective:
                             self.out.warnings.append(f"two plan shares “{sentence[group.start:group.end]}” not tied to figures one to one; not assigned")
                         elif group.respective:
@@ -518,11 +685,15 @@ class _Context:
                 for target, value in zip(chosen, group.values):
                     self._attach(group, target, value, sentence)
                 continue
-            if not before:
+            nearest = before(1)
+            if not nearest:
                 continue
-            self._attach(group, before[-1], group.values[0], sentence)
+            self._attach(group, nearest[-1], group.values[0], sentence)
 
     def _attach(self, group, target: _Item, value: float, sentence: str) -> None:
+        if (group.kind == "plan" and target.q.unit == "亿元" and target.own.kind == "total" and target.population is not None
+                and target.population.sentence == sentence and target.population.plan_pct is None):
+            target = target.population  # "项目23个，总投资156.8亿元，完成全年目标任务的57.5%": the count's plan
         if group.kind == "plan":
             if target.plan_pct is None:
                 if not 0 < value <= 1000:
@@ -627,8 +798,10 @@ class _Context:
             ))
 
 
-def previous_end_before(all_quantities: list[Quantity], index: int) -> int:
-    return all_quantities[index - 1].end if index > 0 else 0
+def _listed(sentence: str, q: Quantity) -> bool:
+    """A single Chinese numeral is a figure only in a list: after a county's name, 各, 为 or a list comma."""
+    before = sentence[max(0, q.start - 3):q.start]
+    return bool(re.search(r"(?:县|市|区|各|为|、|是|项目|共|计)$", before))
 
 
 def _continue(features: Features, head: _Item, independent: bool, amount: bool = False) -> Features:

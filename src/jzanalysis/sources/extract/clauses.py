@@ -14,15 +14,43 @@ from dataclasses import dataclass
 
 from .numerals import PCT, Quantity, number_value
 
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_SENTENCE_END = re.compile(r"[。！？!?\n]|(?<![\d.])\.(?![\d.])")  # a half-width "." ends a sentence, not 218.7
 _CLAUSE_BREAKS = set(",，;；!！?？。\n\t")
 PHRASE_LIMIT = 60  # characters a phrase reaches back: keeps every scan linear in the sentence
 
 
+_SHORT_LINE = 24  # characters: a line of a list or of a figure-per-line post, not of prose
+_TERMINAL = "。！？!?；;"
+
+
+def _joined_lines(text: str) -> set[int]:
+    """Line breaks that are clause breaks, not sentence ends: inside a paragraph (between blank lines) whose
+    lines are all short and unpunctuated ("新签约亿元以上项目\n142个\n同比增长\n24.6%", a county per line)."""
+    joined: set[int] = set()
+    position = 0
+    for paragraph in re.split(r"(\n[ \t\u3000]*\n)", text):
+        lines = paragraph.split("\n")
+        stripped = [line.strip(" \t\u3000") for line in lines]
+        if (len(lines) >= 2 and all(0 < len(line) <= _SHORT_LINE for line in stripped)
+                and not any(line[-1] in _TERMINAL for line in stripped)
+                and 2 * sum(1 for line in stripped if re.search(r"\d", line)) >= len(stripped)):
+            offset = position
+            for line in lines[:-1]:
+                offset += len(line)
+                joined.add(offset)
+                offset += 1
+        position += len(paragraph)
+    return joined
+
+
 def sentences(text: str):
-    """(start, end) of each sentence of ``text``: split at 。！？ and line breaks."""
+    """(start, end) of each sentence of ``text``: split at 。！？, a half-width full stop and line breaks (a line
+    break inside a paragraph of short unpunctuated lines only separates clauses)."""
+    joined = _joined_lines(text) if "\n" in text else set()
     start = 0
     for match in _SENTENCE_END.finditer(text):
+        if match.start() in joined:
+            continue
         if match.start() > start:
             yield start, match.start() + 1
         start = match.end()
@@ -52,19 +80,22 @@ def _is_space_break(sentence: str, i: int) -> bool:
     return bool(before) and bool(after) and not before.isascii() and not after.isascii() and after not in " \u3000"
 
 
+_BREAK_RE = re.compile(r"[,，;；!！?？。\n\t(（]|(?<=[^\x00-\x7f])[ \u3000\xa0](?=[^\x00-\x7f \u3000])")
+
+
 def phrase_start(sentence: str, position: int, floor: int, depths: list[int]) -> int:
     """Start of the phrase of a figure at ``position``: after the last clause break, the unclosed bracket the
     figure sits in, or ``floor`` (the end of the figure before it), at most :data:`PHRASE_LIMIT` back."""
     lower = max(floor, position - PHRASE_LIMIT)
     depth = depths[position]
-    i = position - 1
-    while i >= lower:
+    breaks = [m.start() for m in _BREAK_RE.finditer(sentence, lower, position)]
+    for i in reversed(breaks):
         ch = sentence[i]
-        if ch in _CLAUSE_BREAKS or _is_space_break(sentence, i):
-            return i + 1
-        if ch in "(（" and depths[i] < depth:
-            return i + 1
-        i -= 1
+        if ch == "\n" and not sentence[i + 1:position].strip(" \t\u3000") and i > lower:
+            continue  # "新签约亿元以上项目\n142个": a figure alone on its line is named by the line before
+        if ch in "(（" and depths[i] >= depth:
+            continue  # a closed bracket inside the phrase: "荆州区(含华中农高区)、洪湖市各18个"
+        return i + 1
     start = max(lower, 0)
     while start < position and sentence[start] in "、 \u3000":
         start += 1
@@ -89,7 +120,8 @@ def phrase_after(sentence: str, quantity: Quantity, next_start: int) -> str:
 # --------------------------------------------------------------------------- percentages
 
 _PLAN_BEFORE = re.compile(
-    r"(?:完成|达到|占)了?(?:全年|年度|年|年初预期|年初|今年)?(?:预期)?(?:目标计划|目标任务|计划任务|计划|目标|任务)的?$"
+    r"(?:(?:完成|达到|占|为)了?(?:全年|年度|年|年初预期|年初|今年)?(?:预期)?(?:目标计划|目标任务|计划任务|计划|目标|任务)"
+    r"(?:[（(][^（()）]{0,12}[）)])?的?|完成率(?:为|达|达到)?)$"
 )
 _GROWTH_BEFORE = re.compile(r"(?P<dir>增长|增幅|增速|增加|下降|下滑|回落|减少)(?:了|为|达|达到)?(?P<sign>[-−－])?$")
 _SHARE_BEFORE = re.compile(r"占比(?:达|为)?$|占[^,，。;；]{1,12}的$|比重(?:达|为)?$")
@@ -128,7 +160,7 @@ def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -
         lead = sentence[lead_start:first.start]
         cut = max(lead.rfind(c) for c in ",，;；") + 1
         lead_phrase = lead[cut:]
-        normalised = lead_phrase.replace("完结", "完成").replace("分别", "")
+        normalised = lead_phrase.replace("完结", "完成").replace("分别", "").rstrip(" \t\u3000\n")
         kind, negative, signed, base_year = "other", False, False, None
         growth = _GROWTH_BEFORE.search(normalised)
         if _PLAN_BEFORE.search(normalised) and "开门红" not in lead_phrase:

@@ -28,7 +28,7 @@ _CUMULATIVE: list[tuple[re.Pattern, int | None]] = [
     (re.compile(rf"(?<!\d)1月?{_DASH}{_M}\s*月"), None),
     (re.compile(rf"元月?{_DASH}{_M}\s*月"), None),
     (re.compile(rf"(?<![\d一二三四五六七八九十])一月?{_DASH}{_M}\s*月"), None),
-    (re.compile(rf"前\s*{_M}\s*个?月"), None),
+    (re.compile(rf"(?<![提之以])前\s*{_M}\s*个?月"), None),
     (re.compile(rf"截[止至]\s*(?:20\d{{2}}年)?\s*{_M}\s*月(?:底|末)"), None),
 ]
 _SINGLE = re.compile(
@@ -42,6 +42,23 @@ YEAR_RE = re.compile(r"(?<!\d)(20\d{2})年")
 
 def _month_number(token: str) -> int | None:
     return int(token) if token.isdigit() else _CN_MONTHS.get(token)
+
+
+def document_period(text: str, year: int | None = None) -> int | None:
+    """The months the bulletin's own figures cover: its first January..M period, not another year's 全年
+    ("去年全年…"), with a month's last day ("截至9月30日") counting as that month's end.
+
+    >>> document_period("截至9月30日，今年全市…95个。去年全年，全市…112个。"), document_period("去年全年…112个。1-9月…95个。")
+    (9, 9)
+    """
+    for mention in period_mentions(text[:50_000], year):
+        if mention.kind != "cumulative":
+            continue
+        if mention.months == 12 and re.search(r"(?:去年|上年|前年|(?<!\d)\d{4}年)(?:全年)?$", text[max(0, mention.start - 6):mention.start]):
+            if not re.search(r"\d{4}年$", text[max(0, mention.start - 5):mention.start]) or year is None:
+                continue
+        return mention.months
+    return None
 
 
 def find_period(text: str) -> tuple[int, re.Match] | None:
@@ -81,6 +98,8 @@ def period_mentions(sentence: str, year: int | None = None) -> list[PeriodMentio
     [('cumulative', 7), ('single', None), ('day', None)]
     """
     mentions: list[PeriodMention] = []
+    if "月" not in sentence and "季" not in sentence and "年" not in sentence:
+        return mentions  # every period names a month, a quarter or the year
     for pattern, fixed in _CUMULATIVE:
         for match in pattern.finditer(sentence):
             months = fixed if fixed is not None else _month_number(match.group(1))
@@ -134,25 +153,54 @@ def first_day_date(text: str) -> re.Match | None:
 
 # --------------------------------------------------------------------------- publication date
 
-_DATE = r"(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})"
+# 2015-09-02, 2015.9.2, 2015/09/02 (one separator throughout) or 2015年9月2日 — never "2015年1-7月"
+_DATE = (r"(?P<y>\d{4})(?:(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+         r"|\s*年\s*(?P<mc>\d{1,2})\s*月\s*(?P<dc>\d{1,2})\s*日)")
 _LABELLED_RE = re.compile(
-    r"(?P<label>发布(?:时间|日期)|发表(?:时间|日期)|发稿(?:时间|日期)|成文日期|印发日期|时间|日期)\s*[:：]\s*" + _DATE
+    r"(?P<label>发布(?:时间|日期)|发表(?:时间|日期)|发稿(?:时间|日期)|成文日期|印发日期|时间|日期)\s*[:：]?\s*" + _DATE
 )
+# a date anywhere on one of a page's first or last lines: "原创 泰州发布 2022-10-21 19:30", "2019/11/08 来源：…"
+_ANY_DATE_RE = re.compile(_DATE + r"(?!\d)")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９－．／：", "0123456789-./:")
 # A dateline: a date and a clock time, or a date followed by 来源 (the original paper), at a line's start.
 _DATELINE_RE = re.compile(
-    r"(?m)^[ \t\u3000]*" + _DATE + r"日?(?:[ \t\u3000]+\d{1,2}:\d{2}(?::\d{2})?(?P<rest>[^\n]{0,40})|[ \t\u3000]+(?=来源))"
+    r"(?m)^[ \t\u3000]*" + _DATE + r"(?:[ \t\u3000]+\d{1,2}:\d{2}(?::\d{2})?(?P<rest>[^\n]{0,40})|[ \t\u3000]+(?=来源))"
 )
 # "来源：鄂州日报 | 2022-06-15 08:30 | 责任编辑": a news site's article line, a date with its clock time
-_SOURCE_LINE_DATE_RE = re.compile(r"(?m)^[^\n]{0,40}来源[:：][^\n]{0,40}?[|｜/]\s*" + _DATE + r"日?\s+\d{1,2}:\d{2}")
+_SOURCE_LINE_DATE_RE = re.compile(r"(?m)^[^\n]{0,40}来源[:：][^\n]{0,40}?[|｜/]\s*" + _DATE + r"\s+\d{1,2}:\d{2}")
+# "漯河市商务局　2019年10月10日", "（2019年8月6日 市商务局）", "来源：长江日报　2023年10月25日", a signature's date
+_ISSUER_DATE_RE = re.compile(
+    r"(?m)^[ \t\u3000(（]*(?:[\u4e00-\u9fffA-Za-z（）():：]{2,30}[ \t\u3000]+)?" + _DATE + r"日?(?:[ \t\u3000]+[\u4e00-\u9fff]{2,16})?[)）]?[ \t\u3000]*$"
+)
 _DMY_RE = re.compile(r"(?m)^[ \t\u3000]*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")
 # A mirror's own date (转载/转发/采集/编辑/更新 …) or a crawl date (今天是) is not when the bulletin was published.
 _REPOST_RE = re.compile(r"转载|转发|采集|编辑|更新|修改|抓取|收录|镜像|今天是|当前时间|访问")
 
 
+_CN_DATE_RE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+
+
+def _chinese_dates(text: str) -> str:
+    """"二〇一八年六月十二日" written with digits, so the date readers below see it.
+
+    >>> _chinese_dates("二〇一八年六月十二日印发")
+    '2018年6月12日印发'
+    """
+    from .numerals import number_value
+
+    def digits(match: re.Match) -> str:
+        year = "".join(_CN_DIGIT[c] for c in match.group(1))
+        return f"{year}年{int(number_value(match.group(2)))}月{int(number_value(match.group(3)))}日"
+
+    return _CN_DATE_RE.sub(digits, text)
+
+
 def _date(match: re.Match) -> dt.date | None:
+    groups = match.groupdict()
     try:
-        return dt.date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
-    except ValueError:
+        return dt.date(int(groups["y"]), int(groups.get("m") or groups["mc"]), int(groups.get("d") or groups["dc"]))
+    except (ValueError, TypeError, KeyError):
         return None
 
 
@@ -173,7 +221,8 @@ def publication_date(raw: str) -> dt.date | None:
     >>> publication_date("logo\\n2023-03-31 09:06 来源: 咸宁日报\\n…"), publication_date("时间:2019-03-05")
     (datetime.date(2023, 3, 31), datetime.date(2019, 3, 5))
     """
-    head = raw[:20_000]  # the date is at the top of a page; a bounded read keeps this linear
+    # the date is at the top of a page (or in its signature); a bounded read keeps this linear
+    head = _chinese_dates(raw[:20_000].translate(_FULLWIDTH))
     for match in _LABELLED_RE.finditer(head):
         line_start = head.rfind("\n", 0, match.start()) + 1
         label = match.group("label")
@@ -188,11 +237,23 @@ def publication_date(raw: str) -> dt.date | None:
     for pattern in (_DATELINE_RE, _SOURCE_LINE_DATE_RE, _DMY_RE):
         for match in pattern.finditer(head):
             line_start = head.rfind("\n", 0, match.start()) + 1
-            if _REPOST_RE.search(head, line_start, match.end()):
+            if _REPOST_RE.search(head, line_start, match.start("y")):  # "编辑：…" after the date is the editor
                 continue
             date = _date(match)
             if date:
                 return date
+    # a date among the first or last lines (a dateline, a WeChat header, an official document's signature),
+    # unless a repost, update or crawl word, or a label read above, stands before it on its line
+    lines = _chinese_dates(raw.translate(_FULLWIDTH) if len(raw) < 40_000 else (raw[:20_000] + "\n" + raw[-20_000:]).translate(_FULLWIDTH)).split("\n")
+    edge = "\n".join(lines[:8]) + "\n" + "\n".join(lines[-6:])
+    for match in _ANY_DATE_RE.finditer(edge):
+        line_start = edge.rfind("\n", 0, match.start()) + 1
+        before = edge[line_start:match.start()]
+        if _REPOST_RE.search(before) or re.search(r"(?:日期|时间)[:：]?\s*$", before):
+            continue
+        date = _date(match)
+        if date:
+            return date
     return None
 
 
@@ -232,6 +293,8 @@ def document_year(text: str, published: dt.date | None) -> int | None:
         if near:
             return int(near.group(1))
     if published is not None:
+        if first is not None and first[0] == 12 and published.month <= 3 and f"{published.year - 1}年" in text[:3000]:
+            return published.year - 1  # "全年全市新签约…" in a review of 2019 published in January 2020
         return published.year
     head = text[:first[1].start()] if first is not None else text[:2000]
     years = {int(y) for y in YEAR_RE.findall(head)}

@@ -57,8 +57,12 @@ class Lexicon:
     targets: tuple[str, ...]
     comparisons: tuple[str, ...]
     continuations: tuple[str, ...]
+    breakdowns: tuple[str, ...]
     rules: tuple[Rule, ...]
     matchers: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
+    # phrases repeat (every county of a list, every copy of a reposted text): each is read once
+    phrase_cache: dict[str, "Features"] = field(default_factory=dict, repr=False)
+    rule_cache: dict[tuple, "Rule | None"] = field(default_factory=dict, repr=False)
 
 
 def _alternation(words) -> re.Pattern:
@@ -93,6 +97,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             neutral=tuple(data["neutral"]["words"]),
             floors={k: float(v) for k, v in data["floors"].items()}, targets=tuple(data["targets"]["words"]),
             comparisons=tuple(data["comparisons"]["words"]), continuations=tuple(data["continuations"]["words"]),
+            breakdowns=tuple(data["continuations"]["breakdowns"]),
             rules=tuple(rules),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
@@ -111,9 +116,11 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     matchers["synonym"] = _alternation(lexicon.synonyms)
     matchers["comparison"] = _alternation(lexicon.comparisons)
     # 计划/目标 followed by 的, a digit or % is progress ("完成全年计划的71.6%"), not a target
-    targets = [re.escape(w) + (r"(?!(?:任务|计划)?[的\d%])" if w in ("计划", "目标") else "") for w in lexicon.targets]
+    # …and 计划总投资 is the planned investment of signed projects, an amount, not a target
+    targets = [re.escape(w) + (r"(?!(?:任务|计划)?[的\d%]|总投资|投资)" if w in ("计划", "目标") else "") for w in lexicon.targets]
     matchers["target"] = re.compile("|".join(targets))
     matchers["continuation"] = re.compile(r"^[\s、,，:：]*(?:" + "|".join(map(re.escape, lexicon.continuations)) + ")")
+    matchers["breakdown"] = re.compile("|".join(f"(?:{p})" for p in lexicon.breakdowns))
     return lexicon
 
 
@@ -180,6 +187,15 @@ def normalise(text: str, lexicon: Lexicon) -> str:
 
 def read_phrase(text: str, lexicon: Lexicon) -> Features:
     """The features a figure's phrase states (see :class:`Features`)."""
+    cached = lexicon.phrase_cache.get(text)
+    if cached is None:
+        if len(lexicon.phrase_cache) > 50_000:
+            lexicon.phrase_cache.clear()
+        cached = lexicon.phrase_cache[text] = _read_phrase(text, lexicon)
+    return cached
+
+
+def _read_phrase(text: str, lexicon: Lexicon) -> Features:
     text = normalise(text, lexicon)
     m = lexicon.matchers
     scope = None
@@ -211,7 +227,8 @@ def read_phrase(text: str, lexicon: Lexicon) -> Features:
     obj = next((o for o in ("all", "industrial", "firm", "project") if o in objects), None)
     kinds = [x.group(0) for x in m["kind"].finditer(text)]
     kind = _group_of(kinds[-1], lexicon.kinds) if kinds else None
-    masked = m["neutral"].sub(lambda x: "□" * len(x.group(0)), text)
+    # objects ("工业项目和生产性服务业项目") and neutral compounds ("省外资金") restrict nothing
+    masked = m["neutral"].sub(lambda x: "□" * len(x.group(0)), m["object"].sub(lambda x: "□" * len(x.group(0)), text))
     restrictions = tuple(dict.fromkeys(x.group(0) for x in m["restriction"].finditer(masked)))
     target = m["target"].search(text)
     qualifier = _QUALIFIER_RE.search(text)
@@ -223,6 +240,11 @@ def read_phrase(text: str, lexicon: Lexicon) -> Features:
     )
 
 
+def is_breakdown(sentence: str, lexicon: Lexicon) -> bool:
+    """True when ``sentence`` opens by breaking a figure down by county ("分县市区看，…", "从各地情况看，…")."""
+    return bool(lexicon.matchers["breakdown"].search(sentence.lstrip(" \t\u3000（(一二三四五六七八九十、)）.")))
+
+
 def is_continuation(sentence: str, lexicon: Lexicon) -> bool:
     """True when ``sentence`` opens with a word that continues the sentence before it (其中, 分别为, 从各县市区…)."""
     return bool(lexicon.matchers["continuation"].match(sentence))
@@ -230,6 +252,15 @@ def is_continuation(sentence: str, lexicon: Lexicon) -> bool:
 
 def classify(features: Features, unit: str, lexicon: Lexicon, population_stage: str | None = None) -> Rule | None:
     """The first rule whose conditions ``features`` meet for a figure in ``unit``, else None."""
+    key = (features, unit, population_stage)
+    if key not in lexicon.rule_cache:
+        if len(lexicon.rule_cache) > 50_000:
+            lexicon.rule_cache.clear()
+        lexicon.rule_cache[key] = _classify(features, unit, lexicon, population_stage)
+    return lexicon.rule_cache[key]
+
+
+def _classify(features: Features, unit: str, lexicon: Lexicon, population_stage: str | None) -> Rule | None:
     for rule in lexicon.rules:
         if unit not in rule.units:
             continue

@@ -64,7 +64,9 @@ _QUANTITY_RE = re.compile(
 )
 # A number that is a size floor, a range or an exclusion ("10亿元以上", "5-10亿元", "不含10亿元") is part of
 # a phrase, not a figure.
-_NOT_COUNTED = re.compile(r"月|季度|工作日|小时|星期|年头|百分点")
+# "前4个月", "21个市（州）": a span of time, or a count of something other than projects
+_NOT_COUNTED = re.compile(r"月|季度|工作日|小时|星期|年头|百分点|(?:市|县|区|省|州|部门|单位|城市|地区|国家|行业|领域|方面|地方|乡镇|"
+                          r"街道|专班|小组|团组|批次|场次)(?![\u4e00-\u9fff]{0,6}项目)")
 _FLOOR_AFTER_RE = re.compile(r"\s*(?:以上|及以上|及其以上|以下|级|档|规模以上|\+|左右的项目|的?(?:[\u4e00-\u9fff]{0,2})项目)")
 _RANGE_BEFORE_RE = re.compile(r"(?:\d\s*[-—–~至到]|不含|含|低于|小于|大于|过)\s*$")
 
@@ -78,6 +80,7 @@ class Quantity:
     start: int
     end: int
     number: str  # as written
+    weak: bool = False  # a single Chinese numeral (十个): a figure only in a county list
 
     @property
     def is_percent(self) -> bool:
@@ -110,14 +113,16 @@ def quantities(sentence: str) -> list[Quantity]:
             _FLOOR_AFTER_RE.match(sentence, match.end()) or _RANGE_BEFORE_RE.search(sentence, max(0, match.start() - 4), match.start())
         ):
             continue
+        weak = False
         if not number[0].isdigit() and not number.startswith("百分之") and "成" not in number:
-            # 一个, 两个, 几个 in prose are not figures; Chinese numerals count from two characters (十二, 一百七十四)
-            # or as 百 alone (仅剩百天)
-            if len(number) < 2 and number not in ("百", "千"):
+            # 一个, 两个 in prose are not figures; a single numeral (十, 九) is one only where a list gives it to a
+            # county ("驻马店经开区十个", "分别为十二个、十个"): the extractor decides, with ``weak``
+            if number == "几":
                 continue
+            weak = len(number) < 2 and number not in ("百", "千")
         try:
             value = number_value(number)
         except (KeyError, ValueError):
             continue
-        found.append(Quantity(value, unit, match.start(), match.end(), number))
+        found.append(Quantity(value, unit, match.start(), match.end(), number, weak))
     return found

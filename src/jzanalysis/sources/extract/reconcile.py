@@ -33,6 +33,12 @@ def reconcile(out, text: str) -> None:
         by_key.setdefault(fact.key(), []).append(fact)
     kept = []
     for key, facts in by_key.items():
+        prose = [f for f in facts if not f.table]
+        if prose:  # a table's cell stands where the same figure in the text stands
+            widest_prose = min(f.breadth for f in prose)
+            for fact in facts:
+                if fact.table and any(_same_figure(fact.value, p.value) for p in prose):
+                    fact.breadth = widest_prose
         widest = min(f.breadth for f in facts)
         for fact in facts:
             if fact.breadth != widest:

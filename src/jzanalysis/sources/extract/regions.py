@@ -19,14 +19,17 @@ from ...regions import Region, all_city_names, all_media_names, divisions, find_
 # "赴广州、深圳等地", "北京企业在津投资", "上海咸宁商会".
 _NOT_SUBJECT_BEFORE = re.compile(r"(?:赴|到|去|来自|与|同|和|在|往|对接|沪苏浙|长三角)$")
 _NOT_SUBJECT_AFTER = re.compile(r"^(?:等地|等城市|企业|客商|商会|方面|投资者|团|考察|市场)")
-_SUFFIXES = r"(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|管理区|自治县|县|市|区|旗)"
-# A county-like name at the start of a list item: "霍山县", "其中武穴市", "、荆州新区".
-_UNKNOWN_UNIT_RE = re.compile(rf"^[\u4e00-\u9fff]{{1,7}}?{_SUFFIXES}")
+_SUFFIXES = (r"(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|管理区|产业园区|科技园区|园区|产业园|"
+             r"集聚区|示范区|合作区|试验区|保税区|风景名胜区|风景区|旅游区|度假区|片区|新城|自治县|县|市|区|旗)")
+# A county-like name at the start of a list item: "霍山县", "其中武穴市", "、荆州新区", "苏锡通科技产业园区",
+# "天府新区眉山片区" (the longest such name that holds no word of the lexicon, see RegionMatcher._unknown_name).
+_UNKNOWN_UNIT_RE = re.compile(rf"[\u4e00-\u9fff—\-]{{1,9}}?{_SUFFIXES}(?![\u4e00-\u9fff]{{0,2}}(?:项目|企业))")
+_SUFFIX_END_RE = re.compile(_SUFFIXES)
 _LIST_WORDS_RE = re.compile(r"^[\s、,，:：;；(（)）]*(?:其中|分别为|分别是|依次为|包括|以及|和|及|另外|此外)?[\s、,，:：]*")
 _GENERIC = re.compile(
-    r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|从|在|由|对|向|所属|相关|有关|周边|部分|个别|其他|其余|中心)"
+    r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|从|在|由|对|向|所属|相关|有关|周边|部分|个别|其他|其余|中心|主城)"
     r"|^(?:城区|郊区|新区|开发区|高新区|经开区|园区|县城)$"
-    r"|各|县市|市区|县区|全市|我市|全县|全区|年|月|季度|以上|项目|亿|万|招商|引进|签约|开工|投资|资金|管理局|委员会|政府|党委"
+    r"|各|县市|市区|县区|全市|我市|全县|全区|年|月|季度|以上|项目|亿元|万元|招商|引进|签约|开工|投资|资金|管理局|委员会|政府|党委"
 )
 
 
@@ -92,7 +95,8 @@ def _city_names() -> frozenset[str]:
 
 @functools.cache
 def _unit_names() -> frozenset[str]:
-    return frozenset(n for n in _national_unit_index() if len(n) >= 3)
+    # two-character names only for counties (滑县, 随县): 城区, 郊区, 矿区 are also ordinary words
+    return frozenset(n for n in _national_unit_index() if len(n) >= 3 or (len(n) == 2 and n.endswith("县")))
 
 
 def detect_city(text: str, given: Region | None = None) -> CityDetection:
@@ -128,7 +132,7 @@ def detect_city(text: str, given: Region | None = None) -> CityDetection:
         scores[city] = scores.get(city, 0.0) + 3.0
         evidence.setdefault(city, []).append(sample[start:end])
     seen_units: set[str] = set()
-    for start, end in _scan(sample, _unit_names(), 3):
+    for start, end in _scan(sample, _unit_names(), 2):
         name = sample[start:end]
         if name in seen_units or not _is_subject_mention(sample, start, end):
             continue
@@ -179,13 +183,19 @@ def _is_subject_mention(text: str, start: int, end: int) -> bool:
 def _home_unit(text: str, head_end: int, region: Region) -> str | None:
     """The unit a bulletin is about when its figures speak of 全区/我区/全县/我县 and its headline (or first
     sentence with such a figure) names one unit of ``region`` and no 全市."""
-    if not re.search(r"全区|我区|本区|全县|我县|本县|全开发区|全园区", text):
-        return None
-    if re.search(r"全市|我市", text[:head_end + 400]):
+    own = len(re.findall(r"全区|我区|本区|全县|我县|本县|全开发区|全园区", text[:4000]))
+    city = len(re.findall(r"(?:全市|我市)(?!各|的)", text[:4000]))  # "占全市的9.9%" does not make it the city's
+    if not own or city >= own:
         return None
     matcher = RegionMatcher(region)
     named = {m.name for m in matcher.mentions(text[:head_end + 200], anywhere=True) if m.known and not m.city}
-    return named.pop() if len(named) == 1 else None
+    if len(named) == 1:
+        return named.pop()
+    if not named:  # a zone the profile lacks, named in the headline: "许昌经济技术开发区前三季度…"
+        zone = re.search(r"[\u4e00-\u9fff]{2,6}(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|示范区)", text[:head_end])
+        if zone and re.search(r"全区|我区|本区", text):
+            return zone.group(0)
+    return None
 
 
 class RegionMatcher:
@@ -196,8 +206,10 @@ class RegionMatcher:
 
         lexicon = load_lexicon()
         # a "name" that holds a word of the lexicon (实际到位市外资金 → "实际到位市") is not a county's name
-        self._lexical = lexicon.matchers["kind"], lexicon.matchers["stage"], lexicon.matchers["object"], lexicon.matchers["scope"]
+        self._lexical = (lexicon.matchers["kind"], lexicon.matchers["stage"], lexicon.matchers["object"], lexicon.matchers["restriction"])
+        self._groupings = set(lexicon.scopes["grouping"]) | set(lexicon.scopes["city_own"]) | set(lexicon.scopes["city"])
         self.region = region
+        self._cache: dict[tuple, list[Mention]] = {}
         self.city_name = region.name if region is not None else city_name
         names: dict[str, tuple[str, bool]] = {}
         if region is not None:
@@ -215,6 +227,15 @@ class RegionMatcher:
     def mentions(self, phrase: str, anywhere: bool = False) -> list[Mention]:
         """Regions named in ``phrase``. Known names anywhere; a unit's short form (公安) or a county-like name
         the profile lacks only at the start of a list item (after 其中, 分别为:, 、)."""
+        key = (phrase, anywhere)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            cached = self._cache[key] = self._mentions(phrase, anywhere)
+        return list(cached)
+
+    def _mentions(self, phrase: str, anywhere: bool) -> list[Mention]:
         found: list[Mention] = []
         if self._pattern is not None:
             for match in self._pattern.finditer(phrase):
@@ -233,26 +254,50 @@ class RegionMatcher:
             if here and not (here[0].city and here[0].start == item_start):
                 continue
             if here:  # "荆州新区": a county-like name that starts with the city's short name
-                longer = _UNKNOWN_UNIT_RE.match(rest)
-                if not longer or len(longer.group(0)) <= here[0].end - here[0].start or not self._is_name(longer.group(0)):
+                longer = self._unknown_name(rest)
+                if not longer or len(longer) <= here[0].end - here[0].start:
                     continue
                 found.remove(here[0])
             unit = self._short_unit(rest)
             if unit is not None:
                 found.append(Mention(unit[0], item_start, item_start + unit[1], note=_bracket_note(phrase, item_start + unit[1])))
                 continue
-            unknown = _UNKNOWN_UNIT_RE.match(rest)
-            if unknown and self._is_name(unknown.group(0)):
-                name = unknown.group(0)
-                if any(m.start < item_start + len(name) and item_start < m.end for m in found):
+            name = self._unknown_name(rest)
+            if name:
+                inside = [m for m in found if m.start < item_start + len(name) and item_start < m.end]
+                if any(not m.city for m in inside):
                     continue
+                for m in inside:  # "中马钦州产业园区": the city's name inside a zone's name is the zone's
+                    found.remove(m)
                 found.append(Mention(name, item_start, item_start + len(name), known=False,
                                      note=_bracket_note(phrase, item_start + len(name))))
         found.sort(key=lambda m: m.start)
-        return found
+        # "天元区（株洲高新区）21个": a name in brackets right after another is its other name, not a second county
+        kept: list[Mention] = []
+        for mention in found:
+            if kept and re.fullmatch(r"[（(]", phrase[kept[-1].end:mention.start]) and phrase[mention.end:mention.end + 1] in ")）":
+                last = kept[-1]
+                kept[-1] = Mention(last.name, last.start, last.end, last.known, last.city, last.note or mention.name)
+                continue
+            kept.append(mention)
+        return kept
+
+    def _unknown_name(self, rest: str) -> str | None:
+        """The longest county-like name at the start of ``rest`` that is a name (see :meth:`_is_name`)."""
+        ends = [m.end() for m in _SUFFIX_END_RE.finditer(rest, 0, 14) if m.start() >= 1]
+        for end in sorted(set(ends), reverse=True):
+            name = rest[:end]
+            if (re.fullmatch(r"[\u4e00-\u9fff—\-]+", name) and _UNKNOWN_UNIT_RE.fullmatch(name)
+                    and self._is_name(name) and not self._word_across(rest, end)):
+                return name
+        return None
+
+    def _word_across(self, text: str, end: int) -> bool:
+        """True when a word of the lexicon runs across position ``end`` of ``text`` ("到位市外资金")."""
+        return any(m.start() < end < m.end() for matcher in self._lexical for m in matcher.finditer(text[:end + 8]))
 
     def _is_name(self, name: str) -> bool:
-        return (not _GENERIC.search(name) and name != self.city_name
+        return (not _GENERIC.search(name) and name != self.city_name and name not in self._groupings
                 and not any(matcher.search(name) for matcher in self._lexical))
 
     def _short_unit(self, rest: str) -> tuple[str, int] | None:
