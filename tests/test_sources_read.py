@@ -212,3 +212,51 @@ def test_big5_traditional_page_is_read_and_converted(tmp_path):
     assert result.publication_date.isoformat() == "2015-09-02"  # 發布時間 is read as 发布时间
     assert result.facts[["metric", "value", "plan_pct"]].values.tolist()[0] == ["projects_100m", 174.0, 71.6]
     assert any(s.kind == "t2s" for s in result.cleaning)
+
+
+# --- HTML: inline markup never splits a sentence; blocks and <br> do ------------------------------------
+
+ISSUE_PAGE = "<p>全市新引进亿元以上项目<span>174</span>个，完成全年计划的<b>71.6%</b>。</p>"
+PLAIN = "全市新引进亿元以上项目174个，完成全年计划的71.6%。"
+
+
+def test_inline_markup_gives_the_same_line_as_the_plain_sentence(tmp_path):
+    assert visible_text(ISSUE_PAGE) == PLAIN
+    page = tmp_path / "b.html"
+    page.write_text(f"<html><head><title>1-7月全市招商引资工作进展情况</title></head><body>"
+                    f"<p>发布时间:2015-09-02</p><p>2015年1-7月{ISSUE_PAGE[3:]}</body></html>", encoding="utf-8")
+    result = extract_file(page)
+    city = result.facts.set_index("metric").loc["projects_100m"]
+    assert (city.value, city.plan_pct, city.year, city.months) == (174, 71.6, 2015, 7)
+
+
+@pytest.mark.parametrize("tag", ["span", "b", "font", "a", "strong", "em", "i", "u", "sup", "sub", "small", "o:p"])
+def test_each_inline_tag_runs_into_the_line(tag):
+    assert visible_text(f"<p>全市新引进亿元以上项目<{tag} class='x'>174</{tag}>个</p>") == "全市新引进亿元以上项目174个"
+
+
+@pytest.mark.parametrize("markup", ["<br>", "<br/>", "</p><p>", "<div>", "</td><td>", "<li>", "<h2>", "<hr>", "<table><tr><td>"])
+def test_blocks_and_line_breaks_start_a_new_line(markup):
+    assert visible_text(f"<p>公安县23个{markup}江陵县12个</p>").split("\n") == ["公安县23个", "江陵县12个"]
+
+
+def test_word_pages_nested_inline_spans_and_an_unknown_tag(tmp_path):
+    word = ("<p class=MsoNormal><span lang=EN-US style='font-size:16pt'>1-7</span><span>月全市实际到位资金</span>"
+            "<b><span lang=EN-US>798</span></b><span>亿元</span><o:p></o:p></p><custom-box>另一块</custom-box>")
+    assert visible_text(word) == "1-7月全市实际到位资金798亿元\n另一块"  # an unknown element is taken as a block
+
+
+def test_deeply_nested_markup_is_read_without_recursion_limits():
+    assert visible_text("<div>" * 5000 + "全市174个" + "</div>" * 5000) == "全市174个"
+    assert visible_text("<b>" * 5000 + "全市174个") == "全市174个"
+
+
+def test_html_reading_is_linear_in_the_number_of_elements():
+    small, large = "<p>全市174个</p>" * 2000, "<p>全市174个</p>" * 8000
+    started = time.perf_counter()
+    visible_text(small)
+    t_small = time.perf_counter() - started
+    started = time.perf_counter()
+    assert visible_text(large).count("\n") == 7999
+    t_large = time.perf_counter() - started
+    assert t_large < 8 * t_small + 0.5  # 4× the elements: about 4× the time, not 16×

@@ -1,19 +1,26 @@
-"""Command line: ``jzanalysis extract | evaluate | regions | forecast | compare | backtest | report | batch``.
+"""Command line: ``jzanalysis extract | evaluate | regions | forecast | compare | backtest | report | batch | manifest``.
 
-Bad input is one line on stderr and exit status 2 (``--debug`` shows the traceback); a report is never
+One error boundary (:func:`main`): every expected failure is one line on stderr and a documented exit
+status — 2 bad input (a file, a value out of its range, a usage error), 1 a failed run (the file system:
+a full disk, a read-only folder; or a bug, named as one), 130 interrupted (Ctrl-C), 143 terminated
+(SIGTERM). ``--debug``, before or after the command, shows the traceback instead. A report is never
 half-written. Commands are a small registry: each entry adds its arguments and runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
+import os
+import re
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import __version__, settings
+from . import __version__, bounds, settings
 from .errors import InputError
 
 
@@ -53,6 +60,31 @@ def _as_of(value: str) -> int:
     return check_as_of(month)
 
 
+# --- bounded numbers on the command line (ranges: jzanalysis.bounds) --------------------------------
+
+def _number_type(allowed: tuple[float, float], *, whole: bool = False, meaning: str = ""):
+    """An argparse ``type`` that accepts a number inside ``allowed`` and says the range otherwise."""
+    kind = "a whole number" if whole else "a number"
+    note = f" ({meaning})" if meaning else ""
+
+    def parse(text: str):
+        try:
+            value = int(text) if whole else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {kind} {bounds.describe(allowed)}{note}, got {text!r}") from None
+        if not bounds.in_range(value, allowed):
+            raise argparse.ArgumentTypeError(f"must be {kind} {bounds.describe(allowed)}{note}, got {text}")
+        return value
+
+    return parse
+
+
+_year = _number_type(bounds.YEAR, whole=True)
+_dispersion = _number_type(bounds.DISPERSION, meaning="φ for counts, σ for amounts; default 0.25 and 0.35")
+_plan = _number_type(bounds.PLAN, meaning="the annual plan in the metric's unit, 个 or 亿元")
+_working_days = _number_type(bounds.WORKING_DAYS, whole=True)
+
+
 # --- shared argument groups ------------------------------------------------------------------------
 
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
@@ -80,7 +112,7 @@ def _city_arg(args):
 
 
 def _add_snapshot_args(parser: argparse.ArgumentParser, metric_default: str | None = None) -> None:
-    parser.add_argument("--year", type=int, help="year of the January..M figures (default: latest in the data)")
+    parser.add_argument("--year", type=_year, help="year of the January..M figures, 1990..2100 (default: latest in the data)")
     parser.add_argument("--as-of", dest="as_of", type=str, metavar="M",
                         help="the figures cover January..M, 1..11 (default: latest in the data)")
     parser.add_argument("--metric", default=metric_default, required=metric_default is None,
@@ -227,15 +259,16 @@ def cmd_regions(args) -> int:
 def _forecast_args(parser):
     _add_data_args(parser)
     _add_snapshot_args(parser)
-    parser.add_argument("--plan", type=float, help="annual plan; overrides the plan implied by 完成全年计划的X%%")
+    parser.add_argument("--plan", type=_plan, help="annual plan, 0.01..1000000; overrides the plan implied by 完成全年计划的X%%")
     parser.add_argument("--method", action="append", dest="methods", metavar="ID",
                         help="forecast method id (repeatable; default: every method that applies)")
-    parser.add_argument("--dispersion", type=float,
-                        help="spread of the default model: φ for counts (var = μ + φμ², 0 = pure Poisson, default 0.25), "
+    parser.add_argument("--dispersion", type=_dispersion,
+                        help="spread of the default model, 0..1: φ for counts (var = μ + φμ², 0 = pure Poisson, default 0.25), "
                              "σ of the log remainder for amounts (default 0.35); see docs/forecasting.md")
-    parser.add_argument("--profile", type=Path, metavar="CSV", help="cumulative seasonal profile (month,share) for seasonal_share")
-    parser.add_argument("--working-days", type=int, nargs=2, metavar=("ELAPSED", "TOTAL"),
-                        help="working days elapsed and in the year, for years outside the official calendar")
+    parser.add_argument("--profile", type=Path, metavar="CSV",
+                        help="cumulative seasonal profile (month,share with 0 < share <= 1) for seasonal_share")
+    parser.add_argument("--working-days", type=_working_days, nargs=2, metavar=("ELAPSED", "TOTAL"),
+                        help="working days elapsed and in the year (1..366), for years outside the official calendar")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -243,11 +276,10 @@ def cmd_forecast(args) -> int:
     """Year-end forecast of one metric from its January..M figure."""
     from .forecast import forecast_from_facts
 
+    _check_profile(args.profile)
     dataset = _load(args)
     region = _region_of(args, dataset)
     year, as_of = _snapshot(args, dataset, region)
-    if args.plan is not None and not args.plan > 0:
-        raise InputError(f"--plan must be > 0, got {args.plan}")
     result = forecast_from_facts(
         dataset.facts, year=year, as_of=as_of, metric=args.metric, region=region, plan=args.plan,
         methods=args.methods, dispersion=args.dispersion, profile=args.profile,
@@ -264,6 +296,48 @@ def cmd_forecast(args) -> int:
         print(f"{star}{m['method']:<23}{m['point']:>10.1f}{_fmt_interval(m['interval80']):>22}{_fmt_interval(m['interval95']):>22}{p:>14}")
     print("* default method")
     return 0
+
+
+def _check_profile(path: Path | None) -> None:
+    """A seasonal profile's shares are cumulative fractions of the year, 0 < share <= 1: a share above 1 is
+    an error here, not a percent silently divided by 100 (60 could be 60% or a typo for 0.60 of a 0.6..)."""
+    if path is None or not path.is_file():
+        return  # a missing file is reported by the forecast with what a profile must contain
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError, OSError):
+        return  # unreadable: the forecast says so in one line
+    if "share" not in frame.columns:
+        return
+    shares = pd.to_numeric(frame["share"], errors="coerce")
+    outside = shares.notna() & ~((shares > 0) & (shares <= 1))
+    if outside.any():
+        line = int(outside.to_numpy().nonzero()[0][0]) + 2  # the header is line 1
+        raise InputError(f"{path} line {line}: share must be a number in (0, 1] (the cumulative share of the year, "
+                         f"0.6 for 60%), got {bounds.shown_value(shares[outside].iloc[0])}")
+
+
+def _check_backtest_numbers(frame, origin: str) -> None:
+    """Every number of a backtest file inside its range (years, months 1..11, the January..M figure and the
+    full-year actual in their unit's range, plan and percent of plan), before a model sees it."""
+    from .dataset import check_fact_numbers
+
+    for number, row in enumerate(frame.itertuples(index=False), start=2):
+        where = f"{origin} line {number}"
+        check_fact_numbers(row, where, months=bounds.AS_OF)
+        unit = _metric_unit(row.metric)
+        bounds.check_range(f"{where}: actual", row.actual, bounds.VALUE_BY_UNIT.get(unit, bounds.VALUE_BY_UNIT["个"]), unit=unit)
+        plan = getattr(row, "plan", None)
+        if plan is not None and plan == plan:  # not NaN
+            bounds.check_range(f"{where}: plan", plan, bounds.PLAN, unit=unit)
+
+
+def _metric_unit(metric_id: str) -> str:
+    from .metrics import get_metric
+
+    return get_metric(metric_id).unit
 
 
 def _fmt_interval(interval) -> str:
@@ -304,7 +378,7 @@ def cmd_compare(args) -> int:
 def _backtest_args(parser):
     parser.add_argument("file", type=Path, metavar="FILE.csv",
                         help="YTD snapshots with full-year actuals: the facts columns plus `actual` (see docs/forecasting.md)")
-    parser.add_argument("--dispersion", type=float, help="overdispersion φ for counts")
+    parser.add_argument("--dispersion", type=_dispersion, help="φ for count rows, σ for amount rows, 0..1")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -313,6 +387,7 @@ def cmd_backtest(args) -> int:
     from .backtest import format_backtest_table, load_backtest_csv, run_backtest
 
     frame = load_backtest_csv(args.file)
+    _check_backtest_numbers(frame, str(args.file))
     kwargs = {"dispersion": args.dispersion} if args.dispersion is not None else {}
     result = run_backtest(frame, **kwargs)
     if args.json:
@@ -362,11 +437,11 @@ def _report_args(parser):
     parser.add_argument("--source", type=Path, default=settings.SEED_BULLETIN,
                         help="bulletin file or folder (default: the seed bulletin in data/raw/)")
     _add_region_arg(parser)
-    parser.add_argument("--year", type=int, help="year (default: latest in the data)")
+    parser.add_argument("--year", type=_year, help="year, 1990..2100 (default: latest in the data)")
     parser.add_argument("--as-of", dest="as_of", type=str, metavar="M", help="January..M, 1..11 (default: latest)")
     parser.add_argument("--out", type=Path, default=settings.REPORTS_DIR, help="output folder (default: reports/)")
     parser.add_argument("--method", action="append", dest="methods", metavar="ID", help="forecast method id (repeatable)")
-    parser.add_argument("--dispersion", type=float, help="overdispersion φ for counts")
+    parser.add_argument("--dispersion", type=_dispersion, help="φ for counts, σ for amounts, 0..1")
     parser.add_argument("--plans", type=Path, metavar="FILE", help="county plans CSV")
     parser.add_argument("--format", action="append", dest="formats", choices=("html", "pdf"),
                         help="output formats (default: html and pdf)")
@@ -439,6 +514,29 @@ def cmd_batch(args) -> int:
     return 0
 
 
+def _manifest_args(parser):
+    parser.add_argument("folder", nargs="?", type=Path, default=settings.RAW_DIR, metavar="FOLDER",
+                        help="folder of raw bulletins (default: data/raw/)")
+    parser.add_argument("--accept-changes", action="store_true",
+                        help="record the new sha256 of listed files whose bytes changed (otherwise an error)")
+
+
+def cmd_manifest(args) -> int:
+    """(Re)write FOLDER/manifest.json: the sha256 of every bulletin in FOLDER. Entries of unchanged files are
+    kept, new files added, entries of files that are gone dropped; a changed file is an error unless
+    --accept-changes (raw bulletins are immutable); a symbolic link is refused."""
+    from .dataset import write_manifest
+
+    update = write_manifest(args.folder, accept_changes=args.accept_changes)
+    if update.replaced_invalid:
+        print(f"# the old manifest could not be read ({update.replaced_invalid}); written anew", file=sys.stderr)
+    for label, names in (("added", update.added), ("updated", update.updated), ("dropped", update.dropped)):
+        for name in names:
+            print(f"{label}: {name}")
+    print(update.summary())
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
     "extract": (_extract_args, cmd_extract, "bulletins → tidy facts table (CSV or JSON)"),
     "evaluate": (_evaluate_args, cmd_evaluate, "measure extraction on labelled bulletins: recall, precision, misses"),
@@ -449,40 +547,211 @@ COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
     "calibrate": (_calibrate_args, cmd_calibrate, "refit the default forecast on real YTD → full-year pairs"),
     "report": (_report_args, cmd_report, "run the report notebook → HTML and PDF in reports/"),
     "batch": (_batch_args, cmd_batch, "the monthly set of reports: forecast, scenarios, counties, audit"),
+    "manifest": (_manifest_args, cmd_manifest, "(re)write data/raw/manifest.json: the sha256 of every raw bulletin"),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(prog="jzanalysis", description="招商引资 progress bulletins: facts, forecasts, county comparison, reports.")
+    parser = _OneLineParser(prog="jzanalysis", description="招商引资 progress bulletins: facts, forecasts, county comparison, reports.",
+                            epilog="exit status: 0 done, 2 bad input, 1 a failed run, 130 interrupted, 143 terminated")
     parser.add_argument("--version", action="version", version=f"jzanalysis {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for input errors")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error instead of one line")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
     for name, (add_args, run, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=(run.__doc__ or help_text).strip())
-        command.add_argument("--debug", action="store_true", help="show tracebacks for input errors")
+        # SUPPRESS: the command's own --debug adds to the global one instead of resetting it to False
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="show the traceback of an error instead of one line")
         add_args(command)
         command.set_defaults(run=run)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        # Check the month before any data is read, so `--as-of 13` is answered at once.
-        if getattr(args, "as_of", None) is not None:
-            args.as_of = str(_as_of(args.as_of))
-        if getattr(args, "metric", None) is not None:
-            from .metrics import get_metric
+#: Exit statuses (documented in the README, "Errors and exit statuses").
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
-            get_metric(args.metric)
-        return args.run(args)
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main process like Ctrl-C's KeyboardInterrupt so that every ``finally`` and
+    context manager on the way out runs (temporary folders, kernels, worker pools)."""
+
+
+_MAIN_PID = os.getpid()  # set again by main(): the process whose SIGTERM unwinds
+
+
+def _on_sigterm(signum, frame):
+    if os.getpid() != _MAIN_PID:
+        # a forked worker inherits this handler: it ends as SIGTERM ends a process, without unwinding
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    raise Terminated()
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*\n\s*", " ", str(text).strip())
+
+
+def _os_error_line(exc: OSError) -> str:
+    """An environment failure in one line: what happened, to which file, and what to do."""
+    reason = exc.strerror or type(exc).__name__
+    where = "" if exc.filename is None else f": {os.fsdecode(exc.filename)}"
+    if exc.filename2 is not None:
+        where += f" → {os.fsdecode(exc.filename2)}"
+    hint = {errno.ENOSPC: "free some space and run again", errno.EROFS: "write somewhere writable (e.g. --out)",
+            errno.EACCES: "check the permissions", errno.EPERM: "check the permissions",
+            errno.EDQUOT: "free some space and run again"}.get(exc.errno, "")
+    return f"{reason}{where}" + (f"; {hint}" if hint else "")
+
+
+def _encoding_line(exc: UnicodeEncodeError) -> str:
+    """Text that could not be encoded: a file name that is not UTF-8 (a lone surrogate), or Chinese on an
+    output whose encoding cannot show it."""
+    text = exc.object if isinstance(exc.object, str) else ""
+    culprit = text[exc.start:exc.end]
+    if any("\udc80" <= ch <= "\udcff" for ch in culprit):
+        from .sources.read import printable
+
+        context = printable(text[max(0, exc.start - 40):exc.end + 40])
+        return f"a file name that is not valid UTF-8 cannot be written ({context!r}); rename the file"
+    encoding = getattr(sys.stdout, "encoding", None) or "?"
+    return f"cannot write {culprit!r} in the output's encoding ({encoding}); set PYTHONIOENCODING=utf-8"
+
+
+def _check_out(out: Path) -> bool:
+    """--out must be a folder that can be written: created when missing (True then), tried with a
+    temporary file. A file there, /proc/x, a read-only file system: one-line InputError before any work."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file; allowed: a folder (created if missing)")
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise InputError(f"--out {out} cannot hold the reports ({exc.strerror or exc}); allowed: a folder you can write") from None
+    return created
+
+
+def _flush_stdout() -> None:
+    """Flush now, inside the error boundary: a full disk or a closed pipe on stdout surfaces here, not as an
+    'Exception ignored' message when Python exits."""
+    sys.stdout.flush()
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so that Python's last flush at exit does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced in-process (tests): nothing to redirect
+        pass
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _prepare(args) -> None:
+    """Checks of the shared arguments before any data is read, so bad input is answered at once."""
+    if getattr(args, "as_of", None) is not None:
+        args.as_of = str(_as_of(args.as_of))
+    if getattr(args, "metric", None) is not None:
+        from .metrics import get_metric
+
+        get_metric(args.metric)
+    for option in ("source", "out", "plans"):
+        value = getattr(args, option, None)
+        if value is not None and not _is_utf8(str(value)):
+            # a report records its paths in the notebook (JSON, UTF-8); extract/forecast print names escaped
+            from .sources.read import printable
+
+            raise InputError(f"--{option} {printable(str(value))} is not a valid UTF-8 name; a report records it in "
+                             "its notebook: rename it (e.g. convmv -f gbk -t utf8)")
+    if getattr(args, "out", None) is not None:
+        args.created_out = _check_out(Path(args.out))
+
+
+def _run(args) -> int:
+    _prepare(args)
+    status = args.run(args)
+    _flush_stdout()
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit status (see :data:`EXIT_OK` …). Only ``--debug`` lets a traceback out."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error already printed as one line
+        return EXIT_OK if exc.code is None else exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    prog = f"jzanalysis {args.command}"
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
+    unset = object()
+    previous_sigterm = unset
+    try:
+        previous_sigterm = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+    status = EXIT_FAILED
+    try:
+        status = _run(args)
+    except BrokenPipeError:  # `jzanalysis extract ... | head`: the reader has all it wanted
+        _silence_stdout()
+        status = EXIT_OK
     except InputError as exc:
-        if args.debug:
-            raise
-        print(f"jzanalysis {args.command}: error: {exc}", file=sys.stderr)
-        return exc.exit_status
-    except BrokenPipeError:  # `jzanalysis extract ... | head`
-        return 0
+        status = _report(args, prog, f"error: {_one_line(exc)}", exc.exit_status)
+    except KeyboardInterrupt:
+        status = _report(args, prog, "interrupted", EXIT_INTERRUPTED)
+    except Terminated:
+        status = _report(args, prog, "terminated", EXIT_TERMINATED)
+    except OSError as exc:
+        status = _report(args, prog, f"error: {_one_line(_os_error_line(exc))}", EXIT_FAILED)
+    except UnicodeEncodeError as exc:
+        status = _report(args, prog, f"error: {_encoding_line(exc)}", EXIT_FAILED)
+    except Exception as exc:  # noqa: BLE001 - the last line of the boundary: a bug, said as one
+        if type(exc).__name__ == "NotebookFailed":  # a notebook cell failed: its own one-line summary
+            line = f"error: {_one_line(exc)} (run again with --debug for the details)"
+        else:
+            line = (f"internal error (a bug, please report it): {type(exc).__name__}: {_one_line(exc)[:300]}; "
+                    "run again with --debug for the traceback")
+        status = _report(args, prog, line, EXIT_FAILED)
+    finally:
+        if previous_sigterm is not unset:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous_sigterm is None else previous_sigterm)
+        if status != EXIT_OK and getattr(args, "created_out", False):
+            _remove_if_empty(Path(args.out))
+    return status
+
+
+def _report(args, prog: str, line: str, status: int) -> int:
+    """Say what went wrong: one line, or with --debug the traceback (the exit status is the same)."""
+    try:
+        if getattr(args, "debug", False):
+            import traceback
+
+            traceback.print_exc()
+        print(f"{prog}: {line}", file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr itself is gone: the exit status still says it
+        pass
+    return status
+
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """A folder this run created for its output and left empty (the run failed) is removed again."""
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty, or gone: leave it
 
 
 if __name__ == "__main__":

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import settings
+from . import bounds, settings
 from .errors import InputError, RawFileChanged
 from .metrics import METRICS
 from .regions import Region, find_region, infer_region
@@ -64,61 +65,209 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_manifest(manifest_path: Path = settings.MANIFEST_PATH) -> dict[str, dict]:
-    """The raw-data manifest: file name → {"sha256", ...}; empty when there is none."""
-    if not manifest_path.is_file():
-        return {}
+_SHA256_HEX = frozenset("0123456789abcdef")
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when it is below it."""
     try:
-        return json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
-    except (ValueError, KeyError) as exc:
-        raise InputError(f"{manifest_path} is not a valid manifest (expected {{\"files\": {{name: {{\"sha256\": ...}}}}}}): {exc}") from None
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
 
 
-def verify_raw_file(path: Path, manifest_path: Path = settings.MANIFEST_PATH) -> str | None:
-    """Check a file under data/raw/ against the manifest.
+def manifest_command(raw_dir: Path) -> str:
+    """The command that (re)writes the manifest of ``raw_dir``."""
+    return f"jzanalysis manifest {_shown(raw_dir)}"
 
-    Returns a warning for a raw file the manifest does not list (None when all is well or the file
-    lives elsewhere); raises :class:`RawFileChanged` when the bytes no longer match the recorded sha256,
-    because data/raw/ is immutable input and a changed file must not silently give a new result.
+
+def load_manifest(manifest_path: Path | None = None) -> dict[str, dict]:
+    """The raw-data manifest: file name → {"sha256", ...}.
+
+    The manifest is required: a missing one, a folder or a link in its place, invalid JSON, ``files`` that
+    is not an object, an entry without a 64-hex ``sha256`` — each is a one-line :class:`InputError` that
+    names the command rebuilding it (``jzanalysis manifest data/raw``).
     """
-    path = Path(path).resolve()
-    raw_dir = manifest_path.parent.resolve()
-    if raw_dir not in path.parents:
+    manifest_path = Path(manifest_path or settings.MANIFEST_PATH)
+    rebuild = f"rebuild it with `{manifest_command(manifest_path.parent)}`"
+    if manifest_path.is_symlink():
+        raise InputError(f"{manifest_path} is a symbolic link; the manifest must be a file in {manifest_path.parent}: "
+                         f"remove the link, then {rebuild}")
+    if manifest_path.is_dir():
+        raise InputError(f"{manifest_path} is a folder, not a manifest: remove it, then {rebuild}")
+    if not manifest_path.exists():
+        raise InputError(f"{manifest_path} is missing: every file in {manifest_path.parent} is checked against it; {rebuild}")
+    try:
+        document = json.loads(manifest_path.read_bytes().decode("utf-8"))
+    except (ValueError, OSError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{manifest_path} is not valid JSON ({reason}); {rebuild}") from None
+    expected = '{"files": {name: {"sha256": ...}}}'
+    files = document.get("files") if isinstance(document, dict) else None
+    if not isinstance(files, dict):
+        got = "no files" if files is None else f"files as a {type(files).__name__}"
+        raise InputError(f"{manifest_path} is malformed: expected {expected}, got {got}; {rebuild}")
+    for name, entry in files.items():
+        digest = entry.get("sha256") if isinstance(entry, dict) else None
+        if not (isinstance(digest, str) and len(digest) == 64 and set(digest) <= _SHA256_HEX):
+            problem = "has no sha256" if digest is None else f"has sha256 {str(digest)[:70]!r}, not 64 hex digits"
+            raise InputError(f"{manifest_path} is malformed: entry {name!r} {problem}; {rebuild}")
+    return files
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def verify_raw_file(path: Path, manifest_path: Path | None = None, *, sha256: str | None = None) -> None:
+    """Check a file under data/raw/ against the manifest; files elsewhere are not checked (their sha256
+    still goes into the provenance).
+
+    data/raw/ is immutable input, so each of these is an error rather than a new result: the bytes no
+    longer match the recorded sha256 (:class:`RawFileChanged`), the file is not in the manifest, the
+    manifest is missing or malformed (see :func:`load_manifest`), or the path is a symbolic link that
+    leads out of data/raw/. ``sha256``: the digest of the bytes actually read (default: hash the file now).
+    """
+    manifest_path = Path(manifest_path or settings.MANIFEST_PATH)
+    raw_dir = os.path.realpath(manifest_path.parent)
+    given = os.path.abspath(path)
+    real = os.path.realpath(given)
+    # Through data/raw/ by name: some folder on the way (links followed) is data/raw/ itself.
+    ancestors = [os.path.dirname(given)]
+    while os.path.dirname(ancestors[-1]) != ancestors[-1]:
+        ancestors.append(os.path.dirname(ancestors[-1]))
+    named_in_raw = any(os.path.realpath(folder) == raw_dir for folder in ancestors)
+    if named_in_raw and not _under(real, raw_dir):
+        raise InputError(f"{path} is a symbolic link to {real}, outside {raw_dir}; raw bulletins must be files "
+                         f"inside it (copy the file there and record it with `{manifest_command(manifest_path.parent)}`)")
+    if not _under(real, raw_dir):
         return None
-    entry = load_manifest(manifest_path).get(path.name)
+    name = Path(os.path.relpath(real, raw_dir)).as_posix()
+    entry = load_manifest(manifest_path).get(name)
     if entry is None:
-        return f"{path.name} is in {raw_dir} but not in its manifest.json; add its sha256 there to make it part of the record"
-    actual = sha256_of(path)
+        raise InputError(f"{name} is in {raw_dir} but not in its manifest.json; every raw bulletin is checked "
+                         f"against its sha256: record it with `{manifest_command(manifest_path.parent)}`")
+    actual = sha256 or sha256_of(Path(real))
     if actual != entry["sha256"]:
         raise RawFileChanged(
-            f"{path.name} has changed: sha256 {actual[:12]}… but the manifest records {entry['sha256'][:12]}…; "
+            f"{name} has changed: sha256 {actual[:12]}… but the manifest records {entry['sha256'][:12]}…; "
             "raw bulletins are immutable, add a new file instead"
         )
     return None
+
+
+MANIFEST_ABOUT = ("Immutable input bulletins. Every file here is checked against its sha256 before use; "
+                  "a changed file is an error, not a new result.")
+
+
+@dataclass
+class ManifestUpdate:
+    """What :func:`write_manifest` did: file names added, kept, updated (changed bytes accepted), dropped."""
+
+    path: Path
+    added: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    replaced_invalid: str | None = None  # why the old manifest could not be read, when it could not
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{len(v)} {k}" for k, v in (("added", self.added), ("kept", self.kept),
+                                                          ("updated", self.updated), ("dropped", self.dropped)))
+        recorded = len(self.added) + len(self.kept) + len(self.updated)
+        return f"{_shown(self.path)}: {recorded} file{'' if recorded == 1 else 's'} recorded ({counts})"
+
+
+def write_manifest(raw_dir: Path | str, *, accept_changes: bool = False) -> ManifestUpdate:
+    """(Re)write ``raw_dir/manifest.json`` from the bulletin files in ``raw_dir`` (.txt, .htm, .html).
+
+    Entries of files whose bytes still match are kept as they are (with their descriptions); new files
+    are added; entries of files that are gone are dropped. A listed file whose bytes changed is an
+    InputError unless ``accept_changes`` (raw bulletins are immutable: a change is news, not an update).
+    A symbolic link is refused. A missing or unreadable manifest is written anew. The file is replaced
+    atomically (written beside it, then renamed).
+    """
+    from .sources.read import BULLETIN_SUFFIXES
+
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise InputError(f"{raw_dir} is not a folder; allowed: the folder of raw bulletins, e.g. data/raw")
+    manifest_path = raw_dir / "manifest.json"
+    if manifest_path.is_dir() and not manifest_path.is_symlink():
+        raise InputError(f"{manifest_path} is a folder: move it away first (nothing was written)")
+    update = ManifestUpdate(path=manifest_path)
+    old: dict[str, dict] = {}
+    about = MANIFEST_ABOUT
+    if manifest_path.exists() or manifest_path.is_symlink():
+        try:
+            old = load_manifest(manifest_path)
+            about = json.loads(manifest_path.read_text(encoding="utf-8")).get("about", about)
+        except InputError as exc:
+            update.replaced_invalid = str(exc).split(";")[0]
+    files = sorted(p for p in raw_dir.iterdir() if p.suffix.lower() in BULLETIN_SUFFIXES and not p.name.startswith("."))
+    links = [p for p in files if p.is_symlink()]
+    if links:
+        raise InputError(f"{links[0]} is a symbolic link (to {os.path.realpath(links[0])}); raw bulletins must be files "
+                         f"in {raw_dir}: copy the file there instead (nothing was written)")
+    entries: dict[str, dict] = {}
+    changed: list[str] = []
+    for path in files:
+        if not path.is_file():
+            continue
+        digest = sha256_of(path)
+        entry = old.get(path.name)
+        if entry is None:
+            entries[path.name] = {"sha256": digest, "bytes": path.stat().st_size}
+            update.added.append(path.name)
+        elif entry["sha256"] == digest:
+            entries[path.name] = entry
+            update.kept.append(path.name)
+        else:
+            changed.append(path.name)
+            entries[path.name] = {**entry, "sha256": digest, "bytes": path.stat().st_size}
+            update.updated.append(path.name)
+    if changed and not accept_changes:
+        raise RawFileChanged(
+            f"{changed[0]} has changed since {manifest_path.name} was written ({len(changed)} changed file(s)); raw "
+            "bulletins are immutable: restore it or add a new file, or pass --accept-changes to record the new bytes "
+            "(nothing was written)"
+        )
+    update.dropped = sorted(set(old) - set(entries))
+    text = json.dumps({"about": about, "files": entries}, ensure_ascii=False, indent=2) + "\n"
+    temporary = raw_dir / f".manifest.json.{os.getpid()}.tmp"
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, manifest_path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return update
 
 
 def load_bulletins(paths: list[Path | str], region: Region | None = None) -> Dataset:
     """Extract facts from bulletin files or folders into one validated :class:`Dataset`.
 
     ``region``: the city the bulletins are about (``--region``); None finds it from each text."""
-    from .sources import extract_paths  # the sources stage is heavy (opencc, bs4); import on use
+    from .sources import bulletin_files, extract_file  # the sources stage is heavy (opencc, bs4); import on use
 
     if not paths:
         raise InputError("no bulletin given; pass a file or folder (e.g. data/raw/)")
     for path in paths:
         if not Path(path).exists():
             raise InputError(f"no such file or folder: {path}")
-    results = extract_paths([Path(p) for p in paths], region)
+    files = bulletin_files([Path(p) for p in paths])
+    for path in files:  # before reading: a changed or unlisted raw file is not even extracted
+        verify_raw_file(path)
+    results = [extract_file(path, region) for path in files]
     warnings: list[str] = []
-    for result in results:
-        warning = verify_raw_file(Path(result.path))
-        if warning:
-            warnings.append(warning)
+    for path, result in zip(files, results):
+        verify_raw_file(path, sha256=result.sha256)  # the bytes extracted are the bytes recorded
         warnings.extend(f"{result.source}: {w}" for w in result.warnings)
     frames = [r.facts for r in results if not r.facts.empty]
     facts = pd.concat(frames, ignore_index=True) if frames else facts_frame()
-    validate_facts(facts, origin="extracted facts")
-    inputs = [{"path": str(r.path), "sha256": r.sha256} for r in results]
+    validate_facts(facts, origin=None)
+    from .sources.read import printable
+
+    inputs = [{"path": printable(str(r.path)), "sha256": r.sha256} for r in results]
     cities = sorted({r.city_name for r in results if r.city_name})
     if region is None and len(cities) == 1:
         region = find_region(cities[0])
@@ -142,9 +291,14 @@ def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
     for column in ALL_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
+    for column, allowed in (("year", bounds.YEAR), ("months", bounds.MONTHS)):
+        # whole numbers in range before the typed table is made (1e30 would not fit an integer column)
+        for number, value in enumerate(frame[column], start=1):
+            if not pd.isna(value):
+                bounds.check_range(f"{path} row {number}: {column}", value, allowed, whole=True)
     try:
         facts = facts_frame(frame[ALL_COLUMNS].to_dict("records"))
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise InputError(f"{path}: a column has a value of the wrong type ({str(exc).splitlines()[0]})") from None
     validate_facts(facts, origin=str(path))
     cities = sorted({c for c in facts.city.dropna().astype(str)}) if "city" in facts else []
@@ -155,18 +309,44 @@ def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
     return Dataset(facts=facts, inputs=[{"path": str(path), "sha256": sha256_of(path)}], region=region, cities=cities)
 
 
-def validate_facts(facts: pd.DataFrame, origin: str) -> None:
-    """Raise a one-line InputError for the first row that breaks the facts contract.
+def validate_facts(facts: pd.DataFrame, origin: str | None) -> None:
+    """Raise a one-line InputError for the first row that breaks the facts contract: a known metric, a
+    region name, months 1..12, a year 1990..2100 (or none), a value inside its unit's range, a percent of plan
+    0.01..1000 and a growth -100..10000 % (see :mod:`jzanalysis.bounds`).
 
-    Regions are names, checked against a city's profile where they are used (a unit a profile lacks is
-    kept under its own name, so any non-empty name is allowed here)."""
-    for index, row in facts.iterrows():
-        where = f"{origin} row {index + 1}"
+    ``origin`` names the table (a file) and rows are counted from 1; None for facts extracted from bulletins,
+    whose rows are named by their source file and quote.
+    """
+    for number, row in enumerate(facts.itertuples(index=False), start=1):
+        where = f"{origin} row {number}" if origin is not None else f"{row.source}: 「{_short(row.quote)}」"
         if row.metric not in METRICS:
             raise InputError(f"{where}: unknown metric {row.metric!r}; allowed: {', '.join(METRICS)}")
+        # region: names, checked against a city's profile where they are used (a unit a profile lacks is
+        # kept under its own name, so any non-empty name is allowed here)
         if pd.isna(row.region) or not str(row.region).strip():
             raise InputError(f"{where}: region is empty; give the city's name for a city-wide figure, else the county's")
-        if pd.isna(row.months) or not 1 <= int(row.months) <= 12:
-            raise InputError(f"{where}: months must be 1..12 (the figure covers January..months), got {row.months!r}")
-        if pd.isna(row.value):
-            raise InputError(f"{where}: value is missing for {row.metric}")
+        check_fact_numbers(row, where)
+
+
+def _short(text, limit: int = 40) -> str:
+    text = "" if pd.isna(text) else str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_fact_numbers(row, where: str, *, months: tuple[int, int] = bounds.MONTHS) -> None:
+    """The numbers of one facts row (any object with ``year``, ``months``, ``metric``, ``value``,
+    ``plan_pct``, ``yoy_pct`` attributes; ``plan_pct``/``yoy_pct`` may be absent) inside their ranges."""
+    if pd.isna(row.months) or not bounds.in_range(row.months, months):
+        raise InputError(f"{where}: months must be {bounds.describe(months)} (the figure covers January..months), got {row.months!r}")
+    if not pd.isna(row.year):
+        bounds.check_range(f"{where}: year", row.year, bounds.YEAR, whole=True)
+    if pd.isna(row.value):
+        raise InputError(f"{where}: value is missing for {row.metric}")
+    unit = METRICS[row.metric].unit
+    bounds.check_range(f"{where}: {row.metric} value", row.value, bounds.VALUE_BY_UNIT.get(unit, bounds.VALUE_BY_UNIT["个"]),
+                       unit=unit)
+    for column, allowed, meaning in (("plan_pct", bounds.PLAN_PCT, "(percent of the annual plan)"),
+                                     ("yoy_pct", bounds.YOY_PCT, "(percent growth)")):
+        value = getattr(row, column, None)
+        if value is not None and not pd.isna(value):
+            bounds.check_range(f"{where}: {column}", value, allowed, unit=meaning)

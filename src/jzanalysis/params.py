@@ -11,16 +11,19 @@ cell builds a :class:`ReportParams` from them, so a bad value fails the same way
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import settings
+from . import bounds, settings
 from .errors import InputError
 from .metrics import METRICS
 
 DEFAULT_FORECAST_METRICS = ("projects_100m", "funds_in_place")
 DEFAULT_COMPARE_METRIC = "projects_100m"
+
+#: An annual plan in the metric's unit (个 or 亿元), bounded like every number (see :mod:`jzanalysis.bounds`).
+Plan = Annotated[float, Field(ge=bounds.PLAN[0], le=bounds.PLAN[1], allow_inf_nan=False)]
 
 
 class ReportParams(BaseModel):
@@ -32,38 +35,32 @@ class ReportParams(BaseModel):
     - ``year`` / ``as_of_month``: the January..M snapshot to forecast from; None = the latest in the data
     - ``metrics``: metric ids to forecast; ``compare_metric``: metric for the county comparison
     - ``methods``: forecast method ids (None = every method that applies); ``dispersion``: overdispersion
-      φ for counts (None = the documented default)
+      φ for counts, σ for amounts (None = the documented default)
     - ``plans``: per-metric annual plan overrides (metric id → value; otherwise implied from plan_pct)
     - ``county_plans``: optional CSV of county plans (year, region, metric, plan)
+
+    Numbers are bounded (:mod:`jzanalysis.bounds`); a value outside its range says the range:
+
+    >>> ReportParams.build(dispersion=1e308)
+    Traceback (most recent call last):
+    ...
+    jzanalysis.errors.InputError: bad report parameter dispersion: dispersion must be a number 0..1, got 1e+308
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     source: str = Field(default_factory=lambda: str(settings.SEED_BULLETIN))
-    year: int | None = None
-    as_of_month: int | None = None
+    year: int | None = Field(None, ge=bounds.YEAR[0], le=bounds.YEAR[1], description="year")
+    as_of_month: int | None = Field(None, ge=bounds.AS_OF[0], le=bounds.AS_OF[1], description="as-of month")
     region: str | None = None
     metrics: tuple[str, ...] = DEFAULT_FORECAST_METRICS
     compare_metric: str = DEFAULT_COMPARE_METRIC
     methods: tuple[str, ...] | None = None
-    dispersion: float | None = None
-    plans: dict[str, float] = Field(default_factory=dict)
+    dispersion: float | None = Field(None, ge=bounds.DISPERSION[0], le=bounds.DISPERSION[1], allow_inf_nan=False,
+                                     description="dispersion")
+    plans: dict[str, Plan] = Field(default_factory=dict)
     county_plans: str | None = None
-    language: str = "zh"
-
-    @field_validator("as_of_month")
-    @classmethod
-    def _as_of_in_range(cls, value: int | None) -> int | None:
-        if value is not None and not 1 <= value <= 11:
-            raise ValueError(f"as-of month must be 1..11, got {value}")
-        return value
-
-    @field_validator("year")
-    @classmethod
-    def _plausible_year(cls, value: int | None) -> int | None:
-        if value is not None and not 1990 <= value <= 2100:
-            raise ValueError(f"year must be between 1990 and 2100, got {value}")
-        return value
+    language: Literal["zh"] = "zh"
 
     @field_validator("metrics")
     @classmethod
@@ -82,28 +79,12 @@ class ReportParams(BaseModel):
             raise ValueError(f"unknown metric {value!r}; allowed: {', '.join(METRICS)}")
         return value
 
-    @field_validator("dispersion")
-    @classmethod
-    def _dispersion_non_negative(cls, value: float | None) -> float | None:
-        if value is not None and value < 0:
-            raise ValueError(f"dispersion must be >= 0 (0 = pure Poisson), got {value}")
-        return value
-
     @field_validator("plans")
     @classmethod
-    def _plans_positive(cls, value: dict[str, float]) -> dict[str, float]:
-        for metric, plan in value.items():
+    def _plans_for_known_metrics(cls, value: dict[str, float]) -> dict[str, float]:
+        for metric in value:
             if metric not in METRICS:
-                raise ValueError(f"plan given for unknown metric {metric!r}")
-            if not plan > 0:
-                raise ValueError(f"plan for {metric} must be > 0, got {plan}")
-        return value
-
-    @field_validator("language")
-    @classmethod
-    def _supported_language(cls, value: str) -> str:
-        if value != "zh":
-            raise ValueError(f"report language {value!r} is not available; allowed: zh")
+                raise ValueError(f"plan given for unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
         return value
 
     @classmethod
@@ -114,8 +95,7 @@ class ReportParams(BaseModel):
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or "parameters"
-            message = first["msg"].removeprefix("Value error, ")
-            raise InputError(f"bad report parameter {where}: {message}") from None
+            raise InputError(f"bad report parameter {where}: {_one_line(first)}") from None
 
     def notebook_parameters(self) -> dict[str, Any]:
         """The dict papermill injects into a notebook's ``parameters`` cell (JSON-able values only)."""
@@ -124,3 +104,28 @@ class ReportParams(BaseModel):
         values["methods"] = list(self.methods) if self.methods is not None else None
         values["source"] = str(Path(self.source).resolve())
         return values
+
+
+# errors of a bounded number: out of range, not finite, not a number at all
+_RANGE_ERRORS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than", "finite_number",
+                 "int_parsing", "int_type", "int_from_float", "float_parsing", "float_type")
+
+
+def _one_line(error: dict) -> str:
+    """pydantic's error as a sentence that says what is allowed (a range, the allowed values)."""
+    loc = error["loc"]
+    field = ReportParams.model_fields.get(str(loc[0])) if loc else None
+    value = error.get("input")
+    shown = bounds.shown_value(value)
+    if error["type"] in _RANGE_ERRORS and field is not None:
+        if loc[0] == "plans" and len(loc) > 1:
+            return f"plan for {loc[1]} must be a number {bounds.describe(bounds.PLAN)} (in its unit), got {shown}"
+        low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+        high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+        if low is not None and high is not None:
+            whole = field.annotation in (int, int | None)
+            kind = "a whole number" if whole else "a number"
+            return f"{field.description or loc[0]} must be {kind} {bounds.describe((low, high))}, got {shown}"
+    if error["type"] == "literal_error":
+        return f"{value!r} is not available; allowed: {error['ctx']['expected'].replace(chr(39), '')}"
+    return error["msg"].removeprefix("Value error, ")

@@ -14,11 +14,11 @@ some counties.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
 
+from . import bounds
 from .errors import InputError
 from .metrics import METRICS
 from .regions import Region, infer_region
@@ -39,8 +39,8 @@ def load_plans(path: Path | str, region: Region | None = None) -> pd.DataFrame:
     the metric's unit).
 
     Every problem is one-line :class:`InputError` naming the file and line: missing file, missing
-    columns, unknown region or metric, a plan that is empty, not a number or ≤ 0, a year that is not a
-    whole number, two plans for the same year, region and metric.
+    columns, unknown region or metric, a plan that is empty, not a number or outside 0.01..1,000,000, a
+    year that is not a whole number 1990..2100, two plans for the same year, region and metric.
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "plans.csv")
@@ -79,15 +79,16 @@ def load_plans(path: Path | str, region: Region | None = None) -> pd.DataFrame:
         try:
             year = int(year_text)
         except ValueError:
-            raise InputError(f"{where}: year must be a whole number, got {year_text!r}") from None
+            raise InputError(f"{where}: year must be a whole number {bounds.describe(bounds.YEAR)}, got {year_text!r}") from None
+        bounds.check_range(f"{where}: year", year, bounds.YEAR, whole=True)
         if not plan_text:
-            raise InputError(f"{where}: plan is empty; give the annual target as a number > 0")
+            raise InputError(f"{where}: plan is empty; give the annual target as a number {bounds.describe(bounds.PLAN)}")
         try:
             plan = float(plan_text.replace(",", ""))
         except ValueError:
-            raise InputError(f"{where}: plan must be a number > 0, got {plan_text!r}") from None
-        if not math.isfinite(plan) or plan <= 0:
-            raise InputError(f"{where}: plan must be a number > 0, got {plan_text!r}")
+            plan = None
+        if plan is None or not bounds.in_range(plan, bounds.PLAN):
+            raise InputError(f"{where}: plan must be a number {bounds.describe(bounds.PLAN)} {METRICS[metric].unit}, got {plan_text!r}")
         rows.append({"year": year, "region": name, "metric": metric, "plan": plan, "line": line})
     plans = pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "line"])
     duplicated = plans[plans.duplicated(["year", "region", "metric"], keep=False)]

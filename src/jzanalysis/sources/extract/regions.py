@@ -89,6 +89,12 @@ def _scan(text: str, names: set[str], min_length: int) -> list[tuple[int, int]]:
 
 
 @functools.cache
+def _prefecture_names() -> frozenset[str]:
+    """Canonical names of China's prefecture-level regions (not their short forms)."""
+    return frozenset(divisions())
+
+
+@functools.cache
 def _city_names() -> frozenset[str]:
     return frozenset(n for n in all_city_names() if len(n) >= 2 and not n.isascii())
 
@@ -265,10 +271,13 @@ class RegionMatcher:
             name = self._unknown_name(rest)
             if name:
                 inside = [m for m in found if m.start < item_start + len(name) and item_start < m.end]
-                if any(not m.city for m in inside):
-                    continue
-                for m in inside:  # "中马钦州产业园区": the city's name inside a zone's name is the zone's
+                if any(not m.city and (m.start == item_start or m.end - m.start >= len(name)) for m in inside):
+                    continue  # a known name where the item starts, e.g. 荆州高新区 itself
+                for m in inside:  # "随州高新区": not 荆州市's alias 高新区 inside another city's zone
                     found.remove(m)
+                if name in _prefecture_names():  # another city named, when the caller gave this one: the city
+                    found.append(Mention(self.city_name or name, item_start, item_start + len(name), city=True))
+                    continue
                 found.append(Mention(name, item_start, item_start + len(name), known=False,
                                      note=_bracket_note(phrase, item_start + len(name))))
         found.sort(key=lambda m: m.start)

@@ -1,0 +1,150 @@
+"""Dates, the city of a bulletin, the lexicon and tables: each behaviour on a small text typed for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jzanalysis.errors import InputError
+from jzanalysis.regions import get_region
+from jzanalysis.sources import read_text
+from jzanalysis.sources.extract.dates import document_period, find_period, publication_date, whole_year
+from jzanalysis.sources.extract.lexicon import classify, load_lexicon, read_phrase
+from jzanalysis.sources.extract.regions import detect_city
+
+LEXICON = load_lexicon()
+
+
+# --- publication dates --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, date",
+    [
+        ("logo\n2023-03-31 09:06 来源: 咸宁日报\n…", dt.date(2023, 3, 31)),  # a dateline with the clock time
+        ("来源：鄂州日报 | 2022-06-15 08:30 | 责任编辑：周洋", dt.date(2022, 6, 15)),  # a news site's article line
+        ("时间:2019-03-05  来源:襄阳市招商局", dt.date(2019, 3, 5)),
+        ("发布时间 2018-06-14 10:32 来源 市商务局", dt.date(2018, 6, 14)),  # a label without its colon
+        ("原创 泰州发布 2022-10-21 19:30 发表于江苏", dt.date(2022, 10, 21)),  # a WeChat header
+        ("铜陵市投资促进中心　２０２１－１２－０９　　阅读：２１７", dt.date(2021, 12, 9)),  # full-width digits
+        ("21.03.2019\n九江市1—10月招商引资工作情况通报", dt.date(2019, 3, 21)),  # day first
+        ("正文……\n黄冈市招商引资工作领导小组办公室\n二〇一八年六月十二日印发", dt.date(2018, 6, 12)),  # a signature
+        ("2019-07-16 08:21  来源：扬州日报  作者：王晓晨  编辑：刘颖", dt.date(2019, 7, 16)),  # 编辑 after the date
+    ],
+)
+def test_publication_date_forms(text, date):
+    assert publication_date(text) == date
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天是:2025年07月07日 星期一",  # a crawl date
+        "转载时间：2018-03-12　来源：荆州招商网",  # a repost
+        "更新日期:2016-03-01",
+        "来源:某某资讯网 日期:2019-03-01",  # a mirror's own date on its 来源 line
+        "2015年1-7月,全市新引进亿元以上项目174个",  # a period, not a date
+    ],
+)
+def test_dates_that_are_not_the_publication(text):
+    assert publication_date(text) is None
+
+
+def test_periods_and_years():
+    assert [find_period(t)[0] for t in ("前两个月", "1~11月", "1—9月份", "前三季度", "一季度")] == [2, 11, 9, 9, 3]
+    assert find_period("提前一个月完成全年目标任务") is None  # 提前一个月 is not January..1
+    # the bulletin's own period is not another year's 全年; a month's last day is that month's end
+    assert document_period("截至9月30日，今年全市新签约过亿元项目95个。去年全年，全市新签约过亿元项目112个。") == 9
+    # a review of 2021 published in January 2022 covers all of 2021; in July of 2021 it would not
+    assert whole_year("2021年，全市新签约亿元以上项目296个", dt.date(2022, 1, 20)) == 2021
+    assert whole_year("2021年，全市新签约亿元以上项目296个", dt.date(2021, 7, 1)) is None
+
+
+# --- the city a bulletin is about --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, city",
+    [
+        ("1-6月份全市亿元以上新签约项目174个,分别为:霍山县34个、金寨县32个。", "六安市"),  # its counties
+        ("十房网讯 记者获悉,我市上半年新签约项目293个。", "十堰市"),  # a local news site of the profile
+        ("记者从市合作交流办获悉,今年1至7月,天津共引进项目2596个。北京企业在津投资738亿元。", "天津市"),  # 北京企业: an origin
+        ("新闻中心 > 咸宁\n赴广州、深圳、杭州等地开展定向招商。咸宁日报", "咸宁市"),  # destinations count nothing
+        ("滑县1-10月招商引资工作取得新成效\n全县新签约亿元以上项目23个。", "安阳市"),  # a county of a city without a profile
+    ],
+)
+def test_the_city_is_found_from_the_text(text, city):
+    assert detect_city(text).name == city
+
+
+def test_a_bulletin_of_one_zone_files_its_figures_under_the_zone():
+    text = "发布时间:2021-10-15\n荆州经开区1-9月招商引资综述\n1-9月，全区新签约亿元以上项目19个，完成年度目标的79.2%。"
+    found = read_text(text, "zone.txt")
+    assert found.city.name == "荆州市" and found.city.home_unit == "荆州开发区"
+    assert list(zip(found.facts.region, found.facts.value, found.facts.plan_pct)) == [("荆州开发区", 19.0, 79.2)]
+
+
+def test_a_region_given_against_the_text_is_used_and_said():
+    text = "发布时间:2023-08-01\n随州市1-7月全市新签约亿元以上项目154个,其中随州高新区45个。"
+    found = read_text(text, "s.txt", region=get_region("荆州市"))
+    assert set(found.facts.region) == {"荆州市", "随州高新区"}
+    assert found.warnings[0].startswith("the text names 随州市") and "filed under 荆州市 as asked" in found.warnings[0]
+
+
+def test_a_city_without_a_profile_keeps_its_zones_under_their_names():
+    text = "发布时间:2020-09-18\n株洲市1-8月全市新签约亿元以上项目120个,其中醴陵市20个、株洲经开区9个。"
+    found = read_text(text, "z.txt")
+    assert sorted(zip(found.facts.region, found.facts.value)) == [("株洲市", 120.0), ("株洲经开区", 9.0), ("醴陵市", 20.0)]
+    assert any("株洲市 has no region profile" in w for w in found.warnings)
+    assert any(w.startswith("株洲经开区 is not in 株洲市's profile") for w in found.warnings)
+
+
+# --- the lexicon -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "phrase, unit, metric",
+    [
+        ("全市新签约亿元以上重大招商引资项目", "个", "projects_100m"),
+        ("全市新引进亿元以上工业项目和生产性服务业项目", "个", "projects_100m"),  # 生产性服务业 restricts nothing
+        ("全市新开工亿元以上项目", "个", "projects_started"),  # started, not signed
+        ("亿元以上新签约开工项目", "个", "projects_started"),
+        ("其中过10亿元项目", "个", "projects_1b"),
+        ("过百亿元项目", "个", "projects_10b"),
+        ("实际到位省外资金", "亿元", "funds_in_place"),
+        ("全市实际引进内外资总额", "亿元", "funds_in_place"),
+        ("亿元以上签约项目协议金额", "亿元", "contract_investment"),
+        ("全市储备亿元以上重点在谈项目", "个", None),  # a pipeline
+        ("新落地亿元以上工业项目", "个", None),
+        ("全市5亿元以上新签约项目", "个", None),  # no metric for 5亿元以上
+        ("其中来自沪苏浙的新签约亿元以上工业项目", "个", None),  # a part of the total by origin
+        ("全市共引进注册规模项目", "个", None),
+    ],
+)
+def test_lexicon_rules(phrase, unit, metric):
+    rule = classify(read_phrase(phrase, LEXICON), unit, LEXICON, read_phrase(phrase, LEXICON).stage)
+    assert (rule.metric if rule else None) == metric
+
+
+def test_a_lexicon_rule_naming_an_unknown_metric_is_one_line(tmp_path):
+    from jzanalysis.sources.extract.lexicon import LEXICON_PATH
+
+    bad = tmp_path / "lexicon.toml"
+    bad.write_text(LEXICON_PATH.read_text(encoding="utf-8") + '\n[[rule]]\nid = "x"\nmetric = "nope"\nunits = ["个"]\n', encoding="utf-8")
+    with pytest.raises(InputError, match="unknown metric id"):
+        load_lexicon(bad)
+
+
+# --- tables ------------------------------------------------------------------------------------------------
+
+def test_a_table_flattened_to_text():
+    text = (
+        "发布时间:2022-09-13\n1—8月份，全市新签约亿元以上项目90个。\n"
+        "附表：1—8月份各县市区亿元以上项目招商情况\n"
+        "县市区 | 签约项目数（个） | 协议投资额（亿元） | 到位资金完成年度目标（%）\n"
+        "无为市 | 52 | 402.6 | 70.5\n南陵县 | 38 | 251.3 | 66.1\n合计 | 90 | 653.9 | 68.7\n"
+    )
+    facts = read_text(text, "t.txt", region=get_region("芜湖市")).facts
+    rows = sorted(zip(facts.region, facts.metric, facts.value))
+    # 52 + 38 = 90: the 合计 row is the city total the text also states (one fact); 402.6 + 251.3 = 653.9
+    assert rows == [("南陵县", "contract_investment", 251.3), ("南陵县", "projects_100m", 38.0),
+                    ("无为市", "contract_investment", 402.6), ("无为市", "projects_100m", 52.0),
+                    ("芜湖市", "contract_investment", 653.9), ("芜湖市", "projects_100m", 90.0)]
