@@ -401,7 +401,8 @@ def _calibrate_args(parser):
     parser.add_argument("pairs", type=Path, metavar="PAIRS.csv",
                         help="real January..M → full-year pairs (columns: place, metric, year, ytd_month, ytd_value, "
                              "full_year_value, unit; optional plan_value); see docs/forecasting.md")
-    parser.add_argument("--out", type=Path, metavar="FILE.json",
+    # dest out_file: ``out`` is an output folder for the other commands (created before they run)
+    parser.add_argument("--out", dest="out_file", type=Path, metavar="FILE.json",
                         help="where to write the calibration (default: the one shipped with the package, used by "
                              "every forecast; elsewhere, set JZANALYSIS_CALIBRATION=FILE.json to use it)")
     parser.add_argument("--no-evaluate", action="store_true",
@@ -421,7 +422,7 @@ def cmd_calibrate(args) -> int:
         result = evaluate_pairs(pairs)
         calibration = calibration.with_evaluation(result)
         table = format_pairs_table(result)
-    path = calibration.write(args.out or PACKAGED)
+    path = calibration.write(args.out_file or PACKAGED)
     if args.json:
         _print_json(calibration.to_dict())
         return 0
