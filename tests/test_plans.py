@@ -3,6 +3,7 @@
 import pytest
 
 from jzanalysis.errors import InputError
+from jzanalysis.regions import get_region
 from jzanalysis.plans import load_plans
 
 from .conftest import TESTS_DIR
@@ -29,7 +30,7 @@ def test_unknown_county_names_the_region_file_and_line():
     with pytest.raises(InputError) as info:
         load_plans(FIXTURES / "plans_bad_region.csv")
     message = str(info.value)
-    assert message.startswith("unknown region '荆州新区' in plans_bad_region.csv line 4: not in the county registry; allowed: ")
+    assert message.startswith("unknown region '荆州新区' in plans_bad_region.csv line 4: not 荆州市 or one of its units; allowed: ")
     assert "公安县" in message and "荆州开发区" in message and "\n" not in message
 
 
@@ -60,8 +61,15 @@ def test_bad_plans_files_are_one_line_errors(tmp_path, content, message):
     path = tmp_path / "plans.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as info:
-        load_plans(path)
+        load_plans(path, get_region("荆州市"))  # the city given, as the report and compare commands do
     assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_plans_file_whose_regions_belong_to_no_city_asks_for_the_city(tmp_path):
+    path = tmp_path / "plans.csv"
+    path.write_text("year,region,metric,plan\n2015,荆州新区,projects_100m,10\n", encoding="utf-8")
+    with pytest.raises(InputError, match="plans.csv: its regions belong to no known city; give the city with --region NAME"):
+        load_plans(path)
 
 
 def test_bom_spaces_extra_columns_and_blank_lines_are_fine(tmp_path):

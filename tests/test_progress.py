@@ -12,7 +12,7 @@ def test_implied_plan_and_prior_year_from_the_seed():
 
 
 def test_derived_table_for_the_seed(seed_city_facts):
-    table = derived_table(seed_city_facts, 2015, 7).set_index("metric")
+    table = derived_table(seed_city_facts, 2015, 7, "荆州市").set_index("metric")
     projects = table.loc["projects_100m"]
     assert projects.implied_plan == pytest.approx(243.02, abs=0.01)
     assert projects.time_progress_months == pytest.approx(58.33, abs=0.01)  # 7/12
@@ -29,7 +29,7 @@ def test_derived_table_for_the_seed(seed_city_facts):
 def test_derived_table_skips_figures_without_plan_pct(seed_city_facts):
     facts = seed_city_facts.copy()
     facts.loc[0, "plan_pct"] = None
-    assert list(derived_table(facts, 2015, 7).metric) == ["funds_in_place"]
+    assert list(derived_table(facts, 2015, 7, "荆州市").metric) == ["funds_in_place"]
 
 
 def test_working_days_left_check_for_the_seed_claim():

@@ -235,9 +235,14 @@ def test_each_inline_tag_runs_into_the_line(tag):
     assert visible_text(f"<p>全市新引进亿元以上项目<{tag} class='x'>174</{tag}>个</p>") == "全市新引进亿元以上项目174个"
 
 
-@pytest.mark.parametrize("markup", ["<br>", "<br/>", "</p><p>", "<div>", "</td><td>", "<li>", "<h2>", "<hr>", "<table><tr><td>"])
+@pytest.mark.parametrize("markup", ["<br>", "<br/>", "</p><p>", "<div>", "</tr><tr>", "<li>", "<h2>", "<hr>"])
 def test_blocks_and_line_breaks_start_a_new_line(markup):
     assert visible_text(f"<p>公安县23个{markup}江陵县12个</p>").split("\n") == ["公安县23个", "江陵县12个"]
+
+
+def test_a_table_row_stays_one_line_with_its_cells_apart():
+    page = "<table><tr><th>地区</th><th>项目（个）</th></tr><tr><td>公安县</td><td>23</td></tr></table>"
+    assert visible_text(page).split("\n") == ["| 地区 | 项目（个）", "| 公安县 | 23"]
 
 
 def test_word_pages_nested_inline_spans_and_an_unknown_tag(tmp_path):

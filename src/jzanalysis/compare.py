@@ -151,7 +151,10 @@ def _with_canonical_regions(rows: pd.DataFrame, region: Region, where: str = "th
         raise InputError(f"a {first.metric} figure ({first.value:g}) in {where} has no region; give {region.name} or a county")
     names = rows.region.astype(str)
     if strict:
-        rows["region"] = [region.canonical(r) for r in names]
+        try:
+            rows["region"] = [region.canonical(r) for r in names]
+        except InputError as exc:  # say where: "unknown region '新区' in the plans: …"
+            raise InputError(str(exc).replace("': not ", f"' in {where}: not ", 1)) from None
     else:
         rows["region"] = [region.resolve(r) or r.strip() for r in names]
     return rows

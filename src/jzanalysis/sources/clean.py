@@ -278,6 +278,13 @@ def _traditional_to_simplified(editor: _Editor, steps: list[CleaningStep], raw: 
     converted = _converter.convert(editor.text)
     if converted == editor.text:
         return
+    if len(converted) == len(editor.text):
+        changed = sum(1 for a, b in zip(editor.text, converted) if a != b)
+        han = sum(1 for ch in editor.text if "\u4e00" <= ch <= "\u9fff")
+        if changed < 5 and changed < 0.01 * han:
+            # a simplified text with a character or two that t2s would change (乾县 → 干县 is a place name,
+            # not a traditional spelling): left as written
+            return
     if len(converted) != len(editor.text):
         # Phrase-level conversions can change length: convert line by line so the map stays per line.
         def per_line(match: re.Match) -> str:

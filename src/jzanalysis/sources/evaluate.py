@@ -11,8 +11,8 @@ A corpus folder holds bulletins and their labels in one of two forms:
 A fact is right when its metric, region, value, period, year, ``plan_pct`` and ``yoy_pct`` all match a label.
 A fact that matches a label's metric, region and value but not an attribute is a wrong attribute: it counts
 against recall and precision both. Anything else extracted under a metric the corpus labels is a false fact;
-facts of metrics no label uses, and figures of an earlier year quoted in the text ("去年全年…"), are outside
-what the corpus measures (counted apart, as ``unscored``).
+facts of metrics no label uses, and figures of an earlier year or an earlier part of the year quoted in the
+text ("去年全年…", "一季度…"), are outside what the corpus measures (counted apart, as ``unscored``).
 
 >>> e = Evaluation(labelled=4, extracted=4, right=3)
 >>> round(e.recall, 2), round(e.precision, 2)
@@ -209,10 +209,12 @@ def _score(name: str, labels: list[_Label], found, region: Region | None, result
     file_months = next((label.months for label in labels if label.months is not None), None)
     for fact in list(unmatched):
         year = _none(fact.year)
-        if file_year is not None and year is not None and year < file_year or (
+        earlier_this_year = file_months is not None and int(fact.months) < file_months and (year is None or year == file_year)
+        if file_year is not None and year is not None and year < file_year or earlier_this_year or (
             file_months is not None and int(fact.months) == 12 and file_months != 12 and year is not None and file_year is None
         ):
-            # another year's figure ("去年全年…"): the labels cover only the file's own period
+            # another year's figure ("去年全年…") or an earlier part of this year's ("一季度…39个" in a half-year
+            # bulletin): the labels cover only the file's own period
             unmatched.remove(fact)
             result.extracted -= 1
             result.unscored += 1

@@ -123,6 +123,11 @@ def _flow_text(soup) -> str:
                 out.append(str(node))
         elif node.name.lower() == "br":
             out.append("\n")
+        elif node.name.lower() in ("td", "th"):
+            # a table row stays one line, its cells apart: "渝水区 | 31 | 168.2 | 71.6" (read as a table)
+            out.append(" | ")
+            stack.append(iter(node.contents))
+            block_ends.append(False)
         else:
             block = node.name.lower() not in INLINE_TAGS
             if block:
@@ -144,6 +149,11 @@ def page_text(html_text: str) -> tuple[str, list[tuple[str, str, int]], str | No
     ('T\\n全市174个', [('html_script', 'var n = 999;', 1)], '2015-09-02 10:30')
     >>> page_text('<p>全市新引进亿元以上项目<span>174</span>个，完成全年计划的<b>71.6%</b>。</p><p>第二段<br>第三行</p>')[0]
     '全市新引进亿元以上项目174个，完成全年计划的71.6%。\\n第二段\\n第三行'
+
+    A table's row is one line with its cells apart:
+
+    >>> page_text('<table><tr><th>县区</th><th>项目（个）</th></tr><tr><td>渝水区</td><td>31</td></tr></table>')[0]
+    '| 县区 | 项目（个）\\n| 渝水区 | 31'
     """
     from bs4 import BeautifulSoup, Comment
 

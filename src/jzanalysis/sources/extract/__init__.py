@@ -241,6 +241,7 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
     context = _Context(lexicon, matcher, city, home, doc_year, doc_months, out)
     frame: _Frame | None = None
     heading: _Frame | None = None
+    pending_breakdown = False
     for s_start, s_end in sentences(text):
         sentence = text[s_start:s_end]
         stripped = STRIPPED_RE.search(sentence)  # before the number test: a fully stripped sentence has none
@@ -254,10 +255,12 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
         if not HAS_NUMBER_RE.search(sentence):
             heading = context.heading(sentence) or heading
             frame = None
+            pending_breakdown = is_breakdown(sentence, lexicon)  # "分县（市、区）看：" on a line of its own
             continue
         headline = context.headline_frame()
         found = quantities(sentence)
-        breakdown = is_breakdown(sentence, lexicon)
+        breakdown = is_breakdown(sentence, lexicon) or pending_breakdown
+        pending_breakdown = False
         if breakdown:
             inherited = headline or frame  # "分县市区看，…": the bulletin's headline count, by county
         elif is_continuation(sentence, lexicon):
@@ -407,9 +410,10 @@ class _Context:
         self._respective_lists(sentence, items)
         for item in items:
             self._emit(item, sentence, s_start)
-            if (self.headline is None and item.rule is not None and item.q.unit == "个" and item.head and item.depth == 0
+            if (self.headline is None and item.rule is not None and item.q.unit == "个" and item.head
                     and item.regions == [self.home] and not item.excluded and not item.target and item.period_kind == "cumulative"
-                    and item.year == self.doc_year and not item.own.subset):
+                    and item.year == self.doc_year and item.months == self.doc_months and (item.features.floor or 0) <= 1e8):
+                # the first count of the city's own new projects (not a 10亿元 part of it): what county lists break down
                 self.headline = item
         heads = [i for i in items if i.head and i.depth == 0 and i.q.unit == "个" and not i.excluded]
         heads = heads or [i for i in items if i.head and i.depth == 0 and not i.excluded]

@@ -80,7 +80,7 @@ def _is_space_break(sentence: str, i: int) -> bool:
     return bool(before) and bool(after) and not before.isascii() and not after.isascii() and after not in " \u3000"
 
 
-_BREAK_RE = re.compile(r"[,，;；!！?？。\n\t(（]|(?<=[^\x00-\x7f])[ \u3000\xa0](?=[^\x00-\x7f \u3000])")
+_BREAK_RE = re.compile(r"[,，;；!！?？。\n\t(（|｜]|(?<=[^\x00-\x7f])[ \u3000\xa0](?=[^\x00-\x7f \u3000])")
 
 
 def phrase_start(sentence: str, position: int, floor: int, depths: list[int]) -> int:
