@@ -356,9 +356,8 @@ def forecast_from_facts(
     if plan is not None:
         plan_obj = given_plan(float(plan))
     else:
+        # None when the bulletins state no percent of plan (六安's): the forecast stands, without P(meet plan)
         plan_obj = _plan_from_facts(this_year, as_of, spec.kind)
-        if plan_obj is None:
-            raise InputError(f"no plan for {metric} {region} {year}: the bulletins state no percent of plan; pass --plan")
     unit = row["unit"] if pd.notna(row.get("unit")) else spec.unit
     cal = _resolve_calibration(calibration)
     history = history_from_facts(facts, year, as_of, metric, region)
