@@ -16,7 +16,7 @@ SEED := data/raw/000_f5510f0c233d12e8.txt
 help:
 	@echo "make report   set up everything, then build the forecast report for the seed bulletin into reports/"
 	@echo "make test     set up everything, then run the whole test suite"
-	@echo "make bench    run the benchmarks (forecast simulation study, pipeline timings)"
+	@echo "make bench    run the benchmarks (calibration table on real pairs, forecast simulation study, pipeline timings)"
 	@echo "make lab      open the notebooks in JupyterLab"
 
 setup: system-deps $(VENV)/.synced
@@ -47,6 +47,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: setup
+	$(BIN)/python benchmarks/calibration_table.py
 	$(BIN)/python benchmarks/simulate_forecast.py --quick
 	$(BIN)/python benchmarks/pipeline_timings.py
 

@@ -13,17 +13,23 @@ import pytest
 import scoringrules
 
 from jzanalysis.backtest import (
+    best_band,
     crps_of,
+    evaluate_pairs,
     format_backtest_table,
+    format_pairs_table,
     interval_score,
     load_backtest_csv,
     run_backtest,
     wilson_interval,
 )
 from jzanalysis.errors import InputError
-from jzanalysis.forecast import ShiftedLogPredictive, count_predictive
+from jzanalysis.forecast import LogGridPredictive, ShiftedLogPredictive, count_predictive, load_calibration
+from jzanalysis.forecast.calibration import pairs_from_calibration, read_pairs_csv, validate_pairs
 
 FIXTURE = Path(__file__).parent / "fixtures" / "backtest_synthetic.csv"
+REPO = Path(__file__).resolve().parents[1]
+SHARED_PAIRS = REPO / ".." / "shared" / "data" / "calibration_pairs.csv"
 
 
 def _frame(**columns):
@@ -77,10 +83,10 @@ def test_scores_by_hand_for_straight_line():
 
 
 def test_brier_and_skill():
-    # plan 243.02 (71.6%) met (290 ≥ 243); plan 60/0.30 = 200 missed (150 < 200)
+    # plan 174/0.716 = 243.02 → a whole 243 (71.6%) met (290 ≥ 243); plan 60/0.30 = 200 missed (150 < 200)
     r = run_backtest(_frame(plan_pct=[71.6, 30.0]))
     rows = r["rows"]
-    assert rows[0]["plan"] == pytest.approx(174 / 0.716) and rows[1]["plan"] == pytest.approx(200)
+    assert rows[0]["plan"] == 243.0 and rows[1]["plan"] == 200.0
     for m in r["methods"]:
         p1 = rows[0]["methods"][m["method"]]["p_meet_plan"]
         p2 = rows[1]["methods"][m["method"]]["p_meet_plan"]
@@ -105,6 +111,13 @@ def test_dispersion_override_changes_intervals():
     narrow = run_backtest(_frame(), dispersion=0.0)["rows"][0]["methods"]["gamma_poisson"]["interval80"]
     wide = run_backtest(_frame(), dispersion=0.5)["rows"][0]["methods"]["gamma_poisson"]["interval80"]
     assert wide[1] - wide[0] > narrow[1] - narrow[0]
+    # φ for counts only: an amount row keeps its σ unless sigma is given
+    amounts = _frame(metric=["funds_in_place", "funds_in_place"])
+    assert run_backtest(amounts, dispersion=0.5)["dispersion"] == {"count": 0.5, "amount": None}
+    a = run_backtest(amounts, dispersion=0.5)["rows"][0]["methods"]["lognormal_ratio"]["interval80"]
+    b = run_backtest(amounts)["rows"][0]["methods"]["lognormal_ratio"]["interval80"]
+    c = run_backtest(amounts, sigma=0.7)["rows"][0]["methods"]["lognormal_ratio"]["interval80"]
+    assert a == b and c[1] - c[0] > b[1] - b[0]
 
 
 def test_fixture_runs_and_table():
@@ -114,9 +127,10 @@ def test_fixture_runs_and_table():
     assert r["n_snapshots"] == 60
     ids = [m["method"] for m in r["methods"]]
     assert ids == ["straight_line_months", "straight_line_days", "straight_line_workdays", "seasonal_share",
-                   "last_year_ratio", "gamma_poisson", "lognormal_ratio"]
+                   "last_year_ratio", "gamma_poisson", "lognormal_ratio", "calibrated"]
+    assert r["calibration"] == load_calibration().id
     table = format_backtest_table(r)
-    assert "*gamma_poisson" in table and "cov80" in table and len(table.splitlines()) == 2 + 7 + 1
+    assert "*calibrated" in table and "cov80" in table and len(table.splitlines()) == 2 + 8 + 1
 
 
 @pytest.mark.parametrize(
@@ -145,3 +159,120 @@ def test_bad_files_one_line(tmp_path, content, match):
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="not found"):
         load_backtest_csv(tmp_path / "nope.csv")
+
+
+def test_crps_of_calibrated_against_scoringrules():
+    # a single normal on log full with a floor far below: a lognormal, whose CRPS scoringrules has
+    d = LogGridPredictive([(1.0, 0.3, 0.4)], floor=1e-9)
+    for y in (0.5, 1.35, 3.0):
+        assert crps_of(d, y) == pytest.approx(float(scoringrules.crps_lognormal(y, 0.3, 0.4)), rel=2e-3)
+
+
+# --- real pairs -------------------------------------------------------------------------------------
+
+def test_best_band_by_hand():
+    # one pair: YTD 100 by June, full 250: SL = 200; the best 80% band just reaches 250 (log form,
+    # 200·(1 + b) = 250 → b = 0.25, width 250 − 160 = 90, score 90/250 = 0.36)
+    pairs = validate_pairs(pd.DataFrame(dict(place=["A"], metric=["m"], year=[2020], ytd_month=[6],
+                                             ytd_value=[100.0], full_year_value=[250.0], unit=["个"])))
+    b = best_band(pairs)
+    assert b["band80"] == 0.25 and b["form80"] == "log" and b["coverage80"] == 1.0
+    assert b["interval_score80"] == pytest.approx((250 - 200 / 1.25) / 250)
+    assert b["mape"] == pytest.approx(0.2)  # |200 − 250| / 250
+
+
+def _check_loco_done_criteria(result):
+    default = next(m for m in result["methods"] if m["method"] == "calibrated")
+    band = result["straight_line_band"]
+    assert 0.70 <= default["coverage80"] <= 0.90, default["coverage80"]
+    assert default["interval_score80"] < band["interval_score80"], (default["interval_score80"], band)
+    assert default["brier"] < 0.10 and default["n_brier"] >= 6, default["brier"]
+    return default, band
+
+
+@pytest.mark.skipif(not SHARED_PAIRS.is_file(), reason="../shared/data/calibration_pairs.csv not present")
+def test_loco_on_the_shared_pairs_meets_the_targets():
+    pairs, source = read_pairs_csv(SHARED_PAIRS)
+    result = evaluate_pairs(pairs)
+    assert result["n_pairs"] == len(pairs) and result["n_cities"] == pairs.place.nunique() and result["loco"]
+    default, band = _check_loco_done_criteria(result)
+    # the point (a median) is no worse than the straight line's
+    assert default["mape"] < band["mape"]
+    table = format_pairs_table(result)
+    assert "leave one city out" in table and "calibrated (default)" in table
+
+
+def test_loco_on_the_pairs_shipped_in_the_calibration():
+    # the same evaluation from the pairs stored in the shipped calibration file (no ../shared needed):
+    # it must reproduce the scores the file records
+    cal = load_calibration()
+    result = evaluate_pairs(pairs_from_calibration(cal))
+    _check_loco_done_criteria(result)
+    recorded = {m["method"]: m for m in cal.evaluation["methods"]}
+    for m in result["methods"]:
+        assert m["coverage80"] == pytest.approx(recorded[m["method"]]["coverage80"])
+        assert m["interval_score80"] == pytest.approx(recorded[m["method"]]["interval_score80"], rel=1e-6)
+        assert m["brier"] == pytest.approx(recorded[m["method"]]["brier"], rel=1e-6)
+
+
+def test_loco_holds_a_city_out():
+    # with a city out, its pairs are forecast by a calibration that never saw them: a city with a
+    # huge bias cannot pull its own forecasts
+    rows = [dict(place=p, metric="m", year=2020, ytd_month=6, ytd_value=100.0, full_year_value=f, unit="个")
+            for p, f in (("A", 200.0), ("B", 205.0), ("C", 195.0), ("D", 400.0))]
+    pairs = validate_pairs(pd.DataFrame(rows))
+    loco = evaluate_pairs(pairs)
+    inside = evaluate_pairs(pairs, loco=False)
+    d_loco = next(r for r in loco["rows"] if r["place"] == "D")["methods"]["calibrated"]["point"]
+    d_in = next(r for r in inside["rows"] if r["place"] == "D")["methods"]["calibrated"]["point"]
+    assert d_loco < d_in
+
+
+# --- jzanalysis calibrate -------------------------------------------------------------------------
+
+def _pairs_csv(tmp_path, rows=None):
+    rows = rows or [
+        "place,metric,year,ytd_month,ytd_value,full_year_value,unit,plan_value",
+        "A,m,2020,3,100,420,个,400",
+        "B,m,2021,6,250,480,个,",
+        "C,m,2019,9,700,950,亿元,900",
+    ]
+    path = tmp_path / "pairs.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_calibrate_writes_a_file_the_forecast_uses(tmp_path, capsys, monkeypatch):
+    from jzanalysis.cli import main
+    from jzanalysis.forecast import forecast_series
+
+    out = tmp_path / "cal.json"
+    assert main(["calibrate", str(_pairs_csv(tmp_path)), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    cal = load_calibration(out)
+    assert cal.source["pairs"] == 3 and cal.source["cities"] == 3 and cal.id.startswith("pairs@")
+    assert cal.beta["count/early"].pairs == 1 and cal.beta["count/early"].leans_on_prior
+    assert cal.plan.series == 2 and cal.evaluation["n_pairs"] == 3
+    assert f"written: {out}" in printed and "| count/early |" in printed and "leave one city out" in printed
+    monkeypatch.setenv("JZANALYSIS_CALIBRATION", str(out))
+    assert forecast_series(174, year=2015, as_of=7, kind="count").calibration["id"] == cal.id
+
+
+@pytest.mark.parametrize("rows, message", [
+    (["place,metric,year,ytd_month,ytd_value,unit", "A,m,2020,3,100,个"], "missing column(s) full_year_value"),
+    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,12,100,420,个"],
+     "line 2: ytd_month must be a whole month 1..11"),
+    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,100,90,个"],
+     "line 2: full_year_value must be >= ytd_value"),
+    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,100,420,%"],
+     "line 2: unit must say count"),
+    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,abc,420,个"],
+     "line 2: ytd_value must be a number"),
+])
+def test_calibrate_bad_input_one_line_status_2(tmp_path, capsys, rows, message):
+    from jzanalysis.cli import main
+
+    status = main(["calibrate", str(_pairs_csv(tmp_path, rows)), "--out", str(tmp_path / "cal.json")])
+    err = capsys.readouterr().err
+    assert status == 2 and len(err.strip().splitlines()) == 1 and message in err, err
+    assert not (tmp_path / "cal.json").exists()

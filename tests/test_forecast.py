@@ -1,32 +1,50 @@
-"""Forecast methods: seed numbers by hand, the JSON contract, one-line input errors."""
+"""Forecasts: seed numbers by hand, the calibrated default by hand, coherence, the JSON contract, errors."""
 
 from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import stats
+from scipy import integrate, stats
 
 from jzanalysis.errors import InputError
 from jzanalysis.forecast import (
     DEFAULT_DISPERSION,
     METHODS,
+    Calibration,
     ForecastResult,
+    LogGridPredictive,
     amount_predictive,
     count_predictive,
+    fit_calibration,
     forecast_from_facts,
     forecast_series,
+    implied_plan,
+    load_calibration,
     load_profile,
-    p_meet_plan_sentence,
 )
+from jzanalysis.forecast.calibration import (
+    CLASSES,
+    ClassBias,
+    PlanPrior,
+    fit_plan_prior,
+    pairs_from_calibration,
+    validate_pairs,
+)
+from jzanalysis.narrative import fmt_probability, p_meet_plan_sentence
 from jzanalysis.schema import facts_frame
 
+REPO = Path(__file__).resolve().parents[1]
+SHARED_PAIRS = REPO / ".." / "shared" / "data" / "calibration_pairs.csv"
 CONTRACT_KEYS = {"metric", "region", "year", "as_of", "ytd", "plan", "forecast", "methods"}
 METHOD_KEYS = {"method", "point", "interval80", "interval95", "p_meet_plan"}
+Z90 = 1.2815515655446004  # Φ⁻¹(0.9)
 
 
 def _seed(facts, metric, **kw):
@@ -37,16 +55,64 @@ def _m(out, method_id):
     return next(m for m in out["methods"] if m["method"] == method_id)
 
 
+def _hand_calibration(beta=0.1, beta_sd=0.05, c=0.2, d=0.05, plan=None) -> Calibration:
+    """A calibration with round numbers, so the default can be checked by hand."""
+    return Calibration(id="hand", c={"count": c, "amount": c}, d=d,
+                       beta={k: ClassBias(beta, beta_sd, 10, 10) for k in CLASSES}, plan=plan)
+
+
 # --- seed numbers ---------------------------------------------------------------------------------
 
-def test_implied_plans(seed_city_facts):
+def test_implied_plans_are_whole_for_counts(seed_city_facts):
     projects = _seed(seed_city_facts, "projects_100m")
     funds = _seed(seed_city_facts, "funds_in_place")
-    assert projects["plan"] == pytest.approx(174 / 0.716)  # 243.02
-    assert round(projects["plan"], 2) == 243.02
-    assert round(funds["plan"], 2) == 1299.67  # 798 / 0.614
-    assert projects["plan_source"] == "implied from plan_pct 71.6% → 174/0.716 = 243.0"
+    # 174 / 0.716 = 243.02, but 71.6% only says 174/0.7165 = 242.85 .. 174/0.7155 = 243.19: the one whole
+    # number there is 243, and meeting the plan needs 243 projects
+    assert projects["plan"] == 243.0
+    info = projects["plan_info"]
+    assert info["candidates"] == [243.0] and info["consistent"] is True
+    assert info["range"] == pytest.approx([174 / 0.7165, 174 / 0.7155])
+    assert round(info["exact"], 2) == 243.02
+    assert projects["plan_source"] == "implied from plan_pct 71.6% (1-7月) → 243.02, rounding range 242.85-243.19, whole number 243"
+    # an amount keeps its exact plan, 798 / 0.614 = 1299.67, with the range 1298.62-1300.73 carried into P
+    assert round(funds["plan"], 2) == 1299.67
+    assert funds["plan_info"]["range"] == pytest.approx([798 / 0.6145, 798 / 0.6135])
     assert projects["quote"] == "全市新引进亿元以上项目174个"
+
+
+def test_implied_plan_with_several_whole_numbers_and_none():
+    # "31%" (no decimals) pins 37 to 37/0.315 = 117.46 .. 37/0.305 = 121.31: plans 118..121; nearest to
+    # 37/0.31 = 119.35 is 119
+    p = implied_plan(37, 31, "count")
+    assert p.candidates == (118.0, 119.0, 120.0, 121.0) and p.value == 119.0
+    # 71.5% pins 174 to 243.19 .. 243.53: no whole number fits; the nearest (243) is used and flagged
+    q = implied_plan(174, 71.5, "count")
+    assert q.candidates == (243.0,) and q.consistent is False
+
+
+def test_p_meet_plan_averages_over_the_plans_the_percent_allows():
+    # "31%" leaves 118..121: P(meet) is the mean of P(full ≥ k) over them, under one distribution (the
+    # plan's information is placed at the plan used, 119)
+    r = forecast_series(37, year=2024, as_of=3, kind="count", plan_pct=31, methods=["calibrated"])
+    dist = r.forecast.predictive
+    each = [dist.sf_plan(k) for k in (118, 119, 120, 121)]
+    assert r.plan == 119.0 and each == sorted(each, reverse=True) and each[0] > each[-1]
+    assert r.forecast.p_meet_plan == pytest.approx(sum(each) / 4)
+
+
+def test_two_bulletins_narrow_the_plan():
+    # 1-3月 60 at "25%": 235.29 .. 244.90, nine whole numbers; 1-6月 120 at 49.6%: 241.69 .. 242.18 → 242
+    rows = [dict(year=2016, months=3, region="某市", metric="projects_100m", value=60, unit="个", plan_pct=25),
+            dict(year=2016, months=6, region="某市", metric="projects_100m", value=120, unit="个", plan_pct=49.6)]
+    facts = facts_frame(rows)
+    out = forecast_from_facts(facts, year=2016, as_of=6, metric="projects_100m", region="某市")
+    assert out["plan"] == 242.0 and out["plan_info"]["candidates"] == [242.0] and out["plan_info"]["bulletins"] == 2
+    early = forecast_from_facts(facts, year=2016, as_of=3, metric="projects_100m", region="某市")
+    assert early["plan_info"]["candidates"] == [float(k) for k in range(236, 245)]
+    # a later bulletin without a percent takes the plan from the earlier one
+    rows.append(dict(year=2016, months=9, region="某市", metric="projects_100m", value=170, unit="个"))
+    late = forecast_from_facts(facts_frame(rows), year=2016, as_of=9, metric="projects_100m", region="某市")
+    assert late["plan"] == 242.0 and late["plan_info"]["pct_month"] == 6
 
 
 def test_straight_line_months_seed(seed_city_facts):
@@ -69,46 +135,24 @@ def test_gamma_poisson_seed_pure_poisson():
     # remaining ~ NegBin(n = 0.5 + 174, p = 7/12): mean 174 + 174.5×5/7 = 298.64; 90% interval [275, 323]
     d = count_predictive(174, 7 / 12, 0.0, a0=0.5)
     assert d.mean() == pytest.approx(174 + 174.5 * 5 / 7)
-    assert round(d.mean(), 1) == 298.6
     assert list(d.ppf([0.05, 0.95])) == [275, 323]
-    # cross-check against scipy's negative binomial directly
     nb = stats.nbinom(174.5, 7 / 12)
     assert list(d.ppf([0.05, 0.95])) == list(nb.ppf([0.05, 0.95]) + 174)
+    # the point is the median: the smallest count whose cdf passes 0.5, NegBin median + 174
+    assert d.median() == nb.median() + 174
 
 
 def test_gamma_poisson_seed_overdispersed_phi02():
     # domain.md: φ = 0.2 gives about [255, 350]; the beta-negative-binomial 80% interval is [256, 346]
     d = count_predictive(174, 7 / 12, 0.2)
     assert d.mean() == pytest.approx(298.64, abs=0.01)  # φ does not move the mean
-    lo, hi = d.ppf([0.1, 0.9])
-    assert (lo, hi) == (256, 346)
+    assert tuple(d.ppf([0.1, 0.9])) == (256, 346)
 
 
 def test_overdispersion_tends_to_poisson():
-    # φ → 0 must recover NegBin(a0 + YTD, s): quantiles agree within one count at φ = 1e-5
     exact = count_predictive(174, 7 / 12, 0.0).ppf([0.025, 0.5, 0.975])
     near = count_predictive(174, 7 / 12, 1e-5).ppf([0.025, 0.5, 0.975])
     assert np.max(np.abs(exact - near)) <= 1
-
-
-def test_default_method_and_dispersion(seed_city_facts):
-    projects = _seed(seed_city_facts, "projects_100m")
-    funds = _seed(seed_city_facts, "funds_in_place")
-    assert projects["default_method"] == projects["forecast"]["method"] == "gamma_poisson"
-    assert funds["default_method"] == funds["forecast"]["method"] == "lognormal_ratio"
-    assert projects["forecast"]["parameters"]["dispersion"] == DEFAULT_DISPERSION["count"]
-    assert funds["forecast"]["parameters"]["dispersion"] == DEFAULT_DISPERSION["amount"]
-
-
-def test_default_interval_is_honest_width(seed_city_facts):
-    # real year-end outcomes land 5-20% from the straight line: the default 80% interval must reach
-    # at least ±12% of the point, a pure Poisson one (±6%) must not pass this
-    for metric in ("projects_100m", "funds_in_place"):
-        f = _seed(seed_city_facts, metric)["forecast"]
-        lo, hi = f["interval80"]
-        assert lo <= 0.88 * f["point"] and hi >= 1.12 * f["point"], (metric, lo, hi)
-    poisson = _seed(seed_city_facts, "projects_100m", dispersion=0.0)["forecast"]
-    assert poisson["interval80"][0] > 0.9 * poisson["point"]
 
 
 def test_lognormal_ratio_seed():
@@ -117,34 +161,252 @@ def test_lognormal_ratio_seed():
     tau = sigma / (2 * math.sqrt(s * (1 - s)))
     d = amount_predictive(798, s, sigma)
     assert d.mean() == pytest.approx(798 * 12 / 7)
-    median = 798 + 798 * 5 / 7 * math.exp(-tau**2 / 2)
-    assert float(d.ppf(0.5)) == pytest.approx(median)
-    lo = 798 + 570 * math.exp(-tau**2 / 2 - 1.2815515655446004 * tau)
-    assert float(d.ppf(0.1)) == pytest.approx(lo)
-    assert float(d.ppf(0.001)) > 798  # never below what is already in
+    assert float(d.ppf(0.5)) == pytest.approx(798 + 570 * math.exp(-tau**2 / 2))
+    assert float(d.ppf(0.1)) == pytest.approx(798 + 570 * math.exp(-tau**2 / 2 - Z90 * tau))
+    assert float(d.ppf(0.001)) > 798
 
 
-def test_p_meet_plan_consistent_with_quantiles(seed_city_facts):
-    out = _seed(seed_city_facts, "projects_100m")
-    f = out["forecast"]
-    # plan 243.0 sits below the 10% quantile, so P(full >= plan) > 0.9
-    assert out["plan"] < f["quantiles"]["0.1"] and f["p_meet_plan"] > 0.9
-    # funds: P(meet) must sit between the quantile levels that bracket the plan 1299.7
-    funds_out = _seed(seed_city_facts, "funds_in_place")
-    funds = funds_out["forecast"]
-    levels = sorted(funds["quantiles"], key=float)
-    below = [float(k) for k in levels if funds["quantiles"][k] <= funds_out["plan"]]
-    above = [float(k) for k in levels if funds["quantiles"][k] > funds_out["plan"]]
-    assert 1 - above[0] <= funds["p_meet_plan"] <= 1 - below[-1]
+# --- the calibrated default, by hand ----------------------------------------------------------------
+
+def test_calibrated_amount_by_hand():
+    # 600 亿元 by June, s = 1/2: SL = 1200; β = 0.1 → median 1200·e^0.1 = 1326.2;
+    # V = c²(1−s)/s + d² + sd(β)² = 0.04 + 0.0025 + 0.0025 = 0.045
+    cal = _hand_calibration()
+    r = forecast_series(600, year=2016, as_of=6, kind="amount", methods=["calibrated"], calibration=cal)
+    f = r.forecast
+    sd = math.sqrt(0.045)
+    assert f.point == pytest.approx(1200 * math.exp(0.1), rel=1e-9)
+    assert f.interval80[1] == pytest.approx(1200 * math.exp(0.1 + Z90 * sd), rel=1e-9)
+    assert f.interval80[0] == pytest.approx(1200 * math.exp(0.1 - Z90 * sd), rel=1e-9)
+    assert f.parameters["sd_log"] == pytest.approx(sd) and f.parameters["calibration"] == "hand"
+    assert r.calibration["id"] == "hand"
+    # no plan: no probability, no verdict
+    assert f.p_meet_plan is None and f.plan_verdict is None
 
 
-def test_paces(seed_city_facts):
+def test_calibrated_count_by_hand_is_a_whole_number():
+    # 174 by July: SL = 298.29; β = 0.1 → 329.66, a count: 330; V adds the Poisson term (1 − s)/YTD
+    cal = _hand_calibration()
+    s = 7 / 12
+    v = 0.04 * (1 - s) / s + 0.0025 + (1 - s) / 174 + 0.0025
+    r = forecast_series(174, year=2015, as_of=7, kind="count", methods=["calibrated"], calibration=cal)
+    assert r.forecast.point == 330.0
+    assert r.forecast.interval80[1] == math.floor(174 * 12 / 7 * math.exp(0.1 + Z90 * math.sqrt(v)) + 0.5)
+    assert r.forecast.parameters["sd_log"] == pytest.approx(math.sqrt(v))
+
+
+def test_calibrated_never_below_ytd_and_mass_at_ytd_late_in_year():
+    # November, β = −0.1, small spread: SL·e^β = 361×12/11×e^−0.1 = 356.3 < 361 already in, so the
+    # median is the YTD itself: nothing more reported is the likeliest single outcome
+    cal = _hand_calibration(beta=-0.1, beta_sd=0.01, c=0.05, d=0.01)
+    f = forecast_series(361, year=2022, as_of=11, kind="count", methods=["calibrated"], calibration=cal).forecast
+    assert f.point == 361.0 and f.interval80[0] == 361.0
+    assert f.parameters["point_mass_at_ytd"] > 0.5
+
+
+def test_plan_prior_is_the_product_of_the_two_densities():
+    # log full ~ N(μ, V) from the pace, times t_df(log plan + γ, w) from the plan; P(full ≥ plan) by
+    # direct integration of that product must equal the method's
+    plan_prior = PlanPrior(loc=0.06, scale=0.11, df=12.0, series=8)
+    cal = _hand_calibration(plan=plan_prior)
+    r = forecast_series(600, year=2016, as_of=6, kind="amount", plan=1300.0, methods=["calibrated"], calibration=cal)
+    mu, sd = math.log(1200) + 0.1, math.sqrt(0.045)
+
+    def dens(y):
+        return stats.norm.pdf(y, mu, sd) * stats.t.pdf(y, 12.0, math.log(1300) + 0.06, 0.11)
+
+    total = integrate.quad(dens, mu - 12 * sd, mu + 12 * sd, limit=200)[0]
+    above = integrate.quad(dens, math.log(1300), mu + 12 * sd, limit=200)[0]
+    assert r.forecast.p_meet_plan == pytest.approx(above / total, abs=1e-6)
+    # the same forecast before the plan's information
+    wp = r.forecast.without_plan
+    assert wp["p_meet_plan"] == pytest.approx(stats.norm.sf(math.log(1300), mu, sd), abs=1e-9)
+    assert 0 < r.forecast.parameters["plan_information_share"] < 1
+
+
+def test_grid_agrees_with_closed_form():
+    # a two-component pool with equal components is one normal: grid quantiles = closed form
+    m, s = math.log(500.0), 0.2
+    grid = LogGridPredictive([(0.5, m, s), (0.5, m, s)], floor=100.0)
+    exact = LogGridPredictive([(1.0, m, s)], floor=100.0)
+    levels = [0.025, 0.1, 0.5, 0.9, 0.975]
+    assert grid.ppf(levels) == pytest.approx(exact.ppf(levels), rel=1e-6)
+    assert float(exact.ppf(0.9)) == pytest.approx(500 * math.exp(Z90 * 0.2), rel=1e-12)
+
+
+def test_calibrated_pools_last_year_and_profile_by_inverse_variance():
+    cal = _hand_calibration()
+    history = [(2012, 55.0, 100.0), (2013, 60.0, 100.0), (2014, 65.0, 100.0)]
+    r = forecast_series(174, year=2015, as_of=7, kind="count", history=history, methods=["calibrated"], calibration=cal)
+    p = r.forecast.parameters
+    comps = p["components"]
+    assert set(comps) == {"straight_line_calibrated", "last_year_ratio", "seasonal_share"}
+    inv = {k: 1 / v["sd_log"] ** 2 for k, v in comps.items()}
+    assert p["weights"] == pytest.approx({k: x / sum(inv.values()) for k, x in inv.items()})
+    assert comps["last_year_ratio"]["median"] == pytest.approx(100 * 174 / 65)  # last full × YTD / last YTD
+    assert comps["straight_line_calibrated"]["median"] == pytest.approx(174 * 12 / 7 * math.exp(0.1))
+
+
+def test_last_year_ratio_counts_both_years_as_noisy():
+    # V this year at YTD 174 plus V last year at its YTD 150 (c = 0.2, d = 0.05, sd(β) = 0.05, counts)
+    cal = _hand_calibration()
+    s = 7 / 12
+    v_now = 0.04 * (1 - s) / s + 0.0025 + (1 - s) / 174 + 0.0025
+    v_last = 0.04 * (1 - s) / s + 0.0025 + (1 - s) / 150
+    facts = facts_frame([
+        dict(year=2014, months=7, region="荆州市", metric="projects_100m", value=150, unit="个"),
+        dict(year=2014, months=12, region="荆州市", metric="projects_100m", value=260, unit="个"),
+        dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6),
+    ])
+    out = forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市",
+                              methods=["last_year_ratio"], calibration=cal)
+    m = out["methods"][0]
+    assert m["point"] == pytest.approx(260 * 174 / 150)  # 2014 full × (1 + 16% growth) = 301.6
+    assert m["parameters"]["ytd_growth_pct"] == pytest.approx(16.0)
+    assert m["parameters"]["sd_log"] == pytest.approx(math.sqrt(v_now + v_last))
+    assert m["interval80"][1] == pytest.approx(260 * 174 / 150 * math.exp(Z90 * math.sqrt(v_now + v_last)))
+
+
+def test_growth_rate_and_last_full_year_feed_last_year_ratio(seed_city_facts):
+    # the bulletin says 798 亿元, +31.3%: a year earlier 798 / 1.313 = 607.8 by July; with 2014's full year
+    # 1100 stated, last_year_ratio = 1100 × 798 / 607.8 = 1100 × 1.313 = 1444.3
+    facts = pd.concat([seed_city_facts, facts_frame([
+        dict(year=2014, months=12, region="荆州市", metric="funds_in_place", value=1100.0, unit="亿元")])])
+    out = _seed(facts, "funds_in_place")
+    ly = _m(out, "last_year_ratio")
+    assert ly["point"] == pytest.approx(1100 * 1.313)
+    assert ly["parameters"]["last_ytd"] == pytest.approx(798 / 1.313)
+    assert set(out["forecast"]["parameters"]["weights"]) == {"straight_line_calibrated", "last_year_ratio"}
+
+
+def test_series_of_bulletins_gives_path_and_updates():
+    rows = [dict(year=2016, months=m, region="某市", metric="projects_100m", value=v, unit="个", plan_pct=p)
+            for m, v, p in ((3, 60, 25.0), (6, 120, 49.6), (8, 170, None))]
+    facts = facts_frame(rows)
+    out = forecast_from_facts(facts, year=2016, as_of=8, metric="projects_100m", region="某市")
+    assert out["path"] == {"3": 60.0, "6": 120.0, "8": 170.0}
+    assert [u["as_of"] for u in out["updates"]] == [3, 6]
+    # each update is the forecast that bulletin alone (with the plan known then) would have given
+    alone = forecast_from_facts(facts, year=2016, as_of=6, metric="projects_100m", region="某市",
+                                methods=["calibrated"])["forecast"]
+    assert out["updates"][1]["point"] == alone["point"] and out["updates"][1]["p_meet_plan"] == alone["p_meet_plan"]
+
+
+def test_leans_on_prior_with_few_pairs():
+    cal = load_calibration()
+    late = cal.beta["count/late"]
+    assert late.pairs <= 2 and late.leans_on_prior
+    f = forecast_series(300, year=2022, as_of=10, kind="count", methods=["calibrated"]).forecast
+    assert f.parameters["leans_on_prior"] is True and f.parameters["class_pairs"] == late.pairs
+
+
+# --- coherence: the point is the median, P(meet plan) agrees with it --------------------------------
+
+@pytest.mark.parametrize("kind, ytds", [("count", (3, 17, 60, 174, 361)), ("amount", (20.66, 234.6, 798.0, 4231.0))])
+def test_point_meets_plan_exactly_when_p_at_least_half(kind, ytds):
+    checked = 0
+    for ytd in ytds:
+        for month in range(1, 12):
+            point = forecast_series(ytd, year=2016, as_of=month, kind=kind, methods=["calibrated"]).forecast.point
+            plans = {point * f for f in (0.9, 0.98, 0.995, 1.0, 1.005, 1.02, 1.1)} | {point - 1, point, point + 1}
+            for plan in sorted(p for p in plans if p > 0):
+                r = forecast_series(ytd, year=2016, as_of=month, kind=kind, plan=plan)
+                for m in r.methods:
+                    meets = m.point >= plan
+                    assert (m.p_meet_plan >= 0.5) == meets, (kind, ytd, month, plan, m.method, m.point, m.p_meet_plan)
+                    assert m.plan_verdict == ("meets" if meets else "falls_short")
+                    # and the words: a sentence shows "50%" or more exactly when the point meets the plan
+                    words = fmt_probability(m.p_meet_plan)
+                    shown = 100 if words.startswith("超过") else 0 if words.startswith(("不到", "略低于")) else int(
+                        words.split()[-1].rstrip("%"))
+                    assert (shown >= 50) == meets, (words, m.p_meet_plan, m.point, plan)
+                    checked += 1
+    assert checked > 1000
+
+
+def test_probability_words_never_cross_half():
+    assert fmt_probability(0.476) == "略低于 50%"  # 0.476 → nearest 5% is 50%, but it is under one half
+    assert fmt_probability(0.5) == "约为 50%" and fmt_probability(0.524) == "约为 50%"
+    assert fmt_probability(0.903) == "约为 90%" and fmt_probability(0.966) == "约为 97%"
+    assert fmt_probability(0.9996) == "超过 99%" and fmt_probability(0.001) == "不到 1%"
+
+
+def test_sentence_says_the_plan_was_used(seed_city_facts):
     f = _seed(seed_city_facts, "projects_100m")["forecast"]
-    assert f["required_pace"] == pytest.approx((174 / 0.716 - 174) / 5)  # 13.8 a month
-    assert f["observed_pace"] == pytest.approx(174 / 7)  # 24.9 a month
-    funds = _seed(seed_city_facts, "funds_in_place")["forecast"]
-    assert round(funds["required_pace"], 1) == 100.3  # (1299.67 − 798)/5
-    assert funds["observed_pace"] == pytest.approx(114.0)
+    assert p_meet_plan_sentence(f).startswith("综合当前进度与以往计划的完成情况，完成全年计划的概率")
+    sl = _m(_seed(seed_city_facts, "projects_100m"), "straight_line_months")
+    assert p_meet_plan_sentence(sl).startswith("按当前进度完成全年计划的概率")
+
+
+# --- the shipped calibration ------------------------------------------------------------------------
+
+def test_shipped_calibration_is_named_and_reproducible(seed_city_facts):
+    cal = load_calibration()
+    out = _seed(seed_city_facts, "projects_100m")
+    assert out["calibration"]["id"] == cal.id and out["forecast"]["parameters"]["calibration"] == cal.id
+    assert out["calibration"]["pairs"] == len(cal.pairs) and cal.id.endswith(cal.source["sha256"][:8])
+    # refitting on the pairs stored in the file gives the file's parameters
+    refit = fit_calibration(pairs_from_calibration(cal), source=cal.source)
+    assert refit.c == pytest.approx(cal.c, rel=1e-4) and refit.d == pytest.approx(cal.d, rel=1e-4)
+    for k in CLASSES:
+        assert refit.beta[k].value == pytest.approx(cal.beta[k].value, abs=1e-4)
+        assert refit.beta[k].pairs == cal.beta[k].pairs
+    assert refit.plan.loc == pytest.approx(cal.plan.loc) and refit.plan.scale == pytest.approx(cal.plan.scale)
+
+
+def test_calibration_from_environment(tmp_path, monkeypatch):
+    cal = _hand_calibration()
+    path = cal.write(tmp_path / "cal.json")
+    monkeypatch.setenv("JZANALYSIS_CALIBRATION", str(path))
+    r = forecast_series(600, year=2016, as_of=6, kind="amount", methods=["calibrated"])
+    assert r.calibration["id"] == "hand" and r.forecast.point == pytest.approx(1200 * math.exp(0.1))
+    monkeypatch.setenv("JZANALYSIS_CALIBRATION", str(tmp_path / "missing.json"))
+    with pytest.raises(InputError, match="not found"):
+        forecast_series(600, year=2016, as_of=6, kind="amount")
+
+
+def test_plan_prior_update_by_hand():
+    # two series: full/plan = 1.10 and 1.00 → y = 0.09531, 0; ȳ = 0.047655, Σ(y − ȳ)² = 0.0045420;
+    # κn = 3, γn = 2·ȳ/3 = 0.03177, νn = 6, νn·wn² = 4·0.15² + 0.0045420 + 1·2·ȳ²/3 = 0.0960560
+    frame = validate_pairs(pd.DataFrame(dict(
+        place=["A", "B"], metric=["m", "m"], year=[2020, 2020], ytd_month=[6, 6], ytd_value=[50.0, 50.0],
+        full_year_value=[110.0, 100.0], unit=["个", "个"], plan_value=[100.0, 100.0])))
+    p = fit_plan_prior(frame)
+    y = np.log([1.1, 1.0])
+    ybar = y.mean()
+    assert p.series == 2 and p.df == 6.0
+    assert p.loc == pytest.approx(2 * ybar / 3)
+    wn2 = (4 * 0.15**2 + ((y - ybar) ** 2).sum() + 2 * ybar**2 / 3) / 6
+    assert p.scale == pytest.approx(math.sqrt(wn2 * (1 + 1 / 3)))
+    assert wn2 == pytest.approx(0.0960560 / 6, rel=1e-5)
+
+
+def test_fit_recovers_a_known_bias():
+    # 300 pairs drawn from the model itself with β = +0.15 for amounts early in the year
+    rng = np.random.default_rng(7)
+    n = 300
+    month = rng.integers(1, 5, n)
+    s = month / 12
+    ytd = rng.uniform(100, 1000, n)
+    v = 0.15**2 * (1 - s) / s + 0.03**2
+    full = np.maximum(ytd / s * np.exp(0.15 + np.sqrt(v) * rng.standard_normal(n)), ytd)
+    frame = validate_pairs(pd.DataFrame(dict(place=[f"c{i % 30}" for i in range(n)], metric="m", year=2020,
+                                             ytd_month=month, ytd_value=ytd, full_year_value=full, unit="亿元")))
+    cal = fit_calibration(frame)
+    early = cal.beta["amount/early"]
+    assert early.pairs == 300 and early.series == 30
+    # within three posterior sds (about 0.016 each: 300 pairs, sd of log(full/SL) 0.2-0.5)
+    assert early.value == pytest.approx(0.15, abs=3 * early.sd) and early.sd < 0.02
+    assert cal.c["amount"] == pytest.approx(0.15, rel=0.15)
+    assert cal.beta["count/mid"].value == pytest.approx(0.0, abs=1e-6)  # no data: the prior mean
+
+
+@pytest.mark.skipif(not SHARED_PAIRS.is_file(), reason="../shared/data/calibration_pairs.csv not present")
+def test_shipped_calibration_was_fitted_on_the_shared_pairs():
+    import hashlib
+
+    cal = load_calibration()
+    assert cal.source["sha256"] == hashlib.sha256(SHARED_PAIRS.read_bytes()).hexdigest()
 
 
 # --- contract -------------------------------------------------------------------------------------
@@ -152,36 +414,41 @@ def test_paces(seed_city_facts):
 def test_json_contract(seed_city_facts):
     out = _seed(seed_city_facts, "projects_100m")
     assert CONTRACT_KEYS <= set(out)
-    assert {"plan_source", "unit", "kind", "quote", "default_method", "skipped"} <= set(out)
+    assert {"plan_source", "unit", "kind", "quote", "default_method", "skipped", "calibration", "plan_info",
+            "path", "updates"} <= set(out)
+    assert out["default_method"] == out["forecast"]["method"] == "calibrated"
     for m in out["methods"]:
         assert METHOD_KEYS <= set(m)
-        assert {"label_zh", "required_pace", "observed_pace", "parameters", "quantiles"} <= set(m)
+        assert {"label_zh", "required_pace", "observed_pace", "parameters", "quantiles", "mean", "point_is"} <= set(m)
+        assert m["point_is"] == "median" and m["point"] == pytest.approx(m["quantiles"]["0.5"], rel=1e-6)
         q = [m["quantiles"][k] for k in ("0.025", "0.1", "0.25", "0.5", "0.75", "0.9", "0.975")]
         assert q == sorted(q)
         assert m["interval80"] == [m["quantiles"]["0.1"], m["quantiles"]["0.9"]]
-        assert m["interval95"][0] <= m["interval80"][0] <= m["point"] <= m["interval80"][1] <= m["interval95"][1]
-    json.dumps(out, ensure_ascii=False, allow_nan=False)  # JSON-ready: no numpy types, no NaN
+    assert "without_plan" in out["forecast"]
+    json.dumps(out, ensure_ascii=False, allow_nan=False)
 
 
 def test_methods_that_do_not_apply_are_skipped_with_reason(seed_city_facts):
     out = _seed(seed_city_facts, "projects_100m")
     ran = {m["method"] for m in out["methods"]}
-    assert ran == {"straight_line_months", "straight_line_days", "straight_line_workdays", "gamma_poisson"}
+    assert ran == {"straight_line_months", "straight_line_days", "straight_line_workdays", "gamma_poisson", "calibrated"}
     reasons = {s["method"]: s["reason"] for s in out["skipped"]}
-    assert set(reasons) == {"seasonal_share", "last_year_ratio", "lognormal_ratio"}
-    assert "profile" in reasons["seasonal_share"] and "2014" in reasons["last_year_ratio"]
-    assert reasons["lognormal_ratio"] == "applies to amount figures, not count"
-    funds = _seed(seed_city_facts, "funds_in_place")
-    assert "gamma_poisson" not in {m["method"] for m in funds["methods"]}  # counts only
-    assert {"method": "gamma_poisson", "reason": "applies to count figures, not amount"} in funds["skipped"]
+    assert reasons == {"seasonal_share": "no_profile", "last_year_ratio": "no_last_year",
+                       "lognormal_ratio": "kind_count_not_supported"}
+
+
+def test_zero_ytd_falls_back_to_gamma_poisson():
+    r = forecast_series(0, year=2015, as_of=2, kind="count", plan=20.0)
+    assert r.default_method == "gamma_poisson"
+    assert {"method": "calibrated", "reason": "ytd_zero"} in r.skipped
 
 
 def test_forecast_result_dataclass():
     r = forecast_series(174, year=2015, as_of=7, kind="count", plan=243.0)
     assert isinstance(r, ForecastResult)
     d = r.to_dict()
-    assert CONTRACT_KEYS <= set(d) and "predictive" not in d
-    assert r.method("gamma_poisson")["point"] == d["forecast"]["point"]
+    assert CONTRACT_KEYS <= set(d) and "predictive" not in d["forecast"]
+    assert r.method("gamma_poisson").point == _m(d, "gamma_poisson")["point"]
 
 
 def test_plan_override_and_no_plan(seed_city_facts):
@@ -191,49 +458,50 @@ def test_plan_override_and_no_plan(seed_city_facts):
     assert r["plan"] is None and r["forecast"]["p_meet_plan"] is None and r["forecast"]["required_pace"] is None
 
 
-def test_dispersion_override_widens(seed_city_facts):
-    narrow = _seed(seed_city_facts, "projects_100m", dispersion=0.0)["forecast"]
-    wide = _seed(seed_city_facts, "projects_100m", dispersion=0.5)["forecast"]
-    assert narrow["interval80"] == [280.0, 318.0]  # NegBin(174.5, 7/12) 10% / 90% quantiles + 174
-    assert wide["interval80"][1] - wide["interval80"][0] > 2 * (318 - 280)
+def test_paces(seed_city_facts):
+    f = _seed(seed_city_facts, "projects_100m")["forecast"]
+    assert f["required_pace"] == pytest.approx((243 - 174) / 5)  # 13.8 a month to the whole-number plan
+    assert f["observed_pace"] == pytest.approx(174 / 7)  # 24.9 a month
+    funds = _seed(seed_city_facts, "funds_in_place")["forecast"]
+    assert round(funds["required_pace"], 1) == 100.3  # (1299.67 − 798)/5
 
 
-def test_last_year_ratio_from_facts():
-    # 2014: 150 by July, 260 for the year; 2015: 174 by July → growth 16%, full = 260 × 174/150 = 301.6
-    facts = facts_frame([
-        dict(year=2014, months=7, region="荆州市", metric="projects_100m", value=150, unit="个"),
-        dict(year=2014, months=12, region="荆州市", metric="projects_100m", value=260, unit="个"),
-        dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6),
-    ])
-    out = forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", methods=["last_year_ratio"])
-    m = out["methods"][0]
-    assert m["point"] == pytest.approx(260 * 174 / 150)
-    assert m["parameters"]["ytd_growth_pct"] == pytest.approx(16.0)
+def test_dispersion_is_phi_for_counts_sigma_for_amounts(seed_city_facts):
+    # φ given: the calibrated spread takes c² = φ/12; gamma_poisson takes φ
+    out = _seed(seed_city_facts, "projects_100m", dispersion=0.48)
+    assert out["forecast"]["parameters"]["c"] == pytest.approx(math.sqrt(0.48 / 12))
+    assert out["forecast"]["parameters"]["dispersion_source"] == "given"
+    assert _m(out, "gamma_poisson")["parameters"]["dispersion"] == 0.48
+    # a plain dispersion does not touch amounts; sigma does (c = σ/2)
+    funds = _seed(seed_city_facts, "funds_in_place", dispersion=0.48)
+    assert funds["forecast"]["parameters"]["dispersion_source"] == "calibration"
+    assert _m(funds, "lognormal_ratio")["parameters"]["dispersion"] == DEFAULT_DISPERSION["amount"]
+    funds = _seed(seed_city_facts, "funds_in_place", sigma=0.5)
+    assert funds["forecast"]["parameters"]["c"] == pytest.approx(0.25)
+    assert _m(funds, "lognormal_ratio")["parameters"]["dispersion"] == 0.5
+    # pure Poisson for gamma_poisson: NegBin(174.5, 7/12) 10% / 90% quantiles + 174
+    narrow = _seed(seed_city_facts, "projects_100m", dispersion=0.0, methods=["gamma_poisson"])["forecast"]
+    assert narrow["interval80"] == [280.0, 318.0]
 
 
 def test_seasonal_share_from_profile_csv(tmp_path):
-    # profile share at July 0.60 → full = 174 / 0.60 = 290
     path = tmp_path / "profile.csv"
     path.write_text("month,share\n" + "\n".join(f"{m},{min(1.0, 0.6 * m / 7):.6f}" for m in range(1, 13)) + "\n")
     r = forecast_series(174, year=2015, as_of=7, kind="count", profile=path, methods=["seasonal_share"])
-    assert r.forecast["point"] == pytest.approx(290.0)
+    assert r.forecast.point == pytest.approx(290.0)  # 174 / 0.60
 
 
 def test_seasonal_share_from_several_years_uses_their_spread():
-    # shares 0.55, 0.60, 0.65 at July → ŝ = geometric mean; log-t interval with 2 df
     years = [0.55, 0.60, 0.65]
     history = [(2012 + i, s * 100, 100.0) for i, s in enumerate(years)]
     r = forecast_series(174, year=2015, as_of=7, kind="count", history=history, methods=["seasonal_share"])
     s_hat = math.exp(np.mean(np.log(years)))
-    assert r.forecast["point"] == pytest.approx(174 / s_hat)
+    assert r.forecast.point == pytest.approx(174 / s_hat)
     sd = np.std(np.log(1 / np.array(years)), ddof=1) * math.sqrt(1 + 1 / 3)
-    hi = 174 * math.exp(math.log(1 / s_hat) + stats.t(2).ppf(0.9) * sd)
-    assert r.forecast["interval80"][1] == pytest.approx(hi)
+    assert r.forecast.interval80[1] == pytest.approx(174 * math.exp(math.log(1 / s_hat) + stats.t(2).ppf(0.9) * sd))
 
 
 def test_profile_fixture_loads():
-    from pathlib import Path
-
     frame = load_profile(Path(__file__).parent / "fixtures" / "profile_synthetic_mixed.csv")
     assert list(frame.month) == list(range(1, 13)) and frame.share.iloc[-1] == pytest.approx(1.0)
 
@@ -242,8 +510,7 @@ def test_working_days_outside_calendar():
     with pytest.raises(InputError, match="outside the official holiday calendar"):
         forecast_series(100, year=1990, as_of=7, kind="count", methods=["straight_line_workdays"])
     r = forecast_series(100, year=1990, as_of=7, kind="count", methods=["straight_line_workdays"], working_days=(145, 249))
-    assert r.forecast["point"] == pytest.approx(100 * 249 / 145)
-    # with every method, the year outside the calendar is skipped with the reason, not fatal
+    assert r.forecast.point == pytest.approx(100 * 249 / 145)
     r = forecast_series(100, year=1990, as_of=7, kind="count")
     assert any(s["method"] == "straight_line_workdays" and "calendar" in s["reason"] for s in r.skipped)
 
@@ -260,6 +527,7 @@ def test_working_days_outside_calendar():
         (dict(ytd=-1), ">= 0"),
         (dict(methods=["crystal_ball"]), "allowed: straight_line_months"),
         (dict(dispersion=-0.1), "dispersion must be"),
+        (dict(sigma=-0.1), "sigma must be"),
         (dict(kind="rate"), "allowed kinds"),
         (dict(methods=["seasonal_share"]), "does not apply"),
     ],
@@ -274,40 +542,37 @@ def test_bad_inputs_one_line(kwargs, match):
 
 def test_no_ytd_fact_says_what_data_has(seed_city_facts):
     with pytest.raises(InputError, match=r"no projects_100m figure for 荆州市 2015 1-8月; the data has 2015 1-7月"):
-        forecast_from_facts(seed_city_facts, year=2015, as_of=8, metric="projects_100m")
+        forecast_from_facts(seed_city_facts, year=2015, as_of=8, metric="projects_100m", region="荆州市")
     with pytest.raises(InputError, match="no projects_100m rows for 公安县"):
         forecast_from_facts(seed_city_facts, year=2015, as_of=7, metric="projects_100m", region="公安县")
 
 
-def test_missing_plan_says_pass_plan():
+def test_a_bulletin_without_a_plan_share_still_gets_a_forecast_without_p_meet_plan():
+    # 六安's bulletins state no percent of plan: the forecast stands, P(meet plan) is not given
     facts = facts_frame([dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个")])
-    with pytest.raises(InputError, match="pass --plan"):
-        forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m")
-    out = forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", plan=243.0)
-    assert out["plan"] == 243.0
+    out = forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市")
+    assert out["plan"] is None and out["forecast"]["p_meet_plan"] is None
+    low, high = out["forecast"]["interval80"]
+    assert 174 <= low <= out["forecast"]["point"] <= high  # never below the year to date
+    assert forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市", plan=243.0)["plan"] == 243.0
 
 
 def test_non_forecastable_metric(seed_city_facts):
     with pytest.raises(InputError, match="not a running total"):
-        forecast_from_facts(seed_city_facts, year=2015, as_of=7, metric="industrial_start_rate")
+        forecast_from_facts(seed_city_facts, year=2015, as_of=7, metric="industrial_start_rate", region="荆州市")
+
+
+def test_bad_calibration_file_one_line(tmp_path):
+    path = tmp_path / "cal.json"
+    path.write_text('{"id": "x"}')
+    with pytest.raises(InputError, match="not a jzanalysis calibration") as info:
+        forecast_series(174, year=2015, as_of=7, kind="count", calibration=path)
+    assert "\n" not in str(info.value)
 
 
 def test_registry_interface():
     for method_id, method in METHODS.items():
         assert method.id == method_id and method.label_zh and callable(method.run)
-
-
-# --- words ----------------------------------------------------------------------------------------
-
-def test_p_meet_plan_sentence(seed_city_facts):
-    assert p_meet_plan_sentence({"p_meet_plan": 0.903, "interval80": [255.2, 349.6], "unit": "个"}) == \
-        "按当前进度完成全年计划的概率约为 90%（80% 区间 255–350 个）"
-    assert "超过 99%" in p_meet_plan_sentence({"p_meet_plan": 0.9996, "interval80": [255, 350], "unit": "个"})
-    assert "100%" not in p_meet_plan_sentence({"p_meet_plan": 1.0, "interval80": [255, 350], "unit": "个"})
-    assert "不到 1%" in p_meet_plan_sentence({"p_meet_plan": 0.001, "interval80": [255, 350], "unit": "个"})
-    assert "约为 97%" in p_meet_plan_sentence({"p_meet_plan": 0.966, "interval80": [255, 350], "unit": "个"})
-    funds = _seed(seed_city_facts, "funds_in_place")["forecast"]
-    assert "亿元" in p_meet_plan_sentence(funds)
 
 
 # --- properties -----------------------------------------------------------------------------------
@@ -317,39 +582,26 @@ def test_p_meet_plan_sentence(seed_city_facts):
 def test_count_predictive_properties(ytd, as_of, phi):
     d = count_predictive(ytd, as_of / 12, phi)
     q = d.ppf([0.025, 0.1, 0.5, 0.9, 0.975])
-    assert np.all(np.diff(q) >= 0) and q[0] >= ytd  # never below what is already counted
-    # mean is (a0 + YTD)/s − a0 whatever φ
+    assert np.all(np.diff(q) >= 0) and q[0] >= ytd
     assert d.mean() == pytest.approx(ytd + (0.5 + ytd) * (12 - as_of) / as_of, rel=2e-3)
 
 
 @settings(max_examples=40, deadline=None)
-@given(ytd=st.floats(0.1, 1e5), as_of=st.integers(1, 11), sigma=st.floats(0.01, 1.5))
-def test_amount_predictive_properties(ytd, as_of, sigma):
-    d = amount_predictive(ytd, as_of / 12, sigma)
-    q = d.ppf([0.025, 0.5, 0.975])
-    assert q[0] >= ytd and q[0] <= q[1] <= q[2]
-    assert d.mean() == pytest.approx(ytd * 12 / as_of, rel=1e-9)
-
-
-def test_dispersion_mapping_per_kind():
-    # a mapping sets φ and σ separately; a missing kind keeps its default
-    r = forecast_series(174, year=2015, as_of=7, kind="count", dispersion={"count": 0.0})
-    assert r.forecast["parameters"]["dispersion"] == 0.0 and r.forecast["interval80"] == [280.0, 318.0]
-    r = forecast_series(798, year=2015, as_of=7, kind="amount", dispersion={"count": 0.0})
-    assert r.forecast["parameters"]["dispersion"] == DEFAULT_DISPERSION["amount"]
-    with pytest.raises(InputError, match="dispersion keys"):
-        forecast_series(174, year=2015, as_of=7, kind="count", dispersion={"counts": 0.1})
+@given(ytd=st.integers(1, 5000), as_of=st.integers(1, 11), plan_factor=st.floats(0.5, 2.0))
+def test_calibrated_properties(ytd, as_of, plan_factor):
+    plan = float(max(1, round(ytd * 12 / as_of * plan_factor)))
+    f = forecast_series(ytd, year=2016, as_of=as_of, kind="count", plan=plan, methods=["calibrated"]).forecast
+    q = [f.quantiles[k] for k in ("0.025", "0.1", "0.5", "0.9", "0.975")]
+    assert q == sorted(q) and q[0] >= ytd and all(float(v).is_integer() for v in q)
+    assert (f.p_meet_plan >= 0.5) == (f.point >= plan)
 
 
 def test_large_counts_use_a_coarse_grid_quickly():
-    # 100 000 by January with φ = 0.25: the exact grid would have millions of points; the strided grid
-    # keeps the mean exact and the quantiles ordered and above the YTD
     d = count_predictive(100_000, 1 / 12, 0.25)
     assert len(d.values) <= 200_001
     assert d.mean() == pytest.approx(100_000 + 100_000.5 * 11)
     q = d.ppf([0.025, 0.5, 0.975])
     assert 100_000 <= q[0] < q[1] < q[2]
-    # and for moderate counts the step is 1 (exact)
     assert count_predictive(174, 7 / 12, 0.25).scale == 1.0
 
 
@@ -359,20 +611,9 @@ def test_facts_with_missing_year_or_region_are_ignored_not_fatal():
         dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6),
         dict(year=2014, months=12, region=None, metric="projects_100m", value=200, unit="个"),
     ])
-    out = forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", methods=["straight_line_months"])
+    out = forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市",
+                              methods=["straight_line_months"])
     assert round(out["forecast"]["point"], 1) == 298.3
-
-
-def test_profile_csv_with_years_gives_log_t_interval(tmp_path):
-    # three years' July shares 55%, 60%, 65% written as percents: same as the history test above
-    path = tmp_path / "profiles.csv"
-    lines = ["year,month,share"]
-    for year, share in ((2012, 55), (2013, 60), (2014, 65)):
-        lines += [f"{year},7,{share}", f"{year},12,100"]
-    path.write_text("\n".join(lines) + "\n")
-    r = forecast_series(174, year=2015, as_of=7, kind="count", profile=path, methods=["seasonal_share"])
-    assert r.forecast["parameters"]["profile_years"] == 3
-    assert r.forecast["point"] == pytest.approx(174 / math.exp(np.mean(np.log([0.55, 0.60, 0.65]))))
 
 
 @pytest.mark.parametrize("content, match", [

@@ -23,7 +23,7 @@ def test_headline_compares_task_and_time_progress(seed):
     # 71.6 − 58.3 = 13.3 points ahead for projects; 61.4 − 58.3 = 3.1 for funds
     assert "1-7月 174个，完成全年计划的 71.6%，时间进度 58.3%（按月份）/ 58.2%（按工作日），快于时间进度 13.3 个百分点" in text
     assert "1-7月 798亿元，完成全年计划的 61.4%" in text and "快于时间进度 3.1 个百分点" in text
-    assert "按当前进度完成全年计划的概率约为" in text
+    assert "综合当前进度与以往计划的完成情况，完成全年计划的概率约为" in text
 
 
 def test_progress_table_shows_the_arithmetic(seed):

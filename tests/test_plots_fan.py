@@ -23,7 +23,8 @@ def _draw(fig):
 
 
 def test_fan_chart_seed_chinese_labels_no_glyph_warning(seed_city_facts):
-    out = forecast_from_facts(seed_city_facts, year=2015, as_of=7, metric="projects_100m")
+    out = forecast_from_facts(seed_city_facts, year=2015, as_of=7, metric="projects_100m", region="荆州市",
+                              methods=["gamma_poisson"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig = fan_chart(out)
@@ -45,7 +46,7 @@ def test_fan_chart_seed_chinese_labels_no_glyph_warning(seed_city_facts):
 
 
 def test_fan_chart_monthly_path_and_title(seed_city_facts):
-    out = forecast_from_facts(seed_city_facts, year=2015, as_of=7, metric="funds_in_place")
+    out = forecast_from_facts(seed_city_facts, year=2015, as_of=7, metric="funds_in_place", region="荆州市")
     path = {1: 90, 2: 180, 3: 300, 4: 400, 5: 520, 6: 690, 7: 798}
     fig = fan_chart(out, monthly_path=path, title="实际到位资金：全年预测")
     _draw(fig)

@@ -34,11 +34,12 @@ from statsmodels.stats.proportion import proportion_confint
 
 from .errors import InputError
 from .forecast import (
-    DEFAULT_DISPERSION,
     DEFAULT_METHOD,
     METHODS,
     GridPredictive,
     forecast_series,
+    given_plan,
+    implied_plan,
 )
 from .metrics import FORECASTABLE_KINDS, METRICS
 
@@ -153,81 +154,95 @@ def _history(frame: pd.DataFrame, row) -> list[tuple[int, float, float]]:
     return [(int(r.year), float(r.value), float(r.actual)) for r in past.itertuples()]
 
 
-def _plan(row) -> float | None:
+def _plan(row, kind: str):
+    """The plan of a snapshot: the ``plan`` column, else implied by ``plan_pct`` (a count's a whole number)."""
     plan = getattr(row, "plan", None)
     if plan is not None and pd.notna(plan):
-        return float(plan)
+        return given_plan(float(plan))
     pct = getattr(row, "plan_pct", None)
-    if pct is not None and pd.notna(pct) and pct > 0:
-        return float(row.value) / (float(pct) / 100)
+    if pct is not None and pd.notna(pct) and pct > 0 and row.value > 0:
+        return implied_plan(float(row.value), float(pct), kind, int(row.months))
     return None
 
 
-def run_backtest(frame: pd.DataFrame, *, dispersion: float | None = None, methods=None) -> dict:
+def run_backtest(frame: pd.DataFrame, *, dispersion=None, sigma: float | None = None, methods=None,
+                 calibration=None) -> dict:
     """Forecast every snapshot of ``frame`` with every method and score against ``actual``.
 
-    ``dispersion`` overrides the default: a number applies to every row (φ for count metrics, σ for
-    amount metrics), a mapping ``{"count": φ, "amount": σ}`` sets them per kind (see
-    :data:`jzanalysis.forecast.DEFAULT_DISPERSION`). Returns a JSON-ready dict: ``n_snapshots``,
-    ``baseline``, ``dispersion``, ``default_methods``, ``methods`` (one score object per method, in
-    registry order) and ``rows`` (each snapshot with every method's point, intervals and scores).
+    ``dispersion``: φ for count rows (a number), or a mapping ``{"count": φ, "amount": σ}``; ``sigma``:
+    σ for amount rows (see :func:`jzanalysis.forecast.forecast_series`). Returns a JSON-ready dict:
+    ``n_snapshots``, ``baseline``, ``dispersion``, ``default_methods``, ``calibration``, ``methods`` (one
+    score object per method, in registry order) and ``rows`` (each snapshot with every method's point,
+    intervals and scores).
     """
     frame = validate_backtest_frame(frame)
     rows_out = []
     per_method: dict[str, list[dict]] = {}
+    calibration_id = None
     for row in frame.itertuples(index=False):
         kind = METRICS[row.metric].kind
-        plan = _plan(row)
+        plan = _plan(row, kind)
         y = float(row.actual)
         result = forecast_series(
             float(row.value), year=int(row.year), as_of=int(row.months), kind=kind, plan=plan, methods=methods,
-            dispersion=dispersion, history=_history(frame, row),
+            dispersion=dispersion, sigma=sigma, history=_history(frame, row), calibration=calibration,
         )
+        calibration_id = result.calibration["id"]
         scored = {}
         for m in result.methods:
-            dist = result.predictive[m["method"]]
-            lo80, hi80 = m["interval80"]
-            lo95, hi95 = m["interval95"]
-            s = {
-                "point": m["point"],
-                "interval80": [lo80, hi80],
-                "interval95": [lo95, hi95],
-                "p_meet_plan": m["p_meet_plan"],
-                "ape": abs(m["point"] - y) / y if y > 0 else None,
-                "rel_error": (m["point"] - y) / y if y > 0 else None,
-                "in80": bool(lo80 <= y <= hi80),
-                "in95": bool(lo95 <= y <= hi95),
-                "is80": interval_score(lo80, hi80, y, 0.2) / y if y > 0 else None,
-                "is95": interval_score(lo95, hi95, y, 0.05) / y if y > 0 else None,
-                "crps": crps_of(dist, y) / y if y > 0 else None,
-                "brier": None if (plan is None or m["p_meet_plan"] is None) else (m["p_meet_plan"] - float(y >= plan)) ** 2,
-            }
-            scored[m["method"]] = s
-            per_method.setdefault(m["method"], []).append({"row": len(rows_out), **s})
+            s = score_forecast(m, y, plan)
+            scored[m.method] = s
+            per_method.setdefault(m.method, []).append({"row": len(rows_out), **s})
         rows_out.append({
             "year": int(row.year), "months": int(row.months), "region": row.region, "metric": row.metric,
-            "kind": kind, "value": float(row.value), "actual": y, "plan": plan, "methods": scored,
-            "skipped": result.skipped,
+            "kind": kind, "value": float(row.value), "actual": y, "plan": None if plan is None else plan.value,
+            "methods": scored, "skipped": result.skipped,
         })
     order = [m for m in METHODS if m in per_method]
     baseline = {r["row"]: r for r in per_method.get(BASELINE, [])}
-    summaries = [_summarise(mid, per_method[mid], baseline) for mid in order]
+    summaries = [summarise(mid, per_method[mid], baseline) for mid in order]
     return {
         "n_snapshots": len(rows_out),
         "baseline": BASELINE,
-        "dispersion": _effective_dispersion(dispersion),
+        "dispersion": _effective_dispersion(dispersion, sigma),
         "default_methods": dict(DEFAULT_METHOD),
+        "calibration": calibration_id,
         "methods": summaries,
         "rows": rows_out,
     }
 
 
-def _effective_dispersion(dispersion) -> dict:
-    if dispersion is None:
-        return dict(DEFAULT_DISPERSION)
+def score_forecast(m, y: float, plan) -> dict:
+    """Scores of one method's forecast (a :class:`~jzanalysis.forecast.MethodForecast`) at outcome ``y``."""
+    lo80, hi80 = m.interval80
+    lo95, hi95 = m.interval95
+    met = None if plan is None else float(y >= (plan.value if hasattr(plan, "value") else plan))
+    return {
+        "point": m.point,
+        "interval80": [lo80, hi80],
+        "interval95": [lo95, hi95],
+        "p_meet_plan": m.p_meet_plan,
+        "ape": abs(m.point - y) / y if y > 0 else None,
+        "rel_error": (m.point - y) / y if y > 0 else None,
+        "in80": bool(lo80 <= y <= hi80),
+        "in95": bool(lo95 <= y <= hi95),
+        "is80": interval_score(lo80, hi80, y, 0.2) / y if y > 0 else None,
+        "is95": interval_score(lo95, hi95, y, 0.05) / y if y > 0 else None,
+        "crps": crps_of(m.predictive, y) / y if y > 0 else None,
+        "brier": None if (met is None or m.p_meet_plan is None) else (m.p_meet_plan - met) ** 2,
+    }
+
+
+def _effective_dispersion(dispersion, sigma=None) -> dict:
+    """The φ / σ given (None: the calibration's spread for the default, DEFAULT_DISPERSION for the others)."""
+    out: dict = {"count": None, "amount": None}
     if isinstance(dispersion, dict):
-        return {**DEFAULT_DISPERSION, **dispersion}
-    return {kind: float(dispersion) for kind in DEFAULT_DISPERSION}
+        out.update(dispersion)
+    elif dispersion is not None:
+        out["count"] = float(dispersion)
+    if sigma is not None:
+        out["amount"] = float(sigma)
+    return out
 
 
 def _mean(values) -> float | None:
@@ -235,13 +250,14 @@ def _mean(values) -> float | None:
     return float(np.mean(vals)) if vals else None
 
 
-def _summarise(method_id: str, records: list[dict], baseline: dict[int, dict]) -> dict:
+def summarise(method_id: str, records: list[dict], baseline: dict[int, dict], label: str | None = None) -> dict:
+    """Scores of one method over its records; skill against ``baseline`` (row index → record)."""
     n = len(records)
     k80 = sum(r["in80"] for r in records)
     k95 = sum(r["in95"] for r in records)
     out = {
         "method": method_id,
-        "label_zh": METHODS[method_id].label_zh,
+        "label_zh": label or (METHODS[method_id].label_zh if method_id in METHODS else method_id),
         "n": n,
         "mape": _mean(r["ape"] for r in records),
         "bias_pct": None if _mean(r["rel_error"] for r in records) is None else 100 * _mean(r["rel_error"] for r in records),
@@ -264,6 +280,129 @@ def _summarise(method_id: str, records: list[dict], baseline: dict[int, dict]) -
         mine, base = (float(np.mean(x)) for x in zip(*pairs))
         out[key] = None if base == 0 else 1 - mine / base
     return out
+
+
+# --- real pairs, leave one city out ---------------------------------------------------------------
+
+#: What the pairs evaluation compares: the calibrated default, the same without the plan's
+#: information, the straight line (with the calibrated spread) and the simulation-tuned models.
+PAIR_VARIANTS = ("calibrated", "calibrated_without_plan", "straight_line_months", "simulation_default")
+_SIMULATION_DEFAULT = {"count": "gamma_poisson", "amount": "lognormal_ratio"}
+
+
+def evaluate_pairs(pairs: pd.DataFrame, *, loco: bool = True, priors: dict | None = None) -> dict:
+    """Score the calibrated default on real pairs, each city forecast by a calibration fitted without it.
+
+    ``pairs``: a validated pairs frame (:func:`jzanalysis.forecast.read_pairs_csv`). ``loco=False``
+    fits once on every pair (in-sample, optimistic). Returns ``methods`` (one score object per variant
+    of :data:`PAIR_VARIANTS`), ``straight_line_band`` (the straight line with the fixed ±band that
+    scores best on these very pairs: an optimistic baseline), ``by_class`` and ``rows``.
+    """
+    from dataclasses import replace
+
+    from .forecast import fit_calibration
+
+    rows, per = [], {v: [] for v in PAIR_VARIANTS}
+    for city in sorted(pairs.place.unique()):
+        cal = fit_calibration(pairs[pairs.place != city] if loco else pairs, priors=priors)
+        no_plan = replace(cal, plan=None)
+        for row in pairs[pairs.place == city].itertuples():
+            plan = None if pd.isna(row.plan) else given_plan(float(row.plan))
+            common = dict(year=int(row.year), as_of=int(row.ytd_month), kind=row.kind, plan=plan)
+            ytd, y = float(row.ytd_value), float(row.full_year_value)
+            made = {
+                "calibrated": forecast_series(ytd, methods=["calibrated"], calibration=cal, **common).forecast,
+                "calibrated_without_plan": forecast_series(ytd, methods=["calibrated"], calibration=no_plan,
+                                                           **common).forecast,
+                "straight_line_months": forecast_series(ytd, methods=["straight_line_months"], calibration=cal,
+                                                        **common).forecast,
+                "simulation_default": forecast_series(ytd, methods=[_SIMULATION_DEFAULT[row.kind]],
+                                                      **common).forecast,
+            }
+            record = {"place": row.place, "metric": row.metric, "year": int(row.year), "months": int(row.ytd_month),
+                      "kind": row.kind, "class": f"{row.kind}/{_part(int(row.ytd_month))}", "value": ytd,
+                      "actual": y, "plan": None if plan is None else plan.value, "methods": {}}
+            for variant, forecast in made.items():
+                scores = score_forecast(forecast, y, plan)
+                record["methods"][variant] = scores
+                per[variant].append({"row": len(rows), **scores})
+            rows.append(record)
+    baseline = {r["row"]: r for r in per["straight_line_months"]}
+    labels = {"calibrated": "calibrated (default)", "calibrated_without_plan": "calibrated, plan not used",
+              "straight_line_months": "straight line, calibrated spread",
+              "simulation_default": "gamma_poisson / lognormal_ratio (simulation-tuned)"}
+    summaries = [summarise(v, per[v], baseline, label=labels[v]) for v in PAIR_VARIANTS]
+    by_class = {}
+    for cls in sorted({r["class"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["class"] == cls]
+        recs = [per["calibrated"][i] for i in idx]
+        by_class[cls] = {"n": len(idx), "coverage80": float(np.mean([r["in80"] for r in recs])),
+                         "mape": _mean(r["ape"] for r in recs), "interval_score80": _mean(r["is80"] for r in recs)}
+    return {
+        "n_pairs": len(rows), "n_cities": int(pairs.place.nunique()), "loco": loco,
+        "methods": summaries, "straight_line_band": best_band(pairs), "by_class": by_class, "rows": rows,
+    }
+
+
+def _part(month: int) -> str:
+    from .forecast.calibration import part_of_year
+
+    return part_of_year(month)
+
+
+def best_band(pairs: pd.DataFrame) -> dict:
+    """The straight line YTD × 12/M with the fixed band that minimises the mean interval score on ``pairs``.
+
+    Bands tried: [SL/(1 + b), SL·(1 + b)] and [SL·(1 − b), SL·(1 + b)], b = 0.005, 0.010, …, 1.000, the
+    lower end never below the YTD; chosen separately for the 80% and the 95% interval. The band is
+    chosen on the very pairs it is scored on, so it is an optimistic baseline.
+    """
+    ytd = pairs.ytd_value.to_numpy(dtype=float)
+    y = pairs.full_year_value.to_numpy(dtype=float)
+    sl = ytd * 12 / pairs.ytd_month.to_numpy()
+    out = {"mape": float(np.mean(np.abs(sl - y) / y)), "bias_pct": float(100 * np.mean((sl - y) / y))}
+    for level, alpha in (("80", 0.2), ("95", 0.05)):
+        best = None
+        for b in np.round(np.arange(1, 201) * 0.005, 3):
+            for form in ("log", "linear"):
+                lo = sl / (1 + b) if form == "log" else sl * (1 - b)
+                lo, hi = np.maximum(lo, ytd), sl * (1 + b)
+                score = float(np.mean([interval_score(a, c, v, alpha) / v for a, c, v in zip(lo, hi, y)]))
+                if best is None or score < best[0]:
+                    best = (score, float(b), form, float(np.mean((lo <= y) & (y <= hi))))
+        out[f"interval_score{level}"], out[f"band{level}"], out[f"form{level}"], out[f"coverage{level}"] = best
+    return out
+
+
+def format_pairs_table(result: dict) -> str:
+    """Markdown table of :func:`evaluate_pairs` (the calibration table of docs/forecasting.md)."""
+    how = "leave one city out" if result["loco"] else "in sample"
+    lines = [
+        f"{result['n_pairs']} pairs, {result['n_cities']} cities, {how}",
+        "",
+        "| method | cov80 [95% CI] | cov95 | IS80 | IS95 | CRPS | MAPE% | bias% | Brier (n) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def f(v, d=3):
+        return "–" if v is None else f"{v:.{d}f}"
+
+    for m in result["methods"]:
+        ci = m["coverage80_ci"]
+        lines.append(
+            f"| {m['label_zh']} | {m['coverage80']:.2f} [{ci[0]:.2f}–{ci[1]:.2f}] | {m['coverage95']:.2f} | "
+            f"{f(m['interval_score80'])} | {f(m['interval_score95'])} | {f(m['crps'])} | {100 * m['mape']:.1f} | "
+            f"{m['bias_pct']:+.1f} | {f(m['brier'])} ({m['n_brier']}) |")
+    b = result["straight_line_band"]
+    lines.append(
+        f"| straight line, best fixed band (80%: {b['form80']} ±{100 * b['band80']:.1f}%, 95%: {b['form95']} "
+        f"±{100 * b['band95']:.1f}%, chosen on these pairs) | {b['coverage80']:.2f} | {b['coverage95']:.2f} | "
+        f"{b['interval_score80']:.3f} | {b['interval_score95']:.3f} | – | {100 * b['mape']:.1f} | "
+        f"{b['bias_pct']:+.1f} | – |")
+    lines += ["", "| class (default) | pairs | cov80 | IS80 | MAPE% |", "|---|---|---|---|---|"]
+    for cls, c in result["by_class"].items():
+        lines.append(f"| {cls} | {c['n']} | {c['coverage80']:.2f} | {c['interval_score80']:.3f} | {100 * c['mape']:.1f} |")
+    return "\n".join(lines)
 
 
 def format_backtest_table(result: dict) -> str:

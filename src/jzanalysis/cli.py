@@ -397,6 +397,43 @@ def cmd_backtest(args) -> int:
     return 0
 
 
+def _calibrate_args(parser):
+    parser.add_argument("pairs", type=Path, metavar="PAIRS.csv",
+                        help="real January..M → full-year pairs (columns: place, metric, year, ytd_month, ytd_value, "
+                             "full_year_value, unit; optional plan_value); see docs/forecasting.md")
+    # dest out_file: ``out`` is an output folder for the other commands (created before they run)
+    parser.add_argument("--out", dest="out_file", type=Path, metavar="FILE.json",
+                        help="where to write the calibration (default: the one shipped with the package, used by "
+                             "every forecast; elsewhere, set JZANALYSIS_CALIBRATION=FILE.json to use it)")
+    parser.add_argument("--no-evaluate", action="store_true",
+                        help="skip the leave-one-city-out evaluation (faster; the file then has no scores)")
+    parser.add_argument("--json", action="store_true", help="print the calibration as one JSON object")
+
+
+def cmd_calibrate(args) -> int:
+    """Refit the default forecast's calibration on real pairs, score it leaving one city out, write it."""
+    from .backtest import evaluate_pairs, format_pairs_table
+    from .forecast.calibration import PACKAGED, fit_calibration, format_calibration_table, read_pairs_csv
+
+    pairs, source = read_pairs_csv(args.pairs)
+    calibration = fit_calibration(pairs, source=source)
+    table = None
+    if not args.no_evaluate:
+        result = evaluate_pairs(pairs)
+        calibration = calibration.with_evaluation(result)
+        table = format_pairs_table(result)
+    path = calibration.write(args.out_file or PACKAGED)
+    if args.json:
+        _print_json(calibration.to_dict())
+        return 0
+    print(format_calibration_table(calibration))
+    if table:
+        print()
+        print(table)
+    print(f"\nwritten: {path} (calibration {calibration.id})")
+    return 0
+
+
 def _report_args(parser, *, grid: bool = False):
     default_source = None if grid else settings.SEED_BULLETIN
     parser.add_argument("--source", type=Path, default=default_source,
@@ -576,6 +613,7 @@ COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
     "forecast": (_forecast_args, cmd_forecast, "year-end forecast of a metric, every method"),
     "compare": (_compare_args, cmd_compare, "county comparison with exact intervals and funnel limits"),
     "backtest": (_backtest_args, cmd_backtest, "score forecast methods on snapshots with known outcomes"),
+    "calibrate": (_calibrate_args, cmd_calibrate, "refit the default forecast on real YTD → full-year pairs"),
     "report": (_report_args, cmd_report, "run the report notebook → HTML and PDF in reports/<name>/"),
     "batch": (_batch_args, cmd_batch, "a grid of reports (the monthly set): each run once per change, in parallel"),
     "manifest": (_manifest_args, cmd_manifest, "(re)write data/raw/manifest.json: the sha256 of every raw bulletin"),

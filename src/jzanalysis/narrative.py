@@ -109,8 +109,8 @@ def headline_html(a: Analysis) -> str:
         if forecast:
             default = forecast["forecast"]
             text += (
-                f" 按默认方法（{_e(default.get('label_zh', default['method']))}）预测全年约 {fmt(default['point'])}{_e(unit)}"
-                f"（80% 区间 {fmt_interval(default['interval80'], digits)}{_e(unit)}）；{_e(p_meet_plan_text(default, unit).split('（')[0])}。"
+                f" 按默认方法（{_e(default.get('label_zh', default['method']))}）预测全年约 {fmt(default['point'], digits)}{_e(unit)}"
+                f"（中位数，80% 区间 {fmt_interval(default['interval80'], digits)}{_e(unit)}）；{_e(p_meet_plan_text(default, unit).split('（')[0])}。"
             )
         items.append(f"<li>{text}</li>")
     if not items:
@@ -119,12 +119,56 @@ def headline_html(a: Analysis) -> str:
 
 
 def p_meet_plan_text(method: dict, unit: str = "") -> str:
-    """P(meet plan) in words an official reads; delegates to the forecast module's wording."""
-    from .forecast import p_meet_plan_sentence
-
+    """P(meet plan) in words an official reads (see :func:`p_meet_plan_sentence`)."""
     if method.get("p_meet_plan") is None:
         return ""
     return p_meet_plan_sentence(method)
+
+
+def _fmt_value(v: float, unit: str | None) -> str:
+    if unit == "个" or abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.1f}"
+
+
+def fmt_probability(p: float) -> str:
+    """A probability in words: 10%–90% to the nearest 5%, else to 1%; never "100%" or "0%".
+
+    Rounding never crosses 50%: a probability under one half is never shown as 50% or more (it reads
+    "略低于 50%"), so the words agree with the point forecast (the median) against the plan.
+    """
+    if p > 0.99:
+        return "超过 99%"
+    if p < 0.01:
+        return "不到 1%"
+    if 0.1 <= p <= 0.9:
+        # the model is not good to the last percent: report to the nearest 5%
+        rounded = int(round(p * 20)) * 5
+    else:
+        rounded = int(round(p * 100))
+    if p < 0.5 <= rounded / 100:
+        return "略低于 50%"
+    return f"约为 {rounded}%"
+
+
+def p_meet_plan_sentence(method_dict: dict) -> str:
+    """P(meet plan) of one method object in words an official reads.
+
+    When the method used what published plans say about where years end (``parameters.plan_prior``),
+    the sentence says so. The probability is ≥ 50% exactly when the point forecast (the median) meets
+    the plan, and its rounding never crosses 50%.
+
+    >>> p_meet_plan_sentence({"p_meet_plan": 0.903, "interval80": [255.6, 349.8], "unit": "个"})
+    '按当前进度完成全年计划的概率约为 90%（80% 区间 256–350 个）'
+    """
+    p = method_dict.get("p_meet_plan")
+    unit = method_dict.get("unit") or ""
+    lo, hi = method_dict["interval80"]
+    interval = f"（80% 区间 {_fmt_value(lo, unit)}–{_fmt_value(hi, unit)} {unit}）".replace(" ）", "）")
+    if p is None:
+        return f"未给出全年计划，无法估计完成计划的概率{interval}"
+    basis = "综合当前进度与以往计划的完成情况，" if (method_dict.get("parameters") or {}).get("plan_prior") else "按当前进度"
+    return f"{basis}完成全年计划的概率{fmt_probability(p)}{interval}"
 
 
 # --- progress --------------------------------------------------------------------------------------
@@ -252,12 +296,22 @@ def _params_text(parameters: dict, kind: str | None = None) -> str:
         parts.append(f"已过 {parameters['share']:.1%}")
     if isinstance(parameters.get("dispersion"), (int, float)):
         symbol = "σ" if kind == "amount" else "φ"
-        parts.append(f"离散参数 {symbol}={parameters['dispersion']:g}")
+        parts.append(f"离散参数 {symbol}={parameters['dispersion']:.2g}")
     if isinstance(parameters.get("a0"), (int, float)):
         parts.append(f"先验 a0={parameters['a0']:g}")
     if "interval" in parameters:
         parts.append("区间沿用默认模型的离散度")
-    shown = {"basis", "share", "dispersion", "a0", "interval", "share_source", "dispersion_meaning", "tau"}
+    if parameters.get("calibration_class"):
+        lean = "，样本少，主要依靠先验" if parameters.get("leans_on_prior") else ""
+        parts.append(f"依据真实数据校准（{parameters['calibration']}，同类 {parameters.get('class_pairs', 0)} 组{lean}）")
+    if isinstance(parameters.get("weights"), dict) and len(parameters["weights"]) > 1:
+        parts.append("组合权重 " + "、".join(f"{k} {v:.0%}" for k, v in parameters["weights"].items()))
+    if isinstance(parameters.get("plan_information_share"), (int, float)):
+        parts.append(f"全年计划提供的信息占 {parameters['plan_information_share']:.0%}")
+    shown = {"basis", "share", "dispersion", "a0", "interval", "share_source", "dispersion_meaning", "tau",
+             "calibration", "calibration_class", "class_pairs", "leans_on_prior", "weights", "components",
+             "plan_prior", "plan_information_share", "bias", "bias_sd", "c", "d", "sd_log", "point_mass_at_ytd",
+             "dispersion_source", "df", "log_sd"}
     parts.extend(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in parameters.items() if k not in shown)
     return "，".join(parts)
 
@@ -274,6 +328,10 @@ def plan_source_zh(forecast: dict) -> str:
     source = forecast.get("plan_source") or ""
     if source.startswith("given"):
         return "用户指定"
+    info = forecast.get("plan_info") or {}
+    if info.get("pct") is not None and info.get("pct_month") not in (None, forecast.get("as_of")):
+        # the percent came from an earlier bulletin of the year
+        return f"由1-{info['pct_month']}月通报的“完成全年计划的{info['pct']:g}%”推算"
     match = re.search(r"plan_pct ([\d.]+)%", source)
     if match:
         pct = float(match.group(1))

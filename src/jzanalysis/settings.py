@@ -22,7 +22,6 @@ REPORTS_DIR = Path(os.environ.get("JZ_REPORTS_DIR", REPO_ROOT / "reports")).reso
 
 SEED_BULLETIN = RAW_DIR / "000_f5510f0c233d12e8.txt"
 
-CITY = "荆州市"
 
 # One CJK font serves matplotlib, the HTML/CSS and WeasyPrint. WenQuanYi Micro Hei (TrueType, 5 MB)
 # comes first: WeasyPrint subsets it in about a third of the time it needs for the CFF-based Noto Sans
