@@ -101,40 +101,107 @@ INLINE_TAGS = frozenset({
 })
 
 
-def _flow_text(soup) -> str:
-    """The text of ``soup`` as a browser lays it out in lines: inline markup runs into the sentence around
-    it; a block element or ``<br>`` starts a new line. An element not known to be inline is taken as a
-    block: splitting a line can lose a figure, which the extractor then does not claim; joining two
-    blocks could make a figure that is not there. One pass with an explicit stack (linear in the page,
-    and no recursion limit for deeply nested markup)."""
-    from bs4 import CData, NavigableString
+_HIDDEN_TAGS = {"script": "html_script", "style": "html_style", "noscript": "html_script", "template": "html_script"}
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                        "track", "wbr"})
+_META_DATES = ("pubdate", "publishdate", "article:published_time", "publish_date", "firstpublishedtime")
 
-    out: list[str] = []
-    stack = [iter(soup.contents)]
-    block_ends = [False]
-    while stack:
-        node = next(stack[-1], None)
-        if node is None:
-            stack.pop()
-            if block_ends.pop():
-                out.append("\n")
-        elif isinstance(node, NavigableString):
-            if type(node) in (NavigableString, CData):  # not comments, doctypes, <rt> glosses (as get_text)
-                out.append(str(node))
-        elif node.name.lower() == "br":
-            out.append("\n")
-        elif node.name.lower() in ("td", "th"):
-            # a table row stays one line, its cells apart: "渝水区 | 31 | 168.2 | 71.6" (read as a table)
-            out.append(" | ")
-            stack.append(iter(node.contents))
-            block_ends.append(False)
-        else:
-            block = node.name.lower() not in INLINE_TAGS
-            if block:
-                out.append("\n")
-            stack.append(iter(node.contents))
-            block_ends.append(block)
-    return "".join(out)
+
+class _PageReader:
+    """A page read in one streaming pass (the standard library's HTMLParser: linear, no tree, no recursion),
+    laid out in lines as a browser shows it: inline markup runs into the sentence around it; a block element
+    or ``<br>`` starts a new line; a table's cells stay on their row's line, apart (`` | ``). An element not
+    known to be inline is taken as a block: splitting a line can lose a figure, which the extractor then
+    does not claim; joining two blocks could make a figure that is not there."""
+
+    def __init__(self):
+        from html.parser import HTMLParser
+
+        reader = self
+
+        class _Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                reader.start(tag, dict(attrs), self.getpos()[0])
+
+            def handle_startendtag(self, tag, attrs):
+                reader.start(tag, dict(attrs), self.getpos()[0])
+                reader.end(tag)
+
+            def handle_endtag(self, tag):
+                reader.end(tag)
+
+            def handle_data(self, data):
+                reader.data(data)
+
+            def handle_comment(self, data):
+                content = " ".join(data.split())
+                if content:
+                    reader.comments.append(("html_comment", content[:80], 0))
+
+        self.parser = _Parser(convert_charrefs=True)
+        self.out: list[str] = []
+        self.title: list[str] = []
+        self.hidden: list[tuple[str, str, int]] = []
+        self.comments: list[tuple[str, str, int]] = []  # reported after the scripts and styles
+        self.meta_date: str | None = None
+        self.skipping: str | None = None  # the hidden element being skipped (script, style, …)
+        self.skip_text: list[str] = []
+        self.skip_line = 0
+        self.in_title = False
+        self.in_head = False
+
+    def start(self, tag: str, attrs: dict, line: int) -> None:
+        tag = tag.lower()
+        if self.skipping:
+            return
+        if tag in _HIDDEN_TAGS:
+            self.skipping, self.skip_text, self.skip_line = tag, [], line
+        elif tag == "title":
+            self.in_title = True
+        elif tag == "head":
+            self.in_head = True
+        elif tag == "meta":
+            label = (attrs.get("name") or attrs.get("property") or "").lower()
+            if label in _META_DATES and self.meta_date is None:  # not a 更新/修改 date
+                self.meta_date = (attrs.get("content") or "").strip() or None
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag in ("td", "th"):
+            self.out.append(" | ")
+        elif tag not in INLINE_TAGS and not self.in_head:
+            self.out.append("\n")
+
+    def end(self, tag: str) -> None:
+        tag = tag.lower()
+        if self.skipping:
+            if tag == self.skipping:
+                content = " ".join("".join(self.skip_text).split())
+                if content:
+                    self.hidden.append((_HIDDEN_TAGS[tag], content[:80], self.skip_line))
+                self.skipping = None
+            return
+        if tag == "title":
+            self.in_title = False
+        elif tag == "head":
+            self.in_head = False
+        elif tag not in INLINE_TAGS and tag not in _VOID_TAGS and tag not in ("td", "th") and not self.in_head:
+            self.out.append("\n")
+
+    def data(self, text: str) -> None:
+        if self.skipping:
+            self.skip_text.append(text)
+        elif self.in_title:
+            self.title.append(text)
+        elif not self.in_head:
+            self.out.append(text)
+
+    def read(self, html_text: str) -> tuple[str, list[tuple[str, str, int]], str | None]:
+        self.parser.feed(html_text)
+        self.parser.close()
+        title = " ".join("".join(self.title).split())
+        lines = (line.strip() for line in "".join(self.out).splitlines())
+        text = "\n".join(line for line in lines if line)
+        return ((title + "\n" + text) if title else text), self.hidden + self.comments, self.meta_date
 
 
 def page_text(html_text: str) -> tuple[str, list[tuple[str, str, int]], str | None]:
@@ -155,37 +222,7 @@ def page_text(html_text: str) -> tuple[str, list[tuple[str, str, int]], str | No
     >>> page_text('<table><tr><th>县区</th><th>项目（个）</th></tr><tr><td>渝水区</td><td>31</td></tr></table>')[0]
     '| 县区 | 项目（个）\\n| 渝水区 | 31'
     """
-    from bs4 import BeautifulSoup, Comment
-
-    soup = BeautifulSoup(html_text, "html.parser")
-    meta_date = None
-    for meta in soup.find_all("meta"):
-        # Chinese government CMSs write PubDate; others article:published_time. Not a 更新/修改 date.
-        label = (meta.get("name") or meta.get("property") or "").lower()
-        if label in ("pubdate", "publishdate", "article:published_time", "publish_date", "firstpublishedtime"):
-            meta_date = (meta.get("content") or "").strip() or None
-            break
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    if soup.title:
-        soup.title.decompose()  # read once, first, even when a broken page puts it outside <head>
-    hidden: list[tuple[str, str, int]] = []
-    for tag in soup(["script", "style", "noscript", "template"]):
-        content = " ".join(tag.get_text(" ").split())
-        if content:
-            kind = "html_style" if tag.name == "style" else "html_script"
-            hidden.append((kind, content[:80], tag.sourceline or 0))
-        tag.decompose()
-    for tag in soup(["head"]):
-        tag.decompose()  # meta, link: not text; the title was taken above
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        content = " ".join(str(comment).split())
-        if content:
-            hidden.append(("html_comment", content[:80], 0))
-        comment.extract()
-    body = _flow_text(soup)
-    lines = [line.strip() for line in body.splitlines()]
-    text = "\n".join(line for line in lines if line)
-    return ((title + "\n" + text) if title else text), hidden, meta_date
+    return _PageReader().read(html_text)
 
 
 def visible_text(html_text: str) -> str:

@@ -51,6 +51,13 @@ class TableCell:
     yoy_pct: float | None = None
 
 
+_ROW_LIMIT = 1000  # characters: a table's row is short; a longer line is prose (and is not split)
+
+
+def _is_row(line: str) -> bool:
+    return len(line) <= _ROW_LIMIT and ("|" in line or "｜" in line or "\t" in line)
+
+
 def _cells(line: str) -> list[str]:
     return [c.strip(" \u3000") for c in _SEPARATOR.split(line.strip(" \u3000|｜"))]
 
@@ -65,11 +72,12 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
     found: list[TableCell] = []
     i = 0
     while i < len(lines):
-        if len(_cells(lines[i])) < 3 or not _SEPARATOR.search(lines[i].strip()):
+        if not _is_row(lines[i]) or len(_cells(lines[i])) < 3:
             i += 1
             continue
         block = [i]
-        while block[-1] + 1 < len(lines) and len(_cells(lines[block[-1] + 1])) == len(_cells(lines[i])):
+        while (block[-1] + 1 < len(lines) and _is_row(lines[block[-1] + 1])
+               and len(_cells(lines[block[-1] + 1])) == len(_cells(lines[i]))):
             block.append(block[-1] + 1)
         i = block[-1] + 1
         if len(block) < 2:
@@ -124,7 +132,18 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
 def _inline_lists(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
     """"各县（市、区）合同引资额（亿元）：灵宝市 246.80 | 陕州区 198.35 | …": a labelled list of name–value pairs."""
     found: list[TableCell] = []
-    for match in _INLINE_RE.finditer(text):
+    offset = 0
+    for line in text.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if len(line) > _ROW_LIMIT * 2 or ("）：" not in line and "):" not in line and "）:" not in line and "):" not in line):
+            continue
+        found.extend(_inline_list(text, line, start, lexicon, matcher))
+    return found
+
+
+def _inline_list(text: str, line: str, line_offset: int, lexicon: Lexicon, matcher) -> list[TableCell]:
+    found: list[TableCell] = []
+    for match in _INLINE_RE.finditer(line):
         pairs = list(_PAIR_RE.finditer(match.group("pairs")))
         if len(pairs) < 2:
             continue
@@ -133,15 +152,15 @@ def _inline_lists(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
         rule = classify(features, unit, lexicon, features.stage)
         if rule is None:
             continue
-        line_start = text.rfind("\n", 0, match.start()) + 1
         for pair in pairs:
             mentions = [m for m in matcher.mentions(pair.group("name").strip()) if not m.city]
             if not mentions:
                 continue
-            start = match.start("pairs") + pair.start()
+            start = line_offset + match.start("pairs") + pair.start()
             found.append(TableCell(
                 region=mentions[0].name, known=mentions[0].known, city=False, metric=rule.metric, rule=rule.id,
-                phrase=label, value=number_value(pair.group("value")), start=start, end=match.start("pairs") + pair.end(),
-                title=text[line_start:match.start("pairs")], breadth=(0, 0, 0, features.floor or 0.0),
+                phrase=label, value=number_value(pair.group("value")), start=start,
+                end=line_offset + match.start("pairs") + pair.end(), title=line[:match.start("pairs")],
+                breadth=(0, 0, 0, features.floor or 0.0),
             ))
     return found
