@@ -29,7 +29,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import settings
 from ..errors import InputError
 from ..metrics import METRICS
 from ..regions import Region

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from .numerals import PCT, Quantity, number_value
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]|(?<![\d.])\.(?![\d.])")  # a half-width "." ends a sentence, not 218.7
-_CLAUSE_BREAKS = set(",，;；!！?？。\n\t")
 PHRASE_LIMIT = 60  # characters a phrase reaches back: keeps every scan linear in the sentence
 
 
@@ -69,15 +68,6 @@ def paren_depths(sentence: str) -> list[int]:
             depth -= 1
     depths.append(depth)
     return depths
-
-
-def _is_space_break(sentence: str, i: int) -> bool:
-    """A space between two non-ASCII characters separates clauses ("…154个 合同金额895.2亿元")."""
-    if sentence[i] not in " \u3000\xa0":
-        return False
-    before = sentence[i - 1] if i > 0 else ""
-    after = sentence[i + 1] if i + 1 < len(sentence) else ""
-    return bool(before) and bool(after) and not before.isascii() and not after.isascii() and after not in " \u3000"
 
 
 _BREAK_RE = re.compile(r"[,，;；!！?？。\n\t(（|｜]|(?<=[^\x00-\x7f])[ \u3000\xa0](?=[^\x00-\x7f \u3000])")

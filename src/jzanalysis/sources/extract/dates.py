@@ -168,10 +168,6 @@ _DATELINE_RE = re.compile(
 )
 # "来源：鄂州日报 | 2022-06-15 08:30 | 责任编辑": a news site's article line, a date with its clock time
 _SOURCE_LINE_DATE_RE = re.compile(r"(?m)^[^\n]{0,40}来源[:：][^\n]{0,40}?[|｜/]\s*" + _DATE + r"\s+\d{1,2}:\d{2}")
-# "漯河市商务局　2019年10月10日", "（2019年8月6日 市商务局）", "来源：长江日报　2023年10月25日", a signature's date
-_ISSUER_DATE_RE = re.compile(
-    r"(?m)^[ \t\u3000(（]*(?:[\u4e00-\u9fffA-Za-z（）():：]{2,30}[ \t\u3000]+)?" + _DATE + r"日?(?:[ \t\u3000]+[\u4e00-\u9fff]{2,16})?[)）]?[ \t\u3000]*$"
-)
 _DMY_RE = re.compile(r"(?m)^[ \t\u3000]*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")
 # A mirror's own date (转载/转发/采集/编辑/更新 …) or a crawl date (今天是) is not when the bulletin was published.
 _REPOST_RE = re.compile(r"转载|转发|采集|编辑|更新|修改|抓取|收录|镜像|今天是|当前时间|访问")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import InputError
@@ -157,27 +157,6 @@ class Features:
     comparison: bool = False
     subset: bool = False  # 其中 …
     qualifier: str | None = None
-
-    def merged(self, inherited: "Features | None") -> "Features":
-        """These features, with what the phrase does not say taken from ``inherited`` (the figure it continues).
-
-        A generic 项目 does not override an inherited 工业项目 ("159个亿元以上工业项目已有71个项目开工")."""
-        if inherited is None:
-            return self
-        obj = self.object
-        if obj is None or (obj == "project" and inherited.object in ("industrial", "all")):
-            obj = inherited.object
-        return replace(
-            self,
-            scope=self.scope if self.scope is not None else inherited.scope,
-            stage=self.stage if self.stage is not None else inherited.stage,
-            floor=self.floor if self.floor is not None or self.band else inherited.floor,
-            band=self.band or (self.floor is None and inherited.band),
-            object=obj,
-            restrictions=self.restrictions or inherited.restrictions,
-            subset=self.subset or inherited.subset,
-            text=self.text if not inherited.text else f"{inherited.text}…{self.text}",
-        )
 
 
 def normalise(text: str, lexicon: Lexicon) -> str:

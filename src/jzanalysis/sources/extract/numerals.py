@@ -82,10 +82,6 @@ class Quantity:
     number: str  # as written
     weak: bool = False  # a single Chinese numeral (十个): a figure only in a county list
 
-    @property
-    def is_percent(self) -> bool:
-        return self.unit == "%"
-
 
 def quantities(sentence: str) -> list[Quantity]:
     """Numbers with a unit (counts 个, amounts 亿元, percentages, …) in ``sentence``; floors and ranges excluded.
