@@ -28,31 +28,31 @@ class Job:
     title: str
 
 
-def plan_batch(analysis: Analysis, *, scenarios: tuple[float, ...] = (), counties: bool = True,
-               audit: bool = True) -> list[Job]:
+def plan_batch(analysis: Analysis, *, scenarios: tuple[float, ...] = (), sigma_scenarios: tuple[float, ...] = (),
+               counties: bool = True, audit: bool = True) -> list[Job]:
     """The jobs of a batch for an analysed parameter set (year and month already resolved).
 
-    ``scenarios``: extra forecast reports, one per overdispersion φ, e.g. ``(0.0, 0.1, 0.3)``.
+    ``scenarios``: extra forecast reports, one per overdispersion φ of counts, e.g. ``(0.0, 0.1, 0.5)``;
+    ``sigma_scenarios``: one per spread σ of amounts. A scenario's file name, title and page header say it.
     """
+    from .report import document_title
+
     params = analysis.params
-    stem = report_stem(params)
-    snapshot = f"{params.year}年1-{params.as_of_month}月"
-    jobs = [Job("report.ipynb", params, stem, f"{snapshot}招商引资进度与全年预测")]
-    for dispersion in scenarios:
-        jobs.append(
-            Job("report.ipynb", params.model_copy(update={"dispersion": dispersion}), f"{stem}_phi{dispersion:g}",
-                f"{snapshot}全年预测（情景：过度离散 φ = {dispersion:g}）")
-        )
+    jobs = [Job("report.ipynb", params, report_stem(params), document_title("report.ipynb", params))]
+    for field, values in (("dispersion", scenarios), ("sigma", sigma_scenarios)):
+        for value in values:
+            scenario = params.model_copy(update={field: value})
+            jobs.append(Job("report.ipynb", scenario, report_stem(scenario), document_title("report.ipynb", scenario)))
+    suffix = "" if params.language == "zh" else f"_{params.language}"
+    snapshot = f"{params.year}_m{params.as_of_month:02d}"
     if counties and analysis.comparison is not None:
-        jobs.append(Job("counties.ipynb", params, f"counties_{params.year}_m{params.as_of_month:02d}", f"{snapshot}县市区比较"))
+        jobs.append(Job("counties.ipynb", params, f"counties_{snapshot}{suffix}", document_title("counties.ipynb", params)))
         for county in analysis.comparison["counties"]:
             region = county["region"]
-            jobs.append(
-                Job("county.ipynb", params.model_copy(update={"region": region}),
-                    f"county_{params.year}_m{params.as_of_month:02d}_{region}", f"{region}{snapshot}")
-            )
+            one = params.model_copy(update={"region": region})
+            jobs.append(Job("county.ipynb", one, f"county_{snapshot}_{region}{suffix}", document_title("county.ipynb", one)))
     if audit:
-        jobs.append(Job("audit.ipynb", params, f"audit_{params.year}_m{params.as_of_month:02d}", "数据核查"))
+        jobs.append(Job("audit.ipynb", params, f"audit_{snapshot}{suffix}", document_title("audit.ipynb", params)))
     return jobs
 
 

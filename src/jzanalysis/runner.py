@@ -125,7 +125,7 @@ pre {{ white-space: pre-wrap; font-size: 8.5pt; }}
 """
 
 
-def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
+def export_html(notebook: nbformat.NotebookNode, title: str, lang: str = "zh-CN") -> str:
     """The executed notebook as one self-contained HTML page with the code hidden (nbconvert)."""
     from nbconvert import HTMLExporter
 
@@ -140,7 +140,7 @@ def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
                             exclude_output_prompt=True, anchor_link_text="")
     body, _ = exporter.from_notebook_node(notebook)
     return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{html.escape(lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{html.escape(title)}</title>\n<style>{report_css()}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
@@ -168,8 +168,11 @@ class ReportArtifacts:
 
 
 def report_stem(params: ReportParams) -> str:
-    """File stem for a report: ``forecast_2015_m07``."""
-    return f"forecast_{params.year}_m{params.as_of_month:02d}"
+    """File stem for a report: ``forecast_2015_m07``; a scenario or another language says so
+    (``forecast_2015_m07_phi0.1``, ``forecast_2015_m07_en``; see :func:`jzanalysis.report.file_suffix`)."""
+    from .report import file_suffix
+
+    return f"forecast_{params.year}_m{params.as_of_month:02d}{file_suffix(params)}"
 
 
 def run_report(params: ReportParams, out_dir: Path | None = None, *, notebook: str = "report.ipynb",
@@ -202,7 +205,10 @@ def run_report(params: ReportParams, out_dir: Path | None = None, *, notebook: s
         produced = {"ipynb": executed_path}
         html_text = None
         if "html" in formats:
-            html_text = export_html(executed, title=f"{params.year}年1-{params.as_of_month}月招商引资进度与全年预测")
+            from .report import Catalogue, document_title
+
+            html_text = export_html(executed, title=document_title(notebook, params),
+                                    lang=Catalogue(params.language).t("meta.html_lang"))
             produced["html"] = tmp_dir / f"{stem}.html"
             produced["html"].write_text(html_text, encoding="utf-8")
         if "pdf" in formats:
