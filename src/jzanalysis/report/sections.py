@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup, escape
 
 from .. import __version__, settings
 from ..metrics import METRICS
@@ -45,7 +46,9 @@ def _escape(text: str) -> str:
 
 
 def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A CSS string literal: quotes and backslashes escaped, and < > as code points (no </style> can end it)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace(">", "\\3e ")
+    return f'"{escaped}"'
 
 
 REPORT_CSS = """
@@ -64,6 +67,12 @@ p.note { font-size: 9pt; color: #444; }
 table.progress th, table.counties th, table.methods th { white-space: nowrap; }
 table.facts td.text, table.facts th.text { white-space: normal; }
 td.quote { white-space: normal; min-width: 14em; }
+td.name, th.name { white-space: nowrap; }
+.cellnote { font-size: 7.5pt; color: #555; white-space: normal; }
+table.methods td:first-child { white-space: nowrap; }
+table.facts td:nth-child(-n+3) { white-space: nowrap; }
+table.facts td:nth-child(4) { min-width: 8em; }
+table.progress td:first-child { min-width: 8em; }
 q.source { quotes: "“" "”"; }
 h2.appendix { border-top: 1px solid #1f4e79; padding-top: 0.3em; }
 h4 { font-size: 10.5pt; margin: 0.8em 0 0.2em 0; break-after: avoid; }
@@ -105,6 +114,15 @@ class Report:
 
     def t(self, key: str, **values) -> str:
         return self.c.t(key, **values)
+
+    def t_html(self, key: str, **values) -> Markup:
+        """A message as HTML: its text escaped, values that are :class:`Markup` (quoted source) kept."""
+        return escape(self.c.messages[key]).format(**values)
+
+    @staticmethod
+    def quote(text: str) -> Markup:
+        """Source text as the bulletin wrote it, marked as a quotation (so an English report may hold it)."""
+        return Markup('<q class="source" lang="zh">') + escape(text) + Markup("</q>")
 
     @property
     def period(self) -> str:
@@ -275,8 +293,8 @@ class Report:
                                  month_name=self.f.month(month + 1)))
         if check.get("exact_from"):
             checks.append(self.t("progress.wd_exact", claimed=claimed, date=check["exact_from"].isoformat()))
-        return self.t("progress.working_days", quote=check["quote"], claimed=claimed, checks="".join(checks),
-                      total=check["year_working_days"])
+        return self.t_html("progress.working_days", quote=self.quote(check["quote"]), claimed=claimed,
+                           checks="".join(checks), total=check["year_working_days"])
 
     # --- forecast ------------------------------------------------------------------------------------
 
@@ -341,9 +359,7 @@ class Report:
         name = self.c.place(row.name)
         if not row.note:
             return name
-        if self.c.en:
-            return {"text": name, "cls": "text", "note": row.note}
-        return name + self.t("meta.paren", text=row.note)
+        return {"text": name, "cls": "text name", "note": row.note}
 
     def counties_context(self, heading: bool = True) -> dict:
         c, f = self.counties, self.f
@@ -352,7 +368,7 @@ class Report:
                 "counties.none", reason=self.comparison_reason())}
         unit = self.f.unit_label(c.unit)
         label = self.c.metric(c.metric)
-        columns = [{"label": self.t("counties.col_county"), "cls": "text"},
+        columns = [{"label": self.t("counties.col_county"), "cls": "text name"},
                    {"label": self.t("counties.col_value", metric=label, unit=unit)},
                    {"label": self.t("counties.col_share")}, {"label": self.t("counties.col_ci")},
                    {"label": self.t("counties.col_expected", basis=self.basis_name())},
@@ -414,7 +430,7 @@ class Report:
     def county_findings(self) -> list[str]:
         c, f = self.counties, self.f
         label = self.c.metric(c.metric)
-        p = f"{c.p:.2f}" if c.p >= 0.01 else ("<0.001" if c.p < 0.001 else f"{c.p:.3f}")
+        p = f"= {c.p:.2f}" if c.p >= 0.01 else ("< 0.001" if c.p < 0.001 else f"= {c.p:.3f}")
         lines = [self.t("counties.even" if c.p >= 0.05 else "counties.uneven", metric=label, p=p)]
         widened = self.t("counties.widened") if c.widened else ""
         for r in c.rows:
@@ -512,9 +528,9 @@ class Report:
 
     def plan_line(self, m: MetricFigures) -> str:
         f = self.f
-        quote = f"“{m.quote}”" if m.quote else self.t("meta.unknown")
+        quote = self.quote(m.quote) if m.quote else self.t("meta.unknown")
         if m.plan is None:
-            return self.t("appendix.no_plan_line", period=self.period, ytd=f.stated(m.ytd, m.unit), quote=quote)
+            return self.t_html("appendix.no_plan_line", period=self.period, ytd=f.stated(m.ytd, m.unit), quote=quote)
         plan = m.plan
         if plan.source == "given":
             source = self.t("appendix.plan_source_given")
@@ -532,8 +548,8 @@ class Report:
                 source += self.t("appendix.plan_source_count", value=f.as_written(plan.value))
             if plan.bulletins > 1:
                 source += self.t("appendix.plan_source_narrowed", n=plan.bulletins)
-        return self.t("appendix.plan_line", plan=self.plan_text(m), source=source, period=self.period,
-                      ytd=f.stated(m.ytd, m.unit), quote=quote)
+        return self.t_html("appendix.plan_line", plan=self.plan_text(m), source=source, period=self.period,
+                           ytd=f.stated(m.ytd, m.unit), quote=quote)
 
     def parameters_context(self) -> dict:
         p, f = self.params, self.f
@@ -783,7 +799,7 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def han_outside_quotes(html_text: str) -> list[str]:
     """Han characters of an HTML page outside quoted source text (``<q class="source">``, ``<code>``):
     what an English report must not have. Returns the offending snippets."""
-    text = re.sub(r"<q class=\"source\"[^>]*>.*?</q>", " ", html_text, flags=re.S)
+    text = re.sub(r"<q class=\"source[^\"]*\"[^>]*>.*?</q>", " ", html_text, flags=re.S)
     text = re.sub(r"<code>.*?</code>", " ", text, flags=re.S)
     text = re.sub(r"<style.*?</style>", " ", text, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", text)
