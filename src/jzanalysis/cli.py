@@ -164,6 +164,10 @@ def cmd_extract(args) -> int:
     from .dataset import load_bulletins
     from .schema import FACT_COLUMNS
 
+    if args.xlsx is not None:
+        from .report.export import check_xlsx_path
+
+        check_xlsx_path(args.xlsx)
     dataset = load_bulletins(args.paths, _city_arg(args))
     for result in dataset.extractions:
         city = result.city

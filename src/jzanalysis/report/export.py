@@ -19,11 +19,7 @@ def write_xlsx(facts, path: Path) -> Path:
     from . import labelled_facts
     from .text import width
 
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(f"--xlsx {path}: the file name must end in .xlsx")
-    if not path.parent.exists():
-        raise InputError(f"--xlsx {path}: no such folder {path.parent}")
+    path = check_xlsx_path(path)
     frame = labelled_facts(facts)
     book = Workbook()
     sheet = book.active
@@ -43,6 +39,16 @@ def write_xlsx(facts, path: Path) -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    return path
+
+
+def check_xlsx_path(path: Path) -> Path:
+    """A workbook path the user can be told about before any work: ``.xlsx``, in a folder that exists."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(f"--xlsx {path}: the file name must end in .xlsx")
+    if not path.parent.is_dir():
+        raise InputError(f"--xlsx {path}: no such folder {path.parent}")
     return path
 
 

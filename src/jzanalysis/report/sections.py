@@ -64,7 +64,8 @@ REPORT_CSS = """
 .verdict-figures { margin: 0.2em 0; }
 .verdict-note { margin: 0.3em 0; }
 p.note { font-size: 9pt; color: #444; }
-table.progress th, table.counties th, table.methods th { white-space: nowrap; }
+table.progress th, table.counties th, table.methods th { white-space: normal; }
+table { max-width: 100%; }
 table.facts td.text, table.facts th.text { white-space: normal; }
 td.quote { white-space: normal; min-width: 14em; }
 td.name, th.name { white-space: nowrap; }
