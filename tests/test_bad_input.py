@@ -175,7 +175,6 @@ CASES = [
     ("unknown option", lambda t: ["forecast", "--metric", "projects_100m", "--bogus"], 2, "unrecognized arguments: --bogus"),
     ("no command", lambda t: [], 2, "the following arguments are required: command"),
     ("data and paths", lambda t: ["forecast", S, "--data", facts_csv(t), "--metric", "projects_100m"], 2, "not both"),
-    ("no plan", lambda t: ["forecast", "--data", facts_csv(t, plan_pct=""), "--metric", "projects_100m"], 2, "--plan"),
     ("extract a folder without bulletins", lambda t: ["extract", str(t)], 2, "has no bulletins"),
     ("extract binary", lambda t: ["extract", bulletin(t, "\x00\x01binary")], 2, "looks binary"),
     ("metric not forecastable", lambda t: ["forecast", "--metric", "resident_staff"], 2, "is not a running total that can be forecast"),

@@ -542,10 +542,13 @@ def test_no_ytd_fact_says_what_data_has(seed_city_facts):
         forecast_from_facts(seed_city_facts, year=2015, as_of=7, metric="projects_100m", region="公安县")
 
 
-def test_missing_plan_says_pass_plan():
+def test_a_bulletin_without_a_plan_share_still_gets_a_forecast_without_p_meet_plan():
+    # 六安's bulletins state no percent of plan: the forecast stands, P(meet plan) is not given
     facts = facts_frame([dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个")])
-    with pytest.raises(InputError, match="pass --plan"):
-        forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市")
+    out = forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市")
+    assert out["plan"] is None and out["forecast"]["p_meet_plan"] is None
+    low, high = out["forecast"]["interval80"]
+    assert 174 <= low <= out["forecast"]["point"] <= high  # never below the year to date
     assert forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市", plan=243.0)["plan"] == 243.0
 
 
