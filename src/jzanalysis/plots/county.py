@@ -20,12 +20,16 @@ from . import PALETTE, new_figure
 _OUTSIDE_COLOUR = PALETTE["plan"]
 
 
-def county_interval_chart(comparison, report, highlight: str | None = None):
-    """Dot-and-interval chart of a :class:`CountyComparison`, labelled by ``report`` (catalogue and formatter).
+def _basis(comparison, c, short: bool = False) -> str:
+    return c.t(f"counties.basis_{comparison.basis}{'_short' if short else ''}")
+
+
+def county_interval_chart(comparison, c, highlight: str | None = None):
+    """Dot-and-interval chart of a :class:`CountyComparison`, labelled from the catalogue ``c``.
 
     ``highlight`` (a canonical county name) rings that county's dot and colours its name, for its one-pager.
     """
-    c, f = report.c, report.f
+    f = c.fmt
     rows = sorted(comparison.rows, key=lambda r: r.value)
     fig, ax = new_figure(7.5, 0.36 * len(rows) + 1.7)
     y = np.arange(len(rows))
@@ -38,7 +42,7 @@ def county_interval_chart(comparison, report, highlight: str | None = None):
     ax.scatter(values, y, color=colours, zorder=3)
     _point_legend_entries(ax, rows, c)
     expected = np.array([r.expected for r in rows])
-    basis = report.basis_name()
+    basis = _basis(comparison, c)
     if not comparison.expectations_differ:
         ax.axvline(expected[0], color=PALETTE["plan"], linewidth=1.2, linestyle="--",
                    label=c.t("chart.expected_line", basis=basis, value=f.number(expected[0], 1) + f.unit(comparison.unit)))
@@ -65,9 +69,9 @@ def county_interval_chart(comparison, report, highlight: str | None = None):
     return fig
 
 
-def funnel_plot(comparison, report):
+def funnel_plot(comparison, c):
     """Funnel plot: actual ÷ expected against the expected count, with the limits the comparison used."""
-    c, f = report.c, report.f
+    f = c.fmt
     rows = comparison.rows
     phi = comparison.phi if comparison.widened else 1.0
     expected = np.array([r.expected for r in rows])
@@ -78,7 +82,7 @@ def funnel_plot(comparison, report):
     for key, style, label in (("lo95", "--", c.t("chart.limit95")), ("hi95", "--", None),
                               ("lo998", ":", c.t("chart.limit998")), ("hi998", ":", None)):
         ax.plot(grid, [lim[key] for lim in limits], linestyle=style, color=PALETTE["time"], linewidth=1.2, label=label)
-    basis = report.basis_name(short=True)
+    basis = _basis(comparison, c, short=True)
     ax.axhline(1.0, color=PALETTE["plan"], linewidth=1.0, label=c.t("chart.equal_line", basis=basis))
     colours = [_OUTSIDE_COLOUR if r.flagged else PALETTE["actual"] for r in rows]
     ax.scatter(expected, ratio, color=colours, zorder=3)
@@ -86,7 +90,7 @@ def funnel_plot(comparison, report):
     top = max(ratio.max(), max(lim["hi998"] for lim in limits)) * 1.08
     ax.set_ylim(0, top)
     _label_points(ax, rows, grid, c)
-    ax.set_xlabel(c.t("chart.funnel_x", basis=report.basis_name(), unit=f.unit_label(comparison.unit)))
+    ax.set_xlabel(c.t("chart.funnel_x", basis=_basis(comparison, c), unit=f.unit_label(comparison.unit)))
     ax.set_ylabel(c.t("chart.funnel_y", basis=basis))
     metric = c.metric(comparison.metric)
     period = f.period(comparison.as_of)

@@ -469,9 +469,9 @@ class Report:
 
         if self.counties is None:
             return []
-        figures = [county_interval_chart(self.counties, self, highlight=highlight)]
+        figures = [county_interval_chart(self.counties, self.c, highlight=highlight)]
         if self.counties.expectations_differ and highlight is None:
-            figures.append(funnel_plot(self.counties, self))
+            figures.append(funnel_plot(self.counties, self.c))
         return figures
 
     # --- appendix --------------------------------------------------------------------------------------
