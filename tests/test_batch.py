@@ -48,7 +48,7 @@ def test_county_one_pager_for_jiangling(tmp_path):
     artifacts = run_report(params, tmp_path, notebook="county.ipynb", stem="county", formats=("html",))
     text = _text(artifacts.files["html"])
     assert "江陵县：2015年1-7月新引进亿元以上项目" in text
-    assert "精确泊松 95% 区间 5.49–19.68" in text  # Garwood for 11
+    assert "精确 95% 区间 5.5–19.7" in text  # Garwood for 11: 5.49–19.68
     assert "排名第 9 位" in text
     assert "现有数字不足以说明该县市区与全市平均水平有差异" in text  # inside the funnel: no claim
     # one page: the county's own dot-and-interval chart, not the city funnel plot as well
@@ -70,8 +70,9 @@ def test_audit_notebook_lists_what_was_stripped(tmp_path):
 @pytest.mark.slow
 def test_parallel_workers_each_report_their_own_county(tmp_path, seed_analysis):
     # two kernels at once: each one-pager must carry its own county's figures (Garwood 95% for
-    # 23 → 14.58–34.51, 22 → 13.79–33.31, 11 → 5.49–19.68), and no worker may hang on the other's kernel
-    wanted = {"公安县": "14.58–34.51", "石首市": "13.79–33.31", "江陵县": "5.49–19.68"}
+    # 23 → 14.58–34.51, 22 → 13.79–33.31, 11 → 5.49–19.68, shown to one decimal), and no worker may hang on the
+    # other's kernel
+    wanted = {"公安县": "14.6–34.5", "石首市": "13.8–33.3", "江陵县": "5.5–19.7"}
     jobs = [j for j in plan_batch(seed_analysis) if j.params.region in wanted]
     assert len(jobs) == 3
     done = run_batch(jobs, tmp_path, formats=("html",), workers=2)
@@ -80,6 +81,6 @@ def test_parallel_workers_each_report_their_own_county(tmp_path, seed_analysis):
         text = _text(artifacts.files["html"])
         region = job.params.region
         assert f"{region}：2015年1-7月新引进亿元以上项目" in text
-        assert f"精确泊松 95% 区间 {wanted[region]}" in text
+        assert f"精确 95% 区间 {wanted[region]}" in text
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert all(artifacts.files["html"].name in index for _, artifacts in done)

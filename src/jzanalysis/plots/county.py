@@ -31,7 +31,7 @@ def county_interval_chart(comparison, c, highlight: str | None = None):
     """
     f = c.fmt
     rows = sorted(comparison.rows, key=lambda r: r.value)
-    fig, ax = new_figure(7.5, 0.36 * len(rows) + 1.7)
+    fig, ax = new_figure(7.5, 0.32 * len(rows) + 1.6)
     y = np.arange(len(rows))
     values = np.array([r.value for r in rows])
     lo = values - np.array([r.ci95[0] for r in rows])

@@ -66,6 +66,11 @@ REPORT_CSS = """
 p.note { font-size: 9pt; color: #444; }
 table.progress th, table.counties th, table.methods th { white-space: normal; }
 table { max-width: 100%; }
+table.counties, table.progress { width: 100%; }
+td.nowrap { white-space: nowrap; }
+/* a chart that does not fit at the foot of a page moves to the next: kept under a third of the printable
+   page, it can never leave more than that blank behind it */
+@media print { img { max-height: 82mm; width: auto; max-width: 100%; } }
 table.facts td.text, table.facts th.text { white-space: normal; }
 td.quote { white-space: normal; min-width: 14em; }
 td.name, th.name { white-space: nowrap; }
@@ -374,7 +379,7 @@ class Report:
                    {"label": self.t("counties.col_share")}, {"label": self.t("counties.col_ci")},
                    {"label": self.t("counties.col_expected", basis=self.basis_name())},
                    {"label": self.t("counties.col_ratio", basis=self.basis_name(short=True))},
-                   {"label": self.t("counties.col_position"), "cls": "text"},
+                   {"label": self.t("counties.col_position"), "cls": "text nowrap"},
                    {"label": self.t("counties.col_rank")}]
         rows = []
         for r in c.rows:
