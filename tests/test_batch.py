@@ -49,7 +49,7 @@ def test_county_one_pager_for_jiangling(tmp_path):
     text = _text(artifacts.files["html"])
     assert "江陵县：2015年1-7月新引进亿元以上项目" in text
     assert "精确 95% 区间 5.5–19.7" in text  # Garwood for 11: 5.49–19.68
-    assert "排名第 9 位" in text
+    assert "在所列 9 个县市区中排第 9 位" in text
     assert "现有数字不足以说明该县市区与全市平均水平有差异" in text  # inside the funnel: no claim
     # one page: the county's own dot-and-interval chart, not the city funnel plot as well
     assert artifacts.files["html"].read_text(encoding="utf-8").count("<img") == 1
