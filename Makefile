@@ -32,10 +32,11 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # Re-synced only when the lock or the project changes, so a second `make` reuses the environment.
+# --all-extras: the tests run the batch on a Dask LocalCluster too (the optional extra jzanalysis[dask]).
 # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set, every process (the CLI and each notebook
 # kernel) would otherwise compile pandas/scipy/statsmodels from source again, about 4 s each.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --compile-bytecode --python $(PYTHON)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --all-extras --compile-bytecode --python $(PYTHON)
 	$(BIN)/python -m ipykernel install --sys-prefix --name jzanalysis --display-name "Python (jzanalysis)" >/dev/null
 	@touch $@
 
@@ -57,4 +58,5 @@ lab: setup
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf reports/*.html reports/*.pdf reports/*.ipynb reports/*.png .pytest_cache
+	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf .pytest_cache

@@ -1,86 +1,477 @@
-"""Batch planning (fast) and the county one-pager and data-audit notebooks run for real (slow)."""
+"""The batch: grid, cache keys, publishing as a unit, index and manifest (fast); then real batches with
+real kernels, processes and signals (slow): reproducible bytes, no state leaking between runs, a failing
+notebook isolated, Ctrl-C / SIGTERM / kill -9 leaving nothing running or half-written, a resumed batch
+finishing only what was left, Dask giving the same files."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
-import nbformat
 import pytest
 
-from jzanalysis.batch import plan_batch, run_batch, write_index
+from jzanalysis import settings
+from jzanalysis.batch import (
+    InlineExecutor, Job, LocalExecutor, monthly_grid, plan, read_grid, run_batch, run_jobs, write_index,
+)
+from jzanalysis.batch.cache import is_fresh, run_key
+from jzanalysis.batch.grid import expand
+from jzanalysis.errors import InputError
+from jzanalysis.kernels import remove_stale_temp_dirs
 from jzanalysis.params import ReportParams
-from jzanalysis.pipeline import analyse
-from jzanalysis.runner import ReportArtifacts, run_report
+from jzanalysis.runner import publish, remove_stale_staging, run_name, run_report
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
+JZANALYSIS = [sys.executable, "-m", "jzanalysis.cli"]
+COUNTIES = {"公安县", "监利县", "石首市", "荆州开发区", "沙市区", "荆州区", "洪湖市", "松滋市", "江陵县"}
 
 
-@pytest.fixture(scope="module")
-def seed_analysis():
-    return analyse(ReportParams.build(year=2015, as_of_month=7))
+def _grid(tmp_path: Path, text: str, name: str = "grid.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
-def test_batch_plans_report_scenarios_counties_and_audit(seed_analysis):
-    jobs = plan_batch(seed_analysis, scenarios=(0.0, 0.5))
-    # 1 report + 2 scenarios + 1 comparison + 9 county one-pagers + 1 audit
-    assert len(jobs) == 14
-    assert [j.stem for j in jobs[:3]] == ["forecast_2015_m07", "forecast_2015_m07_phi0", "forecast_2015_m07_phi0.5"]
-    assert jobs[2].params.dispersion == 0.5
-    counties = [j for j in jobs if j.notebook == "county.ipynb"]
-    assert {j.params.region for j in counties} == {"公安县", "监利县", "石首市", "荆州开发区", "沙市区", "荆州区", "洪湖市", "松滋市", "江陵县"}
-    assert jobs[-1].notebook == "audit.ipynb"
-    assert len(plan_batch(seed_analysis, counties=False, audit=False)) == 1
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_index_links_every_file(tmp_path, seed_analysis):
-    job = plan_batch(seed_analysis)[0]
-    artifacts = ReportArtifacts(notebook=tmp_path / "x.ipynb", files={"html": tmp_path / "x.html", "pdf": tmp_path / "x.pdf"})
-    index = write_index([(job, artifacts)], tmp_path).read_text(encoding="utf-8")
-    assert '<a href="x.html">HTML</a>' in index and '<a href="x.pdf">PDF</a>' in index
-    assert "2015年1-7月招商引资进度与全年预测" in index
-
-
-def _text(path) -> str:
+def _text(path: Path) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
 
 
-@pytest.mark.slow
-def test_county_one_pager_for_jiangling(tmp_path):
-    params = ReportParams.build(year=2015, as_of_month=7, region="江陵县")
-    artifacts = run_report(params, tmp_path, notebook="county.ipynb", stem="county", formats=("html",))
-    text = _text(artifacts.files["html"])
-    assert "江陵县：2015年1-7月新引进亿元以上项目" in text
-    assert "精确 95% 区间 5.5–19.7" in text  # Garwood for 11: 5.49–19.68
-    assert "在所列 9 个县市区中排第 9 位" in text
-    assert "现有数字不足以说明该县市区与全市平均水平有差异" in text  # inside the funnel: no claim
-    # one page: the county's own dot-and-interval chart, not the city funnel plot as well
-    assert artifacts.files["html"].read_text(encoding="utf-8").count("<img") == 1
-    # nothing on stderr (a font fallback warning would be printed into the report)
-    nb = nbformat.read(artifacts.notebook, as_version=4)
-    assert [o.text for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"] == []
+def _run_folders(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-@pytest.mark.slow
-def test_audit_notebook_lists_what_was_stripped(tmp_path):
+# --- the grid ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def shipped_jobs():
+    return plan(read_grid(settings.REPO_ROOT / "batch.yaml"))[0]
+
+
+def test_shipped_grid_is_the_monthly_set(shipped_jobs):
+    # report, two scenarios, the comparison, nine one-pagers, the audit; no look-back with one bulletin
+    assert len(shipped_jobs) == 14
+    notebooks = [j.notebook for j in shipped_jobs]
+    assert notebooks.count("report.ipynb") == 3 and notebooks.count("county.ipynb") == 9
+    assert {j.params.region for j in shipped_jobs if j.notebook == "county.ipynb"} == COUNTIES
+    assert {j.params.dispersion for j in shipped_jobs if j.notebook == "report.ipynb"} == {None, 0.1, 0.5}
+    assert all((j.params.year, j.params.as_of_month) == (2015, 7) for j in shipped_jobs)
+    assert shipped_jobs[0].stem == "forecast_2015_m07" and shipped_jobs[1].stem == "forecast_2015_m07_phi0.1"
+    # every run its own name; the names carry the parameters' hash
+    assert len({j.name for j in shipped_jobs}) == 14
+    assert all(re.fullmatch(r".+-[0-9a-f]{8}", j.name) for j in shipped_jobs)
+    # the headline the index shows: 174 projects by July as the bulletin says, and the default forecast as
+    # `jzanalysis forecast` gives it
+    from jzanalysis.pipeline import analyse
+
+    f = analyse(shipped_jobs[0].params).forecasts["projects_100m"]["forecast"]
+    text = dict(shipped_jobs[0].headline)["新引进亿元以上项目"]
+    assert text.startswith(f"1-7月 174个，全年预测 {f['point']:,.1f}（80% 区间 {f['interval80'][0]:,.1f}–")
+    assert dict(shipped_jobs[0].headline)["发布日期"] == "2015-09-02"
+
+
+def test_command_line_flags_describe_the_same_set_without_a_grid():
+    spec = monthly_grid(scenarios=(0.0, 0.1, 0.5))
+    jobs, _ = expand(spec)
+    assert len(jobs) == 15  # 1 + 3 scenarios + 1 + 9 + 1
+    assert len(expand(monthly_grid(counties=False, audit=False))[0]) == 1
+
+
+def test_look_back_gives_one_report_per_bulletin(tmp_path):
+    folder = tmp_path / "bulletins"
+    folder.mkdir()
+    seed = settings.SEED_BULLETIN.read_text(encoding="utf-8")
+    (folder / "2015-07.txt").write_text(seed, encoding="utf-8")
+    june = seed.replace("1-7月", "1-6月").replace("截至7月", "截至6月")
+    (folder / "2015-06.txt").write_text(june, encoding="utf-8")
+    grid = _grid(tmp_path, f"defaults: {{source: {folder}}}\nruns:\n  - notebook: report.ipynb\n    vary: {{source: each-bulletin}}\n")
+    jobs, _ = expand(read_grid(grid))
+    assert sorted((Path(j.params.source).name, j.params.as_of_month) for j in jobs) == [("2015-06.txt", 6), ("2015-07.txt", 7)]
+    assert sorted(j.stem for j in jobs) == ["forecast_2015_m06", "forecast_2015_m07"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("runs:\n  - notebook: report.ipynb\n    vary: {dispersion: [0, .nan]}\n", "dispersion must be a finite number"),
+    ("runs:\n  - notebook: report.ipynb\n    vary: {dispersion: [-1]}\n", "dispersion must be a number 0..1, got -1"),
+    ("runs:\n  - notebook: nope.ipynb\n", "no notebook 'nope.ipynb'"),
+    ("runs:\n  - notebook: report.ipynb\n    colour: red\n", "unknown key 'colour'"),
+    ("runs: []\n", "non-empty list `runs:`"),
+    ("defaults: {source: missing/}\nruns: [report.ipynb]\n", "no such file or folder"),
+    ("defaults: {formats: [docx]}\nruns: [report.ipynb]\n", "unknown report format 'docx'"),
+    ("runs: [report.ipynb\n", "not a readable YAML grid"),
+])
+def test_a_bad_grid_is_refused_before_anything_runs(tmp_path, text, message):
+    grid = _grid(tmp_path, text)
+    with pytest.raises(InputError, match=re.escape(message)):
+        plan(read_grid(grid))
+
+
+def test_cli_refuses_nan_up_front_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    for argv in (["batch", "--scenario-dispersion", "0", "nan", "--out", str(out)],
+                 ["batch", "--dispersion", "inf", "--out", str(out)]):
+        done = subprocess.run([*JZANALYSIS, *argv], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2
+        assert "must be a number 0..1" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_cli_refuses_an_out_that_is_a_file(tmp_path):
+    target = tmp_path / "a-file"
+    target.write_text("x")
+    done = subprocess.run([*JZANALYSIS, "batch", "--out", str(target)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "is a file" in done.stderr
+    assert target.read_text() == "x"
+
+
+# --- names, keys, publishing ------------------------------------------------------------------------
+
+def test_different_parameters_never_share_a_name():
+    a = ReportParams.build(year=2015, as_of_month=7)
+    b = ReportParams.build(year=2015, as_of_month=7, dispersion=0.0)
+    assert run_name("forecast_2015_m07", "report.ipynb", a) != run_name("forecast_2015_m07", "report.ipynb", b)
+    assert run_name("forecast_2015_m07", "report.ipynb", a) == run_name("forecast_2015_m07", "report.ipynb",
+                                                                          ReportParams.build(year=2015, as_of_month=7))
+    assert run_name("x", "report.ipynb", a) != run_name("x", "counties.ipynb", a)
+
+
+def test_a_new_bulletin_changes_only_the_keys_of_runs_that_read_it(tmp_path):
+    folder = tmp_path / "bulletins"
+    folder.mkdir()
+    shutil.copy(settings.SEED_BULLETIN, folder / "seed.txt")
+    reads_folder = Job("audit.ipynb", ReportParams.build(source=str(folder), year=2015, as_of_month=7), "audit", "t")
+    reads_file = Job("audit.ipynb", ReportParams.build(source=str(folder / "seed.txt"), year=2015, as_of_month=7), "audit", "t")
+    before = run_key(reads_folder)[0], run_key(reads_file)[0]
+    (folder / "new.txt").write_text("1-8月全市新引进亿元以上项目190个。", encoding="utf-8")
+    after = run_key(reads_folder)[0], run_key(reads_file)[0]
+    assert before[0] != after[0] and before[1] == after[1]
+    assert [i["path"].rsplit("/", 1)[-1] for i in run_key(reads_folder)[1]] == ["new.txt", "seed.txt"]
+
+
+def test_publish_replaces_a_runs_files_as_one_set(tmp_path):
+    first = publish(tmp_path, "r-1234abcd", {"ipynb": b"{}", "html": b"<p>old</p>", "pdf": b"%PDF old"}, {"key": "k1"})
+    assert first["pdf"].read_bytes() == b"%PDF old"
+    publish(tmp_path, "r-1234abcd", {"ipynb": b"{}", "html": b"<p>new</p>"}, {"key": "k2"})
+    folder = tmp_path / "r-1234abcd"
+    # the old PDF does not stay beside the new HTML: the folder is the new set, whole
+    assert sorted(p.name for p in folder.iterdir()) == ["r-1234abcd.html", "r-1234abcd.ipynb", "run.json"]
+    record = json.loads((folder / "run.json").read_text())
+    assert record["key"] == "k2" and record["outputs"]["html"]["sha256"] == hashlib.sha256(b"<p>new</p>").hexdigest()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".partial-")] == []
+    assert is_fresh(tmp_path, "r-1234abcd", "k2") and not is_fresh(tmp_path, "r-1234abcd", "k1")
+    (folder / "r-1234abcd.html").write_text("edited by hand")
+    assert not is_fresh(tmp_path, "r-1234abcd", "k2")  # a changed file is not trusted
+
+
+def _publish_many(args) -> None:
+    folder, writer = args
+    for number in range(15):
+        body = f"<p>writer {writer} version {number}</p>".encode()
+        publish(Path(folder), "r-1234abcd", {"html": body, "pdf": b"%PDF " + body}, {"key": f"{writer}-{number}"})
+
+
+def test_concurrent_publishers_leave_one_whole_set(tmp_path):
+    # four processes publish the same run 15 times each: at every moment the folder is one writer's
+    # whole set (HTML and PDF of the same version, matching run.json), and no staging folder stays
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(_publish_many, [(str(tmp_path), writer) for writer in range(4)]))
+    folder = tmp_path / "r-1234abcd"
+    record = json.loads((folder / "run.json").read_text())
+    html = (folder / "r-1234abcd.html").read_bytes()
+    assert (folder / "r-1234abcd.pdf").read_bytes() == b"%PDF " + html
+    assert record["outputs"]["html"]["sha256"] == hashlib.sha256(html).hexdigest()
+    writer, number = record["key"].split("-")
+    assert html == f"<p>writer {writer} version {number}</p>".encode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r-1234abcd"]
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_stale_staging_and_kernel_folders_of_dead_processes_are_removed(tmp_path):
+    dead = _dead_pid()
+    stale = tmp_path / f".partial-r-1234abcd-{socket.gethostname()}-{dead}-abc123"
+    live = tmp_path / f".partial-r-1234abcd-{socket.gethostname()}-{os.getpid()}-abc123"
+    stale.mkdir()
+    live.mkdir()
+    (stale / "r.html").write_text("half")
+    assert remove_stale_staging(tmp_path) == [stale]
+    assert live.is_dir() and not stale.exists()
+    kernel_dir = Path(f"/tmp/jzk-{dead}-kabc")
+    other = Path("/tmp/jzk-123456")  # not ours (no pid-kind name): left alone
+    kernel_dir.mkdir(exist_ok=True)
+    other.mkdir(exist_ok=True)
+    try:
+        assert str(kernel_dir) in remove_stale_temp_dirs()
+        assert not kernel_dir.exists() and other.exists()
+    finally:
+        shutil.rmtree(other, ignore_errors=True)
+        shutil.rmtree(kernel_dir, ignore_errors=True)
+
+
+def test_index_and_manifest_list_every_run_with_hashes(tmp_path):
     params = ReportParams.build(year=2015, as_of_month=7)
-    artifacts = run_report(params, tmp_path, notebook="audit.ipynb", stem="audit", formats=("html",))
-    text = _text(artifacts.files["html"])
-    assert "数据核查" in text and "欧洲杯外围买球网" in text and '"));' in text.replace("&quot;", '"')
-    assert "没有同一指标、同一时期、同一地区的数值冲突" in text
+    publish(tmp_path, "forecast_2015_m07-aaaaaaaa", {"ipynb": b"{}", "html": b"<p>r</p>", "pdf": b"%PDF"}, {
+        "key": "k", "notebook": "report.ipynb", "title": "荆州市2015年1-7月招商引资进度与全年预测",
+        "parameters": {"year": 2015, "as_of_month": 7}, "headline": [["新引进亿元以上项目", "1-7月 174个"]],
+        "inputs": [{"path": "data/raw/000_f5510f0c233d12e8.txt", "sha256": "d78e"}]})
+    (tmp_path / ".partial-ignored").mkdir()
+    index = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "荆州市2015年1-7月招商引资进度与全年预测" in index and "2015年1-7月" in index and "1-7月 174个" in index
+    assert 'href="forecast_2015_m07-aaaaaaaa/forecast_2015_m07-aaaaaaaa.pdf">PDF</a>' in index
+    assert settings.cjk_font_family() in index  # styled like the reports: same stylesheet and font
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    outputs = {o["path"]: o["sha256"] for o in manifest["outputs"]}
+    assert outputs["forecast_2015_m07-aaaaaaaa/forecast_2015_m07-aaaaaaaa.html"] == hashlib.sha256(b"<p>r</p>").hexdigest()
+    assert outputs["index.html"] == _sha(tmp_path / "index.html")
+    assert manifest["inputs"] == [{"path": "data/raw/000_f5510f0c233d12e8.txt", "sha256": "d78e"}]
+    first = (tmp_path / "index.html").read_bytes(), (tmp_path / "manifest.json").read_bytes()
+    write_index(tmp_path)
+    assert ((tmp_path / "index.html").read_bytes(), (tmp_path / "manifest.json").read_bytes()) == first
+    assert params  # the record above is what run_jobs writes for such parameters
+
+
+# --- real batches (slow) ----------------------------------------------------------------------------
+
+def _fixture_grid(tmp_path: Path, runs: str, formats: str = "[html]") -> Path:
+    return _grid(tmp_path, f"defaults:\n  source: {settings.SEED_BULLETIN}\n  year: 2015\n  as_of_month: 7\n"
+                           f"  formats: {formats}\nruns:\n{runs}")
 
 
 @pytest.mark.slow
-def test_parallel_workers_each_report_their_own_county(tmp_path, seed_analysis):
-    # two kernels at once: each one-pager must carry its own county's figures (Garwood 95% for
-    # 23 → 14.58–34.51, 22 → 13.79–33.31, 11 → 5.49–19.68, shown to one decimal), and no worker may hang on the
-    # other's kernel
-    wanted = {"公安县": "14.6–34.5", "石首市": "13.8–33.3", "江陵县": "5.5–19.7"}
-    jobs = [j for j in plan_batch(seed_analysis) if j.params.region in wanted]
-    assert len(jobs) == 3
-    done = run_batch(jobs, tmp_path, formats=("html",), workers=2)
-    assert len(done) == 3
-    for job, artifacts in done:
-        text = _text(artifacts.files["html"])
-        region = job.params.region
-        assert f"{region}：2015年1-7月新引进亿元以上项目" in text
-        assert f"精确 95% 区间 {wanted[region]}" in text
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert all(artifacts.files["html"].name in index for _, artifacts in done)
+def test_two_cold_batches_give_byte_identical_files_and_the_same_as_a_plain_report(tmp_path, monkeypatch):
+    grid = _grid(tmp_path, f"defaults:\n  source: {settings.SEED_BULLETIN}\nruns:\n  - report.ipynb\n"
+                           "  - notebook: county.ipynb\n    vary: {region: [江陵县, 公安县]}\n  - audit.ipynb\n")
+    results = [run_batch(read_grid(grid), tmp_path / name, executor=LocalExecutor(2)) for name in ("a", "b")]
+    for result in results:
+        assert result.exit_status == 0 and len(result.done) == 4
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert _run_folders(a) == _run_folders(b)
+    for folder in _run_folders(a):
+        for path in sorted((a / folder).iterdir()):
+            assert path.read_bytes() == (b / folder / path.name).read_bytes(), path.name
+    assert (a / "manifest.json").read_bytes() == (b / "manifest.json").read_bytes()
+    # the kernels were handed the analysis; a report run the plain way (its own kernel computing it all)
+    # gives the very same bytes
+    job = results[0].jobs[0]
+    record = json.loads((a / job.name / "run.json").read_text())
+    monkeypatch.setenv("JZ_RUN_KEY", record["key"])
+    plain = run_report(job.params, tmp_path / "plain", title=job.title)
+    assert plain.files["html"].read_bytes() == (a / job.name / f"{job.name}.html").read_bytes()
+    assert plain.files["pdf"].read_bytes() == (a / job.name / f"{job.name}.pdf").read_bytes()
+    # what the reader gets: the county's own figures (Garwood 95% for 11: 5.49–19.68), no timestamp
+    county = next(j for j in results[0].jobs if j.params.region == "江陵县")
+    text = _text(a / county.name / f"{county.name}.html")
+    assert "精确泊松 95% 区间 5.49–19.68" in text and "生成时间" not in text and "输入指纹" in text
+    # run again unchanged: nothing executed, nothing rewritten
+    before = {p: p.stat().st_mtime_ns for p in a.rglob("*.html")}
+    again = run_batch(read_grid(grid), a, executor=LocalExecutor(2))
+    assert len(again.cached) == 4 and again.done == [] and again.seconds < 5
+    assert {p: p.stat().st_mtime_ns for p in a.rglob("*.html") if p.name != "index.html"} == {
+        p: t for p, t in before.items() if p.name != "index.html"}
+
+
+@pytest.mark.slow
+def test_no_state_leaks_from_one_run_to_the_next_on_the_same_worker(tmp_path):
+    grid = _fixture_grid(tmp_path, f"  - notebook: {FIXTURES / 'leak_set.ipynb'}\n  - notebook: {FIXTURES / 'leak_check.ipynb'}\n")
+    result = run_batch(read_grid(grid), tmp_path / "out", executor=LocalExecutor(workers=1))
+    assert result.exit_status == 0
+    check = next(j for j in result.jobs if j.notebook == "leak_check.ipynb")
+    text = _text(result.folder(check) / f"{check.name}.html")
+    for name in ("global", "module attribute", "rcParams", "pandas option", "environment", "sys.modules"):
+        assert f"{name}: fresh" in text
+    assert "LEAKED" not in text
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_is_reported_in_one_line_and_the_others_are_published(tmp_path):
+    grid = _fixture_grid(tmp_path, f"  - notebook: {FIXTURES / 'fails.ipynb'}\n  - audit.ipynb\n")
+    out = tmp_path / "out"
+    done = subprocess.run([*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    failures = [line for line in done.stderr.splitlines() if line.startswith("failed:")]
+    # the cell as JupyterLab numbers it in the source notebook, and its first line
+    assert failures == ["failed: fails.ipynb [2015-07] cell 3 (ratio = 1 / 0): ZeroDivisionError: division by zero"]
+    assert "1 failed" in done.stderr and "Traceback" not in done.stderr
+    assert [name.split("-")[0] for name in _run_folders(out)] == ["audit_2015_m07"]  # nothing of the failed run
+    assert "fails" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (children, grandchildren, …) from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _running(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                if handle.read().rsplit(b")", 1)[1].split()[0] != b"Z":
+                    alive.add(pid)
+        except OSError:
+            continue
+    return alive
+
+
+def _start_slow_batch(tmp_path: Path, out: Path):
+    grid = _fixture_grid(tmp_path, f"  - notebook: {FIXTURES / 'slow.ipynb'}\n    vary: {{region: each-county}}\n")
+    process = subprocess.Popen([*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # wait until a first run is published and the others are under way, noting every process below it
+    seen: set[int] = set()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        seen |= _descendants(process.pid)
+        if out.is_dir() and len(_run_folders(out)) >= 1:
+            break
+        time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the batch published nothing in 180 s")
+    seen |= _descendants(process.pid)
+    assert len(seen) >= 4  # template, two workers, kernels
+    return grid, process, seen
+
+
+def _assert_nothing_left(out: Path, pids: set[int]) -> None:
+    deadline = time.monotonic() + 10
+    while _running(pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _running(pids) == set(), "processes of the batch still running"
+    published = _run_folders(out)
+    time.sleep(4)  # a worker or kernel left running would publish or write something now
+    assert _run_folders(out) == published
+    for pid in pids:
+        assert not list(Path("/tmp").glob(f"jzk-{pid}-*")) or not _running({pid})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signalled_batch_stops_everything_and_a_restart_finishes_only_what_was_left(tmp_path, signum, status):
+    out = tmp_path / "out"
+    grid, process, pids = _start_slow_batch(tmp_path, out)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == status, stderr
+    assert "interrupted:" in stderr and "run the same command again" in stderr and "Traceback" not in stderr
+    _assert_nothing_left(out, pids)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".partial-")] == []
+    assert list(Path("/tmp").glob(f"jzk-{process.pid}-*")) == []
+    finished = len(_run_folders(out))
+    assert 1 <= finished < 9
+    again = subprocess.run([*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert f"9 runs: {9 - finished} done, {finished} unchanged, 0 failed" in again.stderr
+    assert len(_run_folders(out)) == 9
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_batch_takes_its_workers_and_kernels_with_it(tmp_path):
+    out = tmp_path / "out"
+    grid, process, pids = _start_slow_batch(tmp_path, out)
+    process.kill()
+    process.communicate(timeout=30)
+    _assert_nothing_left(out, pids)
+    # the next run removes what the killed one could not: staging folders, kernel socket folders
+    (out / f".partial-x-{socket.gethostname()}-{process.pid}-abc123").mkdir()
+    again = subprocess.run([*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert [p.name for p in out.iterdir() if p.name.startswith(".partial-")] == []
+    for pid in pids | {process.pid}:
+        assert list(Path("/tmp").glob(f"jzk-{pid}-*")) == []
+    assert len(_run_folders(out)) == 9
+
+
+@pytest.mark.slow
+def test_a_new_bulletin_reruns_only_the_runs_that_read_the_folder(tmp_path):
+    folder = tmp_path / "bulletins"
+    folder.mkdir()
+    shutil.copy(settings.SEED_BULLETIN, folder / "seed.txt")
+    grid = _grid(tmp_path, f"defaults: {{year: 2015, as_of_month: 7, formats: [html]}}\nruns:\n"
+                           f"  - notebook: audit.ipynb\n    params: {{source: {folder}}}\n"
+                           f"  - notebook: audit.ipynb\n    params: {{source: {folder / 'seed.txt'}}}\n")
+    out = tmp_path / "out"
+    first = run_batch(read_grid(grid), out, executor=LocalExecutor(2))
+    assert len(first.done) == 2
+    (folder / "later.txt").write_text("2015年1-8月，全市新引进亿元以上项目190个。", encoding="utf-8")
+    second = run_batch(read_grid(grid), out, executor=LocalExecutor(2))
+    assert [Path(j.params.source).name for j in second.done] == ["bulletins"]
+    assert [Path(j.params.source).name for j in second.cached] == ["seed.txt"]
+    assert second.exit_status == 0
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_the_same_files_as_local_workers(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    grid = _grid(tmp_path, f"defaults:\n  source: {settings.SEED_BULLETIN}\nruns:\n"
+                           "  - notebook: county.ipynb\n    vary: {region: [江陵县, 洪湖市]}\n  - audit.ipynb\n")
+    local = run_batch(read_grid(grid), tmp_path / "local", executor=LocalExecutor(2))
+    from jzanalysis.batch import DaskExecutor
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        remote = run_batch(read_grid(grid), tmp_path / "dask", executor=DaskExecutor(client))
+    assert local.exit_status == remote.exit_status == 0 and len(remote.done) == 3
+    for folder in _run_folders(tmp_path / "local"):
+        for path in sorted((tmp_path / "local" / folder).iterdir()):
+            assert path.read_bytes() == (tmp_path / "dask" / folder / path.name).read_bytes(), path.name
+
+
+@pytest.mark.slow
+def test_report_command_publishes_one_folder_per_parameter_set(tmp_path):
+    out = tmp_path / "r"
+    first = subprocess.run([*JZANALYSIS, "report", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    second = subprocess.run([*JZANALYSIS, "report", "--out", str(out), "--dispersion", "0", "--format", "html"],
+                            capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    folders = _run_folders(out)
+    assert len(folders) == 2 and all(f.startswith("forecast_2015_m07-") for f in folders)
+    contents = sorted(sorted(p.suffix for p in (out / f).iterdir()) for f in folders)
+    assert contents == [[".html", ".ipynb", ".json"], [".html", ".ipynb", ".json", ".pdf"]]
+    html_line = next(line for line in second.stdout.splitlines() if line.startswith("html: "))
+    assert Path(html_line.removeprefix("html: ")).is_file()
+
+
+@pytest.mark.slow
+def test_inline_executor_runs_the_county_one_pager(tmp_path):
+    job = Job("county.ipynb", ReportParams.build(year=2015, as_of_month=7, region="江陵县"), "county", "江陵县", ("html",))
+    result = run_jobs([job], tmp_path, executor=InlineExecutor())
+    assert result.exit_status == 0
+    html = (tmp_path / job.name / f"{job.name}.html").read_text(encoding="utf-8")
+    assert "排名第 9 位" in _text(tmp_path / job.name / f"{job.name}.html") and html.count("<img") == 1

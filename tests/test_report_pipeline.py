@@ -22,7 +22,7 @@ from jzanalysis import settings
 from jzanalysis.errors import InputError
 from jzanalysis.params import ReportParams
 from jzanalysis.report import han_outside_quotes
-from jzanalysis.runner import EXECUTORS, run_report
+from jzanalysis.runner import execute_with_papermill, run_report
 
 pytestmark = pytest.mark.slow
 
@@ -93,13 +93,14 @@ def longest_blank_run_mm(page: np.ndarray, top_mm: float = 16, bottom_mm: float 
 # --- files ----------------------------------------------------------------------------------------------
 
 def test_files_are_named_by_snapshot_language_and_scenario(seed, english, scenario, luan):
-    assert seed.files["pdf"].name == "forecast_2015_m07.pdf"
-    assert english.files["pdf"].name == "forecast_2015_m07_plan-projects_100m-300_en.pdf"
-    assert scenario.files["pdf"].name == "forecast_2015_m07_phi0.1_sigma0.2.pdf"
-    assert luan.files["pdf"].name == "forecast_2024_m06.pdf"
-    for artifacts in (seed, english, scenario, luan):
+    # one folder per parameter set, named by the snapshot (a scenario and the language say so) and a hash
+    for artifacts, stem in ((seed, "forecast_2015_m07"), (english, "forecast_2015_m07_plan-projects_100m-300_en"),
+                            (scenario, "forecast_2015_m07_phi0.1_sigma0.2"), (luan, "forecast_2024_m06")):
+        assert re.fullmatch(re.escape(stem) + r"-[0-9a-f]{8}", artifacts.folder.name), artifacts.folder.name
+        assert artifacts.files["pdf"].name == f"{artifacts.folder.name}.pdf"
         assert set(artifacts.files) == {"html", "pdf"}
-        leftovers = [p.name for p in artifacts.notebook.parent.iterdir() if p.name.startswith(".partial-")]
+        assert (artifacts.folder / "run.json").is_file()
+        leftovers = [p.name for p in artifacts.folder.parent.iterdir() if p.name.startswith(".partial-")]
         assert leftovers == []
 
 
@@ -221,7 +222,7 @@ def test_html_screenshot_in_headless_chromium_is_not_blank(seed, english, tmp_pa
 
 def _execute(notebook: str, tmp_path: Path, **parameters):
     output = tmp_path / f"out-{notebook}"
-    return EXECUTORS["papermill"](settings.NOTEBOOKS_DIR / notebook, output, parameters, tmp_path)
+    return execute_with_papermill(settings.NOTEBOOKS_DIR / notebook, output, parameters, tmp_path)
 
 
 def test_every_notebook_runs_from_another_directory_with_its_defaults(tmp_path):

@@ -468,13 +468,16 @@ def cmd_calibrate(args) -> int:
     return 0
 
 
-def _report_args(parser):
-    parser.add_argument("--source", type=Path, default=settings.SEED_BULLETIN,
-                        help="bulletin file or folder (default: the seed bulletin in data/raw/)")
+def _report_args(parser, *, grid: bool = False):
+    default_source = None if grid else settings.SEED_BULLETIN
+    parser.add_argument("--source", type=Path, default=default_source,
+                        help="bulletin file or folder (default: the seed bulletin in data/raw/"
+                             + (", or the grid's source)" if grid else ")"))
     _add_region_arg(parser)
     parser.add_argument("--year", type=_year, help="year, 1990..2100 (default: latest in the data)")
     parser.add_argument("--as-of", dest="as_of", type=str, metavar="M", help="January..M, 1..11 (default: latest)")
-    parser.add_argument("--out", type=Path, default=settings.REPORTS_DIR, help="output folder (default: reports/)")
+    parser.add_argument("--out", type=Path, default=settings.REPORTS_DIR,
+                        help="output folder (default: reports/); each run in a folder of its own")
     parser.add_argument("--method", action="append", dest="methods", metavar="ID", help="forecast method id (repeatable)")
     parser.add_argument("--dispersion", type=_dispersion,
                         help="φ for project counts, 0..1 (default: calibrated on real data); 0 = pure Poisson")
@@ -482,7 +485,7 @@ def _report_args(parser):
     parser.add_argument("--plan", action="append", dest="plan_overrides", metavar="METRIC=VALUE",
                         help="annual plan of a metric instead of the one the bulletin implies, e.g. projects_100m=300 "
                              "(repeatable)")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+    parser.add_argument("--lang", choices=("zh", "en"), default=None,
                         help="report language: zh (default) or en (English headings, sentences, labels and county names)")
     parser.add_argument("--plans", type=Path, metavar="FILE", help="county plans CSV")
     parser.add_argument("--format", action="append", dest="formats", choices=("html", "pdf"),
@@ -501,7 +504,7 @@ def _report_params(args):
         source=str(args.source.resolve()), year=args.year, as_of_month=as_of, region=args.region,
         methods=tuple(args.methods) if args.methods else None, dispersion=args.dispersion, sigma=args.sigma,
         plans=_plan_overrides(args.plan_overrides), county_plans=str(args.plans.resolve()) if args.plans else None,
-        language=args.lang,
+        language=args.lang or "zh",
     )
 
 
@@ -522,58 +525,128 @@ def _plan_overrides(items: list[str] | None) -> dict[str, float]:
     return plans
 
 
+def _interrupted_line(result) -> str:
+    left = len(result.jobs) - len(result.done) - len(result.cached) - len(result.failed)
+    return (f"interrupted: {len(result.done) + len(result.cached)} of {len(result.jobs)} runs published, {left} left; "
+            "run the same command again to finish them")
+
+
 def cmd_report(args) -> int:
-    """Run the report notebook through papermill into --out, with HTML (code hidden) and PDF."""
+    """Run the report notebook through papermill into --out/<name>/: notebook, HTML (code hidden), PDF, run.json."""
+    from .analysis_cache import artifact_key
+    from .batch import InlineExecutor, Job, run_jobs
+    from .batch.grid import headline
+    from .batch.progress import Progress
     from .pipeline import analyse
-    from .runner import run_report
+    from .runner import check_formats, report_stem, report_title
 
     params = _report_params(args)
-    # Analyse once here, before a kernel starts: bad input fails in a second with one line, and the
-    # snapshot (year, month) the data holds names the files.
-    analysis = analyse(params)
+    formats = check_formats(tuple(args.formats or ("html", "pdf")))
+    # Analyse once here, before a kernel starts: bad input fails in a second with one line, the
+    # snapshot (year, month) the data holds names the files, and the kernel is handed this analysis.
+    try:
+        analysis = analyse(params)
+    except KeyboardInterrupt:
+        print("jzanalysis report: interrupted before the run started", file=sys.stderr)
+        return 130
     params = analysis.params
-    artifacts = run_report(params, args.out, formats=tuple(args.formats or ("html", "pdf")))
-    for kind, path in artifacts.files.items():
-        print(f"{kind}: {path}")
-    print(f"notebook: {artifacts.notebook}")
-    print(f"done in {artifacts.seconds:.1f} s", file=sys.stderr)
+    job = Job("report.ipynb", params, report_stem(params), report_title("report.ipynb", params), formats,
+              headline=tuple(headline("report.ipynb", analysis)))
+    quiet = Progress(total=1, enabled=False)
+    result = run_jobs([job], args.out, executor=InlineExecutor(), force=True, progress=quiet,
+                      analyses={artifact_key(params, True): (params, True, analysis)})
+    if result.interrupted:
+        print(f"jzanalysis report: {_interrupted_line(result)}", file=sys.stderr)
+        return result.exit_status
+    if result.failed:
+        _, line, error = result.failed[0]
+        if error.get("input_error"):
+            raise InputError(error["evalue"])
+        return 1
+    folder = result.folder(job)
+    for kind in formats:
+        print(f"{kind}: {folder / f'{job.name}.{kind}'}")
+    print(f"notebook: {folder / f'{job.name}.ipynb'}")
+    print(f"done in {result.seconds:.1f} s", file=sys.stderr)
     return 0
 
 
 def _batch_args(parser):
-    _report_args(parser)
+    parser.add_argument("grid", nargs="?", type=Path, metavar="GRID.yaml",
+                        help="a grid of notebooks × parameters (the monthly set: batch.yaml); "
+                             "without one, the monthly set from the flags below")
+    _report_args(parser, grid=True)
     parser.add_argument("--scenario-dispersion", type=_dispersion, nargs="+", default=[], metavar="PHI",
-                        help="extra forecast reports, one per overdispersion φ of project counts (e.g. 0 0.1 0.5)")
+                        help="without a grid: extra forecast reports, one per overdispersion φ of project counts "
+                             "(e.g. 0.1 0.5)")
     parser.add_argument("--scenario-sigma", type=_sigma, nargs="+", default=[], metavar="SIGMA",
-                        help="extra forecast reports, one per spread σ of amounts such as funds (e.g. 0 0.2 0.5)")
-    parser.add_argument("--no-counties", action="store_true", help="skip the county comparison and one-pagers")
-    parser.add_argument("--no-audit", action="store_true", help="skip the data-audit notebook")
-    parser.add_argument("--jobs", type=int, default=2, metavar="N",
-                        help="notebooks run at once, each in its own process and kernel (default 2)")
+                        help="without a grid: extra forecast reports, one per spread σ of amounts such as funds")
+    parser.add_argument("--no-counties", action="store_true", help="without a grid: skip the county comparison and one-pagers")
+    parser.add_argument("--no-audit", action="store_true", help="without a grid: skip the data-audit notebook")
+    parser.add_argument("--workers", "--jobs", dest="workers", type=int, default=None, metavar="N",
+                        help="notebooks run at once on this machine, each on its own kernel (default: the number of cores)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786; needs jzanalysis[dask])")
+    parser.add_argument("--force", action="store_true", help="run everything again, even runs whose inputs are unchanged")
 
 
 def cmd_batch(args) -> int:
-    """The monthly set: forecast report, dispersion scenarios, county comparison, a one-pager per county, data audit."""
-    from .batch import plan_batch, run_batch
+    """The monthly set (or any grid): each run once per change of its inputs, an index, a manifest.
 
-    params = _report_params(args)
+    Exit status: 0 all runs published (or unchanged), 1 some run failed (one line each above the
+    summary), 2 bad input (nothing was run), 130 interrupted (run the same command again to finish).
+    """
+    import os
+
+    from .batch import DaskExecutor, LocalExecutor, monthly_grid, override, read_grid, run_batch
+
     for phi in args.scenario_dispersion:
         if phi < 0:
             raise InputError(f"--scenario-dispersion values must be >= 0 (0 = pure Poisson), got {phi}")
-    from .pipeline import analyse
-
-    analysis = analyse(params)
-    jobs = plan_batch(analysis, scenarios=tuple(args.scenario_dispersion), sigma_scenarios=tuple(args.scenario_sigma),
-                      counties=not args.no_counties, audit=not args.no_audit)
-    if args.jobs < 1:
-        raise InputError(f"--jobs must be at least 1, got {args.jobs}")
-    done = run_batch(jobs, args.out, formats=tuple(args.formats or ("html", "pdf")),
-                     progress=lambda line: print(line, file=sys.stderr), workers=args.jobs)
-    for job, artifacts in done:
-        for kind, path in artifacts.files.items():
-            print(f"{kind}: {path}")
-    print(f"index: {Path(args.out).resolve() / 'index.html'}")
-    return 0
+    if args.workers is not None and args.workers < 1:
+        raise InputError(f"--workers must be at least 1, got {args.workers}")
+    if args.source is not None and not args.source.exists():
+        raise InputError(f"no such file or folder: {args.source}")
+    if args.plans is not None and not args.plans.is_file():
+        raise InputError(f"no such county plans file: {args.plans}")
+    if args.out.exists() and not args.out.is_dir():
+        raise InputError(f"--out {args.out} is a file, not a folder")
+    formats = tuple(args.formats) if args.formats else None
+    values = dict(region=args.region, year=args.year, as_of_month=int(args.as_of) if args.as_of else None,
+                  methods=list(args.methods) if args.methods else None, dispersion=args.dispersion,
+                  sigma=args.sigma, plans=_plan_overrides(args.plan_overrides) or None,
+                  county_plans=str(args.plans.resolve()) if args.plans else None)
+    if args.lang is not None:
+        values["language"] = args.lang
+    if args.grid is not None:
+        if args.scenario_dispersion or args.scenario_sigma or args.no_counties or args.no_audit:
+            raise InputError("--scenario-dispersion, --no-counties and --no-audit describe the monthly set without a "
+                             "grid file; put them in the grid instead (see batch.yaml)")
+        spec = override(read_grid(args.grid), source=str(args.source) if args.source else None, **values)
+        if formats:
+            spec.formats = formats
+    else:
+        spec = monthly_grid(source=str(args.source) if args.source else None,
+                            scenarios=tuple(args.scenario_dispersion), sigma_scenarios=tuple(args.scenario_sigma),
+                            counties=not args.no_counties,
+                            audit=not args.no_audit, formats=formats or ("html", "pdf"), **values)
+    if args.scheduler:
+        executor = DaskExecutor(args.scheduler)
+    else:
+        executor = LocalExecutor(workers=args.workers or max(1, min(os.cpu_count() or 1, 8)))
+    try:
+        result = run_batch(spec, args.out, executor=executor, force=args.force)
+    except KeyboardInterrupt:  # while planning: nothing was run or written yet
+        print("jzanalysis batch: interrupted before any run started", file=sys.stderr)
+        return 130
+    print(f"index: {result.index}")
+    if result.interrupted:
+        print(f"jzanalysis batch: {_interrupted_line(result)}", file=sys.stderr)
+    else:
+        summary = (f"{len(result.jobs)} runs: {len(result.done)} done, {len(result.cached)} unchanged, "
+                   f"{len(result.failed)} failed, in {result.seconds:.1f} s")
+        print(summary if not result.failed else f"jzanalysis batch: {summary}", file=sys.stderr)
+    return result.exit_status
 
 
 def _manifest_args(parser):
@@ -607,8 +680,8 @@ COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
     "compare": (_compare_args, cmd_compare, "county comparison with exact intervals and funnel limits"),
     "backtest": (_backtest_args, cmd_backtest, "score forecast methods on snapshots with known outcomes"),
     "calibrate": (_calibrate_args, cmd_calibrate, "refit the default forecast on real YTD → full-year pairs"),
-    "report": (_report_args, cmd_report, "run the report notebook → HTML and PDF in reports/"),
-    "batch": (_batch_args, cmd_batch, "the monthly set of reports: forecast, scenarios, counties, audit"),
+    "report": (_report_args, cmd_report, "run the report notebook → HTML and PDF in reports/<name>/"),
+    "batch": (_batch_args, cmd_batch, "a grid of reports (the monthly set): each run once per change, in parallel"),
     "manifest": (_manifest_args, cmd_manifest, "(re)write data/raw/manifest.json: the sha256 of every raw bulletin"),
 }
 

@@ -60,6 +60,11 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     ``forecast=False`` skips the forecasts (county one-pagers and the data audit need none, and a
     county's figures rarely state a percent of plan).
     """
+    from . import analysis_cache
+
+    cached = analysis_cache.load(params, forecast)  # a batch computed it once for every notebook
+    if cached is not None:
+        return cached
     from .compare import compare_from_facts
     from .forecast import forecast_result_from_facts
     from .plans import load_plans

@@ -615,7 +615,13 @@ class Report:
         return lines
 
     def generated(self) -> str:
-        """When the report was made (``SOURCE_DATE_EPOCH`` fixes it, for reproducible files)."""
+        """When or from what the report was made: a batch run names its key (the hash of every input, so the
+        same inputs give the same bytes); ``SOURCE_DATE_EPOCH`` fixes the time (reproducible builds)."""
+        from ..analysis_cache import run_key
+
+        key = run_key()
+        if key:
+            return self.t("appendix.generated_key", key=key[:16])
         if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
             when = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc)
         else:

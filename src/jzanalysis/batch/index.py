@@ -1,0 +1,122 @@
+"""``index.html`` and ``manifest.json`` of an output folder, rebuilt from the runs' own ``run.json``.
+
+Both list every published run in the folder (not only the last batch's), so two batches or reports
+writing into one folder end with one consistent index. They are rebuilt under a lock and replaced
+atomically; nothing in them depends on the time, so an unchanged folder gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import json
+import os
+from pathlib import Path
+
+from .. import __version__
+from ..runner import RUN_RECORD, html_page
+from .cache import CACHE_DIR
+
+NOTEBOOK_ORDER = {"report.ipynb": 0, "counties.ipynb": 1, "county.ipynb": 2, "audit.ipynb": 3}
+KIND_LABEL = {"html": "HTML", "pdf": "PDF", "ipynb": "笔记本"}
+
+
+@contextlib.contextmanager
+def folder_lock(out_dir: Path):
+    """An exclusive lock on the output folder's index (short: held while the index is rewritten)."""
+    import fcntl
+
+    folder = Path(out_dir) / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def published_runs(out_dir: Path) -> list[dict]:
+    """Every run folder's record, newest snapshot first, then report, comparison, counties, audit."""
+    records = []
+    for folder in sorted(Path(out_dir).iterdir()):
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        try:
+            record = json.loads((folder / RUN_RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if record.get("name") == folder.name:
+            records.append(record)
+    def order(record):
+        p = record.get("parameters", {})
+        return (-(p.get("year") or 0), -(p.get("as_of_month") or 0), NOTEBOOK_ORDER.get(record.get("notebook"), 9),
+                record["name"])
+    return sorted(records, key=order)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)  # a full disk leaves no half-written temporary file
+
+
+def index_html(records: list[dict]) -> str:
+    rows = []
+    for record in records:
+        p = record.get("parameters", {})
+        snapshot = f"{p.get('year')}年1-{p.get('as_of_month')}月" if p.get("year") else ""
+        headline = "".join(f"<div><b>{html.escape(label)}</b> {html.escape(text)}</div>"
+                           for label, text in record.get("headline", []))
+        links = " · ".join(
+            f'<a href="{html.escape(record["name"])}/{html.escape(info["file"])}">{KIND_LABEL.get(kind, kind)}</a>'
+            for kind, info in sorted(record.get("outputs", {}).items(), key=lambda item: ("html", "pdf", "ipynb").index(item[0])
+                                     if item[0] in ("html", "pdf", "ipynb") else 9)
+        )
+        rows.append(f'<tr><td class="text">{html.escape(record.get("title", record["name"]))}</td>'
+                    f"<td>{html.escape(snapshot)}</td><td class=\"text\">{headline}</td><td>{links}</td></tr>")
+    body = (
+        "<h1>报告目录</h1>"
+        f"<p>共 {len(records)} 份报告；每份报告一个文件夹（HTML、PDF、笔记本与 run.json 参数记录），"
+        "输入与输出的 sha256 见 manifest.json。</p>"
+        "<table><thead><tr><th class=\"text\">报告</th><th>数据截至</th><th class=\"text\">要点</th><th>文件</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<div class="provenance"><p>jzanalysis {html.escape(__version__)}</p></div>'
+    )
+    return html_page("报告目录", body)
+
+
+def write_index(out_dir: Path) -> Path:
+    """Rewrite ``index.html`` and ``manifest.json`` in ``out_dir`` from the published runs (none are written
+    into a folder that has no run and no index yet)."""
+    out_dir = Path(out_dir)
+    if not published_runs(out_dir) and not (out_dir / "index.html").exists():
+        return out_dir / "index.html"  # nothing published (a first run that failed): no empty index either
+    with folder_lock(out_dir):
+        records = published_runs(out_dir)
+        index_bytes = index_html(records).encode("utf-8")
+        _atomic_write(out_dir / "index.html", index_bytes)
+        inputs: dict[str, str] = {}
+        outputs: dict[str, str] = {"index.html": hashlib.sha256(index_bytes).hexdigest()}
+        runs = []
+        for record in records:
+            for item in record.get("inputs", []):
+                inputs[item["path"]] = item["sha256"]
+            files = {}
+            for info in record.get("outputs", {}).values():
+                files[f"{record['name']}/{info['file']}"] = info["sha256"]
+            run_json = out_dir / record["name"] / RUN_RECORD
+            files[f"{record['name']}/{RUN_RECORD}"] = hashlib.sha256(run_json.read_bytes()).hexdigest()
+            outputs.update(files)
+            runs.append({"name": record["name"], "notebook": record.get("notebook"), "key": record.get("key"),
+                         "parameters": record.get("parameters"), "inputs": record.get("inputs", []),
+                         "outputs": sorted(files)})
+        manifest = {"jzanalysis": __version__, "inputs": [{"path": k, "sha256": v} for k, v in sorted(inputs.items())],
+                    "outputs": [{"path": k, "sha256": v} for k, v in sorted(outputs.items())], "runs": runs}
+        _atomic_write(out_dir / "manifest.json",
+                      (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+    return out_dir / "index.html"
