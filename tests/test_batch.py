@@ -76,9 +76,11 @@ def test_shipped_grid_is_the_monthly_set(shipped_jobs):
     # `jzanalysis forecast` gives it
     from jzanalysis.pipeline import analyse
 
-    f = analyse(shipped_jobs[0].params).forecasts["projects_100m"]["forecast"]
+    f = analyse(shipped_jobs[0].params).forecasts["projects_100m"].forecast
     text = dict(shipped_jobs[0].headline)["新引进亿元以上项目"]
-    assert text.startswith(f"1-7月 174个，全年预测 {f['point']:,.1f}（80% 区间 {f['interval80'][0]:,.1f}–")
+    # the report's own words and rounding: median 262, 80% 238–289, P(meet plan) 0.844 → 85%
+    assert round(f.point) == 262
+    assert text == "1-7月 174个；预计可以完成全年计划（把握约85%）；262个（80% 238–289个）"
     assert dict(shipped_jobs[0].headline)["发布日期"] == "2015-09-02"
 
 

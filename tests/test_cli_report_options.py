@@ -96,12 +96,10 @@ def test_bad_options_are_one_line_and_exit_2(args, message):
 
 
 def test_batch_scenarios_say_phi_or_sigma_in_file_and_title():
-    from jzanalysis.batch import plan_batch
-    from jzanalysis.params import ReportParams
-    from jzanalysis.pipeline import analyse
+    from jzanalysis.batch.grid import expand, monthly_grid
 
-    analysis = analyse(ReportParams.build(language="en"))
-    jobs = plan_batch(analysis, scenarios=(0.1,), sigma_scenarios=(0.2,), counties=False, audit=False)
+    jobs, _ = expand(monthly_grid(scenarios=(0.1,), sigma_scenarios=(0.2,), counties=False, audit=False,
+                                  language="en"))
     assert [j.stem for j in jobs] == ["forecast_2015_m07_en", "forecast_2015_m07_phi0.1_en", "forecast_2015_m07_sigma0.2_en"]
     assert jobs[1].title.endswith("(scenario: project-count dispersion φ = 0.1)")
     assert jobs[2].title.endswith("(scenario: funds spread σ = 0.2)")

@@ -463,7 +463,7 @@ def headline(notebook: str, analysis) -> list[tuple[str, str]]:
     c, f = report.c, report.f
     dates = [d.isoformat() for d in getattr(analysis, "publication_dates", [])]
     if dates:
-        items.append((c.t("appendix.col_date") if c.has("appendix.col_date") else "发布日期", dates[-1]))
+        items.append((c.t("audit.col_date"), dates[-1]))
     if notebook == "report.ipynb":
         for m in report.metrics:
             _, verdict = report.verdict_text(m)
