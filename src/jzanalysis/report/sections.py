@@ -621,7 +621,7 @@ class Report:
 
         key = run_key()
         if key:
-            return self.t("appendix.generated_key", key=key[:16])
+            return self.t("appendix.generated_key", fingerprint=key[:16])
         if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
             when = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc)
         else:
