@@ -9,6 +9,9 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+# Optional: installed where the set-up runs as root (CI); elsewhere a note, and the tests that need it skip.
+# chromium: the headless screenshot of the report HTML in tests/test_report_pipeline.py.
+APT_OPTIONAL := chromium
 SEED := data/raw/000_f5510f0c233d12e8.txt
 
 .PHONY: help setup system-deps report test test-fast bench lab clean
@@ -22,7 +25,7 @@ help:
 setup: system-deps $(VENV)/.synced
 
 system-deps:
-	@bash scripts/ensure-system-deps.sh $(APT_PACKAGES)
+	@bash scripts/ensure-system-deps.sh $(APT_PACKAGES) --optional $(APT_OPTIONAL)
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)

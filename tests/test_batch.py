@@ -76,9 +76,11 @@ def test_shipped_grid_is_the_monthly_set(shipped_jobs):
     # `jzanalysis forecast` gives it
     from jzanalysis.pipeline import analyse
 
-    f = analyse(shipped_jobs[0].params).forecasts["projects_100m"]["forecast"]
+    f = analyse(shipped_jobs[0].params).forecasts["projects_100m"].forecast
     text = dict(shipped_jobs[0].headline)["新引进亿元以上项目"]
-    assert text.startswith(f"1-7月 174个，全年预测 {f['point']:,.1f}（80% 区间 {f['interval80'][0]:,.1f}–")
+    # the report's own words and rounding: median 262, 80% 238–289, P(meet plan) 0.844 → 85%
+    assert round(f.point) == 262
+    assert text == "1-7月 174个；预计可以完成全年计划（把握约85%）；262个（80% 238–289个）"
     assert dict(shipped_jobs[0].headline)["发布日期"] == "2015-09-02"
 
 
@@ -281,7 +283,7 @@ def test_two_cold_batches_give_byte_identical_files_and_the_same_as_a_plain_repo
     # what the reader gets: the county's own figures (Garwood 95% for 11: 5.49–19.68), no timestamp
     county = next(j for j in results[0].jobs if j.params.region == "江陵县")
     text = _text(a / county.name / f"{county.name}.html")
-    assert "精确泊松 95% 区间 5.49–19.68" in text and "生成时间" not in text and "输入指纹" in text
+    assert "精确 95% 区间 5.5–19.7" in text and "生成时间" not in text and "输入指纹" in text
     # run again unchanged: nothing executed, nothing rewritten
     before = {p: p.stat().st_mtime_ns for p in a.rglob("*.html")}
     again = run_batch(read_grid(grid), a, executor=LocalExecutor(2))
@@ -461,7 +463,8 @@ def test_report_command_publishes_one_folder_per_parameter_set(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr
     folders = _run_folders(out)
-    assert len(folders) == 2 and all(f.startswith("forecast_2015_m07-") for f in folders)
+    # the φ = 0 run is a scenario: its folder says so (forecast_2015_m07_phi0-…)
+    assert len(folders) == 2 and sorted(f.rsplit("-", 1)[0] for f in folders) == ["forecast_2015_m07", "forecast_2015_m07_phi0"]
     contents = sorted(sorted(p.suffix for p in (out / f).iterdir()) for f in folders)
     assert contents == [[".html", ".ipynb", ".json"], [".html", ".ipynb", ".json", ".pdf"]]
     html_line = next(line for line in second.stdout.splitlines() if line.startswith("html: "))
@@ -474,4 +477,4 @@ def test_inline_executor_runs_the_county_one_pager(tmp_path):
     result = run_jobs([job], tmp_path, executor=InlineExecutor())
     assert result.exit_status == 0
     html = (tmp_path / job.name / f"{job.name}.html").read_text(encoding="utf-8")
-    assert "排名第 9 位" in _text(tmp_path / job.name / f"{job.name}.html") and html.count("<img") == 1
+    assert "在所列 9 个县市区中排第 9 位" in _text(tmp_path / job.name / f"{job.name}.html") and html.count("<img") == 1

@@ -37,7 +37,9 @@ from jzanalysis.forecast.calibration import (
     pairs_from_calibration,
     validate_pairs,
 )
-from jzanalysis.narrative import fmt_probability, p_meet_plan_sentence
+from jzanalysis.report.format import Formatter
+
+fmt_probability = Formatter("zh").probability  # the report's words for a probability
 from jzanalysis.schema import facts_frame
 
 REPO = Path(__file__).resolve().parents[1]
@@ -318,24 +320,17 @@ def test_point_meets_plan_exactly_when_p_at_least_half(kind, ytds):
                     # and the words: a sentence shows "50%" or more exactly when the point meets the plan
                     words = fmt_probability(m.p_meet_plan)
                     shown = 100 if words.startswith("超过") else 0 if words.startswith(("不到", "略低于")) else int(
-                        words.split()[-1].rstrip("%"))
+                        words.rstrip("%"))
                     assert (shown >= 50) == meets, (words, m.p_meet_plan, m.point, plan)
                     checked += 1
     assert checked > 1000
 
 
 def test_probability_words_never_cross_half():
-    assert fmt_probability(0.476) == "略低于 50%"  # 0.476 → nearest 5% is 50%, but it is under one half
-    assert fmt_probability(0.5) == "约为 50%" and fmt_probability(0.524) == "约为 50%"
-    assert fmt_probability(0.903) == "约为 90%" and fmt_probability(0.966) == "约为 97%"
-    assert fmt_probability(0.9996) == "超过 99%" and fmt_probability(0.001) == "不到 1%"
-
-
-def test_sentence_says_the_plan_was_used(seed_city_facts):
-    f = _seed(seed_city_facts, "projects_100m")["forecast"]
-    assert p_meet_plan_sentence(f).startswith("综合当前进度与以往计划的完成情况，完成全年计划的概率")
-    sl = _m(_seed(seed_city_facts, "projects_100m"), "straight_line_months")
-    assert p_meet_plan_sentence(sl).startswith("按当前进度完成全年计划的概率")
+    assert fmt_probability(0.476) == "略低于50%"  # 0.476 → nearest 5% is 50%, but it is under one half
+    assert fmt_probability(0.5) == "50%" and fmt_probability(0.524) == "50%"
+    assert fmt_probability(0.903) == "90%" and fmt_probability(0.966) == "97%"
+    assert fmt_probability(0.9996) == "超过99%" and fmt_probability(0.001) == "不到1%"
 
 
 # --- the shipped calibration ------------------------------------------------------------------------

@@ -33,7 +33,9 @@ def test_notebook_parameters_are_plain_json_values():
         (dict(plans={"projects_100m": 1e308}), "plan for projects_100m must be a number 0.01..1,000,000 (in its unit), got 1e+308"),
         (dict(plans={"funds_in_place": 1e-300}), "plan for funds_in_place must be a number 0.01..1,000,000 (in its unit), got 1e-300"),
         (dict(plans={"nope": 10}), "plan given for unknown metric 'nope'"),
-        (dict(language="en"), "'en' is not available; allowed: zh"),
+        (dict(language="fr"), "'fr' is not available; allowed: zh or en"),
+        (dict(sigma=-0.1), "sigma must be a number 0..1, got -0.1"),
+        (dict(sigma=float("nan")), "sigma must be a number 0..1, got nan"),
         (dict(colour="red"), "colour"),
     ],
 )

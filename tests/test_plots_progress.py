@@ -1,14 +1,23 @@
-"""The burn-up chart draws with Chinese glyphs (no missing-glyph warning) and the expected labels.
-
-County charts: tests/test_plots_county.py; fan chart: tests/test_plots_fan.py."""
+"""The chart of a forecast metric: Chinese or English labels without missing glyphs, the real points, the
+assumption dashed, and the same rounded figures as the report's text (tests/test_report.py checks the
+text side; county charts: tests/test_plots_county.py)."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import matplotlib.pyplot as plt
+import pytest
 
-from jzanalysis.plots.progress import burnup_chart
+from jzanalysis.params import ReportParams
+from jzanalysis.pipeline import analyse
+from jzanalysis.report import Report
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return analyse(ReportParams.build())
 
 
 def _draw(fig) -> list[str]:
@@ -23,11 +32,39 @@ def _texts(fig) -> str:
     return " ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))
 
 
-def test_burnup_chart_has_chinese_labels_and_the_plan_line():
-    fig = burnup_chart(label="新引进亿元以上项目", unit="个", year=2015, as_of=7, ytd=174, plan=243.0, forecast_point=298.8)
-    texts = _texts(fig)
-    assert "全年计划 243.0个" in texts and "按进度（工作日）" in texts and "7月" in texts
+def test_chart_labels_plan_line_and_forecast(seed):
+    r = Report(seed)
+    m = r.metrics[0]
+    fig = r.progress_figure(m)
     ax = fig.axes[0]
-    plan_lines = [line for line in ax.get_lines() if list(line.get_ydata()) == [243.0, 243.0]]
-    assert plan_lines
+    texts = _texts(fig)
+    assert ax.get_xlabel() == "月份" and ax.get_ylabel() == "累计（个）"
+    assert "全年计划 243个" in texts and "按时间进度（月份）" in texts and "全年预测 262个" in texts
+    assert [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [243.0, 243.0]]  # the plan line
+    # the time line: plan × month/12, 243 × 7/12 = 141.75 at July
+    schedule = next(ln for ln in ax.get_lines() if ln.get_label() == "按时间进度（月份）")
+    assert schedule.get_ydata()[7] == pytest.approx(141.75)
+    assert _draw(fig) == []
+
+
+def test_english_chart_shows_bn_yuan(seed):
+    r = Report(seed, "en")
+    funds = r.metrics[1]
+    fig = r.progress_figure(funds)
+    texts = _texts(fig)
+    assert not re.search(r"[\u3400-\u9fff]", texts)
+    assert fig.axes[0].get_ylabel() == "Cumulative (bn yuan)"
+    assert "Full-year forecast 138.3 bn yuan" in texts and "Annual plan about 130 bn yuan" in texts
+    points = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == "Bulletin figures")
+    assert list(points.get_ydata()) == [pytest.approx(79.8)]  # 798亿元 = 79.8 bn yuan
+    assert _draw(fig) == []
+
+
+def test_chart_without_a_plan_has_no_plan_line():
+    from pathlib import Path
+
+    a = analyse(ReportParams.build(source=str(Path(__file__).resolve().parent / "fixtures/luan_2024_m06.txt")))
+    r = Report(a)
+    fig = r.progress_figure(r.metrics[0])
+    assert "全年计划" not in _texts(fig) and "按时间进度" not in _texts(fig)
     assert _draw(fig) == []

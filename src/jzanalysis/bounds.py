@@ -7,9 +7,9 @@ before it reaches a model: a forecast from a count of 10^17 or a plan of 1e-300 
 - a figure per unit: counts (个, 条, 次, 人) 0..1,000,000; amounts (亿元) 0..1,000,000 (100 万亿元, about
   China's annual GDP); rates (%) 0..100; days (天) 0..366
 - an annual plan 0.01..1,000,000 in the metric's unit; a percent of plan 0.01..1000; a growth -100..10000 %
-- the dispersion 0..1 (φ for counts, σ for amounts; the defaults are 0.25 and 0.35, the simulation study
-  in docs/forecasting.md found nothing above 0.7 useful, and above 1 the amount model's mean leaves its
-  own 80% interval)
+- the dispersion φ 0..1 (counts: var = μ + φμ² per month) and the spread σ 0..1 (amounts: of the log
+  remainder); the simulation study in docs/forecasting.md found nothing above 0.7 useful, and above 1 the
+  amount model's mean leaves its own 80% interval
 - working days 1..366; a seasonal profile share 0 < share <= 1
 
 >>> check_range("dispersion", 0.3, DISPERSION)
@@ -33,6 +33,7 @@ YEAR = (1990, 2100)
 AS_OF = (1, 11)
 MONTHS = (1, 12)
 DISPERSION = (0.0, 1.0)
+SIGMA = (0.0, 1.0)
 PLAN = (0.01, 1_000_000.0)
 PLAN_PCT = (0.01, 1000.0)
 YOY_PCT = (-100.0, 10_000.0)

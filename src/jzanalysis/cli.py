@@ -80,7 +80,8 @@ def _number_type(allowed: tuple[float, float], *, whole: bool = False, meaning: 
 
 
 _year = _number_type(bounds.YEAR, whole=True)
-_dispersion = _number_type(bounds.DISPERSION, meaning="φ for counts, σ for amounts; default 0.25 and 0.35")
+_dispersion = _number_type(bounds.DISPERSION, meaning="φ, the overdispersion of monthly project counts")
+_sigma = _number_type(bounds.SIGMA, meaning="σ, the spread of monthly amounts such as funds in place")
 _plan = _number_type(bounds.PLAN, meaning="the annual plan in the metric's unit, 个 or 亿元")
 _working_days = _number_type(bounds.WORKING_DAYS, whole=True)
 
@@ -111,12 +112,12 @@ def _city_arg(args):
     return find_region(name) or infer_region([name]) or get_region(name)
 
 
-def _add_snapshot_args(parser: argparse.ArgumentParser, metric_default: str | None = None) -> None:
+def _add_snapshot_args(parser: argparse.ArgumentParser, metric_default: str = "projects_100m") -> None:
     parser.add_argument("--year", type=_year, help="year of the January..M figures, 1990..2100 (default: latest in the data)")
     parser.add_argument("--as-of", dest="as_of", type=str, metavar="M",
                         help="the figures cover January..M, 1..11 (default: latest in the data)")
-    parser.add_argument("--metric", default=metric_default, required=metric_default is None,
-                        help="metric id, e.g. projects_100m, funds_in_place")
+    parser.add_argument("--metric", default=metric_default,
+                        help=f"metric id, e.g. projects_100m, funds_in_place (default: {metric_default})")
 
 
 def _load(args):
@@ -149,6 +150,10 @@ def _extract_args(parser):
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="bulletin files (.txt, .html) or folders")
     _add_region_arg(parser)
     parser.add_argument("--json", action="store_true", help="print a JSON list of records instead of CSV")
+    parser.add_argument("--xlsx", type=Path, metavar="FILE.xlsx",
+                        help="also write the facts as an Excel workbook, metric labels in Chinese and English beside the ids")
+    parser.add_argument("--excel-csv", action="store_true",
+                        help="CSV that Excel opens right: UTF-8 with a byte-order mark, metric labels in Chinese")
     parser.add_argument("--explain", action="store_true",
                         help="say why each figure was read as it was (rule, phrase, city) and list the figures "
                              "filed under no metric; the facts table then carries the rule and phrase columns")
@@ -159,6 +164,10 @@ def cmd_extract(args) -> int:
     from .dataset import load_bulletins
     from .schema import FACT_COLUMNS
 
+    if args.xlsx is not None:
+        from .report.export import check_xlsx_path
+
+        check_xlsx_path(args.xlsx)
     dataset = load_bulletins(args.paths, _city_arg(args))
     for result in dataset.extractions:
         city = result.city
@@ -173,9 +182,19 @@ def cmd_extract(args) -> int:
         print(f"# warning: {warning}", file=sys.stderr)
     columns = FACT_COLUMNS + (["rule", "phrase", "city"] if args.explain else [])
     facts = dataset.facts[columns]
+    if args.xlsx is not None:
+        from .report.export import write_xlsx
+
+        print(f"# written: {write_xlsx(facts, args.xlsx)}", file=sys.stderr)
     if args.json:
         records = json.loads(facts.to_json(orient="records", force_ascii=False))
         _print_json(records)
+    elif args.excel_csv:
+        from .report import labelled_facts
+
+        # the byte-order mark tells Excel the file is UTF-8 (without it Excel on Windows reads GBK: mojibake)
+        sys.stdout.write("\ufeff")
+        labelled_facts(facts).to_csv(sys.stdout, index=False)
     else:
         facts.to_csv(sys.stdout, index=False)
     return 0
@@ -263,8 +282,11 @@ def _forecast_args(parser):
     parser.add_argument("--method", action="append", dest="methods", metavar="ID",
                         help="forecast method id (repeatable; default: every method that applies)")
     parser.add_argument("--dispersion", type=_dispersion,
-                        help="spread of the default model, 0..1: φ for counts (var = μ + φμ², 0 = pure Poisson, default 0.25), "
-                             "σ of the log remainder for amounts (default 0.35); see docs/forecasting.md")
+                        help="φ for counts, 0..1: monthly counts vary as var = μ + φμ² (0 = pure Poisson); default: "
+                             "calibrated on real data; see docs/forecasting.md")
+    parser.add_argument("--sigma", type=_sigma,
+                        help="σ for amounts, 0..1: the spread of the log remainder (0 = no month-to-month lumpiness); "
+                             "default: calibrated on real data")
     parser.add_argument("--profile", type=Path, metavar="CSV",
                         help="cumulative seasonal profile (month,share with 0 < share <= 1) for seasonal_share")
     parser.add_argument("--working-days", type=_working_days, nargs=2, metavar=("ELAPSED", "TOTAL"),
@@ -282,19 +304,29 @@ def cmd_forecast(args) -> int:
     year, as_of = _snapshot(args, dataset, region)
     result = forecast_from_facts(
         dataset.facts, year=year, as_of=as_of, metric=args.metric, region=region, plan=args.plan,
-        methods=args.methods, dispersion=args.dispersion, profile=args.profile,
+        methods=args.methods, dispersion=args.dispersion, sigma=args.sigma, profile=args.profile,
         working_days=tuple(args.working_days) if args.working_days else None,
     )
     if args.json:
         _print_json(result)
         return 0
-    print(f"{result['region']} {result['metric']} {result['year']} 1-{result['as_of']}月: YTD {result['ytd']:g}, plan {result['plan']:.1f}" if result.get("plan") else f"{result['region']} {result['metric']} {result['year']} 1-{result['as_of']}月: YTD {result['ytd']:g}, no plan")
-    print(f"{'method':<24}{'point':>10}{'80% interval':>22}{'95% interval':>22}{'P(meet plan)':>14}")
+    from .report import Formatter
+    from .report.text import text_table
+
+    f = Formatter("zh")
+    whole = result.get("kind") == "count"
+    unit = result.get("unit") or ""
+    plan = f"plan {f.number(result['plan'], whole=whole)}" if result.get("plan") else "no plan"
+    print(f"{result['region']} {result['metric']} {result['year']} 1-{result['as_of']}月: YTD {f.as_written(result['ytd'])}{unit}, {plan}")
+    rows = []
     for m in result["methods"]:
-        p = "" if m.get("p_meet_plan") is None else f"{m['p_meet_plan']:.2f}"
         star = "*" if m["method"] == result["forecast"]["method"] else " "
-        print(f"{star}{m['method']:<23}{m['point']:>10.1f}{_fmt_interval(m['interval80']):>22}{_fmt_interval(m['interval95']):>22}{p:>14}")
-    print("* default method")
+        rows.append([star + m["method"], f.number(m["point"], whole=whole),
+                     f.interval(m["interval80"], None, whole, with_unit=False),
+                     f.interval(m["interval95"], None, whole, with_unit=False),
+                     "" if m.get("p_meet_plan") is None else f.probability(m["p_meet_plan"])])
+    print(text_table(rows, [" method", "point", "80% interval", "95% interval", "P(meet plan)"]))
+    print("* default method; points and intervals rounded as in the reports")
     return 0
 
 
@@ -340,13 +372,9 @@ def _metric_unit(metric_id: str) -> str:
     return get_metric(metric_id).unit
 
 
-def _fmt_interval(interval) -> str:
-    return f"[{interval[0]:.1f}, {interval[1]:.1f}]"
-
-
 def _compare_args(parser):
     _add_data_args(parser)
-    _add_snapshot_args(parser, metric_default="projects_100m")
+    _add_snapshot_args(parser)
     parser.add_argument("--plans", type=Path, metavar="FILE", help="county plans CSV (year, region, metric, plan)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -364,10 +392,16 @@ def cmd_compare(args) -> int:
     if args.json:
         _print_json(result)
         return 0
+    from .report import Formatter
+    from .report.text import text_table
+
+    f = Formatter("zh")
     print(f"{result['metric']} {result['year']} 1-{result['as_of']}月, expected: {result['expected_basis']}")
-    print(f"{'region':<10}{'value':>7}{'share':>8}{'95% CI':>18}{'expected':>10}{'O/E':>7}  funnel   rank")
-    for c in result["counties"]:
-        print(f"{c['region']:<10}{c['value']:>7g}{c['share']:>8.1%}{_fmt_interval(c['ci95']):>18}{c['expected']:>10.1f}{c['oe']:>7.2f}  {c['funnel']:<8} {c['rank']}")
+    ranks = [c["rank"] for c in result["counties"]]
+    rows = [[c["region"], f.as_written(c["value"]), f.share(c["share"]),
+             f"{f.number(c['ci95'][0], 1)}–{f.number(c['ci95'][1], 1)}", f.number(c["expected"], 1), f.ratio(c["oe"]),
+             c["funnel"], ("=" if ranks.count(c["rank"]) > 1 else "") + str(c["rank"])] for c in result["counties"]]
+    print(text_table(rows, ["region", "value", "share", "95% CI", "expected", "O/E", "funnel", "rank"], align="lrrrrrlr"))
     h = result["homogeneity"]
     print(f"chi-square {h['chi2']:.2f} on {h['df']} df, p = {h['p']:.2f}")
     for sentence in county_sentences(result):
@@ -445,7 +479,14 @@ def _report_args(parser, *, grid: bool = False):
     parser.add_argument("--out", type=Path, default=settings.REPORTS_DIR,
                         help="output folder (default: reports/); each run in a folder of its own")
     parser.add_argument("--method", action="append", dest="methods", metavar="ID", help="forecast method id (repeatable)")
-    parser.add_argument("--dispersion", type=_dispersion, help="φ for counts, σ for amounts, 0..1")
+    parser.add_argument("--dispersion", type=_dispersion,
+                        help="φ for project counts, 0..1 (default: calibrated on real data); 0 = pure Poisson")
+    parser.add_argument("--sigma", type=_sigma, help="σ for amounts such as funds in place, 0..1 (default: calibrated)")
+    parser.add_argument("--plan", action="append", dest="plan_overrides", metavar="METRIC=VALUE",
+                        help="annual plan of a metric instead of the one the bulletin implies, e.g. projects_100m=300 "
+                             "(repeatable)")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None,
+                        help="report language: zh (default) or en (English headings, sentences, labels and county names)")
     parser.add_argument("--plans", type=Path, metavar="FILE", help="county plans CSV")
     parser.add_argument("--format", action="append", dest="formats", choices=("html", "pdf"),
                         help="output formats (default: html and pdf)")
@@ -461,9 +502,27 @@ def _report_params(args):
         raise InputError(f"no such county plans file: {args.plans}")
     return ReportParams.build(
         source=str(args.source.resolve()), year=args.year, as_of_month=as_of, region=args.region,
-        methods=tuple(args.methods) if args.methods else None, dispersion=args.dispersion,
-        county_plans=str(args.plans.resolve()) if args.plans else None,
+        methods=tuple(args.methods) if args.methods else None, dispersion=args.dispersion, sigma=args.sigma,
+        plans=_plan_overrides(args.plan_overrides), county_plans=str(args.plans.resolve()) if args.plans else None,
+        language=args.lang or "zh",
     )
+
+
+def _plan_overrides(items: list[str] | None) -> dict[str, float]:
+    """``--plan projects_100m=300`` → {"projects_100m": 300.0}; a malformed item is one line naming the form."""
+    from .metrics import get_metric
+
+    plans: dict[str, float] = {}
+    for item in items or []:
+        metric, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--plan {item!r}: allowed: METRIC=VALUE, e.g. projects_100m=300")
+        get_metric(metric.strip())
+        try:
+            plans[metric.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"--plan {item!r}: the plan must be a number {bounds.describe(bounds.PLAN)}") from None
+    return plans
 
 
 def _interrupted_line(result) -> str:
@@ -518,7 +577,10 @@ def _batch_args(parser):
                              "without one, the monthly set from the flags below")
     _report_args(parser, grid=True)
     parser.add_argument("--scenario-dispersion", type=_dispersion, nargs="+", default=[], metavar="PHI",
-                        help="without a grid: extra forecast reports, one per overdispersion φ (e.g. 0 0.1 0.3)")
+                        help="without a grid: extra forecast reports, one per overdispersion φ of project counts "
+                             "(e.g. 0.1 0.5)")
+    parser.add_argument("--scenario-sigma", type=_sigma, nargs="+", default=[], metavar="SIGMA",
+                        help="without a grid: extra forecast reports, one per spread σ of amounts such as funds")
     parser.add_argument("--no-counties", action="store_true", help="without a grid: skip the county comparison and one-pagers")
     parser.add_argument("--no-audit", action="store_true", help="without a grid: skip the data-audit notebook")
     parser.add_argument("--workers", "--jobs", dest="workers", type=int, default=None, metavar="N",
@@ -552,9 +614,12 @@ def cmd_batch(args) -> int:
     formats = tuple(args.formats) if args.formats else None
     values = dict(region=args.region, year=args.year, as_of_month=int(args.as_of) if args.as_of else None,
                   methods=list(args.methods) if args.methods else None, dispersion=args.dispersion,
+                  sigma=args.sigma, plans=_plan_overrides(args.plan_overrides) or None,
                   county_plans=str(args.plans.resolve()) if args.plans else None)
+    if args.lang is not None:
+        values["language"] = args.lang
     if args.grid is not None:
-        if args.scenario_dispersion or args.no_counties or args.no_audit:
+        if args.scenario_dispersion or args.scenario_sigma or args.no_counties or args.no_audit:
             raise InputError("--scenario-dispersion, --no-counties and --no-audit describe the monthly set without a "
                              "grid file; put them in the grid instead (see batch.yaml)")
         spec = override(read_grid(args.grid), source=str(args.source) if args.source else None, **values)
@@ -562,7 +627,8 @@ def cmd_batch(args) -> int:
             spec.formats = formats
     else:
         spec = monthly_grid(source=str(args.source) if args.source else None,
-                            scenarios=tuple(args.scenario_dispersion), counties=not args.no_counties,
+                            scenarios=tuple(args.scenario_dispersion), sigma_scenarios=tuple(args.scenario_sigma),
+                            counties=not args.no_counties,
                             audit=not args.no_audit, formats=formats or ("html", "pdf"), **values)
     if args.scheduler:
         executor = DaskExecutor(args.scheduler)

@@ -37,7 +37,7 @@ from pathlib import Path
 KERNEL_PRELOAD = (
     "numpy", "pandas", "scipy.stats", "scipy.special", "statsmodels.api", "seaborn", "matplotlib.pyplot",
     "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display",
-    "jzanalysis.pipeline", "jzanalysis.narrative", "jzanalysis.sources", "jzanalysis.plots",
+    "jzanalysis.pipeline", "jzanalysis.report", "jzanalysis.sources", "jzanalysis.plots",
     "jzanalysis.forecast", "jzanalysis.compare", "jzanalysis.analysis_cache", "jzanalysis.regions",
 )
 CLIENT_PRELOAD = (

@@ -35,7 +35,8 @@ class ReportParams(BaseModel):
     - ``year`` / ``as_of_month``: the January..M snapshot to forecast from; None = the latest in the data
     - ``metrics``: metric ids to forecast; ``compare_metric``: metric for the county comparison
     - ``methods``: forecast method ids (None = every method that applies); ``dispersion``: overdispersion
-      φ for counts, σ for amounts (None = the documented default)
+      φ of counts; ``sigma``: spread σ of amounts (None = the calibrated spread; see docs/forecasting.md)
+    - ``language``: the report's language, ``zh`` or ``en``
     - ``plans``: per-metric annual plan overrides (metric id → value; otherwise implied from plan_pct)
     - ``county_plans``: optional CSV of county plans (year, region, metric, plan)
 
@@ -58,9 +59,11 @@ class ReportParams(BaseModel):
     methods: tuple[str, ...] | None = None
     dispersion: float | None = Field(None, ge=bounds.DISPERSION[0], le=bounds.DISPERSION[1], allow_inf_nan=False,
                                      description="dispersion")
+    sigma: float | None = Field(None, ge=bounds.SIGMA[0], le=bounds.SIGMA[1], allow_inf_nan=False,
+                                description="sigma")
     plans: dict[str, Plan] = Field(default_factory=dict)
     county_plans: str | None = None
-    language: Literal["zh"] = "zh"
+    language: Literal["zh", "en"] = "zh"
 
     @field_validator("metrics")
     @classmethod
@@ -86,6 +89,11 @@ class ReportParams(BaseModel):
             if metric not in METRICS:
                 raise ValueError(f"plan given for unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
         return value
+
+    @property
+    def scenario(self) -> bool:
+        """A run that sets φ, σ or a plan itself (a scenario, said in its title, file name and page header)."""
+        return self.dispersion is not None or self.sigma is not None or bool(self.plans)
 
     @classmethod
     def build(cls, **values: Any) -> "ReportParams":

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .dataset import Dataset, load_bulletins
 from .errors import InputError
+from .forecast.result import ForecastResult
 from .params import ReportParams
 from .progress import derived_table, working_days_left_check
 from .regions import Region
@@ -28,7 +29,7 @@ class Analysis:
     dataset: Dataset
     region: Region  # the city the report is about
     derived: pd.DataFrame
-    forecasts: dict[str, dict]  # metric id → forecast JSON object (see jzanalysis.forecast)
+    forecasts: dict[str, ForecastResult]  # metric id → typed forecast (``to_dict()`` is the JSON of jzanalysis.forecast)
     forecast_notes: dict[str, str]  # metric id → why it has no forecast (no figure, no plan)
     comparison: dict | None  # county comparison JSON object, None when the data has no county figures
     comparison_note: str | None = None  # why there is no comparison
@@ -65,7 +66,7 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     if cached is not None:
         return cached
     from .compare import compare_from_facts
-    from .forecast import forecast_from_facts
+    from .forecast import forecast_result_from_facts
     from .plans import load_plans
 
     given = _city_of(params.region) if params.region else None
@@ -75,14 +76,14 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     year, as_of = params.year, params.as_of_month
     facts = dataset.facts
 
-    forecasts: dict[str, dict] = {}
+    forecasts: dict[str, ForecastResult] = {}
     forecast_notes: dict[str, str] = {}
     for metric in params.metrics if forecast else ():
         try:
-            forecasts[metric] = forecast_from_facts(
+            forecasts[metric] = forecast_result_from_facts(
                 facts, year=year, as_of=as_of, metric=metric, region=params.region,
                 plan=params.plans.get(metric), methods=list(params.methods) if params.methods else None,
-                dispersion=params.dispersion,
+                dispersion=params.dispersion, sigma=params.sigma,
             )
         except InputError as exc:
             # One metric the bulletin does not support (no figure, no plan) is said in the report; a

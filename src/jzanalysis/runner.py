@@ -203,16 +203,16 @@ pre {{ white-space: pre-wrap; font-size: 8.5pt; }}
 """
 
 
-def html_page(title: str, body: str) -> str:
+def html_page(title: str, body: str, lang: str = "zh-CN") -> str:
     """A whole HTML page around ``body`` with the report stylesheet (reports and the batch index)."""
     return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{html.escape(lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{html.escape(title)}</title>\n<style>{report_css()}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
 
-def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
+def export_html(notebook: nbformat.NotebookNode, title: str, lang: str = "zh-CN") -> str:
     """The executed notebook as one self-contained HTML page with the code hidden (nbconvert)."""
     from nbconvert import HTMLExporter
 
@@ -226,7 +226,7 @@ def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
     exporter = HTMLExporter(config=config, template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, anchor_link_text="")
     body, _ = exporter.from_notebook_node(notebook)
-    return html_page(title, body)
+    return html_page(title, body, lang)
 
 
 def export_pdf(html_text: str, output: Path | None = None) -> bytes | None:
@@ -278,7 +278,10 @@ def render(notebook: Path | nbformat.NotebookNode, parameters: dict, *, title: s
     files = {"ipynb": nbformat.writes(executed).encode("utf-8")}
     html_text = None
     if "html" in formats:
-        html_text = export_html(executed, title=title)
+        from .report import Catalogue
+
+        html_text = export_html(executed, title=title,
+                                lang=Catalogue(parameters.get("language") or "zh").t("meta.html_lang"))
         files["html"] = html_text.encode("utf-8")
     if "pdf" in formats:
         files["pdf"] = export_pdf(html_text)
@@ -288,8 +291,11 @@ def render(notebook: Path | nbformat.NotebookNode, parameters: dict, *, title: s
 # --- names and publishing --------------------------------------------------------------------------
 
 def report_stem(params: ReportParams) -> str:
-    """Readable part of a forecast report's name: ``forecast_2015_m07``."""
-    return f"forecast_{params.year}_m{params.as_of_month:02d}"
+    """Readable part of a forecast report's name: ``forecast_2015_m07``; a scenario or another language says
+    so (``forecast_2015_m07_phi0.1``, ``forecast_2015_m07_en``; see :func:`jzanalysis.report.file_suffix`)."""
+    from .report import file_suffix
+
+    return f"forecast_{params.year}_m{params.as_of_month:02d}{file_suffix(params)}"
 
 
 def _display_path(path: str | None) -> str | None:
@@ -415,15 +421,10 @@ class ReportArtifacts:
 
 
 def report_title(notebook: str, params: ReportParams) -> str:
-    """The page title of a run's HTML."""
-    snapshot = f"{params.year}年1-{params.as_of_month}月"
-    if notebook == "counties.ipynb":
-        return f"{params.region}{snapshot}县市区比较"
-    if notebook == "county.ipynb":
-        return f"{params.region}{snapshot}招商引资"
-    if notebook == "audit.ipynb":
-        return "数据核查"
-    return f"{params.region}{snapshot}招商引资进度与全年预测"
+    """The page title of a run's HTML, in the report's language (a scenario says so)."""
+    from .report import document_title
+
+    return document_title(notebook, params)
 
 
 def run_report(params: ReportParams, out_dir: Path | None = None, *, notebook: str = "report.ipynb",

@@ -237,12 +237,15 @@ def _read_run(entry, number: int, base: Path, where) -> dict:
 
 
 def monthly_grid(*, source: str | None = None, scenarios: tuple[float, ...] = (), counties: bool = True,
-                 audit: bool = True, formats: tuple[str, ...] = ("html", "pdf"), **defaults) -> GridSpec:
+                 audit: bool = True, formats: tuple[str, ...] = ("html", "pdf"), sigma_scenarios: tuple[float, ...] = (),
+                 **defaults) -> GridSpec:
     """The monthly set as the command-line flags describe it (no grid file): report, scenarios,
     county comparison, one-pager per county, audit."""
     runs: list[dict] = [{"notebook": "report.ipynb", "vary": {}, "params": {}}]
     if scenarios:
         runs.append({"notebook": "report.ipynb", "vary": {"dispersion": list(scenarios)}, "params": {}})
+    if sigma_scenarios:
+        runs.append({"notebook": "report.ipynb", "vary": {"sigma": list(sigma_scenarios)}, "params": {}})
     if counties:
         runs.append({"notebook": "counties.ipynb", "vary": {}, "params": {}})
         runs.append({"notebook": "county.ipynb", "vary": {"region": EACH_COUNTY}, "params": {}})
@@ -431,33 +434,54 @@ def _bulletins(source: str) -> list[Path]:
 
 
 def _stem(notebook: str, params: ReportParams, values: dict, run: dict) -> str:
+    from ..runner import report_stem
+
     snapshot = f"{params.year}_m{params.as_of_month:02d}"
+    language = "" if params.language == "zh" else f"_{params.language}"
     if notebook == "report.ipynb":
-        stem = f"forecast_{snapshot}"
-        if "dispersion" in run["vary"] and params.dispersion is not None:
-            stem += f"_phi{params.dispersion:g}"
-        return stem
+        return report_stem(params)  # a scenario (φ, σ, a plan) and the language say so
     if notebook == "county.ipynb":
-        return f"county_{snapshot}_{params.region}"
-    return f"{Path(notebook).stem}_{snapshot}"
+        return f"county_{snapshot}_{params.region}{language}"
+    return f"{Path(notebook).stem}_{snapshot}{language}"
 
 
 def _title(notebook: str, params: ReportParams) -> str:
     from ..runner import report_title
 
-    title = report_title(notebook, params)
-    if notebook == "report.ipynb" and params.dispersion is not None:
-        title += f"（情景：过度离散 φ = {params.dispersion:g}）"
-    return title
+    return report_title(notebook, params)  # in the report's language; a scenario says which
 
 
 def headline(notebook: str, analysis) -> list[tuple[str, str]]:
-    """The figures the index shows for a run: (label, text) pairs, in Chinese as in the reports."""
-    from ..metrics import METRICS
+    """The figures the index shows for a run: (label, text) pairs, the very words and rounding of the
+    report itself (jzanalysis.report: the default forecast, its verdict; a county's share of the city)."""
+    from ..report import Report
 
     items: list[tuple[str, str]] = []
     if analysis is None:
         return items
+    report = Report(analysis)
+    c, f = report.c, report.f
+    dates = [d.isoformat() for d in getattr(analysis, "publication_dates", [])]
+    if dates:
+        items.append((c.t("audit.col_date"), dates[-1]))
+    if notebook == "report.ipynb":
+        for m in report.metrics:
+            _, verdict = report.verdict_text(m)
+            text = (f"{f.period(m.as_of)} {f.stated(m.ytd, m.unit)}；{verdict}；"
+                    f"{f.value(m.forecast.point, m.unit, m.whole)}（80% {f.interval(m.forecast.interval80, m.unit, m.whole)}）")
+            items.append((c.metric(m.metric), text))
+    elif notebook == "county.ipynb" and report.counties is not None:
+        row = next((r for r in report.counties.rows if r.name == analysis.params.region), None)
+        if row is not None:
+            items.append((c.metric(report.counties.metric),
+                          f"{f.stated(row.value, report.counties.unit)}，{c.t('counties.col_share')} "
+                          f"{f.share(row.share_of_city)}，{c.t('counties.col_rank')} {report.rank_text(row)}"))
+    elif notebook == "counties.ipynb" and report.counties is not None:
+        items.append((c.metric(report.counties.metric), report.county_findings()[0]))
+    elif notebook == "audit.ipynb":
+        dataset = analysis.dataset
+        items.append(("核查", f"{len(dataset.extractions)} 个文件，{len(dataset.facts)} 条数字，{len(dataset.warnings)} 条提示"))
+    return items
     dates = [d.isoformat() for d in getattr(analysis, "publication_dates", [])]
     if dates:
         items.append(("发布日期", dates[-1]))

@@ -18,7 +18,7 @@ Layout: :mod:`.distributions` (predictive distributions), :mod:`.methods` (the r
 298.3
 """
 
-from .api import forecast_from_facts, forecast_series, history_from_facts, load_profile
+from .api import forecast_from_facts, forecast_result_from_facts, forecast_series, history_from_facts, load_profile
 from .calibration import Calibration, fit_calibration, load_calibration, read_pairs_csv
 from .distributions import (
     DEFAULT_A0,
@@ -45,7 +45,8 @@ __all__ = [
     "DEFAULT_A0", "DEFAULT_DISPERSION", "DEFAULT_METHOD", "METHODS", "QUANTILE_LEVELS",
     "Calibration", "ForecastInputs", "ForecastResult", "GridPredictive", "LogGridPredictive", "Method",
     "MethodForecast", "NotApplicable", "Plan", "Predictive", "ShiftedLogPredictive",
-    "amount_predictive", "count_predictive", "fit_calibration", "forecast_from_facts", "forecast_series",
+    "amount_predictive", "count_predictive", "fit_calibration", "forecast_from_facts", "forecast_result_from_facts",
+    "forecast_series",
     "given_plan", "history_from_facts", "implied_plan", "load_calibration", "load_profile", "read_pairs_csv",
     "register_method",
 ]

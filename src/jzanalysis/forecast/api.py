@@ -296,7 +296,21 @@ def _plan_from_facts(rows_year: pd.DataFrame, as_of: int, kind: str) -> Plan | N
     return implied_plan(float(first.value), float(first.plan_pct), kind, int(first.months), others)
 
 
-def forecast_from_facts(
+def forecast_from_facts(facts: pd.DataFrame, **kwargs) -> dict:
+    """Year-end forecast of ``metric`` for ``region`` from the facts table; a JSON-ready dict.
+
+    The arguments are those of :func:`forecast_result_from_facts`; this is its result's ``to_dict()``.
+
+    >>> from jzanalysis.schema import facts_frame
+    >>> f = facts_frame([dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6)])
+    >>> out = forecast_from_facts(f, year=2015, as_of=7, metric="projects_100m", region="荆州市", methods=["straight_line_months"])
+    >>> out["plan"], round(out["forecast"]["point"], 1)
+    (243.0, 298.3)
+    """
+    return forecast_result_from_facts(facts, **kwargs).to_dict()
+
+
+def forecast_result_from_facts(
     facts: pd.DataFrame,
     *,
     year: int,
@@ -310,8 +324,8 @@ def forecast_from_facts(
     profile=None,
     working_days: tuple[int, int] | None = None,
     calibration=None,
-) -> dict:
-    """Year-end forecast of ``metric`` for ``region`` from the facts table; a JSON-ready dict.
+) -> ForecastResult:
+    """Year-end forecast of ``metric`` for ``region`` from the facts table, typed (see :class:`ForecastResult`).
 
     Every figure of the metric is used: the YTD figure is the row (year, months = as_of); the plan is
     ``plan`` if given, else implied by the percents of plan of this year's bulletins up to as_of
@@ -322,8 +336,8 @@ def forecast_from_facts(
 
     >>> from jzanalysis.schema import facts_frame
     >>> f = facts_frame([dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6)])
-    >>> out = forecast_from_facts(f, year=2015, as_of=7, metric="projects_100m", region="荆州市", methods=["straight_line_months"])
-    >>> out["plan"], round(out["forecast"]["point"], 1)
+    >>> r = forecast_result_from_facts(f, year=2015, as_of=7, metric="projects_100m", region="荆州市", methods=["straight_line_months"])
+    >>> r.plan, round(r.forecast.point, 1)
     (243.0, 298.3)
     """
     check_as_of(as_of)
@@ -369,7 +383,7 @@ def forecast_from_facts(
     earlier = this_year[this_year.months <= as_of].sort_values("months")
     result.path = {int(r.months): float(r.value) for r in earlier.itertuples()}
     result.updates = _updates(earlier[earlier.months < as_of], plan, spec.kind, common, facts, metric, region)
-    return result.to_dict()
+    return result
 
 
 def _updates(earlier: pd.DataFrame, plan: float | None, kind: str, common: dict, facts: pd.DataFrame,

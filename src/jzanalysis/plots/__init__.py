@@ -1,8 +1,14 @@
-"""Charts for reports and notebooks, all with Chinese labels.
+"""Charts for reports and notebooks, labelled from the report's catalogue (Chinese or English).
 
-:func:`apply_theme` registers the one CJK font file (see :mod:`jzanalysis.settings`) with matplotlib
-and sets the seaborn theme *with* that font; ``seaborn.set_theme()`` on its own resets
-``font.sans-serif`` and brings back the missing-glyph boxes. Every plotting function calls it.
+Importing this package applies the project's theme (:func:`apply_theme`): the one CJK font file (see
+:mod:`jzanalysis.settings`) is registered with matplotlib and the seaborn theme is set *with* it, so an
+analyst's own seaborn or matplotlib chart after ``import jzanalysis.plots`` shows Chinese without the
+missing-glyph boxes. (``seaborn.set_theme()`` on its own resets ``font.sans-serif`` and brings them back:
+call :func:`apply_theme` again after it.)
+
+- :func:`jzanalysis.plots.progress.progress_chart`: the year's real figures, the plan, the time line and
+  the full-year forecast with its bands
+- :func:`jzanalysis.plots.county.county_interval_chart` and :func:`~jzanalysis.plots.county.funnel_plot`
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ import functools
 
 import matplotlib
 
-matplotlib.use("Agg") if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline") else None
+if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
+    matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
@@ -51,7 +58,11 @@ def apply_theme() -> str:
     return family
 
 
-def new_figure(width: float = 7.5, height: float = 4.2):
-    """A themed (figure, axes) pair sized for an A4 report column (inches)."""
+def new_figure(width: float = 7.5, height: float = 3.6):
+    """A themed (figure, axes) pair sized for an A4 report column (inches), with a constrained layout
+    (a legend placed "outside" gets its own room instead of covering the axes or their labels)."""
     apply_theme()
-    return plt.subplots(figsize=(width, height))
+    return plt.subplots(figsize=(width, height), layout="constrained")
+
+
+apply_theme()

@@ -1,54 +1,62 @@
-"""Burn-up chart: cumulative figure against the annual plan and the time-progress ("按进度") line."""
+"""One chart per forecast metric: the year's real figures, the plan, time progress and the full-year forecast.
+
+What is known is drawn as points: each bulletin of the year is one January..M total (several bulletins of
+one year are several points). Between them nothing is known, so the points are joined by a thin dotted
+line said to be straight by assumption. From the last real point a dashed line runs to the forecast's
+median in December, drawn as an assumption too, inside the 50/80/95% bands of the default method. Every
+number on the chart is the one the report's text shows (the same typed figures, the same rounding).
+"""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..calendar import time_progress
-from ..errors import InputError
 from . import PALETTE, new_figure
 
+_BANDS = (("0.025", "0.975", 0.13, "chart.band95"), ("0.1", "0.9", 0.25, "chart.band80"),
+          ("0.25", "0.75", 0.42, "chart.band50"))
 
-def burnup_chart(*, label: str, unit: str, year: int, as_of: int, ytd: float, plan: float,
-                 forecast_point: float | None = None, monthly_path: dict[int, float] | None = None):
-    """Cumulative value against the plan line and the on-schedule path, for one metric.
 
-    ``monthly_path`` (month → cumulative value) draws the known path; with only the January..``as_of``
-    total the path is drawn as a straight segment from zero, which is all a single bulletin tells.
-    The on-schedule path is plan × time progress by official working days (months when the year is
-    outside the calendar); ``forecast_point`` adds the straight-line continuation to December.
-    """
-    if not plan > 0:
-        raise InputError(f"plan must be > 0 to draw a burn-up chart, got {plan}")
-    fig, ax = new_figure()
+def progress_chart(m, report):
+    """Chart of one :class:`~jzanalysis.report.model.MetricFigures`, labelled by ``report`` (a
+    :class:`~jzanalysis.report.Report`: its catalogue and formatter). Returns a matplotlib Figure."""
+    c, f = report.c, report.f
+    scale = 10.0 if (c.en and m.unit == "亿元") else 1.0  # English shows 亿元 as bn yuan
+    fc = m.forecast
+    q = {k: v / scale for k, v in fc.quantiles.items()}
+    ytd, point = m.ytd / scale, fc.point / scale
+    fig, ax = new_figure(7.5, 3.5)
     months = np.arange(0, 13)
-    try:
-        schedule = [0.0] + [plan * time_progress(year, m, "workdays") for m in range(1, 13)]
-        schedule_label = "按进度（工作日）"
-    except InputError:
-        schedule = [plan * m / 12 for m in months]
-        schedule_label = "按进度（月份）"
-    ax.plot(months, schedule, color=PALETTE["time"], linestyle="--", linewidth=1.4, label=schedule_label)
-    ax.axhline(plan, color=PALETTE["plan"], linewidth=1.4, label=f"全年计划 {plan:,.1f}{unit}")
-
-    path = dict(monthly_path or {0: 0.0, as_of: ytd})
-    path.setdefault(0, 0.0)
-    xs = sorted(path)
-    ax.plot(xs, [path[x] for x in xs], color=PALETTE["actual"], linewidth=2.4, marker="o", label=f"1-{as_of}月累计")
-    ax.annotate(f"{ytd:,.0f}{unit}\n({ytd / plan:.1%})", (as_of, ytd), textcoords="offset points", xytext=(-8, 10),
-                ha="right", color=PALETTE["actual"], fontsize=9)
-    if forecast_point is not None and not math.isnan(forecast_point):
-        ax.plot([as_of, 12], [ytd, forecast_point], color=PALETTE["actual"], linestyle=":", linewidth=1.6,
-                label=f"按当前速度外推 {forecast_point:,.1f}{unit}")
+    if m.plan is not None:
+        plan = m.plan.value / scale
+        ax.plot(months, plan * months / 12, color=PALETTE["time"], linestyle="--", linewidth=1.1,
+                label=c.t("chart.schedule_months"))
+        ax.axhline(plan, color=PALETTE["plan"], linewidth=1.3, label=c.t("chart.plan", plan=report.plan_text(m)))
+    xs = np.array([m.as_of, 12.0])
+    for lo_key, hi_key, alpha, key in _BANDS:
+        lo, hi = q[lo_key] * scale, q[hi_key] * scale
+        ax.fill_between(xs, [ytd, q[lo_key]], [ytd, q[hi_key]], color=PALETTE["band"], alpha=alpha, linewidth=0,
+                        label=c.t(key, interval=f.interval((lo, hi), m.unit, m.whole)))
+    path = m.path
+    px = [0] + list(path)
+    py = [0.0] + [v / scale for v in path.values()]
+    ax.plot(px, py, color=PALETTE["actual"], linestyle=":", linewidth=1.0, label=c.t("chart.joined"))
+    ax.plot(list(path), [v / scale for v in path.values()], linestyle="none", marker="o", markersize=6,
+            color=PALETTE["actual"], label=c.t("chart.actual_points"), zorder=4)
+    for month, value in path.items():
+        ax.annotate(f.stated(value, m.unit), (month, value / scale), textcoords="offset points", xytext=(-5, 7),
+                    ha="right", color=PALETTE["actual"], fontsize=8)
+    ax.plot(xs, [ytd, point], color=PALETTE["actual"], linestyle="--", linewidth=1.4, label=c.t("chart.assumed"))
+    ax.plot([12], [point], marker="D", color=PALETTE["actual"], linestyle="none",
+            label=c.t("chart.point", point=f.value(fc.point, m.unit, m.whole)), zorder=5)
+    top = max(q["0.975"], ytd, (m.plan.value / scale) if m.plan is not None else 0)
     ax.set_xlim(0, 12.3)
+    ax.set_ylim(0, top * 1.08)
     ax.set_xticks(range(0, 13))
-    ax.set_xticklabels(["0"] + [f"{m}月" for m in range(1, 13)])
-    ax.set_ylim(0, max(plan, ytd, forecast_point or 0) * 1.12)
-    ax.set_xlabel("月份")
-    ax.set_ylabel(f"累计（{unit}）")
-    ax.set_title(f"{year}年{label}：累计进度与计划")
-    ax.legend(loc="upper left", fontsize=8, frameon=True)
-    fig.tight_layout()
+    ax.set_xticklabels([""] + [f.month(k) for k in range(1, 13)])
+    ax.set_xlabel(c.t("chart.months_axis"))
+    ax.set_ylabel(c.t("chart.cumulative_axis", unit=f.unit_label(m.unit)))
+    ax.set_title(c.t("chart.progress_title", year=m.year, metric=c.metric(m.metric)), fontsize=10)
+    # beside the axes, not on them: the bands and the plan line fill the upper right
+    fig.legend(loc="outside lower center", ncol=2, fontsize=7.5, frameon=False)
     return fig

@@ -1,0 +1,94 @@
+"""The message catalogue: every sentence and label of the reports, one TOML file per language.
+
+``catalog/zh.toml`` and ``catalog/en.toml`` have the same keys (tests/test_report_catalog.py checks); a
+message is a Python format string whose placeholders are filled with text the formatter has written.
+Adding a language is one file; adding a sentence is one key in each file and the template that uses it.
+
+>>> c = Catalogue("en")
+>>> c.t("verdict.exceed", p="95%")
+'Expected to exceed the annual plan (about 95% likely)'
+>>> Catalogue("zh").metric("projects_100m")
+'新引进亿元以上项目'
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+from .format import Formatter
+
+CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
+LANGUAGES = ("zh", "en")
+
+
+@functools.cache
+def _load(language: str) -> dict[str, str]:
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    with open(CATALOG_DIR / f"{language}.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, node: dict) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict):
+                walk(f"{prefix}{key}.", value)
+            else:
+                flat[f"{prefix}{key}"] = value
+
+    walk("", data)
+    return flat
+
+
+def messages(language: str) -> dict[str, str]:
+    """Every key → message of one language (a copy)."""
+    return dict(_load(language))
+
+
+class Catalogue:
+    """Messages of one language, with the region whose names it shows (English names from its profile)."""
+
+    def __init__(self, language: str = "zh", region=None):
+        self.language = language
+        self.messages = _load(language)
+        self.region = region
+        self.fmt = Formatter(language)
+
+    @property
+    def en(self) -> bool:
+        return self.language == "en"
+
+    def t(self, key: str, **values) -> str:
+        """The message ``key`` with its placeholders filled (a KeyError names a missing key)."""
+        try:
+            message = self.messages[key]
+        except KeyError:
+            raise KeyError(f"no message {key!r} in catalog/{self.language}.toml") from None
+        return message.format(**values) if values else message
+
+    def has(self, key: str) -> bool:
+        return key in self.messages
+
+    def metric(self, metric_id: str) -> str:
+        return self.messages.get(f"metric.{metric_id}", metric_id)
+
+    def method(self, method_id: str) -> str:
+        return self.messages.get(f"method.{method_id}", method_id)
+
+    def place(self, name: str | None) -> str:
+        """A city or county name: as written in Chinese; its English name (profile, else pinyin) in English."""
+        if not name:
+            return ""
+        if not self.en:
+            return name
+        if self.region is not None:
+            return self.region.en_name(name)
+        from ..regions import find_region, pinyin_name
+
+        region = find_region(name)
+        return region.en_name(name) if region is not None else pinyin_name(name)
+
+    def join(self, items) -> str:
+        return self.t("meta.list_sep").join(items)

@@ -1,0 +1,240 @@
+"""What a report shows, as typed values: built once from an :class:`~jzanalysis.pipeline.Analysis`.
+
+Every number of a report comes from here: :class:`MetricFigures` (one forecast metric: the year to date,
+the plan the forecast used, progress against time, the default method's forecast) and
+:class:`CountyComparison` (the county table). Sections, charts and the batch index read these and never
+compute or re-read a figure of their own, so a parameter (a plan, φ, σ) reaches all of them at once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..calendar import time_progress
+from ..errors import InputError
+from ..forecast.plan import Plan, implied_plan
+from ..forecast.result import ForecastResult, MethodForecast
+from ..metrics import METRICS
+
+
+@dataclass(frozen=True)
+class MetricFigures:
+    """One forecast metric, everything the report says of it."""
+
+    metric: str
+    unit: str
+    kind: str  # count | amount
+    year: int
+    as_of: int
+    ytd: float
+    quote: str | None
+    plan: Plan | None  # the plan the forecast used (given or implied)
+    stated_plan: Plan | None  # the plan the bulletin implies, when another one was given
+    pct_of_plan: float | None  # percent: the bulletin's own for an implied plan, YTD ÷ plan for a given one
+    time_months: float  # percent of the year elapsed, by months
+    time_workdays: float | None  # by official working days (None outside the calendar's years)
+    yoy_pct: float | None
+    prior_year: float | None  # same period last year = YTD ÷ (1 + growth)
+    result: ForecastResult = field(repr=False)
+
+    @property
+    def forecast(self) -> MethodForecast:
+        """The default method's forecast: the only one the report's text, charts and verdict use."""
+        return self.result.forecast
+
+    @property
+    def whole(self) -> bool:
+        return self.kind == "count"
+
+    @property
+    def gap(self) -> float | None:
+        """Percentage points ahead (+) or behind (−) time: share of plan − share of the year (months)."""
+        return None if self.pct_of_plan is None else self.pct_of_plan - self.time_months
+
+    @property
+    def remaining_months(self) -> int:
+        return 12 - self.as_of
+
+    @property
+    def observed_pace(self) -> float:
+        return self.ytd / self.as_of
+
+    @property
+    def required_pace(self) -> float | None:
+        if self.plan is None:
+            return None
+        return max(self.plan.value - self.ytd, 0.0) / self.remaining_months
+
+    @property
+    def p_meet_plan(self) -> float | None:
+        return self.forecast.p_meet_plan
+
+    @property
+    def path(self) -> dict[int, float]:
+        """The year's real January..M totals (several bulletins of one year), month → total."""
+        return dict(sorted(self.result.path.items())) or {self.as_of: self.ytd}
+
+
+def _snapshot_row(facts: pd.DataFrame, year: int, as_of: int, metric: str, region: str):
+    rows = facts[(facts.year == year) & (facts.months == as_of) & (facts.metric == metric) & (facts.region == region)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def metric_figures(analysis, metric: str) -> MetricFigures:
+    """The :class:`MetricFigures` of one forecast metric of ``analysis``."""
+    result = analysis.forecasts[metric]
+    params = analysis.params
+    year, as_of = result.year, result.as_of
+    spec = METRICS[metric]
+    row = _snapshot_row(analysis.dataset.facts, year, as_of, metric, result.region)
+    stated_pct = None if row is None or pd.isna(row.get("plan_pct")) else float(row["plan_pct"])
+    yoy = None if row is None or pd.isna(row.get("yoy_pct")) else float(row["yoy_pct"])
+    plan = result.plan_info
+    stated_plan = None
+    if plan is not None and plan.source == "given":
+        pct = result.ytd / plan.value * 100
+        if stated_pct is not None and stated_pct > 0 and result.ytd > 0:
+            stated_plan = implied_plan(result.ytd, stated_pct, spec.kind, as_of)
+    elif plan is not None:
+        pct = plan.pct if plan.pct_month in (None, as_of) else result.ytd / plan.value * 100
+    else:
+        pct = None
+    try:
+        workdays = time_progress(year, as_of, "workdays") * 100
+    except InputError:
+        workdays = None
+    return MetricFigures(
+        metric=metric, unit=result.unit or spec.unit, kind=result.kind or spec.kind, year=year, as_of=as_of,
+        ytd=result.ytd, quote=result.quote, plan=plan, stated_plan=stated_plan, pct_of_plan=pct,
+        time_months=time_progress(year, as_of, "months") * 100, time_workdays=workdays, yoy_pct=yoy,
+        prior_year=None if yoy is None or yoy <= -100 else result.ytd / (1 + yoy / 100), result=result,
+    )
+
+
+# --- verdicts ------------------------------------------------------------------------------------
+
+#: (lowest probability, verdict key): the first whose bound the probability reaches.
+VERDICTS = ((0.9, "exceed"), (0.65, "likely"), (0.55, "uncertain"), (0.45, "even"), (0.35, "uncertain"),
+            (0.1, "doubtful"), (0.0, "unlikely"))
+
+
+def verdict_key(p: float | None) -> str:
+    """The verdict in words for P(meet plan): ``exceed`` ≥ 90%, ``likely`` ≥ 65%, ``even`` 45–55%,
+    ``uncertain`` 35–65%, ``doubtful`` ≥ 10%, ``unlikely`` below; ``no_plan`` without a plan.
+
+    >>> [verdict_key(p) for p in (0.95, 0.85, 0.5, 0.6, 0.2, 0.05, None)]
+    ['exceed', 'likely', 'even', 'uncertain', 'doubtful', 'unlikely', 'no_plan']
+    """
+    if p is None:
+        return "no_plan"
+    for bound, key in VERDICTS:
+        if p >= bound:
+            return key
+    return "unlikely"
+
+
+# --- counties ------------------------------------------------------------------------------------
+
+_ADMINISTRATIVE = ("县", "市", "区")
+
+
+@dataclass(frozen=True)
+class CountyRow:
+    name: str
+    value: float
+    share_of_city: float
+    ci95: tuple[float, float]
+    expected: float
+    ratio: float
+    ratio_ci95: tuple[float, float] | None
+    position: str  # inside | above95 | below95 | above998 | below998
+    rank: int
+    tied: bool
+    rank_interval: tuple[int, int] | None
+    plan: float | None
+    on_schedule: bool | None
+    behind: bool
+    note: str | None
+
+    @property
+    def flagged(self) -> bool:
+        return self.position != "inside" or self.behind
+
+
+@dataclass(frozen=True)
+class CountyComparison:
+    """The county comparison as the report shows it (from :func:`jzanalysis.compare.compare_from_facts`)."""
+
+    metric: str
+    unit: str
+    year: int
+    as_of: int
+    basis: str  # equal | plan | prior
+    rows: tuple[CountyRow, ...]
+    city_total: float
+    counties_sum: float
+    missing: tuple[str, ...]  # the city's counties the bulletin does not list
+    chi2: float
+    df: int
+    p: float
+    widened: bool
+    phi: float
+    detail: dict
+    batch: tuple[tuple[str, float], ...]
+    raw: dict = field(repr=False)
+
+    @property
+    def expectations_differ(self) -> bool:
+        values = [r.expected for r in self.rows]
+        return max(values) - min(values) > 1e-9 * max(1.0, max(values))
+
+    @property
+    def unassigned(self) -> float:
+        return max(self.city_total - self.counties_sum, 0.0)
+
+
+_BASIS = {"plans × time progress (按进度)": "plan", "prior-period shares": "prior", "equal shares": "equal"}
+
+
+def county_comparison(analysis) -> CountyComparison | None:
+    """The :class:`CountyComparison` of ``analysis`` (None when it has none)."""
+    c = analysis.comparison
+    if c is None:
+        return None
+    region = analysis.region
+    total = float(c["city_total"])
+    ranks = [county["rank"] for county in c["counties"]]
+    rows = []
+    for county in c["counties"]:
+        rows.append(CountyRow(
+            name=county["region"], value=float(county["value"]),
+            share_of_city=float(county["value"]) / total if total > 0 else float("nan"),
+            ci95=tuple(county["ci95"]), expected=float(county["expected"]), ratio=float(county["oe"]),
+            ratio_ci95=tuple(county["oe_ci95"]) if county.get("oe_ci95") else None, position=county["funnel"],
+            rank=int(county["rank"]), tied=ranks.count(county["rank"]) > 1,
+            rank_interval=tuple(county["rank_interval"]) if county.get("rank_interval") else None,
+            plan=county.get("plan"), on_schedule=county.get("on_schedule"),
+            behind=bool(county.get("behind_schedule_evidence")), note=county.get("note"),
+        ))
+    listed = {r.name for r in rows}
+    counties_sum = float(c.get("counties_total", sum(r.value for r in rows)))
+    missing = [u.name for u in region.units if u.kind in _ADMINISTRATIVE and u.name not in listed]
+    if counties_sum < total - 1e-9:
+        # part of the city total is in no listed county: zones not listed may hold it too
+        missing += [u.name for u in region.units if u.kind not in _ADMINISTRATIVE and u.name not in listed]
+    batch = tuple((b["region"], float(b["value"])) for b in (c.get("context") or {}).get("batch_signings_june") or [])
+    od = c["overdispersion"]
+    return CountyComparison(
+        metric=c["metric"], unit=METRICS[c["metric"]].unit, year=int(c["year"]), as_of=int(c["as_of"]),
+        basis=_BASIS.get(c["expected_basis"], "equal"), rows=tuple(rows), city_total=total, counties_sum=counties_sum,
+        missing=tuple(missing), chi2=float(c["homogeneity"]["chi2"]), df=int(c["homogeneity"]["df"]),
+        p=float(c["homogeneity"]["p"]), widened=bool(od["widened"]), phi=float(od["phi"]),
+        detail=dict(c.get("expected_detail") or {}), batch=batch, raw=c,
+    )
+
+
+def is_nan(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,105 @@
+"""Command-line options of the report layer, run as a user runs them: --lang, --sigma, --plan, --xlsx,
+--excel-csv, the forecast's default metric, tables aligned for Chinese names, percentages as 85%."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jzanalysis.report.text import width
+
+JZ = str(Path(sys.executable).parent / "jzanalysis")
+
+
+def run(*args: str, status: int = 0) -> subprocess.CompletedProcess:
+    proc = subprocess.run([JZ, *args], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == status, proc.stderr
+    return proc
+
+
+def test_forecast_defaults_to_projects_and_shows_the_reports_rounding(seed_path):
+    out = run("forecast", str(seed_path)).stdout
+    assert out.startswith("荆州市 projects_100m 2015 1-7月: YTD 174个, plan 243")
+    # the default: median 262, 80% 238–289, P(meet plan) 0.844 → 85%, as every report shows it
+    row = next(line for line in out.splitlines() if line.startswith("*calibrated"))
+    assert row.split() == ["*calibrated", "262", "238–289", "225–305", "85%"]
+    header = out.splitlines()[1]
+    assert header.index("P(meet plan)") + len("P(meet plan)") == len(row)  # right-aligned under its header
+
+
+def test_forecast_help_keeps_phi_for_counts_and_sigma_for_amounts():
+    text = " ".join(run("forecast", "--help").stdout.split())
+    assert "--dispersion" in text and "φ for counts" in text and "σ for amounts" in text
+    assert "φ for counts, σ for amounts" not in text
+    report_help = " ".join(run("report", "--help").stdout.split())
+    assert "--sigma" in report_help and "--lang {zh,en}" in report_help and "--plan METRIC=VALUE" in report_help
+
+
+def test_forecast_sigma_changes_amounts_only(seed_path):
+    base = run("forecast", str(seed_path), "--metric", "funds_in_place").stdout
+    wide = run("forecast", str(seed_path), "--metric", "funds_in_place", "--sigma", "0.5").stdout
+    assert base != wide
+    projects = run("forecast", str(seed_path), "--sigma", "0.5").stdout
+    assert projects == run("forecast", str(seed_path)).stdout
+
+
+def test_compare_table_is_aligned_for_chinese_names(seed_path):
+    out = run("compare", str(seed_path)).stdout.splitlines()
+    table = [line for line in out if line.startswith(("region", "公安县", "荆州开发区", "江陵县"))]
+    ends = {width(line[:line.index(" 23") + 3]) for line in table if " 23 " in line}
+    assert len(ends) == 1  # 公安县 and 监利县: the value column ends in the same terminal column
+    value_ends = []
+    for line in table[1:]:
+        name, value = line.split()[:2]
+        value_ends.append(width(line[:line.index(value, len(name)) + len(value)]))
+    assert len(set(value_ends)) == 1, table
+    assert any(" 13% " in line for line in out) and any("=1" in line for line in out)  # 23/174 → 13%; tied
+
+
+def test_extract_xlsx_has_chinese_metric_labels(seed_path, tmp_path):
+    from openpyxl import load_workbook
+
+    book = tmp_path / "facts.xlsx"
+    run("extract", str(seed_path), "--xlsx", str(book))
+    sheet = load_workbook(book).active
+    assert sheet.title == "数据"
+    header = [c.value for c in sheet[1]]
+    assert header[header.index("metric") + 1: header.index("metric") + 3] == ["label_zh", "label_en"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    first = dict(zip(header, rows[0]))
+    assert first["label_zh"] == "新引进亿元以上项目" and first["value"] == 174 and first["region_en"] == "Jingzhou"
+    assert not any(p.name.startswith(".partial-") for p in tmp_path.iterdir())
+
+
+def test_extract_excel_csv_starts_with_a_byte_order_mark(seed_path):
+    proc = subprocess.run([JZ, "extract", str(seed_path), "--excel-csv"], capture_output=True, timeout=120)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("\ufeff".encode("utf-8"))
+    text = proc.stdout.decode("utf-8-sig")
+    assert text.splitlines()[0].split(",")[:6] == ["year", "months", "region", "region_en", "metric", "label_zh"]
+    assert "新引进亿元以上项目" in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["report", "--lang", "fr"], "invalid choice: 'fr'"),
+    (["report", "--plan", "projects_100m"], "allowed: METRIC=VALUE"),
+    (["report", "--plan", "nope=3"], "unknown metric 'nope'"),
+    (["report", "--sigma", "2"], "must be a number 0..1"),
+    (["extract", "data/raw/000_f5510f0c233d12e8.txt", "--xlsx", "out.txt"], "must end in .xlsx"),
+])
+def test_bad_options_are_one_line_and_exit_2(args, message):
+    proc = run(*args, status=2)
+    assert message in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_batch_scenarios_say_phi_or_sigma_in_file_and_title():
+    from jzanalysis.batch.grid import expand, monthly_grid
+
+    jobs, _ = expand(monthly_grid(scenarios=(0.1,), sigma_scenarios=(0.2,), counties=False, audit=False,
+                                  language="en"))
+    assert [j.stem for j in jobs] == ["forecast_2015_m07_en", "forecast_2015_m07_phi0.1_en", "forecast_2015_m07_sigma0.2_en"]
+    assert jobs[1].title.endswith("(scenario: project-count dispersion φ = 0.1)")
+    assert jobs[2].title.endswith("(scenario: funds spread σ = 0.2)")

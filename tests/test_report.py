@@ -1,0 +1,383 @@
+"""The report's words, tables and charts, read as an official would: one figure per quantity, every
+parameter everywhere, plain words first, Chinese and English. Arithmetic is done by hand in the comments.
+
+The real kernel/papermill/WeasyPrint run is in tests/test_report_pipeline.py (slow)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from jzanalysis.errors import InputError
+from jzanalysis.params import ReportParams
+from jzanalysis.pipeline import analyse
+from jzanalysis.report import Catalogue, Formatter, Report, han_outside_quotes, messages, notebook_params
+from jzanalysis.report.notes import note_lines
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SECTIONS = ("head", "verdict", "progress", "forecast", "counties", "appendix")
+
+
+def _html(parts) -> str:
+    return "".join(p for p in parts if isinstance(p, str))
+
+
+def _text(html: str) -> str:
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'").replace("&lt;", "<")
+
+
+def _figure_texts(fig) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))
+
+
+class Rendered:
+    """Every section of a report as text, and its charts' texts, per section."""
+
+    def __init__(self, params: ReportParams):
+        self.analysis = analyse(params)
+        self.report = Report(self.analysis)
+        self.text: dict[str, str] = {}
+        self.figures: dict[str, list] = {}
+        html = []
+        for section in SECTIONS:
+            parts = self.report.parts(section)
+            html.append(_html(parts))
+            self.text[section] = _text(html[-1])
+            self.figures[section] = [p for p in parts if not isinstance(p, str)]
+        self.html = "".join(html)
+
+    def chart_text(self, section: str) -> str:
+        return " ".join(_figure_texts(f) for f in self.figures[section])
+
+    def close(self):
+        for figures in self.figures.values():
+            for f in figures:
+                plt.close(f)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    r = Rendered(ReportParams.build())
+    yield r
+    r.close()
+
+
+@pytest.fixture(scope="module")
+def seed_en():
+    r = Rendered(ReportParams.build(language="en"))
+    yield r
+    r.close()
+
+
+# --- the catalogue --------------------------------------------------------------------------------
+
+def test_zh_and_en_catalogues_have_the_same_keys_and_placeholders():
+    zh, en = messages("zh"), messages("en")
+    assert set(zh) == set(en)
+    for key in zh:
+        names = lambda m: set(re.findall(r"\{(\w+)", m))  # noqa: E731
+        # English may leave a placeholder out only where its grammar names the thing otherwise
+        assert names(en[key]) <= names(zh[key]) | {"month_name"}, key
+
+
+def test_every_message_the_code_asks_for_exists():
+    source = "".join(p.read_text(encoding="utf-8") for p in
+                     (Path(__file__).resolve().parents[1] / "src/jzanalysis").rglob("*.py"))
+    asked = set(re.findall(r"""\.t(?:_html)?\(\s*["']([a-z_]+\.[a-z_0-9]+)["']""", source))
+    assert asked, "no catalogue keys found in the code"
+    assert asked <= set(messages("zh")), asked - set(messages("zh"))
+
+
+# --- numbers: one rounding ------------------------------------------------------------------------
+
+def test_formatter_rounds_each_kind_of_quantity_once():
+    f = Formatter("zh")
+    assert f.value(262.0, "个", whole=True) == "262个" and f.value(13.8, "个") == "13.8个"
+    assert f.value(1383.07, "亿元") == "1,383亿元" and f.value(100.33, "亿元") == "100亿元"
+    # 798 at 61.4% pins the plan to 798/0.6145 = 1,298.6 … 798/0.6135 = 1,300.7: about 1,300
+    assert f.plan_value(798 / 0.614, (798 / 0.6145, 798 / 0.6135), "亿元", True) == "约1,300亿元"
+    assert f.plan_value(243.0, (243.0, 243.0), "个", True) == "243个"
+    assert f.share(23 / 174) == "13%" and f.share(11 / 174) == "6.3%"  # 13.2% → 13%; 6.32% → 6.3%
+    assert f.probability(0.844) == "85%" and f.probability(0.476) == "略低于50%"
+    en = Formatter("en")
+    assert en.value(1383.07, "亿元") == "138.3 bn yuan" and en.stated(798, "亿元") == "79.8 bn yuan"
+    assert en.period(7) == "Jan–Jul" and en.probability(0.995) == "over 99%"
+
+
+# --- one truth per quantity -----------------------------------------------------------------------
+
+def test_the_default_forecast_is_the_one_figure_shown_everywhere(seed):
+    projects = seed.analysis.forecasts["projects_100m"]
+    assert projects.forecast.method == "calibrated"
+    assert round(projects.forecast.point) == 262
+    assert [round(x) for x in projects.forecast.interval80] == [238, 289]
+    # the verdict, the forecast text and the chart legend say the same 262, 238–289 and 85% (0.844 → 85%)
+    assert "预计全年262个，80%的可能在238–289个之间" in seed.text["verdict"]
+    assert "把握约85%" in seed.text["verdict"]
+    assert "预计全年262个（中位数），80%的可能在238–289个之间" in seed.text["forecast"]
+    assert "完成全年计划（243个）的把握约85%" in seed.text["forecast"]
+    chart = seed.chart_text("forecast")
+    assert "全年预测 262个" in chart and "80% 区间 238–289个" in chart and "全年计划 243个" in chart
+    assert "全年预测 1,383亿元" in chart and "80% 区间 1,231–1,554亿元" in chart
+    # the methods table gives the same default figures, rounded the same way
+    assert re.search(r"★ 实证校准（默认） 262 238–289 225–305 85%", seed.text["appendix"])
+    # other methods' points (straight line 174×12/7 = 298.3, by working days 298.8, gamma–Poisson 293) only there
+    for other in ("298", "299", "293", "1,368", "1,370", "1,333"):
+        for section in ("verdict", "progress", "forecast", "counties"):
+            assert other not in seed.text[section], (other, section)
+        assert other not in seed.chart_text("forecast"), other
+    assert "298" in seed.text["appendix"] and "1,370" in seed.text["appendix"]
+
+
+def test_the_implied_plan_is_shown_only_as_precise_as_its_percent(seed):
+    # 174 at 71.6% → 242.85–243.19: the whole number 243; 798 at 61.4% → 1,298.6–1,300.7: about 1,300
+    row = re.search(r"实际到位资金 798亿元 (\S+) 61.4% 58.3% \+3.1 114亿元 100亿元", seed.text["progress"])
+    assert row and row.group(1) == "约1,300亿元"
+    assert "1,299.7" not in seed.html and "243.0" not in seed.html
+    assert "计划在 1,298.6–1,300.7 之间" in seed.text["appendix"]
+
+
+def test_progress_table_has_units_and_short_headers(seed):
+    text = seed.text["progress"]
+    # 174/7 = 24.9 a month so far; (243 − 174)/5 = 13.8 needed; 798/7 = 114; (1,299.7 − 798)/5 = 100.3 → 100
+    assert "新引进亿元以上项目 174个 243个 71.6% 58.3% +13.3 24.9个 13.8个" in text
+    assert "已实现月均" in text and "剩余月份所需月均" in text
+
+
+# --- every parameter reaches every table, chart and sentence ---------------------------------------
+
+def test_a_plan_override_reaches_every_place():
+    r = Rendered(ReportParams.build(plans={"projects_100m": 300}))
+    try:
+        # 174 of 300 = 58.0%; time 7/12 = 58.3%: 0.3 points behind; (300 − 174)/5 = 25.2 a month needed
+        assert "为全年计划300个的58.0%" in r.text["verdict"] and "慢于时间进度0.3个百分点" in r.text["verdict"]
+        assert "新引进亿元以上项目 174个 300个 58.0% 58.3% −0.3 24.9个 25.2个" in r.text["progress"]
+        assert "完成全年计划（300个）的把握约" in r.text["forecast"]
+        assert "全年计划按指定的300个计算（通报所述完成比例对应的计划为243个）" in r.text["forecast"]
+        assert "全年计划 300个" in r.chart_text("forecast")
+        plan_line = [ln for ln in r.figures["forecast"][0].axes[0].get_lines() if list(ln.get_ydata()) == [300, 300]]
+        assert plan_line
+        assert "全年计划：300个（用户指定）" in r.text["appendix"] and "新引进亿元以上项目 300个" in r.text["appendix"]
+        assert "情景：新引进亿元以上项目计划按 300个" in r.text["head"]
+        p = r.analysis.forecasts["projects_100m"].forecast.p_meet_plan
+        assert f"把握约{Formatter('zh').probability(p)}" in r.text["verdict"]
+    finally:
+        r.close()
+
+
+def test_phi_and_sigma_each_reach_their_metric_only():
+    base = Rendered(ReportParams.build())
+    phi = Rendered(ReportParams.build(dispersion=0.5))
+    sigma = Rendered(ReportParams.build(sigma=0.5))
+    try:
+        f = Formatter("zh")
+        for r, changed, kept in ((phi, "projects_100m", "funds_in_place"), (sigma, "funds_in_place", "projects_100m")):
+            assert r.analysis.forecasts[changed].forecast.interval80 != base.analysis.forecasts[changed].forecast.interval80
+            assert r.analysis.forecasts[kept].forecast.interval80 == base.analysis.forecasts[kept].forecast.interval80
+            m = r.analysis.forecasts[changed]
+            whole = changed == "projects_100m"
+            interval = f.interval(m.forecast.interval80, m.unit, whole)
+            assert f"80%的可能在{interval}之间" in r.text["verdict"] and f"80% 区间 {interval}" in r.chart_text("forecast")
+            assert interval in r.text["forecast"]
+        # φ = 0.5: 80% 230–296 against the calibrated 238–289 (docs/forecasting.md: c² = φ/12)
+        assert "预计全年260个，80%的可能在230–296个之间" in phi.text["verdict"]
+        assert "情景：项目数波动 φ = 0.5" in phi.text["head"] and "项目数波动 φ = 0.5" in phi.report.css(phi.report.title())
+        assert "情景：资金波动 σ = 0.5" in sigma.text["head"]
+        assert "项目数的过度离散 φ 0.5" in phi.text["appendix"] and "资金数的波动 σ 0.5" in sigma.text["appendix"]
+    finally:
+        for r in (base, phi, sigma):
+            r.close()
+
+
+def test_zero_dispersion_is_said_in_words():
+    r = Rendered(ReportParams.build(dispersion=0, sigma=0))
+    try:
+        assert "没有超出纯随机（泊松）的起伏（φ = 0）" in r.text["verdict"]
+        assert "没有起伏（σ = 0）" in r.text["verdict"]
+    finally:
+        r.close()
+
+
+def test_a_region_without_a_stated_plan_luan():
+    # the real bulletin of ../shared/corpus/real (copied): it states no share of any plan
+    r = Rendered(ReportParams.build(source=str(FIXTURES / "luan_2024_m06.txt")))
+    try:
+        assert r.report.title() == "六安市2024年1-6月招商引资进度与全年预测"
+        assert "新引进亿元以上项目：通报未给出全年计划，无法判断能否完成" in r.text["verdict"]
+        assert "实际到位资金：通报没有2024年1-6月的数字，未作预测" in r.text["verdict"]
+        assert "no funds_in_place" not in r.html and "has no" not in r.html
+        # 8 counties listed, adding up to the city's 174: 霍山县 34 of 174 = 19.5% → 20%
+        assert "霍山县 34 20%" in r.text["counties"] and "所列县市区合计174个，全市174个" in r.text["counties"]
+        assert "叶集区3个，为全市平均21.8个的0.14倍" in r.text["counties"]  # 174/8 = 21.75; 3/21.75 = 0.14
+    finally:
+        r.close()
+
+
+# --- the verdict first, the machinery in the appendix ---------------------------------------------
+
+def test_verdict_comes_first_and_the_machinery_is_in_the_appendix(seed):
+    report = seed.report
+    assert report.parts("verdict")[0].index("<h2>") >= 0
+    body = " ".join(seed.text[s] for s in ("verdict", "progress", "forecast", "counties"))
+    for machinery in ("φ", "a0", "calibrated", "straight_line", "gamma_poisson", "calibration_pairs", "sha256",
+                      "欧洲杯", "metrics=(", "import ", "dispersion"):
+        assert machinery not in body, machinery
+    assert "欧洲杯" not in seed.text["appendix"] and "metrics=(" not in seed.text["appendix"]
+    assert "注入的垃圾标题2处" in seed.text["appendix"]  # counted, the text itself only in the data audit
+    assert "calibration_pairs@" in seed.text["appendix"]
+
+
+@pytest.mark.parametrize("p, words", [(0.95, "预计超额完成全年计划（把握约95%）"), (0.5, "能否完成全年计划尚难判断（约五五开）"),
+                                      (0.75, "预计可以完成全年计划（把握约75%）"), (0.2, "完成全年计划有困难（完成的把握约20%）")])
+def test_verdict_words(seed, p, words):
+    from jzanalysis.report.model import verdict_key
+
+    c = Catalogue("zh")
+    key = verdict_key(p)
+    assert c.t(f"verdict.{key}", p=c.fmt.probability(p)) == words
+
+
+# --- counties --------------------------------------------------------------------------------------
+
+def test_counties_ties_basis_and_shares(seed):
+    text = seed.text["counties"]
+    # 公安县 and 监利县 both 23: tied first; 23/174 = 13.2% of the city → 13%; 174/9 = 19.3 each
+    assert "公安县 23 13% 14.6–34.5 19.3 1.19 在随机波动内 并列1（1–8）" in text
+    assert "监利县 23 13%" in text and "并列1" in text and "3（1–8）" in text
+    assert "按全市平均" in text and "期望" not in text
+    assert "“按全市平均”= 全市合计 174个 ÷ 9 个县市区 = 19.3个，不是各县市区的任务" in text
+    # equal expectations: the dot-and-interval chart only, no funnel plot
+    assert len(seed.figures["counties"]) == 1
+
+
+def test_a_bulletin_listing_some_counties_gets_shares_of_the_city_and_names_the_missing():
+    a = analyse(ReportParams.build(source=str(FIXTURES / "partial_counties.txt")))
+    r = Report(a)
+    text = _text(_html(r.parts("counties")))
+    # 23 of the city's 174 = 13.2% → 13% (not 23 of the listed 57 = 40%)
+    assert "公安县 23 13%" in text and "江陵县 11 6.3%" in text and "40%" not in text
+    assert "所列县市区合计57个，全市174个；其余117个未分到县市区" in text
+    missing = re.search(r"通报未列出：(\S+)（", text).group(1).split("、")
+    assert {"石首市", "洪湖市", "松滋市", "沙市区", "荆州区", "荆州开发区"} <= set(missing)
+    assert "公安县" not in missing
+
+
+def test_funnel_plot_only_when_expectations_differ():
+    params = ReportParams.build(county_plans=str(FIXTURES / "plans_uneven.csv"))
+    r = Report(analyse(params))
+    figures = r.county_figures()
+    assert len(figures) == 2
+    assert "计划进度" in _figure_texts(figures[1])
+    for f in figures:
+        plt.close(f)
+
+
+def test_legends_do_not_cover_the_axes_or_their_labels(seed, seed_en):
+    for rendered in (seed, seed_en):
+        for fig in rendered.figures["counties"] + rendered.figures["forecast"]:
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            ax = fig.axes[0]
+            legend = fig.legends[0].get_window_extent(renderer)
+            for other in (ax.get_window_extent(renderer), ax.xaxis.label.get_window_extent(renderer)):
+                assert not legend.overlaps(other)
+
+
+# --- the series: real points, the assumption dashed ------------------------------------------------
+
+def test_several_bulletins_of_one_year_are_drawn_as_real_points():
+    a = analyse(ReportParams.build(source=str(FIXTURES / "series")))
+    r = Report(a)
+    m = r.metrics[0]
+    assert m.path == {3: 63.0, 6: 141.0, 7: 174.0}
+    fig = r.progress_figure(m)
+    ax = fig.axes[0]
+    points = next(ln for ln in ax.get_lines() if ln.get_label() == "通报数字")
+    assert list(points.get_xdata()) == [3, 6, 7] and list(points.get_ydata()) == [63, 141, 174]
+    assumed = next(ln for ln in ax.get_lines() if ln.get_label().startswith("假设"))
+    assert assumed.get_linestyle() == "--"
+    assert list(assumed.get_xdata()) == [7, 12] and assumed.get_ydata()[0] == 174
+    assert assumed.get_ydata()[1] == m.forecast.point
+    joined = next(ln for ln in ax.get_lines() if ln.get_label().startswith("两期之间"))
+    assert joined.get_linestyle() == ":"
+    plt.close(fig)
+    text = _text(_html(r.parts("forecast")))
+    assert "同年各期通报时的预测：1-3月通报时" in text and "1-6月通报时" in text
+
+
+# --- English ---------------------------------------------------------------------------------------
+
+def test_english_report_has_no_han_outside_quoted_source(seed_en):
+    assert han_outside_quotes(seed_en.html) == []
+    han = re.compile(r"[\u3400-\u9fff]")
+    for section, figures in seed_en.figures.items():
+        for fig in figures:
+            assert not han.search(_figure_texts(fig)), section
+    text = " ".join(seed_en.text.values())
+    assert "Gong'an 23 13%" in text and "=1 (1–8)" in text
+    assert "Jingzhou Development Zone" in text
+    assert "Funds in place: Likely to meet the annual plan (about 75% likely)" in text
+    # 1,383.1亿元 = 138.3 bn yuan: the same figure, the point moved
+    assert "Full year expected at 138.3 bn yuan" in text
+
+
+def test_english_audit_and_counties_page_have_no_han_outside_quotes():
+    a = analyse(ReportParams.build(language="en", source=str(FIXTURES / "partial_counties.txt")))
+    r = Report(a)
+    for section in ("counties_page", "appendix_data", "audit"):
+        assert han_outside_quotes(_html(r.parts(section))) == [], section
+    html = r.onepager_html("公安县") + r.onepager_facts_html("公安县")
+    assert han_outside_quotes(html) == [] and "Gong'an" in html
+
+
+# --- notes from the catalogue, not the extractor's English ------------------------------------------
+
+def test_extraction_notes_are_worded_from_the_catalogue():
+    from jzanalysis.regions import get_region
+
+    warnings_ = ["南通市 has no region profile: its counties come from the national division list only (no development "
+                 "zones, aliases or English names); add src/jzanalysis/regions/profiles/南通市.toml",
+                 "something new the extractor says"]
+    zh, technical = note_lines(warnings_, Catalogue("zh", get_region("南通市")))
+    assert zh == ["南通市还没有地区档案：县市区名单只来自全国行政区划表（没有开发区、别名与英文名）。"]
+    assert technical == ["something new the extractor says"]
+    en, _ = note_lines(warnings_, Catalogue("en", get_region("南通市")))
+    assert en[0].startswith("Nantong has no region profile yet")
+
+
+# --- notebooks' parameters --------------------------------------------------------------------------
+
+def test_a_misspelt_notebook_parameter_names_the_allowed_ones():
+    namespace = {"source": None, "year": 2015, "as_of_month": 7, "dispersoin": 0.1, "language": "zh"}
+    with pytest.raises(InputError, match=r"unknown notebook parameter 'dispersoin'; allowed: source, year, .*sigma"):
+        notebook_params(namespace)
+
+
+def test_notebook_parameters_default_to_the_seed_from_any_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    params = notebook_params({"source": None, "language": "en", "In": [], "_": None})
+    assert params.source.endswith("data/raw/000_f5510f0c233d12e8.txt") and params.language == "en"
+
+
+# --- the theme --------------------------------------------------------------------------------------
+
+def test_theme_is_applied_on_import_so_an_analysts_own_chart_shows_chinese():
+    import matplotlib
+    import seaborn as sns
+
+    import jzanalysis.plots  # noqa: F401
+    from jzanalysis import settings
+
+    assert matplotlib.rcParams["font.sans-serif"][0] == settings.cjk_font_family()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax = sns.barplot(x=["公安县", "江陵县"], y=[23, 11])
+        ax.set_title("新引进亿元以上项目")
+        ax.figure.canvas.draw()
+    plt.close(ax.figure)
+    assert [w for w in caught if "Glyph" in str(w.message)] == []
