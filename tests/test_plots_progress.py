@@ -63,7 +63,7 @@ def test_english_chart_shows_bn_yuan(seed):
 def test_chart_without_a_plan_has_no_plan_line():
     from pathlib import Path
 
-    a = analyse(ReportParams.build(source=str(Path(__file__).resolve().parent / "fixtures/luan_2024_m06.txt")))
+    a = analyse(ReportParams.build(source=str(Path(__file__).resolve().parent / "fixtures/luan_style_2024_m06.txt")))
     r = Report(a)
     fig = r.progress_figure(r.metrics[0])
     assert "全年计划" not in _texts(fig) and "按时间进度" not in _texts(fig)

@@ -205,7 +205,7 @@ def test_zero_dispersion_is_said_in_words():
 
 def test_a_region_without_a_stated_plan_luan():
     # the real bulletin of ../shared/corpus/real (copied): it states no share of any plan
-    r = Rendered(ReportParams.build(source=str(FIXTURES / "luan_2024_m06.txt")))
+    r = Rendered(ReportParams.build(source=str(FIXTURES / "luan_style_2024_m06.txt")))
     try:
         assert r.report.title() == "六安市2024年1-6月招商引资进度与全年预测"
         assert "新引进亿元以上项目：通报未给出全年计划，无法判断能否完成" in r.text["verdict"]

@@ -60,7 +60,7 @@ def scenario(tmp_path_factory):
 @pytest.fixture(scope="module")
 def luan(tmp_path_factory):
     return _run(tmp_path_factory, "luan", year=2024, as_of_month=6, region="六安市",
-                source=str(FIXTURES / "luan_2024_m06.txt"))
+                source=str(FIXTURES / "luan_style_2024_m06.txt"))
 
 
 def pdf_pages_text(pdf: Path) -> list[str]:

@@ -65,7 +65,7 @@ def test_periods_and_years():
 @pytest.mark.parametrize(
     "text, city",
     [
-        ("1-6月份全市亿元以上新签约项目174个,分别为:霍山县34个、金寨县32个。", "六安市"),  # its counties
+        ("1-6月，全市新签约亿元以上项目174个，其中霍山县34个、金寨县32个。", "六安市"),  # its counties
         ("十房网讯 记者获悉,我市上半年新签约项目293个。", "十堰市"),  # a local news site of the profile
         ("记者从市合作交流办获悉,今年1至7月,天津共引进项目2596个。北京企业在津投资738亿元。", "天津市"),  # 北京企业: an origin
         ("新闻中心 > 咸宁\n赴广州、深圳、杭州等地开展定向招商。咸宁日报", "咸宁市"),  # destinations count nothing

@@ -33,7 +33,7 @@ def _label(metric, region, value, plan_pct=None, yoy_pct=None):
 def test_scorer_counts_right_missed_false_and_wrong_attributes(tmp_path):
     # 六安: 174 right; 霍山县 34 read but labelled 35 (a miss and a false fact); funds labelled, not in the text (miss);
     # 霍山县's plan share labelled 50 but the text gives none (wrong attribute)
-    text = "发布时间:2024-07-15\n1-6月份全市亿元以上新签约项目174个,分别为:霍山县34个、金寨县32个。"
+    text = "发布时间:2024-07-15\n1-6月，全市新签约亿元以上项目174个，其中霍山县34个、金寨县32个。"
     labels = {"a.txt": dict(city="六安市", year=2024, year_in_text=True, months=6, facts=[
         _label("projects_100m", "六安市", 174), _label("projects_100m", "霍山县", 35),
         _label("projects_100m", "金寨县", 32, plan_pct=50), _label("funds_in_place", "六安市", 100),
@@ -66,7 +66,7 @@ def test_another_years_figure_is_outside_what_the_labels_measure(tmp_path):
 
 
 def test_evaluate_command_prints_the_figures_and_each_difference(tmp_path, capsys):
-    text = "发布时间:2024-07-15\n六安市1-6月份全市亿元以上新签约项目174个。"
+    text = "发布时间:2024-07-15\n六安市1-6月，全市新签约亿元以上项目174个。"
     labels = {"a.txt": dict(city="六安市", year=2024, year_in_text=True, months=6,
                             facts=[_label("projects_100m", "六安市", 174), _label("projects_1b", "六安市", 36)])}
     folder = _write(tmp_path / "c", {"a.txt": text}, labels)

@@ -112,7 +112,7 @@ def detect_city(text: str, given: Region | None = None) -> CityDetection:
     unit of that name); mentions in the first lines count double; destinations and origins (赴广州, 北京企业)
     count nothing; a local paper or news site named in a profile (十堰日报, 北方网) counts 3.
 
-    >>> detect_city("1-6月份全市亿元以上新签约项目174个,分别为:霍山县34个、金寨县32个。").name
+    >>> detect_city("1-6月，全市新签约亿元以上项目174个，其中霍山县34个、金寨县32个。").name
     '六安市'
     >>> detect_city("记者从市招商服务中心获悉,我市上半年新签约项目293个。").name is None
     True
