@@ -14,10 +14,11 @@ APT_PACKAGES := fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-
 APT_OPTIONAL := chromium
 SEED := data/raw/000_f5510f0c233d12e8.txt
 
-.PHONY: help setup system-deps report test test-fast bench lab clean
+.PHONY: help setup system-deps report lint test test-fast bench lab clean
 
 help:
 	@echo "make report   set up everything, then build the forecast report for the seed bulletin into reports/"
+	@echo "make lint     ruff: the lint rules and the formatting (pyproject.toml [tool.ruff])"
 	@echo "make test     set up everything, then run the whole test suite"
 	@echo "make bench    run the benchmarks (calibration table on real pairs, forecast simulation study, pipeline timings)"
 	@echo "make lab      open the notebooks in JupyterLab"
@@ -42,6 +43,10 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 
 report: setup
 	$(BIN)/jzanalysis report --source $(SEED)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: setup
 	$(BIN)/python -m pytest -q
