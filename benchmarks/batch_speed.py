@@ -62,14 +62,34 @@ def hand_loop(jobs, folder: Path) -> float:
         params = folder / f"{number}.yaml"
         params.write_text(yaml.safe_dump(job.params.notebook_parameters(), allow_unicode=True), encoding="utf-8")
         executed = folder / f"{number}.ipynb"
-        subprocess.run([str(BIN / "papermill"), str(job.path), str(executed), "-f", str(params), "-k", "jzanalysis",
-                        "--cwd", str(settings.NOTEBOOKS_DIR), "--no-progress-bar"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(BIN / "papermill"),
+                str(job.path),
+                str(executed),
+                "-f",
+                str(params),
+                "-k",
+                "jzanalysis",
+                "--cwd",
+                str(settings.NOTEBOOKS_DIR),
+                "--no-progress-bar",
+            ],
+            check=True,
+            capture_output=True,
+        )
         if "html" in job.formats:
-            subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                check=True,
+                capture_output=True,
+            )
         if "pdf" in job.formats:
-            subprocess.run([str(BIN / "weasyprint"), str(folder / f"{number}.html"), str(folder / f"{number}.pdf")],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [str(BIN / "weasyprint"), str(folder / f"{number}.html"), str(folder / f"{number}.pdf")],
+                check=True,
+                capture_output=True,
+            )
     return time.perf_counter() - started
 
 
@@ -152,8 +172,11 @@ def main() -> None:
             _, c, c_cpu = timed(batch, args.grid, tmp / "batch", args.workers)
             print(f"  (c) batch, unchanged     {c:7.2f} s   CPU {c_cpu:6.2f} s", flush=True)
             (d, cells, exports), _, d_cpu = timed(floor, jobs)
-            print(f"  (d) floor                {d:7.1f} s   (cells {cells:.1f} s + exports {exports:.1f} s; "
-                  f"CPU of the whole step {d_cpu:.1f} s; load {_load()})", flush=True)
+            print(
+                f"  (d) floor                {d:7.1f} s   (cells {cells:.1f} s + exports {exports:.1f} s; "
+                f"CPU of the whole step {d_cpu:.1f} s; load {_load()})",
+                flush=True,
+            )
             shutil.rmtree(tmp / "batch", ignore_errors=True)
             if a:
                 print(f"      CPU: (a)/(b) = {a_cpu / b_cpu:.1f}", flush=True)
@@ -161,11 +184,15 @@ def main() -> None:
         ratio = f"{a / b:5.1f}" if a else "  n/a"
         print(f"run {repetition + 1}: (a)/(b) = {ratio}   (c) = {c:.2f} s   (b)/(d) = {b / d:4.2f}", flush=True)
     if len(rows) > 1:
-        med = [statistics.median(x for x in column if x is not None) if any(x is not None for x in column) else None
-               for column in zip(*rows)]
+        med = [
+            statistics.median(x for x in column if x is not None) if any(x is not None for x in column) else None
+            for column in zip(*rows)
+        ]
         a, b, c, d = med
-        print(f"median: (a) {a or float('nan'):.1f} s, (b) {b:.1f} s, (c) {c:.2f} s, (d) {d:.1f} s;"
-              f" (a)/(b) = {(a / b) if a else float('nan'):.1f}, (b)/(d) = {b / d:.2f}")
+        print(
+            f"median: (a) {a or float('nan'):.1f} s, (b) {b:.1f} s, (c) {c:.2f} s, (d) {d:.1f} s;"
+            f" (a)/(b) = {(a / b) if a else float('nan'):.1f}, (b)/(d) = {b / d:.2f}"
+        )
     print("targets on 2 cores: (a)/(b) >= 6, (c) < 1 s, (b) <= 1.5 x (d)")
 
 

@@ -56,8 +56,11 @@ SENSITIVITY = [
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=Path, help="pairs CSV (default: ../shared/data/calibration_pairs.csv, else "
-                                                   "the pairs in the shipped calibration)")
+    parser.add_argument(
+        "--pairs",
+        type=Path,
+        help="pairs CSV (default: ../shared/data/calibration_pairs.csv, else the pairs in the shipped calibration)",
+    )
     parser.add_argument("--sensitivity", action="store_true", help="also score the default under other priors")
     parser.add_argument("--rows", action="store_true", help="print every pair's forecast")
     args = parser.parse_args(argv)
@@ -74,15 +77,19 @@ def main(argv: list[str] | None = None) -> int:
     result = evaluate_pairs(pairs)
     print(format_pairs_table(result))
     if args.rows:
-        print("\n| place | metric | year | M | YTD | full year | plan | point | 80% | in 80% | P(meet) | P without plan |")
+        print(
+            "\n| place | metric | year | M | YTD | full year | plan | point | 80% | in 80% | P(meet) | P without plan |"
+        )
         print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for r in result["rows"]:
             c, w = r["methods"]["calibrated"], r["methods"]["calibrated_without_plan"]
             p = "–" if c["p_meet_plan"] is None else f"{c['p_meet_plan']:.2f}"
             pw = "–" if w["p_meet_plan"] is None else f"{w['p_meet_plan']:.2f}"
-            print(f"| {r['place']} | {r['metric']} | {r['year']} | {r['months']} | {r['value']:g} | {r['actual']:g} | "
-                  f"{'–' if r['plan'] is None else format(r['plan'], 'g')} | {c['point']:,.0f} | "
-                  f"{c['interval80'][0]:,.0f}–{c['interval80'][1]:,.0f} | {'yes' if c['in80'] else 'no'} | {p} | {pw} |")
+            print(
+                f"| {r['place']} | {r['metric']} | {r['year']} | {r['months']} | {r['value']:g} | {r['actual']:g} | "
+                f"{'–' if r['plan'] is None else format(r['plan'], 'g')} | {c['point']:,.0f} | "
+                f"{c['interval80'][0]:,.0f}–{c['interval80'][1]:,.0f} | {'yes' if c['in80'] else 'no'} | {p} | {pw} |"
+            )
     if args.sensitivity:
         print("\n## The default under other priors (leave one city out)\n")
         print("| priors | cov80 | cov95 | IS80 | CRPS | MAPE% | Brier |")
@@ -90,8 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, change in SENSITIVITY:
             res = evaluate_pairs(pairs, priors=dict(PRIORS) | change)
             d = next(m for m in res["methods"] if m["method"] == "calibrated")
-            print(f"| {name} | {d['coverage80']:.2f} | {d['coverage95']:.2f} | {d['interval_score80']:.3f} | "
-                  f"{d['crps']:.3f} | {100 * d['mape']:.1f} | {d['brier']:.3f} |")
+            print(
+                f"| {name} | {d['coverage80']:.2f} | {d['coverage95']:.2f} | {d['interval_score80']:.3f} | "
+                f"{d['crps']:.3f} | {100 * d['mape']:.1f} | {d['brier']:.3f} |"
+            )
     print(f"\n# {time.time() - t0:.1f} s")
     return 0
 

@@ -42,7 +42,9 @@ def main() -> None:
         rows.append(("analyse (extract, forecast, compare)", t_analyse))
         notebook = settings.NOTEBOOKS_DIR / "report.ipynb"
         t_exec, executed = timed(
-            lambda: execute_with_papermill(notebook, tmp / "out.ipynb", params.notebook_parameters(), settings.NOTEBOOKS_DIR),
+            lambda: execute_with_papermill(
+                notebook, tmp / "out.ipynb", params.notebook_parameters(), settings.NOTEBOOKS_DIR
+            ),
             args.repeat,
         )
         rows.append(("papermill execute (Python API)", t_exec))
@@ -52,8 +54,11 @@ def main() -> None:
         rows.append(("WeasyPrint PDF", t_pdf))
         cli = Path(sys.executable).parent / "jupyter-nbconvert"
         t_cli, _ = timed(
-            lambda: subprocess.run([str(cli), "--to", "html", "--no-input", "--output-dir", str(tmp), str(tmp / "out.ipynb")],
-                                   check=True, capture_output=True),
+            lambda: subprocess.run(
+                [str(cli), "--to", "html", "--no-input", "--output-dir", str(tmp), str(tmp / "out.ipynb")],
+                check=True,
+                capture_output=True,
+            ),
             args.repeat,
         )
     total = sum(t for _, t in rows)

@@ -95,16 +95,24 @@ def simulate_amounts(rng, profile, projects, sdlog):
     mu = monthly_means(rng, profile, projects * 12)
     n = rng.poisson(mu)
     # lumps with mean 1 亿元 × e^0 scale; only ratios matter
-    out = np.array([rng.lognormal(-sdlog**2 / 2, sdlog, k).sum() if k else 0.0 for k in n])
+    out = np.array([rng.lognormal(-(sdlog**2) / 2, sdlog, k).sum() if k else 0.0 for k in n])
     return out * 5.0
 
 
 def _regimes(kind: str):
     if kind == "count":
-        return [dict(kind="count", profile=p, level=lv, phi=phi, name=f"{p} φ={phi:g} n≈{lv}")
-                for p in PROFILES for phi in COUNT_DISPERSIONS for lv in COUNT_LEVELS]
-    return [dict(kind="amount", profile=p, projects=k, sdlog=s, name=f"{p} lumps sdlog={s:g} {k}/month")
-            for p in PROFILES for s in AMOUNT_LUMP_SDLOG for k in AMOUNT_PROJECTS]
+        return [
+            dict(kind="count", profile=p, level=lv, phi=phi, name=f"{p} φ={phi:g} n≈{lv}")
+            for p in PROFILES
+            for phi in COUNT_DISPERSIONS
+            for lv in COUNT_LEVELS
+        ]
+    return [
+        dict(kind="amount", profile=p, projects=k, sdlog=s, name=f"{p} lumps sdlog={s:g} {k}/month")
+        for p in PROFILES
+        for s in AMOUNT_LUMP_SDLOG
+        for k in AMOUNT_PROJECTS
+    ]
 
 
 def run_regime(args) -> list[dict]:
@@ -131,8 +139,7 @@ def run_regime(args) -> list[dict]:
             history = [(YEAR - PRIOR_YEARS + i, float(c[m - 1]), float(c[-1])) for i, c in enumerate(cum_prior)]
             res = forecast_series(ytd, year=YEAR, as_of=m, kind=kind, plan=None, history=history)
             for meth in res.methods:
-                records.append(_score(regime, rep, m, meth.method, meth.point, meth.interval80,
-                                      meth.interval95, full))
+                records.append(_score(regime, rep, m, meth.method, meth.point, meth.interval80, meth.interval95, full))
             # the dispersion sweep for the default model
             for disp in SWEEP[kind]:
                 if kind == "count":
@@ -140,25 +147,49 @@ def run_regime(args) -> list[dict]:
                 else:
                     d = amount_predictive(ytd, m / 12, disp)
                 q = d.ppf([0.025, 0.1, 0.9, 0.975])
-                records.append(_score(regime, rep, m, f"{SIMULATION_MODEL[kind]}@{disp:g}", d.median(),
-                                      [q[1], q[2]], [q[0], q[3]], full))
+                records.append(
+                    _score(
+                        regime,
+                        rep,
+                        m,
+                        f"{SIMULATION_MODEL[kind]}@{disp:g}",
+                        d.median(),
+                        [q[1], q[2]],
+                        [q[0], q[3]],
+                        full,
+                    )
+                )
     return records
 
 
 def _score(regime, rep, m, method, point, i80, i95, full):
     return {
-        "kind": regime["kind"], "regime": regime["name"], "profile": regime["profile"], "rep": rep, "month": m,
-        "method": method, "ape": abs(point - full) / full, "err": (point - full) / full,
-        "in80": i80[0] <= full <= i80[1], "in95": i95[0] <= full <= i95[1], "width80": (i80[1] - i80[0]) / full,
+        "kind": regime["kind"],
+        "regime": regime["name"],
+        "profile": regime["profile"],
+        "rep": rep,
+        "month": m,
+        "method": method,
+        "ape": abs(point - full) / full,
+        "err": (point - full) / full,
+        "in80": i80[0] <= full <= i80[1],
+        "in95": i95[0] <= full <= i95[1],
+        "width80": (i80[1] - i80[0]) / full,
     }
 
 
 def summarise(df: pd.DataFrame) -> pd.DataFrame:
     g = df.groupby("method")
-    return pd.DataFrame({
-        "n": g.size(), "cover80": g.in80.mean(), "cover95": g.in95.mean(), "width80": g.width80.mean(),
-        "MAPE": g.ape.mean(), "bias": g.err.mean(),
-    })
+    return pd.DataFrame(
+        {
+            "n": g.size(),
+            "cover80": g.in80.mean(),
+            "cover95": g.in95.mean(),
+            "width80": g.width80.mean(),
+            "MAPE": g.ape.mean(),
+            "bias": g.err.mean(),
+        }
+    )
 
 
 def write_backtest_example(path: str, seed: int = 20150902) -> None:
@@ -184,10 +215,19 @@ def write_backtest_example(path: str, seed: int = 20150902) -> None:
                 plan = round(1.1 * last_full, 0)
                 for m in (3, 6, 9):
                     value = round(float(cum[m - 1]), 1)
-                    rows.append(dict(year=year, months=m, region="示例市（合成）", metric=metric, value=value,
-                                     unit="个" if metric == "projects_100m" else "亿元",
-                                     plan_pct=round(100 * value / plan, 1), actual=round(float(cum[-1]), 1),
-                                     source=source))
+                    rows.append(
+                        dict(
+                            year=year,
+                            months=m,
+                            region="示例市（合成）",
+                            metric=metric,
+                            value=value,
+                            unit="个" if metric == "projects_100m" else "亿元",
+                            plan_pct=round(100 * value / plan, 1),
+                            actual=round(float(cum[-1]), 1),
+                            source=source,
+                        )
+                    )
             last_full = float(cum[-1])
     pd.DataFrame(rows).to_csv(path, index=False)
 
@@ -214,24 +254,41 @@ def main(argv: list[str] | None = None) -> int:
     df = pd.DataFrame([r for c in chunks for r in c])
     pd.set_option("display.width", 160)
     pd.set_option("display.max_rows", 200)
-    fmt = {"cover80": "{:.3f}".format, "cover95": "{:.3f}".format, "width80": "{:.3f}".format,
-           "MAPE": "{:.3f}".format, "bias": "{:+.3f}".format, "best_dispersion": "{:g}".format}
+    fmt = {
+        "cover80": "{:.3f}".format,
+        "cover95": "{:.3f}".format,
+        "width80": "{:.3f}".format,
+        "MAPE": "{:.3f}".format,
+        "bias": "{:+.3f}".format,
+        "best_dispersion": "{:g}".format,
+    }
     print(f"# Simulation study: {n_years} target years per regime, snapshots at months 1..11, seed {args.seed}")
-    print(f"# default: {DEFAULT_METHOD} (calibrated on real pairs; no plan in the simulation); "
-          f"simulation-tuned models {SIMULATION_MODEL} with dispersion {DEFAULT_DISPERSION}")
+    print(
+        f"# default: {DEFAULT_METHOD} (calibrated on real pairs; no plan in the simulation); "
+        f"simulation-tuned models {SIMULATION_MODEL} with dispersion {DEFAULT_DISPERSION}"
+    )
     flagged = []
     for kind in ("count", "amount"):
         sub = df[df.kind == kind]
         default = SIMULATION_MODEL[kind]
-        print(f"\n## {kind}s: every method, pooled over the claimed regimes and months 1..11 (straight-line"
-              " intervals use the kind's model; rows with @ are the dispersion sweep of the default model)")
+        print(
+            f"\n## {kind}s: every method, pooled over the claimed regimes and months 1..11 (straight-line"
+            " intervals use the kind's model; rows with @ are the dispersion sweep of the default model)"
+        )
         print(summarise(sub[sub.profile.isin(CLAIMED_PROFILES)]).to_string(formatters=fmt))
-        print(f"\n## {kind}s: the same on the regimes NOT claimed ({', '.join(p for p in PROFILES if p not in CLAIMED_PROFILES)})")
+        print(
+            f"\n## {kind}s: the same on the regimes NOT claimed ({', '.join(p for p in PROFILES if p not in CLAIMED_PROFILES)})"
+        )
         print(summarise(sub[~sub.profile.isin(CLAIMED_PROFILES)]).to_string(formatters=fmt))
         d = sub[sub.method == default]
         print(f"\n## {kind}s: default {default}, by regime (FLAG = 80% coverage outside 0.75-0.85)")
-        by = d.groupby("regime").agg(n=("in80", "size"), cover80=("in80", "mean"), cover95=("in95", "mean"),
-                                     MAPE=("ape", "mean"), bias=("err", "mean"))
+        by = d.groupby("regime").agg(
+            n=("in80", "size"),
+            cover80=("in80", "mean"),
+            cover95=("in95", "mean"),
+            MAPE=("ape", "mean"),
+            bias=("err", "mean"),
+        )
         claimed = d.groupby("regime").profile.first().isin(CLAIMED_PROFILES)
         low, high = by.cover80 < 0.75, by.cover80 > 0.85
         by["flag"] = np.where(~claimed, "(not claimed)", np.where(low, "FLAG low", np.where(high, "FLAG high", "")))
@@ -245,13 +302,19 @@ def main(argv: list[str] | None = None) -> int:
         flagged += [(kind, r, by.loc[r, "flag"]) for r in by.index[by.flag.str.startswith("FLAG")]]
         pooled = d[d.profile.isin(CLAIMED_PROFILES)]
         claimed_by = by[claimed.reindex(by.index)]
-        print(f"claimed regimes pooled: 80% coverage {pooled.in80.mean():.3f}, 95% coverage {pooled.in95.mean():.3f}; "
-              f"per regime 80% coverage {claimed_by.cover80.min():.2f}-{claimed_by.cover80.max():.2f}, "
-              f"{int(low[claimed].sum())} too narrow (< 0.75), {int(high[claimed].sum())} too wide (> 0.85) "
-              f"of {int(claimed.sum())}")
+        print(
+            f"claimed regimes pooled: 80% coverage {pooled.in80.mean():.3f}, 95% coverage {pooled.in95.mean():.3f}; "
+            f"per regime 80% coverage {claimed_by.cover80.min():.2f}-{claimed_by.cover80.max():.2f}, "
+            f"{int(low[claimed].sum())} too narrow (< 0.75), {int(high[claimed].sum())} too wide (> 0.85) "
+            f"of {int(claimed.sum())}"
+        )
         print(by.to_string(formatters=fmt))
         print(f"\n## {kind}s: default {default}, by snapshot month (claimed regimes)")
-        bm = d[d.profile.isin(CLAIMED_PROFILES)].groupby("month").agg(cover80=("in80", "mean"), cover95=("in95", "mean"), MAPE=("ape", "mean"))
+        bm = (
+            d[d.profile.isin(CLAIMED_PROFILES)]
+            .groupby("month")
+            .agg(cover80=("in80", "mean"), cover95=("in95", "mean"), MAPE=("ape", "mean"))
+        )
         print(bm.T.to_string(float_format="{:.2f}".format))
     print(f"\n# {len(flagged)} claimed regime(s) flagged for the default's 80% coverage outside 0.75-0.85:")
     for k, r, flag in flagged:

@@ -53,8 +53,10 @@ def main() -> None:
                 former = ";".join(f"{old}<{year}" for old, year in renames.get((city, name), []))
                 rows.append(["unit", province, city, unit["_alias"], unit["_admin_code"], name, former])
     with OUT.open("w", encoding="utf-8", newline="") as handle:
-        handle.write("# China's prefecture-level regions and county-level units, from jionlp 1.5.31 (Apache-2.0);"
-                     " written by scripts/make_divisions.py\n")
+        handle.write(
+            "# China's prefecture-level regions and county-level units, from jionlp 1.5.31 (Apache-2.0);"
+            " written by scripts/make_divisions.py\n"
+        )
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["level", "province", "region", "short", "code", "unit", "former"])
         writer.writerows(rows)

@@ -23,9 +23,28 @@ def seed_city_facts():
     """The seed's two headline figures, typed in from the bulletin (not from the extractor)."""
     return facts_frame(
         [
-            dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6,
-                 source="seed", quote="全市新引进亿元以上项目174个"),
-            dict(year=2015, months=7, region="荆州市", metric="funds_in_place", value=798, unit="亿元", plan_pct=61.4,
-                 yoy_pct=31.3, source="seed", quote="全市实际到位资金798亿元,完成全年计划的61.4%,增长31.3%"),
+            dict(
+                year=2015,
+                months=7,
+                region="荆州市",
+                metric="projects_100m",
+                value=174,
+                unit="个",
+                plan_pct=71.6,
+                source="seed",
+                quote="全市新引进亿元以上项目174个",
+            ),
+            dict(
+                year=2015,
+                months=7,
+                region="荆州市",
+                metric="funds_in_place",
+                value=798,
+                unit="亿元",
+                plan_pct=61.4,
+                yoy_pct=31.3,
+                source="seed",
+                quote="全市实际到位资金798亿元,完成全年计划的61.4%,增长31.3%",
+            ),
         ]
     )

@@ -33,8 +33,14 @@ SHARED_PAIRS = REPO / ".." / "shared" / "data" / "calibration_pairs.csv"
 
 
 def _frame(**columns):
-    base = dict(year=[2015, 2015], months=[7, 6], region=["X", "X"], metric=["projects_100m", "projects_100m"],
-                value=[174.0, 60.0], actual=[290.0, 150.0])
+    base = dict(
+        year=[2015, 2015],
+        months=[7, 6],
+        region=["X", "X"],
+        metric=["projects_100m", "projects_100m"],
+        value=[174.0, 60.0],
+        actual=[290.0, 150.0],
+    )
     base.update(columns)
     return pd.DataFrame(base)
 
@@ -76,8 +82,10 @@ def test_scores_by_hand_for_straight_line():
     k80 = sum(row["methods"]["straight_line_months"]["in80"] for row in rows)
     assert sl["coverage80"] == k80 / 2 and sl["coverage80_ci"] == wilson_interval(k80, 2)
     # interval score relative to the actual, averaged
-    is80 = [interval_score(*row["methods"]["straight_line_months"]["interval80"], row["actual"], 0.2) / row["actual"]
-            for row in rows]
+    is80 = [
+        interval_score(*row["methods"]["straight_line_months"]["interval80"], row["actual"], 0.2) / row["actual"]
+        for row in rows
+    ]
     assert sl["interval_score80"] == pytest.approx(np.mean(is80))
     json.dumps(r, allow_nan=False, ensure_ascii=False)
 
@@ -98,8 +106,16 @@ def test_brier_and_skill():
 
 
 def test_history_feeds_last_year_only_from_earlier_years():
-    frame = pd.DataFrame(dict(year=[2014, 2015], months=[7, 7], region=["X", "X"], metric=["projects_100m"] * 2,
-                              value=[150.0, 174.0], actual=[260.0, 290.0]))
+    frame = pd.DataFrame(
+        dict(
+            year=[2014, 2015],
+            months=[7, 7],
+            region=["X", "X"],
+            metric=["projects_100m"] * 2,
+            value=[150.0, 174.0],
+            actual=[260.0, 290.0],
+        )
+    )
     r = run_backtest(frame)
     assert "last_year_ratio" not in r["rows"][0]["methods"]
     ly = r["rows"][1]["methods"]["last_year_ratio"]
@@ -126,8 +142,16 @@ def test_fixture_runs_and_table():
     r = run_backtest(frame)
     assert r["n_snapshots"] == 60
     ids = [m["method"] for m in r["methods"]]
-    assert ids == ["straight_line_months", "straight_line_days", "straight_line_workdays", "seasonal_share",
-                   "last_year_ratio", "gamma_poisson", "lognormal_ratio", "calibrated"]
+    assert ids == [
+        "straight_line_months",
+        "straight_line_days",
+        "straight_line_workdays",
+        "seasonal_share",
+        "last_year_ratio",
+        "gamma_poisson",
+        "lognormal_ratio",
+        "calibrated",
+    ]
     assert r["calibration"] == load_calibration().id
     table = format_backtest_table(r)
     assert "*calibrated" in table and "cov80" in table and len(table.splitlines()) == 2 + 8 + 1
@@ -143,8 +167,10 @@ def test_fixture_runs_and_table():
         ("year,months,region,metric,value,actual\n2015,7,X,projects_100m,abc,290\n", "value must be a number"),
         ("year,months,region,metric,value,actual\n2015,7,X,projects_100m,-1,290\n", "value .* must be >= 0"),
         ("year,months,region,metric,value,actual\n", "no rows"),
-        ("year,months,region,metric,value,actual\n2015,7,X,projects_100m,174,290\n2015,7,X,projects_100m,175,290\n",
-         "line 3: duplicate"),
+        (
+            "year,months,region,metric,value,actual\n2015,7,X,projects_100m,174,290\n2015,7,X,projects_100m,175,290\n",
+            "line 3: duplicate",
+        ),
         ("year,months,region,metric,value,actual,plan_pct\n2015,7,X,projects_100m,174,290,0\n", "plan_pct must be > 0"),
     ],
 )
@@ -170,11 +196,23 @@ def test_crps_of_calibrated_against_scoringrules():
 
 # --- real pairs -------------------------------------------------------------------------------------
 
+
 def test_best_band_by_hand():
     # one pair: YTD 100 by June, full 250: SL = 200; the best 80% band just reaches 250 (log form,
     # 200·(1 + b) = 250 → b = 0.25, width 250 − 160 = 90, score 90/250 = 0.36)
-    pairs = validate_pairs(pd.DataFrame(dict(place=["A"], metric=["m"], year=[2020], ytd_month=[6],
-                                             ytd_value=[100.0], full_year_value=[250.0], unit=["个"])))
+    pairs = validate_pairs(
+        pd.DataFrame(
+            dict(
+                place=["A"],
+                metric=["m"],
+                year=[2020],
+                ytd_month=[6],
+                ytd_value=[100.0],
+                full_year_value=[250.0],
+                unit=["个"],
+            )
+        )
+    )
     b = best_band(pairs)
     assert b["band80"] == 0.25 and b["form80"] == "log" and b["coverage80"] == 1.0
     assert b["interval_score80"] == pytest.approx((250 - 200 / 1.25) / 250)
@@ -218,8 +256,10 @@ def test_loco_on_the_pairs_shipped_in_the_calibration():
 def test_loco_holds_a_city_out():
     # with a city out, its pairs are forecast by a calibration that never saw them: a city with a
     # huge bias cannot pull its own forecasts
-    rows = [dict(place=p, metric="m", year=2020, ytd_month=6, ytd_value=100.0, full_year_value=f, unit="个")
-            for p, f in (("A", 200.0), ("B", 205.0), ("C", 195.0), ("D", 400.0))]
+    rows = [
+        dict(place=p, metric="m", year=2020, ytd_month=6, ytd_value=100.0, full_year_value=f, unit="个")
+        for p, f in (("A", 200.0), ("B", 205.0), ("C", 195.0), ("D", 400.0))
+    ]
     pairs = validate_pairs(pd.DataFrame(rows))
     loco = evaluate_pairs(pairs)
     inside = evaluate_pairs(pairs, loco=False)
@@ -229,6 +269,7 @@ def test_loco_holds_a_city_out():
 
 
 # --- jzanalysis calibrate -------------------------------------------------------------------------
+
 
 def _pairs_csv(tmp_path, rows=None):
     rows = rows or [
@@ -258,17 +299,28 @@ def test_calibrate_writes_a_file_the_forecast_uses(tmp_path, capsys, monkeypatch
     assert forecast_series(174, year=2015, as_of=7, kind="count").calibration["id"] == cal.id
 
 
-@pytest.mark.parametrize("rows, message", [
-    (["place,metric,year,ytd_month,ytd_value,unit", "A,m,2020,3,100,个"], "missing column(s) full_year_value"),
-    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,12,100,420,个"],
-     "line 2: ytd_month must be a whole month 1..11"),
-    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,100,90,个"],
-     "line 2: full_year_value must be >= ytd_value"),
-    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,100,420,%"],
-     "line 2: unit must say count"),
-    (["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,abc,420,个"],
-     "line 2: ytd_value must be a number"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        (["place,metric,year,ytd_month,ytd_value,unit", "A,m,2020,3,100,个"], "missing column(s) full_year_value"),
+        (
+            ["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,12,100,420,个"],
+            "line 2: ytd_month must be a whole month 1..11",
+        ),
+        (
+            ["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,100,90,个"],
+            "line 2: full_year_value must be >= ytd_value",
+        ),
+        (
+            ["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,100,420,%"],
+            "line 2: unit must say count",
+        ),
+        (
+            ["place,metric,year,ytd_month,ytd_value,full_year_value,unit", "A,m,2020,3,abc,420,个"],
+            "line 2: ytd_value must be a number",
+        ),
+    ],
+)
 def test_calibrate_bad_input_one_line_status_2(tmp_path, capsys, rows, message):
     from jzanalysis.cli import main
 

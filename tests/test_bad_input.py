@@ -35,12 +35,25 @@ SENTENCE = "荆州市2015年1-7月全市新引进亿元以上项目174个，完�
 
 # --- files the cases need, written into tmp_path ---------------------------------------------------
 
+
 def facts_csv(tmp, **overrides) -> str:
-    row = dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6,
-               yoy_pct="", source="t", quote="全市新引进亿元以上项目174个")
+    row = dict(
+        year=2015,
+        months=7,
+        region="荆州市",
+        metric="projects_100m",
+        value=174,
+        unit="个",
+        plan_pct=71.6,
+        yoy_pct="",
+        source="t",
+        quote="全市新引进亿元以上项目174个",
+    )
     row.update(overrides)
     path = tmp / "facts.csv"
-    path.write_text(",".join(FACT_COLUMNS) + "\n" + ",".join(str(row[c]) for c in FACT_COLUMNS) + "\n", encoding="utf-8")
+    path.write_text(
+        ",".join(FACT_COLUMNS) + "\n" + ",".join(str(row[c]) for c in FACT_COLUMNS) + "\n", encoding="utf-8"
+    )
     return str(path)
 
 
@@ -58,9 +71,12 @@ def profile_csv(tmp, rows: str) -> str:
 
 def backtest_csv(tmp, actual: str) -> str:
     path = tmp / "backtest.csv"
-    path.write_text("year,months,region,metric,value,unit,plan_pct,actual\n"
-                    f"2014,7,荆州市,projects_100m,150,个,70,{actual}\n"
-                    "2013,7,荆州市,projects_100m,140,个,70,230\n", encoding="utf-8")
+    path.write_text(
+        "year,months,region,metric,value,unit,plan_pct,actual\n"
+        f"2014,7,荆州市,projects_100m,150,个,70,{actual}\n"
+        "2013,7,荆州市,projects_100m,140,个,70,230\n",
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -83,6 +99,7 @@ def a_file(tmp) -> str:
 
 
 # --- a data/raw of our own: the manifest cases --------------------------------------------------------
+
 
 @pytest.fixture
 def raw(tmp_path, monkeypatch):
@@ -141,16 +158,41 @@ MANIFEST_CASES = [
     # (setup, argv after the command, status, message fragment)
     (no_manifest, ["forecast", "--metric", "projects_100m"], 2, "manifest.json is missing"),
     (no_manifest, ["extract", "{raw}/b.txt"], 2, "rebuild it with `jzanalysis manifest"),
-    (manifest_folder, ["forecast", "--metric", "projects_100m"], 2, "manifest.json is a folder, not a manifest: remove it, then rebuild it with `jzanalysis manifest"),
-    (manifest_entry_without_sha256, ["forecast", "--metric", "projects_100m"], 2, "entry 'b.txt' has no sha256; rebuild it with `jzanalysis manifest"),
-    (manifest_files_as_list, ["compare"], 2, 'expected {"files": {name: {"sha256": ...}}}, got files as a list; rebuild it'),
+    (
+        manifest_folder,
+        ["forecast", "--metric", "projects_100m"],
+        2,
+        "manifest.json is a folder, not a manifest: remove it, then rebuild it with `jzanalysis manifest",
+    ),
+    (
+        manifest_entry_without_sha256,
+        ["forecast", "--metric", "projects_100m"],
+        2,
+        "entry 'b.txt' has no sha256; rebuild it with `jzanalysis manifest",
+    ),
+    (
+        manifest_files_as_list,
+        ["compare"],
+        2,
+        'expected {"files": {name: {"sha256": ...}}}, got files as a list; rebuild it',
+    ),
     (manifest_not_json, ["extract", "{raw}"], 2, "is not valid JSON"),
     (manifest_bad_digest, ["extract", "{raw}"], 2, "entry 'b.txt' has sha256 'abc', not 64 hex digits"),
     (raw_symlink_to_edited_copy, ["forecast", "--metric", "projects_100m"], 2, "b.txt is a symbolic link to"),
     (raw_file_edited, ["forecast", "--metric", "projects_100m"], 2, "b.txt has changed: sha256"),
     (raw_file_unlisted, ["extract", "{raw}"], 2, "c.txt is in"),
-    (raw_file_unlisted, ["extract", "{raw}/c.txt"], 2, "not in its manifest.json; every raw bulletin is checked against its sha256: record it with `jzanalysis manifest"),
-    (raw_file_edited, ["manifest"], 2, "b.txt has changed since manifest.json was written (1 changed file(s)); raw bulletins are immutable"),
+    (
+        raw_file_unlisted,
+        ["extract", "{raw}/c.txt"],
+        2,
+        "not in its manifest.json; every raw bulletin is checked against its sha256: record it with `jzanalysis manifest",
+    ),
+    (
+        raw_file_edited,
+        ["manifest"],
+        2,
+        "b.txt has changed since manifest.json was written (1 changed file(s)); raw bulletins are immutable",
+    ),
     (raw_symlink_to_edited_copy, ["manifest", "{raw}"], 2, "b.txt is a symbolic link"),
     (manifest_folder, ["manifest"], 2, "manifest.json is a folder: move it away first"),
     (None, ["manifest", "{raw}/nope"], 2, "nope is not a folder"),
@@ -163,64 +205,303 @@ S = str(SEED)
 # (id, argv builder taking tmp_path, exit status, fragment of the one stderr line)
 CASES = [
     # the usage, months, metrics, regions (the cases that were here before this table)
-    ("as-of 13", lambda t: ["forecast", "--year", "2015", "--as-of", "13", "--metric", "projects_100m"], 2, "as-of month must be a whole number 1..11"),
+    (
+        "as-of 13",
+        lambda t: ["forecast", "--year", "2015", "--as-of", "13", "--metric", "projects_100m"],
+        2,
+        "as-of month must be a whole number 1..11",
+    ),
     ("as-of 0", lambda t: ["forecast", "--as-of", "0", "--metric", "projects_100m"], 2, "1..11"),
     ("as-of word", lambda t: ["forecast", "--as-of", "seven", "--metric", "projects_100m"], 2, "whole month number"),
-    ("extract missing", lambda t: ["extract", "no/such/bulletin.txt"], 2, "no such file or folder: no/such/bulletin.txt"),
-    ("forecast missing", lambda t: ["forecast", "no/such.txt", "--metric", "projects_100m"], 2, "no such file or folder"),
+    (
+        "extract missing",
+        lambda t: ["extract", "no/such/bulletin.txt"],
+        2,
+        "no such file or folder: no/such/bulletin.txt",
+    ),
+    (
+        "forecast missing",
+        lambda t: ["forecast", "no/such.txt", "--metric", "projects_100m"],
+        2,
+        "no such file or folder",
+    ),
     ("report missing source", lambda t: ["report", "--source", "no/such.txt"], 2, "no such file or folder"),
     ("report as-of 13", lambda t: ["report", "--as-of", "13"], 2, "1..11"),
     ("unknown metric", lambda t: ["forecast", "--metric", "no_such_metric"], 2, "unknown metric 'no_such_metric'"),
-    ("unknown region", lambda t: ["forecast", "--metric", "projects_100m", "--region", "荆州新区"], 2, "unknown region '荆州新区'"),
-    ("unknown option", lambda t: ["forecast", "--metric", "projects_100m", "--bogus"], 2, "unrecognized arguments: --bogus"),
+    (
+        "unknown region",
+        lambda t: ["forecast", "--metric", "projects_100m", "--region", "荆州新区"],
+        2,
+        "unknown region '荆州新区'",
+    ),
+    (
+        "unknown option",
+        lambda t: ["forecast", "--metric", "projects_100m", "--bogus"],
+        2,
+        "unrecognized arguments: --bogus",
+    ),
     ("no command", lambda t: [], 2, "the following arguments are required: command"),
     ("data and paths", lambda t: ["forecast", S, "--data", facts_csv(t), "--metric", "projects_100m"], 2, "not both"),
     ("extract a folder without bulletins", lambda t: ["extract", str(t)], 2, "has no bulletins"),
     ("extract binary", lambda t: ["extract", bulletin(t, "\x00\x01binary")], 2, "looks binary"),
-    ("metric not forecastable", lambda t: ["forecast", "--metric", "resident_staff"], 2, "is not a running total that can be forecast"),
+    (
+        "metric not forecastable",
+        lambda t: ["forecast", "--metric", "resident_staff"],
+        2,
+        "is not a running total that can be forecast",
+    ),
     # 4. the file system: --out naming a file, /proc/x (read-only and full disks: subprocesses below)
-    ("report --out a file", lambda t: ["report", "--out", a_file(t)], 2, "is a file; allowed: a folder (created if missing)"),
-    ("batch --out a file", lambda t: ["batch", "--out", a_file(t)], 2, "is a file; allowed: a folder (created if missing)"),
-    ("report --out /proc/x", lambda t: ["report", "--out", "/proc/x"], 2, "--out /proc/x cannot hold the reports (No such file or directory)"),
+    (
+        "report --out a file",
+        lambda t: ["report", "--out", a_file(t)],
+        2,
+        "is a file; allowed: a folder (created if missing)",
+    ),
+    (
+        "batch --out a file",
+        lambda t: ["batch", "--out", a_file(t)],
+        2,
+        "is a file; allowed: a folder (created if missing)",
+    ),
+    (
+        "report --out /proc/x",
+        lambda t: ["report", "--out", "/proc/x"],
+        2,
+        "--out /proc/x cannot hold the reports (No such file or directory)",
+    ),
     ("extract /proc/x", lambda t: ["extract", "/proc/x"], 2, "no such file or folder: /proc/x"),
-    ("report --source not UTF-8", lambda t: ["report", "--source", not_utf8_copy(t)], 2, "--source {tmp}/b\\xff.txt is not a valid UTF-8 name; a report records it in its notebook: rename it"),
-    ("forecast --profile /proc/x", lambda t: ["forecast", "--metric", "projects_100m", "--method", "seasonal_share", "--profile", "/proc/x"], 2, "profile file /proc/x not found"),
+    (
+        "report --source not UTF-8",
+        lambda t: ["report", "--source", not_utf8_copy(t)],
+        2,
+        "--source {tmp}/b\\xff.txt is not a valid UTF-8 name; a report records it in its notebook: rename it",
+    ),
+    (
+        "forecast --profile /proc/x",
+        lambda t: ["forecast", "--metric", "projects_100m", "--method", "seasonal_share", "--profile", "/proc/x"],
+        2,
+        "profile file /proc/x not found",
+    ),
     # 5. numbers out of their range, each message saying the range
-    ("dispersion 1e308", lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "1e308"], 2, "argument --dispersion: must be a number 0..1 (φ, the overdispersion of monthly project counts), got 1e308"),
-    ("dispersion 1e308 amounts", lambda t: ["forecast", "--metric", "funds_in_place", "--dispersion", "1e308"], 2, "must be a number 0..1"),
-    ("dispersion -1", lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "-1"], 2, "must be a number 0..1"),
-    ("dispersion nan", lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "nan"], 2, "must be a number 0..1"),
-    ("dispersion inf", lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "inf"], 2, "must be a number 0..1"),
-    ("dispersion word", lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "wide"], 2, "must be a number 0..1 (φ, the overdispersion of monthly project counts), got 'wide'"),
-    ("report dispersion 5", lambda t: ["report", "--dispersion", "5"], 2, "argument --dispersion: must be a number 0..1"),
-    ("backtest dispersion 1e308", lambda t: ["backtest", str(FIXTURES / "backtest_synthetic.csv"), "--dispersion", "1e308"], 2, "must be a number 0..1"),
-    ("year 99999999999", lambda t: ["forecast", "--metric", "projects_100m", "--year", "99999999999"], 2, "argument --year: must be a whole number 1990..2100, got 99999999999"),
+    (
+        "dispersion 1e308",
+        lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "1e308"],
+        2,
+        "argument --dispersion: must be a number 0..1 (φ, the overdispersion of monthly project counts), got 1e308",
+    ),
+    (
+        "dispersion 1e308 amounts",
+        lambda t: ["forecast", "--metric", "funds_in_place", "--dispersion", "1e308"],
+        2,
+        "must be a number 0..1",
+    ),
+    (
+        "dispersion -1",
+        lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "-1"],
+        2,
+        "must be a number 0..1",
+    ),
+    (
+        "dispersion nan",
+        lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "nan"],
+        2,
+        "must be a number 0..1",
+    ),
+    (
+        "dispersion inf",
+        lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "inf"],
+        2,
+        "must be a number 0..1",
+    ),
+    (
+        "dispersion word",
+        lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "wide"],
+        2,
+        "must be a number 0..1 (φ, the overdispersion of monthly project counts), got 'wide'",
+    ),
+    (
+        "report dispersion 5",
+        lambda t: ["report", "--dispersion", "5"],
+        2,
+        "argument --dispersion: must be a number 0..1",
+    ),
+    (
+        "backtest dispersion 1e308",
+        lambda t: ["backtest", str(FIXTURES / "backtest_synthetic.csv"), "--dispersion", "1e308"],
+        2,
+        "must be a number 0..1",
+    ),
+    (
+        "year 99999999999",
+        lambda t: ["forecast", "--metric", "projects_100m", "--year", "99999999999"],
+        2,
+        "argument --year: must be a whole number 1990..2100, got 99999999999",
+    ),
     ("report year 1900", lambda t: ["report", "--year", "1900"], 2, "must be a whole number 1990..2100, got 1900"),
-    ("plan -5", lambda t: ["forecast", "--metric", "projects_100m", "--plan", "-5"], 2, "argument --plan: must be a number 0.01..1,000,000 (the annual plan in the metric's unit, 个 or 亿元), got -5"),
-    ("plan 1e308", lambda t: ["forecast", "--metric", "projects_100m", "--plan", "1e308"], 2, "must be a number 0.01..1,000,000"),
-    ("plan 1e-300", lambda t: ["forecast", "--metric", "funds_in_place", "--plan", "1e-300"], 2, "must be a number 0.01..1,000,000"),
-    ("plan nan", lambda t: ["forecast", "--metric", "projects_100m", "--plan", "nan"], 2, "must be a number 0.01..1,000,000"),
-    ("working days 0 400", lambda t: ["forecast", "--metric", "projects_100m", "--working-days", "0", "400"], 2, "argument --working-days: must be a whole number 1..366, got 0"),
-    ("data year 99999999999", lambda t: ["forecast", "--data", facts_csv(t, year=99999999999), "--metric", "projects_100m"], 2, "facts.csv row 1: year must be a whole number 1990..2100, got 99999999999"),
-    ("data year 1e30", lambda t: ["forecast", "--data", facts_csv(t, year="1e30"), "--metric", "projects_100m"], 2, "facts.csv row 1: year must be a whole number 1990..2100, got 1e+30"),
-    ("data count 1e17", lambda t: ["forecast", "--data", facts_csv(t, value="1e17"), "--metric", "projects_100m"], 2, "row 1: projects_100m value must be a number 0..1,000,000 个, got 1e+17"),
-    ("data count 19 digits", lambda t: ["compare", "--data", facts_csv(t, value="1111111111111111111")], 2, "value must be a number 0..1,000,000 个"),
-    ("data amount 1e308", lambda t: ["forecast", "--data", facts_csv(t, metric="funds_in_place", unit="亿元", value="1e308"), "--metric", "funds_in_place"], 2, "funds_in_place value must be a number 0..1,000,000 亿元, got 1e+308"),
-    ("data value -5", lambda t: ["forecast", "--data", facts_csv(t, value=-5), "--metric", "projects_100m"], 2, "value must be a number 0..1,000,000 个, got -5"),
-    ("data value inf", lambda t: ["forecast", "--data", facts_csv(t, value="inf"), "--metric", "projects_100m"], 2, "got inf"),
-    ("data plan_pct 1e20", lambda t: ["forecast", "--data", facts_csv(t, plan_pct="1e20"), "--metric", "projects_100m"], 2, "plan_pct must be a number 0.01..1000 (percent of the annual plan), got 1e+20"),
-    ("data plan_pct 0", lambda t: ["forecast", "--data", facts_csv(t, plan_pct=0), "--metric", "projects_100m"], 2, "plan_pct must be a number 0.01..1000"),
-    ("data yoy_pct 1e6", lambda t: ["forecast", "--data", facts_csv(t, yoy_pct="1e6"), "--metric", "projects_100m"], 2, "yoy_pct must be a number -100..10,000 (percent growth), got 1000000.0"),
-    ("data rate 250%", lambda t: ["compare", "--data", facts_csv(t, metric="industrial_start_rate", unit="%", value=250, plan_pct="")], 2, "industrial_start_rate value must be a number 0..100 %"),
-    ("data months 13", lambda t: ["forecast", "--data", facts_csv(t, months=13), "--metric", "projects_100m"], 2, "row 1: months must be a whole number 1..12, got 13"),
-    ("plans 1e308", lambda t: ["compare", S, "--plans", plans_csv(t, "2015,公安县,projects_100m,1e308")], 2, "plans.csv line 2: plan must be a number 0.01..1,000,000 个, got '1e308'"),
-    ("plans 1e-300", lambda t: ["compare", S, "--plans", plans_csv(t, "2015,公安县,projects_100m,1e-300")], 2, "plan must be a number 0.01..1,000,000 个, got '1e-300'"),
-    ("plans year 99999999999", lambda t: ["compare", S, "--plans", plans_csv(t, "99999999999,公安县,projects_100m,30")], 2, "line 2: year must be a whole number 1990..2100"),
-    ("report plans 1e308", lambda t: ["report", "--plans", plans_csv(t, "2015,公安县,projects_100m,1e308")], 2, "plan must be a number 0.01..1,000,000 个"),
-    ("profile share 60", lambda t: ["forecast", "--metric", "projects_100m", "--method", "seasonal_share", "--profile", profile_csv(t, "7,60\n12,100\n")], 2, "profile.csv line 2: share must be a number in (0, 1] (the cumulative share of the year, 0.6 for 60%), got 60"),
-    ("profile share 1.2", lambda t: ["forecast", "--metric", "projects_100m", "--profile", profile_csv(t, "7,0.6\n12,1.2\n")], 2, "line 3: share must be a number in (0, 1]"),
-    ("backtest actual inf", lambda t: ["backtest", backtest_csv(t, "inf")], 2, "backtest.csv line 2: actual must be a number 0..1,000,000 个, got inf"),
-    ("backtest actual 1e308", lambda t: ["backtest", backtest_csv(t, "1e308")], 2, "actual must be a number 0..1,000,000 个"),
+    (
+        "plan -5",
+        lambda t: ["forecast", "--metric", "projects_100m", "--plan", "-5"],
+        2,
+        "argument --plan: must be a number 0.01..1,000,000 (the annual plan in the metric's unit, 个 or 亿元), got -5",
+    ),
+    (
+        "plan 1e308",
+        lambda t: ["forecast", "--metric", "projects_100m", "--plan", "1e308"],
+        2,
+        "must be a number 0.01..1,000,000",
+    ),
+    (
+        "plan 1e-300",
+        lambda t: ["forecast", "--metric", "funds_in_place", "--plan", "1e-300"],
+        2,
+        "must be a number 0.01..1,000,000",
+    ),
+    (
+        "plan nan",
+        lambda t: ["forecast", "--metric", "projects_100m", "--plan", "nan"],
+        2,
+        "must be a number 0.01..1,000,000",
+    ),
+    (
+        "working days 0 400",
+        lambda t: ["forecast", "--metric", "projects_100m", "--working-days", "0", "400"],
+        2,
+        "argument --working-days: must be a whole number 1..366, got 0",
+    ),
+    (
+        "data year 99999999999",
+        lambda t: ["forecast", "--data", facts_csv(t, year=99999999999), "--metric", "projects_100m"],
+        2,
+        "facts.csv row 1: year must be a whole number 1990..2100, got 99999999999",
+    ),
+    (
+        "data year 1e30",
+        lambda t: ["forecast", "--data", facts_csv(t, year="1e30"), "--metric", "projects_100m"],
+        2,
+        "facts.csv row 1: year must be a whole number 1990..2100, got 1e+30",
+    ),
+    (
+        "data count 1e17",
+        lambda t: ["forecast", "--data", facts_csv(t, value="1e17"), "--metric", "projects_100m"],
+        2,
+        "row 1: projects_100m value must be a number 0..1,000,000 个, got 1e+17",
+    ),
+    (
+        "data count 19 digits",
+        lambda t: ["compare", "--data", facts_csv(t, value="1111111111111111111")],
+        2,
+        "value must be a number 0..1,000,000 个",
+    ),
+    (
+        "data amount 1e308",
+        lambda t: [
+            "forecast",
+            "--data",
+            facts_csv(t, metric="funds_in_place", unit="亿元", value="1e308"),
+            "--metric",
+            "funds_in_place",
+        ],
+        2,
+        "funds_in_place value must be a number 0..1,000,000 亿元, got 1e+308",
+    ),
+    (
+        "data value -5",
+        lambda t: ["forecast", "--data", facts_csv(t, value=-5), "--metric", "projects_100m"],
+        2,
+        "value must be a number 0..1,000,000 个, got -5",
+    ),
+    (
+        "data value inf",
+        lambda t: ["forecast", "--data", facts_csv(t, value="inf"), "--metric", "projects_100m"],
+        2,
+        "got inf",
+    ),
+    (
+        "data plan_pct 1e20",
+        lambda t: ["forecast", "--data", facts_csv(t, plan_pct="1e20"), "--metric", "projects_100m"],
+        2,
+        "plan_pct must be a number 0.01..1000 (percent of the annual plan), got 1e+20",
+    ),
+    (
+        "data plan_pct 0",
+        lambda t: ["forecast", "--data", facts_csv(t, plan_pct=0), "--metric", "projects_100m"],
+        2,
+        "plan_pct must be a number 0.01..1000",
+    ),
+    (
+        "data yoy_pct 1e6",
+        lambda t: ["forecast", "--data", facts_csv(t, yoy_pct="1e6"), "--metric", "projects_100m"],
+        2,
+        "yoy_pct must be a number -100..10,000 (percent growth), got 1000000.0",
+    ),
+    (
+        "data rate 250%",
+        lambda t: ["compare", "--data", facts_csv(t, metric="industrial_start_rate", unit="%", value=250, plan_pct="")],
+        2,
+        "industrial_start_rate value must be a number 0..100 %",
+    ),
+    (
+        "data months 13",
+        lambda t: ["forecast", "--data", facts_csv(t, months=13), "--metric", "projects_100m"],
+        2,
+        "row 1: months must be a whole number 1..12, got 13",
+    ),
+    (
+        "plans 1e308",
+        lambda t: ["compare", S, "--plans", plans_csv(t, "2015,公安县,projects_100m,1e308")],
+        2,
+        "plans.csv line 2: plan must be a number 0.01..1,000,000 个, got '1e308'",
+    ),
+    (
+        "plans 1e-300",
+        lambda t: ["compare", S, "--plans", plans_csv(t, "2015,公安县,projects_100m,1e-300")],
+        2,
+        "plan must be a number 0.01..1,000,000 个, got '1e-300'",
+    ),
+    (
+        "plans year 99999999999",
+        lambda t: ["compare", S, "--plans", plans_csv(t, "99999999999,公安县,projects_100m,30")],
+        2,
+        "line 2: year must be a whole number 1990..2100",
+    ),
+    (
+        "report plans 1e308",
+        lambda t: ["report", "--plans", plans_csv(t, "2015,公安县,projects_100m,1e308")],
+        2,
+        "plan must be a number 0.01..1,000,000 个",
+    ),
+    (
+        "profile share 60",
+        lambda t: [
+            "forecast",
+            "--metric",
+            "projects_100m",
+            "--method",
+            "seasonal_share",
+            "--profile",
+            profile_csv(t, "7,60\n12,100\n"),
+        ],
+        2,
+        "profile.csv line 2: share must be a number in (0, 1] (the cumulative share of the year, 0.6 for 60%), got 60",
+    ),
+    (
+        "profile share 1.2",
+        lambda t: ["forecast", "--metric", "projects_100m", "--profile", profile_csv(t, "7,0.6\n12,1.2\n")],
+        2,
+        "line 3: share must be a number in (0, 1]",
+    ),
+    (
+        "backtest actual inf",
+        lambda t: ["backtest", backtest_csv(t, "inf")],
+        2,
+        "backtest.csv line 2: actual must be a number 0..1,000,000 个, got inf",
+    ),
+    (
+        "backtest actual 1e308",
+        lambda t: ["backtest", backtest_csv(t, "1e308")],
+        2,
+        "actual must be a number 0..1,000,000 个",
+    ),
 ]
 
 
@@ -245,8 +526,11 @@ def test_bad_input_table(tmp_path, capsys, name, argv, status, fragment):
     assert out == ""
 
 
-@pytest.mark.parametrize("setup, argv, status, fragment", MANIFEST_CASES,
-                         ids=[f"{c[0].__name__ if c[0] else 'none'}-{c[1][0]}" for c in MANIFEST_CASES])
+@pytest.mark.parametrize(
+    "setup, argv, status, fragment",
+    MANIFEST_CASES,
+    ids=[f"{c[0].__name__ if c[0] else 'none'}-{c[1][0]}" for c in MANIFEST_CASES],
+)
 def test_manifest_table(raw, capsys, setup, argv, status, fragment):
     if setup:
         setup(raw)
@@ -265,14 +549,18 @@ def test_the_manifest_command_rebuilds_what_the_errors_ask_for(raw, capsys):
     assert status == 0 and "added: b.txt" in out and "1 file recorded (1 added, 0 kept, 0 updated, 0 dropped)" in out
     recorded = json.loads((raw / "manifest.json").read_text(encoding="utf-8"))["files"]["b.txt"]
     assert recorded["sha256"] == hashlib.sha256(SENTENCE.encode()).hexdigest()
-    status, out, _ = run_main(["forecast", "--metric", "projects_100m", "--year", "2015", "--as-of", "7", "--json"], capsys)
+    status, out, _ = run_main(
+        ["forecast", "--metric", "projects_100m", "--year", "2015", "--as-of", "7", "--json"], capsys
+    )
     assert status == 0 and json.loads(out)["ytd"] == 174
     # an edit is refused until it is accepted on purpose
     raw_file_edited(raw)
     assert run_main(["manifest"], capsys)[0] == 2
     status, out, _ = run_main(["manifest", "--accept-changes"], capsys)
     assert status == 0 and "updated: b.txt" in out
-    status, out, _ = run_main(["forecast", "--metric", "projects_100m", "--year", "2015", "--as-of", "7", "--json"], capsys)
+    status, out, _ = run_main(
+        ["forecast", "--metric", "projects_100m", "--year", "2015", "--as-of", "7", "--json"], capsys
+    )
     assert json.loads(out)["ytd"] == 175
 
 
@@ -287,7 +575,9 @@ def test_the_seed_manifest_rebuilt_is_the_committed_one(tmp_path, capsys):
     folder = tmp_path / "raw"
     shutil.copytree(settings.RAW_DIR, folder)
     assert run_main(["manifest", str(folder)], capsys)[0] == 0
-    assert json.loads((folder / "manifest.json").read_text(encoding="utf-8")) == json.loads(settings.MANIFEST_PATH.read_text(encoding="utf-8"))
+    assert json.loads((folder / "manifest.json").read_text(encoding="utf-8")) == json.loads(
+        settings.MANIFEST_PATH.read_text(encoding="utf-8")
+    )
 
 
 @pytest.mark.parametrize(
@@ -297,7 +587,10 @@ def test_the_seed_manifest_rebuilt_is_the_committed_one(tmp_path, capsys):
         ("全市新引进亿元以上项目100000000000000000个。", "a number of more than 15 digits is not a bulletin's figure"),
         ("全市新引进亿元以上项目1234567890个。", "is beyond any plausible figure of a bulletin"),
         ("全市新引进亿元以上项目174个，完成全年计划的99999999999999999999%。", "a number of more than 15 digits"),
-        ("全市新引进亿元以上项目174个，完成全年计划的99999%。", "a plan share of 99999% is not plausible (allowed: 0–1000%)"),
+        (
+            "全市新引进亿元以上项目174个，完成全年计划的99999%。",
+            "a plan share of 99999% is not plausible (allowed: 0–1000%)",
+        ),
     ],
 )
 def test_implausible_figures_in_a_bulletin_are_not_read_and_said_so(tmp_path, capsys, sentence, said):
@@ -310,6 +603,7 @@ def test_implausible_figures_in_a_bulletin_are_not_read_and_said_so(tmp_path, ca
 
 
 # --- the error boundary itself ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("argv", [["--debug", "extract", "/nope"], ["extract", "/nope", "--debug"]])
 def test_debug_global_or_per_command_shows_the_traceback_with_the_same_status(capsys, argv):
@@ -327,7 +621,10 @@ def test_without_debug_a_bug_is_one_line_and_status_1(capsys, monkeypatch):
     monkeypatch.setattr(jzanalysis.dataset, "read_facts_csv", broken)
     status, out, err = run_main(["forecast", "--data", "x.csv", "--metric", "projects_100m"], capsys)
     assert status == 1
-    assert_one_line(err, "jzanalysis forecast: internal error (a bug, please report it): ZeroDivisionError: division by zero; run again with --debug")
+    assert_one_line(
+        err,
+        "jzanalysis forecast: internal error (a bug, please report it): ZeroDivisionError: division by zero; run again with --debug",
+    )
 
 
 def test_a_full_disk_on_stdout_is_one_line_and_status_1(capsys, monkeypatch):
@@ -355,7 +652,9 @@ def test_an_output_encoding_that_cannot_say_it_is_one_line(capsys, monkeypatch):
     monkeypatch.undo()
     err = capsys.readouterr().err
     assert status == 1
-    assert [l for l in err.splitlines() if not l.startswith("#")][-1].endswith("in the output's encoding (ascii); set PYTHONIOENCODING=utf-8")
+    assert [l for l in err.splitlines() if not l.startswith("#")][-1].endswith(
+        "in the output's encoding (ascii); set PYTHONIOENCODING=utf-8"
+    )
 
 
 def test_an_encoding_error_from_a_file_name_says_so():
@@ -420,6 +719,7 @@ def test_an_out_folder_created_for_a_run_that_failed_is_removed(tmp_path, capsys
 
 # --- real processes: the console script, signals, read-only and full file systems -----------------------
 
+
 def run(*args, env=None, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([JZ, *args], capture_output=True, text=True, timeout=120, env=env, **kwargs)
 
@@ -449,7 +749,9 @@ def _many_bulletins(tmp_path, n=300) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("sig, status, word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+@pytest.mark.parametrize(
+    "sig, status, word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+)
 def test_a_signal_to_the_real_process_is_one_line(tmp_path, sig, status, word):
     folder = _many_bulletins(tmp_path)  # 300 bulletins: tens of seconds of extraction to interrupt
     proc = subprocess.Popen([JZ, "extract", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -477,23 +779,32 @@ def _in_private_mount(tmp_path, options: str, script: str) -> subprocess.Complet
     mnt = tmp_path / "mnt"
     mnt.mkdir()
     command = f"mount -t tmpfs -o {options} tmpfs {mnt} && cd {mnt} && {script}"
-    return subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", command],
-                          capture_output=True, text=True, timeout=300, env={**os.environ, "MNT": str(mnt)})
+    return subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", command],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "MNT": str(mnt)},
+    )
 
 
 @needs_mount
 def test_a_read_only_file_system_for_out_is_one_line(tmp_path):
     proc = _in_private_mount(tmp_path, "ro,size=1m", f"{JZ} report --out $MNT/reports")
     assert proc.returncode == 2, proc.stderr
-    assert_one_line(proc.stderr, "reports cannot hold the reports (Read-only file system); allowed: a folder you can write")
+    assert_one_line(
+        proc.stderr, "reports cannot hold the reports (Read-only file system); allowed: a folder you can write"
+    )
 
 
 @needs_mount
 def test_a_full_file_system_for_a_manifest_is_one_line_and_leaves_the_old_one(tmp_path):
     # the raw folder on a 64 KB file system already full: writing the manifest fails with ENOSPC
-    script = (f"mkdir raw && cp {SEED} raw/ && {JZ} manifest raw >/dev/null && cp raw/manifest.json ../before.json && "
-              f"cp {SEED} raw/new.txt && head -c 200000 /dev/zero > filler 2>/dev/null; "
-              f"{JZ} manifest raw; echo status=$?; cmp raw/manifest.json ../before.json && echo same; ls -A raw")
+    script = (
+        f"mkdir raw && cp {SEED} raw/ && {JZ} manifest raw >/dev/null && cp raw/manifest.json ../before.json && "
+        f"cp {SEED} raw/new.txt && head -c 200000 /dev/zero > filler 2>/dev/null; "
+        f"{JZ} manifest raw; echo status=$?; cmp raw/manifest.json ../before.json && echo same; ls -A raw"
+    )
     proc = _in_private_mount(tmp_path, "size=64k", script)
     assert "status=1" in proc.stdout, proc.stdout + proc.stderr
     assert_one_line(proc.stderr, "jzanalysis manifest: error: No space left on device")
@@ -505,7 +816,9 @@ def test_a_full_file_system_for_a_manifest_is_one_line_and_leaves_the_old_one(tm
 @needs_mount
 def test_a_report_on_a_full_disk_is_one_line_and_leaves_nothing(tmp_path):
     # the report's outputs (HTML, PDF and notebook: about 1 MB) do not fit on a 300 KB file system
-    proc = _in_private_mount(tmp_path, "size=300k", f"{JZ} report --out $MNT/reports --format html; echo status=$?; ls -A $MNT/reports")
+    proc = _in_private_mount(
+        tmp_path, "size=300k", f"{JZ} report --out $MNT/reports --format html; echo status=$?; ls -A $MNT/reports"
+    )
     assert "status=1" in proc.stdout, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     errors = [line for line in proc.stderr.splitlines() if line.startswith("jzanalysis report:")]
@@ -517,14 +830,30 @@ def test_a_report_on_a_full_disk_is_one_line_and_leaves_nothing(tmp_path):
 # --- properties: nothing generated gets through as anything but a result or one InputError --------------
 
 NUMBERS = st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True), st.integers(min_value=-10**30, max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**30), max_value=10**30),
     st.sampled_from([0, -1, 1e-300, 1e308, 99999999999, 1990, 2100, 0.5, 1, 11, 12, 13]),
 )
 VALUES = st.one_of(NUMBERS, st.text(max_size=8), st.none(), st.lists(st.integers(), max_size=2), st.booleans())
 PARAMS = st.dictionaries(
-    st.sampled_from(["year", "as_of_month", "dispersion", "plans", "metrics", "compare_metric", "methods",
-                     "region", "language", "county_plans", "colour"]),
-    st.one_of(VALUES, st.dictionaries(st.sampled_from(["projects_100m", "funds_in_place", "nope"]), VALUES, max_size=2)),
+    st.sampled_from(
+        [
+            "year",
+            "as_of_month",
+            "dispersion",
+            "plans",
+            "metrics",
+            "compare_metric",
+            "methods",
+            "region",
+            "language",
+            "county_plans",
+            "colour",
+        ]
+    ),
+    st.one_of(
+        VALUES, st.dictionaries(st.sampled_from(["projects_100m", "funds_in_place", "nope"]), VALUES, max_size=2)
+    ),
     max_size=5,
 )
 
@@ -547,19 +876,37 @@ def test_no_parameter_set_escapes_as_anything_but_one_input_error(values):
 
 
 CLI_NUMBERS = st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True).map(repr), st.integers(min_value=-10**25, max_value=10**25).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(min_value=-(10**25), max_value=10**25).map(str),
     st.sampled_from(["0", "1e308", "1e-300", "99999999999", "2015", "7", "0.25", "", "x", "-0"]),
 )
 
 
 @hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=CLI_NUMBERS, plan_pct=CLI_NUMBERS, year=CLI_NUMBERS, months=CLI_NUMBERS,
-       option=st.sampled_from(["--dispersion", "--plan", "--year", "--as-of"]), option_value=CLI_NUMBERS,
-       metric=st.sampled_from(["projects_100m", "funds_in_place"]))
-def test_no_generated_facts_or_options_make_a_traceback(tmp_path, capsys, value, plan_pct, year, months, option, option_value, metric):
-    data = facts_csv(tmp_path, value=value, plan_pct=plan_pct, year=year, months=months, metric=metric,
-                     unit="个" if metric == "projects_100m" else "亿元")
-    status, out, err = run_main(["forecast", "--data", data, "--metric", metric, option, option_value, "--json"], capsys)
+@given(
+    value=CLI_NUMBERS,
+    plan_pct=CLI_NUMBERS,
+    year=CLI_NUMBERS,
+    months=CLI_NUMBERS,
+    option=st.sampled_from(["--dispersion", "--plan", "--year", "--as-of"]),
+    option_value=CLI_NUMBERS,
+    metric=st.sampled_from(["projects_100m", "funds_in_place"]),
+)
+def test_no_generated_facts_or_options_make_a_traceback(
+    tmp_path, capsys, value, plan_pct, year, months, option, option_value, metric
+):
+    data = facts_csv(
+        tmp_path,
+        value=value,
+        plan_pct=plan_pct,
+        year=year,
+        months=months,
+        metric=metric,
+        unit="个" if metric == "projects_100m" else "亿元",
+    )
+    status, out, err = run_main(
+        ["forecast", "--data", data, "--metric", metric, option, option_value, "--json"], capsys
+    )
     assert status in (0, 2), err
     assert "Traceback" not in err and "internal error" not in err
     if status == 2:
@@ -570,14 +917,62 @@ def test_no_generated_facts_or_options_make_a_traceback(tmp_path, capsys, value,
         assert lo <= hi and result["ytd"] <= hi
 
 
-PIECES = st.sampled_from([
-    "全市", "新引进", "亿元以上项目", "个", "亿元", "实际到位资金", "完成全年计划的", "%", "％", "增长", "同比",
-    "1-7月", "截至7月31日", "2015年", "二〇一五年", "公安县", "江陵县", "荆州开发区", "，", "。", "、", "（", "）",
-    "近", "逾", "约", "万", "倍", "\n", " ", "<p>", "</p>", "<span>", "</span>", "<b>", "<br>", "发布时间:2015-09-02",
-    "十", "百", "零", "１７４", "1,234", "3.5", ".", "-", "—", "其中", "10亿元以上项目", "开工率",
-])
-BULLETIN_TEXT = st.lists(st.one_of(PIECES, st.integers(min_value=0, max_value=10**25).map(str), st.text(max_size=3)),
-                         max_size=40).map("".join)
+PIECES = st.sampled_from(
+    [
+        "全市",
+        "新引进",
+        "亿元以上项目",
+        "个",
+        "亿元",
+        "实际到位资金",
+        "完成全年计划的",
+        "%",
+        "％",
+        "增长",
+        "同比",
+        "1-7月",
+        "截至7月31日",
+        "2015年",
+        "二〇一五年",
+        "公安县",
+        "江陵县",
+        "荆州开发区",
+        "，",
+        "。",
+        "、",
+        "（",
+        "）",
+        "近",
+        "逾",
+        "约",
+        "万",
+        "倍",
+        "\n",
+        " ",
+        "<p>",
+        "</p>",
+        "<span>",
+        "</span>",
+        "<b>",
+        "<br>",
+        "发布时间:2015-09-02",
+        "十",
+        "百",
+        "零",
+        "１７４",
+        "1,234",
+        "3.5",
+        ".",
+        "-",
+        "—",
+        "其中",
+        "10亿元以上项目",
+        "开工率",
+    ]
+)
+BULLETIN_TEXT = st.lists(
+    st.one_of(PIECES, st.integers(min_value=0, max_value=10**25).map(str), st.text(max_size=3)), max_size=40
+).map("".join)
 
 
 @hsettings(max_examples=300, deadline=None)

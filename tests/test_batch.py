@@ -21,7 +21,15 @@ import pytest
 
 from jzanalysis import settings
 from jzanalysis.batch import (
-    InlineExecutor, Job, LocalExecutor, monthly_grid, plan, read_grid, run_batch, run_jobs, write_index,
+    InlineExecutor,
+    Job,
+    LocalExecutor,
+    monthly_grid,
+    plan,
+    read_grid,
+    run_batch,
+    run_jobs,
+    write_index,
 )
 from jzanalysis.batch.cache import is_fresh, run_key
 from jzanalysis.batch.grid import expand
@@ -54,6 +62,7 @@ def _run_folders(out: Path) -> list[str]:
 
 
 # --- the grid ---------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def shipped_jobs():
@@ -98,22 +107,37 @@ def test_look_back_gives_one_report_per_bulletin(tmp_path):
     (folder / "2015-07.txt").write_text(seed, encoding="utf-8")
     june = seed.replace("1-7月", "1-6月").replace("截至7月", "截至6月")
     (folder / "2015-06.txt").write_text(june, encoding="utf-8")
-    grid = _grid(tmp_path, f"defaults: {{source: {folder}}}\nruns:\n  - notebook: report.ipynb\n    vary: {{source: each-bulletin}}\n")
+    grid = _grid(
+        tmp_path,
+        f"defaults: {{source: {folder}}}\nruns:\n  - notebook: report.ipynb\n    vary: {{source: each-bulletin}}\n",
+    )
     jobs, _ = expand(read_grid(grid))
-    assert sorted((Path(j.params.source).name, j.params.as_of_month) for j in jobs) == [("2015-06.txt", 6), ("2015-07.txt", 7)]
+    assert sorted((Path(j.params.source).name, j.params.as_of_month) for j in jobs) == [
+        ("2015-06.txt", 6),
+        ("2015-07.txt", 7),
+    ]
     assert sorted(j.stem for j in jobs) == ["forecast_2015_m06", "forecast_2015_m07"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("runs:\n  - notebook: report.ipynb\n    vary: {dispersion: [0, .nan]}\n", "dispersion must be a finite number"),
-    ("runs:\n  - notebook: report.ipynb\n    vary: {dispersion: [-1]}\n", "dispersion must be a number 0..1, got -1"),
-    ("runs:\n  - notebook: nope.ipynb\n", "no notebook 'nope.ipynb'"),
-    ("runs:\n  - notebook: report.ipynb\n    colour: red\n", "unknown key 'colour'"),
-    ("runs: []\n", "non-empty list `runs:`"),
-    ("defaults: {source: missing/}\nruns: [report.ipynb]\n", "no such file or folder"),
-    ("defaults: {formats: [docx]}\nruns: [report.ipynb]\n", "unknown report format 'docx'"),
-    ("runs: [report.ipynb\n", "not a readable YAML grid"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "runs:\n  - notebook: report.ipynb\n    vary: {dispersion: [0, .nan]}\n",
+            "dispersion must be a finite number",
+        ),
+        (
+            "runs:\n  - notebook: report.ipynb\n    vary: {dispersion: [-1]}\n",
+            "dispersion must be a number 0..1, got -1",
+        ),
+        ("runs:\n  - notebook: nope.ipynb\n", "no notebook 'nope.ipynb'"),
+        ("runs:\n  - notebook: report.ipynb\n    colour: red\n", "unknown key 'colour'"),
+        ("runs: []\n", "non-empty list `runs:`"),
+        ("defaults: {source: missing/}\nruns: [report.ipynb]\n", "no such file or folder"),
+        ("defaults: {formats: [docx]}\nruns: [report.ipynb]\n", "unknown report format 'docx'"),
+        ("runs: [report.ipynb\n", "not a readable YAML grid"),
+    ],
+)
 def test_a_bad_grid_is_refused_before_anything_runs(tmp_path, text, message):
     grid = _grid(tmp_path, text)
     with pytest.raises(InputError, match=re.escape(message)):
@@ -122,8 +146,10 @@ def test_a_bad_grid_is_refused_before_anything_runs(tmp_path, text, message):
 
 def test_cli_refuses_nan_up_front_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
-    for argv in (["batch", "--scenario-dispersion", "0", "nan", "--out", str(out)],
-                 ["batch", "--dispersion", "inf", "--out", str(out)]):
+    for argv in (
+        ["batch", "--scenario-dispersion", "0", "nan", "--out", str(out)],
+        ["batch", "--dispersion", "inf", "--out", str(out)],
+    ):
         done = subprocess.run([*JZANALYSIS, *argv], capture_output=True, text=True, timeout=60)
         assert done.returncode == 2
         assert "must be a number 0..1" in done.stderr and len(done.stderr.strip().splitlines()) == 1
@@ -141,12 +167,14 @@ def test_cli_refuses_an_out_that_is_a_file(tmp_path):
 
 # --- names, keys, publishing ------------------------------------------------------------------------
 
+
 def test_different_parameters_never_share_a_name():
     a = ReportParams.build(year=2015, as_of_month=7)
     b = ReportParams.build(year=2015, as_of_month=7, dispersion=0.0)
     assert run_name("forecast_2015_m07", "report.ipynb", a) != run_name("forecast_2015_m07", "report.ipynb", b)
-    assert run_name("forecast_2015_m07", "report.ipynb", a) == run_name("forecast_2015_m07", "report.ipynb",
-                                                                          ReportParams.build(year=2015, as_of_month=7))
+    assert run_name("forecast_2015_m07", "report.ipynb", a) == run_name(
+        "forecast_2015_m07", "report.ipynb", ReportParams.build(year=2015, as_of_month=7)
+    )
     assert run_name("x", "report.ipynb", a) != run_name("x", "counties.ipynb", a)
 
 
@@ -155,7 +183,9 @@ def test_a_new_bulletin_changes_only_the_keys_of_runs_that_read_it(tmp_path):
     folder.mkdir()
     shutil.copy(settings.SEED_BULLETIN, folder / "seed.txt")
     reads_folder = Job("audit.ipynb", ReportParams.build(source=str(folder), year=2015, as_of_month=7), "audit", "t")
-    reads_file = Job("audit.ipynb", ReportParams.build(source=str(folder / "seed.txt"), year=2015, as_of_month=7), "audit", "t")
+    reads_file = Job(
+        "audit.ipynb", ReportParams.build(source=str(folder / "seed.txt"), year=2015, as_of_month=7), "audit", "t"
+    )
     before = run_key(reads_folder)[0], run_key(reads_file)[0]
     (folder / "new.txt").write_text("1-8月全市新引进亿元以上项目190个。", encoding="utf-8")
     after = run_key(reads_folder)[0], run_key(reads_file)[0]
@@ -232,10 +262,19 @@ def test_stale_staging_and_kernel_folders_of_dead_processes_are_removed(tmp_path
 
 def test_index_and_manifest_list_every_run_with_hashes(tmp_path):
     params = ReportParams.build(year=2015, as_of_month=7)
-    publish(tmp_path, "forecast_2015_m07-aaaaaaaa", {"ipynb": b"{}", "html": b"<p>r</p>", "pdf": b"%PDF"}, {
-        "key": "k", "notebook": "report.ipynb", "title": "荆州市2015年1-7月招商引资进度与全年预测",
-        "parameters": {"year": 2015, "as_of_month": 7}, "headline": [["新引进亿元以上项目", "1-7月 174个"]],
-        "inputs": [{"path": "data/raw/000_f5510f0c233d12e8.txt", "sha256": "d78e"}]})
+    publish(
+        tmp_path,
+        "forecast_2015_m07-aaaaaaaa",
+        {"ipynb": b"{}", "html": b"<p>r</p>", "pdf": b"%PDF"},
+        {
+            "key": "k",
+            "notebook": "report.ipynb",
+            "title": "荆州市2015年1-7月招商引资进度与全年预测",
+            "parameters": {"year": 2015, "as_of_month": 7},
+            "headline": [["新引进亿元以上项目", "1-7月 174个"]],
+            "inputs": [{"path": "data/raw/000_f5510f0c233d12e8.txt", "sha256": "d78e"}],
+        },
+    )
     (tmp_path / ".partial-ignored").mkdir()
     index = write_index(tmp_path).read_text(encoding="utf-8")
     assert "荆州市2015年1-7月招商引资进度与全年预测" in index and "2015年1-7月" in index and "1-7月 174个" in index
@@ -243,7 +282,9 @@ def test_index_and_manifest_list_every_run_with_hashes(tmp_path):
     assert settings.cjk_font_family() in index  # styled like the reports: same stylesheet and font
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     outputs = {o["path"]: o["sha256"] for o in manifest["outputs"]}
-    assert outputs["forecast_2015_m07-aaaaaaaa/forecast_2015_m07-aaaaaaaa.html"] == hashlib.sha256(b"<p>r</p>").hexdigest()
+    assert (
+        outputs["forecast_2015_m07-aaaaaaaa/forecast_2015_m07-aaaaaaaa.html"] == hashlib.sha256(b"<p>r</p>").hexdigest()
+    )
     assert outputs["index.html"] == _sha(tmp_path / "index.html")
     assert manifest["inputs"] == [{"path": "data/raw/000_f5510f0c233d12e8.txt", "sha256": "d78e"}]
     first = (tmp_path / "index.html").read_bytes(), (tmp_path / "manifest.json").read_bytes()
@@ -254,15 +295,22 @@ def test_index_and_manifest_list_every_run_with_hashes(tmp_path):
 
 # --- real batches (slow) ----------------------------------------------------------------------------
 
+
 def _fixture_grid(tmp_path: Path, runs: str, formats: str = "[html]") -> Path:
-    return _grid(tmp_path, f"defaults:\n  source: {settings.SEED_BULLETIN}\n  year: 2015\n  as_of_month: 7\n"
-                           f"  formats: {formats}\nruns:\n{runs}")
+    return _grid(
+        tmp_path,
+        f"defaults:\n  source: {settings.SEED_BULLETIN}\n  year: 2015\n  as_of_month: 7\n"
+        f"  formats: {formats}\nruns:\n{runs}",
+    )
 
 
 @pytest.mark.slow
 def test_two_cold_batches_give_byte_identical_files_and_the_same_as_a_plain_report(tmp_path, monkeypatch):
-    grid = _grid(tmp_path, f"defaults:\n  source: {settings.SEED_BULLETIN}\nruns:\n  - report.ipynb\n"
-                           "  - notebook: county.ipynb\n    vary: {region: [江陵县, 公安县]}\n  - audit.ipynb\n")
+    grid = _grid(
+        tmp_path,
+        f"defaults:\n  source: {settings.SEED_BULLETIN}\nruns:\n  - report.ipynb\n"
+        "  - notebook: county.ipynb\n    vary: {region: [江陵县, 公安县]}\n  - audit.ipynb\n",
+    )
     results = [run_batch(read_grid(grid), tmp_path / name, executor=LocalExecutor(2)) for name in ("a", "b")]
     for result in results:
         assert result.exit_status == 0 and len(result.done) == 4
@@ -289,12 +337,15 @@ def test_two_cold_batches_give_byte_identical_files_and_the_same_as_a_plain_repo
     again = run_batch(read_grid(grid), a, executor=LocalExecutor(2))
     assert len(again.cached) == 4 and again.done == [] and again.seconds < 5
     assert {p: p.stat().st_mtime_ns for p in a.rglob("*.html") if p.name != "index.html"} == {
-        p: t for p, t in before.items() if p.name != "index.html"}
+        p: t for p, t in before.items() if p.name != "index.html"
+    }
 
 
 @pytest.mark.slow
 def test_no_state_leaks_from_one_run_to_the_next_on_the_same_worker(tmp_path):
-    grid = _fixture_grid(tmp_path, f"  - notebook: {FIXTURES / 'leak_set.ipynb'}\n  - notebook: {FIXTURES / 'leak_check.ipynb'}\n")
+    grid = _fixture_grid(
+        tmp_path, f"  - notebook: {FIXTURES / 'leak_set.ipynb'}\n  - notebook: {FIXTURES / 'leak_check.ipynb'}\n"
+    )
     result = run_batch(read_grid(grid), tmp_path / "out", executor=LocalExecutor(workers=1))
     assert result.exit_status == 0
     check = next(j for j in result.jobs if j.notebook == "leak_check.ipynb")
@@ -308,8 +359,12 @@ def test_no_state_leaks_from_one_run_to_the_next_on_the_same_worker(tmp_path):
 def test_a_failing_notebook_is_reported_in_one_line_and_the_others_are_published(tmp_path):
     grid = _fixture_grid(tmp_path, f"  - notebook: {FIXTURES / 'fails.ipynb'}\n  - audit.ipynb\n")
     out = tmp_path / "out"
-    done = subprocess.run([*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 1, done.stderr
     failures = [line for line in done.stderr.splitlines() if line.startswith("failed:")]
     # the cell as JupyterLab numbers it in the source notebook, and its first line
@@ -350,8 +405,12 @@ def _running(pids: set[int]) -> set[int]:
 
 def _start_slow_batch(tmp_path: Path, out: Path):
     grid = _fixture_grid(tmp_path, f"  - notebook: {FIXTURES / 'slow.ipynb'}\n    vary: {{region: each-county}}\n")
-    process = subprocess.Popen([*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # wait until a first run is published and the others are under way, noting every process below it
     seen: set[int] = set()
     deadline = time.monotonic() + 180
@@ -394,8 +453,12 @@ def test_a_signalled_batch_stops_everything_and_a_restart_finishes_only_what_was
     assert list(Path("/tmp").glob(f"jzk-{process.pid}-*")) == []
     finished = len(_run_folders(out))
     assert 1 <= finished < 9
-    again = subprocess.run([*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
-                           capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 0, again.stderr
     assert f"9 runs: {9 - finished} done, {finished} unchanged, 0 failed" in again.stderr
     assert len(_run_folders(out)) == 9
@@ -410,8 +473,12 @@ def test_kill_9_of_the_batch_takes_its_workers_and_kernels_with_it(tmp_path):
     _assert_nothing_left(out, pids)
     # the next run removes what the killed one could not: staging folders, kernel socket folders
     (out / f".partial-x-{socket.gethostname()}-{process.pid}-abc123").mkdir()
-    again = subprocess.run([*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
-                           capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 0, again.stderr
     assert [p.name for p in out.iterdir() if p.name.startswith(".partial-")] == []
     for pid in pids | {process.pid}:
@@ -424,9 +491,12 @@ def test_a_new_bulletin_reruns_only_the_runs_that_read_the_folder(tmp_path):
     folder = tmp_path / "bulletins"
     folder.mkdir()
     shutil.copy(settings.SEED_BULLETIN, folder / "seed.txt")
-    grid = _grid(tmp_path, f"defaults: {{year: 2015, as_of_month: 7, formats: [html]}}\nruns:\n"
-                           f"  - notebook: audit.ipynb\n    params: {{source: {folder}}}\n"
-                           f"  - notebook: audit.ipynb\n    params: {{source: {folder / 'seed.txt'}}}\n")
+    grid = _grid(
+        tmp_path,
+        f"defaults: {{year: 2015, as_of_month: 7, formats: [html]}}\nruns:\n"
+        f"  - notebook: audit.ipynb\n    params: {{source: {folder}}}\n"
+        f"  - notebook: audit.ipynb\n    params: {{source: {folder / 'seed.txt'}}}\n",
+    )
     out = tmp_path / "out"
     first = run_batch(read_grid(grid), out, executor=LocalExecutor(2))
     assert len(first.done) == 2
@@ -440,13 +510,18 @@ def test_a_new_bulletin_reruns_only_the_runs_that_read_the_folder(tmp_path):
 @pytest.mark.slow
 def test_dask_cluster_gives_the_same_files_as_local_workers(tmp_path):
     distributed = pytest.importorskip("distributed")
-    grid = _grid(tmp_path, f"defaults:\n  source: {settings.SEED_BULLETIN}\nruns:\n"
-                           "  - notebook: county.ipynb\n    vary: {region: [江陵县, 洪湖市]}\n  - audit.ipynb\n")
+    grid = _grid(
+        tmp_path,
+        f"defaults:\n  source: {settings.SEED_BULLETIN}\nruns:\n"
+        "  - notebook: county.ipynb\n    vary: {region: [江陵县, 洪湖市]}\n  - audit.ipynb\n",
+    )
     local = run_batch(read_grid(grid), tmp_path / "local", executor=LocalExecutor(2))
     from jzanalysis.batch import DaskExecutor
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         remote = run_batch(read_grid(grid), tmp_path / "dask", executor=DaskExecutor(client))
     assert local.exit_status == remote.exit_status == 0 and len(remote.done) == 3
     for folder in _run_folders(tmp_path / "local"):
@@ -459,12 +534,19 @@ def test_report_command_publishes_one_folder_per_parameter_set(tmp_path):
     out = tmp_path / "r"
     first = subprocess.run([*JZANALYSIS, "report", "--out", str(out)], capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
-    second = subprocess.run([*JZANALYSIS, "report", "--out", str(out), "--dispersion", "0", "--format", "html"],
-                            capture_output=True, text=True, timeout=300)
+    second = subprocess.run(
+        [*JZANALYSIS, "report", "--out", str(out), "--dispersion", "0", "--format", "html"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert second.returncode == 0, second.stderr
     folders = _run_folders(out)
     # the φ = 0 run is a scenario: its folder says so (forecast_2015_m07_phi0-…)
-    assert len(folders) == 2 and sorted(f.rsplit("-", 1)[0] for f in folders) == ["forecast_2015_m07", "forecast_2015_m07_phi0"]
+    assert len(folders) == 2 and sorted(f.rsplit("-", 1)[0] for f in folders) == [
+        "forecast_2015_m07",
+        "forecast_2015_m07_phi0",
+    ]
     contents = sorted(sorted(p.suffix for p in (out / f).iterdir()) for f in folders)
     assert contents == [[".html", ".ipynb", ".json"], [".html", ".ipynb", ".json", ".pdf"]]
     html_line = next(line for line in second.stdout.splitlines() if line.startswith("html: "))
@@ -473,7 +555,9 @@ def test_report_command_publishes_one_folder_per_parameter_set(tmp_path):
 
 @pytest.mark.slow
 def test_inline_executor_runs_the_county_one_pager(tmp_path):
-    job = Job("county.ipynb", ReportParams.build(year=2015, as_of_month=7, region="江陵县"), "county", "江陵县", ("html",))
+    job = Job(
+        "county.ipynb", ReportParams.build(year=2015, as_of_month=7, region="江陵县"), "county", "江陵县", ("html",)
+    )
     result = run_jobs([job], tmp_path, executor=InlineExecutor())
     assert result.exit_status == 0
     html = (tmp_path / job.name / f"{job.name}.html").read_text(encoding="utf-8")

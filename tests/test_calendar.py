@@ -5,8 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jzanalysis.calendar import (check_as_of, time_progress, working_days_between, working_days_in_year,
-                                 working_days_through)
+from jzanalysis.calendar import (
+    check_as_of,
+    time_progress,
+    working_days_between,
+    working_days_in_year,
+    working_days_through,
+)
 from jzanalysis.errors import InputError
 
 

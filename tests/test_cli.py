@@ -56,9 +56,17 @@ def test_extract_json_is_a_list_of_records(seed_path):
 
 
 def test_forecast_json_contract_for_the_seed(seed_path):
-    out = json.loads(run("forecast", str(seed_path), "--year", "2015", "--as-of", "7", "--metric", "projects_100m", "--json").stdout)
+    out = json.loads(
+        run("forecast", str(seed_path), "--year", "2015", "--as-of", "7", "--metric", "projects_100m", "--json").stdout
+    )
     assert {"metric", "region", "year", "as_of", "ytd", "plan", "forecast", "methods"} <= set(out)
-    assert (out["metric"], out["region"], out["year"], out["as_of"], out["ytd"]) == ("projects_100m", "荆州市", 2015, 7, 174)
+    assert (out["metric"], out["region"], out["year"], out["as_of"], out["ytd"]) == (
+        "projects_100m",
+        "荆州市",
+        2015,
+        7,
+        174,
+    )
     assert out["plan"] == pytest.approx(243.0, abs=0.05)  # 174 / 0.716
     by_method = {m["method"]: m for m in out["methods"]}
     assert by_method["straight_line_months"]["point"] == pytest.approx(298.3, abs=0.05)  # 174 × 12/7
@@ -76,14 +84,18 @@ def test_forecast_funds_and_plan_override(seed_path):
     assert by_method["straight_line_months"]["point"] == pytest.approx(1368.0, abs=0.05)  # 798 × 12/7
     assert by_method["straight_line_workdays"]["point"] == pytest.approx(1370.4, abs=0.05)  # 798 × 249/145
     assert out["plan"] == pytest.approx(1299.7, abs=0.05)  # 798 / 0.614
-    override = json.loads(run("forecast", str(seed_path), "--metric", "funds_in_place", "--plan", "1500", "--json").stdout)
+    override = json.loads(
+        run("forecast", str(seed_path), "--metric", "funds_in_place", "--plan", "1500", "--json").stdout
+    )
     assert override["plan"] == 1500
     # 1500 is above every straight-line forecast, so meeting it is less likely than meeting 1299.7
     assert override["forecast"]["p_meet_plan"] < out["forecast"]["p_meet_plan"]
 
 
 def test_compare_json_for_the_seed(seed_path):
-    out = json.loads(run("compare", str(seed_path), "--year", "2015", "--as-of", "7", "--metric", "projects_100m", "--json").stdout)
+    out = json.loads(
+        run("compare", str(seed_path), "--year", "2015", "--as-of", "7", "--metric", "projects_100m", "--json").stdout
+    )
     counties = {c["region"]: c for c in out["counties"]}
     assert len(counties) == 9 and sum(c["value"] for c in counties.values()) == 174
     assert counties["公安县"]["ci95"] == pytest.approx([14.58, 34.51], abs=0.005)
@@ -93,11 +105,23 @@ def test_compare_json_for_the_seed(seed_path):
 
 
 def _facts_csv(tmp_path, **overrides):
-    row = dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6,
-               yoy_pct="", source="t", quote="全市新引进亿元以上项目174个")
+    row = dict(
+        year=2015,
+        months=7,
+        region="荆州市",
+        metric="projects_100m",
+        value=174,
+        unit="个",
+        plan_pct=71.6,
+        yoy_pct="",
+        source="t",
+        quote="全市新引进亿元以上项目174个",
+    )
     row.update(overrides)
     path = tmp_path / "facts.csv"
-    path.write_text(",".join(FACT_COLUMNS) + "\n" + ",".join(str(row[c]) for c in FACT_COLUMNS) + "\n", encoding="utf-8")
+    path.write_text(
+        ",".join(FACT_COLUMNS) + "\n" + ",".join(str(row[c]) for c in FACT_COLUMNS) + "\n", encoding="utf-8"
+    )
     return str(path)
 
 
@@ -113,6 +137,9 @@ def test_backtest_command_prints_scores():
     out = json.loads(run("backtest", str(fixture), "--json").stdout)
     assert out["n_snapshots"] == 60 and out["baseline"] == "straight_line_months"
     baseline = next(m for m in out["methods"] if m["method"] == "straight_line_months")
-    assert 0 <= baseline["coverage80"] <= 1 and baseline["coverage80_ci"][0] <= baseline["coverage80"] <= baseline["coverage80_ci"][1]
+    assert (
+        0 <= baseline["coverage80"] <= 1
+        and baseline["coverage80_ci"][0] <= baseline["coverage80"] <= baseline["coverage80_ci"][1]
+    )
     table = run("backtest", str(fixture)).stdout
     assert "gamma_poisson" in table and "straight_line_months" in table

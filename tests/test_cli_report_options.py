@@ -49,12 +49,12 @@ def test_forecast_sigma_changes_amounts_only(seed_path):
 def test_compare_table_is_aligned_for_chinese_names(seed_path):
     out = run("compare", str(seed_path)).stdout.splitlines()
     table = [line for line in out if line.startswith(("region", "公安县", "荆州开发区", "江陵县"))]
-    ends = {width(line[:line.index(" 23") + 3]) for line in table if " 23 " in line}
+    ends = {width(line[: line.index(" 23") + 3]) for line in table if " 23 " in line}
     assert len(ends) == 1  # 公安县 and 监利县: the value column ends in the same terminal column
     value_ends = []
     for line in table[1:]:
         name, value = line.split()[:2]
-        value_ends.append(width(line[:line.index(value, len(name)) + len(value)]))
+        value_ends.append(width(line[: line.index(value, len(name)) + len(value)]))
     assert len(set(value_ends)) == 1, table
     assert any(" 13% " in line for line in out) and any("=1" in line for line in out)  # 23/174 → 13%; tied
 
@@ -67,7 +67,7 @@ def test_extract_xlsx_has_chinese_metric_labels(seed_path, tmp_path):
     sheet = load_workbook(book).active
     assert sheet.title == "数据"
     header = [c.value for c in sheet[1]]
-    assert header[header.index("metric") + 1: header.index("metric") + 3] == ["label_zh", "label_en"]
+    assert header[header.index("metric") + 1 : header.index("metric") + 3] == ["label_zh", "label_en"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     first = dict(zip(header, rows[0]))
     assert first["label_zh"] == "新引进亿元以上项目" and first["value"] == 174 and first["region_en"] == "Jingzhou"
@@ -83,13 +83,16 @@ def test_extract_excel_csv_starts_with_a_byte_order_mark(seed_path):
     assert "新引进亿元以上项目" in text
 
 
-@pytest.mark.parametrize("args, message", [
-    (["report", "--lang", "fr"], "invalid choice: 'fr'"),
-    (["report", "--plan", "projects_100m"], "allowed: METRIC=VALUE"),
-    (["report", "--plan", "nope=3"], "unknown metric 'nope'"),
-    (["report", "--sigma", "2"], "must be a number 0..1"),
-    (["extract", "data/raw/000_f5510f0c233d12e8.txt", "--xlsx", "out.txt"], "must end in .xlsx"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["report", "--lang", "fr"], "invalid choice: 'fr'"),
+        (["report", "--plan", "projects_100m"], "allowed: METRIC=VALUE"),
+        (["report", "--plan", "nope=3"], "unknown metric 'nope'"),
+        (["report", "--sigma", "2"], "must be a number 0..1"),
+        (["extract", "data/raw/000_f5510f0c233d12e8.txt", "--xlsx", "out.txt"], "must end in .xlsx"),
+    ],
+)
 def test_bad_options_are_one_line_and_exit_2(args, message):
     proc = run(*args, status=2)
     assert message in proc.stderr and proc.stderr.count("\n") == 1
@@ -98,8 +101,11 @@ def test_bad_options_are_one_line_and_exit_2(args, message):
 def test_batch_scenarios_say_phi_or_sigma_in_file_and_title():
     from jzanalysis.batch.grid import expand, monthly_grid
 
-    jobs, _ = expand(monthly_grid(scenarios=(0.1,), sigma_scenarios=(0.2,), counties=False, audit=False,
-                                  language="en"))
-    assert [j.stem for j in jobs] == ["forecast_2015_m07_en", "forecast_2015_m07_phi0.1_en", "forecast_2015_m07_sigma0.2_en"]
+    jobs, _ = expand(monthly_grid(scenarios=(0.1,), sigma_scenarios=(0.2,), counties=False, audit=False, language="en"))
+    assert [j.stem for j in jobs] == [
+        "forecast_2015_m07_en",
+        "forecast_2015_m07_phi0.1_en",
+        "forecast_2015_m07_sigma0.2_en",
+    ]
     assert jobs[1].title.endswith("(scenario: project-count dispersion φ = 0.1)")
     assert jobs[2].title.endswith("(scenario: funds spread σ = 0.2)")

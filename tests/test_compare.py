@@ -11,8 +11,17 @@ from scipy import stats
 from statsmodels.stats.rates import confint_poisson
 
 from jzanalysis.compare import (
-    BASIS_EQUAL, BASIS_PLANS, BASIS_PRIOR, compare_from_facts, county_sentences, funnel_limits, funnel_position,
-    garwood_interval, poisson_funnel_limit, poisson_glm, spiegelhalter_phi,
+    BASIS_EQUAL,
+    BASIS_PLANS,
+    BASIS_PRIOR,
+    compare_from_facts,
+    county_sentences,
+    funnel_limits,
+    funnel_position,
+    garwood_interval,
+    poisson_funnel_limit,
+    poisson_glm,
+    spiegelhalter_phi,
 )
 from jzanalysis.errors import InputError
 from jzanalysis.plans import load_plans
@@ -21,24 +30,58 @@ from jzanalysis.schema import facts_frame
 from .conftest import TESTS_DIR
 
 # In the bulletin's order (ties keep it: 荆州开发区 before 沙市区).
-SEED_COUNTS = {"公安县": 23, "监利县": 23, "石首市": 22, "荆州开发区": 21, "沙市区": 21, "荆州区": 18, "洪湖市": 18,
-               "松滋市": 17, "江陵县": 11}
+SEED_COUNTS = {
+    "公安县": 23,
+    "监利县": 23,
+    "石首市": 22,
+    "荆州开发区": 21,
+    "沙市区": 21,
+    "荆州区": 18,
+    "洪湖市": 18,
+    "松滋市": 17,
+    "江陵县": 11,
+}
 FIXTURES = TESTS_DIR / "fixtures"
 
 
 def seed_facts(extra=(), city_plan_pct=71.6):
-    records = [dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个",
-                    plan_pct=city_plan_pct, source="seed", quote="全市新引进亿元以上项目174个")]
-    records += [dict(year=2015, months=7, region=r, metric="projects_100m", value=v, unit="个", source="seed",
-                     note="含华中农高区" if r == "荆州区" else None) for r, v in SEED_COUNTS.items()]
-    records += [dict(year=2015, months=6, region=r, metric="batch_signings_june", value=v, unit="个", source="seed")
-                for r, v in {"监利县": 10, "荆州区": 10, "沙市区": 8, "石首市": 4}.items()]
+    records = [
+        dict(
+            year=2015,
+            months=7,
+            region="荆州市",
+            metric="projects_100m",
+            value=174,
+            unit="个",
+            plan_pct=city_plan_pct,
+            source="seed",
+            quote="全市新引进亿元以上项目174个",
+        )
+    ]
+    records += [
+        dict(
+            year=2015,
+            months=7,
+            region=r,
+            metric="projects_100m",
+            value=v,
+            unit="个",
+            source="seed",
+            note="含华中农高区" if r == "荆州区" else None,
+        )
+        for r, v in SEED_COUNTS.items()
+    ]
+    records += [
+        dict(year=2015, months=6, region=r, metric="batch_signings_june", value=v, unit="个", source="seed")
+        for r, v in {"监利县": 10, "荆州区": 10, "沙市区": 8, "石首市": 4}.items()
+    ]
     return facts_frame(records + list(extra))
 
 
 def seed_result(**kwargs):
-    return compare_from_facts(seed_facts(**kwargs.pop("facts_kwargs", {})), year=2015, as_of=7,
-                              metric="projects_100m", **kwargs)
+    return compare_from_facts(
+        seed_facts(**kwargs.pop("facts_kwargs", {})), year=2015, as_of=7, metric="projects_100m", **kwargs
+    )
 
 
 def by_region(result):
@@ -46,6 +89,7 @@ def by_region(result):
 
 
 # ----------------------------------------------------------------------------- intervals and limits
+
 
 def test_garwood_intervals_of_the_seed():
     # lower = χ²(0.025; 2k)/2, upper = χ²(0.975; 2k+2)/2
@@ -93,6 +137,7 @@ def test_phi_is_winsorised_only_with_ten_or_more_units():
 
 # ----------------------------------------------------------------------------- the seed
 
+
 def test_seed_comparison_with_equal_shares():
     result = seed_result()
     counties = by_region(result)
@@ -138,7 +183,9 @@ def test_seed_ranks_and_rank_intervals():
 
 def test_rank_interval_is_narrow_for_a_clear_leader():
     values = {"公安县": 200, "监利县": 5, "石首市": 6}
-    facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v) for r, v in values.items()])
+    facts = facts_frame(
+        [dict(year=2015, months=7, region=r, metric="projects_100m", value=v) for r, v in values.items()]
+    )
     counties = by_region(compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m"))
     assert counties["公安县"]["rank_interval"] == [1, 1]
     assert counties["监利县"]["rank_interval"] == [2, 3]
@@ -158,8 +205,9 @@ def test_seed_glm_rate_ratios_against_the_city_average():
     se = math.sqrt(1 / 11 - 1 / 174)
     assert rr["江陵县"]["rr"] == pytest.approx(11 * 9 / 174)
     assert rr["江陵县"]["se_log"] == pytest.approx(se)
-    assert rr["江陵县"]["ci95"] == pytest.approx([11 * 9 / 174 * math.exp(-1.959964 * se),
-                                                 11 * 9 / 174 * math.exp(1.959964 * se)], rel=1e-6)
+    assert rr["江陵县"]["ci95"] == pytest.approx(
+        [11 * 9 / 174 * math.exp(-1.959964 * se), 11 * 9 / 174 * math.exp(1.959964 * se)], rel=1e-6
+    )
     assert rr["江陵县"]["ci95"][0] < 1 < rr["江陵县"]["ci95"][1]
     assert rr["公安县"]["rr"] == pytest.approx(23 * 9 / 174)
 
@@ -167,7 +215,13 @@ def test_seed_glm_rate_ratios_against_the_city_average():
 def test_glm_with_a_single_nonzero_county_gives_no_interval():
     glm = poisson_glm([0, 7], [5, 5], ["江陵县", "公安县"])
     # city rate 7/10; 公安县 (7/5)/(7/10) = 2 with no interval (its share is 100% by construction)
-    assert glm["rate_ratios"][1] == {"region": "公安县", "rr": pytest.approx(2.0), "ci95": [None, None], "se_log": None, "p": None}
+    assert glm["rate_ratios"][1] == {
+        "region": "公安县",
+        "rr": pytest.approx(2.0),
+        "ci95": [None, None],
+        "se_log": None,
+        "p": None,
+    }
 
 
 def test_glm_zero_count_gets_an_exact_upper_limit():
@@ -182,9 +236,14 @@ def test_glm_zero_count_gets_an_exact_upper_limit():
 def test_seed_context_has_the_june_batch_signings():
     batch = {b["region"]: b["value"] for b in seed_result()["context"]["batch_signings_june"]}
     assert batch == {"监利县": 10, "荆州区": 10, "沙市区": 8, "石首市": 4}
-    other_year = compare_from_facts(seed_facts([dict(year=2016, months=7, region=r, metric="projects_100m", value=v)
-                                                for r, v in SEED_COUNTS.items()]),
-                                    year=2016, as_of=7, metric="projects_100m")
+    other_year = compare_from_facts(
+        seed_facts(
+            [dict(year=2016, months=7, region=r, metric="projects_100m", value=v) for r, v in SEED_COUNTS.items()]
+        ),
+        year=2016,
+        as_of=7,
+        metric="projects_100m",
+    )
     assert other_year["context"]["batch_signings_june"] == []
 
 
@@ -194,6 +253,7 @@ def test_seed_sentences_say_the_ranking_is_noise():
 
 
 # ----------------------------------------------------------------------------- plans
+
 
 def test_plans_for_every_county_give_expected_by_time_progress():
     plans = load_plans(FIXTURES / "plans_all_counties.csv")
@@ -258,16 +318,20 @@ def test_plans_for_some_counties_without_a_city_plan_share_the_observed_rest():
 
 def test_county_plans_above_the_city_plan_fall_back_to_the_observed_rest(tmp_path):
     path = tmp_path / "plans.csv"
-    path.write_text("year,region,metric,plan\n2015,全市,projects_100m,60\n2015,公安县,projects_100m,40\n"
-                    "2015,江陵县,projects_100m,30\n", encoding="utf-8")
+    path.write_text(
+        "year,region,metric,plan\n2015,全市,projects_100m,60\n2015,公安县,projects_100m,40\n"
+        "2015,江陵县,projects_100m,30\n",
+        encoding="utf-8",
+    )
     counties = by_region(seed_result(plans=load_plans(path)))
     assert counties["石首市"]["expected"] == pytest.approx(20.0)  # 60 − 70 < 0: (174 − 23 − 11)/7
 
 
 def test_plans_for_another_metric_or_year_are_not_used(tmp_path):
     path = tmp_path / "plans.csv"
-    path.write_text("year,region,metric,plan\n2014,公安县,projects_100m,40\n2015,公安县,projects_started,10\n",
-                    encoding="utf-8")
+    path.write_text(
+        "year,region,metric,plan\n2014,公安县,projects_100m,40\n2015,公安县,projects_started,10\n", encoding="utf-8"
+    )
     assert seed_result(plans=load_plans(path))["expected_basis"] == BASIS_EQUAL
 
 
@@ -283,15 +347,20 @@ def test_clearly_behind_plan_gets_a_sentence_even_inside_widened_limits():
     assert result["overdispersion"]["widened"] is True and jiangling["funnel"] == "inside"
     sentences = county_sentences(result)
     assert len(sentences) == 2
-    assert sentences[1] == "江陵县11个，95%区间上限 19.7个仍低于按进度应完成的 26.3个（全年计划 45个），落后于计划进度。"
+    assert (
+        sentences[1] == "江陵县11个，95%区间上限 19.7个仍低于按进度应完成的 26.3个（全年计划 45个），落后于计划进度。"
+    )
     assert sentences[0].startswith("各县市区新引进亿元以上项目数相对计划的进度差异")
 
 
 # ----------------------------------------------------------------------------- other bases, overdispersion
 
+
 def test_prior_period_shares_when_the_data_has_them():
-    earlier = [dict(year=2015, months=6, region=r, metric="projects_100m", value=v, unit="个")
-               for r, v in zip(SEED_COUNTS, [20, 10, 20, 20, 20, 10, 10, 10, 10])]
+    earlier = [
+        dict(year=2015, months=6, region=r, metric="projects_100m", value=v, unit="个")
+        for r, v in zip(SEED_COUNTS, [20, 10, 20, 20, 20, 10, 10, 10, 10])
+    ]
     result = compare_from_facts(seed_facts(earlier), year=2015, as_of=7, metric="projects_100m")
     counties = by_region(result)
     # 公安县 had 20 of 130 in 1-6月 → expected 174 × 20/130 = 26.77
@@ -306,13 +375,26 @@ def test_prior_period_missing_a_county_is_not_used():
     assert result["expected_basis"] == BASIS_EQUAL
 
 
-OVERDISPERSED = {"公安县": 60, "监利县": 5, "石首市": 40, "荆州开发区": 8, "沙市区": 30, "荆州区": 3, "洪湖市": 12,
-                 "松滋市": 10, "江陵县": 6}
+OVERDISPERSED = {
+    "公安县": 60,
+    "监利县": 5,
+    "石首市": 40,
+    "荆州开发区": 8,
+    "沙市区": 30,
+    "荆州区": 3,
+    "洪湖市": 12,
+    "松滋市": 10,
+    "江陵县": 6,
+}
 
 
 def test_overdispersed_counties_widen_the_funnel_and_use_negative_binomial():
-    facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v, unit="个")
-                         for r, v in OVERDISPERSED.items()])
+    facts = facts_frame(
+        [
+            dict(year=2015, months=7, region=r, metric="projects_100m", value=v, unit="个")
+            for r, v in OVERDISPERSED.items()
+        ]
+    )
     result = compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m")
     od = result["overdispersion"]
     # total 174 again, E = 19.33; Σo² = 6478, Σ(o−e)² = 6478 − 3364 = 3114; χ² = 161.07; φ = 161.07/9 = 17.90
@@ -322,7 +404,9 @@ def test_overdispersed_counties_widen_the_funnel_and_use_negative_binomial():
     gongan = counties["公安县"]
     # 60 vs 19.3 stays out even after widening (O/E = 3.10 > 1 + (1.444 − 1)·4.23 = 2.88)
     assert gongan["funnel"] == "above95"
-    assert gongan["funnel_limits"]["hi95"] == pytest.approx(1 + (poisson_funnel_limit(174 / 9, 0.975) - 1) * math.sqrt(od["phi"]))
+    assert gongan["funnel_limits"]["hi95"] == pytest.approx(
+        1 + (poisson_funnel_limit(174 / 9, 0.975) - 1) * math.sqrt(od["phi"])
+    )
     glm = result["glm"]
     assert glm["family"] == "negative binomial"
     # NB2 α by moments: Σ[(o − μ)² − o]/Σμ² = (3114 − 174)/(9 · 19.333²) = 2940/3364 = 0.874
@@ -335,10 +419,13 @@ def test_overdispersed_counties_widen_the_funnel_and_use_negative_binomial():
     assert glm["rate_ratios"][0]["se_log"] == pytest.approx(se, rel=1e-5)
     sentences = county_sentences(result)
     assert sentences[0].startswith("各县市区新引进亿元以上项目数差异显著（χ²=161.07，自由度 8，p<0.001）")
-    assert any(s.startswith("公安县60个，为期望值 19.3个的 310%，高于漏斗图95%控制上限（已按过度离散放宽）") for s in sentences)
+    assert any(
+        s.startswith("公安县60个，为期望值 19.3个的 310%，高于漏斗图95%控制上限（已按过度离散放宽）") for s in sentences
+    )
 
 
 # ----------------------------------------------------------------------------- input problems
+
 
 def test_no_county_figures_says_what_the_data_has():
     city_only = seed_facts()[lambda f: (f.region == "荆州市") | (f.metric == "batch_signings_june")]
@@ -365,7 +452,9 @@ def test_aliases_in_the_facts_are_resolved_and_repeated_figures_kept_once():
 
 
 def test_conflicting_figures_for_a_county_are_an_error():
-    facts = seed_facts([dict(year=2015, months=7, region="江陵县", metric="projects_100m", value=12, source="other.txt")])
+    facts = seed_facts(
+        [dict(year=2015, months=7, region="江陵县", metric="projects_100m", value=12, source="other.txt")]
+    )
     with pytest.raises(InputError, match="江陵县 has conflicting figures for projects_100m 2015 1-7月: 11 vs 12"):
         compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m")
 
@@ -396,7 +485,9 @@ COUNTY_NAMES = get_region("荆州市").unit_names[:9]
 @given(st.lists(st.integers(0, 60), min_size=2, max_size=9).filter(lambda v: sum(v) > 0))
 def test_any_counts_give_a_consistent_json_result(counts):
     regions = COUNTY_NAMES[: len(counts)]
-    facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v) for r, v in zip(regions, counts)])
+    facts = facts_frame(
+        [dict(year=2015, months=7, region=r, metric="projects_100m", value=v) for r, v in zip(regions, counts)]
+    )
     result = compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m")
     json.dumps(result, allow_nan=False)
     assert result["homogeneity"]["chi2"] == pytest.approx(stats.chisquare(counts).statistic)
@@ -420,5 +511,9 @@ def test_hand_built_plans_with_aliases_and_facts_without_region():
     with pytest.raises(InputError, match="unknown region '新区' in the plans"):
         seed_result(plans=pd.DataFrame([dict(year=2015, region="新区", metric="projects_100m", plan=36)]))
     with pytest.raises(InputError, match="a projects_100m figure \\(5\\) in the facts has no region"):
-        compare_from_facts(seed_facts([dict(year=2015, months=7, metric="projects_100m", value=5)]),
-                           year=2015, as_of=7, metric="projects_100m")
+        compare_from_facts(
+            seed_facts([dict(year=2015, months=7, metric="projects_100m", value=5)]),
+            year=2015,
+            as_of=7,
+            metric="projects_100m",
+        )

@@ -34,7 +34,9 @@ def test_changed_raw_file_is_an_error_not_a_new_result(tmp_path):
 def test_raw_file_missing_from_manifest_is_an_error_naming_the_command(tmp_path):
     raw = _raw_dir(tmp_path, b"x", recorded=b"x")
     (raw / "new.txt").write_bytes(b"y")
-    with pytest.raises(InputError, match=r"new.txt is in .* but not in its manifest.json; .*record it with `jzanalysis manifest "):
+    with pytest.raises(
+        InputError, match=r"new.txt is in .* but not in its manifest.json; .*record it with `jzanalysis manifest "
+    ):
         verify_raw_file(raw / "new.txt", manifest_path=raw / "manifest.json")
     assert verify_raw_file(raw / "b.txt", manifest_path=raw / "manifest.json") is None
 
@@ -114,7 +116,12 @@ def test_write_manifest_keeps_descriptions_adds_new_files_and_drops_gone_ones(tm
     assert set(files) == {"b.txt", "c.html"}
     assert files["b.txt"]["description"] == "kept as written"
     assert files["c.html"]["sha256"] == sha256_of(raw / "c.html")
-    assert sorted(p.name for p in raw.iterdir()) == ["b.txt", "c.html", "manifest.json", "notes.md"]  # no temporary left
+    assert sorted(p.name for p in raw.iterdir()) == [
+        "b.txt",
+        "c.html",
+        "manifest.json",
+        "notes.md",
+    ]  # no temporary left
 
 
 def test_facts_csv_round_trip_and_validation(tmp_path, seed_city_facts):
@@ -174,4 +181,7 @@ def test_extracted_facts_out_of_range_name_the_file_and_the_quote(tmp_path):
     facts.loc[0, "value"] = 9999999  # beyond what the extractor keeps: the facts check stands behind it
     with pytest.raises(InputError) as info:
         validate_facts(facts, origin=None)
-    assert str(info.value) == f"b.txt: 「{facts.quote[0]}」: funds_in_place value must be a number 0..1,000,000 亿元, got 9999999.0"
+    assert (
+        str(info.value)
+        == f"b.txt: 「{facts.quote[0]}」: funds_in_place value must be a number 0..1,000,000 亿元, got 9999999.0"
+    )

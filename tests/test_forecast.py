@@ -59,11 +59,17 @@ def _m(out, method_id):
 
 def _hand_calibration(beta=0.1, beta_sd=0.05, c=0.2, d=0.05, plan=None) -> Calibration:
     """A calibration with round numbers, so the default can be checked by hand."""
-    return Calibration(id="hand", c={"count": c, "amount": c}, d=d,
-                       beta={k: ClassBias(beta, beta_sd, 10, 10) for k in CLASSES}, plan=plan)
+    return Calibration(
+        id="hand",
+        c={"count": c, "amount": c},
+        d=d,
+        beta={k: ClassBias(beta, beta_sd, 10, 10) for k in CLASSES},
+        plan=plan,
+    )
 
 
 # --- seed numbers ---------------------------------------------------------------------------------
+
 
 def test_implied_plans_are_whole_for_counts(seed_city_facts):
     projects = _seed(seed_city_facts, "projects_100m")
@@ -75,7 +81,10 @@ def test_implied_plans_are_whole_for_counts(seed_city_facts):
     assert info["candidates"] == [243.0] and info["consistent"] is True
     assert info["range"] == pytest.approx([174 / 0.7165, 174 / 0.7155])
     assert round(info["exact"], 2) == 243.02
-    assert projects["plan_source"] == "implied from plan_pct 71.6% (1-7月) → 243.02, rounding range 242.85-243.19, whole number 243"
+    assert (
+        projects["plan_source"]
+        == "implied from plan_pct 71.6% (1-7月) → 243.02, rounding range 242.85-243.19, whole number 243"
+    )
     # an amount keeps its exact plan, 798 / 0.614 = 1299.67, with the range 1298.62-1300.73 carried into P
     assert round(funds["plan"], 2) == 1299.67
     assert funds["plan_info"]["range"] == pytest.approx([798 / 0.6145, 798 / 0.6135])
@@ -104,8 +113,10 @@ def test_p_meet_plan_averages_over_the_plans_the_percent_allows():
 
 def test_two_bulletins_narrow_the_plan():
     # 1-3月 60 at "25%": 235.29 .. 244.90, nine whole numbers; 1-6月 120 at 49.6%: 241.69 .. 242.18 → 242
-    rows = [dict(year=2016, months=3, region="某市", metric="projects_100m", value=60, unit="个", plan_pct=25),
-            dict(year=2016, months=6, region="某市", metric="projects_100m", value=120, unit="个", plan_pct=49.6)]
+    rows = [
+        dict(year=2016, months=3, region="某市", metric="projects_100m", value=60, unit="个", plan_pct=25),
+        dict(year=2016, months=6, region="某市", metric="projects_100m", value=120, unit="个", plan_pct=49.6),
+    ]
     facts = facts_frame(rows)
     out = forecast_from_facts(facts, year=2016, as_of=6, metric="projects_100m", region="某市")
     assert out["plan"] == 242.0 and out["plan_info"]["candidates"] == [242.0] and out["plan_info"]["bulletins"] == 2
@@ -124,8 +135,12 @@ def test_straight_line_months_seed(seed_city_facts):
 
 def test_straight_line_workdays_seed(seed_city_facts):
     # 2015: 145 official working days through July, 249 in the year
-    assert round(_m(_seed(seed_city_facts, "projects_100m"), "straight_line_workdays")["point"], 1) == 298.8  # 174×249/145
-    assert round(_m(_seed(seed_city_facts, "funds_in_place"), "straight_line_workdays")["point"], 1) == 1370.4  # 798×249/145
+    assert (
+        round(_m(_seed(seed_city_facts, "projects_100m"), "straight_line_workdays")["point"], 1) == 298.8
+    )  # 174×249/145
+    assert (
+        round(_m(_seed(seed_city_facts, "funds_in_place"), "straight_line_workdays")["point"], 1) == 1370.4
+    )  # 798×249/145
 
 
 def test_straight_line_days_seed(seed_city_facts):
@@ -163,12 +178,13 @@ def test_lognormal_ratio_seed():
     tau = sigma / (2 * math.sqrt(s * (1 - s)))
     d = amount_predictive(798, s, sigma)
     assert d.mean() == pytest.approx(798 * 12 / 7)
-    assert float(d.ppf(0.5)) == pytest.approx(798 + 570 * math.exp(-tau**2 / 2))
-    assert float(d.ppf(0.1)) == pytest.approx(798 + 570 * math.exp(-tau**2 / 2 - Z90 * tau))
+    assert float(d.ppf(0.5)) == pytest.approx(798 + 570 * math.exp(-(tau**2) / 2))
+    assert float(d.ppf(0.1)) == pytest.approx(798 + 570 * math.exp(-(tau**2) / 2 - Z90 * tau))
     assert float(d.ppf(0.001)) > 798
 
 
 # --- the calibrated default, by hand ----------------------------------------------------------------
+
 
 def test_calibrated_amount_by_hand():
     # 600 亿元 by June, s = 1/2: SL = 1200; β = 0.1 → median 1200·e^0.1 = 1326.2;
@@ -255,13 +271,16 @@ def test_last_year_ratio_counts_both_years_as_noisy():
     s = 7 / 12
     v_now = 0.04 * (1 - s) / s + 0.0025 + (1 - s) / 174 + 0.0025
     v_last = 0.04 * (1 - s) / s + 0.0025 + (1 - s) / 150
-    facts = facts_frame([
-        dict(year=2014, months=7, region="荆州市", metric="projects_100m", value=150, unit="个"),
-        dict(year=2014, months=12, region="荆州市", metric="projects_100m", value=260, unit="个"),
-        dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6),
-    ])
-    out = forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市",
-                              methods=["last_year_ratio"], calibration=cal)
+    facts = facts_frame(
+        [
+            dict(year=2014, months=7, region="荆州市", metric="projects_100m", value=150, unit="个"),
+            dict(year=2014, months=12, region="荆州市", metric="projects_100m", value=260, unit="个"),
+            dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6),
+        ]
+    )
+    out = forecast_from_facts(
+        facts, year=2015, as_of=7, metric="projects_100m", region="荆州市", methods=["last_year_ratio"], calibration=cal
+    )
     m = out["methods"][0]
     assert m["point"] == pytest.approx(260 * 174 / 150)  # 2014 full × (1 + 16% growth) = 301.6
     assert m["parameters"]["ytd_growth_pct"] == pytest.approx(16.0)
@@ -272,8 +291,14 @@ def test_last_year_ratio_counts_both_years_as_noisy():
 def test_growth_rate_and_last_full_year_feed_last_year_ratio(seed_city_facts):
     # the bulletin says 798 亿元, +31.3%: a year earlier 798 / 1.313 = 607.8 by July; with 2014's full year
     # 1100 stated, last_year_ratio = 1100 × 798 / 607.8 = 1100 × 1.313 = 1444.3
-    facts = pd.concat([seed_city_facts, facts_frame([
-        dict(year=2014, months=12, region="荆州市", metric="funds_in_place", value=1100.0, unit="亿元")])])
+    facts = pd.concat(
+        [
+            seed_city_facts,
+            facts_frame(
+                [dict(year=2014, months=12, region="荆州市", metric="funds_in_place", value=1100.0, unit="亿元")]
+            ),
+        ]
+    )
     out = _seed(facts, "funds_in_place")
     ly = _m(out, "last_year_ratio")
     assert ly["point"] == pytest.approx(1100 * 1.313)
@@ -282,15 +307,18 @@ def test_growth_rate_and_last_full_year_feed_last_year_ratio(seed_city_facts):
 
 
 def test_series_of_bulletins_gives_path_and_updates():
-    rows = [dict(year=2016, months=m, region="某市", metric="projects_100m", value=v, unit="个", plan_pct=p)
-            for m, v, p in ((3, 60, 25.0), (6, 120, 49.6), (8, 170, None))]
+    rows = [
+        dict(year=2016, months=m, region="某市", metric="projects_100m", value=v, unit="个", plan_pct=p)
+        for m, v, p in ((3, 60, 25.0), (6, 120, 49.6), (8, 170, None))
+    ]
     facts = facts_frame(rows)
     out = forecast_from_facts(facts, year=2016, as_of=8, metric="projects_100m", region="某市")
     assert out["path"] == {"3": 60.0, "6": 120.0, "8": 170.0}
     assert [u["as_of"] for u in out["updates"]] == [3, 6]
     # each update is the forecast that bulletin alone (with the plan known then) would have given
-    alone = forecast_from_facts(facts, year=2016, as_of=6, metric="projects_100m", region="某市",
-                                methods=["calibrated"])["forecast"]
+    alone = forecast_from_facts(
+        facts, year=2016, as_of=6, metric="projects_100m", region="某市", methods=["calibrated"]
+    )["forecast"]
     assert out["updates"][1]["point"] == alone["point"] and out["updates"][1]["p_meet_plan"] == alone["p_meet_plan"]
 
 
@@ -303,6 +331,7 @@ def test_leans_on_prior_with_few_pairs():
 
 
 # --- coherence: the point is the median, P(meet plan) agrees with it --------------------------------
+
 
 @pytest.mark.parametrize("kind, ytds", [("count", (3, 17, 60, 174, 361)), ("amount", (20.66, 234.6, 798.0, 4231.0))])
 def test_point_meets_plan_exactly_when_p_at_least_half(kind, ytds):
@@ -319,8 +348,13 @@ def test_point_meets_plan_exactly_when_p_at_least_half(kind, ytds):
                     assert m.plan_verdict == ("meets" if meets else "falls_short")
                     # and the words: a sentence shows "50%" or more exactly when the point meets the plan
                     words = fmt_probability(m.p_meet_plan)
-                    shown = 100 if words.startswith("超过") else 0 if words.startswith(("不到", "略低于")) else int(
-                        words.rstrip("%"))
+                    shown = (
+                        100
+                        if words.startswith("超过")
+                        else 0
+                        if words.startswith(("不到", "略低于"))
+                        else int(words.rstrip("%"))
+                    )
                     assert (shown >= 50) == meets, (words, m.p_meet_plan, m.point, plan)
                     checked += 1
     assert checked > 1000
@@ -334,6 +368,7 @@ def test_probability_words_never_cross_half():
 
 
 # --- the shipped calibration ------------------------------------------------------------------------
+
 
 def test_shipped_calibration_is_named_and_reproducible(seed_city_facts):
     cal = load_calibration()
@@ -363,9 +398,20 @@ def test_calibration_from_environment(tmp_path, monkeypatch):
 def test_plan_prior_update_by_hand():
     # two series: full/plan = 1.10 and 1.00 → y = 0.09531, 0; ȳ = 0.047655, Σ(y − ȳ)² = 0.0045420;
     # κn = 3, γn = 2·ȳ/3 = 0.03177, νn = 6, νn·wn² = 4·0.15² + 0.0045420 + 1·2·ȳ²/3 = 0.0960560
-    frame = validate_pairs(pd.DataFrame(dict(
-        place=["A", "B"], metric=["m", "m"], year=[2020, 2020], ytd_month=[6, 6], ytd_value=[50.0, 50.0],
-        full_year_value=[110.0, 100.0], unit=["个", "个"], plan_value=[100.0, 100.0])))
+    frame = validate_pairs(
+        pd.DataFrame(
+            dict(
+                place=["A", "B"],
+                metric=["m", "m"],
+                year=[2020, 2020],
+                ytd_month=[6, 6],
+                ytd_value=[50.0, 50.0],
+                full_year_value=[110.0, 100.0],
+                unit=["个", "个"],
+                plan_value=[100.0, 100.0],
+            )
+        )
+    )
     p = fit_plan_prior(frame)
     y = np.log([1.1, 1.0])
     ybar = y.mean()
@@ -385,8 +431,19 @@ def test_fit_recovers_a_known_bias():
     ytd = rng.uniform(100, 1000, n)
     v = 0.15**2 * (1 - s) / s + 0.03**2
     full = np.maximum(ytd / s * np.exp(0.15 + np.sqrt(v) * rng.standard_normal(n)), ytd)
-    frame = validate_pairs(pd.DataFrame(dict(place=[f"c{i % 30}" for i in range(n)], metric="m", year=2020,
-                                             ytd_month=month, ytd_value=ytd, full_year_value=full, unit="亿元")))
+    frame = validate_pairs(
+        pd.DataFrame(
+            dict(
+                place=[f"c{i % 30}" for i in range(n)],
+                metric="m",
+                year=2020,
+                ytd_month=month,
+                ytd_value=ytd,
+                full_year_value=full,
+                unit="亿元",
+            )
+        )
+    )
     cal = fit_calibration(frame)
     early = cal.beta["amount/early"]
     assert early.pairs == 300 and early.series == 30
@@ -406,11 +463,22 @@ def test_shipped_calibration_was_fitted_on_the_shared_pairs():
 
 # --- contract -------------------------------------------------------------------------------------
 
+
 def test_json_contract(seed_city_facts):
     out = _seed(seed_city_facts, "projects_100m")
     assert CONTRACT_KEYS <= set(out)
-    assert {"plan_source", "unit", "kind", "quote", "default_method", "skipped", "calibration", "plan_info",
-            "path", "updates"} <= set(out)
+    assert {
+        "plan_source",
+        "unit",
+        "kind",
+        "quote",
+        "default_method",
+        "skipped",
+        "calibration",
+        "plan_info",
+        "path",
+        "updates",
+    } <= set(out)
     assert out["default_method"] == out["forecast"]["method"] == "calibrated"
     for m in out["methods"]:
         assert METHOD_KEYS <= set(m)
@@ -426,10 +494,19 @@ def test_json_contract(seed_city_facts):
 def test_methods_that_do_not_apply_are_skipped_with_reason(seed_city_facts):
     out = _seed(seed_city_facts, "projects_100m")
     ran = {m["method"] for m in out["methods"]}
-    assert ran == {"straight_line_months", "straight_line_days", "straight_line_workdays", "gamma_poisson", "calibrated"}
+    assert ran == {
+        "straight_line_months",
+        "straight_line_days",
+        "straight_line_workdays",
+        "gamma_poisson",
+        "calibrated",
+    }
     reasons = {s["method"]: s["reason"] for s in out["skipped"]}
-    assert reasons == {"seasonal_share": "no_profile", "last_year_ratio": "no_last_year",
-                       "lognormal_ratio": "kind_count_not_supported"}
+    assert reasons == {
+        "seasonal_share": "no_profile",
+        "last_year_ratio": "no_last_year",
+        "lognormal_ratio": "kind_count_not_supported",
+    }
 
 
 def test_zero_ytd_falls_back_to_gamma_poisson():
@@ -504,13 +581,16 @@ def test_profile_fixture_loads():
 def test_working_days_outside_calendar():
     with pytest.raises(InputError, match="outside the official holiday calendar"):
         forecast_series(100, year=1990, as_of=7, kind="count", methods=["straight_line_workdays"])
-    r = forecast_series(100, year=1990, as_of=7, kind="count", methods=["straight_line_workdays"], working_days=(145, 249))
+    r = forecast_series(
+        100, year=1990, as_of=7, kind="count", methods=["straight_line_workdays"], working_days=(145, 249)
+    )
     assert r.forecast.point == pytest.approx(100 * 249 / 145)
     r = forecast_series(100, year=1990, as_of=7, kind="count")
     assert any(s["method"] == "straight_line_workdays" and "calendar" in s["reason"] for s in r.skipped)
 
 
 # --- errors ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "kwargs, match",
@@ -549,7 +629,10 @@ def test_a_bulletin_without_a_plan_share_still_gets_a_forecast_without_p_meet_pl
     assert out["plan"] is None and out["forecast"]["p_meet_plan"] is None
     low, high = out["forecast"]["interval80"]
     assert 174 <= low <= out["forecast"]["point"] <= high  # never below the year to date
-    assert forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市", plan=243.0)["plan"] == 243.0
+    assert (
+        forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市", plan=243.0)["plan"]
+        == 243.0
+    )
 
 
 def test_non_forecastable_metric(seed_city_facts):
@@ -571,6 +654,7 @@ def test_registry_interface():
 
 
 # --- properties -----------------------------------------------------------------------------------
+
 
 @settings(max_examples=40, deadline=None)
 @given(ytd=st.integers(0, 2000), as_of=st.integers(1, 11), phi=st.sampled_from([0.0, 0.05, 0.25, 1.0]))
@@ -601,21 +685,27 @@ def test_large_counts_use_a_coarse_grid_quickly():
 
 
 def test_facts_with_missing_year_or_region_are_ignored_not_fatal():
-    facts = facts_frame([
-        dict(year=None, months=None, region="荆州市", metric="projects_100m", value=5, unit="个"),
-        dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6),
-        dict(year=2014, months=12, region=None, metric="projects_100m", value=200, unit="个"),
-    ])
-    out = forecast_from_facts(facts, year=2015, as_of=7, metric="projects_100m", region="荆州市",
-                              methods=["straight_line_months"])
+    facts = facts_frame(
+        [
+            dict(year=None, months=None, region="荆州市", metric="projects_100m", value=5, unit="个"),
+            dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6),
+            dict(year=2014, months=12, region=None, metric="projects_100m", value=200, unit="个"),
+        ]
+    )
+    out = forecast_from_facts(
+        facts, year=2015, as_of=7, metric="projects_100m", region="荆州市", methods=["straight_line_months"]
+    )
     assert round(out["forecast"]["point"], 1) == 298.3
 
 
-@pytest.mark.parametrize("content, match", [
-    ("month,pct\n7,0.6\n", "missing share"),
-    ("month,share\n7,0.6\n6,0.7\n", "must not decrease"),
-    ("month,share\n13,0.6\n", "1..12"),
-])
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        ("month,pct\n7,0.6\n", "missing share"),
+        ("month,share\n7,0.6\n6,0.7\n", "must not decrease"),
+        ("month,share\n13,0.6\n", "1..12"),
+    ],
+)
 def test_bad_profile_one_line(tmp_path, content, match):
     path = tmp_path / "p.csv"
     path.write_text(content)

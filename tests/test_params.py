@@ -29,9 +29,18 @@ def test_notebook_parameters_are_plain_json_values():
         (dict(dispersion=1e308), "dispersion must be a number 0..1, got 1e+308"),
         (dict(dispersion=float("nan")), "dispersion must be a number 0..1, got nan"),
         (dict(dispersion=float("inf")), "dispersion must be a number 0..1, got inf"),
-        (dict(plans={"projects_100m": 0}), "plan for projects_100m must be a number 0.01..1,000,000 (in its unit), got 0"),
-        (dict(plans={"projects_100m": 1e308}), "plan for projects_100m must be a number 0.01..1,000,000 (in its unit), got 1e+308"),
-        (dict(plans={"funds_in_place": 1e-300}), "plan for funds_in_place must be a number 0.01..1,000,000 (in its unit), got 1e-300"),
+        (
+            dict(plans={"projects_100m": 0}),
+            "plan for projects_100m must be a number 0.01..1,000,000 (in its unit), got 0",
+        ),
+        (
+            dict(plans={"projects_100m": 1e308}),
+            "plan for projects_100m must be a number 0.01..1,000,000 (in its unit), got 1e+308",
+        ),
+        (
+            dict(plans={"funds_in_place": 1e-300}),
+            "plan for funds_in_place must be a number 0.01..1,000,000 (in its unit), got 1e-300",
+        ),
         (dict(plans={"nope": 10}), "plan given for unknown metric 'nope'"),
         (dict(language="fr"), "'fr' is not available; allowed: zh or en"),
         (dict(sigma=-0.1), "sigma must be a number 0..1, got -0.1"),
@@ -46,8 +55,14 @@ def test_bad_parameters_are_one_line_input_errors(values, message):
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("values", [dict(year=1990, as_of_month=1, dispersion=0), dict(year=2100, as_of_month=11, dispersion=1),
-                                    dict(plans={"projects_100m": 0.01, "funds_in_place": 1e6})])
+@pytest.mark.parametrize(
+    "values",
+    [
+        dict(year=1990, as_of_month=1, dispersion=0),
+        dict(year=2100, as_of_month=11, dispersion=1),
+        dict(plans={"projects_100m": 0.01, "funds_in_place": 1e6}),
+    ],
+)
 def test_the_ends_of_each_range_are_allowed(values):
     params = ReportParams.build(**values)
     assert {k: getattr(params, k) for k in values} == values

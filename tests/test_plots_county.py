@@ -36,8 +36,9 @@ def seed():
 
 @pytest.fixture(scope="module")
 def overdispersed():
-    facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v)
-                         for r, v in OVERDISPERSED.items()])
+    facts = facts_frame(
+        [dict(year=2015, months=7, region=r, metric="projects_100m", value=v) for r, v in OVERDISPERSED.items()]
+    )
     return _typed(compare_from_facts(facts, year=2015, as_of=7, metric="projects_100m"))
 
 
@@ -84,8 +85,15 @@ def test_interval_chart_highlights_the_one_pagers_county(seed):
 
 
 def test_interval_chart_marks_each_countys_plan_expectation():
-    result = _typed(compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m",
-                                       plans=load_plans(FIXTURES / "plans_all_counties.csv")))
+    result = _typed(
+        compare_from_facts(
+            seed_facts(),
+            year=2015,
+            as_of=7,
+            metric="projects_100m",
+            plans=load_plans(FIXTURES / "plans_all_counties.csv"),
+        )
+    )
     assert result.expectations_differ and result.basis == "plan"
     fig = county_interval_chart(result, ZH)
     markers = [c for c in fig.axes[0].collections if c.get_offsets().shape[0] == 9]
@@ -96,8 +104,15 @@ def test_interval_chart_marks_each_countys_plan_expectation():
 
 
 def test_funnel_plot_limits_and_labels():
-    result = _typed(compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m",
-                                       plans=load_plans(FIXTURES / "plans_all_counties.csv")))
+    result = _typed(
+        compare_from_facts(
+            seed_facts(),
+            year=2015,
+            as_of=7,
+            metric="projects_100m",
+            plans=load_plans(FIXTURES / "plans_all_counties.csv"),
+        )
+    )
     fig = funnel_plot(result, ZH)
     texts = _texts(fig)
     assert "95% 控制限" in texts and "99.8% 控制限" in texts and "实际 ÷ 计划进度" in texts
@@ -123,14 +138,17 @@ def test_funnel_plot_draws_the_widened_limits(overdispersed):
 
 
 def test_a_county_clearly_behind_plan_is_drawn_in_red():
-    result = _typed(compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m",
-                                       plans=load_plans(FIXTURES / "plans_uneven.csv")))
+    result = _typed(
+        compare_from_facts(
+            seed_facts(), year=2015, as_of=7, metric="projects_100m", plans=load_plans(FIXTURES / "plans_uneven.csv")
+        )
+    )
     fig = county_interval_chart(result, ZH)
     ax = fig.axes[0]
     points = next(c for c in ax.collections if c.get_offsets().shape[0] == 9)
     colours = points.get_facecolors()
     # sorted smallest first: 江陵县 (11, behind its plan with evidence) is the first point, the only red one
-    assert tuple(np.round(colours[0][:3], 3)) == pytest.approx((0xc0 / 255, 0, 0), abs=1e-3)
+    assert tuple(np.round(colours[0][:3], 3)) == pytest.approx((0xC0 / 255, 0, 0), abs=1e-3)
     assert all(tuple(np.round(c[:3], 3)) != tuple(np.round(colours[0][:3], 3)) for c in colours[1:])
     assert "超出95%控制限或明显落后于计划" in _texts(fig)
     assert _glyph_warnings(fig) == []

@@ -5,22 +5,50 @@ from __future__ import annotations
 import pytest
 
 from jzanalysis.errors import InputError
-from jzanalysis.regions import (PROFILES_DIR, get_region, infer_region, load_profile, pinyin_name, profile_names,
-                                profile_text, unit_en, unit_kind)
+from jzanalysis.regions import (
+    PROFILES_DIR,
+    get_region,
+    infer_region,
+    load_profile,
+    pinyin_name,
+    profile_names,
+    profile_text,
+    unit_en,
+    unit_kind,
+)
 
 JINGZHOU = get_region("荆州市")
 
 
 def test_jingzhou_profile_has_the_nine_units_of_the_seed_and_two_zones():
-    assert JINGZHOU.unit_names[:9] == ("公安县", "监利县", "石首市", "洪湖市", "松滋市", "江陵县", "沙市区", "荆州区", "荆州开发区")
+    assert JINGZHOU.unit_names[:9] == (
+        "公安县",
+        "监利县",
+        "石首市",
+        "洪湖市",
+        "松滋市",
+        "江陵县",
+        "沙市区",
+        "荆州区",
+        "荆州开发区",
+    )
     assert [u.kind for u in JINGZHOU.units[:9]] == ["县", "县", "市", "市", "市", "县", "区", "区", "开发区"]
     assert JINGZHOU.profile == PROFILES_DIR / "荆州市.toml"
 
 
 @pytest.mark.parametrize(
     "alias, name",
-    [("荆州经开区", "荆州开发区"), ("荆州经济技术开发区", "荆州开发区"), ("监利市", "监利县"), ("荆州区（含华中农高区）", "荆州区"),
-     ("荆州区(含华中农高区)", "荆州区"), (" 石首 ", "石首市"), ("公安县", "公安县"), ("全市", "荆州市"), ("荊州", "荆州市")],
+    [
+        ("荆州经开区", "荆州开发区"),
+        ("荆州经济技术开发区", "荆州开发区"),
+        ("监利市", "监利县"),
+        ("荆州区（含华中农高区）", "荆州区"),
+        ("荆州区(含华中农高区)", "荆州区"),
+        (" 石首 ", "石首市"),
+        ("公安县", "公安县"),
+        ("全市", "荆州市"),
+        ("荊州", "荆州市"),
+    ],
 )
 def test_aliases_resolve_to_one_canonical_name(alias, name):
     assert JINGZHOU.canonical(alias) == name
@@ -34,7 +62,9 @@ def test_a_short_form_that_is_an_ordinary_word_is_a_unit_only_as_a_whole_list_it
 
 def test_unknown_name_is_one_line_naming_what_is_allowed():
     assert JINGZHOU.resolve("荆州新区") is None
-    with pytest.raises(InputError, match="unknown region '荆州新区': not 荆州市 or one of its units; allowed: 荆州市、公安县"):
+    with pytest.raises(
+        InputError, match="unknown region '荆州新区': not 荆州市 or one of its units; allowed: 荆州市、公安县"
+    ):
         JINGZHOU.canonical("荆州新区")
 
 
@@ -47,14 +77,45 @@ def test_jianli_is_shown_as_a_city_from_2020():
 def test_english_names_from_the_profile_or_pinyin():
     assert JINGZHOU.en_name("荆州市") == "Jingzhou" and JINGZHOU.en_name("公安县") == "Gong'an"
     assert JINGZHOU.en_name("荆州开发区") == "Jingzhou Development Zone"
-    assert pinyin_name("六安市") == "Lu'an" and unit_en("沙市区") == "Shashi District" and pinyin_name("随县") == "Suixian"
+    assert (
+        pinyin_name("六安市") == "Lu'an" and unit_en("沙市区") == "Shashi District" and pinyin_name("随县") == "Suixian"
+    )
     assert get_region("随州市").en_name("曾都区") == "Zengdu District"  # pypinyin says Ceng; the profile corrects it
 
 
 def test_every_corpus_city_and_every_prefecture_of_hubei_has_a_profile():
-    corpus = {"六安市", "十堰市", "随州市", "常德市", "赣州市", "天津市", "咸宁市", "雅安市", "绵阳市", "亳州市", "黄冈市"}
-    hubei = {"武汉市", "黄石市", "十堰市", "宜昌市", "襄阳市", "鄂州市", "荆门市", "孝感市", "荆州市", "黄冈市", "咸宁市", "随州市",
-             "恩施土家族苗族自治州", "仙桃市", "潜江市", "天门市", "神农架林区"}
+    corpus = {
+        "六安市",
+        "十堰市",
+        "随州市",
+        "常德市",
+        "赣州市",
+        "天津市",
+        "咸宁市",
+        "雅安市",
+        "绵阳市",
+        "亳州市",
+        "黄冈市",
+    }
+    hubei = {
+        "武汉市",
+        "黄石市",
+        "十堰市",
+        "宜昌市",
+        "襄阳市",
+        "鄂州市",
+        "荆门市",
+        "孝感市",
+        "荆州市",
+        "黄冈市",
+        "咸宁市",
+        "随州市",
+        "恩施土家族苗族自治州",
+        "仙桃市",
+        "潜江市",
+        "天门市",
+        "神农架林区",
+    }
     assert corpus | hubei <= set(profile_names())
 
 
@@ -97,7 +158,13 @@ def test_infer_region_from_names():
 
 def test_unit_kinds_from_names():
     assert [unit_kind(n) for n in ("公安县", "荆州开发区", "随州高新区", "石首市", "沙市区", "滨海新区")] == [
-        "县", "开发区", "高新区", "市", "区", "新区"]
+        "县",
+        "开发区",
+        "高新区",
+        "市",
+        "区",
+        "新区",
+    ]
 
 
 def test_adding_a_city_is_adding_a_file(tmp_path, monkeypatch):
@@ -107,7 +174,10 @@ def test_adding_a_city_is_adding_a_file(tmp_path, monkeypatch):
     from jzanalysis.sources import extract_text
     from jzanalysis.sources.extract import regions as extract_regions
 
-    text = profile_text(get_region("宜宾市")) + '\n[[units]]\nname = "宜宾三江新区"\nkind = "新区"\nen = "Sanjiang New Area"\naliases = ["三江新区"]\n'
+    text = (
+        profile_text(get_region("宜宾市"))
+        + '\n[[units]]\nname = "宜宾三江新区"\nkind = "新区"\nen = "Sanjiang New Area"\naliases = ["三江新区"]\n'
+    )
     (tmp_path / "宜宾市.toml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("JZ_REGIONS_DIR", str(tmp_path))
     for cached in (regions._profile_paths, extract_regions._city_names):
@@ -115,7 +185,8 @@ def test_adding_a_city_is_adding_a_file(tmp_path, monkeypatch):
     try:
         assert get_region("宜宾市").profile == tmp_path / "宜宾市.toml"
         facts, _cleaned, warnings, _conflicts, _published = extract_text(
-            "发布时间:2023-08-01\n宜宾市1-7月全市新签约亿元以上项目120个,其中三江新区30个,翠屏区25个。", "yibin.txt")
+            "发布时间:2023-08-01\n宜宾市1-7月全市新签约亿元以上项目120个,其中三江新区30个,翠屏区25个。", "yibin.txt"
+        )
         assert sorted(zip(facts.region, facts.value)) == [("宜宾三江新区", 30.0), ("宜宾市", 120.0), ("翠屏区", 25.0)]
         assert not any("profile" in w for w in warnings)
     finally:

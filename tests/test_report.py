@@ -76,6 +76,7 @@ def seed_en():
 
 # --- the catalogue --------------------------------------------------------------------------------
 
+
 def test_zh_and_en_catalogues_have_the_same_keys_and_placeholders():
     zh, en = messages("zh"), messages("en")
     assert set(zh) == set(en)
@@ -86,14 +87,16 @@ def test_zh_and_en_catalogues_have_the_same_keys_and_placeholders():
 
 
 def test_every_message_the_code_asks_for_exists():
-    source = "".join(p.read_text(encoding="utf-8") for p in
-                     (Path(__file__).resolve().parents[1] / "src/jzanalysis").rglob("*.py"))
+    source = "".join(
+        p.read_text(encoding="utf-8") for p in (Path(__file__).resolve().parents[1] / "src/jzanalysis").rglob("*.py")
+    )
     asked = set(re.findall(r"""\.t(?:_html)?\(\s*["']([a-z_]+\.[a-z_0-9]+)["']""", source))
     assert asked, "no catalogue keys found in the code"
     assert asked <= set(messages("zh")), asked - set(messages("zh"))
 
 
 # --- numbers: one rounding ------------------------------------------------------------------------
+
 
 def test_formatter_rounds_each_kind_of_quantity_once():
     f = Formatter("zh")
@@ -110,6 +113,7 @@ def test_formatter_rounds_each_kind_of_quantity_once():
 
 
 # --- one truth per quantity -----------------------------------------------------------------------
+
 
 def test_the_default_forecast_is_the_one_figure_shown_everywhere(seed):
     projects = seed.analysis.forecasts["projects_100m"]
@@ -151,6 +155,7 @@ def test_progress_table_has_units_and_short_headers(seed):
 
 # --- every parameter reaches every table, chart and sentence ---------------------------------------
 
+
 def test_a_plan_override_reaches_every_place():
     r = Rendered(ReportParams.build(plans={"projects_100m": 300}))
     try:
@@ -177,16 +182,23 @@ def test_phi_and_sigma_each_reach_their_metric_only():
     try:
         f = Formatter("zh")
         for r, changed, kept in ((phi, "projects_100m", "funds_in_place"), (sigma, "funds_in_place", "projects_100m")):
-            assert r.analysis.forecasts[changed].forecast.interval80 != base.analysis.forecasts[changed].forecast.interval80
+            assert (
+                r.analysis.forecasts[changed].forecast.interval80
+                != base.analysis.forecasts[changed].forecast.interval80
+            )
             assert r.analysis.forecasts[kept].forecast.interval80 == base.analysis.forecasts[kept].forecast.interval80
             m = r.analysis.forecasts[changed]
             whole = changed == "projects_100m"
             interval = f.interval(m.forecast.interval80, m.unit, whole)
-            assert f"80%的可能在{interval}之间" in r.text["verdict"] and f"80% 区间 {interval}" in r.chart_text("forecast")
+            assert f"80%的可能在{interval}之间" in r.text["verdict"] and f"80% 区间 {interval}" in r.chart_text(
+                "forecast"
+            )
             assert interval in r.text["forecast"]
         # φ = 0.5: 80% 230–296 against the calibrated 238–289 (docs/forecasting.md: c² = φ/12)
         assert "预计全年260个，80%的可能在230–296个之间" in phi.text["verdict"]
-        assert "情景：项目数波动 φ = 0.5" in phi.text["head"] and "项目数波动 φ = 0.5" in phi.report.css(phi.report.title())
+        assert "情景：项目数波动 φ = 0.5" in phi.text["head"] and "项目数波动 φ = 0.5" in phi.report.css(
+            phi.report.title()
+        )
         assert "情景：资金波动 σ = 0.5" in sigma.text["head"]
         assert "项目数的过度离散 φ 0.5" in phi.text["appendix"] and "资金数的波动 σ 0.5" in sigma.text["appendix"]
     finally:
@@ -220,20 +232,39 @@ def test_a_region_without_a_stated_plan_luan():
 
 # --- the verdict first, the machinery in the appendix ---------------------------------------------
 
+
 def test_verdict_comes_first_and_the_machinery_is_in_the_appendix(seed):
     report = seed.report
     assert report.parts("verdict")[0].index("<h2>") >= 0
     body = " ".join(seed.text[s] for s in ("verdict", "progress", "forecast", "counties"))
-    for machinery in ("φ", "a0", "calibrated", "straight_line", "gamma_poisson", "calibration_pairs", "sha256",
-                      "欧洲杯", "metrics=(", "import ", "dispersion"):
+    for machinery in (
+        "φ",
+        "a0",
+        "calibrated",
+        "straight_line",
+        "gamma_poisson",
+        "calibration_pairs",
+        "sha256",
+        "欧洲杯",
+        "metrics=(",
+        "import ",
+        "dispersion",
+    ):
         assert machinery not in body, machinery
     assert "欧洲杯" not in seed.text["appendix"] and "metrics=(" not in seed.text["appendix"]
     assert "注入的垃圾标题2处" in seed.text["appendix"]  # counted, the text itself only in the data audit
     assert "calibration_pairs@" in seed.text["appendix"]
 
 
-@pytest.mark.parametrize("p, words", [(0.95, "预计超额完成全年计划（把握约95%）"), (0.5, "能否完成全年计划尚难判断（约五五开）"),
-                                      (0.75, "预计可以完成全年计划（把握约75%）"), (0.2, "完成全年计划有困难（完成的把握约20%）")])
+@pytest.mark.parametrize(
+    "p, words",
+    [
+        (0.95, "预计超额完成全年计划（把握约95%）"),
+        (0.5, "能否完成全年计划尚难判断（约五五开）"),
+        (0.75, "预计可以完成全年计划（把握约75%）"),
+        (0.2, "完成全年计划有困难（完成的把握约20%）"),
+    ],
+)
 def test_verdict_words(seed, p, words):
     from jzanalysis.report.model import verdict_key
 
@@ -243,6 +274,7 @@ def test_verdict_words(seed, p, words):
 
 
 # --- counties --------------------------------------------------------------------------------------
+
 
 def test_counties_ties_basis_and_shares(seed):
     text = seed.text["counties"]
@@ -290,6 +322,7 @@ def test_legends_do_not_cover_the_axes_or_their_labels(seed, seed_en):
 
 # --- the series: real points, the assumption dashed ------------------------------------------------
 
+
 def test_several_bulletins_of_one_year_are_drawn_as_real_points():
     a = analyse(ReportParams.build(source=str(FIXTURES / "series")))
     r = Report(a)
@@ -311,6 +344,7 @@ def test_several_bulletins_of_one_year_are_drawn_as_real_points():
 
 
 # --- English ---------------------------------------------------------------------------------------
+
 
 def test_english_report_has_no_han_outside_quoted_source(seed_en):
     assert han_outside_quotes(seed_en.html) == []
@@ -337,12 +371,15 @@ def test_english_audit_and_counties_page_have_no_han_outside_quotes():
 
 # --- notes from the catalogue, not the extractor's English ------------------------------------------
 
+
 def test_extraction_notes_are_worded_from_the_catalogue():
     from jzanalysis.regions import get_region
 
-    warnings_ = ["南通市 has no region profile: its counties come from the national division list only (no development "
-                 "zones, aliases or English names); add src/jzanalysis/regions/profiles/南通市.toml",
-                 "something new the extractor says"]
+    warnings_ = [
+        "南通市 has no region profile: its counties come from the national division list only (no development "
+        "zones, aliases or English names); add src/jzanalysis/regions/profiles/南通市.toml",
+        "something new the extractor says",
+    ]
     zh, technical = note_lines(warnings_, Catalogue("zh", get_region("南通市")))
     assert zh == ["南通市还没有地区档案：县市区名单只来自全国行政区划表（没有开发区、别名与英文名）。"]
     assert technical == ["something new the extractor says"]
@@ -351,6 +388,7 @@ def test_extraction_notes_are_worded_from_the_catalogue():
 
 
 # --- notebooks' parameters --------------------------------------------------------------------------
+
 
 def test_a_misspelt_notebook_parameter_names_the_allowed_ones():
     namespace = {"source": None, "year": 2015, "as_of_month": 7, "dispersoin": 0.1, "language": "zh"}
@@ -365,6 +403,7 @@ def test_notebook_parameters_default_to_the_seed_from_any_directory(tmp_path, mo
 
 
 # --- the theme --------------------------------------------------------------------------------------
+
 
 def test_theme_is_applied_on_import_so_an_analysts_own_chart_shows_chinese():
     import matplotlib

@@ -59,8 +59,14 @@ def scenario(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def luan(tmp_path_factory):
-    return _run(tmp_path_factory, "luan", year=2024, as_of_month=6, region="六安市",
-                source=str(FIXTURES / "luan_style_2024_m06.txt"))
+    return _run(
+        tmp_path_factory,
+        "luan",
+        year=2024,
+        as_of_month=6,
+        region="六安市",
+        source=str(FIXTURES / "luan_style_2024_m06.txt"),
+    )
 
 
 def pdf_pages_text(pdf: Path) -> list[str]:
@@ -81,7 +87,7 @@ def pdf_page_images(pdf: Path, folder: Path) -> list[np.ndarray]:
 def longest_blank_run_mm(page: np.ndarray, top_mm: float = 16, bottom_mm: float = 18) -> float:
     """The tallest band of white rows inside the page's content area (between the margins), in mm."""
     px_per_mm = DPI / MM_PER_INCH
-    content = page[int(top_mm * px_per_mm): page.shape[0] - int(bottom_mm * px_per_mm)]
+    content = page[int(top_mm * px_per_mm) : page.shape[0] - int(bottom_mm * px_per_mm)]
     blank = (content > 245).all(axis=1)
     longest = run = 0
     for is_blank in blank:
@@ -92,10 +98,15 @@ def longest_blank_run_mm(page: np.ndarray, top_mm: float = 16, bottom_mm: float 
 
 # --- files ----------------------------------------------------------------------------------------------
 
+
 def test_files_are_named_by_snapshot_language_and_scenario(seed, english, scenario, luan):
     # one folder per parameter set, named by the snapshot (a scenario and the language say so) and a hash
-    for artifacts, stem in ((seed, "forecast_2015_m07"), (english, "forecast_2015_m07_plan-projects_100m-300_en"),
-                            (scenario, "forecast_2015_m07_phi0.1_sigma0.2"), (luan, "forecast_2024_m06")):
+    for artifacts, stem in (
+        (seed, "forecast_2015_m07"),
+        (english, "forecast_2015_m07_plan-projects_100m-300_en"),
+        (scenario, "forecast_2015_m07_phi0.1_sigma0.2"),
+        (luan, "forecast_2024_m06"),
+    ):
         assert re.fullmatch(re.escape(stem) + r"-[0-9a-f]{8}", artifacts.folder.name), artifacts.folder.name
         assert artifacts.files["pdf"].name == f"{artifacts.folder.name}.pdf"
         assert set(artifacts.files) == {"html", "pdf"}
@@ -116,6 +127,7 @@ def test_executed_notebooks_have_no_errors_or_stderr(seed, english, scenario, lu
 
 
 # --- what the pages say -----------------------------------------------------------------------------------
+
 
 def test_seed_pdf_reads_right(seed):
     pages = pdf_pages_text(seed.files["pdf"])
@@ -179,6 +191,7 @@ def test_luan_report_without_a_plan(luan):
 
 # --- what the pages look like ---------------------------------------------------------------------------
 
+
 def test_pdf_pages_are_not_blank_and_none_is_a_third_empty_mid_report(seed, english, scenario, luan, tmp_path):
     for n, artifacts in enumerate((seed, english, scenario, luan)):
         folder = tmp_path / str(n)
@@ -206,9 +219,21 @@ def test_html_screenshot_in_headless_chromium_is_not_blank(seed, english, tmp_pa
         pytest.skip("chromium is not installed here; make test installs it (Debian package chromium)")
     for artifacts in (seed, english):
         shot = tmp_path / f"{artifacts.files['html'].stem}.png"
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                        f"--screenshot={shot}", "--window-size=1000,2400", artifacts.files["html"].as_uri()],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--screenshot={shot}",
+                "--window-size=1000,2400",
+                artifacts.files["html"].as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         image = np.asarray(Image.open(shot).convert("L"))
         assert image.shape[0] >= 2000
         ink = (image < 200).mean()
@@ -219,6 +244,7 @@ def test_html_screenshot_in_headless_chromium_is_not_blank(seed, english, tmp_pa
 
 
 # --- the notebooks, from any working directory ---------------------------------------------------------
+
 
 def _execute(notebook: str, tmp_path: Path, **parameters):
     output = tmp_path / f"out-{notebook}"

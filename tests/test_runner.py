@@ -55,8 +55,11 @@ def test_forked_kernels_are_separate_processes_that_answer_their_own_notebook():
 
         def run(number: int) -> tuple[int, str, str]:
             km = forked_kernel_manager(template, tempfile.gettempdir())
-            nb = execute_notebook(_notebook(
-                f"import os, sys\nprint({number} * 1000 + 7, os.getpid(), 'pandas' in sys.modules, len(In))"), {}, km=km)
+            nb = execute_notebook(
+                _notebook(f"import os, sys\nprint({number} * 1000 + 7, os.getpid(), 'pandas' in sys.modules, len(In))"),
+                {},
+                km=km,
+            )
             value, pid, preloaded, history = nb.cells[0].outputs[0].text.split()
             return number, value, pid, preloaded, history
 
@@ -77,8 +80,14 @@ def test_normalise_drops_timings_and_random_ids():
     nb = _notebook("x = 1")
     injected = nbformat.v4.new_code_cell("# Parameters\nx = 2", metadata={"tags": ["injected-parameters"]})
     nb.cells.insert(0, injected)
-    nb.metadata["papermill"] = {"start_time": "2026-01-01T00:00:00", "end_time": "…", "duration": 1.5,
-                                "input_path": "/tmp/x", "output_path": None, "parameters": {"x": 2}}
+    nb.metadata["papermill"] = {
+        "start_time": "2026-01-01T00:00:00",
+        "end_time": "…",
+        "duration": 1.5,
+        "input_path": "/tmp/x",
+        "output_path": None,
+        "parameters": {"x": 2},
+    }
     nb.cells[1].metadata["papermill"] = {"start_time": "…", "end_time": "…", "duration": 0.1, "status": "completed"}
     nb.cells[1].metadata["execution"] = {"iopub.status.busy": "…"}
     out = normalise_notebook(nb)

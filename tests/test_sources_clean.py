@@ -32,7 +32,7 @@ def test_seed_removals_are_reported_with_their_raw_lines(seed_cleaned):
 
 def test_seed_content_is_kept_whole(seed_cleaned):
     raw = settings.SEED_BULLETIN.read_text(encoding="utf-8")
-    body = raw[raw.index("一、总体情况"):raw.index("早见效。") + len("早见效。")]
+    body = raw[raw.index("一、总体情况") : raw.index("早见效。") + len("早见效。")]
     assert body in seed_cleaned.text  # not one character of the bulletin itself is changed
     assert seed_cleaned.text.lstrip().startswith("一、总体情况")  # blank lines are kept: offsets stay simple
 
@@ -40,7 +40,10 @@ def test_seed_content_is_kept_whole(seed_cleaned):
 def test_traditional_with_pinyin_glosses_is_cleaned_and_real_parentheses_survive():
     raw = "全市新引進(jìn)億(yì)元以上項(xiàng)目174個(gè)(億(yì)元以上工業項(xiàng)目159個(gè)),荊州區(含華中農高區)18個(gè),經(jīng)濟(一)(GDP)(jing)"
     cleaned = clean_text(raw)
-    assert cleaned.text == "全市新引进亿元以上项目174个(亿元以上工业项目159个),荆州区(含华中农高区)18个,经济(一)(GDP)(jing)"
+    assert (
+        cleaned.text
+        == "全市新引进亿元以上项目174个(亿元以上工业项目159个),荆州区(含华中农高区)18个,经济(一)(GDP)(jing)"
+    )
     glosses = [s.text for s in cleaned.steps if s.kind == "pinyin_gloss"]
     assert glosses == ["(jìn)", "(yì)", "(xiàng)", "(gè)", "(yì)", "(xiàng)", "(gè)", "(gè)", "(jīng)"]
     t2s = [s.text for s in cleaned.steps if s.kind == "t2s"]
@@ -52,7 +55,7 @@ def test_offsets_map_back_through_removed_glosses():
     cleaned = clean_text(raw)
     assert cleaned.text == "新引进项目174个"
     i = cleaned.text.index("174")
-    assert raw[cleaned.raw_offset(i):cleaned.raw_offset(i) + 3] == "174"
+    assert raw[cleaned.raw_offset(i) : cleaned.raw_offset(i) + 3] == "174"
     assert cleaned.raw_offset(len(cleaned.text)) == raw.index("個") + 1  # a quote's end: after 個, not its gloss
 
 
@@ -61,8 +64,11 @@ def test_full_width_digits_doubled_punctuation_and_broken_fragments():
     assert cleaned.text == "全市新引进亿元以上项目174个,完成全年计划的71.6%。……好．"  # a lone ． and …… are punctuation
     changes = {(s.kind, s.text) for s in cleaned.steps}
     assert changes == {
-        ("broken_markup", "?/p>"), ("fullwidth_digits", "１７４→174"), ("fullwidth_digits", "７１．６％→71.6%"),
-        ("doubled_punct", ",,→,"), ("doubled_punct", "。。→。"),
+        ("broken_markup", "?/p>"),
+        ("fullwidth_digits", "１７４→174"),
+        ("fullwidth_digits", "７１．６％→71.6%"),
+        ("doubled_punct", ",,→,"),
+        ("doubled_punct", "。。→。"),
     }
 
 
@@ -72,10 +78,13 @@ def test_changes_after_removed_lines_report_raw_lines():
 
 
 def test_keyword_stuffing_is_cut_without_the_text_and_real_words_stay():
-    cleaned = clean_text("澳门百家乐 时时彩 六合彩\n百家乐官网入口1-7月全市新引进亿元以上项目174个。赴港澳招商,园区外围道路,开云集团。")
+    cleaned = clean_text(
+        "澳门百家乐 时时彩 六合彩\n百家乐官网入口1-7月全市新引进亿元以上项目174个。赴港澳招商,园区外围道路,开云集团。"
+    )
     assert cleaned.text == "1-7月全市新引进亿元以上项目174个。赴港澳招商,园区外围道路,开云集团。"
     assert [(s.kind, s.text) for s in cleaned.steps] == [
-        ("spam_title", "澳门百家乐 时时彩 六合彩"), ("spam", "百家乐官网入口"),
+        ("spam_title", "澳门百家乐 时时彩 六合彩"),
+        ("spam", "百家乐官网入口"),
     ]
 
 
@@ -115,7 +124,9 @@ def test_spaces_around_numbers_are_removed_and_reported():
 
 
 def test_script_block_pasted_into_text_is_removed_with_its_fake_figure():
-    cleaned = clean_text("百家乐官网入口<script>document.write('1-7月实际到位资金999亿元')</script>\n全市实际到位资金798亿元")
+    cleaned = clean_text(
+        "百家乐官网入口<script>document.write('1-7月实际到位资金999亿元')</script>\n全市实际到位资金798亿元"
+    )
     assert cleaned.text == "全市实际到位资金798亿元"
     assert [(s.kind, s.line) for s in cleaned.steps] == [("script", 1), ("spam_title", 1)]
 

@@ -28,8 +28,13 @@ FOLDERS = (CORPUS, CORPUS / "more")
 
 def _variants() -> list[Path]:
     return sorted(
-        (p for folder in FOLDERS if folder.is_dir() for p in folder.iterdir()
-         if p.suffix in (".txt", ".html", ".htm") and re.match(r"\d\d_", p.name)),
+        (
+            p
+            for folder in FOLDERS
+            if folder.is_dir()
+            for p in folder.iterdir()
+            if p.suffix in (".txt", ".html", ".htm") and re.match(r"\d\d_", p.name)
+        ),
         key=lambda p: p.name,
     )
 
@@ -44,8 +49,18 @@ def _none(value):
 
 def _rows(facts: pd.DataFrame) -> list[tuple]:
     return sorted(
-        ((_none(r.year) and int(r.year), int(r.months), r.region, r.metric, float(r.value), _none(r.plan_pct),
-          _none(r.yoy_pct)) for r in facts.itertuples()),
+        (
+            (
+                _none(r.year) and int(r.year),
+                int(r.months),
+                r.region,
+                r.metric,
+                float(r.value),
+                _none(r.plan_pct),
+                _none(r.yoy_pct),
+            )
+            for r in facts.itertuples()
+        ),
         key=repr,
     )
 
@@ -124,20 +139,28 @@ def test_every_number_is_written_in_its_quote_and_in_the_raw_file(path: Path):
         return
     result = _result(path)
     for row in result.facts.itertuples():
-        assert result.text[row.start:row.end] == row.quote
+        assert result.text[row.start : row.end] == row.quote
         for number in (row.value, row.plan_pct, row.yoy_pct):
             if not pd.isna(number):
                 assert _written(number, row.quote), (number, row.quote)
         # the quote's span in the file as read: cleaning (glosses, full-width digits, spam) shifts offsets
-        raw = result.raw_text[result.raw_offset(row.start):result.raw_offset(row.end - 1) + 1]
+        raw = result.raw_text[result.raw_offset(row.start) : result.raw_offset(row.end - 1) + 1]
         assert _written(row.value, raw), (row.value, raw)
 
 
-SPAM_LINES = ["欧洲杯外围买球网", "澳门百家乐官网入口 时时彩 六合彩", '"));', "今天是:2026年11月24日 星期二", "bet365体育投注"]
+SPAM_LINES = [
+    "欧洲杯外围买球网",
+    "澳门百家乐官网入口 时时彩 六合彩",
+    '"));',
+    "今天是:2026年11月24日 星期二",
+    "bet365体育投注",
+]
 
 
 def _utf8_text_variants() -> list[Path]:
-    return [p for p in VARIANTS if p.suffix == ".txt" and not _expected_of(p)["error"] and not _expected_of(p)["encoding"]]
+    return [
+        p for p in VARIANTS if p.suffix == ".txt" and not _expected_of(p)["error"] and not _expected_of(p)["encoding"]
+    ]
 
 
 @pytest.mark.parametrize("path", _utf8_text_variants(), ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -155,11 +178,47 @@ def test_spam_around_a_variant_changes_none_of_its_facts(path: Path):
 
 # What the corpus claims to cover: a phrase in some variant's text (as read), or a property of the expected facts.
 PHRASES = [
-    "一季度", "上半年", "元至7月", "1月至8月", "1-7月", "前7月", "前三季度", "全年", "截止7月底", "新引进亿元以上项目",
-    "新签约亿元以上项目", "实际到位资金", "合同引资额", "协议引资额", "签约总金额", "引进项目总投资", "过百亿元项目",
-    "完成全年计划的", "完成年度目标的", "完成全年目标的", "开门红目标", "同比增长", "同比增幅", "下降", "较2019年同期增长",
-    "、监利县各", "荆州经开区", "监利市", "經(jīng)濟", "項(xiàng)目", "個(gè)", "<script", "<title", "完成全年目标的%",
-    "新引进亿元以上项目个", "转载时间", "更新日期", "１７４", ",,", "出资", "完结全年计划的",
+    "一季度",
+    "上半年",
+    "元至7月",
+    "1月至8月",
+    "1-7月",
+    "前7月",
+    "前三季度",
+    "全年",
+    "截止7月底",
+    "新引进亿元以上项目",
+    "新签约亿元以上项目",
+    "实际到位资金",
+    "合同引资额",
+    "协议引资额",
+    "签约总金额",
+    "引进项目总投资",
+    "过百亿元项目",
+    "完成全年计划的",
+    "完成年度目标的",
+    "完成全年目标的",
+    "开门红目标",
+    "同比增长",
+    "同比增幅",
+    "下降",
+    "较2019年同期增长",
+    "、监利县各",
+    "荆州经开区",
+    "监利市",
+    "經(jīng)濟",
+    "項(xiàng)目",
+    "個(gè)",
+    "<script",
+    "<title",
+    "完成全年目标的%",
+    "新引进亿元以上项目个",
+    "转载时间",
+    "更新日期",
+    "１７４",
+    ",,",
+    "出资",
+    "完结全年计划的",
 ]
 
 
@@ -193,10 +252,18 @@ def test_corpus_covers_the_phrasings_it_must():
 
 @pytest.mark.parametrize(
     "sentence, value",
-    [("1-7月,全市新引进亿元以上项目 174 个。", 174.0), ("1-7月,全市新引进亿元以上项目一百七十四个。", 174.0),
-     ("1-7月,全市实际到位资金七百九十八亿元。", 798.0), ("1-7月,全市合同引资额1,680亿元。", 1680.0)],
-    ids=["spaces around the number", "a count in Chinese numerals", "an amount in Chinese numerals",
-         "an amount with thousands separators"],
+    [
+        ("1-7月,全市新引进亿元以上项目 174 个。", 174.0),
+        ("1-7月,全市新引进亿元以上项目一百七十四个。", 174.0),
+        ("1-7月,全市实际到位资金七百九十八亿元。", 798.0),
+        ("1-7月,全市合同引资额1,680亿元。", 1680.0),
+    ],
+    ids=[
+        "spaces around the number",
+        "a count in Chinese numerals",
+        "an amount in Chinese numerals",
+        "an amount with thousands separators",
+    ],
 )
 def test_once_known_gaps_now_give_the_fact(sentence: str, value: float):
     facts, *_ = extract_text(f"发布时间:2015-09-02\n{sentence}", "gap.txt", region=JINGZHOU)
@@ -204,12 +271,20 @@ def test_once_known_gaps_now_give_the_fact(sentence: str, value: float):
 
 
 def test_respectively_list_pairs_in_order_or_warns():
-    facts, _, warnings, _, _ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个。公安县、监利县分别为23个、22个。", "r.txt", region=JINGZHOU)
+    facts, _, warnings, _, _ = extract_text(
+        "发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个。公安县、监利县分别为23个、22个。",
+        "r.txt",
+        region=JINGZHOU,
+    )
     assert dict(zip(facts.region, facts.value)) == {"荆州市": 174.0, "公安县": 23.0, "监利县": 22.0} and warnings == []
-    facts, _, warnings, _, _ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个。公安县、监利县分别为23个。", "r.txt", region=JINGZHOU)
+    facts, _, warnings, _, _ = extract_text(
+        "发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个。公安县、监利县分别为23个。", "r.txt", region=JINGZHOU
+    )
     assert list(facts.region) == ["荆州市"] and "分别" in warnings[0]  # two names, one value: never guessed
 
 
 def test_plan_share_in_tenths():
-    facts, *_ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。", "t.txt", region=JINGZHOU)
+    facts, *_ = extract_text(
+        "发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。", "t.txt", region=JINGZHOU
+    )
     assert facts.plan_pct.tolist() == [70.0]

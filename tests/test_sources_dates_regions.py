@@ -18,6 +18,7 @@ LEXICON = load_lexicon()
 
 # --- publication dates --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text, date",
     [
@@ -62,14 +63,21 @@ def test_periods_and_years():
 
 # --- the city a bulletin is about --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text, city",
     [
         ("1-6月，全市新签约亿元以上项目174个，其中霍山县34个、金寨县32个。", "六安市"),  # its counties
         ("十房网讯 记者获悉,我市上半年新签约项目293个。", "十堰市"),  # a local news site of the profile
-        ("记者从市合作交流办获悉,今年1至7月,天津共引进项目2596个。北京企业在津投资738亿元。", "天津市"),  # 北京企业: an origin
+        (
+            "记者从市合作交流办获悉,今年1至7月,天津共引进项目2596个。北京企业在津投资738亿元。",
+            "天津市",
+        ),  # 北京企业: an origin
         ("新闻中心 > 咸宁\n赴广州、深圳、杭州等地开展定向招商。咸宁日报", "咸宁市"),  # destinations count nothing
-        ("滑县1-10月招商引资工作取得新成效\n全县新签约亿元以上项目23个。", "安阳市"),  # a county of a city without a profile
+        (
+            "滑县1-10月招商引资工作取得新成效\n全县新签约亿元以上项目23个。",
+            "安阳市",
+        ),  # a county of a city without a profile
     ],
 )
 def test_the_city_is_found_from_the_text(text, city):
@@ -93,12 +101,17 @@ def test_a_region_given_against_the_text_is_used_and_said():
 def test_a_city_without_a_profile_keeps_its_zones_under_their_names():
     text = "发布时间:2020-09-18\n株洲市1-8月全市新签约亿元以上项目120个,其中醴陵市20个、株洲经开区9个。"
     found = read_text(text, "z.txt")
-    assert sorted(zip(found.facts.region, found.facts.value)) == [("株洲市", 120.0), ("株洲经开区", 9.0), ("醴陵市", 20.0)]
+    assert sorted(zip(found.facts.region, found.facts.value)) == [
+        ("株洲市", 120.0),
+        ("株洲经开区", 9.0),
+        ("醴陵市", 20.0),
+    ]
     assert any("株洲市 has no region profile" in w for w in found.warnings)
     assert any(w.startswith("株洲经开区 is not in 株洲市's profile") for w in found.warnings)
 
 
 # --- the lexicon -------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "phrase, unit, metric",
@@ -128,12 +141,16 @@ def test_a_lexicon_rule_naming_an_unknown_metric_is_one_line(tmp_path):
     from jzanalysis.sources.extract.lexicon import LEXICON_PATH
 
     bad = tmp_path / "lexicon.toml"
-    bad.write_text(LEXICON_PATH.read_text(encoding="utf-8") + '\n[[rule]]\nid = "x"\nmetric = "nope"\nunits = ["个"]\n', encoding="utf-8")
+    bad.write_text(
+        LEXICON_PATH.read_text(encoding="utf-8") + '\n[[rule]]\nid = "x"\nmetric = "nope"\nunits = ["个"]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="unknown metric id"):
         load_lexicon(bad)
 
 
 # --- tables ------------------------------------------------------------------------------------------------
+
 
 def test_a_table_flattened_to_text():
     text = (
@@ -145,6 +162,11 @@ def test_a_table_flattened_to_text():
     facts = read_text(text, "t.txt", region=get_region("芜湖市")).facts
     rows = sorted(zip(facts.region, facts.metric, facts.value))
     # 52 + 38 = 90: the 合计 row is the city total the text also states (one fact); 402.6 + 251.3 = 653.9
-    assert rows == [("南陵县", "contract_investment", 251.3), ("南陵县", "projects_100m", 38.0),
-                    ("无为市", "contract_investment", 402.6), ("无为市", "projects_100m", 52.0),
-                    ("芜湖市", "contract_investment", 653.9), ("芜湖市", "projects_100m", 90.0)]
+    assert rows == [
+        ("南陵县", "contract_investment", 251.3),
+        ("南陵县", "projects_100m", 38.0),
+        ("无为市", "contract_investment", 402.6),
+        ("无为市", "projects_100m", 52.0),
+        ("芜湖市", "contract_investment", 653.9),
+        ("芜湖市", "projects_100m", 90.0),
+    ]

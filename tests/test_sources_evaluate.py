@@ -34,23 +34,41 @@ def test_scorer_counts_right_missed_false_and_wrong_attributes(tmp_path):
     # 六安: 174 right; 霍山县 34 read but labelled 35 (a miss and a false fact); funds labelled, not in the text (miss);
     # 霍山县's plan share labelled 50 but the text gives none (wrong attribute)
     text = "发布时间:2024-07-15\n1-6月，全市新签约亿元以上项目174个，其中霍山县34个、金寨县32个。"
-    labels = {"a.txt": dict(city="六安市", year=2024, year_in_text=True, months=6, facts=[
-        _label("projects_100m", "六安市", 174), _label("projects_100m", "霍山县", 35),
-        _label("projects_100m", "金寨县", 32, plan_pct=50), _label("funds_in_place", "六安市", 100),
-    ])}
+    labels = {
+        "a.txt": dict(
+            city="六安市",
+            year=2024,
+            year_in_text=True,
+            months=6,
+            facts=[
+                _label("projects_100m", "六安市", 174),
+                _label("projects_100m", "霍山县", 35),
+                _label("projects_100m", "金寨县", 32, plan_pct=50),
+                _label("funds_in_place", "六安市", 100),
+            ],
+        )
+    }
     result = evaluate_corpus(_write(tmp_path / "c", {"a.txt": text}, labels))
     assert (result.labelled, result.extracted, result.right) == (4, 3, 1)
     assert result.recall == pytest.approx(1 / 4) and result.precision == pytest.approx(1 / 3)
     kinds = sorted((o.kind, o.region, o.value) for o in result.outcomes)
-    assert kinds == [("attribute", "金寨县", 32), ("false", "霍山县", 34), ("miss", "六安市", 100), ("miss", "霍山县", 35)]
+    assert kinds == [
+        ("attribute", "金寨县", 32),
+        ("false", "霍山县", 34),
+        ("miss", "六安市", 100),
+        ("miss", "霍山县", 35),
+    ]
     assert result.wrong_attributes == {"plan_pct": 1}
     assert result.cities == {"a.txt": ("六安市", "六安市")}
 
 
 def test_a_figure_filed_under_no_city_is_not_the_citys(tmp_path):
     # the text names no city: its figure is filed under 全市, which is not the labelled 十堰市 …
-    labels = {"a.txt": dict(city="十堰市", year=None, year_in_text=False, months=6,
-                            facts=[_label("projects_100m", "十堰市", 178)])}
+    labels = {
+        "a.txt": dict(
+            city="十堰市", year=None, year_in_text=False, months=6, facts=[_label("projects_100m", "十堰市", 178)]
+        )
+    }
     folder = _write(tmp_path / "c", {"a.txt": "上半年,我市新签约亿元以上项目178个。"}, labels)
     assert evaluate_corpus(folder).right == 0
     # … unless the city is given, as --region does
@@ -60,15 +78,26 @@ def test_a_figure_filed_under_no_city_is_not_the_citys(tmp_path):
 
 def test_another_years_figure_is_outside_what_the_labels_measure(tmp_path):
     text = "发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个。去年全年,全市新引进亿元以上项目250个。"
-    labels = {"a.txt": dict(city="荆州市", year=2015, year_in_text=True, months=7, facts=[_label("projects_100m", "荆州市", 174)])}
+    labels = {
+        "a.txt": dict(
+            city="荆州市", year=2015, year_in_text=True, months=7, facts=[_label("projects_100m", "荆州市", 174)]
+        )
+    }
     result = evaluate_corpus(_write(tmp_path / "c", {"a.txt": text}, labels), region="荆州市")
     assert (result.right, result.extracted, result.unscored) == (1, 1, 1)  # 250 of 2014 is kept, not scored
 
 
 def test_evaluate_command_prints_the_figures_and_each_difference(tmp_path, capsys):
     text = "发布时间:2024-07-15\n六安市1-6月，全市新签约亿元以上项目174个。"
-    labels = {"a.txt": dict(city="六安市", year=2024, year_in_text=True, months=6,
-                            facts=[_label("projects_100m", "六安市", 174), _label("projects_1b", "六安市", 36)])}
+    labels = {
+        "a.txt": dict(
+            city="六安市",
+            year=2024,
+            year_in_text=True,
+            months=6,
+            facts=[_label("projects_100m", "六安市", 174), _label("projects_1b", "六安市", 36)],
+        )
+    }
     folder = _write(tmp_path / "c", {"a.txt": text}, labels)
     assert main(["evaluate", str(folder)]) == 0
     out = capsys.readouterr().out
@@ -83,6 +112,7 @@ def test_evaluate_refuses_a_folder_without_labels(tmp_path, capsys):
 
 
 # --- the corpora ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("folder", [CORPUS, CORPUS / "more"], ids=["corpus", "more"])
 def test_the_projects_own_corpus_is_read_exactly(folder):
@@ -99,7 +129,8 @@ def test_the_projects_own_corpus_is_read_exactly(folder):
 def test_held_out_corpora_written_independently(name, recall, precision):
     result = evaluate_corpus(CORPUS / name)
     assert result.recall >= recall and result.precision >= precision, [
-        (o.kind, o.file, o.region, o.metric, o.value) for o in result.outcomes]
+        (o.kind, o.file, o.region, o.metric, o.value) for o in result.outcomes
+    ]
     detected = sum(1 for labelled, read in result.cities.values() if labelled and read)
     assert detected >= len(result.cities) - 1  # every bulletin's city is found from its text (one names none)
 
@@ -108,5 +139,6 @@ def test_held_out_corpora_written_independently(name, recall, precision):
 def test_real_bulletins_of_eleven_cities():
     result = evaluate_corpus(SHARED_REAL)
     assert result.recall >= 0.95 and result.precision >= 0.98, [
-        (o.kind, o.file, o.region, o.metric, o.value, o.detail) for o in result.outcomes]
+        (o.kind, o.file, o.region, o.metric, o.value, o.detail) for o in result.outcomes
+    ]
     assert all(labelled == read for labelled, read in result.cities.values()), result.cities

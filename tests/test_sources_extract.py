@@ -68,8 +68,16 @@ def _none(value):
 def _rows(facts: pd.DataFrame) -> list[tuple]:
     return sorted(
         (
-            (_none(r.year) and int(r.year), int(r.months), r.region, r.metric, float(r.value), _none(r.plan_pct),
-             _none(r.yoy_pct), _none(r.qualifier))
+            (
+                _none(r.year) and int(r.year),
+                int(r.months),
+                r.region,
+                r.metric,
+                float(r.value),
+                _none(r.plan_pct),
+                _none(r.yoy_pct),
+                _none(r.qualifier),
+            )
             for r in facts.itertuples()
         ),
         key=repr,
@@ -96,7 +104,7 @@ def test_seed_facts(seed):
 
 def test_seed_quotes_are_exact_cleaned_text_with_their_numbers(seed):
     for row in seed.facts.itertuples():
-        assert seed.text[row.start:row.end] == row.quote
+        assert seed.text[row.start : row.end] == row.quote
         number = "百" if row.metric == "working_days_left_claim" else f"{row.value:g}"
         assert number in row.quote, (row.metric, row.quote)
 
@@ -138,7 +146,7 @@ def test_seed_offsets_map_back_to_the_raw_text(seed):
     raw = seed.path.read_text(encoding="utf-8")
     for row in seed.facts.itertuples():
         start = seed.raw_offset(int(row.start))
-        assert raw[start:start + len(row.quote)] == row.quote  # cleaning removed whole lines only
+        assert raw[start : start + len(row.quote)] == row.quote  # cleaning removed whole lines only
 
 
 def test_seed_numbers_that_are_not_figures_are_not_facts(seed):
@@ -152,6 +160,7 @@ def test_seed_numbers_that_are_not_figures_are_not_facts(seed):
 
 
 # --- the corpus: one bulletin variant per file, with its expected facts --------------------------------
+
 
 def _corpus_cases() -> list[Path]:
     return sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".html", ".htm"))
@@ -174,7 +183,7 @@ def test_corpus_extracts_exactly(path: Path):
     result = extract_file(path, JINGZHOU)
     assert _rows(result.facts) == _expected(expected["facts"]), expected["description"]
     for row in result.facts.itertuples():
-        assert result.text[row.start:row.end] == row.quote
+        assert result.text[row.start : row.end] == row.quote
     assert len(result.warnings) == len(expected["warnings"]), result.warnings
     for fragment in expected["warnings"]:
         assert any(fragment in w for w in result.warnings), (fragment, result.warnings)
@@ -190,6 +199,7 @@ def test_corpus_extracts_exactly(path: Path):
 
 
 # --- behaviours stated in the brief, on small texts ---------------------------------------------------
+
 
 def test_digit_stripped_sentence_yields_a_warning_naming_it_not_a_fact():
     text = "发布时间:2015-09-02\n1-7月全市新引进亿元以上项目个,完成全年计划的%。全市实际到位资金798亿元。"
@@ -222,7 +232,9 @@ def test_county_sum_mismatch_is_a_warning():
     text = f"发布时间:2015-09-02\n1-7月全市新引进亿元以上项目174个。从各县市区引进项目情况看:{counties}。"
     facts, _, warnings, _, _ = extract_text(text, "sum.txt", region=JINGZHOU)
     assert len(facts) == 10
-    assert warnings == ["county figures of projects_100m 2015 1-7月 sum to 173, but the city total is 174"]  # 23+23+22+21+21+18+18+17+10
+    assert warnings == [
+        "county figures of projects_100m 2015 1-7月 sum to 173, but the city total is 174"
+    ]  # 23+23+22+21+21+18+18+17+10
 
 
 def test_counties_missing_from_the_list_are_not_a_sum_warning():
@@ -240,9 +252,27 @@ def test_a_county_the_profile_lacks_is_kept_under_its_own_name_with_a_warning():
 
 @pytest.mark.parametrize(
     "period, months",
-    [("一季度", 3), ("上半年", 6), ("元至7月", 7), ("1月至8月", 8), ("1-7月", 7), ("1—7月", 7), ("前7月", 7),
-     ("前三季度", 9), ("全年", 12), ("截止7月底", 7), ("截至10月底", 10), ("1-11月", 11), ("1至7月", 7),
-     ("一至七月", 7), ("元至七月", 7), ("一月至十一月", 11), ("前七个月", 7), ("截至七月底", 7), ("第一季度", 3)],
+    [
+        ("一季度", 3),
+        ("上半年", 6),
+        ("元至7月", 7),
+        ("1月至8月", 8),
+        ("1-7月", 7),
+        ("1—7月", 7),
+        ("前7月", 7),
+        ("前三季度", 9),
+        ("全年", 12),
+        ("截止7月底", 7),
+        ("截至10月底", 10),
+        ("1-11月", 11),
+        ("1至7月", 7),
+        ("一至七月", 7),
+        ("元至七月", 7),
+        ("一月至十一月", 11),
+        ("前七个月", 7),
+        ("截至七月底", 7),
+        ("第一季度", 3),
+    ],
 )
 def test_period_phrasings(period, months):
     facts, *_ = extract_text(f"发布时间:2015-12-20\n{period},全市新引进亿元以上项目100个。", "p.txt", region=JINGZHOU)
@@ -251,21 +281,38 @@ def test_period_phrasings(period, months):
 
 @pytest.mark.parametrize(
     "phrase, plan_pct",
-    [("完成全年计划的71.6%", 71.6), ("完成年度目标的71.6%", 71.6), ("完成全年目标的71.6%", 71.6),
-     ("完成全年目标任务的71.6%", 71.6), ("完成开门红目标的71.6%", None), ("完结全年计划的71.6%", 71.6)],
+    [
+        ("完成全年计划的71.6%", 71.6),
+        ("完成年度目标的71.6%", 71.6),
+        ("完成全年目标的71.6%", 71.6),
+        ("完成全年目标任务的71.6%", 71.6),
+        ("完成开门红目标的71.6%", None),
+        ("完结全年计划的71.6%", 71.6),
+    ],
 )
 def test_progress_phrasings(phrase, plan_pct):
-    facts, *_ = extract_text(f"发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,{phrase}。", "p.txt", region=JINGZHOU)
+    facts, *_ = extract_text(
+        f"发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,{phrase}。", "p.txt", region=JINGZHOU
+    )
     assert _none(facts.plan_pct.item()) == plan_pct
 
 
 @pytest.mark.parametrize(
     "phrase, yoy_pct",
-    [("同比增长31.3%", 31.3), ("同比增幅31.3%", 31.3), ("增长31.3%", 31.3), ("同比下降4.5%", -4.5),
-     ("较上年同期增长31.3%", 31.3), ("较2014年同期增长31.3%", 31.3), ("较2013年同期增长31.3%", None)],
+    [
+        ("同比增长31.3%", 31.3),
+        ("同比增幅31.3%", 31.3),
+        ("增长31.3%", 31.3),
+        ("同比下降4.5%", -4.5),
+        ("较上年同期增长31.3%", 31.3),
+        ("较2014年同期增长31.3%", 31.3),
+        ("较2013年同期增长31.3%", None),
+    ],
 )
 def test_growth_phrasings(phrase, yoy_pct):
-    facts, _, warnings, _, _ = extract_text(f"发布时间:2015-09-02\n1-7月,全市实际到位资金798亿元,{phrase}。", "g.txt", region=JINGZHOU)
+    facts, _, warnings, _, _ = extract_text(
+        f"发布时间:2015-09-02\n1-7月,全市实际到位资金798亿元,{phrase}。", "g.txt", region=JINGZHOU
+    )
     assert _none(facts.yoy_pct.item()) == yoy_pct
     assert bool(warnings) == (yoy_pct is None)  # against 2013 is not year on year: said so, not dropped silently
 
@@ -287,11 +334,15 @@ def test_contract_amount_labels(label):
 
 def test_year_sources():
     # written year > 今年 with the publication date > nothing (null, with a warning)
-    facts, *_ = extract_text("发布时间:2016-01-20\n2015年1-12月,全市新引进亿元以上项目301个。", "y.txt", region=JINGZHOU)
+    facts, *_ = extract_text(
+        "发布时间:2016-01-20\n2015年1-12月,全市新引进亿元以上项目301个。", "y.txt", region=JINGZHOU
+    )
     assert facts.year.item() == 2015
     facts, *_ = extract_text("发布时间:2015-09-02\n今年1-7月,全市新引进亿元以上项目174个。", "y.txt", region=JINGZHOU)
     assert facts.year.item() == 2015
-    facts, _, warnings, _, _ = extract_text("转发日期:2019-05-01\n今年1-7月,全市新引进亿元以上项目174个。", "y.txt", region=JINGZHOU)
+    facts, _, warnings, _, _ = extract_text(
+        "转发日期:2019-05-01\n今年1-7月,全市新引进亿元以上项目174个。", "y.txt", region=JINGZHOU
+    )
     assert pd.isna(facts.year.item()) and any("no year" in w for w in warnings)
 
 
@@ -302,17 +353,22 @@ def test_text_without_period_gives_no_facts_and_says_why():
 
 def test_month_end_date_as_the_only_period():
     # 截至7月31日 = January..July; 2015年2月28日 is February's end (2015 is not a leap year)
-    facts, *_ = extract_text("2015年招商工作\n截至7月31日，全市新引进亿元以上项目174个，完成全年计划的71.6%。", "d.txt", region=JINGZHOU)
+    facts, *_ = extract_text(
+        "2015年招商工作\n截至7月31日，全市新引进亿元以上项目174个，完成全年计划的71.6%。", "d.txt", region=JINGZHOU
+    )
     assert facts[["year", "months", "value", "plan_pct"]].values.tolist() == [[2015, 7, 174.0, 71.6]]
     facts, *_ = extract_text("截至2015年2月28日，全市新引进亿元以上项目31个。", "d.txt", region=JINGZHOU)
     assert facts[["year", "months", "value"]].values.tolist() == [[2015, 2, 31.0]]
 
 
-@pytest.mark.parametrize("text", [
-    "2015年招商工作\n截至7月20日，全市新引进亿元以上项目120个。",  # part of July
-    "截至2016年2月28日，全市新引进亿元以上项目31个。",  # 2016 is a leap year: 2月29日 is the end
-    "截至2月28日，全市新引进亿元以上项目31个。",  # no year: cannot tell
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2015年招商工作\n截至7月20日，全市新引进亿元以上项目120个。",  # part of July
+        "截至2016年2月28日，全市新引进亿元以上项目31个。",  # 2016 is a leap year: 2月29日 is the end
+        "截至2月28日，全市新引进亿元以上项目31个。",  # no year: cannot tell
+    ],
+)
 def test_a_date_that_is_not_a_month_end_dates_nothing(text):
     facts, _, warnings, _, _ = extract_text(text, "d.txt", region=JINGZHOU)
     assert facts.empty
@@ -331,7 +387,9 @@ def test_county_list_with_stripped_digits_is_a_warning():
     [("一百七十四", 174), ("十二", 12), ("两", 2), ("一七四", 174), ("174", 174)],
 )
 def test_counts_in_chinese_numerals(written, value):
-    facts, *_ = extract_text(f"发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目{written}个。", "cn.txt", region=JINGZHOU)
+    facts, *_ = extract_text(
+        f"发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目{written}个。", "cn.txt", region=JINGZHOU
+    )
     assert facts.value.item() == value
     assert written in facts.quote.item()
 
@@ -363,5 +421,7 @@ def test_docstring_examples(module):
 
 
 def test_plan_share_in_tenths():
-    facts, *_ = extract_text("发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。", "cheng.txt", region=JINGZHOU)
+    facts, *_ = extract_text(
+        "发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。", "cheng.txt", region=JINGZHOU
+    )
     assert facts.plan_pct.item() == 70.0  # 七成 = 70%

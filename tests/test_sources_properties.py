@@ -21,14 +21,99 @@ JINGZHOU = get_region("荆州市")  # the corpus is Jingzhou's; most variants do
 
 # Pieces of real bulletins, so generated texts hit the extraction rules rather than only noise.
 FRAGMENTS = [
-    "发布时间:2015-09-02\n", "转载时间:2019-05-01\n", "今年", "2014年", "2015年", "1-7月", "元至7月", "1月至8月", "前三季度",
-    "上半年", "一季度", "全年", "截止7月底", "全市", "新引进", "新签约", "亿元以上项目", "亿元以上工业项目", "10亿元以上项目",
-    "过百亿元项目", "个", "亿元", "%", ",", "。", "、", "各", "(", ")", "(含华中农高区)", "实际到位资金", "合同引资额",
-    "完成全年计划的", "完成年度目标的", "开门红目标", "同比增长", "下降", "较2019年同期增长", "近", "愈", "逾",
-    "公安县", "监利县", "监利市", "石首市", "荆州区", "荆州开发区", "荆州新区", "市直驻点招商单位", "引进项目", "总投资",
-    "已开工", "已投产", "领导提供信息", "条", "外出", "次", "洽谈项目", "驻点人数", "人", "6月底集中签约",
-    "全年有效工作日仅剩", "百", "一百", "一百七十四", "十二", "两", "七百九十八", "百分之", "六十一点四", "点", "七成", "成", "1,680", ",000", "天", " ", "\u3000", "驻点招商专班由去年的", "增加到今年的", "欧洲杯外围买球网", '"));',
-    "經(jīng)濟", "項(xiàng)目", "１７４", "７１．６％", ",,", "?/p>", "\n", " ", "<p>", "今天是:", "主办:",
+    "发布时间:2015-09-02\n",
+    "转载时间:2019-05-01\n",
+    "今年",
+    "2014年",
+    "2015年",
+    "1-7月",
+    "元至7月",
+    "1月至8月",
+    "前三季度",
+    "上半年",
+    "一季度",
+    "全年",
+    "截止7月底",
+    "全市",
+    "新引进",
+    "新签约",
+    "亿元以上项目",
+    "亿元以上工业项目",
+    "10亿元以上项目",
+    "过百亿元项目",
+    "个",
+    "亿元",
+    "%",
+    ",",
+    "。",
+    "、",
+    "各",
+    "(",
+    ")",
+    "(含华中农高区)",
+    "实际到位资金",
+    "合同引资额",
+    "完成全年计划的",
+    "完成年度目标的",
+    "开门红目标",
+    "同比增长",
+    "下降",
+    "较2019年同期增长",
+    "近",
+    "愈",
+    "逾",
+    "公安县",
+    "监利县",
+    "监利市",
+    "石首市",
+    "荆州区",
+    "荆州开发区",
+    "荆州新区",
+    "市直驻点招商单位",
+    "引进项目",
+    "总投资",
+    "已开工",
+    "已投产",
+    "领导提供信息",
+    "条",
+    "外出",
+    "次",
+    "洽谈项目",
+    "驻点人数",
+    "人",
+    "6月底集中签约",
+    "全年有效工作日仅剩",
+    "百",
+    "一百",
+    "一百七十四",
+    "十二",
+    "两",
+    "七百九十八",
+    "百分之",
+    "六十一点四",
+    "点",
+    "七成",
+    "成",
+    "1,680",
+    ",000",
+    "天",
+    " ",
+    "\u3000",
+    "驻点招商专班由去年的",
+    "增加到今年的",
+    "欧洲杯外围买球网",
+    '"));',
+    "經(jīng)濟",
+    "項(xiàng)目",
+    "１７４",
+    "７１．６％",
+    ",,",
+    "?/p>",
+    "\n",
+    " ",
+    "<p>",
+    "今天是:",
+    "主办:",
 ]
 NUMBERS = st.one_of(
     st.integers(min_value=0, max_value=5000).map(str),
@@ -37,6 +122,8 @@ NUMBERS = st.one_of(
 BULLETIN_TEXT = st.lists(st.one_of(st.sampled_from(FRAGMENTS), NUMBERS, st.text(max_size=4)), max_size=60).map("".join)
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+
+
 def _present(value: float, source: str) -> bool:
     """The digits of ``value`` occur in ``source`` (full-width digits normalised; a Chinese numeral such as
     百 or 一百七十四 counts through its conversion)."""
@@ -69,7 +156,7 @@ def test_bulletin_like_text_never_crashes_and_never_invents_numbers(text):
         return  # e.g. a generated text that looks like mojibake: refused with a message, which is an answer
     _check_numbers(facts, text)
     for row in facts.itertuples():
-        assert cleaned.text[row.start:row.end] == row.quote
+        assert cleaned.text[row.start : row.end] == row.quote
     assert all(isinstance(w, str) and w for w in warnings)
     keys = [tuple(k) for k in facts[["year", "months", "region", "metric"]].astype(object).itertuples(index=False)]
     assert len(keys) == len(set(keys))  # one value per key: repeats merged, conflicts left out
@@ -103,10 +190,18 @@ def test_arbitrary_bytes_are_read_or_refused_with_an_input_error(data, suffix):
 
 # Injected content seen on mirrors: whole lines (titles, keyword lists, script tails, chrome) and stuffing glued
 # to the start of a line. Cleaning must take exactly these away, so the bulletin's facts stay the same.
-SPAM_LINE = st.sampled_from([
-    "欧洲杯外围买球网", "澳门百家乐 时时彩 六合彩 bet365 真人视讯", '"));', "世界杯外围 足球投注官网", "今天是:2015年9月2日",
-    "威尼斯人娱乐城官方入口", "主办:某某网", "<script>document.write('1-7月实际到位资金999亿元')</script>"
-])
+SPAM_LINE = st.sampled_from(
+    [
+        "欧洲杯外围买球网",
+        "澳门百家乐 时时彩 六合彩 bet365 真人视讯",
+        '"));',
+        "世界杯外围 足球投注官网",
+        "今天是:2015年9月2日",
+        "威尼斯人娱乐城官方入口",
+        "主办:某某网",
+        "<script>document.write('1-7月实际到位资金999亿元')</script>",
+    ]
+)
 STUFFING = st.sampled_from(["百家乐官网入口", "买球网", "时时彩平台", "体育投注app下载"])
 
 
@@ -120,8 +215,12 @@ def seed_text() -> str:
 
 def _fact_rows(facts: pd.DataFrame) -> list[tuple]:
     return sorted(
-        (tuple(None if pd.isna(v) else v for v in row)
-         for row in facts[["year", "months", "region", "metric", "value", "plan_pct", "yoy_pct", "quote"]].itertuples(index=False)),
+        (
+            tuple(None if pd.isna(v) else v for v in row)
+            for row in facts[
+                ["year", "months", "region", "metric", "value", "plan_pct", "yoy_pct", "quote"]
+            ].itertuples(index=False)
+        ),
         key=repr,
     )
 

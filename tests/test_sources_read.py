@@ -68,7 +68,7 @@ def test_html_visible_text_only():
 def test_html_page_gbk_with_injected_title_and_scripts(tmp_path):
     page = f"""<!DOCTYPE html><html><head><meta charset="gbk"><title>欧洲杯外围买球网</title>
     <script>var x = "1-7月全市新引进亿元以上项目999个";</script></head>
-    <body><p>{BULLETIN.replace(chr(10), '</p><p>')}</p><script>document.write("1-7月全市新引进亿元以上项目888个")</script></body></html>"""
+    <body><p>{BULLETIN.replace(chr(10), "</p><p>")}</p><script>document.write("1-7月全市新引进亿元以上项目888个")</script></body></html>"""
     path = tmp_path / "page.htm"
     path.write_bytes(page.encode("gbk"))
     result = extract_file(path, JINGZHOU)
@@ -223,8 +223,11 @@ PLAIN = "全市新引进亿元以上项目174个，完成全年计划的71.6%。
 def test_inline_markup_gives_the_same_line_as_the_plain_sentence(tmp_path):
     assert visible_text(ISSUE_PAGE) == PLAIN
     page = tmp_path / "b.html"
-    page.write_text(f"<html><head><title>1-7月全市招商引资工作进展情况</title></head><body>"
-                    f"<p>发布时间:2015-09-02</p><p>2015年1-7月{ISSUE_PAGE[3:]}</body></html>", encoding="utf-8")
+    page.write_text(
+        f"<html><head><title>1-7月全市招商引资工作进展情况</title></head><body>"
+        f"<p>发布时间:2015-09-02</p><p>2015年1-7月{ISSUE_PAGE[3:]}</body></html>",
+        encoding="utf-8",
+    )
     result = extract_file(page)
     city = result.facts.set_index("metric").loc["projects_100m"]
     assert (city.value, city.plan_pct, city.year, city.months) == (174, 71.6, 2015, 7)
@@ -246,8 +249,10 @@ def test_a_table_row_stays_one_line_with_its_cells_apart():
 
 
 def test_word_pages_nested_inline_spans_and_an_unknown_tag(tmp_path):
-    word = ("<p class=MsoNormal><span lang=EN-US style='font-size:16pt'>1-7</span><span>月全市实际到位资金</span>"
-            "<b><span lang=EN-US>798</span></b><span>亿元</span><o:p></o:p></p><custom-box>另一块</custom-box>")
+    word = (
+        "<p class=MsoNormal><span lang=EN-US style='font-size:16pt'>1-7</span><span>月全市实际到位资金</span>"
+        "<b><span lang=EN-US>798</span></b><span>亿元</span><o:p></o:p></p><custom-box>另一块</custom-box>"
+    )
     assert visible_text(word) == "1-7月全市实际到位资金798亿元\n另一块"  # an unknown element is taken as a block
 
 

@@ -31,8 +31,9 @@ ENVIRONMENT_VARIABLE = "JZ_ANALYSIS_ARTIFACTS"
 
 def artifact_key(params, forecast: bool = True) -> str:
     """Hash of the parameters as a notebook passes them to ``analyse`` (and of the ``forecast`` flag)."""
-    payload = json.dumps({"parameters": params.notebook_parameters(), "forecast": bool(forecast)},
-                         sort_keys=True, ensure_ascii=False)
+    payload = json.dumps(
+        {"parameters": params.notebook_parameters(), "forecast": bool(forecast)}, sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 

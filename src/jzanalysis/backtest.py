@@ -87,20 +87,29 @@ def validate_backtest_frame(frame: pd.DataFrame, origin: str = "backtest frame")
     checks = [
         (~frame.months.between(1, 11), "months must be 1..11 (a January..M snapshot before the year ends)"),
         (frame.value < 0, "value (January..M figure) must be >= 0"),
-        (frame.actual < frame.value, "actual (full year) must be >= value (January..M), the figures are running totals"),
-        (~frame.metric.isin([m for m, s in METRICS.items() if s.kind in FORECASTABLE_KINDS and s.cumulative]),
-         "metric must be a count or amount metric id, e.g. projects_100m, funds_in_place"),
+        (
+            frame.actual < frame.value,
+            "actual (full year) must be >= value (January..M), the figures are running totals",
+        ),
+        (
+            ~frame.metric.isin([m for m, s in METRICS.items() if s.kind in FORECASTABLE_KINDS and s.cumulative]),
+            "metric must be a count or amount metric id, e.g. projects_100m, funds_in_place",
+        ),
     ]
     if "plan_pct" in frame.columns:
-        checks.append((frame.plan_pct.notna() & ~(frame.plan_pct > 0), "plan_pct must be > 0 (percent, 71.6 means 71.6%)"))
+        checks.append(
+            (frame.plan_pct.notna() & ~(frame.plan_pct > 0), "plan_pct must be > 0 (percent, 71.6 means 71.6%)")
+        )
     if "plan" in frame.columns:
         checks.append((frame.plan.notna() & ~(frame.plan > 0), "plan must be > 0"))
     for bad, message in checks:
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             row = frame.iloc[i]
-            raise InputError(f"{origin} line {i + 2}: {message}; got {row['metric']} {int(row['year'])} "
-                             f"1-{row['months']}月 value {row['value']} actual {row['actual']}")
+            raise InputError(
+                f"{origin} line {i + 2}: {message}; got {row['metric']} {int(row['year'])} "
+                f"1-{row['months']}月 value {row['value']} actual {row['actual']}"
+            )
     dup = frame.duplicated(subset=["year", "months", "region", "metric"])
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
@@ -109,6 +118,7 @@ def validate_backtest_frame(frame: pd.DataFrame, origin: str = "backtest frame")
 
 
 # --- scores ---------------------------------------------------------------------------------------
+
 
 def interval_score(lo: float, hi: float, y: float, alpha: float) -> float:
     """Winkler interval score of the central (1 − alpha) interval [lo, hi] at outcome y (lower is better).
@@ -149,8 +159,12 @@ def wilson_interval(successes: int, n: int) -> list[float]:
 
 
 def _history(frame: pd.DataFrame, row) -> list[tuple[int, float, float]]:
-    past = frame[(frame.region == row.region) & (frame.metric == row.metric) & (frame.months == row.months)
-                 & (frame.year < row.year)]
+    past = frame[
+        (frame.region == row.region)
+        & (frame.metric == row.metric)
+        & (frame.months == row.months)
+        & (frame.year < row.year)
+    ]
     return [(int(r.year), float(r.value), float(r.actual)) for r in past.itertuples()]
 
 
@@ -165,8 +179,9 @@ def _plan(row, kind: str):
     return None
 
 
-def run_backtest(frame: pd.DataFrame, *, dispersion=None, sigma: float | None = None, methods=None,
-                 calibration=None) -> dict:
+def run_backtest(
+    frame: pd.DataFrame, *, dispersion=None, sigma: float | None = None, methods=None, calibration=None
+) -> dict:
     """Forecast every snapshot of ``frame`` with every method and score against ``actual``.
 
     ``dispersion``: φ for count rows (a number), or a mapping ``{"count": φ, "amount": σ}``; ``sigma``:
@@ -184,8 +199,16 @@ def run_backtest(frame: pd.DataFrame, *, dispersion=None, sigma: float | None = 
         plan = _plan(row, kind)
         y = float(row.actual)
         result = forecast_series(
-            float(row.value), year=int(row.year), as_of=int(row.months), kind=kind, plan=plan, methods=methods,
-            dispersion=dispersion, sigma=sigma, history=_history(frame, row), calibration=calibration,
+            float(row.value),
+            year=int(row.year),
+            as_of=int(row.months),
+            kind=kind,
+            plan=plan,
+            methods=methods,
+            dispersion=dispersion,
+            sigma=sigma,
+            history=_history(frame, row),
+            calibration=calibration,
         )
         calibration_id = result.calibration["id"]
         scored = {}
@@ -193,11 +216,20 @@ def run_backtest(frame: pd.DataFrame, *, dispersion=None, sigma: float | None = 
             s = score_forecast(m, y, plan)
             scored[m.method] = s
             per_method.setdefault(m.method, []).append({"row": len(rows_out), **s})
-        rows_out.append({
-            "year": int(row.year), "months": int(row.months), "region": row.region, "metric": row.metric,
-            "kind": kind, "value": float(row.value), "actual": y, "plan": None if plan is None else plan.value,
-            "methods": scored, "skipped": result.skipped,
-        })
+        rows_out.append(
+            {
+                "year": int(row.year),
+                "months": int(row.months),
+                "region": row.region,
+                "metric": row.metric,
+                "kind": kind,
+                "value": float(row.value),
+                "actual": y,
+                "plan": None if plan is None else plan.value,
+                "methods": scored,
+                "skipped": result.skipped,
+            }
+        )
     order = [m for m in METHODS if m in per_method]
     baseline = {r["row"]: r for r in per_method.get(BASELINE, [])}
     summaries = [summarise(mid, per_method[mid], baseline) for mid in order]
@@ -260,7 +292,9 @@ def summarise(method_id: str, records: list[dict], baseline: dict[int, dict], la
         "label_zh": label or (METHODS[method_id].label_zh if method_id in METHODS else method_id),
         "n": n,
         "mape": _mean(r["ape"] for r in records),
-        "bias_pct": None if _mean(r["rel_error"] for r in records) is None else 100 * _mean(r["rel_error"] for r in records),
+        "bias_pct": None
+        if _mean(r["rel_error"] for r in records) is None
+        else 100 * _mean(r["rel_error"] for r in records),
         "coverage80": k80 / n,
         "coverage80_ci": wilson_interval(k80, n),
         "coverage95": k95 / n,
@@ -271,9 +305,17 @@ def summarise(method_id: str, records: list[dict], baseline: dict[int, dict], la
         "brier": _mean(r["brier"] for r in records),
         "n_brier": sum(r["brier"] is not None for r in records),
     }
-    for score, key in (("ape", "skill_mape"), ("crps", "skill_crps"), ("is80", "skill_interval_score80"), ("brier", "skill_brier")):
-        pairs = [(r[score], baseline[r["row"]][score]) for r in records
-                 if r["row"] in baseline and r[score] is not None and baseline[r["row"]][score] is not None]
+    for score, key in (
+        ("ape", "skill_mape"),
+        ("crps", "skill_crps"),
+        ("is80", "skill_interval_score80"),
+        ("brier", "skill_brier"),
+    ):
+        pairs = [
+            (r[score], baseline[r["row"]][score])
+            for r in records
+            if r["row"] in baseline and r[score] is not None and baseline[r["row"]][score] is not None
+        ]
         if not pairs:
             out[key] = None
             continue
@@ -312,35 +354,57 @@ def evaluate_pairs(pairs: pd.DataFrame, *, loco: bool = True, priors: dict | Non
             ytd, y = float(row.ytd_value), float(row.full_year_value)
             made = {
                 "calibrated": forecast_series(ytd, methods=["calibrated"], calibration=cal, **common).forecast,
-                "calibrated_without_plan": forecast_series(ytd, methods=["calibrated"], calibration=no_plan,
-                                                           **common).forecast,
-                "straight_line_months": forecast_series(ytd, methods=["straight_line_months"], calibration=cal,
-                                                        **common).forecast,
-                "simulation_default": forecast_series(ytd, methods=[_SIMULATION_DEFAULT[row.kind]],
-                                                      **common).forecast,
+                "calibrated_without_plan": forecast_series(
+                    ytd, methods=["calibrated"], calibration=no_plan, **common
+                ).forecast,
+                "straight_line_months": forecast_series(
+                    ytd, methods=["straight_line_months"], calibration=cal, **common
+                ).forecast,
+                "simulation_default": forecast_series(ytd, methods=[_SIMULATION_DEFAULT[row.kind]], **common).forecast,
             }
-            record = {"place": row.place, "metric": row.metric, "year": int(row.year), "months": int(row.ytd_month),
-                      "kind": row.kind, "class": f"{row.kind}/{_part(int(row.ytd_month))}", "value": ytd,
-                      "actual": y, "plan": None if plan is None else plan.value, "methods": {}}
+            record = {
+                "place": row.place,
+                "metric": row.metric,
+                "year": int(row.year),
+                "months": int(row.ytd_month),
+                "kind": row.kind,
+                "class": f"{row.kind}/{_part(int(row.ytd_month))}",
+                "value": ytd,
+                "actual": y,
+                "plan": None if plan is None else plan.value,
+                "methods": {},
+            }
             for variant, forecast in made.items():
                 scores = score_forecast(forecast, y, plan)
                 record["methods"][variant] = scores
                 per[variant].append({"row": len(rows), **scores})
             rows.append(record)
     baseline = {r["row"]: r for r in per["straight_line_months"]}
-    labels = {"calibrated": "calibrated (default)", "calibrated_without_plan": "calibrated, plan not used",
-              "straight_line_months": "straight line, calibrated spread",
-              "simulation_default": "gamma_poisson / lognormal_ratio (simulation-tuned)"}
+    labels = {
+        "calibrated": "calibrated (default)",
+        "calibrated_without_plan": "calibrated, plan not used",
+        "straight_line_months": "straight line, calibrated spread",
+        "simulation_default": "gamma_poisson / lognormal_ratio (simulation-tuned)",
+    }
     summaries = [summarise(v, per[v], baseline, label=labels[v]) for v in PAIR_VARIANTS]
     by_class = {}
     for cls in sorted({r["class"] for r in rows}):
         idx = [i for i, r in enumerate(rows) if r["class"] == cls]
         recs = [per["calibrated"][i] for i in idx]
-        by_class[cls] = {"n": len(idx), "coverage80": float(np.mean([r["in80"] for r in recs])),
-                         "mape": _mean(r["ape"] for r in recs), "interval_score80": _mean(r["is80"] for r in recs)}
+        by_class[cls] = {
+            "n": len(idx),
+            "coverage80": float(np.mean([r["in80"] for r in recs])),
+            "mape": _mean(r["ape"] for r in recs),
+            "interval_score80": _mean(r["is80"] for r in recs),
+        }
     return {
-        "n_pairs": len(rows), "n_cities": int(pairs.place.nunique()), "loco": loco,
-        "methods": summaries, "straight_line_band": best_band(pairs), "by_class": by_class, "rows": rows,
+        "n_pairs": len(rows),
+        "n_cities": int(pairs.place.nunique()),
+        "loco": loco,
+        "methods": summaries,
+        "straight_line_band": best_band(pairs),
+        "by_class": by_class,
+        "rows": rows,
     }
 
 
@@ -392,16 +456,20 @@ def format_pairs_table(result: dict) -> str:
         lines.append(
             f"| {m['label_zh']} | {m['coverage80']:.2f} [{ci[0]:.2f}–{ci[1]:.2f}] | {m['coverage95']:.2f} | "
             f"{f(m['interval_score80'])} | {f(m['interval_score95'])} | {f(m['crps'])} | {100 * m['mape']:.1f} | "
-            f"{m['bias_pct']:+.1f} | {f(m['brier'])} ({m['n_brier']}) |")
+            f"{m['bias_pct']:+.1f} | {f(m['brier'])} ({m['n_brier']}) |"
+        )
     b = result["straight_line_band"]
     lines.append(
         f"| straight line, best fixed band (80%: {b['form80']} ±{100 * b['band80']:.1f}%, 95%: {b['form95']} "
         f"±{100 * b['band95']:.1f}%, chosen on these pairs) | {b['coverage80']:.2f} | {b['coverage95']:.2f} | "
         f"{b['interval_score80']:.3f} | {b['interval_score95']:.3f} | – | {100 * b['mape']:.1f} | "
-        f"{b['bias_pct']:+.1f} | – |")
+        f"{b['bias_pct']:+.1f} | – |"
+    )
     lines += ["", "| class (default) | pairs | cov80 | IS80 | MAPE% |", "|---|---|---|---|---|"]
     for cls, c in result["by_class"].items():
-        lines.append(f"| {cls} | {c['n']} | {c['coverage80']:.2f} | {c['interval_score80']:.3f} | {100 * c['mape']:.1f} |")
+        lines.append(
+            f"| {cls} | {c['n']} | {c['coverage80']:.2f} | {c['interval_score80']:.3f} | {100 * c['mape']:.1f} |"
+        )
     return "\n".join(lines)
 
 
@@ -433,6 +501,8 @@ def format_backtest_table(result: dict) -> str:
             f"{num(m['interval_score80'], 2):>7}{num(m['crps']):>7}{num(m['brier']):>7}"
             f"{skill(m['skill_mape']):>11}{skill(m['skill_crps']):>11}"
         )
-    lines.append("* default method for its kind. MAPE/bias/IS/CRPS relative to the actual; skill = 1 - score/baseline "
-                 "on shared rows (> 0 beats the straight line). cov = share of actuals inside the interval.")
+    lines.append(
+        "* default method for its kind. MAPE/bias/IS/CRPS relative to the actual; skill = 1 - score/baseline "
+        "on shared rows (> 0 beats the straight line). cov = share of actuals inside the interval."
+    )
     return "\n".join(lines)

@@ -42,7 +42,10 @@ WORKING_DAYS = (1, 366)
 _COUNT = (0.0, 1_000_000.0)
 #: Range of a figure by the unit of its metric (see :mod:`jzanalysis.metrics`).
 VALUE_BY_UNIT: dict[str, tuple[float, float]] = {
-    "个": _COUNT, "条": _COUNT, "次": _COUNT, "人": _COUNT,
+    "个": _COUNT,
+    "条": _COUNT,
+    "次": _COUNT,
+    "人": _COUNT,
     "亿元": (0.0, 1_000_000.0),
     "%": (0.0, 100.0),
     "天": (0.0, 366.0),

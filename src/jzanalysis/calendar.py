@@ -27,7 +27,9 @@ BASES = ("months", "days", "workdays")
 def check_as_of(as_of: int) -> int:
     """Validate a January..M month count for forecasting: 1..11 (12 means the year is over)."""
     if not isinstance(as_of, int) or isinstance(as_of, bool) or not 1 <= as_of <= 11:
-        raise InputError(f"as-of month must be a whole number 1..11 (the year's first M months are known), got {as_of!r}")
+        raise InputError(
+            f"as-of month must be a whole number 1..11 (the year's first M months are known), got {as_of!r}"
+        )
     return as_of
 
 

@@ -62,6 +62,7 @@ def _as_of(value: str) -> int:
 
 # --- bounded numbers on the command line (ranges: jzanalysis.bounds) --------------------------------
 
+
 def _number_type(allowed: tuple[float, float], *, whole: bool = False, meaning: str = ""):
     """An argparse ``type`` that accepts a number inside ``allowed`` and says the range otherwise."""
     kind = "a whole number" if whole else "a number"
@@ -88,18 +89,27 @@ _working_days = _number_type(bounds.WORKING_DAYS, whole=True)
 
 # --- shared argument groups ------------------------------------------------------------------------
 
+
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="bulletin files or folders (default: data/raw/)")
-    parser.add_argument("--data", type=Path, metavar="FACTS.csv",
-                        help="a facts table written by `jzanalysis extract` instead of bulletins")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="bulletin files or folders (default: data/raw/)"
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        metavar="FACTS.csv",
+        help="a facts table written by `jzanalysis extract` instead of bulletins",
+    )
     _add_region_arg(parser)
 
 
 def _add_region_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--region", metavar="NAME",
-                        help="the city the bulletins are about (or one of its counties), e.g. 荆州市 or 六安; "
-                             "default: found from each text (see `jzanalysis regions list`)")
+    parser.add_argument(
+        "--region",
+        metavar="NAME",
+        help="the city the bulletins are about (or one of its counties), e.g. 荆州市 or 六安; "
+        "default: found from each text (see `jzanalysis regions list`)",
+    )
 
 
 def _city_arg(args):
@@ -113,11 +123,21 @@ def _city_arg(args):
 
 
 def _add_snapshot_args(parser: argparse.ArgumentParser, metric_default: str = "projects_100m") -> None:
-    parser.add_argument("--year", type=_year, help="year of the January..M figures, 1990..2100 (default: latest in the data)")
-    parser.add_argument("--as-of", dest="as_of", type=str, metavar="M",
-                        help="the figures cover January..M, 1..11 (default: latest in the data)")
-    parser.add_argument("--metric", default=metric_default,
-                        help=f"metric id, e.g. projects_100m, funds_in_place (default: {metric_default})")
+    parser.add_argument(
+        "--year", type=_year, help="year of the January..M figures, 1990..2100 (default: latest in the data)"
+    )
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=str,
+        metavar="M",
+        help="the figures cover January..M, 1..11 (default: latest in the data)",
+    )
+    parser.add_argument(
+        "--metric",
+        default=metric_default,
+        help=f"metric id, e.g. projects_100m, funds_in_place (default: {metric_default})",
+    )
 
 
 def _load(args):
@@ -146,17 +166,28 @@ def _snapshot(args, dataset, region: str) -> tuple[int, int]:
 
 # --- commands ---------------------------------------------------------------------------------------
 
+
 def _extract_args(parser):
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="bulletin files (.txt, .html) or folders")
     _add_region_arg(parser)
     parser.add_argument("--json", action="store_true", help="print a JSON list of records instead of CSV")
-    parser.add_argument("--xlsx", type=Path, metavar="FILE.xlsx",
-                        help="also write the facts as an Excel workbook, metric labels in Chinese and English beside the ids")
-    parser.add_argument("--excel-csv", action="store_true",
-                        help="CSV that Excel opens right: UTF-8 with a byte-order mark, metric labels in Chinese")
-    parser.add_argument("--explain", action="store_true",
-                        help="say why each figure was read as it was (rule, phrase, city) and list the figures "
-                             "filed under no metric; the facts table then carries the rule and phrase columns")
+    parser.add_argument(
+        "--xlsx",
+        type=Path,
+        metavar="FILE.xlsx",
+        help="also write the facts as an Excel workbook, metric labels in Chinese and English beside the ids",
+    )
+    parser.add_argument(
+        "--excel-csv",
+        action="store_true",
+        help="CSV that Excel opens right: UTF-8 with a byte-order mark, metric labels in Chinese",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="say why each figure was read as it was (rule, phrase, city) and list the figures "
+        "filed under no metric; the facts table then carries the rule and phrase columns",
+    )
 
 
 def cmd_extract(args) -> int:
@@ -171,9 +202,17 @@ def cmd_extract(args) -> int:
     dataset = load_bulletins(args.paths, _city_arg(args))
     for result in dataset.extractions:
         city = result.city
-        found = "given" if city and city.given else f"from the text ({'、'.join(city.evidence[:6])})" if city and city.name else "not named"
-        print(f"# {result.source}: encoding {result.encoding}, {len(result.facts)} facts, city {result.city_name or '?'} ({found})",
-              file=sys.stderr)
+        found = (
+            "given"
+            if city and city.given
+            else f"from the text ({'、'.join(city.evidence[:6])})"
+            if city and city.name
+            else "not named"
+        )
+        print(
+            f"# {result.source}: encoding {result.encoding}, {len(result.facts)} facts, city {result.city_name or '?'} ({found})",
+            file=sys.stderr,
+        )
         for step in result.cleaning:
             print(f"#   removed/changed [{step.kind}] line {step.line}: {step.text}", file=sys.stderr)
         if args.explain:
@@ -203,16 +242,25 @@ def cmd_extract(args) -> int:
 def _explain(result) -> None:
     """Each fact with the rule and phrase that classified it; each figure filed under no metric, with why."""
     for row in result.facts.itertuples():
-        print(f"#   {row.region} {row.metric} = {row.value:g}  ← rule {row.rule}, phrase “{row.phrase}”; quote “{row.quote}”",
-              file=sys.stderr)
+        print(
+            f"#   {row.region} {row.metric} = {row.value:g}  ← rule {row.rule}, phrase “{row.phrase}”; quote “{row.quote}”",
+            file=sys.stderr,
+        )
     for item in result.unmapped:
-        quote = result.text[item.start:item.end]
-        print(f"#   not mapped: {item.value:g}{item.unit} — {item.reason}; phrase “{item.phrase}”; quote “{quote}”", file=sys.stderr)
+        quote = result.text[item.start : item.end]
+        print(
+            f"#   not mapped: {item.value:g}{item.unit} — {item.reason}; phrase “{item.phrase}”; quote “{quote}”",
+            file=sys.stderr,
+        )
 
 
 def _evaluate_args(parser):
-    parser.add_argument("corpus", type=Path, metavar="CORPUS_DIR",
-                        help="bulletins with labels: an expected.json (shared corpus schema) or NAME.expected.json files")
+    parser.add_argument(
+        "corpus",
+        type=Path,
+        metavar="CORPUS_DIR",
+        help="bulletins with labels: an expected.json (shared corpus schema) or NAME.expected.json files",
+    )
     _add_region_arg(parser)
     parser.add_argument("--label-city", action="store_true", help="give each bulletin the city its label names")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -227,9 +275,11 @@ def cmd_evaluate(args) -> int:
         _print_json(result.to_json())
         return 0
     print(f"{result.files} files: {result.labelled} labelled facts, {result.extracted} extracted, {result.right} right")
-    print(f"recall {result.recall:.1%}  precision {result.precision:.1%}  "
-          f"wrong attributes: {', '.join(f'{k} {v}' for k, v in result.wrong_attributes.items()) or 'none'}"
-          + (f"  ({result.unscored} facts of metrics the labels do not use, not scored)" if result.unscored else ""))
+    print(
+        f"recall {result.recall:.1%}  precision {result.precision:.1%}  "
+        f"wrong attributes: {', '.join(f'{k} {v}' for k, v in result.wrong_attributes.items()) or 'none'}"
+        + (f"  ({result.unscored} facts of metrics the labels do not use, not scored)" if result.unscored else "")
+    )
     for name, (labelled, detected) in result.cities.items():
         if labelled and labelled != detected:
             print(f"city  {name}: labelled {labelled}, read {detected or 'none'}")
@@ -240,9 +290,12 @@ def cmd_evaluate(args) -> int:
 
 
 def _regions_args(parser):
-    parser.add_argument("action", choices=("list", "show", "new", "check"),
-                        help="list: cities with a profile; show NAME: a region's units; new NAME: print a profile "
-                             "for a city from the national division list; check FILE|NAME: validate a profile")
+    parser.add_argument(
+        "action",
+        choices=("list", "show", "new", "check"),
+        help="list: cities with a profile; show NAME: a region's units; new NAME: print a profile "
+        "for a city from the national division list; check FILE|NAME: validate a profile",
+    )
     parser.add_argument("name", nargs="?", metavar="NAME|FILE")
 
 
@@ -278,19 +331,41 @@ def cmd_regions(args) -> int:
 def _forecast_args(parser):
     _add_data_args(parser)
     _add_snapshot_args(parser)
-    parser.add_argument("--plan", type=_plan, help="annual plan, 0.01..1000000; overrides the plan implied by 完成全年计划的X%%")
-    parser.add_argument("--method", action="append", dest="methods", metavar="ID",
-                        help="forecast method id (repeatable; default: every method that applies)")
-    parser.add_argument("--dispersion", type=_dispersion,
-                        help="φ for counts, 0..1: monthly counts vary as var = μ + φμ² (0 = pure Poisson); default: "
-                             "calibrated on real data; see docs/forecasting.md")
-    parser.add_argument("--sigma", type=_sigma,
-                        help="σ for amounts, 0..1: the spread of the log remainder (0 = no month-to-month lumpiness); "
-                             "default: calibrated on real data")
-    parser.add_argument("--profile", type=Path, metavar="CSV",
-                        help="cumulative seasonal profile (month,share with 0 < share <= 1) for seasonal_share")
-    parser.add_argument("--working-days", type=_working_days, nargs=2, metavar=("ELAPSED", "TOTAL"),
-                        help="working days elapsed and in the year (1..366), for years outside the official calendar")
+    parser.add_argument(
+        "--plan", type=_plan, help="annual plan, 0.01..1000000; overrides the plan implied by 完成全年计划的X%%"
+    )
+    parser.add_argument(
+        "--method",
+        action="append",
+        dest="methods",
+        metavar="ID",
+        help="forecast method id (repeatable; default: every method that applies)",
+    )
+    parser.add_argument(
+        "--dispersion",
+        type=_dispersion,
+        help="φ for counts, 0..1: monthly counts vary as var = μ + φμ² (0 = pure Poisson); default: "
+        "calibrated on real data; see docs/forecasting.md",
+    )
+    parser.add_argument(
+        "--sigma",
+        type=_sigma,
+        help="σ for amounts, 0..1: the spread of the log remainder (0 = no month-to-month lumpiness); "
+        "default: calibrated on real data",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="CSV",
+        help="cumulative seasonal profile (month,share with 0 < share <= 1) for seasonal_share",
+    )
+    parser.add_argument(
+        "--working-days",
+        type=_working_days,
+        nargs=2,
+        metavar=("ELAPSED", "TOTAL"),
+        help="working days elapsed and in the year (1..366), for years outside the official calendar",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -303,8 +378,16 @@ def cmd_forecast(args) -> int:
     region = _region_of(args, dataset)
     year, as_of = _snapshot(args, dataset, region)
     result = forecast_from_facts(
-        dataset.facts, year=year, as_of=as_of, metric=args.metric, region=region, plan=args.plan,
-        methods=args.methods, dispersion=args.dispersion, sigma=args.sigma, profile=args.profile,
+        dataset.facts,
+        year=year,
+        as_of=as_of,
+        metric=args.metric,
+        region=region,
+        plan=args.plan,
+        methods=args.methods,
+        dispersion=args.dispersion,
+        sigma=args.sigma,
+        profile=args.profile,
         working_days=tuple(args.working_days) if args.working_days else None,
     )
     if args.json:
@@ -317,14 +400,21 @@ def cmd_forecast(args) -> int:
     whole = result.get("kind") == "count"
     unit = result.get("unit") or ""
     plan = f"plan {f.number(result['plan'], whole=whole)}" if result.get("plan") else "no plan"
-    print(f"{result['region']} {result['metric']} {result['year']} 1-{result['as_of']}月: YTD {f.as_written(result['ytd'])}{unit}, {plan}")
+    print(
+        f"{result['region']} {result['metric']} {result['year']} 1-{result['as_of']}月: YTD {f.as_written(result['ytd'])}{unit}, {plan}"
+    )
     rows = []
     for m in result["methods"]:
         star = "*" if m["method"] == result["forecast"]["method"] else " "
-        rows.append([star + m["method"], f.number(m["point"], whole=whole),
-                     f.interval(m["interval80"], None, whole, with_unit=False),
-                     f.interval(m["interval95"], None, whole, with_unit=False),
-                     "" if m.get("p_meet_plan") is None else f.probability(m["p_meet_plan"])])
+        rows.append(
+            [
+                star + m["method"],
+                f.number(m["point"], whole=whole),
+                f.interval(m["interval80"], None, whole, with_unit=False),
+                f.interval(m["interval95"], None, whole, with_unit=False),
+                "" if m.get("p_meet_plan") is None else f.probability(m["p_meet_plan"]),
+            ]
+        )
     print(text_table(rows, [" method", "point", "80% interval", "95% interval", "P(meet plan)"]))
     print("* default method; points and intervals rounded as in the reports")
     return 0
@@ -347,8 +437,10 @@ def _check_profile(path: Path | None) -> None:
     outside = shares.notna() & ~((shares > 0) & (shares <= 1))
     if outside.any():
         line = int(outside.to_numpy().nonzero()[0][0]) + 2  # the header is line 1
-        raise InputError(f"{path} line {line}: share must be a number in (0, 1] (the cumulative share of the year, "
-                         f"0.6 for 60%), got {bounds.shown_value(shares[outside].iloc[0])}")
+        raise InputError(
+            f"{path} line {line}: share must be a number in (0, 1] (the cumulative share of the year, "
+            f"0.6 for 60%), got {bounds.shown_value(shares[outside].iloc[0])}"
+        )
 
 
 def _check_backtest_numbers(frame, origin: str) -> None:
@@ -360,7 +452,9 @@ def _check_backtest_numbers(frame, origin: str) -> None:
         where = f"{origin} line {number}"
         check_fact_numbers(row, where, months=bounds.AS_OF)
         unit = _metric_unit(row.metric)
-        bounds.check_range(f"{where}: actual", row.actual, bounds.VALUE_BY_UNIT.get(unit, bounds.VALUE_BY_UNIT["个"]), unit=unit)
+        bounds.check_range(
+            f"{where}: actual", row.actual, bounds.VALUE_BY_UNIT.get(unit, bounds.VALUE_BY_UNIT["个"]), unit=unit
+        )
         plan = getattr(row, "plan", None)
         if plan is not None and plan == plan:  # not NaN
             bounds.check_range(f"{where}: plan", plan, bounds.PLAN, unit=unit)
@@ -398,10 +492,22 @@ def cmd_compare(args) -> int:
     f = Formatter("zh")
     print(f"{result['metric']} {result['year']} 1-{result['as_of']}月, expected: {result['expected_basis']}")
     ranks = [c["rank"] for c in result["counties"]]
-    rows = [[c["region"], f.as_written(c["value"]), f.share(c["share"]),
-             f"{f.number(c['ci95'][0], 1)}–{f.number(c['ci95'][1], 1)}", f.number(c["expected"], 1), f.ratio(c["oe"]),
-             c["funnel"], ("=" if ranks.count(c["rank"]) > 1 else "") + str(c["rank"])] for c in result["counties"]]
-    print(text_table(rows, ["region", "value", "share", "95% CI", "expected", "O/E", "funnel", "rank"], align="lrrrrrlr"))
+    rows = [
+        [
+            c["region"],
+            f.as_written(c["value"]),
+            f.share(c["share"]),
+            f"{f.number(c['ci95'][0], 1)}–{f.number(c['ci95'][1], 1)}",
+            f.number(c["expected"], 1),
+            f.ratio(c["oe"]),
+            c["funnel"],
+            ("=" if ranks.count(c["rank"]) > 1 else "") + str(c["rank"]),
+        ]
+        for c in result["counties"]
+    ]
+    print(
+        text_table(rows, ["region", "value", "share", "95% CI", "expected", "O/E", "funnel", "rank"], align="lrrrrrlr")
+    )
     h = result["homogeneity"]
     print(f"chi-square {h['chi2']:.2f} on {h['df']} df, p = {h['p']:.2f}")
     for sentence in county_sentences(result):
@@ -410,8 +516,12 @@ def cmd_compare(args) -> int:
 
 
 def _backtest_args(parser):
-    parser.add_argument("file", type=Path, metavar="FILE.csv",
-                        help="YTD snapshots with full-year actuals: the facts columns plus `actual` (see docs/forecasting.md)")
+    parser.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE.csv",
+        help="YTD snapshots with full-year actuals: the facts columns plus `actual` (see docs/forecasting.md)",
+    )
     parser.add_argument("--dispersion", type=_dispersion, help="φ for count rows, σ for amount rows, 0..1")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -432,15 +542,27 @@ def cmd_backtest(args) -> int:
 
 
 def _calibrate_args(parser):
-    parser.add_argument("pairs", type=Path, metavar="PAIRS.csv",
-                        help="real January..M → full-year pairs (columns: place, metric, year, ytd_month, ytd_value, "
-                             "full_year_value, unit; optional plan_value); see docs/forecasting.md")
+    parser.add_argument(
+        "pairs",
+        type=Path,
+        metavar="PAIRS.csv",
+        help="real January..M → full-year pairs (columns: place, metric, year, ytd_month, ytd_value, "
+        "full_year_value, unit; optional plan_value); see docs/forecasting.md",
+    )
     # dest out_file: ``out`` is an output folder for the other commands (created before they run)
-    parser.add_argument("--out", dest="out_file", type=Path, metavar="FILE.json",
-                        help="where to write the calibration (default: the one shipped with the package, used by "
-                             "every forecast; elsewhere, set JZANALYSIS_CALIBRATION=FILE.json to use it)")
-    parser.add_argument("--no-evaluate", action="store_true",
-                        help="skip the leave-one-city-out evaluation (faster; the file then has no scores)")
+    parser.add_argument(
+        "--out",
+        dest="out_file",
+        type=Path,
+        metavar="FILE.json",
+        help="where to write the calibration (default: the one shipped with the package, used by "
+        "every forecast; elsewhere, set JZANALYSIS_CALIBRATION=FILE.json to use it)",
+    )
+    parser.add_argument(
+        "--no-evaluate",
+        action="store_true",
+        help="skip the leave-one-city-out evaluation (faster; the file then has no scores)",
+    )
     parser.add_argument("--json", action="store_true", help="print the calibration as one JSON object")
 
 
@@ -470,26 +592,52 @@ def cmd_calibrate(args) -> int:
 
 def _report_args(parser, *, grid: bool = False):
     default_source = None if grid else settings.SEED_BULLETIN
-    parser.add_argument("--source", type=Path, default=default_source,
-                        help="bulletin file or folder (default: the seed bulletin in data/raw/"
-                             + (", or the grid's source)" if grid else ")"))
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=default_source,
+        help="bulletin file or folder (default: the seed bulletin in data/raw/"
+        + (", or the grid's source)" if grid else ")"),
+    )
     _add_region_arg(parser)
     parser.add_argument("--year", type=_year, help="year, 1990..2100 (default: latest in the data)")
     parser.add_argument("--as-of", dest="as_of", type=str, metavar="M", help="January..M, 1..11 (default: latest)")
-    parser.add_argument("--out", type=Path, default=settings.REPORTS_DIR,
-                        help="output folder (default: reports/); each run in a folder of its own")
-    parser.add_argument("--method", action="append", dest="methods", metavar="ID", help="forecast method id (repeatable)")
-    parser.add_argument("--dispersion", type=_dispersion,
-                        help="φ for project counts, 0..1 (default: calibrated on real data); 0 = pure Poisson")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=settings.REPORTS_DIR,
+        help="output folder (default: reports/); each run in a folder of its own",
+    )
+    parser.add_argument(
+        "--method", action="append", dest="methods", metavar="ID", help="forecast method id (repeatable)"
+    )
+    parser.add_argument(
+        "--dispersion",
+        type=_dispersion,
+        help="φ for project counts, 0..1 (default: calibrated on real data); 0 = pure Poisson",
+    )
     parser.add_argument("--sigma", type=_sigma, help="σ for amounts such as funds in place, 0..1 (default: calibrated)")
-    parser.add_argument("--plan", action="append", dest="plan_overrides", metavar="METRIC=VALUE",
-                        help="annual plan of a metric instead of the one the bulletin implies, e.g. projects_100m=300 "
-                             "(repeatable)")
-    parser.add_argument("--lang", choices=("zh", "en"), default=None,
-                        help="report language: zh (default) or en (English headings, sentences, labels and county names)")
+    parser.add_argument(
+        "--plan",
+        action="append",
+        dest="plan_overrides",
+        metavar="METRIC=VALUE",
+        help="annual plan of a metric instead of the one the bulletin implies, e.g. projects_100m=300 (repeatable)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=None,
+        help="report language: zh (default) or en (English headings, sentences, labels and county names)",
+    )
     parser.add_argument("--plans", type=Path, metavar="FILE", help="county plans CSV")
-    parser.add_argument("--format", action="append", dest="formats", choices=("html", "pdf"),
-                        help="output formats (default: html and pdf)")
+    parser.add_argument(
+        "--format",
+        action="append",
+        dest="formats",
+        choices=("html", "pdf"),
+        help="output formats (default: html and pdf)",
+    )
 
 
 def _report_params(args):
@@ -501,9 +649,15 @@ def _report_params(args):
     if args.plans is not None and not args.plans.is_file():
         raise InputError(f"no such county plans file: {args.plans}")
     return ReportParams.build(
-        source=str(args.source.resolve()), year=args.year, as_of_month=as_of, region=args.region,
-        methods=tuple(args.methods) if args.methods else None, dispersion=args.dispersion, sigma=args.sigma,
-        plans=_plan_overrides(args.plan_overrides), county_plans=str(args.plans.resolve()) if args.plans else None,
+        source=str(args.source.resolve()),
+        year=args.year,
+        as_of_month=as_of,
+        region=args.region,
+        methods=tuple(args.methods) if args.methods else None,
+        dispersion=args.dispersion,
+        sigma=args.sigma,
+        plans=_plan_overrides(args.plan_overrides),
+        county_plans=str(args.plans.resolve()) if args.plans else None,
         language=args.lang or "zh",
     )
 
@@ -527,8 +681,10 @@ def _plan_overrides(items: list[str] | None) -> dict[str, float]:
 
 def _interrupted_line(result) -> str:
     left = len(result.jobs) - len(result.done) - len(result.cached) - len(result.failed)
-    return (f"interrupted: {len(result.done) + len(result.cached)} of {len(result.jobs)} runs published, {left} left; "
-            "run the same command again to finish them")
+    return (
+        f"interrupted: {len(result.done) + len(result.cached)} of {len(result.jobs)} runs published, {left} left; "
+        "run the same command again to finish them"
+    )
 
 
 def cmd_report(args) -> int:
@@ -550,11 +706,23 @@ def cmd_report(args) -> int:
         print("jzanalysis report: interrupted before the run started", file=sys.stderr)
         return 130
     params = analysis.params
-    job = Job("report.ipynb", params, report_stem(params), report_title("report.ipynb", params), formats,
-              headline=tuple(headline("report.ipynb", analysis)))
+    job = Job(
+        "report.ipynb",
+        params,
+        report_stem(params),
+        report_title("report.ipynb", params),
+        formats,
+        headline=tuple(headline("report.ipynb", analysis)),
+    )
     quiet = Progress(total=1, enabled=False)
-    result = run_jobs([job], args.out, executor=InlineExecutor(), force=True, progress=quiet,
-                      analyses={artifact_key(params, True): (params, True, analysis)})
+    result = run_jobs(
+        [job],
+        args.out,
+        executor=InlineExecutor(),
+        force=True,
+        progress=quiet,
+        analyses={artifact_key(params, True): (params, True, analysis)},
+    )
     if result.interrupted:
         print(f"jzanalysis report: {_interrupted_line(result)}", file=sys.stderr)
         return result.exit_status
@@ -572,22 +740,52 @@ def cmd_report(args) -> int:
 
 
 def _batch_args(parser):
-    parser.add_argument("grid", nargs="?", type=Path, metavar="GRID.yaml",
-                        help="a grid of notebooks × parameters (the monthly set: batch.yaml); "
-                             "without one, the monthly set from the flags below")
+    parser.add_argument(
+        "grid",
+        nargs="?",
+        type=Path,
+        metavar="GRID.yaml",
+        help="a grid of notebooks × parameters (the monthly set: batch.yaml); "
+        "without one, the monthly set from the flags below",
+    )
     _report_args(parser, grid=True)
-    parser.add_argument("--scenario-dispersion", type=_dispersion, nargs="+", default=[], metavar="PHI",
-                        help="without a grid: extra forecast reports, one per overdispersion φ of project counts "
-                             "(e.g. 0.1 0.5)")
-    parser.add_argument("--scenario-sigma", type=_sigma, nargs="+", default=[], metavar="SIGMA",
-                        help="without a grid: extra forecast reports, one per spread σ of amounts such as funds")
-    parser.add_argument("--no-counties", action="store_true", help="without a grid: skip the county comparison and one-pagers")
+    parser.add_argument(
+        "--scenario-dispersion",
+        type=_dispersion,
+        nargs="+",
+        default=[],
+        metavar="PHI",
+        help="without a grid: extra forecast reports, one per overdispersion φ of project counts (e.g. 0.1 0.5)",
+    )
+    parser.add_argument(
+        "--scenario-sigma",
+        type=_sigma,
+        nargs="+",
+        default=[],
+        metavar="SIGMA",
+        help="without a grid: extra forecast reports, one per spread σ of amounts such as funds",
+    )
+    parser.add_argument(
+        "--no-counties", action="store_true", help="without a grid: skip the county comparison and one-pagers"
+    )
     parser.add_argument("--no-audit", action="store_true", help="without a grid: skip the data-audit notebook")
-    parser.add_argument("--workers", "--jobs", dest="workers", type=int, default=None, metavar="N",
-                        help="notebooks run at once on this machine, each on its own kernel (default: the number of cores)")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786; needs jzanalysis[dask])")
-    parser.add_argument("--force", action="store_true", help="run everything again, even runs whose inputs are unchanged")
+    parser.add_argument(
+        "--workers",
+        "--jobs",
+        dest="workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks run at once on this machine, each on its own kernel (default: the number of cores)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786; needs jzanalysis[dask])",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="run everything again, even runs whose inputs are unchanged"
+    )
 
 
 def cmd_batch(args) -> int:
@@ -612,24 +810,37 @@ def cmd_batch(args) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise InputError(f"--out {args.out} is a file, not a folder")
     formats = tuple(args.formats) if args.formats else None
-    values = dict(region=args.region, year=args.year, as_of_month=int(args.as_of) if args.as_of else None,
-                  methods=list(args.methods) if args.methods else None, dispersion=args.dispersion,
-                  sigma=args.sigma, plans=_plan_overrides(args.plan_overrides) or None,
-                  county_plans=str(args.plans.resolve()) if args.plans else None)
+    values = dict(
+        region=args.region,
+        year=args.year,
+        as_of_month=int(args.as_of) if args.as_of else None,
+        methods=list(args.methods) if args.methods else None,
+        dispersion=args.dispersion,
+        sigma=args.sigma,
+        plans=_plan_overrides(args.plan_overrides) or None,
+        county_plans=str(args.plans.resolve()) if args.plans else None,
+    )
     if args.lang is not None:
         values["language"] = args.lang
     if args.grid is not None:
         if args.scenario_dispersion or args.scenario_sigma or args.no_counties or args.no_audit:
-            raise InputError("--scenario-dispersion, --no-counties and --no-audit describe the monthly set without a "
-                             "grid file; put them in the grid instead (see batch.yaml)")
+            raise InputError(
+                "--scenario-dispersion, --no-counties and --no-audit describe the monthly set without a "
+                "grid file; put them in the grid instead (see batch.yaml)"
+            )
         spec = override(read_grid(args.grid), source=str(args.source) if args.source else None, **values)
         if formats:
             spec.formats = formats
     else:
-        spec = monthly_grid(source=str(args.source) if args.source else None,
-                            scenarios=tuple(args.scenario_dispersion), sigma_scenarios=tuple(args.scenario_sigma),
-                            counties=not args.no_counties,
-                            audit=not args.no_audit, formats=formats or ("html", "pdf"), **values)
+        spec = monthly_grid(
+            source=str(args.source) if args.source else None,
+            scenarios=tuple(args.scenario_dispersion),
+            sigma_scenarios=tuple(args.scenario_sigma),
+            counties=not args.no_counties,
+            audit=not args.no_audit,
+            formats=formats or ("html", "pdf"),
+            **values,
+        )
     if args.scheduler:
         executor = DaskExecutor(args.scheduler)
     else:
@@ -643,17 +854,28 @@ def cmd_batch(args) -> int:
     if result.interrupted:
         print(f"jzanalysis batch: {_interrupted_line(result)}", file=sys.stderr)
     else:
-        summary = (f"{len(result.jobs)} runs: {len(result.done)} done, {len(result.cached)} unchanged, "
-                   f"{len(result.failed)} failed, in {result.seconds:.1f} s")
+        summary = (
+            f"{len(result.jobs)} runs: {len(result.done)} done, {len(result.cached)} unchanged, "
+            f"{len(result.failed)} failed, in {result.seconds:.1f} s"
+        )
         print(summary if not result.failed else f"jzanalysis batch: {summary}", file=sys.stderr)
     return result.exit_status
 
 
 def _manifest_args(parser):
-    parser.add_argument("folder", nargs="?", type=Path, default=settings.RAW_DIR, metavar="FOLDER",
-                        help="folder of raw bulletins (default: data/raw/)")
-    parser.add_argument("--accept-changes", action="store_true",
-                        help="record the new sha256 of listed files whose bytes changed (otherwise an error)")
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=settings.RAW_DIR,
+        metavar="FOLDER",
+        help="folder of raw bulletins (default: data/raw/)",
+    )
+    parser.add_argument(
+        "--accept-changes",
+        action="store_true",
+        help="record the new sha256 of listed files whose bytes changed (otherwise an error)",
+    )
 
 
 def cmd_manifest(args) -> int:
@@ -687,16 +909,23 @@ COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(prog="jzanalysis", description="招商引资 progress bulletins: facts, forecasts, county comparison, reports.",
-                            epilog="exit status: 0 done, 2 bad input, 1 a failed run, 130 interrupted, 143 terminated")
+    parser = _OneLineParser(
+        prog="jzanalysis",
+        description="招商引资 progress bulletins: facts, forecasts, county comparison, reports.",
+        epilog="exit status: 0 done, 2 bad input, 1 a failed run, 130 interrupted, 143 terminated",
+    )
     parser.add_argument("--version", action="version", version=f"jzanalysis {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error instead of one line")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
     for name, (add_args, run, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=(run.__doc__ or help_text).strip())
         # SUPPRESS: the command's own --debug adds to the global one instead of resetting it to False
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                             help="show the traceback of an error instead of one line")
+        command.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the traceback of an error instead of one line",
+        )
         add_args(command)
         command.set_defaults(run=run)
     return parser
@@ -733,9 +962,13 @@ def _os_error_line(exc: OSError) -> str:
     where = "" if exc.filename is None else f": {os.fsdecode(exc.filename)}"
     if exc.filename2 is not None:
         where += f" → {os.fsdecode(exc.filename2)}"
-    hint = {errno.ENOSPC: "free some space and run again", errno.EROFS: "write somewhere writable (e.g. --out)",
-            errno.EACCES: "check the permissions", errno.EPERM: "check the permissions",
-            errno.EDQUOT: "free some space and run again"}.get(exc.errno, "")
+    hint = {
+        errno.ENOSPC: "free some space and run again",
+        errno.EROFS: "write somewhere writable (e.g. --out)",
+        errno.EACCES: "check the permissions",
+        errno.EPERM: "check the permissions",
+        errno.EDQUOT: "free some space and run again",
+    }.get(exc.errno, "")
     return f"{reason}{where}" + (f"; {hint}" if hint else "")
 
 
@@ -743,11 +976,11 @@ def _encoding_line(exc: UnicodeEncodeError) -> str:
     """Text that could not be encoded: a file name that is not UTF-8 (a lone surrogate), or Chinese on an
     output whose encoding cannot show it."""
     text = exc.object if isinstance(exc.object, str) else ""
-    culprit = text[exc.start:exc.end]
+    culprit = text[exc.start : exc.end]
     if any("\udc80" <= ch <= "\udcff" for ch in culprit):
         from .sources.read import printable
 
-        context = printable(text[max(0, exc.start - 40):exc.end + 40])
+        context = printable(text[max(0, exc.start - 40) : exc.end + 40])
         return f"a file name that is not valid UTF-8 cannot be written ({context!r}); rename the file"
     encoding = getattr(sys.stdout, "encoding", None) or "?"
     return f"cannot write {culprit!r} in the output's encoding ({encoding}); set PYTHONIOENCODING=utf-8"
@@ -766,7 +999,9 @@ def _check_out(out: Path) -> bool:
         with tempfile.TemporaryFile(dir=out):
             pass
     except OSError as exc:
-        raise InputError(f"--out {out} cannot hold the reports ({exc.strerror or exc}); allowed: a folder you can write") from None
+        raise InputError(
+            f"--out {out} cannot hold the reports ({exc.strerror or exc}); allowed: a folder you can write"
+        ) from None
     return created
 
 
@@ -807,8 +1042,10 @@ def _prepare(args) -> None:
             # a report records its paths in the notebook (JSON, UTF-8); extract/forecast print names escaped
             from .sources.read import printable
 
-            raise InputError(f"--{option} {printable(str(value))} is not a valid UTF-8 name; a report records it in "
-                             "its notebook: rename it (e.g. convmv -f gbk -t utf8)")
+            raise InputError(
+                f"--{option} {printable(str(value))} is not a valid UTF-8 name; a report records it in "
+                "its notebook: rename it (e.g. convmv -f gbk -t utf8)"
+            )
     if getattr(args, "out", None) is not None:
         args.created_out = _check_out(Path(args.out))
 
@@ -855,8 +1092,10 @@ def main(argv: list[str] | None = None) -> int:
         if type(exc).__name__ == "NotebookFailed":  # a notebook cell failed: its own one-line summary
             line = f"error: {_one_line(exc)} (run again with --debug for the details)"
         else:
-            line = (f"internal error (a bug, please report it): {type(exc).__name__}: {_one_line(exc)[:300]}; "
-                    "run again with --debug for the traceback")
+            line = (
+                f"internal error (a bug, please report it): {type(exc).__name__}: {_one_line(exc)[:300]}; "
+                "run again with --debug for the traceback"
+            )
         status = _report(args, prog, line, EXIT_FAILED)
     finally:
         if previous_sigterm is not unset:
@@ -878,7 +1117,6 @@ def _report(args, prog: str, line: str, status: int) -> int:
     except (OSError, ValueError):  # stderr itself is gone: the exit status still says it
         pass
     return status
-
 
 
 def _remove_if_empty(folder: Path) -> None:

@@ -45,6 +45,7 @@ _LIMIT_PROBS = {"lo998": 0.001, "lo95": 0.025, "hi95": 0.975, "hi998": 0.999}
 
 # --------------------------------------------------------------------------- per-county building blocks
 
+
 def garwood_interval(count: float, level: float = 0.95) -> tuple[float, float]:
     """Exact (Garwood) Poisson interval for an observed count, in the count's unit (个).
 
@@ -141,14 +142,19 @@ def _rank_intervals(values: np.ndarray, rng: np.random.Generator) -> list[tuple[
 
 # --------------------------------------------------------------------------- selecting the facts
 
-def _with_canonical_regions(rows: pd.DataFrame, region: Region, where: str = "the facts", strict: bool = False) -> pd.DataFrame:
+
+def _with_canonical_regions(
+    rows: pd.DataFrame, region: Region, where: str = "the facts", strict: bool = False
+) -> pd.DataFrame:
     """``rows`` with aliases mapped to canonical names. A name the profile lacks stays as it is (the
     extractor kept it under its own name and said so); with ``strict`` (a plans file typed by hand) it is
     an InputError naming it."""
     rows = rows.copy()
     if rows.region.isna().any():
         first = rows[rows.region.isna()].iloc[0]
-        raise InputError(f"a {first.metric} figure ({first.value:g}) in {where} has no region; give {region.name} or a county")
+        raise InputError(
+            f"a {first.metric} figure ({first.value:g}) in {where} has no region; give {region.name} or a county"
+        )
     names = rows.region.astype(str)
     if strict:
         try:
@@ -191,7 +197,10 @@ def _what_the_data_has(facts: pd.DataFrame, region: Region) -> str:
 
 # --------------------------------------------------------------------------- expected counts
 
-def _city_plan(plans: pd.DataFrame, facts: pd.DataFrame, year: int, as_of: int, metric: str, city: str) -> tuple[float | None, str]:
+
+def _city_plan(
+    plans: pd.DataFrame, facts: pd.DataFrame, year: int, as_of: int, metric: str, city: str
+) -> tuple[float | None, str]:
     """The city's annual plan: the city's row of the plans file, else value ÷ plan_pct of the city figure."""
     city_rows = plans[plans.region == city]
     if not city_rows.empty:
@@ -203,8 +212,17 @@ def _city_plan(plans: pd.DataFrame, facts: pd.DataFrame, year: int, as_of: int, 
     return None, ""
 
 
-def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: int, metric: str,
-              plans: pd.DataFrame | None, time_basis: str, region: Region) -> dict:
+def _expected(
+    counties: pd.DataFrame,
+    facts: pd.DataFrame,
+    *,
+    year: int,
+    as_of: int,
+    metric: str,
+    plans: pd.DataFrame | None,
+    time_basis: str,
+    region: Region,
+) -> dict:
     """Expected counts and where they come from.
 
     Returns ``expected`` (array), ``plans`` (per county: annual plan or None), ``sources`` (per county:
@@ -228,8 +246,12 @@ def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: 
         planned = np.array([p is not None for p in county_plans])
         expected = np.array([p * progress if p is not None else np.nan for p in county_plans])
         sources = ["plan" if p else "" for p in planned]
-        detail = {"time_progress": progress, "time_basis": time_basis, "planned": int(planned.sum()),
-                  "unplanned": int((~planned).sum())}
+        detail = {
+            "time_progress": progress,
+            "time_basis": time_basis,
+            "planned": int(planned.sum()),
+            "unplanned": int((~planned).sum()),
+        }
         basis_zh = f"各县市区计划 × 时间进度（按进度，{_BASIS_WORDS.get(time_basis, time_basis)} {progress:.1%}）"
         if not planned.all():
             k = int((~planned).sum())
@@ -253,11 +275,20 @@ def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: 
                 detail.update(city_plan=city_plan)
             sources = [s or rule for s in sources]
             detail["unplanned_rule"] = rule
-        return {"expected": expected, "plans": county_plans, "sources": sources, "basis": BASIS_PLANS,
-                "basis_zh": basis_zh, "detail": detail}
+        return {
+            "expected": expected,
+            "plans": county_plans,
+            "sources": sources,
+            "basis": BASIS_PLANS,
+            "basis_zh": basis_zh,
+            "detail": detail,
+        }
 
-    earlier = facts[(facts.metric == metric) & _county_rows(facts, region)
-                    & ((facts.year < year) | ((facts.year == year) & (facts.months < as_of)))]
+    earlier = facts[
+        (facts.metric == metric)
+        & _county_rows(facts, region)
+        & ((facts.year < year) | ((facts.year == year) & (facts.months < as_of)))
+    ]
     if not earlier.empty:
         # The latest earlier period that covers every county being compared: shares from a period with
         # fewer counties would not be comparable.
@@ -266,18 +297,36 @@ def _expected(counties: pd.DataFrame, facts: pd.DataFrame, *, year: int, as_of: 
             if set(counties.region) <= set(prior.index):
                 shares = prior.loc[list(counties.region)].to_numpy(float)
                 if shares.sum() > 0 and (shares > 0).all():
-                    return {"expected": total * shares / shares.sum(), "plans": [None] * n,
-                            "sources": ["prior share"] * n, "basis": BASIS_PRIOR,
-                            "basis_zh": f"上一期（{int(y)}年1-{int(m)}月）各县市区占比",
-                            "detail": {"prior_year": int(y), "prior_months": int(m)}}
-    return {"expected": np.full(n, total / n), "plans": [None] * n, "sources": ["equal share"] * n,
-            "basis": BASIS_EQUAL, "basis_zh": "各县市区平均分配（无县市区计划）", "detail": {}}
+                    return {
+                        "expected": total * shares / shares.sum(),
+                        "plans": [None] * n,
+                        "sources": ["prior share"] * n,
+                        "basis": BASIS_PRIOR,
+                        "basis_zh": f"上一期（{int(y)}年1-{int(m)}月）各县市区占比",
+                        "detail": {"prior_year": int(y), "prior_months": int(m)},
+                    }
+    return {
+        "expected": np.full(n, total / n),
+        "plans": [None] * n,
+        "sources": ["equal share"] * n,
+        "basis": BASIS_EQUAL,
+        "basis_zh": "各县市区平均分配（无县市区计划）",
+        "detail": {},
+    }
 
 
 # --------------------------------------------------------------------------- the comparison
 
-def compare_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str = "projects_100m",
-                       plans: pd.DataFrame | None = None, time_basis: str = "months", region: Region | None = None) -> dict:
+
+def compare_from_facts(
+    facts: pd.DataFrame,
+    year: int,
+    as_of: int,
+    metric: str = "projects_100m",
+    plans: pd.DataFrame | None = None,
+    time_basis: str = "months",
+    region: Region | None = None,
+) -> dict:
     """County comparison of a count ``metric`` for January..``as_of`` of ``year``, as a JSON-ready dict.
 
     ``facts``: a facts table (:func:`jzanalysis.schema.facts_frame`); ``plans``: from
@@ -303,8 +352,10 @@ def compare_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str =
         raise InputError(f"unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
     if METRICS[metric].kind != "count":
         counts = ", ".join(m.id for m in METRICS.values() if m.kind == "count")
-        raise InputError(f"county comparison needs a count metric (Poisson intervals); {metric} is "
-                         f"{METRICS[metric].kind} ({METRICS[metric].unit}); allowed: {counts}")
+        raise InputError(
+            f"county comparison needs a count metric (Poisson intervals); {metric} is "
+            f"{METRICS[metric].kind} ({METRICS[metric].unit}); allowed: {counts}"
+        )
     if time_basis not in BASES:
         raise InputError(f"unknown time-progress basis {time_basis!r}; allowed: {', '.join(BASES)}")
     year, as_of = int(year), int(as_of)
@@ -318,17 +369,23 @@ def compare_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str =
     current = facts[(facts.year == year) & (facts.months == as_of) & (facts.metric == metric)]
     counties = _one_row_per_county(current, f"{metric} {year} 1-{as_of}月", region)
     if len(counties) < 2:
-        raise InputError(f"no county figures of {metric} for {year} 1-{as_of}月 to compare (need at least 2 counties, "
-                         f"found {len(counties)}); county figures in the data: {_what_the_data_has(facts, region)}")
+        raise InputError(
+            f"no county figures of {metric} for {year} 1-{as_of}月 to compare (need at least 2 counties, "
+            f"found {len(counties)}); county figures in the data: {_what_the_data_has(facts, region)}"
+        )
     values = counties.value.to_numpy(float)
     if (values < 0).any() or not np.allclose(values, np.round(values)):
-        raise InputError(f"county figures of {metric} must be whole counts >= 0, got {', '.join(f'{v:g}' for v in values)}")
+        raise InputError(
+            f"county figures of {metric} must be whole counts >= 0, got {', '.join(f'{v:g}' for v in values)}"
+        )
     if values.sum() == 0:
         raise InputError(f"every county has 0 for {metric} {year} 1-{as_of}月: nothing to compare")
     city = current[current.region == region.name]
     city_total = float(city.value.iloc[0]) if not city.empty else float(values.sum())
 
-    exp = _expected(counties, facts, year=year, as_of=as_of, metric=metric, plans=plans, time_basis=time_basis, region=region)
+    exp = _expected(
+        counties, facts, year=year, as_of=as_of, metric=metric, plans=plans, time_basis=time_basis, region=region
+    )
     expected = exp["expected"]
 
     # Homogeneity: observed against expected rescaled to the observed total, i.e. a test of shares;
@@ -392,10 +449,13 @@ def compare_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str =
         "homogeneity": {"chi2": chi2, "df": df, "p": p_value, "test": "Pearson chi-square against expected shares"},
         "glm": glm,
         "overdispersion": {
-            "phi": od["phi"], "phi_raw": od["phi_raw"], "winsorised_per_tail": od["winsorised"], "widened": widen,
+            "phi": od["phi"],
+            "phi_raw": od["phi_raw"],
+            "winsorised_per_tail": od["winsorised"],
+            "widened": widen,
             "limit_factor": math.sqrt(phi_used),
             "method": "Spiegelhalter (2005): φ = mean z² (z winsorised ⌊10%·n⌋ per tail); "
-                      "funnel limits' distance from 1 multiplied by √φ when φ > 1",
+            "funnel limits' distance from 1 multiplied by √φ when φ > 1",
         },
         "context": batch,
     }
@@ -454,10 +514,14 @@ def poisson_glm(values, expected, regions: list[str], overdispersed: bool = Fals
         if positive[i] and positive.sum() > 1:
             lo, hi = math.exp(log_rr[i] - z975 * se[i]), math.exp(log_rr[i] + z975 * se[i])
             p = float(2 * stats.norm.sf(abs(log_rr[i]) / se[i]))
-            ratios.append({"region": region, "rr": math.exp(log_rr[i]), "ci95": [lo, hi], "se_log": float(se[i]), "p": p})
+            ratios.append(
+                {"region": region, "rr": math.exp(log_rr[i]), "ci95": [lo, hi], "se_log": float(se[i]), "p": p}
+            )
         elif positive[i]:
             # the only county with any: its share is 100% by construction, no interval to give
-            ratios.append({"region": region, "rr": math.exp(log_rr[i]), "ci95": [None, None], "se_log": None, "p": None})
+            ratios.append(
+                {"region": region, "rr": math.exp(log_rr[i]), "ci95": [None, None], "se_log": None, "p": None}
+            )
         else:
             upper = garwood_interval(0)[1] / expected[i] / city_rate
             ratios.append({"region": region, "rr": 0.0, "ci95": [0.0, float(upper)], "se_log": None, "p": None})
@@ -465,8 +529,11 @@ def poisson_glm(values, expected, regions: list[str], overdispersed: bool = Fals
         "family": "negative binomial" if use_nb else "Poisson",
         "alpha": alpha if use_nb else 0.0,
         "dispersion": dispersion,
-        "lr_test": {"deviance": float(null.deviance), "df": int(null.df_resid),
-                    "p": float(stats.chi2.sf(null.deviance, null.df_resid))},
+        "lr_test": {
+            "deviance": float(null.deviance),
+            "df": int(null.df_resid),
+            "p": float(stats.chi2.sf(null.deviance, null.df_resid)),
+        },
         "against": "city average (ΣO/ΣE)",
         "offset": "log(expected)",
         "rate_ratios": ratios,
@@ -488,8 +555,10 @@ def _context(facts: pd.DataFrame, year: int, region: Region) -> dict:
 # --------------------------------------------------------------------------- sentences
 
 _POSITION_WORDS = {
-    "above95": "高于漏斗图95%控制上限", "above998": "高于漏斗图99.8%控制上限",
-    "below95": "低于漏斗图95%控制下限", "below998": "低于漏斗图99.8%控制下限",
+    "above95": "高于漏斗图95%控制上限",
+    "above998": "高于漏斗图99.8%控制上限",
+    "below95": "低于漏斗图95%控制下限",
+    "below998": "低于漏斗图99.8%控制下限",
 }
 
 
@@ -512,7 +581,8 @@ def county_sentences(result: dict) -> list[str]:
     unit = METRICS[result["metric"]].unit
     stat = f"χ²={h['chi2']:.2f}，自由度 {h['df']}，p{_p_text(h['p'])}"
     subject = {BASIS_PLANS: f"各县市区{label}相对计划的进度", BASIS_PRIOR: f"各县市区{label}的占比与上一期相比"}.get(
-        result["expected_basis"], f"各县市区{label}")
+        result["expected_basis"], f"各县市区{label}"
+    )
     if h["p"] < 0.05:
         overall = f"{subject}差异显著（{stat}）。"
     else:

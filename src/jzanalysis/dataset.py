@@ -42,7 +42,9 @@ class Dataset:
         if self.region is not None:
             return self.region
         if len(self.cities) > 1:
-            raise InputError(f"the data holds figures of {len(self.cities)} cities ({'、'.join(self.cities)}); pick one with --region NAME")
+            raise InputError(
+                f"the data holds figures of {len(self.cities)} cities ({'、'.join(self.cities)}); pick one with --region NAME"
+            )
         if self.cities:
             raise InputError(f"{self.cities[0]} is not a known region; give a city with --region NAME")
         raise InputError("the data does not name its city; give it with --region NAME (e.g. --region 荆州市)")
@@ -91,12 +93,16 @@ def load_manifest(manifest_path: Path | None = None) -> dict[str, dict]:
     manifest_path = Path(manifest_path or settings.MANIFEST_PATH)
     rebuild = f"rebuild it with `{manifest_command(manifest_path.parent)}`"
     if manifest_path.is_symlink():
-        raise InputError(f"{manifest_path} is a symbolic link; the manifest must be a file in {manifest_path.parent}: "
-                         f"remove the link, then {rebuild}")
+        raise InputError(
+            f"{manifest_path} is a symbolic link; the manifest must be a file in {manifest_path.parent}: "
+            f"remove the link, then {rebuild}"
+        )
     if manifest_path.is_dir():
         raise InputError(f"{manifest_path} is a folder, not a manifest: remove it, then {rebuild}")
     if not manifest_path.exists():
-        raise InputError(f"{manifest_path} is missing: every file in {manifest_path.parent} is checked against it; {rebuild}")
+        raise InputError(
+            f"{manifest_path} is missing: every file in {manifest_path.parent} is checked against it; {rebuild}"
+        )
     try:
         document = json.loads(manifest_path.read_bytes().decode("utf-8"))
     except (ValueError, OSError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
@@ -138,15 +144,19 @@ def verify_raw_file(path: Path, manifest_path: Path | None = None, *, sha256: st
         ancestors.append(os.path.dirname(ancestors[-1]))
     named_in_raw = any(os.path.realpath(folder) == raw_dir for folder in ancestors)
     if named_in_raw and not _under(real, raw_dir):
-        raise InputError(f"{path} is a symbolic link to {real}, outside {raw_dir}; raw bulletins must be files "
-                         f"inside it (copy the file there and record it with `{manifest_command(manifest_path.parent)}`)")
+        raise InputError(
+            f"{path} is a symbolic link to {real}, outside {raw_dir}; raw bulletins must be files "
+            f"inside it (copy the file there and record it with `{manifest_command(manifest_path.parent)}`)"
+        )
     if not _under(real, raw_dir):
         return None
     name = Path(os.path.relpath(real, raw_dir)).as_posix()
     entry = load_manifest(manifest_path).get(name)
     if entry is None:
-        raise InputError(f"{name} is in {raw_dir} but not in its manifest.json; every raw bulletin is checked "
-                         f"against its sha256: record it with `{manifest_command(manifest_path.parent)}`")
+        raise InputError(
+            f"{name} is in {raw_dir} but not in its manifest.json; every raw bulletin is checked "
+            f"against its sha256: record it with `{manifest_command(manifest_path.parent)}`"
+        )
     actual = sha256 or sha256_of(Path(real))
     if actual != entry["sha256"]:
         raise RawFileChanged(
@@ -156,8 +166,10 @@ def verify_raw_file(path: Path, manifest_path: Path | None = None, *, sha256: st
     return None
 
 
-MANIFEST_ABOUT = ("Immutable input bulletins. Every file here is checked against its sha256 before use; "
-                  "a changed file is an error, not a new result.")
+MANIFEST_ABOUT = (
+    "Immutable input bulletins. Every file here is checked against its sha256 before use; "
+    "a changed file is an error, not a new result."
+)
 
 
 @dataclass
@@ -172,8 +184,15 @@ class ManifestUpdate:
     replaced_invalid: str | None = None  # why the old manifest could not be read, when it could not
 
     def summary(self) -> str:
-        counts = ", ".join(f"{len(v)} {k}" for k, v in (("added", self.added), ("kept", self.kept),
-                                                          ("updated", self.updated), ("dropped", self.dropped)))
+        counts = ", ".join(
+            f"{len(v)} {k}"
+            for k, v in (
+                ("added", self.added),
+                ("kept", self.kept),
+                ("updated", self.updated),
+                ("dropped", self.dropped),
+            )
+        )
         recorded = len(self.added) + len(self.kept) + len(self.updated)
         return f"{_shown(self.path)}: {recorded} file{'' if recorded == 1 else 's'} recorded ({counts})"
 
@@ -207,8 +226,10 @@ def write_manifest(raw_dir: Path | str, *, accept_changes: bool = False) -> Mani
     files = sorted(p for p in raw_dir.iterdir() if p.suffix.lower() in BULLETIN_SUFFIXES and not p.name.startswith("."))
     links = [p for p in files if p.is_symlink()]
     if links:
-        raise InputError(f"{links[0]} is a symbolic link (to {os.path.realpath(links[0])}); raw bulletins must be files "
-                         f"in {raw_dir}: copy the file there instead (nothing was written)")
+        raise InputError(
+            f"{links[0]} is a symbolic link (to {os.path.realpath(links[0])}); raw bulletins must be files "
+            f"in {raw_dir}: copy the file there instead (nothing was written)"
+        )
     entries: dict[str, dict] = {}
     changed: list[str] = []
     for path in files:
@@ -303,7 +324,11 @@ def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
     validate_facts(facts, origin=str(path))
     cities = sorted({c for c in facts.city.dropna().astype(str)}) if "city" in facts else []
     if region is None:
-        region = find_region(cities[0]) if len(cities) == 1 else (infer_region(facts.region.dropna().unique()) if not cities else None)
+        region = (
+            find_region(cities[0])
+            if len(cities) == 1
+            else (infer_region(facts.region.dropna().unique()) if not cities else None)
+        )
     if region is not None and not cities:
         cities = [region.name]
     return Dataset(facts=facts, inputs=[{"path": str(path), "sha256": sha256_of(path)}], region=region, cities=cities)
@@ -324,7 +349,9 @@ def validate_facts(facts: pd.DataFrame, origin: str | None) -> None:
         # region: names, checked against a city's profile where they are used (a unit a profile lacks is
         # kept under its own name, so any non-empty name is allowed here)
         if pd.isna(row.region) or not str(row.region).strip():
-            raise InputError(f"{where}: region is empty; give the city's name for a city-wide figure, else the county's")
+            raise InputError(
+                f"{where}: region is empty; give the city's name for a city-wide figure, else the county's"
+            )
         check_fact_numbers(row, where)
 
 
@@ -337,16 +364,21 @@ def check_fact_numbers(row, where: str, *, months: tuple[int, int] = bounds.MONT
     """The numbers of one facts row (any object with ``year``, ``months``, ``metric``, ``value``,
     ``plan_pct``, ``yoy_pct`` attributes; ``plan_pct``/``yoy_pct`` may be absent) inside their ranges."""
     if pd.isna(row.months) or not bounds.in_range(row.months, months):
-        raise InputError(f"{where}: months must be {bounds.describe(months)} (the figure covers January..months), got {row.months!r}")
+        raise InputError(
+            f"{where}: months must be {bounds.describe(months)} (the figure covers January..months), got {row.months!r}"
+        )
     if not pd.isna(row.year):
         bounds.check_range(f"{where}: year", row.year, bounds.YEAR, whole=True)
     if pd.isna(row.value):
         raise InputError(f"{where}: value is missing for {row.metric}")
     unit = METRICS[row.metric].unit
-    bounds.check_range(f"{where}: {row.metric} value", row.value, bounds.VALUE_BY_UNIT.get(unit, bounds.VALUE_BY_UNIT["个"]),
-                       unit=unit)
-    for column, allowed, meaning in (("plan_pct", bounds.PLAN_PCT, "(percent of the annual plan)"),
-                                     ("yoy_pct", bounds.YOY_PCT, "(percent growth)")):
+    bounds.check_range(
+        f"{where}: {row.metric} value", row.value, bounds.VALUE_BY_UNIT.get(unit, bounds.VALUE_BY_UNIT["个"]), unit=unit
+    )
+    for column, allowed, meaning in (
+        ("plan_pct", bounds.PLAN_PCT, "(percent of the annual plan)"),
+        ("yoy_pct", bounds.YOY_PCT, "(percent growth)"),
+    ):
         value = getattr(row, column, None)
         if value is not None and not pd.isna(value):
             bounds.check_range(f"{where}: {column}", value, allowed, unit=meaning)

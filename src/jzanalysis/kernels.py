@@ -35,14 +35,36 @@ from pathlib import Path
 
 # Kernel-side modules a report notebook imports; client-side ones a worker uses.
 KERNEL_PRELOAD = (
-    "numpy", "pandas", "scipy.stats", "scipy.special", "statsmodels.api", "seaborn", "matplotlib.pyplot",
-    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.display",
-    "jzanalysis.pipeline", "jzanalysis.report", "jzanalysis.sources", "jzanalysis.plots",
-    "jzanalysis.forecast", "jzanalysis.compare", "jzanalysis.analysis_cache", "jzanalysis.regions",
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "scipy.special",
+    "statsmodels.api",
+    "seaborn",
+    "matplotlib.pyplot",
+    "IPython",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "IPython.display",
+    "jzanalysis.pipeline",
+    "jzanalysis.report",
+    "jzanalysis.sources",
+    "jzanalysis.plots",
+    "jzanalysis.forecast",
+    "jzanalysis.compare",
+    "jzanalysis.analysis_cache",
+    "jzanalysis.regions",
 )
 CLIENT_PRELOAD = (
-    "papermill", "papermill.clientwrap", "nbclient", "nbconvert", "nbconvert.exporters.html",
-    "weasyprint", "jupyter_client.manager", "jzanalysis.runner",
+    "papermill",
+    "papermill.clientwrap",
+    "nbclient",
+    "nbconvert",
+    "nbconvert.exporters.html",
+    "weasyprint",
+    "jupyter_client.manager",
+    "jzanalysis.runner",
 )
 
 # What a kernel would set for itself (ipykernel: the inline backend), set in the template before
@@ -50,7 +72,9 @@ CLIENT_PRELOAD = (
 TEMPLATE_ENV = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     # one thread per process: two workers share two cores, and a BLAS thread pool does not survive fork
-    "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
 }
 
@@ -108,6 +132,7 @@ def _alive(pid: int) -> bool:
 
 
 # --- the template process -------------------------------------------------------------------------
+
 
 def _send(sock: socket.socket, obj) -> None:
     sock.sendall(json.dumps(obj).encode() + b"\n")
@@ -215,7 +240,7 @@ def _become_kernel(request: dict) -> None:
     argv = list(request["argv"])
     # the kernel spec's argv is [python, -m, ipykernel_launcher, -f, FILE, ...]: keep what follows the module
     if "-m" in argv:
-        argv = argv[argv.index("-m") + 2:]
+        argv = argv[argv.index("-m") + 2 :]
     else:
         argv = argv[1:]
     sys.argv = ["ipykernel_launcher", *argv]
@@ -250,9 +275,17 @@ class Template(TemplateClient):
         self.socket_path = os.path.join(self.dir, "template.sock")
         env = {**os.environ, **TEMPLATE_ENV}
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from jzanalysis.kernels import _template_main; "
-             "_template_main(*sys.argv[1:])", self.socket_path, str(os.getpid()), ",".join(preload)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=env,
+            [
+                sys.executable,
+                "-c",
+                "import sys; from jzanalysis.kernels import _template_main; _template_main(*sys.argv[1:])",
+                self.socket_path,
+                str(os.getpid()),
+                ",".join(preload),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            env=env,
         )
         self._ready = False
 
@@ -289,6 +322,7 @@ class Template(TemplateClient):
 
 
 # --- jupyter_client glue ----------------------------------------------------------------------------
+
 
 class _ForkedProcess:
     """The little of :class:`subprocess.Popen` that jupyter_client's provisioner uses, for a forked kernel.
@@ -371,13 +405,17 @@ def forked_kernel_manager(template: TemplateClient, cwd: str, env: dict[str, str
 
             self.kernel_id = self.kernel_id or str(uuid.uuid4())
             if self.provisioner is None:
-                self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+                self.provisioner = ForkedProvisioner(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+                )
             return await super()._async_pre_start_kernel(**kw)
 
     from .runner import KERNEL_ARGUMENTS, KERNEL_NAME
 
     km = ForkedKernelManager(
-        kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(socket_dir, "kernel"),
+        kernel_name=KERNEL_NAME,
+        transport="ipc",
+        ip=os.path.join(socket_dir, "kernel"),
         connection_file=os.path.join(socket_dir, "kernel.json"),
     )
     km.socket_dir = socket_dir
@@ -415,15 +453,18 @@ def spawned_kernel_manager(cwd: str, env: dict[str, str] | None = None):
 
     socket_dir = private_temp_dir("k")
     km = KernelManager(
-        kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(socket_dir, "kernel"),
+        kernel_name=KERNEL_NAME,
+        transport="ipc",
+        ip=os.path.join(socket_dir, "kernel"),
         connection_file=os.path.join(socket_dir, "kernel.json"),
     )
     km.socket_dir = socket_dir
     parent = os.getpid()
     kernel_env = {**os.environ, **{k: v.replace("{socket_dir}", socket_dir) for k, v in (env or {}).items()}}
     try:
-        km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd), env=kernel_env,
-                        preexec_fn=lambda: die_with_parent(parent))
+        km.start_kernel(
+            extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd), env=kernel_env, preexec_fn=lambda: die_with_parent(parent)
+        )
     except BaseException:
         shutil.rmtree(socket_dir, ignore_errors=True)
         raise

@@ -57,10 +57,10 @@ class ReportParams(BaseModel):
     metrics: tuple[str, ...] = DEFAULT_FORECAST_METRICS
     compare_metric: str = DEFAULT_COMPARE_METRIC
     methods: tuple[str, ...] | None = None
-    dispersion: float | None = Field(None, ge=bounds.DISPERSION[0], le=bounds.DISPERSION[1], allow_inf_nan=False,
-                                     description="dispersion")
-    sigma: float | None = Field(None, ge=bounds.SIGMA[0], le=bounds.SIGMA[1], allow_inf_nan=False,
-                                description="sigma")
+    dispersion: float | None = Field(
+        None, ge=bounds.DISPERSION[0], le=bounds.DISPERSION[1], allow_inf_nan=False, description="dispersion"
+    )
+    sigma: float | None = Field(None, ge=bounds.SIGMA[0], le=bounds.SIGMA[1], allow_inf_nan=False, description="sigma")
     plans: dict[str, Plan] = Field(default_factory=dict)
     county_plans: str | None = None
     language: Literal["zh", "en"] = "zh"
@@ -115,8 +115,18 @@ class ReportParams(BaseModel):
 
 
 # errors of a bounded number: out of range, not finite, not a number at all
-_RANGE_ERRORS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than", "finite_number",
-                 "int_parsing", "int_type", "int_from_float", "float_parsing", "float_type")
+_RANGE_ERRORS = (
+    "greater_than_equal",
+    "less_than_equal",
+    "greater_than",
+    "less_than",
+    "finite_number",
+    "int_parsing",
+    "int_type",
+    "int_from_float",
+    "float_parsing",
+    "float_type",
+)
 
 
 def _one_line(error: dict) -> str:

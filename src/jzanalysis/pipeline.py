@@ -29,7 +29,9 @@ class Analysis:
     dataset: Dataset
     region: Region  # the city the report is about
     derived: pd.DataFrame
-    forecasts: dict[str, ForecastResult]  # metric id → typed forecast (``to_dict()`` is the JSON of jzanalysis.forecast)
+    forecasts: dict[
+        str, ForecastResult
+    ]  # metric id → typed forecast (``to_dict()`` is the JSON of jzanalysis.forecast)
     forecast_notes: dict[str, str]  # metric id → why it has no forecast (no figure, no plan)
     comparison: dict | None  # county comparison JSON object, None when the data has no county figures
     comparison_note: str | None = None  # why there is no comparison
@@ -49,7 +51,9 @@ def resolve_snapshot(params: ReportParams, dataset: Dataset, city_level: bool = 
         year = year or latest_year
         if as_of is None:
             if latest_month >= 12:
-                raise InputError(f"the latest {params.metrics[0]} figure covers all of {year}: nothing to forecast; pass --as-of 1..11")
+                raise InputError(
+                    f"the latest {params.metrics[0]} figure covers all of {year}: nothing to forecast; pass --as-of 1..11"
+                )
             as_of = latest_month
     return params.model_copy(update={"year": year, "as_of_month": as_of})
 
@@ -81,9 +85,15 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     for metric in params.metrics if forecast else ():
         try:
             forecasts[metric] = forecast_result_from_facts(
-                facts, year=year, as_of=as_of, metric=metric, region=params.region,
-                plan=params.plans.get(metric), methods=list(params.methods) if params.methods else None,
-                dispersion=params.dispersion, sigma=params.sigma,
+                facts,
+                year=year,
+                as_of=as_of,
+                metric=metric,
+                region=params.region,
+                plan=params.plans.get(metric),
+                methods=list(params.methods) if params.methods else None,
+                dispersion=params.dispersion,
+                sigma=params.sigma,
             )
         except InputError as exc:
             # One metric the bulletin does not support (no figure, no plan) is said in the report; a
@@ -95,8 +105,9 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     county_plans = load_plans(params.county_plans, region) if params.county_plans else None
     comparison, comparison_note = None, None
     try:
-        comparison = compare_from_facts(facts, year=year, as_of=as_of, metric=params.compare_metric, plans=county_plans,
-                                        region=region)
+        comparison = compare_from_facts(
+            facts, year=year, as_of=as_of, metric=params.compare_metric, plans=county_plans, region=region
+        )
     except InputError as exc:
         # A bulletin without county figures still gets its forecast; the report says why the county
         # section is empty instead of failing the whole run.
@@ -109,9 +120,16 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
         check = working_days_left_check(year, float(claims.value.iloc[0]), dates[-1] if dates else None)
         check["quote"] = claims["quote"].iloc[0]
     return Analysis(
-        params=params, dataset=dataset, region=region, derived=derived_table(facts, year, as_of, params.region),
-        forecasts=forecasts, forecast_notes=forecast_notes, comparison=comparison, comparison_note=comparison_note,
-        working_days_check=check, publication_dates=dates,
+        params=params,
+        dataset=dataset,
+        region=region,
+        derived=derived_table(facts, year, as_of, params.region),
+        forecasts=forecasts,
+        forecast_notes=forecast_notes,
+        comparison=comparison,
+        comparison_note=comparison_note,
+        working_days_check=check,
+        publication_dates=dates,
     )
 
 

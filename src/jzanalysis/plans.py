@@ -30,7 +30,9 @@ def _region(region: Region, name: str, where: str) -> str:
     try:
         return region.canonical(name)
     except InputError as exc:
-        raise InputError(str(exc).replace(f"unknown region {name.strip()!r}", f"unknown region {name.strip()!r} in {where}", 1)) from None
+        raise InputError(
+            str(exc).replace(f"unknown region {name.strip()!r}", f"unknown region {name.strip()!r} in {where}", 1)
+        ) from None
 
 
 def load_plans(path: Path | str, region: Region | None = None) -> pd.DataFrame:
@@ -60,7 +62,9 @@ def load_plans(path: Path | str, region: Region | None = None) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in PLAN_COLUMNS if c not in frame.columns]
     if missing:
-        raise InputError(f"{path.name} lacks column(s) {', '.join(missing)}; expected a header: {','.join(PLAN_COLUMNS)}")
+        raise InputError(
+            f"{path.name} lacks column(s) {', '.join(missing)}; expected a header: {','.join(PLAN_COLUMNS)}"
+        )
     if region is None:
         region = infer_region(frame.region) if "region" in frame else None
         if region is None:
@@ -79,23 +83,33 @@ def load_plans(path: Path | str, region: Region | None = None) -> pd.DataFrame:
         try:
             year = int(year_text)
         except ValueError:
-            raise InputError(f"{where}: year must be a whole number {bounds.describe(bounds.YEAR)}, got {year_text!r}") from None
+            raise InputError(
+                f"{where}: year must be a whole number {bounds.describe(bounds.YEAR)}, got {year_text!r}"
+            ) from None
         bounds.check_range(f"{where}: year", year, bounds.YEAR, whole=True)
         if not plan_text:
-            raise InputError(f"{where}: plan is empty; give the annual target as a number {bounds.describe(bounds.PLAN)}")
+            raise InputError(
+                f"{where}: plan is empty; give the annual target as a number {bounds.describe(bounds.PLAN)}"
+            )
         try:
             plan = float(plan_text.replace(",", ""))
         except ValueError:
             plan = None
         if plan is None or not bounds.in_range(plan, bounds.PLAN):
-            raise InputError(f"{where}: plan must be a number {bounds.describe(bounds.PLAN)} {METRICS[metric].unit}, got {plan_text!r}")
+            raise InputError(
+                f"{where}: plan must be a number {bounds.describe(bounds.PLAN)} {METRICS[metric].unit}, got {plan_text!r}"
+            )
         rows.append({"year": year, "region": name, "metric": metric, "plan": plan, "line": line})
     plans = pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "line"])
     duplicated = plans[plans.duplicated(["year", "region", "metric"], keep=False)]
     if not duplicated.empty:
         first = duplicated.iloc[0]
-        same = duplicated[(duplicated.year == first.year) & (duplicated.region == first.region) & (duplicated.metric == first.metric)]
+        same = duplicated[
+            (duplicated.year == first.year) & (duplicated.region == first.region) & (duplicated.metric == first.metric)
+        ]
         lines = ", ".join(str(x) for x in same.line)
-        raise InputError(f"{path.name}: {first.region} {first.metric} {first.year} has more than one plan (lines {lines})")
+        raise InputError(
+            f"{path.name}: {first.region} {first.metric} {first.year} has more than one plan (lines {lines})"
+        )
     plans = plans.drop(columns="line").astype({"year": "int64", "plan": "float64"})
     return plans.reset_index(drop=True)

@@ -98,7 +98,9 @@ def working_days_left_check(year: int, claimed: float, published: dt.date | None
         result["from_publication"] = working_days_between(published, year_end)
     exact = [
         day
-        for day in (dt.date(year, 1, 1) + dt.timedelta(days=n) for n in range((year_end - dt.date(year, 1, 1)).days + 1))
+        for day in (
+            dt.date(year, 1, 1) + dt.timedelta(days=n) for n in range((year_end - dt.date(year, 1, 1)).days + 1)
+        )
         if working_days_between(day, year_end) == claimed
     ]
     result["exact_from"] = exact[0] if exact else None

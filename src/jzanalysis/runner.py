@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from . import settings
 from .errors import InputError
+
 if TYPE_CHECKING:  # nbformat costs seconds to import (jsonschema's format checkers): only where used
     import nbformat
 
@@ -66,6 +67,7 @@ class NotebookFailed(RuntimeError):
 
 # --- execution -------------------------------------------------------------------------------------
 
+
 def _engine():
     """papermill's nbclient engine, on a kernel manager we started (and shut down ourselves)."""
     from papermill.clientwrap import PapermillNotebookClient
@@ -74,13 +76,29 @@ def _engine():
 
     class StartedKernelEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
             kwargs.pop("input_path", None)
             client = PapermillNotebookClient(
-                nb_man, km=kwargs.pop("km"), timeout=execution_timeout, startup_timeout=start_timeout,
-                kernel_name=kernel_name, log=logger, log_output=log_output, stdout_file=stdout_file,
-                stderr_file=stderr_file, **kwargs,
+                nb_man,
+                km=kwargs.pop("km"),
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
             )
             # the client cleans up its channels; the kernel itself is stopped by execute_notebook
             client.owns_km = False
@@ -95,8 +113,15 @@ def _engine():
     return "jzanalysis"
 
 
-def execute_notebook(notebook: Path | nbformat.NotebookNode, parameters: dict, *, cwd: Path | str | None = None,
-                     km=None, env: dict[str, str] | None = None, timing: bool = False) -> nbformat.NotebookNode:
+def execute_notebook(
+    notebook: Path | nbformat.NotebookNode,
+    parameters: dict,
+    *,
+    cwd: Path | str | None = None,
+    km=None,
+    env: dict[str, str] | None = None,
+    timing: bool = False,
+) -> nbformat.NotebookNode:
     """Execute ``notebook`` (a path or a notebook node) with papermill and return the executed notebook.
 
     ``km``: a started kernel manager to run on (a batch worker's pre-started kernel); otherwise a new
@@ -108,21 +133,36 @@ def execute_notebook(notebook: Path | nbformat.NotebookNode, parameters: dict, *
 
     from .kernels import spawned_kernel_manager, stop_kernel
 
-    name = notebook.name if isinstance(notebook, Path) else notebook.metadata.get("jzanalysis", {}).get("name", "notebook")
+    name = (
+        notebook.name if isinstance(notebook, Path) else notebook.metadata.get("jzanalysis", {}).get("name", "notebook")
+    )
     source = str(notebook) if isinstance(notebook, Path) else notebook
     cwd = str(cwd or settings.NOTEBOOKS_DIR)
     if km is None:
         km = spawned_kernel_manager(cwd, env)
     try:
         executed = papermill.execute_notebook(
-            source, None, parameters=parameters, engine_name=_engine(), kernel_name=KERNEL_NAME,
-            progress_bar=False, request_save_on_cell_execute=False, log_output=False, km=km, record_timing=timing,
+            source,
+            None,
+            parameters=parameters,
+            engine_name=_engine(),
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            log_output=False,
+            km=km,
+            record_timing=timing,
         )
     except PapermillExecutionError as exc:
         if exc.ename in ("InputError", "RawFileChanged"):
             raise InputError(exc.evalue) from None
-        raise NotebookFailed(name, _source_cell_number(notebook, exc), exc.ename, exc.evalue,
-                             exc.source.strip().splitlines()[0] if exc.source and exc.source.strip() else "") from None
+        raise NotebookFailed(
+            name,
+            _source_cell_number(notebook, exc),
+            exc.ename,
+            exc.evalue,
+            exc.source.strip().splitlines()[0] if exc.source and exc.source.strip() else "",
+        ) from None
     except RuntimeError as exc:  # the kernel died or did not answer
         raise NotebookFailed(name, None, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "") from None
     finally:
@@ -172,6 +212,7 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 # --- exporters -------------------------------------------------------------------------------------
 
+
 def report_css() -> str:
     """Stylesheet shared by the HTML and the PDF: the one CJK font, A4 pages, images that fit the page."""
     font_url = settings.cjk_font_path().as_uri()
@@ -206,7 +247,7 @@ pre {{ white-space: pre-wrap; font-size: 8.5pt; }}
 def html_page(title: str, body: str, lang: str = "zh-CN") -> str:
     """A whole HTML page around ``body`` with the report stylesheet (reports and the batch index)."""
     return (
-        f"<!DOCTYPE html>\n<html lang=\"{html.escape(lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{report_css()}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
@@ -223,8 +264,14 @@ def export_html(notebook: nbformat.NotebookNode, title: str, lang: str = "zh-CN"
     # Cells tagged analyst-only talk to the person running the notebook, not to the report's reader.
     config.TagRemovePreprocessor.remove_cell_tags = {"analyst-only"}
     config.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(config=config, template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, anchor_link_text="")
+    exporter = HTMLExporter(
+        config=config,
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
     body, _ = exporter.from_notebook_node(notebook)
     return html_page(title, body, lang)
 
@@ -260,9 +307,17 @@ def check_formats(formats: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return ordered
 
 
-def render(notebook: Path | nbformat.NotebookNode, parameters: dict, *, title: str,
-           formats: tuple[str, ...] = ("html", "pdf"), cwd: Path | str | None = None, km=None,
-           env: dict[str, str] | None = None, after_execute: Callable[[], None] | None = None) -> dict[str, bytes]:
+def render(
+    notebook: Path | nbformat.NotebookNode,
+    parameters: dict,
+    *,
+    title: str,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    cwd: Path | str | None = None,
+    km=None,
+    env: dict[str, str] | None = None,
+    after_execute: Callable[[], None] | None = None,
+) -> dict[str, bytes]:
     """Execute and export one run; returns ``{"ipynb": bytes, "html": bytes, "pdf": bytes}``.
 
     ``after_execute`` is called once the kernel is done, before the exports: a batch worker starts its
@@ -280,8 +335,9 @@ def render(notebook: Path | nbformat.NotebookNode, parameters: dict, *, title: s
     if "html" in formats:
         from .report import Catalogue
 
-        html_text = export_html(executed, title=title,
-                                lang=Catalogue(parameters.get("language") or "zh").t("meta.html_lang"))
+        html_text = export_html(
+            executed, title=title, lang=Catalogue(parameters.get("language") or "zh").t("meta.html_lang")
+        )
         files["html"] = html_text.encode("utf-8")
     if "pdf" in formats:
         files["pdf"] = export_pdf(html_text)
@@ -289,6 +345,7 @@ def render(notebook: Path | nbformat.NotebookNode, parameters: dict, *, title: s
 
 
 # --- names and publishing --------------------------------------------------------------------------
+
 
 def report_stem(params: ReportParams) -> str:
     """Readable part of a forecast report's name: ``forecast_2015_m07``; a scenario or another language says
@@ -319,8 +376,9 @@ def canonical_parameters(params: ReportParams) -> dict:
 
 def run_name(stem: str, notebook: str, params: ReportParams) -> str:
     """``<stem>-<8 hex>``: the hash covers the notebook and every parameter, so no two differ only in hash."""
-    payload = json.dumps({"notebook": notebook, "parameters": canonical_parameters(params)}, sort_keys=True,
-                         ensure_ascii=False)
+    payload = json.dumps(
+        {"notebook": notebook, "parameters": canonical_parameters(params)}, sort_keys=True, ensure_ascii=False
+    )
     return f"{stem}-{hashlib.sha256(payload.encode('utf-8')).hexdigest()[:8]}"
 
 
@@ -362,8 +420,9 @@ def publish(out_dir: Path, name: str, files: dict[str, bytes], record: dict) -> 
             path.write_bytes(data)
             outputs[kind] = {"file": path.name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
         record = {**record, "name": name, "outputs": outputs}
-        (staging / RUN_RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                          encoding="utf-8")
+        (staging / RUN_RECORD).write_text(
+            json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         destination = out_dir / name
         try:
             os.rename(staging, destination)
@@ -400,12 +459,15 @@ def remove_stale_staging(out_dir: Path, max_age: float = 24 * 3600) -> list[Path
         except (ValueError, OSError):
             continue
         if stale:
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() and not path.is_symlink() else path.unlink(
+                missing_ok=True
+            )
             removed.append(path)
     return removed
 
 
 # --- one report ------------------------------------------------------------------------------------
+
 
 @dataclass
 class ReportArtifacts:
@@ -427,9 +489,16 @@ def report_title(notebook: str, params: ReportParams) -> str:
     return document_title(notebook, params)
 
 
-def run_report(params: ReportParams, out_dir: Path | None = None, *, notebook: str = "report.ipynb",
-               formats: tuple[str, ...] = ("html", "pdf"), stem: str | None = None, title: str | None = None,
-               record: dict | None = None) -> ReportArtifacts:
+def run_report(
+    params: ReportParams,
+    out_dir: Path | None = None,
+    *,
+    notebook: str = "report.ipynb",
+    formats: tuple[str, ...] = ("html", "pdf"),
+    stem: str | None = None,
+    title: str | None = None,
+    record: dict | None = None,
+) -> ReportArtifacts:
     """Execute ``notebooks/<notebook>`` with ``params`` and publish notebook, HTML and PDF in ``out_dir``.
 
     ``params`` must have year and as_of_month resolved (the CLI does so from the data) so the names say
@@ -443,8 +512,9 @@ def run_report(params: ReportParams, out_dir: Path | None = None, *, notebook: s
     out_dir.mkdir(parents=True, exist_ok=True)
     name = run_name(stem or report_stem(params), notebook, params)
     started = time.monotonic()
-    files = render(source_notebook, params.notebook_parameters(), title=title or report_title(notebook, params),
-                   formats=formats)
+    files = render(
+        source_notebook, params.notebook_parameters(), title=title or report_title(notebook, params), formats=formats
+    )
     base = {"notebook": notebook, "parameters": canonical_parameters(params), "formats": list(formats)}
     published = publish(out_dir, name, files, {**base, **(record or {})})
     return ReportArtifacts(notebook=published.pop("ipynb"), files=published, seconds=time.monotonic() - started)

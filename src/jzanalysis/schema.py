@@ -26,7 +26,16 @@ from __future__ import annotations
 import pandas as pd
 
 FACT_COLUMNS: list[str] = [
-    "year", "months", "region", "metric", "value", "unit", "plan_pct", "yoy_pct", "source", "quote",
+    "year",
+    "months",
+    "region",
+    "metric",
+    "value",
+    "unit",
+    "plan_pct",
+    "yoy_pct",
+    "source",
+    "quote",
 ]
 EXTRA_COLUMNS: list[str] = ["start", "end", "qualifier", "note", "city", "rule", "phrase"]
 ALL_COLUMNS: list[str] = FACT_COLUMNS + EXTRA_COLUMNS

@@ -36,8 +36,23 @@ from .grid import SHIPPED_GRID, GridSpec, Job, expand, monthly_grid, override, r
 from .index import write_index
 
 __all__ = [
-    "BatchResult", "DaskExecutor", "EXECUTORS", "Executor", "GridSpec", "InlineExecutor", "LocalExecutor", "Job", "SHIPPED_GRID", "plan", "plan_batch", "read_grid",
-    "monthly_grid", "override", "run_batch", "run_jobs", "write_index",
+    "BatchResult",
+    "DaskExecutor",
+    "EXECUTORS",
+    "Executor",
+    "GridSpec",
+    "InlineExecutor",
+    "LocalExecutor",
+    "Job",
+    "SHIPPED_GRID",
+    "plan",
+    "plan_batch",
+    "read_grid",
+    "monthly_grid",
+    "override",
+    "run_batch",
+    "run_jobs",
+    "write_index",
 ]
 
 
@@ -99,9 +114,17 @@ def plan(spec: GridSpec, out_dir: Path | None = None, on_miss=None) -> tuple[lis
 def plan_batch(analysis, *, scenarios: tuple[float, ...] = (), counties: bool = True, audit: bool = True) -> list[Job]:
     """The monthly set's jobs for an analysed parameter set (kept for scripts written against it)."""
     p = analysis.params
-    spec = monthly_grid(source=p.source, scenarios=scenarios, counties=counties, audit=audit, year=p.year,
-                        as_of_month=p.as_of_month, methods=list(p.methods) if p.methods else None,
-                        dispersion=p.dispersion, county_plans=p.county_plans)
+    spec = monthly_grid(
+        source=p.source,
+        scenarios=scenarios,
+        counties=counties,
+        audit=audit,
+        year=p.year,
+        as_of_month=p.as_of_month,
+        methods=list(p.methods) if p.methods else None,
+        dispersion=p.dispersion,
+        county_plans=p.county_plans,
+    )
     return expand(spec)[0]
 
 
@@ -134,9 +157,15 @@ def _task(job: Job, key: str, blobs: dict[str, bytes], number: int) -> dict:
     from ..analysis_cache import artifact_key
 
     return {
-        "id": number, "name": job.name, "key": key, "notebook": job.notebook,
-        "notebook_json": job.path.read_text(encoding="utf-8"), "parameters": job.params.notebook_parameters(),
-        "title": job.title, "formats": list(job.formats), "cwd": str(settings.NOTEBOOKS_DIR),
+        "id": number,
+        "name": job.name,
+        "key": key,
+        "notebook": job.notebook,
+        "notebook_json": job.path.read_text(encoding="utf-8"),
+        "parameters": job.params.notebook_parameters(),
+        "title": job.title,
+        "formats": list(job.formats),
+        "cwd": str(settings.NOTEBOOKS_DIR),
         "artifacts": {k: blobs[k] for k in (artifact_key(job.params, f) for f in job.analyses)},
     }
 
@@ -153,8 +182,16 @@ def _on_signals():
     return lambda: [signal.signal(s, h) for s, h in previous.items()]
 
 
-def run_jobs(jobs: list[Job], out_dir: Path | None = None, *, executor: Executor | None = None, force: bool = False,
-             analyses: dict | None = None, progress=None, keys: dict | None = None) -> BatchResult:
+def run_jobs(
+    jobs: list[Job],
+    out_dir: Path | None = None,
+    *,
+    executor: Executor | None = None,
+    force: bool = False,
+    analyses: dict | None = None,
+    progress=None,
+    keys: dict | None = None,
+) -> BatchResult:
     """Run the jobs that are not fresh in ``out_dir``, publish each, rebuild the index; never raises
     for a failing notebook (see :attr:`BatchResult.failed`)."""
     from ..kernels import remove_stale_temp_dirs
@@ -192,11 +229,20 @@ def run_jobs(jobs: list[Job], out_dir: Path | None = None, *, executor: Executor
             def on_result(task, outcome):
                 job, key, inputs = by_name[task["name"]]
                 if outcome["ok"]:
-                    publish(out_dir, job.name, outcome["files"], {
-                        "key": key, "notebook": job.notebook, "title": job.title,
-                        "parameters": job.canonical, "formats": list(job.formats),
-                        "inputs": inputs, "headline": [list(item) for item in job.headline],
-                    })
+                    publish(
+                        out_dir,
+                        job.name,
+                        outcome["files"],
+                        {
+                            "key": key,
+                            "notebook": job.notebook,
+                            "title": job.title,
+                            "parameters": job.canonical,
+                            "formats": list(job.formats),
+                            "inputs": inputs,
+                            "headline": [list(item) for item in job.headline],
+                        },
+                    )
                     result.done.append(job)
                     bar.finish(True)
                 else:
@@ -219,8 +265,14 @@ def run_jobs(jobs: list[Job], out_dir: Path | None = None, *, executor: Executor
     return result
 
 
-def run_batch(grid: GridSpec | list[Job], out_dir: Path | None = None, *, executor: Executor | None = None,
-              force: bool = False, progress=None) -> BatchResult:
+def run_batch(
+    grid: GridSpec | list[Job],
+    out_dir: Path | None = None,
+    *,
+    executor: Executor | None = None,
+    force: bool = False,
+    progress=None,
+) -> BatchResult:
     """Plan (or take) the jobs of a grid and run them into ``out_dir`` (default reports/)."""
     out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
     if out_dir.exists() and not out_dir.is_dir():

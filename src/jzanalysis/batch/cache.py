@@ -85,17 +85,27 @@ def environment() -> dict:
         font_id = f"{font.name}:{sha256_file(font)[:16]}"
     except Exception:  # noqa: BLE001 - no font: the run itself will say so
         font_id = "none"
-    return {"jzanalysis": __version__, "git": settings.git_commit(), "code": code_fingerprint(),
-            "python": platform.python_version(), "font": font_id}
+    return {
+        "jzanalysis": __version__,
+        "git": settings.git_commit(),
+        "code": code_fingerprint(),
+        "python": platform.python_version(),
+        "font": font_id,
+    }
 
 
 def run_key(job) -> tuple[str, list[dict]]:
     """``(key, inputs)`` of a job: the hash that decides whether it must run, and its input files."""
     inputs = inputs_record(job)
     payload = {
-        "schema": KEY_SCHEMA, "notebook": job.notebook, "notebook_sha256": sha256_file(job.path),
-        "parameters": job.canonical, "formats": list(job.formats), "title": job.title,
-        "inputs": inputs, "environment": environment(),
+        "schema": KEY_SCHEMA,
+        "notebook": job.notebook,
+        "notebook_sha256": sha256_file(job.path),
+        "parameters": job.canonical,
+        "formats": list(job.formats),
+        "title": job.title,
+        "inputs": inputs,
+        "environment": environment(),
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest(), inputs
@@ -126,6 +136,7 @@ def is_fresh(out_dir: Path, name: str, key: str) -> bool:
 
 # --- the expansion of a grid -----------------------------------------------------------------------
 
+
 def plan_key(spec) -> str:
     """Hash of a grid and every file its expansion reads."""
     from .grid import input_paths
@@ -136,9 +147,14 @@ def plan_key(spec) -> str:
         candidates = sorted(x for x in p.iterdir() if x.is_file()) if p.is_dir() else [p] if p.exists() else []
         files.extend((_display_path(str(x)), sha256_file(x)) for x in candidates)
     notebooks = sorted({run["notebook_path"] for run in spec.runs})
-    payload = {"schema": KEY_SCHEMA, "grid": spec.to_json(), "files": files, "environment": environment(),
-               "notebooks": [(n, sha256_file(n)) for n in notebooks if Path(n).is_file()],
-               "raw_manifest": sha256_file(settings.MANIFEST_PATH) if settings.MANIFEST_PATH.is_file() else None}
+    payload = {
+        "schema": KEY_SCHEMA,
+        "grid": spec.to_json(),
+        "files": files,
+        "environment": environment(),
+        "notebooks": [(n, sha256_file(n)) for n in notebooks if Path(n).is_file()],
+        "raw_manifest": sha256_file(settings.MANIFEST_PATH) if settings.MANIFEST_PATH.is_file() else None,
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -95,9 +95,16 @@ class LocalExecutor(Executor):
             wanted = min(self.workers, len(pending))
 
             def fork_worker(number: int) -> None:
-                template.fork("call", target="jzanalysis.batch.worker:serve",
-                              args={"address": address, "template": template.socket_path, "worker": number,
-                                    "cwd": str(settings.NOTEBOOKS_DIR)})
+                template.fork(
+                    "call",
+                    target="jzanalysis.batch.worker:serve",
+                    args={
+                        "address": address,
+                        "template": template.socket_path,
+                        "worker": number,
+                        "cwd": str(settings.NOTEBOOKS_DIR),
+                    },
+                )
 
             for number in range(wanted):
                 fork_worker(number)
@@ -132,9 +139,20 @@ class LocalExecutor(Executor):
                         del conns[conn]
                         if task is not None:
                             outstanding -= 1
-                            on_result(task, {"ok": False, "seconds": 0.0, "error": {
-                                "notebook": task["notebook"], "cell": None, "ename": "WorkerDied",
-                                "evalue": "the worker process ended during the run", "input_error": False}})
+                            on_result(
+                                task,
+                                {
+                                    "ok": False,
+                                    "seconds": 0.0,
+                                    "error": {
+                                        "notebook": task["notebook"],
+                                        "cell": None,
+                                        "ename": "WorkerDied",
+                                        "evalue": "the worker process ended during the run",
+                                        "input_error": False,
+                                    },
+                                },
+                            )
                         if pending and template.alive():
                             fork_worker(started)
                             started += 1
@@ -241,9 +259,17 @@ class DaskExecutor(Executor):
                 try:
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - a task lost on the cluster fails this run only
-                    result = {"ok": False, "seconds": 0.0, "error": {
-                        "notebook": task["notebook"], "cell": None, "ename": type(exc).__name__,
-                        "evalue": str(exc).splitlines()[0] if str(exc) else "", "input_error": False}}
+                    result = {
+                        "ok": False,
+                        "seconds": 0.0,
+                        "error": {
+                            "notebook": task["notebook"],
+                            "cell": None,
+                            "ename": type(exc).__name__,
+                            "evalue": str(exc).splitlines()[0] if str(exc) else "",
+                            "input_error": False,
+                        },
+                    }
                 on_result(task, result)
         finally:
             for future in futures:

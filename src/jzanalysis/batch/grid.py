@@ -61,9 +61,19 @@ class Job:
     needed (an unchanged batch checks every run without importing pydantic or pandas).
     """
 
-    def __init__(self, notebook: str, params, stem: str, title: str, formats: tuple[str, ...] = ("html", "pdf"),
-                 notebook_path: Path | None = None, headline: tuple = (), *, name: str | None = None,
-                 canonical: dict | None = None) -> None:
+    def __init__(
+        self,
+        notebook: str,
+        params,
+        stem: str,
+        title: str,
+        formats: tuple[str, ...] = ("html", "pdf"),
+        notebook_path: Path | None = None,
+        headline: tuple = (),
+        *,
+        name: str | None = None,
+        canonical: dict | None = None,
+    ) -> None:
         self.notebook, self.stem, self.title = notebook, stem, title
         self.formats, self.notebook_path, self.headline = tuple(formats), notebook_path, tuple(headline)
         self._params = None if isinstance(params, dict) else params
@@ -124,21 +134,35 @@ class Job:
         return f"{self.notebook} [{', '.join(extra)}]"
 
     def to_json(self) -> dict:
-        return {"notebook": self.notebook, "params": self.params.model_dump(mode="json"), "stem": self.stem,
-                "title": self.title, "formats": list(self.formats),
-                "notebook_path": str(self.notebook_path) if self.notebook_path else None,
-                "headline": [list(item) for item in self.headline], "name": self.name, "canonical": self.canonical}
+        return {
+            "notebook": self.notebook,
+            "params": self.params.model_dump(mode="json"),
+            "stem": self.stem,
+            "title": self.title,
+            "formats": list(self.formats),
+            "notebook_path": str(self.notebook_path) if self.notebook_path else None,
+            "headline": [list(item) for item in self.headline],
+            "name": self.name,
+            "canonical": self.canonical,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> "Job":
-        return cls(notebook=data["notebook"], params=data["params"], stem=data["stem"], title=data["title"],
-                   formats=tuple(data["formats"]),
-                   notebook_path=Path(data["notebook_path"]) if data.get("notebook_path") else None,
-                   headline=tuple(tuple(item) for item in data.get("headline", [])), name=data["name"],
-                   canonical=data["canonical"])
+        return cls(
+            notebook=data["notebook"],
+            params=data["params"],
+            stem=data["stem"],
+            title=data["title"],
+            formats=tuple(data["formats"]),
+            notebook_path=Path(data["notebook_path"]) if data.get("notebook_path") else None,
+            headline=tuple(tuple(item) for item in data.get("headline", [])),
+            name=data["name"],
+            canonical=data["canonical"],
+        )
 
 
 # --- reading a grid --------------------------------------------------------------------------------
+
 
 @dataclass
 class GridSpec:
@@ -179,9 +203,12 @@ def read_grid(path: Path) -> GridSpec:
         raise InputError(f"{path}: `defaults:` must be a mapping of parameters")
     formats = defaults.pop("formats", ["html", "pdf"])
     base = path.resolve().parent
-    return GridSpec(defaults=_absolute_paths(defaults, base, path), formats=_formats(formats, path),
-                    runs=[_read_run(entry, number, base, path) for number, entry in enumerate(data["runs"], 1)],
-                    origin=str(path))
+    return GridSpec(
+        defaults=_absolute_paths(defaults, base, path),
+        formats=_formats(formats, path),
+        runs=[_read_run(entry, number, base, path) for number, entry in enumerate(data["runs"], 1)],
+        origin=str(path),
+    )
 
 
 def _formats(value, where) -> tuple[str, ...]:
@@ -207,13 +234,17 @@ def _read_run(entry, number: int, base: Path, where) -> dict:
         raise InputError(f"{where}: run {number} needs `notebook:` (e.g. report.ipynb)")
     unknown = set(entry) - _RUN_KEYS
     if unknown:
-        raise InputError(f"{where}: run {number} has unknown key {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(_RUN_KEYS))}")
+        raise InputError(
+            f"{where}: run {number} has unknown key {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(_RUN_KEYS))}"
+        )
     notebook = str(entry["notebook"])
     notebook_path = settings.NOTEBOOKS_DIR / notebook
     if "/" in notebook or not notebook_path.is_file():
         candidate = (base / notebook).resolve()
         if not candidate.is_file():
-            raise InputError(f"{where}: run {number}: no notebook {notebook!r} in {settings.NOTEBOOKS_DIR} or next to the grid")
+            raise InputError(
+                f"{where}: run {number}: no notebook {notebook!r} in {settings.NOTEBOOKS_DIR} or next to the grid"
+            )
         notebook_path = candidate
         notebook = candidate.name
     vary = entry.get("vary") or {}
@@ -223,11 +254,15 @@ def _read_run(entry, number: int, base: Path, where) -> dict:
         if values == EACH_COUNTY and key == "region" or values == EACH_BULLETIN and key == "source":
             continue
         if not isinstance(values, list) or not values:
-            raise InputError(f"{where}: run {number}: vary {key} must be a non-empty list (or region: {EACH_COUNTY}, "
-                             f"source: {EACH_BULLETIN})")
+            raise InputError(
+                f"{where}: run {number}: vary {key} must be a non-empty list (or region: {EACH_COUNTY}, "
+                f"source: {EACH_BULLETIN})"
+            )
     params = _absolute_paths(entry.get("params") or {}, base, where)
-    vary = {k: ([str((base / v).resolve()) for v in vs] if k in _PATH_FIELDS and isinstance(vs, list) else vs)
-            for k, vs in vary.items()}
+    vary = {
+        k: ([str((base / v).resolve()) for v in vs] if k in _PATH_FIELDS and isinstance(vs, list) else vs)
+        for k, vs in vary.items()
+    }
     run = {"notebook": notebook, "notebook_path": str(notebook_path), "vary": vary, "params": params}
     if "formats" in entry:
         run["formats"] = list(_formats(entry["formats"], where))
@@ -236,9 +271,16 @@ def _read_run(entry, number: int, base: Path, where) -> dict:
     return run
 
 
-def monthly_grid(*, source: str | None = None, scenarios: tuple[float, ...] = (), counties: bool = True,
-                 audit: bool = True, formats: tuple[str, ...] = ("html", "pdf"), sigma_scenarios: tuple[float, ...] = (),
-                 **defaults) -> GridSpec:
+def monthly_grid(
+    *,
+    source: str | None = None,
+    scenarios: tuple[float, ...] = (),
+    counties: bool = True,
+    audit: bool = True,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    sigma_scenarios: tuple[float, ...] = (),
+    **defaults,
+) -> GridSpec:
     """The monthly set as the command-line flags describe it (no grid file): report, scenarios,
     county comparison, one-pager per county, audit."""
     runs: list[dict] = [{"notebook": "report.ipynb", "vary": {}, "params": {}}]
@@ -268,6 +310,7 @@ def override(spec: GridSpec, **values) -> GridSpec:
 
 
 # --- checking and expanding ------------------------------------------------------------------------
+
 
 def _check_finite(values: dict, where: str) -> None:
     for key, value in values.items():
@@ -383,11 +426,15 @@ def _expand(spec: GridSpec, analyse_fn, computed: dict) -> tuple[list[Job], dict
                     computed[key] = (resolved, flag, analysed(params, flag))
                 if flag:
                     headline_analysis = computed[key][2]
-            job = Job(notebook=notebook, params=resolved, stem=_stem(notebook, resolved, values, run),
-                      title=run.get("title") or _title(notebook, resolved),
-                      formats=tuple(run.get("formats") or spec.formats),
-                      notebook_path=None if own else notebook_path,
-                      headline=tuple(headline(notebook, headline_analysis)))
+            job = Job(
+                notebook=notebook,
+                params=resolved,
+                stem=_stem(notebook, resolved, values, run),
+                title=run.get("title") or _title(notebook, resolved),
+                formats=tuple(run.get("formats") or spec.formats),
+                notebook_path=None if own else notebook_path,
+                headline=tuple(headline(notebook, headline_analysis)),
+            )
             if job.name not in seen:
                 seen.add(job.name)
                 jobs.append(job)
@@ -420,8 +467,12 @@ def _regions(values: dict, vary: dict, where: str, analysed):
     if analysis.comparison is None:
         return
     for county in analysis.comparison["counties"]:
-        yield {**values, "region": county["region"], "year": analysis.params.year,
-               "as_of_month": analysis.params.as_of_month}
+        yield {
+            **values,
+            "region": county["region"],
+            "year": analysis.params.year,
+            "as_of_month": analysis.params.as_of_month,
+        }
 
 
 def _bulletins(source: str) -> list[Path]:
@@ -467,20 +518,28 @@ def headline(notebook: str, analysis) -> list[tuple[str, str]]:
     if notebook == "report.ipynb":
         for m in report.metrics:
             _, verdict = report.verdict_text(m)
-            text = (f"{f.period(m.as_of)} {f.stated(m.ytd, m.unit)}；{verdict}；"
-                    f"{f.value(m.forecast.point, m.unit, m.whole)}（80% {f.interval(m.forecast.interval80, m.unit, m.whole)}）")
+            text = (
+                f"{f.period(m.as_of)} {f.stated(m.ytd, m.unit)}；{verdict}；"
+                f"{f.value(m.forecast.point, m.unit, m.whole)}（80% {f.interval(m.forecast.interval80, m.unit, m.whole)}）"
+            )
             items.append((c.metric(m.metric), text))
     elif notebook == "county.ipynb" and report.counties is not None:
         row = next((r for r in report.counties.rows if r.name == analysis.params.region), None)
         if row is not None:
-            items.append((c.metric(report.counties.metric),
-                          f"{f.stated(row.value, report.counties.unit)}，{c.t('counties.col_share')} "
-                          f"{f.share(row.share_of_city)}，{c.t('counties.col_rank')} {report.rank_text(row)}"))
+            items.append(
+                (
+                    c.metric(report.counties.metric),
+                    f"{f.stated(row.value, report.counties.unit)}，{c.t('counties.col_share')} "
+                    f"{f.share(row.share_of_city)}，{c.t('counties.col_rank')} {report.rank_text(row)}",
+                )
+            )
     elif notebook == "counties.ipynb" and report.counties is not None:
         items.append((c.metric(report.counties.metric), report.county_findings()[0]))
     elif notebook == "audit.ipynb":
         dataset = analysis.dataset
-        items.append(("核查", f"{len(dataset.extractions)} 个文件，{len(dataset.facts)} 条数字，{len(dataset.warnings)} 条提示"))
+        items.append(
+            ("核查", f"{len(dataset.extractions)} 个文件，{len(dataset.facts)} 条数字，{len(dataset.warnings)} 条提示")
+        )
     return items
     dates = [d.isoformat() for d in getattr(analysis, "publication_dates", [])]
     if dates:
@@ -490,8 +549,10 @@ def headline(notebook: str, analysis) -> list[tuple[str, str]]:
             m = METRICS[metric]
             digits = 0 if m.unit == "个" else 1
             f = forecast["forecast"]
-            text = (f"1-{forecast['as_of']}月 {forecast['ytd']:,.{digits}f}{m.unit}，全年预测 {f['point']:,.1f}"
-                    f"（80% 区间 {f['interval80'][0]:,.1f}–{f['interval80'][1]:,.1f}）")
+            text = (
+                f"1-{forecast['as_of']}月 {forecast['ytd']:,.{digits}f}{m.unit}，全年预测 {f['point']:,.1f}"
+                f"（80% 区间 {f['interval80'][0]:,.1f}–{f['interval80'][1]:,.1f}）"
+            )
             if f.get("p_meet_plan") is not None:
                 text += f"，完成计划概率约 {f['p_meet_plan']:.0%}"
             items.append((m.label, text))
@@ -499,12 +560,16 @@ def headline(notebook: str, analysis) -> list[tuple[str, str]]:
         county = next((c for c in analysis.comparison["counties"] if c["region"] == analysis.params.region), None)
         if county is not None:
             m = METRICS[analysis.comparison["metric"]]
-            items.append((m.label, f"{county['value']:g}{m.unit}，占全市 {county['share']:.1%}，排名第 {county['rank']} 位"))
+            items.append(
+                (m.label, f"{county['value']:g}{m.unit}，占全市 {county['share']:.1%}，排名第 {county['rank']} 位")
+            )
     elif notebook == "counties.ipynb" and analysis.comparison is not None:
         c = analysis.comparison
         h = c["homogeneity"]
         items.append((METRICS[c["metric"]].label, f"{len(c['counties'])} 个县市区，同质性检验 p = {h['p']:.2f}"))
     elif notebook == "audit.ipynb":
         dataset = analysis.dataset
-        items.append(("核查", f"{len(dataset.extractions)} 个文件，{len(dataset.facts)} 条数字，{len(dataset.warnings)} 条提示"))
+        items.append(
+            ("核查", f"{len(dataset.extractions)} 个文件，{len(dataset.facts)} 条数字，{len(dataset.warnings)} 条提示")
+        )
     return items

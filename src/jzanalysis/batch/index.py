@@ -49,10 +49,16 @@ def published_runs(out_dir: Path) -> list[dict]:
             continue
         if record.get("name") == folder.name:
             records.append(record)
+
     def order(record):
         p = record.get("parameters", {})
-        return (-(p.get("year") or 0), -(p.get("as_of_month") or 0), NOTEBOOK_ORDER.get(record.get("notebook"), 9),
-                record["name"])
+        return (
+            -(p.get("year") or 0),
+            -(p.get("as_of_month") or 0),
+            NOTEBOOK_ORDER.get(record.get("notebook"), 9),
+            record["name"],
+        )
+
     return sorted(records, key=order)
 
 
@@ -70,20 +76,25 @@ def index_html(records: list[dict]) -> str:
     for record in records:
         p = record.get("parameters", {})
         snapshot = f"{p.get('year')}年1-{p.get('as_of_month')}月" if p.get("year") else ""
-        headline = "".join(f"<div><b>{html.escape(label)}</b> {html.escape(text)}</div>"
-                           for label, text in record.get("headline", []))
+        headline = "".join(
+            f"<div><b>{html.escape(label)}</b> {html.escape(text)}</div>" for label, text in record.get("headline", [])
+        )
         links = " · ".join(
             f'<a href="{html.escape(record["name"])}/{html.escape(info["file"])}">{KIND_LABEL.get(kind, kind)}</a>'
-            for kind, info in sorted(record.get("outputs", {}).items(), key=lambda item: ("html", "pdf", "ipynb").index(item[0])
-                                     if item[0] in ("html", "pdf", "ipynb") else 9)
+            for kind, info in sorted(
+                record.get("outputs", {}).items(),
+                key=lambda item: ("html", "pdf", "ipynb").index(item[0]) if item[0] in ("html", "pdf", "ipynb") else 9,
+            )
         )
-        rows.append(f'<tr><td class="text">{html.escape(record.get("title", record["name"]))}</td>'
-                    f"<td>{html.escape(snapshot)}</td><td class=\"text\">{headline}</td><td>{links}</td></tr>")
+        rows.append(
+            f'<tr><td class="text">{html.escape(record.get("title", record["name"]))}</td>'
+            f'<td>{html.escape(snapshot)}</td><td class="text">{headline}</td><td>{links}</td></tr>'
+        )
     body = (
         "<h1>报告目录</h1>"
         f"<p>共 {len(records)} 份报告；每份报告一个文件夹（HTML、PDF、笔记本与 run.json 参数记录），"
         "输入与输出的 sha256 见 manifest.json。</p>"
-        "<table><thead><tr><th class=\"text\">报告</th><th>数据截至</th><th class=\"text\">要点</th><th>文件</th></tr></thead>"
+        '<table><thead><tr><th class="text">报告</th><th>数据截至</th><th class="text">要点</th><th>文件</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         f'<div class="provenance"><p>jzanalysis {html.escape(__version__)}</p></div>'
     )
@@ -112,11 +123,24 @@ def write_index(out_dir: Path) -> Path:
             run_json = out_dir / record["name"] / RUN_RECORD
             files[f"{record['name']}/{RUN_RECORD}"] = hashlib.sha256(run_json.read_bytes()).hexdigest()
             outputs.update(files)
-            runs.append({"name": record["name"], "notebook": record.get("notebook"), "key": record.get("key"),
-                         "parameters": record.get("parameters"), "inputs": record.get("inputs", []),
-                         "outputs": sorted(files)})
-        manifest = {"jzanalysis": __version__, "inputs": [{"path": k, "sha256": v} for k, v in sorted(inputs.items())],
-                    "outputs": [{"path": k, "sha256": v} for k, v in sorted(outputs.items())], "runs": runs}
-        _atomic_write(out_dir / "manifest.json",
-                      (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+            runs.append(
+                {
+                    "name": record["name"],
+                    "notebook": record.get("notebook"),
+                    "key": record.get("key"),
+                    "parameters": record.get("parameters"),
+                    "inputs": record.get("inputs", []),
+                    "outputs": sorted(files),
+                }
+            )
+        manifest = {
+            "jzanalysis": __version__,
+            "inputs": [{"path": k, "sha256": v} for k, v in sorted(inputs.items())],
+            "outputs": [{"path": k, "sha256": v} for k, v in sorted(outputs.items())],
+            "runs": runs,
+        }
+        _atomic_write(
+            out_dir / "manifest.json",
+            (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"),
+        )
     return out_dir / "index.html"

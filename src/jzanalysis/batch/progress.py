@@ -20,14 +20,23 @@ class Progress:
         self.counts = {"done": 0, "running": 0, "failed": 0, "cached": cached}
         self.started = time.monotonic()
         # initial=cached: the ETA is computed from the runs actually executed, not the instant cache hits
-        self.bar = tqdm(total=total, initial=cached, file=self.stream, disable=not self.enabled, unit="run",
-                        dynamic_ncols=True, desc="batch",
-                        bar_format="{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}<{remaining}] {postfix}")
+        self.bar = tqdm(
+            total=total,
+            initial=cached,
+            file=self.stream,
+            disable=not self.enabled,
+            unit="run",
+            dynamic_ncols=True,
+            desc="batch",
+            bar_format="{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}<{remaining}] {postfix}",
+        )
         self._postfix()
 
     def _postfix(self) -> None:
         c = self.counts
-        self.bar.set_postfix_str(f"done {c['done']}, running {c['running']}, failed {c['failed']}, cached {c['cached']}")
+        self.bar.set_postfix_str(
+            f"done {c['done']}, running {c['running']}, failed {c['failed']}, cached {c['cached']}"
+        )
 
     def start(self) -> None:
         self.counts["running"] += 1
@@ -52,5 +61,7 @@ class Progress:
 
     def summary(self) -> str:
         c = self.counts
-        return (f"{c['done'] + c['cached'] + c['failed']} runs in {time.monotonic() - self.started:.1f} s: "
-                f"{c['done']} done, {c['cached']} cached, {c['failed']} failed")
+        return (
+            f"{c['done'] + c['cached'] + c['failed']} runs in {time.monotonic() - self.started:.1f} s: "
+            f"{c['done']} done, {c['cached']} cached, {c['failed']} failed"
+        )

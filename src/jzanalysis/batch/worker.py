@@ -55,18 +55,41 @@ def run_task(task: dict, km) -> dict:
         _prepare_context(km, task)
         notebook = nbformat.reads(task["notebook_json"], as_version=4)
         notebook.metadata["jzanalysis"] = {"name": task["notebook"]}
-        files = render(notebook, task["parameters"], title=task["title"], formats=tuple(task["formats"]),
-                       cwd=task["cwd"], km=km, after_execute=task.get("_after_execute"))
+        files = render(
+            notebook,
+            task["parameters"],
+            title=task["title"],
+            formats=tuple(task["formats"]),
+            cwd=task["cwd"],
+            km=km,
+            after_execute=task.get("_after_execute"),
+        )
         return {"ok": True, "files": files, "seconds": time.monotonic() - started}
     except NotebookFailed as exc:
-        error = {"notebook": task["notebook"], "cell": exc.cell, "line": exc.line, "ename": exc.ename,
-                 "evalue": exc.evalue, "input_error": False}
+        error = {
+            "notebook": task["notebook"],
+            "cell": exc.cell,
+            "line": exc.line,
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+            "input_error": False,
+        }
     except InputError as exc:
-        error = {"notebook": task["notebook"], "cell": None, "ename": "InputError", "evalue": str(exc),
-                 "input_error": True}
+        error = {
+            "notebook": task["notebook"],
+            "cell": None,
+            "ename": "InputError",
+            "evalue": str(exc),
+            "input_error": True,
+        }
     except Exception as exc:  # noqa: BLE001 - an export failing is this run's failure, not the batch's
-        error = {"notebook": task["notebook"], "cell": None, "ename": type(exc).__name__,
-                 "evalue": str(exc).splitlines()[0] if str(exc) else "", "input_error": False}
+        error = {
+            "notebook": task["notebook"],
+            "cell": None,
+            "ename": type(exc).__name__,
+            "evalue": str(exc).splitlines()[0] if str(exc) else "",
+            "input_error": False,
+        }
     finally:
         stop_kernel(km)
         _ACTIVE.discard(km)
@@ -74,6 +97,7 @@ def run_task(task: dict, km) -> dict:
 
 
 # --- local worker process --------------------------------------------------------------------------
+
 
 def _on_terminate(signum, frame) -> None:
     """SIGTERM from the batch: kill our kernels, remove their folders, and leave at once."""
@@ -99,8 +123,11 @@ def serve(args: dict) -> None:
     # template's pipe: stdout to /dev/null, stderr to a log beside the template's socket (removed with it)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
-    log = os.open(os.path.join(os.path.dirname(args["template"]), f"worker-{args['worker']}.log"),
-                  os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    log = os.open(
+        os.path.join(os.path.dirname(args["template"]), f"worker-{args['worker']}.log"),
+        os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+        0o600,
+    )
     os.dup2(log, 2)
     template = TemplateClient(args["template"])
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -29,8 +29,12 @@ from .result import ForecastResult, method_forecast
 def _check_number(name: str, value, minimum: float = 0.0) -> None:
     if value is None:
         return
-    if not isinstance(value, (int, float, np.number)) or isinstance(value, bool) or not math.isfinite(value) \
-            or value < minimum:
+    if (
+        not isinstance(value, (int, float, np.number))
+        or isinstance(value, bool)
+        or not math.isfinite(value)
+        or value < minimum
+    ):
         raise InputError(f"{name} must be a number >= {minimum:g} (0 = no overdispersion), got {value!r}")
 
 
@@ -141,10 +145,18 @@ def forecast_series(
     spread = _given_spread(kind, dispersion, sigma)
     prof, prof_years = (None, []) if profile is None else _profile_dicts(profile)
     inp = ForecastInputs(
-        ytd=ytd, year=int(year), as_of=int(as_of), kind=kind, plan=plan_obj,
-        dispersion=DEFAULT_DISPERSION[kind] if spread is None else spread, calibration=cal,
+        ytd=ytd,
+        year=int(year),
+        as_of=int(as_of),
+        kind=kind,
+        plan=plan_obj,
+        dispersion=DEFAULT_DISPERSION[kind] if spread is None else spread,
+        calibration=cal,
         spread_c=None if spread is None else (math.sqrt(spread / 12) if kind == "count" else spread / 2),
-        a0=float(a0), profile=prof, profile_years=prof_years, history=list(history or []),
+        a0=float(a0),
+        profile=prof,
+        profile_years=prof_years,
+        history=list(history or []),
         working_days=None if working_days is None else (int(working_days[0]), int(working_days[1])),
     )
     ids = requested or list(METHODS)
@@ -165,8 +177,20 @@ def forecast_series(
                 raise
             skipped.append({"method": method_id, "reason": str(exc)})
             continue
-        out.append(method_forecast(method_id, method.label_zh, point, dist, params, ytd=ytd, as_of=int(as_of),
-                                   kind=kind, plan=plan_obj, unit=unit))
+        out.append(
+            method_forecast(
+                method_id,
+                method.label_zh,
+                point,
+                dist,
+                params,
+                ytd=ytd,
+                as_of=int(as_of),
+                kind=kind,
+                plan=plan_obj,
+                unit=unit,
+            )
+        )
     if not out:
         raise InputError("no forecast method applies: " + "; ".join(f"{s['method']}: {s['reason']}" for s in skipped))
     ran = {m.method: m for m in out}
@@ -174,9 +198,20 @@ def forecast_series(
     if requested and requested[0] in ran and DEFAULT_METHOD[kind] not in requested:
         chosen = ran[requested[0]]
     return ForecastResult(
-        metric=None, region=None, year=int(year), as_of=int(as_of), ytd=ytd,
-        plan=None if plan_obj is None else plan_obj.value, forecast=chosen, methods=out, unit=unit, kind=kind,
-        default_method=chosen.method, skipped=skipped, calibration=cal.summary(), plan_info=plan_obj,
+        metric=None,
+        region=None,
+        year=int(year),
+        as_of=int(as_of),
+        ytd=ytd,
+        plan=None if plan_obj is None else plan_obj.value,
+        forecast=chosen,
+        methods=out,
+        unit=unit,
+        kind=kind,
+        default_method=chosen.method,
+        skipped=skipped,
+        calibration=cal.summary(),
+        plan_info=plan_obj,
         plan_source=None if plan_obj is None else plan_source_code(plan_obj, ytd),
     )
 
@@ -195,6 +230,7 @@ def plan_source_code(plan: Plan, ytd: float) -> str:
 
 
 # --- profiles -----------------------------------------------------------------------------------
+
 
 def load_profile(source) -> pd.DataFrame:
     """Read a cumulative seasonal profile: CSV path, DataFrame or mapping month → share.
@@ -215,7 +251,9 @@ def load_profile(source) -> pd.DataFrame:
         try:
             frame = pd.read_csv(path)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise InputError(f"profile file {path} is not a readable CSV ({str(exc).splitlines()[0]}); expected columns month,share") from None
+            raise InputError(
+                f"profile file {path} is not a readable CSV ({str(exc).splitlines()[0]}); expected columns month,share"
+            ) from None
     missing = {"month", "share"} - set(frame.columns)
     if missing:
         raise InputError(f"profile needs columns month,share (optionally year); missing {', '.join(sorted(missing))}")
@@ -254,12 +292,15 @@ def _profile_dicts(source) -> tuple[dict[int, float] | None, list[dict[int, floa
 
 # --- from the facts table -----------------------------------------------------------------------
 
+
 def _rows(facts: pd.DataFrame, metric: str, region: str) -> pd.DataFrame:
     rows = facts[(facts.metric == metric) & (facts.region == region)]
     return rows[rows.year.notna() & rows.months.notna()]
 
 
-def history_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str, region: str) -> list[tuple[int, float, float]]:
+def history_from_facts(
+    facts: pd.DataFrame, year: int, as_of: int, metric: str, region: str
+) -> list[tuple[int, float, float]]:
     """Prior years as (year, January..as_of total, full year).
 
     The January..as_of total of year y is the facts row of (y, as_of), or, when the bulletin of y + 1
@@ -287,8 +328,9 @@ def history_from_facts(facts: pd.DataFrame, year: int, as_of: int, metric: str, 
 
 def _plan_from_facts(rows_year: pd.DataFrame, as_of: int, kind: str) -> Plan | None:
     """The plan implied by this year's bulletins up to ``as_of`` (the latest percent first)."""
-    stated = rows_year[(rows_year.months <= as_of) & rows_year.plan_pct.notna() & (rows_year.plan_pct > 0)
-                       & (rows_year.value > 0)].sort_values("months", ascending=False)
+    stated = rows_year[
+        (rows_year.months <= as_of) & rows_year.plan_pct.notna() & (rows_year.plan_pct > 0) & (rows_year.value > 0)
+    ].sort_values("months", ascending=False)
     if stated.empty:
         return None
     first = stated.iloc[0]
@@ -346,7 +388,9 @@ def forecast_result_from_facts(
     spec = METRICS[metric]
     if spec.kind not in FORECASTABLE_KINDS or not spec.cumulative:
         forecastable = [m for m, s in METRICS.items() if s.kind in FORECASTABLE_KINDS and s.cumulative]
-        raise InputError(f"metric {metric} ({spec.kind}) is not a running total that can be forecast; allowed: {', '.join(forecastable)}")
+        raise InputError(
+            f"metric {metric} ({spec.kind}) is not a running total that can be forecast; allowed: {', '.join(forecastable)}"
+        )
     if plan is not None and (not isinstance(plan, (int, float)) or not plan > 0):
         raise InputError(f"plan must be > 0, got {plan!r}")
     _check_dispersion(dispersion)
@@ -375,8 +419,16 @@ def forecast_result_from_facts(
     unit = row["unit"] if pd.notna(row.get("unit")) else spec.unit
     cal = _resolve_calibration(calibration)
     history = history_from_facts(facts, year, as_of, metric, region)
-    common = dict(year=year, kind=spec.kind, dispersion=dispersion, sigma=sigma, profile=profile,
-                  working_days=working_days, unit=unit, calibration=cal)
+    common = dict(
+        year=year,
+        kind=spec.kind,
+        dispersion=dispersion,
+        sigma=sigma,
+        profile=profile,
+        working_days=working_days,
+        unit=unit,
+        calibration=cal,
+    )
     result = forecast_series(ytd, as_of=as_of, plan=plan_obj, methods=methods, history=history, **common)
     result.metric, result.region = metric, region
     result.quote = None if pd.isna(row.get("quote")) else str(row["quote"])
@@ -386,21 +438,35 @@ def forecast_result_from_facts(
     return result
 
 
-def _updates(earlier: pd.DataFrame, plan: float | None, kind: str, common: dict, facts: pd.DataFrame,
-             metric: str, region: str) -> list[dict]:
+def _updates(
+    earlier: pd.DataFrame, plan: float | None, kind: str, common: dict, facts: pd.DataFrame, metric: str, region: str
+) -> list[dict]:
     """The default forecast as each earlier bulletin of the year would have given it."""
     out = []
     for r in earlier.itertuples():
         month = int(r.months)
         plan_then = given_plan(float(plan)) if plan is not None else _plan_from_facts(earlier, month, kind)
         try:
-            res = forecast_series(float(r.value), as_of=month, plan=plan_then, methods=[DEFAULT_METHOD[kind]],
-                                  history=history_from_facts(facts, int(common["year"]), month, metric, region),
-                                  **common)
+            res = forecast_series(
+                float(r.value),
+                as_of=month,
+                plan=plan_then,
+                methods=[DEFAULT_METHOD[kind]],
+                history=history_from_facts(facts, int(common["year"]), month, metric, region),
+                **common,
+            )
         except InputError:
             continue
         f = res.forecast
-        out.append({"as_of": month, "ytd": float(r.value), "method": f.method, "point": f.point,
-                    "interval80": f.interval80, "p_meet_plan": f.p_meet_plan,
-                    "plan": None if plan_then is None else plan_then.value})
+        out.append(
+            {
+                "as_of": month,
+                "ytd": float(r.value),
+                "method": f.method,
+                "point": f.point,
+                "interval80": f.interval80,
+                "p_meet_plan": f.p_meet_plan,
+                "plan": None if plan_then is None else plan_then.value,
+            }
+        )
     return out

@@ -145,7 +145,7 @@ class Calibration:
         return {
             "id": self.id,
             "model": "log(full/SL) ~ N(beta[kind/part], c[kind]^2 (1-s)/s + d^2 [+ (1-s)/YTD counts]); "
-                     "plan: log(full/plan) ~ t(df, loc, scale)",
+            "plan: log(full/plan) ~ t(df, loc, scale)",
             "source": self.source,
             "c": self.c,
             "d": self.d,
@@ -160,16 +160,25 @@ class Calibration:
     def from_dict(cls, data: dict) -> Calibration:
         try:
             return cls(
-                id=str(data["id"]), c={k: float(data["c"][k]) for k in KINDS}, d=float(data["d"]),
-                beta={k: ClassBias(float(v["value"]), float(v["sd"]), int(v["pairs"]), int(v.get("series", 0)))
-                      for k, v in data["beta"].items()},
-                plan=None if data.get("plan") is None else PlanPrior(**{k: float(v) if k != "series" else int(v)
-                                                                        for k, v in data["plan"].items()}),
-                source=data.get("source", {}), priors=data.get("priors", dict(PRIORS)),
-                evaluation=data.get("evaluation", {}), pairs=data.get("pairs", []),
+                id=str(data["id"]),
+                c={k: float(data["c"][k]) for k in KINDS},
+                d=float(data["d"]),
+                beta={
+                    k: ClassBias(float(v["value"]), float(v["sd"]), int(v["pairs"]), int(v.get("series", 0)))
+                    for k, v in data["beta"].items()
+                },
+                plan=None
+                if data.get("plan") is None
+                else PlanPrior(**{k: float(v) if k != "series" else int(v) for k, v in data["plan"].items()}),
+                source=data.get("source", {}),
+                priors=data.get("priors", dict(PRIORS)),
+                evaluation=data.get("evaluation", {}),
+                pairs=data.get("pairs", []),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"calibration file is not a jzanalysis calibration ({type(exc).__name__}: {exc})") from None
+            raise InputError(
+                f"calibration file is not a jzanalysis calibration ({type(exc).__name__}: {exc})"
+            ) from None
 
     def with_evaluation(self, result: dict) -> Calibration:
         """A copy carrying the scores of :func:`jzanalysis.backtest.evaluate_pairs` (without the rows)."""
@@ -206,7 +215,9 @@ def _load_cached(path: str, mtime: float) -> Calibration:
 def _load_file(path) -> Calibration:
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"calibration file {path} not found; write one with `jzanalysis calibrate PAIRS.csv --out FILE`")
+        raise InputError(
+            f"calibration file {path} not found; write one with `jzanalysis calibrate PAIRS.csv --out FILE`"
+        )
     return _load_cached(str(path.resolve()), path.stat().st_mtime)
 
 
@@ -248,8 +259,11 @@ def read_pairs_csv(path) -> tuple[pd.DataFrame, dict]:
 
 
 def pair_counts(frame: pd.DataFrame) -> dict:
-    return {"pairs": int(len(frame)), "cities": int(frame.place.nunique()),
-            "series": int(frame.groupby(["place", "year", "metric"]).ngroups)}
+    return {
+        "pairs": int(len(frame)),
+        "cities": int(frame.place.nunique()),
+        "series": int(frame.groupby(["place", "year", "metric"]).ngroups),
+    }
 
 
 def validate_pairs(frame: pd.DataFrame, origin: str = "pairs") -> pd.DataFrame:
@@ -261,7 +275,8 @@ def validate_pairs(frame: pd.DataFrame, origin: str = "pairs") -> pd.DataFrame:
         raise InputError(f"{origin}: no rows; need pairs of a January..M figure and its full year")
     frame = frame.copy().reset_index(drop=True)
     for col in ("year", "ytd_month", "ytd_value", "full_year_value") + tuple(
-            c for c in ("plan_value", "ytd_plan_pct") if c in frame.columns):
+        c for c in ("plan_value", "ytd_plan_pct") if c in frame.columns
+    ):
         numeric = pd.to_numeric(frame[col], errors="coerce")
         optional = col in ("plan_value", "ytd_plan_pct")
         bad = (numeric.isna() & frame[col].notna()) if optional else numeric.isna()
@@ -283,8 +298,10 @@ def validate_pairs(frame: pd.DataFrame, origin: str = "pairs") -> pd.DataFrame:
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             row = frame.iloc[i]
-            raise InputError(f"{origin} line {i + 2}: {message}; got {row['place']} {row['metric']} {row['year']} "
-                             f"1-{row['ytd_month']} {row['ytd_value']} → {row['full_year_value']} {row['unit']}")
+            raise InputError(
+                f"{origin} line {i + 2}: {message}; got {row['place']} {row['metric']} {row['year']} "
+                f"1-{row['ytd_month']} {row['ytd_value']} → {row['full_year_value']} {row['unit']}"
+            )
     frame["ytd_month"] = frame.ytd_month.astype(int)
     frame["year"] = frame.year.astype(int)
     frame["plan"] = frame["plan_value"] if "plan_value" in frame.columns else np.nan
@@ -302,6 +319,7 @@ def _kind_of_unit(unit) -> str | None:
 
 # --- fitting -------------------------------------------------------------------------------------
 
+
 def fit_calibration(pairs: pd.DataFrame, *, source: dict | None = None, priors: dict | None = None) -> Calibration:
     """Fit β, c, d (posterior modes) and the plan prior on validated pairs (see :func:`read_pairs_csv`)."""
     priors = dict(PRIORS) | dict(priors or {})
@@ -317,7 +335,7 @@ def fit_calibration(pairs: pd.DataFrame, *, source: dict | None = None, priors: 
 
     def unpack(x):
         beta = x[:n_cls]
-        c = np.exp(x[n_cls:n_cls + 2])
+        c = np.exp(x[n_cls : n_cls + 2])
         d = math.exp(x[n_cls + 2])
         return beta, c, d
 
@@ -331,16 +349,21 @@ def fit_calibration(pairs: pd.DataFrame, *, source: dict | None = None, priors: 
         beta, c, d = unpack(x)
         sd = np.sqrt(variance(c, d))
         mu = beta[idx]
-        ll = np.where(censored, stats.norm.logcdf((np.log(s) - mu) / sd),
-                      stats.norm.logpdf(r, mu, sd))
+        ll = np.where(censored, stats.norm.logcdf((np.log(s) - mu) / sd), stats.norm.logpdf(r, mu, sd))
         lp = stats.norm.logpdf(beta, 0, priors["beta_sd"]).sum()
-        lp += stats.norm.logpdf(np.log(c), np.log([priors["c_median"]["count"], priors["c_median"]["amount"]]),
-                                priors["c_log_sd"]).sum()
+        lp += stats.norm.logpdf(
+            np.log(c), np.log([priors["c_median"]["count"], priors["c_median"]["amount"]]), priors["c_log_sd"]
+        ).sum()
         lp += stats.norm.logpdf(math.log(d), math.log(priors["d_median"]), priors["d_log_sd"])
         return -(ll.sum() + lp)
 
-    x0 = np.concatenate([np.zeros(n_cls), np.log([priors["c_median"]["count"], priors["c_median"]["amount"]]),
-                         [math.log(priors["d_median"])]])
+    x0 = np.concatenate(
+        [
+            np.zeros(n_cls),
+            np.log([priors["c_median"]["count"], priors["c_median"]["amount"]]),
+            [math.log(priors["d_median"])],
+        ]
+    )
     res = optimize.minimize(neg_log_posterior, x0, method="L-BFGS-B")
     beta, c, d = unpack(res.x)
     v = variance(c, d)
@@ -349,14 +372,24 @@ def fit_calibration(pairs: pd.DataFrame, *, source: dict | None = None, priors: 
     for j, name in enumerate(CLASSES):
         members = idx == j
         precision = 1 / priors["beta_sd"] ** 2 + float(np.sum(1 / v[members]))
-        classes[name] = ClassBias(value=float(beta[j]), sd=float(math.sqrt(1 / precision)), pairs=int(members.sum()),
-                                  series=int(series[members].nunique()))
+        classes[name] = ClassBias(
+            value=float(beta[j]),
+            sd=float(math.sqrt(1 / precision)),
+            pairs=int(members.sum()),
+            series=int(series[members].nunique()),
+        )
     plan = fit_plan_prior(pairs, priors)
     source = dict(source or pair_counts(pairs))
     ident = f"{Path(source.get('file', 'pairs')).stem}@{source['sha256'][:8]}" if "sha256" in source else "pairs"
     return Calibration(
-        id=ident, c={"count": float(c[0]), "amount": float(c[1])}, d=float(d), beta=classes, plan=plan,
-        source=source, priors=priors, pairs=_pair_records(pairs),
+        id=ident,
+        c={"count": float(c[0]), "amount": float(c[1])},
+        d=float(d),
+        beta=classes,
+        plan=plan,
+        source=source,
+        priors=priors,
+        pairs=_pair_records(pairs),
     )
 
 
@@ -417,8 +450,9 @@ def format_calibration_table(cal: Calibration) -> str:
     ]
     for name in CLASSES:
         b = cal.beta[name]
-        lines.append(f"| {name} | {b.value:+.3f} | {b.sd:.3f} | {b.pairs} | {b.series} | "
-                     f"{'yes' if b.leans_on_prior else 'no'} |")
+        lines.append(
+            f"| {name} | {b.value:+.3f} | {b.sd:.3f} | {b.pairs} | {b.series} | {'yes' if b.leans_on_prior else 'no'} |"
+        )
     lines += [
         "",
         f"spread: c(count) = {cal.c['count']:.3f} (prior median {cal.priors['c_median']['count']:.3f}), "
@@ -427,7 +461,9 @@ def format_calibration_table(cal: Calibration) -> str:
     ]
     if cal.plan is not None:
         p = cal.plan
-        lines.append(f"plans: log(full/plan) ~ t({p.df:g} df, location {p.loc:+.3f}, scale {p.scale:.3f}) "
-                     f"from {p.series} series with a plan (prior: w0 = {cal.priors['plan_w0']:g}, "
-                     f"ν0 = {cal.priors['plan_nu0']:g}, κ0 = {cal.priors['plan_kappa0']:g})")
+        lines.append(
+            f"plans: log(full/plan) ~ t({p.df:g} df, location {p.loc:+.3f}, scale {p.scale:.3f}) "
+            f"from {p.series} series with a plan (prior: w0 = {cal.priors['plan_w0']:g}, "
+            f"ν0 = {cal.priors['plan_nu0']:g}, κ0 = {cal.priors['plan_kappa0']:g})"
+        )
     return "\n".join(lines)

@@ -73,8 +73,12 @@ class GridPredictive(Predictive):
         self.values = self.offset + self.scale * np.arange(len(pmf))
 
     def rescaled(self, factor: float) -> GridPredictive:
-        return GridPredictive(self.pmf, self.offset * factor, self.scale * factor,
-                              None if self.exact_mean is None else self.exact_mean * factor)
+        return GridPredictive(
+            self.pmf,
+            self.offset * factor,
+            self.scale * factor,
+            None if self.exact_mean is None else self.exact_mean * factor,
+        )
 
     def ppf(self, q):
         # smallest support point whose cdf reaches q (the usual discrete quantile); the 1e-12 slack
@@ -167,8 +171,14 @@ class LogGridPredictive(Predictive):
 
     N_GRID = 8001
 
-    def __init__(self, components: Sequence[tuple[float, float, float]], floor: float, *, integer: bool = False,
-                 plan_prior: tuple[float, float, float] | None = None):
+    def __init__(
+        self,
+        components: Sequence[tuple[float, float, float]],
+        floor: float,
+        *,
+        integer: bool = False,
+        plan_prior: tuple[float, float, float] | None = None,
+    ):
         comps = [(float(w), float(m), float(s)) for w, m, s in components if w > 0]
         if not comps:
             raise ValueError("a predictive needs at least one component with weight > 0")
@@ -287,6 +297,7 @@ def _trapezoid(f: np.ndarray, x: np.ndarray) -> float:
 
 # --- the simulation-tuned models (non-default methods) ------------------------------------------
 
+
 def count_predictive(ytd: float, share: float, dispersion: float, a0: float = DEFAULT_A0) -> GridPredictive:
     """Predictive distribution of a full-year count (Gamma–Poisson with monthly overdispersion).
 
@@ -352,4 +363,4 @@ def amount_predictive(ytd: float, share: float, dispersion: float) -> ShiftedLog
         raise InputError("a year-to-date amount of 0 gives no rate to extrapolate; lognormal_ratio needs YTD > 0")
     tau = dispersion / (2 * math.sqrt(share * (1 - share)))
     scale = ytd * (1 - share) / share
-    return ShiftedLogPredictive(ytd, scale, -tau**2 / 2, max(tau, 1e-12))
+    return ShiftedLogPredictive(ytd, scale, -(tau**2) / 2, max(tau, 1e-12))

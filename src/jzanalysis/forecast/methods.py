@@ -92,6 +92,7 @@ class Method:
 
 # --- pieces --------------------------------------------------------------------------------------
 
+
 def _c_for(inp: ForecastInputs) -> float:
     return inp.calibration.c[inp.kind] if inp.spread_c is None else inp.spread_c
 
@@ -119,8 +120,18 @@ def _straight_line(basis: str) -> Callable[[ForecastInputs], RunResult]:
         point = inp.ytd / share
         v = calibrated_variance(inp, share)
         dist = LogGridPredictive([(1.0, math.log(point), math.sqrt(v))], floor=inp.ytd)
-        return point, dist, {"basis": basis, "share": share, "share_source": source, "interval": "calibrated_spread",
-                             "sd_log": math.sqrt(v), "calibration": inp.calibration.id}
+        return (
+            point,
+            dist,
+            {
+                "basis": basis,
+                "share": share,
+                "share_source": source,
+                "interval": "calibrated_spread",
+                "sd_log": math.sqrt(v),
+                "calibration": inp.calibration.id,
+            },
+        )
 
     return run
 
@@ -169,8 +180,16 @@ def _seasonal_share(inp: ForecastInputs) -> RunResult:
         dist = ShiftedLogPredictive(0.0, inp.ytd, math.log(point / inp.ytd), params["log_sd"], df=params["df"])
         return point, dist, params
     dist = LogGridPredictive([(1.0, math.log(point), math.sqrt(var))], floor=inp.ytd)
-    return point, dist, {**params, "interval": "calibrated_spread_times_1_plus_1_over_n", "sd_log": math.sqrt(var),
-                         "calibration": inp.calibration.id}
+    return (
+        point,
+        dist,
+        {
+            **params,
+            "interval": "calibrated_spread_times_1_plus_1_over_n",
+            "sd_log": math.sqrt(var),
+            "calibration": inp.calibration.id,
+        },
+    )
 
 
 def _last_year_component(inp: ForecastInputs) -> tuple[float, float, dict]:
@@ -186,9 +205,20 @@ def _last_year_component(inp: ForecastInputs) -> tuple[float, float, dict]:
     s = inp.as_of / 12
     # last year's share is itself one noisy draw: the spread of this year's share plus last year's
     var = calibrated_variance(inp, s) + inp.calibration.variance(inp.kind, s, last_ytd, _c_for(inp))
-    return point, var, {"basis": "last_year", "share": share, "last_ytd": last_ytd, "last_full": last_full,
-                        "ytd_growth_pct": growth * 100, "interval": "calibrated_spread_both_years",
-                        "sd_log": math.sqrt(var), "calibration": inp.calibration.id}
+    return (
+        point,
+        var,
+        {
+            "basis": "last_year",
+            "share": share,
+            "last_ytd": last_ytd,
+            "last_full": last_full,
+            "ytd_growth_pct": growth * 100,
+            "interval": "calibrated_spread_both_years",
+            "sd_log": math.sqrt(var),
+            "calibration": inp.calibration.id,
+        },
+    )
 
 
 def _last_year_ratio(inp: ForecastInputs) -> RunResult:
@@ -201,8 +231,17 @@ def _last_year_ratio(inp: ForecastInputs) -> RunResult:
 def _gamma_poisson(inp: ForecastInputs) -> RunResult:
     share = inp.as_of / 12
     dist = count_predictive(inp.ytd, share, inp.dispersion, inp.a0)
-    return None, dist, {"basis": "months", "share": share, "dispersion": inp.dispersion, "a0": inp.a0,
-                        "dispersion_meaning": "phi_monthly_negative_binomial"}
+    return (
+        None,
+        dist,
+        {
+            "basis": "months",
+            "share": share,
+            "dispersion": inp.dispersion,
+            "a0": inp.a0,
+            "dispersion_meaning": "phi_monthly_negative_binomial",
+        },
+    )
 
 
 def _lognormal_ratio(inp: ForecastInputs) -> RunResult:
@@ -210,8 +249,17 @@ def _lognormal_ratio(inp: ForecastInputs) -> RunResult:
     share = inp.as_of / 12
     dist = amount_predictive(inp.ytd, share, inp.dispersion)
     tau = inp.dispersion / (2 * math.sqrt(share * (1 - share)))
-    return None, dist, {"basis": "months", "share": share, "dispersion": inp.dispersion, "tau": tau,
-                        "dispersion_meaning": "sigma_log_remainder_mid_year"}
+    return (
+        None,
+        dist,
+        {
+            "basis": "months",
+            "share": share,
+            "dispersion": inp.dispersion,
+            "tau": tau,
+            "dispersion_meaning": "sigma_log_remainder_mid_year",
+        },
+    )
 
 
 def calibrated_components(inp: ForecastInputs) -> tuple[list[tuple[str, float, float]], dict]:
@@ -247,23 +295,30 @@ def _calibrated(inp: ForecastInputs) -> RunResult:
     plan_prior = None
     if inp.plan is not None and cal.plan is not None:
         plan_prior = cal.plan.density_params(inp.plan.value)
-    dist = base if plan_prior is None else LogGridPredictive(components, floor=inp.ytd, integer=integer,
-                                                             plan_prior=plan_prior)
+    dist = (
+        base
+        if plan_prior is None
+        else LogGridPredictive(components, floor=inp.ytd, integer=integer, plan_prior=plan_prior)
+    )
     c = _c_for(inp)
     params = {
-        "basis": "months", "share": s,
+        "basis": "months",
+        "share": s,
         "calibration": cal.id,
         "calibration_class": f"{inp.kind}/{part_of_year(inp.as_of)}",
         "class_pairs": cb.pairs,
         "leans_on_prior": cb.leans_on_prior,
-        "bias": cb.value, "bias_sd": cb.sd,
-        "c": c, "d": cal.d,
+        "bias": cb.value,
+        "bias_sd": cb.sd,
+        "c": c,
+        "d": cal.d,
         "dispersion": 12 * c**2 if inp.kind == "count" else 2 * c,
         "dispersion_source": "calibration" if inp.spread_c is None else "given",
         "sd_log": math.sqrt(base.log_variance()),
         "weights": weights,
-        "components": {name: {"median": median, "sd_log": math.sqrt(var), **details.get(name, {})}
-                       for name, median, var in parts},
+        "components": {
+            name: {"median": median, "sd_log": math.sqrt(var), **details.get(name, {})} for name, median, var in parts
+        },
         "point_mass_at_ytd": dist.point_mass_at_floor(),
     }
     if plan_prior is not None:
@@ -277,23 +332,63 @@ def _calibrated(inp: ForecastInputs) -> RunResult:
 METHODS: dict[str, Method] = {
     m.id: m
     for m in (
-        Method("straight_line_months", "直线外推（按月）", FORECASTABLE_KINDS, _straight_line("months"),
-               "full = YTD × 12 / M"),
-        Method("straight_line_days", "直线外推（按日历日）", FORECASTABLE_KINDS, _straight_line("days"),
-               "full = YTD / (calendar days elapsed / days in year)"),
-        Method("straight_line_workdays", "直线外推（按工作日）", FORECASTABLE_KINDS, _straight_line("workdays"),
-               "full = YTD / (official working days elapsed / working days in year)"),
-        Method("seasonal_share", "季节进度", FORECASTABLE_KINDS, _seasonal_share,
-               "full = YTD / ŝ_M, ŝ from a cumulative profile or prior years"),
-        Method("last_year_ratio", "上年同比", FORECASTABLE_KINDS, _last_year_ratio,
-               "full = last full year × (1 + YTD growth)"),
-        Method("gamma_poisson", "伽马-泊松（过度离散）", ("count",), _gamma_poisson,
-               "remaining count beta-negative-binomial; NegBin(a0 + YTD, e_obs/(e_obs + e_rem)) at φ = 0"),
-        Method("lognormal_ratio", "对数正态比值", ("amount",), _lognormal_ratio,
-               "full/YTD − 1 lognormal around the straight line"),
-        Method("calibrated", "实证校准", FORECASTABLE_KINDS, _calibrated,
-               "straight line × exp(β), spread fitted on real outcomes; pooled with last year / profile; "
-               "updated by the plan"),
+        Method(
+            "straight_line_months",
+            "直线外推（按月）",
+            FORECASTABLE_KINDS,
+            _straight_line("months"),
+            "full = YTD × 12 / M",
+        ),
+        Method(
+            "straight_line_days",
+            "直线外推（按日历日）",
+            FORECASTABLE_KINDS,
+            _straight_line("days"),
+            "full = YTD / (calendar days elapsed / days in year)",
+        ),
+        Method(
+            "straight_line_workdays",
+            "直线外推（按工作日）",
+            FORECASTABLE_KINDS,
+            _straight_line("workdays"),
+            "full = YTD / (official working days elapsed / working days in year)",
+        ),
+        Method(
+            "seasonal_share",
+            "季节进度",
+            FORECASTABLE_KINDS,
+            _seasonal_share,
+            "full = YTD / ŝ_M, ŝ from a cumulative profile or prior years",
+        ),
+        Method(
+            "last_year_ratio",
+            "上年同比",
+            FORECASTABLE_KINDS,
+            _last_year_ratio,
+            "full = last full year × (1 + YTD growth)",
+        ),
+        Method(
+            "gamma_poisson",
+            "伽马-泊松（过度离散）",
+            ("count",),
+            _gamma_poisson,
+            "remaining count beta-negative-binomial; NegBin(a0 + YTD, e_obs/(e_obs + e_rem)) at φ = 0",
+        ),
+        Method(
+            "lognormal_ratio",
+            "对数正态比值",
+            ("amount",),
+            _lognormal_ratio,
+            "full/YTD − 1 lognormal around the straight line",
+        ),
+        Method(
+            "calibrated",
+            "实证校准",
+            FORECASTABLE_KINDS,
+            _calibrated,
+            "straight line × exp(β), spread fitted on real outcomes; pooled with last year / profile; "
+            "updated by the plan",
+        ),
     )
 }
 

@@ -55,9 +55,15 @@ class Plan:
 
     def to_dict(self) -> dict:
         return {
-            "value": self.value, "source": self.source, "pct": self.pct, "pct_month": self.pct_month,
-            "exact": self.exact, "range": None if self.range is None else list(self.range),
-            "candidates": list(self.candidates), "consistent": self.consistent, "bulletins": self.bulletins,
+            "value": self.value,
+            "source": self.source,
+            "pct": self.pct,
+            "pct_month": self.pct_month,
+            "exact": self.exact,
+            "range": None if self.range is None else list(self.range),
+            "candidates": list(self.candidates),
+            "consistent": self.consistent,
+            "bulletins": self.bulletins,
         }
 
 
@@ -77,8 +83,9 @@ def pct_range(ytd: float, pct: float) -> tuple[float, float]:
     return ytd / ((pct + h) / 100), ytd / ((pct - h) / 100) if pct > h else math.inf
 
 
-def implied_plan(ytd: float, pct: float, kind: str, month: int | None = None,
-                 others: Sequence[tuple[float, float, int]] = ()) -> Plan:
+def implied_plan(
+    ytd: float, pct: float, kind: str, month: int | None = None, others: Sequence[tuple[float, float, int]] = ()
+) -> Plan:
     """The plan implied by ``ytd`` being ``pct`` percent of it; ``others``: (ytd, pct, month) of other
     bulletins of the same year, whose ranges must also hold."""
     exact = ytd / (pct / 100)
@@ -93,21 +100,56 @@ def implied_plan(ytd: float, pct: float, kind: str, month: int | None = None,
         whole = [float(k) for k in range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1)]
         if whole:
             value = min(whole, key=lambda k: (abs(k - exact), k))
-            return Plan(value=value, candidates=tuple(whole), source="implied", range=(lo, hi), pct=pct,
-                        pct_month=month, exact=exact, bulletins=bulletins)
+            return Plan(
+                value=value,
+                candidates=tuple(whole),
+                source="implied",
+                range=(lo, hi),
+                pct=pct,
+                pct_month=month,
+                exact=exact,
+                bulletins=bulletins,
+            )
         nearest = float(math.floor(exact + 0.5))
-        return Plan(value=nearest, candidates=(nearest,), source="implied", range=(lo, hi), pct=pct,
-                    pct_month=month, exact=exact, consistent=False, bulletins=bulletins)
+        return Plan(
+            value=nearest,
+            candidates=(nearest,),
+            source="implied",
+            range=(lo, hi),
+            pct=pct,
+            pct_month=month,
+            exact=exact,
+            consistent=False,
+            bulletins=bulletins,
+        )
     # an amount: evenly over the range of the percent (uniform in the percent)
     if math.isinf(hi):
-        return Plan(value=exact, candidates=(exact,), source="implied", range=(lo, hi), pct=pct, pct_month=month,
-                    exact=exact, bulletins=bulletins)
-    pcts = [100 * ytd / hi + (100 * ytd / lo - 100 * ytd / hi) * (i + 0.5) / AMOUNT_PLAN_POINTS
-            for i in range(AMOUNT_PLAN_POINTS)]
+        return Plan(
+            value=exact,
+            candidates=(exact,),
+            source="implied",
+            range=(lo, hi),
+            pct=pct,
+            pct_month=month,
+            exact=exact,
+            bulletins=bulletins,
+        )
+    pcts = [
+        100 * ytd / hi + (100 * ytd / lo - 100 * ytd / hi) * (i + 0.5) / AMOUNT_PLAN_POINTS
+        for i in range(AMOUNT_PLAN_POINTS)
+    ]
     candidates = tuple(sorted(ytd / (p / 100) for p in pcts))
     value = exact if lo <= exact <= hi else (lo + hi) / 2
-    return Plan(value=value, candidates=candidates, source="implied", range=(lo, hi), pct=pct, pct_month=month,
-                exact=exact, bulletins=bulletins)
+    return Plan(
+        value=value,
+        candidates=candidates,
+        source="implied",
+        range=(lo, hi),
+        pct=pct,
+        pct_month=month,
+        exact=exact,
+        bulletins=bulletins,
+    )
 
 
 def with_value(plan: Plan, value: float) -> Plan:

@@ -57,8 +57,19 @@ def p_meet(dist: Predictive, plan: Plan | None) -> float | None:
     return float(np.mean([dist.sf_plan(c) for c in plan.candidates]))
 
 
-def method_forecast(method_id: str, label_zh: str, point: float | None, dist: Predictive, params: dict, *, ytd: float,
-                    as_of: int, kind: str, plan: Plan | None, unit: str | None) -> MethodForecast:
+def method_forecast(
+    method_id: str,
+    label_zh: str,
+    point: float | None,
+    dist: Predictive,
+    params: dict,
+    *,
+    ytd: float,
+    as_of: int,
+    kind: str,
+    plan: Plan | None,
+    unit: str | None,
+) -> MethodForecast:
     without = params.pop("_without_plan", None)
     q = np.asarray(dist.ppf(QUANTILE_LEVELS), dtype=float)
     quantiles = {f"{level:g}": float(v) for level, v in zip(QUANTILE_LEVELS, q)}
@@ -68,15 +79,28 @@ def method_forecast(method_id: str, label_zh: str, point: float | None, dist: Pr
     without_plan = None
     if without is not None:
         wq = np.asarray(without.ppf([0.1, 0.9]), dtype=float)
-        without_plan = {"point": without.median(), "interval80": [float(wq[0]), float(wq[1])],
-                        "p_meet_plan": p_meet(without, plan)}
+        without_plan = {
+            "point": without.median(),
+            "interval80": [float(wq[0]), float(wq[1])],
+            "p_meet_plan": p_meet(without, plan),
+        }
     return MethodForecast(
-        method=method_id, label_zh=label_zh, point=point, mean=float(dist.mean()),
-        interval80=[quantiles["0.1"], quantiles["0.9"]], interval95=[quantiles["0.025"], quantiles["0.975"]],
-        p_meet_plan=p, plan_verdict=None if plan is None else plan.verdict(point),
+        method=method_id,
+        label_zh=label_zh,
+        point=point,
+        mean=float(dist.mean()),
+        interval80=[quantiles["0.1"], quantiles["0.9"]],
+        interval95=[quantiles["0.025"], quantiles["0.975"]],
+        p_meet_plan=p,
+        plan_verdict=None if plan is None else plan.verdict(point),
         required_pace=None if plan is None else max(plan.value - ytd, 0.0) / remaining,
-        observed_pace=ytd / as_of, parameters=params, quantiles=quantiles, unit=unit, kind=kind,
-        without_plan=without_plan, predictive=dist,
+        observed_pace=ytd / as_of,
+        parameters=params,
+        quantiles=quantiles,
+        unit=unit,
+        kind=kind,
+        without_plan=without_plan,
+        predictive=dist,
     )
 
 

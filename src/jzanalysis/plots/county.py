@@ -37,18 +37,39 @@ def county_interval_chart(comparison, c, highlight: str | None = None):
     lo = values - np.array([r.ci95[0] for r in rows])
     hi = np.array([r.ci95[1] for r in rows]) - values
     colours = [_OUTSIDE_COLOUR if r.flagged else PALETTE["actual"] for r in rows]
-    ax.errorbar(values, y, xerr=[lo, hi], fmt="none", ecolor=PALETTE["band"], elinewidth=2, capsize=3,
-                label=c.t("chart.interval_legend"))
+    ax.errorbar(
+        values,
+        y,
+        xerr=[lo, hi],
+        fmt="none",
+        ecolor=PALETTE["band"],
+        elinewidth=2,
+        capsize=3,
+        label=c.t("chart.interval_legend"),
+    )
     ax.scatter(values, y, color=colours, zorder=3)
     _point_legend_entries(ax, rows, c)
     expected = np.array([r.expected for r in rows])
     basis = _basis(comparison, c)
     if not comparison.expectations_differ:
-        ax.axvline(expected[0], color=PALETTE["plan"], linewidth=1.2, linestyle="--",
-                   label=c.t("chart.expected_line", basis=basis, value=f.number(expected[0], 1) + f.unit(comparison.unit)))
+        ax.axvline(
+            expected[0],
+            color=PALETTE["plan"],
+            linewidth=1.2,
+            linestyle="--",
+            label=c.t("chart.expected_line", basis=basis, value=f.number(expected[0], 1) + f.unit(comparison.unit)),
+        )
     else:
-        ax.scatter(expected, y, marker="|", s=300, linewidths=2, color=PALETTE["plan"], zorder=4,
-                   label=c.t("chart.expected_marks", basis=basis))
+        ax.scatter(
+            expected,
+            y,
+            marker="|",
+            s=300,
+            linewidths=2,
+            color=PALETTE["plan"],
+            zorder=4,
+            label=c.t("chart.expected_marks", basis=basis),
+        )
     ax.set_yticks(y)
     ax.set_yticklabels([c.place(r.name) for r in rows])
     for tick, row in zip(ax.get_yticklabels(), rows):
@@ -58,12 +79,21 @@ def county_interval_chart(comparison, c, highlight: str | None = None):
             tick.set_color(PALETTE["accent"])
     marked = [i for i, r in enumerate(rows) if r.name == highlight]
     if marked:
-        ax.scatter(values[marked], y[marked], s=220, facecolors="none", edgecolors=PALETTE["accent"],
-                   linewidths=1.8, zorder=5, label=c.place(highlight))
+        ax.scatter(
+            values[marked],
+            y[marked],
+            s=220,
+            facecolors="none",
+            edgecolors=PALETTE["accent"],
+            linewidths=1.8,
+            zorder=5,
+            label=c.place(highlight),
+        )
     metric = c.metric(comparison.metric)
     ax.set_xlabel(c.t("chart.count_axis", metric=metric, unit=f.unit_label(comparison.unit)))
-    ax.set_title(c.t("chart.interval_title", year=comparison.year, period=f.period(comparison.as_of), metric=metric),
-                 fontsize=10)
+    ax.set_title(
+        c.t("chart.interval_title", year=comparison.year, period=f.period(comparison.as_of), metric=metric), fontsize=10
+    )
     ax.set_xlim(left=0)
     fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     return fig
@@ -79,8 +109,12 @@ def funnel_plot(comparison, c):
     fig, ax = new_figure(7.5, 4.0)
     grid = np.linspace(max(expected.min() * 0.4, 1.0), expected.max() * 1.8, 200)
     limits = [funnel_limits(e, phi) for e in grid]
-    for key, style, label in (("lo95", "--", c.t("chart.limit95")), ("hi95", "--", None),
-                              ("lo998", ":", c.t("chart.limit998")), ("hi998", ":", None)):
+    for key, style, label in (
+        ("lo95", "--", c.t("chart.limit95")),
+        ("hi95", "--", None),
+        ("lo998", ":", c.t("chart.limit998")),
+        ("hi998", ":", None),
+    ):
         ax.plot(grid, [lim[key] for lim in limits], linestyle=style, color=PALETTE["time"], linewidth=1.2, label=label)
     basis = _basis(comparison, c, short=True)
     ax.axhline(1.0, color=PALETTE["plan"], linewidth=1.0, label=c.t("chart.equal_line", basis=basis))
@@ -94,8 +128,11 @@ def funnel_plot(comparison, c):
     ax.set_ylabel(c.t("chart.funnel_y", basis=basis))
     metric = c.metric(comparison.metric)
     period = f.period(comparison.as_of)
-    title = (c.t("chart.funnel_title_widened", metric=metric, year=comparison.year, period=period, phi=f"{phi:.2f}")
-             if comparison.widened else c.t("chart.funnel_title", metric=metric, year=comparison.year, period=period))
+    title = (
+        c.t("chart.funnel_title_widened", metric=metric, year=comparison.year, period=period, phi=f"{phi:.2f}")
+        if comparison.widened
+        else c.t("chart.funnel_title", metric=metric, year=comparison.year, period=period)
+    )
     ax.set_title(title, fontsize=10)
     fig.legend(loc="outside lower center", ncol=3, fontsize=7.5, frameon=False)
     return fig
@@ -117,9 +154,15 @@ def _label_points(ax, rows, grid: np.ndarray, c) -> None:
     shift = max(placed[-1] - top, 0.0) if placed else 0.0
     dx = (grid.max() - grid.min()) * 0.06
     for ((x, y), names), label_y in zip(points, placed):
-        ax.annotate(c.join(names), xy=(x, y), xytext=(x + dx, label_y - shift), fontsize=8, va="center",
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
-                    arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.6})
+        ax.annotate(
+            c.join(names),
+            xy=(x, y),
+            xytext=(x + dx, label_y - shift),
+            fontsize=8,
+            va="center",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.6},
+        )
 
 
 def _point_legend_entries(ax, rows, c) -> None:

@@ -35,13 +35,33 @@ DIVISIONS_PATH = Path(__file__).resolve().parent / "divisions.csv"
 
 # Kinds of county-level unit, by the suffix of the name (longest first).
 UNIT_KINDS = (
-    ("经济技术开发区", "开发区"), ("经济开发区", "开发区"), ("高新技术产业开发区", "高新区"), ("开发区", "开发区"),
-    ("经开区", "开发区"), ("高新区", "高新区"), ("新区", "新区"), ("管理区", "管理区"), ("园区", "园区"),
-    ("示范区", "园区"), ("自治县", "县"), ("自治旗", "县"), ("林区", "区"), ("特区", "区"), ("县", "县"),
-    ("旗", "县"), ("市", "市"), ("区", "区"),
+    ("经济技术开发区", "开发区"),
+    ("经济开发区", "开发区"),
+    ("高新技术产业开发区", "高新区"),
+    ("开发区", "开发区"),
+    ("经开区", "开发区"),
+    ("高新区", "高新区"),
+    ("新区", "新区"),
+    ("管理区", "管理区"),
+    ("园区", "园区"),
+    ("示范区", "园区"),
+    ("自治县", "县"),
+    ("自治旗", "县"),
+    ("林区", "区"),
+    ("特区", "区"),
+    ("县", "县"),
+    ("旗", "县"),
+    ("市", "市"),
+    ("区", "区"),
 )
-_EN_SUFFIX = {"开发区": "Development Zone", "高新区": "Hi-tech Zone", "新区": "New Area", "管理区": "Administrative Area",
-              "园区": "Park", "区": "District"}
+_EN_SUFFIX = {
+    "开发区": "Development Zone",
+    "高新区": "Hi-tech Zone",
+    "新区": "New Area",
+    "管理区": "Administrative Area",
+    "园区": "Park",
+    "区": "District",
+}
 
 
 @dataclass(frozen=True)
@@ -150,7 +170,9 @@ class Region:
         resolved = self.resolve(name)
         if resolved is None:
             allowed = "、".join((self.name, *self.unit_names))
-            raise InputError(f"unknown region {name.strip()!r}: not {self.name} or one of its units; allowed: {allowed} (or an alias)")
+            raise InputError(
+                f"unknown region {name.strip()!r}: not {self.name} or one of its units; allowed: {allowed} (or an alias)"
+            )
         return resolved
 
     def is_unit(self, name: str) -> bool:
@@ -168,6 +190,7 @@ class Region:
 
 
 # --------------------------------------------------------------------------- loading
+
 
 def _profile_dirs() -> list[Path]:
     extra = os.environ.get("JZ_REGIONS_DIR")
@@ -206,28 +229,45 @@ def load_profile(path: Path) -> Region:
         raise InputError(f"{where}: a region profile needs 'name'; see src/jzanalysis/regions/profiles/荆州市.toml")
     unknown = set(data) - {"name", "province", "code", "en", "aliases", "media", "units"}
     if unknown:
-        raise InputError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: name, province, code, en, aliases, media, units")
+        raise InputError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: name, province, code, en, aliases, media, units"
+        )
     units = []
     for i, raw in enumerate(data.get("units", []), 1):
         if not isinstance(raw, dict) or "name" not in raw:
             raise InputError(f"{where}: unit {i} has no name")
         extra = set(raw) - {"name", "kind", "en", "aliases", "short", "eras", "note", "code"}
         if extra:
-            raise InputError(f"{where}: unit {raw['name']} has unknown key(s) {', '.join(sorted(extra))}; allowed: "
-                             "name, kind, en, aliases, short, eras, note, code")
+            raise InputError(
+                f"{where}: unit {raw['name']} has unknown key(s) {', '.join(sorted(extra))}; allowed: "
+                "name, kind, en, aliases, short, eras, note, code"
+            )
         eras = []
         for era in raw.get("eras", []):
             if "name" not in era or not set(era) <= {"name", "since", "until"}:
                 raise InputError(f"{where}: an era of {raw['name']} needs name and optional since/until (years)")
             eras.append(Era(era["name"], era.get("since"), era.get("until")))
-        units.append(Unit(
-            name=raw["name"], kind=raw.get("kind") or unit_kind(raw["name"]), en=raw.get("en", ""),
-            aliases=tuple(raw.get("aliases", ())), short=raw.get("short", ""), eras=tuple(eras),
-            note=raw.get("note", ""), code=str(raw.get("code", "")),
-        ))
+        units.append(
+            Unit(
+                name=raw["name"],
+                kind=raw.get("kind") or unit_kind(raw["name"]),
+                en=raw.get("en", ""),
+                aliases=tuple(raw.get("aliases", ())),
+                short=raw.get("short", ""),
+                eras=tuple(eras),
+                note=raw.get("note", ""),
+                code=str(raw.get("code", "")),
+            )
+        )
     return Region(
-        name=data["name"], province=data.get("province", ""), code=str(data.get("code", "")), en=data.get("en", ""),
-        aliases=tuple(data.get("aliases", ())), units=tuple(units), profile=path, media=tuple(data.get("media", ())),
+        name=data["name"],
+        province=data.get("province", ""),
+        code=str(data.get("code", "")),
+        en=data.get("en", ""),
+        aliases=tuple(data.get("aliases", ())),
+        units=tuple(units),
+        profile=path,
+        media=tuple(data.get("media", ())),
     )
 
 
@@ -239,7 +279,12 @@ def divisions() -> dict[str, dict]:
         rows = csv.DictReader(line for line in handle if not line.startswith("#"))
         for row in rows:
             if row["level"] == "region":
-                regions[row["region"]] = {"province": row["province"], "short": row["short"], "code": row["code"], "units": []}
+                regions[row["region"]] = {
+                    "province": row["province"],
+                    "short": row["short"],
+                    "code": row["code"],
+                    "units": [],
+                }
             else:
                 regions[row["region"]]["units"].append((row["unit"], row["short"], row["code"], row["former"]))
     return regions
@@ -260,10 +305,25 @@ def _from_divisions(name: str) -> Region:
     units = []
     for unit_name, short, code, former in entry["units"]:
         eras = tuple(Era(old, None, int(year) - 1) for old, year in (f.split("<") for f in former.split(";") if f))
-        units.append(Unit(unit_name, unit_kind(unit_name), en=unit_en(unit_name), short=short if short != unit_name else "",
-                          eras=eras, code=code))
-    return Region(name=name, province=entry["province"], code=entry["code"], en=pinyin_name(name),
-                  aliases=(entry["short"],) if entry["short"] != name else (), units=tuple(units), profile=None)
+        units.append(
+            Unit(
+                unit_name,
+                unit_kind(unit_name),
+                en=unit_en(unit_name),
+                short=short if short != unit_name else "",
+                eras=eras,
+                code=code,
+            )
+        )
+    return Region(
+        name=name,
+        province=entry["province"],
+        code=entry["code"],
+        en=pinyin_name(name),
+        aliases=(entry["short"],) if entry["short"] != name else (),
+        units=tuple(units),
+        profile=None,
+    )
 
 
 def find_region(name: str) -> Region | None:
@@ -284,8 +344,10 @@ def get_region(name: str) -> Region:
     region = find_region(name)
     if region is None:
         shown = "、".join(profile_names())
-        raise InputError(f"unknown region {str(name).strip()!r}; allowed: a city with a profile ({shown}) or any "
-                         "prefecture-level city of China by its name (e.g. 宜宾市)")
+        raise InputError(
+            f"unknown region {str(name).strip()!r}; allowed: a city with a profile ({shown}) or any "
+            "prefecture-level city of China by its name (e.g. 宜宾市)"
+        )
     return region
 
 
@@ -306,6 +368,7 @@ def all_media_names() -> dict[str, str]:
 
 # --------------------------------------------------------------------------- names
 
+
 def unit_kind(name: str) -> str:
     """Kind of a county-level unit from its name: 县, 市, 区, 开发区, 高新区, 新区, 管理区, 园区.
 
@@ -318,8 +381,10 @@ def unit_kind(name: str) -> str:
     return "区"
 
 
-_STEM_RE = re.compile(r"(?:(?:[\u4e00-\u9fff]{1,4}族)+)?(?:自治县|自治旗|经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|"
-                      r"管理区|林区|特区|园区|示范区|县|旗|市|区)$")
+_STEM_RE = re.compile(
+    r"(?:(?:[\u4e00-\u9fff]{1,4}族)+)?(?:自治县|自治旗|经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|"
+    r"管理区|林区|特区|园区|示范区|县|旗|市|区)$"
+)
 
 
 def pinyin_name(name: str) -> str:
@@ -360,6 +425,7 @@ def profile_text(region: Region) -> str:
     >>> print(profile_text(get_region("随州市")).splitlines()[1])
     name = "随州市"
     """
+
     def quoted(items) -> str:
         return "[" + ", ".join(f'"{x}"' for x in items) + "]"
 
@@ -374,7 +440,13 @@ def profile_text(region: Region) -> str:
         f"media = {quoted(region.media)}",
     ]
     for unit in region.units:
-        lines += ["", "[[units]]", f'name = "{unit.name}"', f'kind = "{unit.kind}"', f'en = "{unit.en or unit_en(unit.name)}"']
+        lines += [
+            "",
+            "[[units]]",
+            f'name = "{unit.name}"',
+            f'kind = "{unit.kind}"',
+            f'en = "{unit.en or unit_en(unit.name)}"',
+        ]
         if unit.aliases:
             lines.append(f"aliases = {quoted(unit.aliases)}")
         if unit.short:
@@ -386,7 +458,8 @@ def profile_text(region: Region) -> str:
         if unit.eras:
             eras = [
                 f'{{ name = "{era.name}"'
-                + "".join(f", {k} = {v}" for k, v in (("since", era.since), ("until", era.until)) if v is not None) + " }"
+                + "".join(f", {k} = {v}" for k, v in (("since", era.since), ("until", era.until)) if v is not None)
+                + " }"
                 for era in unit.eras
             ]
             lines.append(f"eras = [{', '.join(eras)}]")

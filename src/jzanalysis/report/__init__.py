@@ -26,9 +26,23 @@ from .model import CountyComparison, MetricFigures, county_comparison, metric_fi
 from .sections import Report, audit_html, facts_table, han_outside_quotes, render, scenario_words
 
 __all__ = [
-    "Catalogue", "CountyComparison", "Formatter", "MetricFigures", "Report", "audit_html", "county_comparison",
-    "document_title", "file_suffix", "han_outside_quotes", "messages", "metric_figures", "notebook_params", "render",
-    "labelled_facts", "show", "verdict_key",
+    "Catalogue",
+    "CountyComparison",
+    "Formatter",
+    "MetricFigures",
+    "Report",
+    "audit_html",
+    "county_comparison",
+    "document_title",
+    "file_suffix",
+    "han_outside_quotes",
+    "messages",
+    "metric_figures",
+    "notebook_params",
+    "render",
+    "labelled_facts",
+    "show",
+    "verdict_key",
 ]
 
 # names a kernel has before any cell runs, and what IPython adds
@@ -86,8 +100,9 @@ def document_title(notebook: str, params) -> str:
     if notebook.startswith("counties"):
         return c.t("title.counties", city=place, year=params.year, period=period)
     if notebook.startswith("county"):
-        return c.t("title.county", county=place, year=params.year, period=period,
-                   metric=c.metric(params.compare_metric))
+        return c.t(
+            "title.county", county=place, year=params.year, period=period, metric=c.metric(params.compare_metric)
+        )
     if notebook.startswith("audit"):
         return c.t("title.audit")
     title = c.t("title.report", city=place, year=params.year, period=period)

@@ -107,18 +107,36 @@ def metric_figures(analysis, metric: str) -> MetricFigures:
     except InputError:
         workdays = None
     return MetricFigures(
-        metric=metric, unit=result.unit or spec.unit, kind=result.kind or spec.kind, year=year, as_of=as_of,
-        ytd=result.ytd, quote=result.quote, plan=plan, stated_plan=stated_plan, pct_of_plan=pct,
-        time_months=time_progress(year, as_of, "months") * 100, time_workdays=workdays, yoy_pct=yoy,
-        prior_year=None if yoy is None or yoy <= -100 else result.ytd / (1 + yoy / 100), result=result,
+        metric=metric,
+        unit=result.unit or spec.unit,
+        kind=result.kind or spec.kind,
+        year=year,
+        as_of=as_of,
+        ytd=result.ytd,
+        quote=result.quote,
+        plan=plan,
+        stated_plan=stated_plan,
+        pct_of_plan=pct,
+        time_months=time_progress(year, as_of, "months") * 100,
+        time_workdays=workdays,
+        yoy_pct=yoy,
+        prior_year=None if yoy is None or yoy <= -100 else result.ytd / (1 + yoy / 100),
+        result=result,
     )
 
 
 # --- verdicts ------------------------------------------------------------------------------------
 
 #: (lowest probability, verdict key): the first whose bound the probability reaches.
-VERDICTS = ((0.9, "exceed"), (0.65, "likely"), (0.55, "uncertain"), (0.45, "even"), (0.35, "uncertain"),
-            (0.1, "doubtful"), (0.0, "unlikely"))
+VERDICTS = (
+    (0.9, "exceed"),
+    (0.65, "likely"),
+    (0.55, "uncertain"),
+    (0.45, "even"),
+    (0.35, "uncertain"),
+    (0.1, "doubtful"),
+    (0.0, "unlikely"),
+)
 
 
 def verdict_key(p: float | None) -> str:
@@ -209,16 +227,25 @@ def county_comparison(analysis) -> CountyComparison | None:
     ranks = [county["rank"] for county in c["counties"]]
     rows = []
     for county in c["counties"]:
-        rows.append(CountyRow(
-            name=county["region"], value=float(county["value"]),
-            share_of_city=float(county["value"]) / total if total > 0 else float("nan"),
-            ci95=tuple(county["ci95"]), expected=float(county["expected"]), ratio=float(county["oe"]),
-            ratio_ci95=tuple(county["oe_ci95"]) if county.get("oe_ci95") else None, position=county["funnel"],
-            rank=int(county["rank"]), tied=ranks.count(county["rank"]) > 1,
-            rank_interval=tuple(county["rank_interval"]) if county.get("rank_interval") else None,
-            plan=county.get("plan"), on_schedule=county.get("on_schedule"),
-            behind=bool(county.get("behind_schedule_evidence")), note=county.get("note"),
-        ))
+        rows.append(
+            CountyRow(
+                name=county["region"],
+                value=float(county["value"]),
+                share_of_city=float(county["value"]) / total if total > 0 else float("nan"),
+                ci95=tuple(county["ci95"]),
+                expected=float(county["expected"]),
+                ratio=float(county["oe"]),
+                ratio_ci95=tuple(county["oe_ci95"]) if county.get("oe_ci95") else None,
+                position=county["funnel"],
+                rank=int(county["rank"]),
+                tied=ranks.count(county["rank"]) > 1,
+                rank_interval=tuple(county["rank_interval"]) if county.get("rank_interval") else None,
+                plan=county.get("plan"),
+                on_schedule=county.get("on_schedule"),
+                behind=bool(county.get("behind_schedule_evidence")),
+                note=county.get("note"),
+            )
+        )
     listed = {r.name for r in rows}
     counties_sum = float(c.get("counties_total", sum(r.value for r in rows)))
     missing = [u.name for u in region.units if u.kind in _ADMINISTRATIVE and u.name not in listed]
@@ -228,11 +255,23 @@ def county_comparison(analysis) -> CountyComparison | None:
     batch = tuple((b["region"], float(b["value"])) for b in (c.get("context") or {}).get("batch_signings_june") or [])
     od = c["overdispersion"]
     return CountyComparison(
-        metric=c["metric"], unit=METRICS[c["metric"]].unit, year=int(c["year"]), as_of=int(c["as_of"]),
-        basis=_BASIS.get(c["expected_basis"], "equal"), rows=tuple(rows), city_total=total, counties_sum=counties_sum,
-        missing=tuple(missing), chi2=float(c["homogeneity"]["chi2"]), df=int(c["homogeneity"]["df"]),
-        p=float(c["homogeneity"]["p"]), widened=bool(od["widened"]), phi=float(od["phi"]),
-        detail=dict(c.get("expected_detail") or {}), batch=batch, raw=c,
+        metric=c["metric"],
+        unit=METRICS[c["metric"]].unit,
+        year=int(c["year"]),
+        as_of=int(c["as_of"]),
+        basis=_BASIS.get(c["expected_basis"], "equal"),
+        rows=tuple(rows),
+        city_total=total,
+        counties_sum=counties_sum,
+        missing=tuple(missing),
+        chi2=float(c["homogeneity"]["chi2"]),
+        df=int(c["homogeneity"]["df"]),
+        p=float(c["homogeneity"]["p"]),
+        widened=bool(od["widened"]),
+        phi=float(od["phi"]),
+        detail=dict(c.get("expected_detail") or {}),
+        batch=batch,
+        raw=c,
     )
 
 

@@ -13,15 +13,22 @@ from ..metrics import METRICS
 
 # (pattern of the extractor's sentence, catalogue key, group name → placeholder)
 _RULES: tuple[tuple[re.Pattern, str, dict[str, str]], ...] = tuple(
-    (re.compile(pattern), key, names) for pattern, key, names in (
+    (re.compile(pattern), key, names)
+    for pattern, key, names in (
         (r"^(?P<city>\S+) has no region profile", "notes.no_profile", {"city": "place"}),
         (r"^(?P<city>\S+) is not a known region", "notes.unknown_region", {"city": "place"}),
         (r"^the text names no city", "notes.no_city", {}),
         (r", not (?P<city>\S+); its figures are filed under", "notes.other_city", {"city": "place"}),
-        (r"^the bulletin is about (?P<unit>\S+) \(.*\), not all of (?P<city>\S+)$", "notes.home_unit",
-         {"unit": "place", "city": "place"}),
-        (r"^(?P<unit>\S+) is not in (?P<city>\S+)'s profile", "notes.unit_not_in_profile",
-         {"unit": "place", "city": "place"}),
+        (
+            r"^the bulletin is about (?P<unit>\S+) \(.*\), not all of (?P<city>\S+)$",
+            "notes.home_unit",
+            {"unit": "place", "city": "place"},
+        ),
+        (
+            r"^(?P<unit>\S+) is not in (?P<city>\S+)'s profile",
+            "notes.unit_not_in_profile",
+            {"unit": "place", "city": "place"},
+        ),
         (r"^conflict: ", "notes.conflict", {}),
         (r"^county figures of (?P<metric>\S+) ", "notes.sums", {"metric": "metric"}),
         (r"^(no period|the only date is)", "notes.not_dated", {}),

@@ -30,8 +30,13 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def render(template: str, **context) -> str:
@@ -95,8 +100,13 @@ def scenario_words(params, c: Catalogue) -> str | None:
     if params.sigma is not None:
         parts.append(c.t("title.scenario_sigma", value=f"{params.sigma:g}"))
     for metric, plan in params.plans.items():
-        parts.append(c.t("title.scenario_plan", metric=c.metric(metric),
-                         value=c.fmt.plan_value(plan, None, METRICS[metric].unit, with_unit=True)))
+        parts.append(
+            c.t(
+                "title.scenario_plan",
+                metric=c.metric(metric),
+                value=c.fmt.plan_value(plan, None, METRICS[metric].unit, with_unit=True),
+            )
+        )
     return c.t("title.scenario_sep").join(parts) or None
 
 
@@ -169,14 +179,19 @@ class Report:
     def head_html(self, kind: str = "report") -> str:
         a = self.a
         sources = self.c.join(r.source for r in a.dataset.extractions) or self.c.join(
-            Path(i["path"]).name for i in a.dataset.inputs)
+            Path(i["path"]).name for i in a.dataset.inputs
+        )
         dates = self.c.join(d.isoformat() for d in a.publication_dates) or self.t("meta.unknown")
         scenario = self.scenario_text() if kind == "report" else None
         title = self.title(kind)
-        return render("head", css=self.css(title), title=title,
-                      source_line=self.t("title.source_line", sources=sources, dates=dates),
-                      generated_line=self.t("title.generated_line"),
-                      scenario_line=self.t("title.scenario_line", what=scenario) if scenario else None)
+        return render(
+            "head",
+            css=self.css(title),
+            title=title,
+            source_line=self.t("title.source_line", sources=sources, dates=dates),
+            generated_line=self.t("title.generated_line"),
+            scenario_line=self.t("title.scenario_line", what=scenario) if scenario else None,
+        )
 
     def verdict_text(self, m: MetricFigures) -> tuple[str, str]:
         """(key, words) of a metric's verdict."""
@@ -189,20 +204,38 @@ class Report:
         for m in self.metrics:
             key, words = self.verdict_text(m)
             fc = m.forecast
-            common = dict(period=self.period, ytd=self.f.stated(m.ytd, m.unit),
-                          point=self.f.value(fc.point, m.unit, m.whole),
-                          interval=self.f.interval(fc.interval80, m.unit, m.whole))
+            common = dict(
+                period=self.period,
+                ytd=self.f.stated(m.ytd, m.unit),
+                point=self.f.value(fc.point, m.unit, m.whole),
+                interval=self.f.interval(fc.interval80, m.unit, m.whole),
+            )
             if m.plan is not None:
-                figures = self.t("verdict.figures", plan=self.plan_text(m, with_unit=True),
-                                 pct=self.f.percent(m.pct_of_plan), time=self.f.percent(m.time_months),
-                                 ahead=self.gap_words(m.gap), **common)
+                figures = self.t(
+                    "verdict.figures",
+                    plan=self.plan_text(m, with_unit=True),
+                    pct=self.f.percent(m.pct_of_plan),
+                    time=self.f.percent(m.time_months),
+                    ahead=self.gap_words(m.gap),
+                    **common,
+                )
             else:
                 figures = self.t("verdict.figures_no_plan", **common)
-            items.append({"key": key, "line": self.t("verdict.line", metric=self.c.metric(m.metric), verdict=words),
-                          "figures": figures})
+            items.append(
+                {
+                    "key": key,
+                    "line": self.t("verdict.line", metric=self.c.metric(m.metric), verdict=words),
+                    "figures": figures,
+                }
+            )
         for metric in self.a.forecast_notes:
-            items.append({"key": "none", "figures": None,
-                          "line": self.t("verdict.not_forecast", metric=self.c.metric(metric), reason=self.reason(metric))})
+            items.append(
+                {
+                    "key": "none",
+                    "figures": None,
+                    "line": self.t("verdict.not_forecast", metric=self.c.metric(metric), reason=self.reason(metric)),
+                }
+            )
         return items
 
     def verdict_lines(self) -> list[str]:
@@ -212,7 +245,9 @@ class Report:
             outside = [r for r in c.rows if r.position != "inside"]
             behind = [r for r in c.rows if r.behind and r.position == "inside"]
             if outside:
-                lines.append(self.t("verdict.counties_uneven", names=self.c.join(self.c.place(r.name) for r in outside)))
+                lines.append(
+                    self.t("verdict.counties_uneven", names=self.c.join(self.c.place(r.name) for r in outside))
+                )
             if behind:
                 lines.append(self.t("verdict.counties_behind", names=self.c.join(self.c.place(r.name) for r in behind)))
             if not outside and not behind:
@@ -225,8 +260,9 @@ class Report:
         return lines
 
     def verdict_html(self) -> str:
-        return render("verdict", heading=self.t("verdict.heading"), items=self.verdict_items(),
-                      lines=self.verdict_lines())
+        return render(
+            "verdict", heading=self.t("verdict.heading"), items=self.verdict_items(), lines=self.verdict_lines()
+        )
 
     def gap_words(self, gap: float | None) -> str:
         if gap is None:
@@ -252,36 +288,62 @@ class Report:
             return self.t("reason.not_forecastable")
         facts = self.a.dataset.facts
         region = self.params.region
-        rows = facts[(facts.metric == metric) & (facts.region == region) & (facts.year == self.params.year)
-                     & (facts.months == self.params.as_of_month)]
+        rows = facts[
+            (facts.metric == metric)
+            & (facts.region == region)
+            & (facts.year == self.params.year)
+            & (facts.months == self.params.as_of_month)
+        ]
         if rows.empty:
-            return self.t("reason.no_figure", period=f"{self.params.year}{'' if self.c.en else '年'}"
-                          f"{' ' if self.c.en else ''}{self.period}")
+            return self.t(
+                "reason.no_figure",
+                period=f"{self.params.year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{self.period}",
+            )
         return self.t("reason.other")
 
     # --- progress ------------------------------------------------------------------------------------
 
     def progress_html(self) -> str:
         f = self.f
-        columns = [{"label": self.t("progress.col_metric"), "cls": "text"},
-                   {"label": self.t("progress.col_ytd", period=self.period)},
-                   {"label": self.t("progress.col_plan")}, {"label": self.t("progress.col_pct")},
-                   {"label": self.t("progress.col_time")}, {"label": self.t("progress.col_gap")},
-                   {"label": self.t("progress.col_pace_done")}, {"label": self.t("progress.col_pace_needed")}]
+        columns = [
+            {"label": self.t("progress.col_metric"), "cls": "text"},
+            {"label": self.t("progress.col_ytd", period=self.period)},
+            {"label": self.t("progress.col_plan")},
+            {"label": self.t("progress.col_pct")},
+            {"label": self.t("progress.col_time")},
+            {"label": self.t("progress.col_gap")},
+            {"label": self.t("progress.col_pace_done")},
+            {"label": self.t("progress.col_pace_needed")},
+        ]
         rows = []
         for m in self.metrics:
-            rows.append([
-                self.c.metric(m.metric), f.stated(m.ytd, m.unit), self.plan_text(m),
-                f.percent(m.pct_of_plan), f.percent(m.time_months),
-                "–" if m.gap is None else f.points(m.gap),
-                f.value(m.observed_pace, m.unit), "–" if m.required_pace is None else f.value(m.required_pace, m.unit),
-            ])
+            rows.append(
+                [
+                    self.c.metric(m.metric),
+                    f.stated(m.ytd, m.unit),
+                    self.plan_text(m),
+                    f.percent(m.pct_of_plan),
+                    f.percent(m.time_months),
+                    "–" if m.gap is None else f.points(m.gap),
+                    f.value(m.observed_pace, m.unit),
+                    "–" if m.required_pace is None else f.value(m.required_pace, m.unit),
+                ]
+            )
         months = f"{self.params.as_of_month}/12 = {f.percent(self.metrics[0].time_months) if self.metrics else ''}"
         workdays = self.metrics[0].time_workdays if self.metrics else None
-        note = (self.t("progress.note", months=months, workdays=f.percent(workdays)) if workdays is not None
-                else self.t("progress.note_no_workdays", months=months))
-        return render("progress", heading=self.t("progress.heading"), columns=columns, rows=rows, note=note,
-                      working_days=self.working_days_text())
+        note = (
+            self.t("progress.note", months=months, workdays=f.percent(workdays))
+            if workdays is not None
+            else self.t("progress.note_no_workdays", months=months)
+        )
+        return render(
+            "progress",
+            heading=self.t("progress.heading"),
+            columns=columns,
+            rows=rows,
+            note=note,
+            working_days=self.working_days_text(),
+        )
 
     def working_days_text(self) -> str | None:
         check = self.a.working_days_check
@@ -291,16 +353,29 @@ class Report:
         claimed = self.f.as_written(check["claimed"])
         checks = []
         if check.get("from_publication") is not None:
-            checks.append(self.t("progress.wd_from_publication", date=check["publication_date"].isoformat(),
-                                 n=check["from_publication"]))
+            checks.append(
+                self.t(
+                    "progress.wd_from_publication",
+                    date=check["publication_date"].isoformat(),
+                    n=check["from_publication"],
+                )
+            )
         after = check["after_month"].get(month)
         if after is not None and month < 12:
-            checks.append(self.t("progress.wd_after_month", year=year, month=month + 1, n=after,
-                                 month_name=self.f.month(month + 1)))
+            checks.append(
+                self.t(
+                    "progress.wd_after_month", year=year, month=month + 1, n=after, month_name=self.f.month(month + 1)
+                )
+            )
         if check.get("exact_from"):
             checks.append(self.t("progress.wd_exact", claimed=claimed, date=check["exact_from"].isoformat()))
-        return self.t_html("progress.working_days", quote=self.quote(check["quote"]), claimed=claimed,
-                           checks="".join(checks), total=check["year_working_days"])
+        return self.t_html(
+            "progress.working_days",
+            quote=self.quote(check["quote"]),
+            claimed=claimed,
+            checks="".join(checks),
+            total=check["year_working_days"],
+        )
 
     # --- forecast ------------------------------------------------------------------------------------
 
@@ -309,9 +384,14 @@ class Report:
 
     def forecast_lines(self, m: MetricFigures) -> list[str]:
         f, fc = self.f, m.forecast
-        lines = [self.t("forecast.point", point=f.value(fc.point, m.unit, m.whole),
-                        interval80=f.interval(fc.interval80, m.unit, m.whole),
-                        interval95=f.interval(fc.interval95, m.unit, m.whole))]
+        lines = [
+            self.t(
+                "forecast.point",
+                point=f.value(fc.point, m.unit, m.whole),
+                interval80=f.interval(fc.interval80, m.unit, m.whole),
+                interval95=f.interval(fc.interval95, m.unit, m.whole),
+            )
+        ]
         if m.plan is None:
             lines.append(self.t("forecast.no_plan"))
         else:
@@ -319,16 +399,24 @@ class Report:
             lines.append(self.t(key, plan=self.plan_text(m), p=f.probability(fc.p_meet_plan)))
             if m.plan.source == "given":
                 if m.stated_plan is not None:
-                    stated = f.plan_value(m.stated_plan.value, (m.stated_plan.value, m.stated_plan.value) if m.whole
-                                          and len(m.stated_plan.candidates) == 1 else m.stated_plan.range, m.unit, True)
+                    stated = f.plan_value(
+                        m.stated_plan.value,
+                        (m.stated_plan.value, m.stated_plan.value)
+                        if m.whole and len(m.stated_plan.candidates) == 1
+                        else m.stated_plan.range,
+                        m.unit,
+                        True,
+                    )
                     lines.append(self.t("forecast.plan_given", plan=self.plan_text(m), stated=stated))
                 else:
                     lines.append(self.t("forecast.plan_given_plain", plan=self.plan_text(m)))
             lines.append(self.pace_text(m))
         updates = [u for u in m.result.updates if u.get("point") is not None]
         if updates:
-            items = self.c.join(self.t("forecast.update_item", period=f.period(u["as_of"]),
-                                       point=f.value(u["point"], m.unit, m.whole)) for u in updates)
+            items = self.c.join(
+                self.t("forecast.update_item", period=f.period(u["as_of"]), point=f.value(u["point"], m.unit, m.whole))
+                for u in updates
+            )
             lines.append(self.t("forecast.updates", items=items))
         return lines
 
@@ -337,8 +425,13 @@ class Report:
         if m.required_pace == 0:
             return self.t("forecast.pace_done", period=self.period)
         key = "forecast.pace_below" if m.required_pace <= m.observed_pace else "forecast.pace_above"
-        return self.t(key, months=m.remaining_months, needed=f.value(m.required_pace, m.unit),
-                      done=f.value(m.observed_pace, m.unit), period=self.period)
+        return self.t(
+            key,
+            months=m.remaining_months,
+            needed=f.value(m.required_pace, m.unit),
+            done=f.value(m.observed_pace, m.unit),
+            period=self.period,
+        )
 
     def forecast_metric_html(self, m: MetricFigures) -> str:
         return render("forecast_metric", heading=self.c.metric(m.metric), lines=self.forecast_lines(m))
@@ -370,33 +463,57 @@ class Report:
     def counties_context(self, heading: bool = True) -> dict:
         c, f = self.counties, self.f
         if c is None:
-            return {"heading": self.t("counties.heading") if heading else None, "none": self.t(
-                "counties.none", reason=self.comparison_reason())}
+            return {
+                "heading": self.t("counties.heading") if heading else None,
+                "none": self.t("counties.none", reason=self.comparison_reason()),
+            }
         unit = self.f.unit_label(c.unit)
         label = self.c.metric(c.metric)
-        columns = [{"label": self.t("counties.col_county"), "cls": "text name"},
-                   {"label": self.t("counties.col_value", metric=label, unit=unit)},
-                   {"label": self.t("counties.col_share")}, {"label": self.t("counties.col_ci")},
-                   {"label": self.t("counties.col_expected", basis=self.basis_name())},
-                   {"label": self.t("counties.col_ratio", basis=self.basis_name(short=True))},
-                   {"label": self.t("counties.col_position"), "cls": "text nowrap"},
-                   {"label": self.t("counties.col_rank")}]
+        columns = [
+            {"label": self.t("counties.col_county"), "cls": "text name"},
+            {"label": self.t("counties.col_value", metric=label, unit=unit)},
+            {"label": self.t("counties.col_share")},
+            {"label": self.t("counties.col_ci")},
+            {"label": self.t("counties.col_expected", basis=self.basis_name())},
+            {"label": self.t("counties.col_ratio", basis=self.basis_name(short=True))},
+            {"label": self.t("counties.col_position"), "cls": "text nowrap"},
+            {"label": self.t("counties.col_rank")},
+        ]
         rows = []
         for r in c.rows:
             name_cell = self.county_name(r)
-            rows.append([name_cell, f.as_written(r.value), f.share(r.share_of_city),
-                         f"{f.number(r.ci95[0], 1)}–{f.number(r.ci95[1], 1)}", f.number(r.expected, 1),
-                         f.ratio(r.ratio), self.t(f"counties.position_{r.position}"), self.rank_text(r)])
-        return {"heading": self.t("counties.heading") if heading else None, "none": None,
-                "intro": self.t("counties.intro") if heading else None, "columns": columns, "rows": rows,
-                "notes": self.county_notes(), "findings": self.county_findings()}
+            rows.append(
+                [
+                    name_cell,
+                    f.as_written(r.value),
+                    f.share(r.share_of_city),
+                    f"{f.number(r.ci95[0], 1)}–{f.number(r.ci95[1], 1)}",
+                    f.number(r.expected, 1),
+                    f.ratio(r.ratio),
+                    self.t(f"counties.position_{r.position}"),
+                    self.rank_text(r),
+                ]
+            )
+        return {
+            "heading": self.t("counties.heading") if heading else None,
+            "none": None,
+            "intro": self.t("counties.intro") if heading else None,
+            "columns": columns,
+            "rows": rows,
+            "notes": self.county_notes(),
+            "findings": self.county_findings(),
+        }
 
     def comparison_reason(self) -> str:
         facts = self.a.dataset.facts
         metric = self.params.compare_metric
         label = self.c.metric(metric)
-        county_rows = facts[(facts.metric == metric) & (facts.region != self.a.region.name)
-                            & (facts.year == self.params.year) & (facts.months == self.params.as_of_month)]
+        county_rows = facts[
+            (facts.metric == metric)
+            & (facts.region != self.a.region.name)
+            & (facts.year == self.params.year)
+            & (facts.months == self.params.as_of_month)
+        ]
         if county_rows.region.nunique() == 1:
             return self.t("reason.one_county", metric=label)
         return self.t("reason.no_counties", metric=label)
@@ -406,28 +523,49 @@ class Report:
         unit = c.unit
         notes = []
         if c.basis == "equal":
-            notes.append(self.t("counties.explain_equal", total=f.stated(c.counties_sum, unit), n=len(c.rows),
-                                value=f.number(c.counties_sum / len(c.rows), 1) + f.unit(unit)))
+            notes.append(
+                self.t(
+                    "counties.explain_equal",
+                    total=f.stated(c.counties_sum, unit),
+                    n=len(c.rows),
+                    value=f.number(c.counties_sum / len(c.rows), 1) + f.unit(unit),
+                )
+            )
         elif c.basis == "plan":
             progress = c.detail.get("time_progress")
             notes.append(self.t("counties.explain_plan", progress=f.percent(progress * 100) if progress else "–"))
             rule = c.detail.get("unplanned_rule")
             k = c.detail.get("unplanned", 0)
             if rule == "city plan remainder":
-                notes.append(self.t("counties.explain_plan_remainder", k=k,
-                                    city_plan=f.value(c.detail.get("city_plan"), unit, True)))
+                notes.append(
+                    self.t(
+                        "counties.explain_plan_remainder", k=k, city_plan=f.value(c.detail.get("city_plan"), unit, True)
+                    )
+                )
             elif rule == "observed remainder":
                 notes.append(self.t("counties.explain_plan_observed", k=k))
         else:
-            notes.append(self.t("counties.explain_prior", total=f.stated(c.counties_sum, unit),
-                                period=f"{c.detail.get('prior_year', '')}{'' if self.c.en else '年'}"
-                                f"{' ' if self.c.en else ''}{f.period(int(c.detail.get('prior_months', 12)))}"))
+            notes.append(
+                self.t(
+                    "counties.explain_prior",
+                    total=f.stated(c.counties_sum, unit),
+                    period=f"{c.detail.get('prior_year', '')}{'' if self.c.en else '年'}"
+                    f"{' ' if self.c.en else ''}{f.period(int(c.detail.get('prior_months', 12)))}",
+                )
+            )
         if c.unassigned > 0:
-            notes.append(self.t("counties.total_line_missing", sum=f.stated(c.counties_sum, unit),
-                                total=f.stated(c.city_total, unit), rest=f.stated(c.unassigned, unit)))
+            notes.append(
+                self.t(
+                    "counties.total_line_missing",
+                    sum=f.stated(c.counties_sum, unit),
+                    total=f.stated(c.city_total, unit),
+                    rest=f.stated(c.unassigned, unit),
+                )
+            )
         else:
-            notes.append(self.t("counties.total_line", sum=f.stated(c.counties_sum, unit),
-                                total=f.stated(c.city_total, unit)))
+            notes.append(
+                self.t("counties.total_line", sum=f.stated(c.counties_sum, unit), total=f.stated(c.city_total, unit))
+            )
         if c.missing:
             key = "counties.missing" if c.unassigned > 0 or len(c.missing) else "counties.missing_none"
             notes.append(self.t(key, names=self.c.join(self.c.place(n) for n in c.missing)))
@@ -441,15 +579,31 @@ class Report:
         widened = self.t("counties.widened") if c.widened else ""
         for r in c.rows:
             if r.position != "inside":
-                key = "counties.county_outside_high" if r.position.startswith("above") else "counties.county_outside_low"
-                lines.append(self.t(key, county=self.c.place(r.name), value=f.stated(r.value, c.unit),
-                                    basis=self.basis_name(short=True), expected=f.number(r.expected, 1) + f.unit(c.unit),
-                                    ratio=f.ratio(r.ratio), widened=widened))
+                key = (
+                    "counties.county_outside_high" if r.position.startswith("above") else "counties.county_outside_low"
+                )
+                lines.append(
+                    self.t(
+                        key,
+                        county=self.c.place(r.name),
+                        value=f.stated(r.value, c.unit),
+                        basis=self.basis_name(short=True),
+                        expected=f.number(r.expected, 1) + f.unit(c.unit),
+                        ratio=f.ratio(r.ratio),
+                        widened=widened,
+                    )
+                )
             elif r.behind:
-                lines.append(self.t("counties.county_behind", county=self.c.place(r.name),
-                                    value=f.stated(r.value, c.unit), upper=f.number(r.ci95[1], 1) + f.unit(c.unit),
-                                    expected=f.number(r.expected, 1) + f.unit(c.unit),
-                                    plan=f.value(r.plan, c.unit, True)))
+                lines.append(
+                    self.t(
+                        "counties.county_behind",
+                        county=self.c.place(r.name),
+                        value=f.stated(r.value, c.unit),
+                        upper=f.number(r.ci95[1], 1) + f.unit(c.unit),
+                        expected=f.number(r.expected, 1) + f.unit(c.unit),
+                        plan=f.value(r.plan, c.unit, True),
+                    )
+                )
         return lines
 
     def counties_html(self, heading: bool = True) -> str:
@@ -463,8 +617,10 @@ class Report:
         if c.expectations_differ:
             lines.append(self.t("counties.funnel_note", basis=self.basis_name(short=True)))
         if c.batch:
-            items = self.c.join(self.t("counties.batch_item", county=self.c.place(name),
-                                       value=self.f.stated(value, c.unit)) for name, value in c.batch)
+            items = self.c.join(
+                self.t("counties.batch_item", county=self.c.place(name), value=self.f.stated(value, c.unit))
+                for name, value in c.batch
+            )
             lines.append(self.t("counties.batch", items=items))
         return render("counties_after", lines=lines)
 
@@ -486,30 +642,60 @@ class Report:
         out = []
         for m in self.metrics:
             unit = f.unit_label(m.unit)
-            columns = [{"label": self.t("appendix.col_method"), "cls": "text"},
-                       {"label": self.t("appendix.col_point", unit=unit)},
-                       {"label": self.t("appendix.col_interval80")}, {"label": self.t("appendix.col_interval95")},
-                       {"label": self.t("appendix.col_p")}, {"label": self.t("appendix.col_params"), "cls": "text"}]
+            columns = [
+                {"label": self.t("appendix.col_method"), "cls": "text"},
+                {"label": self.t("appendix.col_point", unit=unit)},
+                {"label": self.t("appendix.col_interval80")},
+                {"label": self.t("appendix.col_interval95")},
+                {"label": self.t("appendix.col_p")},
+                {"label": self.t("appendix.col_params"), "cls": "text"},
+            ]
             rows = []
             default = m.forecast.method
             ordered = sorted(m.result.methods, key=lambda x: x.method != default)
             for method in ordered:
                 mark = self.t("appendix.default_mark") + " " if method.method == default else ""
-                rows.append([mark + self.c.method(method.method), f.bare(method.point, m.unit, m.whole),
-                             f.interval(method.interval80, m.unit, m.whole, with_unit=False),
-                             f.interval(method.interval95, m.unit, m.whole, with_unit=False),
-                             "–" if method.p_meet_plan is None else f.probability(method.p_meet_plan),
-                             self.method_notes(method, m)])
+                rows.append(
+                    [
+                        mark + self.c.method(method.method),
+                        f.bare(method.point, m.unit, m.whole),
+                        f.interval(method.interval80, m.unit, m.whole, with_unit=False),
+                        f.interval(method.interval95, m.unit, m.whole, with_unit=False),
+                        "–" if method.p_meet_plan is None else f.probability(method.p_meet_plan),
+                        self.method_notes(method, m),
+                    ]
+                )
             notes = []
             if m.plan is not None and m.required_pace is not None:
-                notes.append(self.t("appendix.pace_arithmetic", ytd=f.stated(m.ytd, m.unit), months=m.as_of,
-                                    done=f.value(m.observed_pace, m.unit), plan=self.plan_text(m),
-                                    remaining=m.remaining_months, needed=f.value(m.required_pace, m.unit)))
+                notes.append(
+                    self.t(
+                        "appendix.pace_arithmetic",
+                        ytd=f.stated(m.ytd, m.unit),
+                        months=m.as_of,
+                        done=f.value(m.observed_pace, m.unit),
+                        plan=self.plan_text(m),
+                        remaining=m.remaining_months,
+                        needed=f.value(m.required_pace, m.unit),
+                    )
+                )
             if m.prior_year is not None:
-                notes.append(self.t("appendix.prior_year", ytd=f.stated(m.ytd, m.unit), yoy=f.as_written(m.yoy_pct),
-                                    prior=f.value(m.prior_year, m.unit)))
-            out.append({"heading": self.c.metric(m.metric), "plan_line": self.plan_line(m), "columns": columns,
-                        "rows": rows, "notes": notes})
+                notes.append(
+                    self.t(
+                        "appendix.prior_year",
+                        ytd=f.stated(m.ytd, m.unit),
+                        yoy=f.as_written(m.yoy_pct),
+                        prior=f.value(m.prior_year, m.unit),
+                    )
+                )
+            out.append(
+                {
+                    "heading": self.c.metric(m.metric),
+                    "plan_line": self.plan_line(m),
+                    "columns": columns,
+                    "rows": rows,
+                    "notes": notes,
+                }
+            )
         return out
 
     def method_notes(self, method, m: MetricFigures) -> str:
@@ -528,8 +714,12 @@ class Report:
             parts.append(self.t("method.spread_given"))
         weights = params.get("weights")
         if isinstance(weights, dict) and len(weights) > 1:
-            parts.append(self.t("method.pooled", items=self.c.join(
-                f"{self.c.method(k)} {self.f.share(v)}" for k, v in weights.items())))
+            parts.append(
+                self.t(
+                    "method.pooled",
+                    items=self.c.join(f"{self.c.method(k)} {self.f.share(v)}" for k, v in weights.items()),
+                )
+            )
         return self.t("meta.list_sep").join(parts) if self.c.en else "，".join(parts)
 
     def plan_line(self, m: MetricFigures) -> str:
@@ -545,41 +735,86 @@ class Report:
             scale, digits = (10, 2) if (self.c.en and m.unit == "亿元") else (1, 2 if m.whole else 1)
             rng = dict(lo=f.number(lo / scale, digits), hi=f.number(hi / scale, digits))
             if plan.pct_month not in (None, m.as_of):
-                source = self.t("appendix.plan_source_implied_earlier", period=f.period(plan.pct_month),
-                                pct=f.as_written(plan.pct), **rng)
+                source = self.t(
+                    "appendix.plan_source_implied_earlier",
+                    period=f.period(plan.pct_month),
+                    pct=f.as_written(plan.pct),
+                    **rng,
+                )
             else:
-                source = self.t("appendix.plan_source_implied", ytd=f.stated(m.ytd, m.unit), pct=f.as_written(plan.pct),
-                                **rng)
+                source = self.t(
+                    "appendix.plan_source_implied", ytd=f.stated(m.ytd, m.unit), pct=f.as_written(plan.pct), **rng
+                )
             if m.whole:
                 source += self.t("appendix.plan_source_count", value=f.as_written(plan.value))
             if plan.bulletins > 1:
                 source += self.t("appendix.plan_source_narrowed", n=plan.bulletins)
-        return self.t_html("appendix.plan_line", plan=self.plan_text(m), source=source, period=self.period,
-                           ytd=f.stated(m.ytd, m.unit), quote=quote)
+        return self.t_html(
+            "appendix.plan_line",
+            plan=self.plan_text(m),
+            source=source,
+            period=self.period,
+            ytd=f.stated(m.ytd, m.unit),
+            quote=quote,
+        )
 
     def parameters_context(self) -> dict:
         p, f = self.params, self.f
-        rows = [[self.t("appendix.param_region"), self.place],
-                [self.t("appendix.param_snapshot"), f"{p.year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{self.period}"],
-                [self.t("appendix.param_metrics"), self.c.join(self.c.metric(m) for m in p.metrics)],
-                [self.t("appendix.param_compare"), self.c.metric(p.compare_metric)],
-                [self.t("appendix.param_methods"), self.c.join(self.c.method(m) for m in p.methods) if p.methods
-                 else self.t("appendix.param_methods_all")]]
+        rows = [
+            [self.t("appendix.param_region"), self.place],
+            [
+                self.t("appendix.param_snapshot"),
+                f"{p.year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{self.period}",
+            ],
+            [self.t("appendix.param_metrics"), self.c.join(self.c.metric(m) for m in p.metrics)],
+            [self.t("appendix.param_compare"), self.c.metric(p.compare_metric)],
+            [
+                self.t("appendix.param_methods"),
+                self.c.join(self.c.method(m) for m in p.methods) if p.methods else self.t("appendix.param_methods_all"),
+            ],
+        ]
         spreads = {m.kind: (m.forecast.parameters or {}).get("dispersion") for m in self.metrics}
         default_spread = self.t("appendix.param_default_spread_one")
-        rows.append([self.t("appendix.param_dispersion"), f"{p.dispersion:g}" if p.dispersion is not None else
-                     default_spread + ("" if spreads.get("count") is None else f" (φ = {spreads['count']:.2f})")])
-        rows.append([self.t("appendix.param_sigma"), f"{p.sigma:g}" if p.sigma is not None else
-                     default_spread + ("" if spreads.get("amount") is None else f" (σ = {spreads['amount']:.2f})")])
-        plans = self.c.join(f"{self.c.metric(k)} {f.plan_value(v, None, METRICS[k].unit, True)}" for k, v in p.plans.items())
+        rows.append(
+            [
+                self.t("appendix.param_dispersion"),
+                f"{p.dispersion:g}"
+                if p.dispersion is not None
+                else default_spread + ("" if spreads.get("count") is None else f" (φ = {spreads['count']:.2f})"),
+            ]
+        )
+        rows.append(
+            [
+                self.t("appendix.param_sigma"),
+                f"{p.sigma:g}"
+                if p.sigma is not None
+                else default_spread + ("" if spreads.get("amount") is None else f" (σ = {spreads['amount']:.2f})"),
+            ]
+        )
+        plans = self.c.join(
+            f"{self.c.metric(k)} {f.plan_value(v, None, METRICS[k].unit, True)}" for k, v in p.plans.items()
+        )
         rows.append([self.t("appendix.param_plans"), plans or self.t("appendix.param_plans_none")])
-        rows.append([self.t("appendix.param_county_plans"), Path(p.county_plans).name if p.county_plans else self.t("meta.none")])
+        rows.append(
+            [
+                self.t("appendix.param_county_plans"),
+                Path(p.county_plans).name if p.county_plans else self.t("meta.none"),
+            ]
+        )
         rows.append([self.t("appendix.param_language"), self.t("appendix.param_language_value")])
         cal = next((m.result.calibration for m in self.metrics if m.result.calibration), None)
         if cal:
-            rows.append([self.t("appendix.param_calibration"), self.t(
-                "appendix.param_calibration_value", pairs=cal.get("pairs", "?"), cities=cal.get("cities", "?"),
-                id=cal.get("id", ""))])
+            rows.append(
+                [
+                    self.t("appendix.param_calibration"),
+                    self.t(
+                        "appendix.param_calibration_value",
+                        pairs=cal.get("pairs", "?"),
+                        cities=cal.get("cities", "?"),
+                        id=cal.get("id", ""),
+                    ),
+                ]
+            )
         columns = [{"label": "", "cls": "text"}, {"label": "", "cls": "text"}]
         return {"columns": columns, "rows": rows}
 
@@ -590,26 +825,48 @@ class Report:
             for step in r.cleaning:
                 counts[step.kind] = counts.get(step.kind, 0) + 1
             if counts:
-                items = self.c.join(self.t("appendix.cleaning_item", n=n, kind=self.t(
-                    f"cleaning.{kind}") if self.c.has(f"cleaning.{kind}") else self.t("cleaning.other"))
-                    for kind, n in counts.items())
+                items = self.c.join(
+                    self.t(
+                        "appendix.cleaning_item",
+                        n=n,
+                        kind=self.t(f"cleaning.{kind}") if self.c.has(f"cleaning.{kind}") else self.t("cleaning.other"),
+                    )
+                    for kind, n in counts.items()
+                )
                 cleaning = self.t("appendix.cleaning", items=items)
             else:
                 cleaning = self.t("appendix.cleaning_none")
             notes, technical = note_lines(r.warnings, self.c, self.a.region)
             if technical:
                 notes.append(self.t("notes.technical", n=len(technical)))
-            out.append({"line": self.t("appendix.source_file", file=r.source, date=self.f.date(r.publication_date),
-                                       encoding=r.encoding, n=len(r.facts)),
-                        "cleaning": cleaning, "notes": notes})
+            out.append(
+                {
+                    "line": self.t(
+                        "appendix.source_file",
+                        file=r.source,
+                        date=self.f.date(r.publication_date),
+                        encoding=r.encoding,
+                        n=len(r.facts),
+                    ),
+                    "cleaning": cleaning,
+                    "notes": notes,
+                }
+            )
         return out
 
     def facts_table(self, facts: pd.DataFrame, with_source: bool | None = None) -> dict | None:
         return facts_table(facts, self.c, with_source)
 
     def provenance_lines(self) -> list[str]:
-        lines = [self.t("appendix.provenance", version=__version__, commit=settings.git_commit(),
-                        python=platform.python_version(), when=self.generated())]
+        lines = [
+            self.t(
+                "appendix.provenance",
+                version=__version__,
+                commit=settings.git_commit(),
+                python=platform.python_version(),
+                when=self.generated(),
+            )
+        ]
         for i in self.a.dataset.inputs:
             lines.append(self.t("appendix.input", file=Path(i["path"]).name, sha=i["sha256"]))
         return lines
@@ -629,17 +886,26 @@ class Report:
         return self.t("appendix.generated_at", when=when.strftime("%Y-%m-%d %H:%M"))
 
     def provenance_html(self) -> str:
-        return '<div class="provenance">' + "".join(f"<p>{_escape(line)}</p>" for line in self.provenance_lines()) + "</div>"
+        return (
+            '<div class="provenance">'
+            + "".join(f"<p>{_escape(line)}</p>" for line in self.provenance_lines())
+            + "</div>"
+        )
 
     def appendix_html(self, methods: bool = True, parameters: bool = True) -> str:
         return render(
-            "appendix", heading=self.t("appendix.heading"),
-            methods=self.methods_context() if methods else [], methods_heading=self.t("appendix.methods_heading"),
+            "appendix",
+            heading=self.t("appendix.heading"),
+            methods=self.methods_context() if methods else [],
+            methods_heading=self.t("appendix.methods_heading"),
             methods_intro=self.t("appendix.methods_intro"),
             parameters=self.parameters_context() if parameters else None,
-            params_heading=self.t("appendix.params_heading"), sources_heading=self.t("appendix.sources_heading"),
-            sources=self.sources_context(), facts_heading=self.t("appendix.facts_heading"),
-            facts=self.facts_table(self.a.dataset.facts), provenance_heading=self.t("appendix.provenance_heading"),
+            params_heading=self.t("appendix.params_heading"),
+            sources_heading=self.t("appendix.sources_heading"),
+            sources=self.sources_context(),
+            facts_heading=self.t("appendix.facts_heading"),
+            facts=self.facts_table(self.a.dataset.facts),
+            provenance_heading=self.t("appendix.provenance_heading"),
             provenance=self.provenance_lines(),
         )
 
@@ -650,33 +916,62 @@ class Report:
         name = self.a.region.canonical(region)
         p = self.params
         metric = c.metric if c else p.compare_metric
-        title = self.t("title.county", county=self.c.place(name), year=p.year, period=self.period,
-                       metric=self.c.metric(metric))
+        title = self.t(
+            "title.county", county=self.c.place(name), year=p.year, period=self.period, metric=self.c.metric(metric)
+        )
         css = render("head", css=self.css(title), title=title, source_line="", generated_line="", scenario_line=None)
         css = css.split("<h1>")[0]
         if c is None:
-            return css + render("onepager", title=title, none=self.t("counties.none", reason=self.comparison_reason()),
-                                lines=[], finding="")
+            return css + render(
+                "onepager",
+                title=title,
+                none=self.t("counties.none", reason=self.comparison_reason()),
+                lines=[],
+                finding="",
+            )
         row = next((r for r in c.rows if r.name == name), None)
         if row is None:
-            return css + render("onepager", title=title, lines=[], finding="", none=self.t(
-                "onepager.not_listed", county=self.c.place(name), year=p.year, period=self.period))
+            return css + render(
+                "onepager",
+                title=title,
+                lines=[],
+                finding="",
+                none=self.t("onepager.not_listed", county=self.c.place(name), year=p.year, period=self.period),
+            )
         unit = c.unit
-        ratio_ci = "" if row.ratio_ci95 is None else self.t("onepager.ratio_ci", lo=f.ratio(row.ratio_ci95[0]),
-                                                              hi=f.ratio(row.ratio_ci95[1]))
+        ratio_ci = (
+            ""
+            if row.ratio_ci95 is None
+            else self.t("onepager.ratio_ci", lo=f.ratio(row.ratio_ci95[0]), hi=f.ratio(row.ratio_ci95[1]))
+        )
         lines = [
-            self.t("onepager.share", metric=self.c.metric(metric), value=f.stated(row.value, unit),
-                   share=f.share(row.share_of_city), total=f.stated(c.city_total, unit),
-                   ci=f"{f.number(row.ci95[0], 1)}–{f.number(row.ci95[1], 1)}"),
-            self.t("onepager.expected", basis=self.basis_name(), expected=f.number(row.expected, 1) + f.unit(unit),
-                   ratio=f.ratio(row.ratio), ratio_ci=ratio_ci, position=self.t(f"counties.position_{row.position}")),
+            self.t(
+                "onepager.share",
+                metric=self.c.metric(metric),
+                value=f.stated(row.value, unit),
+                share=f.share(row.share_of_city),
+                total=f.stated(c.city_total, unit),
+                ci=f"{f.number(row.ci95[0], 1)}–{f.number(row.ci95[1], 1)}",
+            ),
+            self.t(
+                "onepager.expected",
+                basis=self.basis_name(),
+                expected=f.number(row.expected, 1) + f.unit(unit),
+                ratio=f.ratio(row.ratio),
+                ratio_ci=ratio_ci,
+                position=self.t(f"counties.position_{row.position}"),
+            ),
         ]
         rank_text = self.t("onepager.rank_text_tied" if row.tied else "onepager.rank_text", rank=row.rank)
         lo, hi = row.rank_interval or (row.rank, row.rank)
         lines.append(self.t("onepager.rank", n=len(c.rows), rank_text=rank_text, lo=lo, hi=hi))
         if row.on_schedule is not None:
-            lines.append(self.t("onepager.on_schedule" if row.on_schedule else "onepager.off_schedule",
-                                plan=f.value(row.plan, unit, True)))
+            lines.append(
+                self.t(
+                    "onepager.on_schedule" if row.on_schedule else "onepager.off_schedule",
+                    plan=f.value(row.plan, unit, True),
+                )
+            )
         findings = [line for line in self.county_findings()[1:] if line.startswith(self.c.place(name))]
         finding = findings[0] if findings else self.t("onepager.no_difference")
         return css + render("onepager", title=title, none=None, lines=lines, finding=finding)
@@ -685,16 +980,25 @@ class Report:
         name = self.a.region.canonical(region)
         facts = self.a.dataset.facts[self.a.dataset.facts.region == name]
         f = self.f
-        columns = [{"label": self.t("onepager.col_metric"), "cls": "text"}, {"label": self.t("onepager.col_period")},
-                   {"label": self.t("onepager.col_value")}, {"label": self.t("onepager.col_quote"), "cls": "text quote"}]
+        columns = [
+            {"label": self.t("onepager.col_metric"), "cls": "text"},
+            {"label": self.t("onepager.col_period")},
+            {"label": self.t("onepager.col_value")},
+            {"label": self.t("onepager.col_quote"), "cls": "text quote"},
+        ]
         rows = []
         for r in facts.itertuples():
             spec = METRICS.get(r.metric)
             period = "?" if pd.isna(r.months) else f.period(int(r.months), spec.cumulative if spec else True)
             year = "?" if pd.isna(r.year) else str(int(r.year))
-            rows.append([self.c.metric(r.metric), f"{year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{period}",
-                         f.stated(r.value, r.unit if isinstance(r.unit, str) else ""),
-                         {"text": r.quote if isinstance(r.quote, str) else "", "quote": True, "cls": "text quote"}])
+            rows.append(
+                [
+                    self.c.metric(r.metric),
+                    f"{year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{period}",
+                    f.stated(r.value, r.unit if isinstance(r.unit, str) else ""),
+                    {"text": r.quote if isinstance(r.quote, str) else "", "quote": True, "cls": "text quote"},
+                ]
+            )
         return render("onepager_facts", heading=self.t("onepager.facts"), columns=columns, rows=rows)
 
     # --- the data audit --------------------------------------------------------------------------------
@@ -715,14 +1019,21 @@ class Report:
         if section == "forecast":
             out: list = [self.forecast_intro_html()]
             for m in self.metrics:
-                out += [self.forecast_metric_html(m).split("</h3>")[0] + "</h3>", self.progress_figure(m),
-                        self.forecast_metric_html(m).split("</h3>", 1)[1]]
+                out += [
+                    self.forecast_metric_html(m).split("</h3>")[0] + "</h3>",
+                    self.progress_figure(m),
+                    self.forecast_metric_html(m).split("</h3>", 1)[1],
+                ]
             return out
         if section == "counties":
             return [self.counties_html(), *self.county_figures(), self.counties_after_html()]
         if section == "counties_page":
-            return [self.head_html("counties"), self.counties_html(heading=False), *self.county_figures(),
-                    self.counties_after_html()]
+            return [
+                self.head_html("counties"),
+                self.counties_html(heading=False),
+                *self.county_figures(),
+                self.counties_after_html(),
+            ]
         if section == "appendix":
             return [self.appendix_html()]
         if section == "appendix_data":
@@ -740,23 +1051,33 @@ def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = No
     f = c.fmt
     with_source = facts.source.nunique() > 1 if with_source is None else with_source
     columns = ([{"label": c.t("appendix.col_source"), "cls": "text"}] if with_source else []) + [
-        {"label": c.t("appendix.col_year")}, {"label": c.t("appendix.col_period")},
-        {"label": c.t("appendix.col_region"), "cls": "text"}, {"label": c.t("appendix.col_metric"), "cls": "text"},
-        {"label": c.t("appendix.col_value")}, {"label": c.t("appendix.col_plan_pct")},
-        {"label": c.t("appendix.col_yoy")}, {"label": c.t("appendix.col_quote"), "cls": "text quote"}]
+        {"label": c.t("appendix.col_year")},
+        {"label": c.t("appendix.col_period")},
+        {"label": c.t("appendix.col_region"), "cls": "text"},
+        {"label": c.t("appendix.col_metric"), "cls": "text"},
+        {"label": c.t("appendix.col_value")},
+        {"label": c.t("appendix.col_plan_pct")},
+        {"label": c.t("appendix.col_yoy")},
+        {"label": c.t("appendix.col_quote"), "cls": "text quote"},
+    ]
     rows = []
     for r in facts.itertuples():
         spec = METRICS.get(r.metric)
         period = "?" if pd.isna(r.months) else f.period(int(r.months), spec.cumulative if spec else True)
         qualifier = {"approx": c.t("appendix.approx"), "more_than": c.t("appendix.more_than")}.get(
-            r.qualifier if isinstance(r.qualifier, str) else "", "")
+            r.qualifier if isinstance(r.qualifier, str) else "", ""
+        )
         unit = r.unit if isinstance(r.unit, str) else ""
         row = ([str(r.source)] if with_source else []) + [
-            "?" if pd.isna(r.year) else str(int(r.year)), period, c.place(r.region),
-            c.metric(r.metric), qualifier + f.stated(r.value, unit),
+            "?" if pd.isna(r.year) else str(int(r.year)),
+            period,
+            c.place(r.region),
+            c.metric(r.metric),
+            qualifier + f.stated(r.value, unit),
             "" if pd.isna(r.plan_pct) else f.as_written(r.plan_pct) + "%",
             "" if pd.isna(r.yoy_pct) else f.as_written(r.yoy_pct) + "%",
-            {"text": r.quote if isinstance(r.quote, str) else "", "quote": True, "cls": "text quote"}]
+            {"text": r.quote if isinstance(r.quote, str) else "", "quote": True, "cls": "text quote"},
+        ]
         rows.append(row)
     return {"columns": columns, "rows": rows}
 
@@ -767,13 +1088,27 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
     rows = []
     for r in dataset.extractions:
         confidence = "" if r.encoding_confidence is None else f" ({r.encoding_confidence:.2f})"
-        rows.append([r.source, f"{r.encoding}{confidence}", r.sha256[:12] + "…", f.date(r.publication_date),
-                     str(len(r.facts)), str(len(r.cleaning)), str(len(r.warnings)), str(len(r.conflicts))])
+        rows.append(
+            [
+                r.source,
+                f"{r.encoding}{confidence}",
+                r.sha256[:12] + "…",
+                f.date(r.publication_date),
+                str(len(r.facts)),
+                str(len(r.cleaning)),
+                str(len(r.warnings)),
+                str(len(r.conflicts)),
+            ]
+        )
     summary = None
     if rows:
-        summary = {"columns": [{"label": c.t(f"audit.col_{k}"), "cls": "text" if k in ("file", "encoding", "sha", "date") else ""}
-                               for k in ("file", "encoding", "sha", "date", "facts", "cleaning", "notes", "conflicts")],
-                   "rows": rows}
+        summary = {
+            "columns": [
+                {"label": c.t(f"audit.col_{k}"), "cls": "text" if k in ("file", "encoding", "sha", "date") else ""}
+                for k in ("file", "encoding", "sha", "date", "facts", "cleaning", "notes", "conflicts")
+            ],
+            "rows": rows,
+        }
     conflicts = []
     for r in dataset.extractions:
         for conflict in r.conflicts:
@@ -781,28 +1116,72 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
             metric = item.get("metric", "")
             spec = METRICS.get(metric)
             months = item.get("months")
-            period = f"{item.get('year', '?')} {f.period(int(months), spec.cumulative if spec else True)}" if months else ""
+            period = (
+                f"{item.get('year', '?')} {f.period(int(months), spec.cumulative if spec else True)}" if months else ""
+            )
             values = c.join(f.as_written(v) for v in item.get("values", []))
-            conflicts.append({"text": c.t("audit.conflict_row", region=c.place(item.get("region", "")),
-                                          metric=c.metric(metric), period=period, values=values),
-                              "quotes": " / ".join(item.get("quotes", []))})
+            conflicts.append(
+                {
+                    "text": c.t(
+                        "audit.conflict_row",
+                        region=c.place(item.get("region", "")),
+                        metric=c.metric(metric),
+                        period=period,
+                        values=values,
+                    ),
+                    "quotes": " / ".join(item.get("quotes", [])),
+                }
+            )
     files = []
     for r in dataset.extractions:
         cleaning = None
         if r.cleaning:
-            cleaning = {"columns": [{"label": c.t("audit.col_line")}, {"label": c.t("audit.col_kind"), "cls": "text"},
-                                    {"label": c.t("audit.col_text"), "cls": "text"}],
-                        "rows": [[str(s.line), c.t(f"cleaning.{s.kind}") if c.has(f"cleaning.{s.kind}") else s.kind,
-                                  {"text": s.text, "quote": True, "cls": "text"}] for s in r.cleaning]}
+            cleaning = {
+                "columns": [
+                    {"label": c.t("audit.col_line")},
+                    {"label": c.t("audit.col_kind"), "cls": "text"},
+                    {"label": c.t("audit.col_text"), "cls": "text"},
+                ],
+                "rows": [
+                    [
+                        str(s.line),
+                        c.t(f"cleaning.{s.kind}") if c.has(f"cleaning.{s.kind}") else s.kind,
+                        {"text": s.text, "quote": True, "cls": "text"},
+                    ]
+                    for s in r.cleaning
+                ],
+            }
         notes, technical = note_lines(r.warnings, c, region)
         facts = facts_table(dataset.facts[dataset.facts.source.astype(str) == str(r.source)], c, with_source=False)
-        files.append({"name": r.source, "line": c.t("appendix.source_file", file=r.source, date=f.date(r.publication_date),
-                                                    encoding=r.encoding, n=len(r.facts)),
-                      "cleaning": cleaning, "notes": notes, "technical": technical, "facts": facts})
-    return render("audit", title=c.t("title.audit"), summary=summary, nothing_read=c.t("audit.nothing_read"),
-                  conflicts_heading=c.t("audit.conflicts_heading"), conflicts=conflicts,
-                  conflicts_none=c.t("audit.conflicts_none"), files_heading=c.t("audit.files_heading"), files=files,
-                  cleaned_heading=c.t("audit.cleaned_heading"), technical_heading=c.t("notes.technical_audit"))
+        files.append(
+            {
+                "name": r.source,
+                "line": c.t(
+                    "appendix.source_file",
+                    file=r.source,
+                    date=f.date(r.publication_date),
+                    encoding=r.encoding,
+                    n=len(r.facts),
+                ),
+                "cleaning": cleaning,
+                "notes": notes,
+                "technical": technical,
+                "facts": facts,
+            }
+        )
+    return render(
+        "audit",
+        title=c.t("title.audit"),
+        summary=summary,
+        nothing_read=c.t("audit.nothing_read"),
+        conflicts_heading=c.t("audit.conflicts_heading"),
+        conflicts=conflicts,
+        conflicts_none=c.t("audit.conflicts_none"),
+        files_heading=c.t("audit.files_heading"),
+        files=files,
+        cleaned_heading=c.t("audit.cleaned_heading"),
+        technical_heading=c.t("notes.technical_audit"),
+    )
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -815,4 +1194,4 @@ def han_outside_quotes(html_text: str) -> list[str]:
     text = re.sub(r"<code>.*?</code>", " ", text, flags=re.S)
     text = re.sub(r"<style.*?</style>", " ", text, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", text)
-    return [text[max(0, m.start() - 20):m.end() + 20] for m in _HAN.finditer(text)]
+    return [text[max(0, m.start() - 20) : m.end() + 20] for m in _HAN.finditer(text)]

@@ -44,8 +44,17 @@ _HIDDEN_DESCRIPTIONS = {
     "html_comment": "网页注释（读者看不到，未读取）",
 }
 
-__all__ = ["CITY_UNKNOWN", "CleaningStep", "ExtractionResult", "TextExtraction", "bulletin_files", "extract_file",
-           "extract_paths", "extract_text", "read_text"]
+__all__ = [
+    "CITY_UNKNOWN",
+    "CleaningStep",
+    "ExtractionResult",
+    "TextExtraction",
+    "bulletin_files",
+    "extract_file",
+    "extract_paths",
+    "extract_text",
+    "read_text",
+]
 
 
 @dataclass
@@ -102,8 +111,9 @@ class TextExtraction:
     city: CityDetection | None
 
 
-def read_text(raw_text: str, source: str = "text", *, meta_published: str | None = None,
-              region: Region | None = None) -> TextExtraction:
+def read_text(
+    raw_text: str, source: str = "text", *, meta_published: str | None = None, region: Region | None = None
+) -> TextExtraction:
     """Clean and extract from already-decoded text; ``region`` is the city when the caller knows it.
 
     The publication date is the text's 发布时间/发布日期 or dateline, else ``meta_published`` (an HTML page's
@@ -124,14 +134,29 @@ def read_text(raw_text: str, source: str = "text", *, meta_published: str | None
     found = extract(cleaned.text, published=published, region=region, page_text=page)
     records = [
         {
-            "year": f.year, "months": f.months, "region": f.region, "metric": f.metric, "value": f.value,
-            "unit": METRICS[f.metric].unit, "plan_pct": f.plan_pct, "yoy_pct": f.yoy_pct, "source": source,
-            "quote": cleaned.text[f.start:f.end], "start": f.start, "end": f.end, "qualifier": f.qualifier,
-            "note": f.note, "city": f.city, "rule": f.rule, "phrase": f.phrase,
+            "year": f.year,
+            "months": f.months,
+            "region": f.region,
+            "metric": f.metric,
+            "value": f.value,
+            "unit": METRICS[f.metric].unit,
+            "plan_pct": f.plan_pct,
+            "yoy_pct": f.yoy_pct,
+            "source": source,
+            "quote": cleaned.text[f.start : f.end],
+            "start": f.start,
+            "end": f.end,
+            "qualifier": f.qualifier,
+            "note": f.note,
+            "city": f.city,
+            "rule": f.rule,
+            "phrase": f.phrase,
         }
         for f in sorted(found.facts, key=lambda f: f.start)
     ]
-    return TextExtraction(facts_frame(records), cleaned, found.warnings, found.conflicts, published, found.unmapped, found.city)
+    return TextExtraction(
+        facts_frame(records), cleaned, found.warnings, found.conflicts, published, found.unmapped, found.city
+    )
 
 
 def extract_text(
@@ -155,16 +180,33 @@ def extract_file(path: Path | str, region: Region | None = None) -> ExtractionRe
     """
     document = read_bulletin(path)
     found = read_text(document.text, document.source, meta_published=document.meta_published, region=region)
-    facts, cleaned, warnings, conflicts, published = found.facts, found.cleaned, found.warnings, found.conflicts, found.published
+    facts, cleaned, warnings, conflicts, published = (
+        found.facts,
+        found.cleaned,
+        found.warnings,
+        found.conflicts,
+        found.published,
+    )
     # What an HTML page hides is not read; it is still reported (line = line in the HTML source).
     unread = [CleaningStep(kind, text, line, _HIDDEN_DESCRIPTIONS[kind]) for kind, text, line in document.hidden]
     if facts.empty:
         warnings = [*warnings, "no figures found in this file"]
     return ExtractionResult(
-        source=document.source, path=document.path, sha256=document.sha256, encoding=document.encoding,
-        encoding_confidence=document.encoding_confidence, publication_date=published, text=cleaned.text,
-        facts=facts, cleaning=unread + cleaned.steps, warnings=warnings, conflicts=conflicts, cleaned=cleaned,
-        raw_text=document.text, unmapped=found.unmapped, city=found.city,
+        source=document.source,
+        path=document.path,
+        sha256=document.sha256,
+        encoding=document.encoding,
+        encoding_confidence=document.encoding_confidence,
+        publication_date=published,
+        text=cleaned.text,
+        facts=facts,
+        cleaning=unread + cleaned.steps,
+        warnings=warnings,
+        conflicts=conflicts,
+        cleaned=cleaned,
+        raw_text=document.text,
+        unmapped=found.unmapped,
+        city=found.city,
     )
 
 

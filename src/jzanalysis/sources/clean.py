@@ -52,16 +52,44 @@ class CleanedText:
 # Keywords of injected gambling/porn content seen on mirrors of government pages. Only unambiguous ones:
 # 澳门, 外围, 开云 or 太阳城 also occur in real bulletins (赴港澳招商, 园区外围, 开云集团), so they are not here.
 SPAM_KEYWORDS = (
-    "买球", "博彩", "赌场", "赌博", "娱乐城", "百家乐", "彩票网", "时时彩", "六合彩", "老虎机", "真人视讯", "体育投注",
-    "网上投注", "bet365", "威尼斯人", "葡京", "色情", "成人视频", "av在线", "黄色网站", "约炮", "援交", "偷拍", "无码",
-    "欧洲杯外围", "世界杯外围", "外围买球", "足球投注", "棋牌游戏", "现金网",
+    "买球",
+    "博彩",
+    "赌场",
+    "赌博",
+    "娱乐城",
+    "百家乐",
+    "彩票网",
+    "时时彩",
+    "六合彩",
+    "老虎机",
+    "真人视讯",
+    "体育投注",
+    "网上投注",
+    "bet365",
+    "威尼斯人",
+    "葡京",
+    "色情",
+    "成人视频",
+    "av在线",
+    "黄色网站",
+    "约炮",
+    "援交",
+    "偷拍",
+    "无码",
+    "欧洲杯外围",
+    "世界杯外围",
+    "外围买球",
+    "足球投注",
+    "棋牌游戏",
+    "现金网",
 )
 _SPAM_RE = re.compile("|".join(re.escape(k) for k in sorted(SPAM_KEYWORDS, key=len, reverse=True)), re.IGNORECASE)
 # What stuffing glues to a keyword ("…买球网官方入口"): removed with it, but never ordinary words, so a
 # keyword stuffed straight before the bulletin's text does not take the text with it.
 _SPAM_TAIL = r"(?:网站|网址|网|官方|官网|平台|入口|注册|开户|下载|app|APP|首页|推荐|在线|大全|排行|[-_|—·\s])*"
 _INLINE_SPAM_RE = re.compile(
-    r"(?:" + _SPAM_RE.pattern + r")" + _SPAM_TAIL + r"(?:(?:" + _SPAM_RE.pattern + r")" + _SPAM_TAIL + r")*", re.IGNORECASE
+    r"(?:" + _SPAM_RE.pattern + r")" + _SPAM_TAIL + r"(?:(?:" + _SPAM_RE.pattern + r")" + _SPAM_TAIL + r")*",
+    re.IGNORECASE,
 )
 
 _CHROME_RE = re.compile(
@@ -70,16 +98,18 @@ _CHROME_RE = re.compile(
     r"打印本页|关闭窗口|【字体|字号[:：]|浏览次数|点击数|分享到|上一篇|下一篇|相关链接|扫一扫)",
     re.IGNORECASE,
 )
-_SOURCE_LINE_RE = re.compile(r"^\s*(文章来源|来源|信息来源|发布时间|发布日期|作者|转载|转发|责任编辑|编辑|更新时间|采集时间)[^\n]{0,6}[:：]")
-_JS_TAIL_RE = re.compile(r"""^[\s"'()\];{}]*["')\]][\s"'()\];{}]*;[\s"'()\];{}]*$|^\s*(document\.write|window\.|var\s|function\s*\()""")
+_SOURCE_LINE_RE = re.compile(
+    r"^\s*(文章来源|来源|信息来源|发布时间|发布日期|作者|转载|转发|责任编辑|编辑|更新时间|采集时间)[^\n]{0,6}[:：]"
+)
+_JS_TAIL_RE = re.compile(
+    r"""^[\s"'()\];{}]*["')\]][\s"'()\];{}]*;[\s"'()\];{}]*$|^\s*(document\.write|window\.|var\s|function\s*\()"""
+)
 _SCRIPT_BLOCK_RE = re.compile(r"<(script|style)\b[^>\n]{0,200}>.{0,5000}?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BROKEN_MARKUP_RE = re.compile(r"\?/?[a-zA-Z]{1,6}>|</?[a-zA-Z]{1,6}\s*/?>|&nbsp;?|&[lg]t;")
 _TONELESS_PINYIN_RE = re.compile(
     r"(?<=[\u4e00-\u9fff])\((?:[bpmfdtnlgkhjqxrzcsyw]|[zcs]h)?(?:[iuüv]?(?:ang|eng|ing|ong|an|en|in|un|ai|ei|ao|ou|ia|ie|iu|ua|uo|ui|er|a|o|e|i|u|ü|v))(?:ng|n)?\)"
 )
-_PINYIN_RE = re.compile(
-    r"(?<=[\u4e00-\u9fff])\(([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)"
-)
+_PINYIN_RE = re.compile(r"(?<=[\u4e00-\u9fff])\(([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)")
 # "项目 174 个", "71.6 %": spaces a page put around a number inside Chinese text (not around line starts).
 _NUMBER_SPACING_RE = re.compile(
     r"(?<=[\u4e00-\u9fff])[ \u3000\xa0]{1,3}(?=\d)|(?<=\d)[ \u3000\xa0]{1,3}(?=[\u4e00-\u9fff%])"
@@ -152,12 +182,12 @@ class _Editor:
             new = replace(match)
             if new == match.group(0):
                 continue
-            pieces.append(self.text[last:match.start()])
-            origins.extend(self.origin[last:match.start()])
+            pieces.append(self.text[last : match.start()])
+            origins.extend(self.origin[last : match.start()])
             pieces.append(new)
             anchor = self.raw_at(match.start())
             if len(new) == match.end() - match.start():
-                origins.extend(self.origin[match.start():match.end()])  # １７４→174: each digit keeps its place
+                origins.extend(self.origin[match.start() : match.end()])  # １７４→174: each digit keeps its place
             else:
                 origins.extend([anchor] * len(new))
             changes.append((anchor, match.group(0), new))
@@ -209,7 +239,14 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
     # Script and style blocks pasted into a text file ("<script>document.write('…999亿元')</script>"): their
     # text is code, not the bulletin, even when it reads like a figure.
     def drop_block(match: re.Match) -> str:
-        steps.append(CleaningStep("script", match.group(0)[:200], editor.line_of(match.start()), "粘贴进正文的网页脚本或样式（不是通报内容）"))
+        steps.append(
+            CleaningStep(
+                "script",
+                match.group(0)[:200],
+                editor.line_of(match.start()),
+                "粘贴进正文的网页脚本或样式（不是通报内容）",
+            )
+        )
         return ""
 
     editor.sub(_SCRIPT_BLOCK_RE, drop_block)
@@ -246,7 +283,12 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
         # A page glossed with tone marks also drops them sometimes ("項(xiang)目"); only there is a
         # toneless "(xiang)" after a character a gloss and not an ordinary bracket.
         note_change("pinyin_gloss", "繁体转码留下的拼音注音（无声调）", _TONELESS_PINYIN_RE, lambda m: "")
-    note_change("fullwidth_digits", "全角数字改为半角", _FULLWIDTH_RE, lambda m: "".join(_FULLWIDTH.get(c, c) for c in m.group(0)))
+    note_change(
+        "fullwidth_digits",
+        "全角数字改为半角",
+        _FULLWIDTH_RE,
+        lambda m: "".join(_FULLWIDTH.get(c, c) for c in m.group(0)),
+    )
     note_change("doubled_punct", "重复标点", _DOUBLED_PUNCT_RE, lambda m: m.group(1))
     note_change("spacing", "数字两侧多余的空格", _NUMBER_SPACING_RE, lambda m: "")
     _traditional_to_simplified(editor, steps, raw)

@@ -68,9 +68,13 @@ class Evaluation:
 
     def to_json(self) -> dict:
         return {
-            "files": self.files, "labelled": self.labelled, "extracted": self.extracted, "right": self.right,
+            "files": self.files,
+            "labelled": self.labelled,
+            "extracted": self.extracted,
+            "right": self.right,
             "unscored": self.unscored,
-            "recall": round(self.recall, 4), "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "precision": round(self.precision, 4),
             "wrong_attributes": self.wrong_attributes,
             "cities": {f: {"labelled": a, "detected": b} for f, (a, b) in self.cities.items()},
             "outcomes": [o.__dict__ for o in self.outcomes],
@@ -114,9 +118,17 @@ def _labels(folder: Path) -> dict[str, tuple[str | None, list[_Label]]]:
             for alt in entry.get("alternatives", []):
                 alternatives.setdefault((alt["metric"], alt["region"]), []).append(float(alt["value"]))
             rows = [
-                _Label(f["metric"], f["region"], float(f["value"]), _none(f.get("plan_pct")), _none(f.get("yoy_pct")),
-                       entry.get("year"), entry.get("months"), not entry.get("year_in_text", True),
-                       tuple(alternatives.get((f["metric"], f["region"]), ())))
+                _Label(
+                    f["metric"],
+                    f["region"],
+                    float(f["value"]),
+                    _none(f.get("plan_pct")),
+                    _none(f.get("yoy_pct")),
+                    entry.get("year"),
+                    entry.get("months"),
+                    not entry.get("year_in_text", True),
+                    tuple(alternatives.get((f["metric"], f["region"]), ())),
+                )
                 for f in entry["facts"]
             ]
             labels[name] = (entry.get("city"), rows)
@@ -130,7 +142,9 @@ def _labels(folder: Path) -> dict[str, tuple[str | None, list[_Label]]]:
         rows = [_Label(r[3], r[2], float(r[4]), r[5], r[6], r[0], r[1], False) for r in entry["facts"]]
         labels[source.name] = (entry.get("city"), rows)
     if not labels:
-        raise InputError(f"{folder} has no labels; allowed: an expected.json (shared corpus schema) or NAME.expected.json files")
+        raise InputError(
+            f"{folder} has no labels; allowed: an expected.json (shared corpus schema) or NAME.expected.json files"
+        )
     return labels
 
 
@@ -177,8 +191,10 @@ def _score(name: str, labels: list[_Label], found, region: Region | None, result
     for label in labels:
         label_region = _canonical(region, label.region)
         candidates = [
-            f for f in unmatched
-            if f.metric == label.metric and _canonical(region, f.region) == label_region
+            f
+            for f in unmatched
+            if f.metric == label.metric
+            and _canonical(region, f.region) == label_region
             and any(_close(f.value, v) for v in (label.value, *label.alternatives))
         ]
         if not candidates:
@@ -202,16 +218,30 @@ def _score(name: str, labels: list[_Label], found, region: Region | None, result
             for item in wrong:
                 key = item.split(" ")[0]
                 result.wrong_attributes[key] = result.wrong_attributes.get(key, 0) + 1
-            result.outcomes.append(Outcome(name, "attribute", label.metric, label.region, label.value, "; ".join(wrong), fact.quote))
+            result.outcomes.append(
+                Outcome(name, "attribute", label.metric, label.region, label.value, "; ".join(wrong), fact.quote)
+            )
         else:
             result.right += 1
     file_year = next((label.year for label in labels if label.year is not None), None)
     file_months = next((label.months for label in labels if label.months is not None), None)
     for fact in list(unmatched):
         year = _none(fact.year)
-        earlier_this_year = file_months is not None and int(fact.months) < file_months and (year is None or year == file_year)
-        if file_year is not None and year is not None and year < file_year or earlier_this_year or (
-            file_months is not None and int(fact.months) == 12 and file_months != 12 and year is not None and file_year is None
+        earlier_this_year = (
+            file_months is not None and int(fact.months) < file_months and (year is None or year == file_year)
+        )
+        if (
+            file_year is not None
+            and year is not None
+            and year < file_year
+            or earlier_this_year
+            or (
+                file_months is not None
+                and int(fact.months) == 12
+                and file_months != 12
+                and year is not None
+                and file_year is None
+            )
         ):
             # another year's figure ("去年全年…") or an earlier part of this year's ("一季度…39个" in a half-year
             # bulletin): the labels cover only the file's own period
@@ -219,5 +249,14 @@ def _score(name: str, labels: list[_Label], found, region: Region | None, result
             result.extracted -= 1
             result.unscored += 1
     for fact in unmatched:
-        result.outcomes.append(Outcome(name, "false", fact.metric, fact.region, float(fact.value),
-                                       f"{int(fact.months)} months, year {_none(fact.year)}", fact.quote))
+        result.outcomes.append(
+            Outcome(
+                name,
+                "false",
+                fact.metric,
+                fact.region,
+                float(fact.value),
+                f"{int(fact.months)} months, year {_none(fact.year)}",
+                fact.quote,
+            )
+        )

@@ -48,9 +48,20 @@ def printable(name: str) -> str:
 _ALLOWED = "allowed: text or HTML in UTF-8, GBK/GB18030 (or Big5)"
 # Encodings a Chinese government page is served in; any other guess (cp1252, koi8 …) on such bytes is
 # charset-normalizer fitting noise, and reading with it would produce text that is not the bulletin.
-_CJK_FAMILIES = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "cp936": "gb18030", "hz": "gb18030",
-                 "big5": "big5", "big5hkscs": "big5hkscs", "cp950": "big5", "utf8": "utf-8", "ascii": "utf-8",
-                 "utf16": "utf-16", "utf32": "utf-32"}
+_CJK_FAMILIES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "cp936": "gb18030",
+    "hz": "gb18030",
+    "big5": "big5",
+    "big5hkscs": "big5hkscs",
+    "cp950": "big5",
+    "utf8": "utf-8",
+    "ascii": "utf-8",
+    "utf16": "utf-16",
+    "utf32": "utf-32",
+}
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str, float | None]:
@@ -94,16 +105,52 @@ def _looks_binary(text: str) -> bool:
 
 #: Inline (phrasing) elements: their text runs on in the line around them. ``o:p`` is the empty paragraph
 #: mark of pages pasted from Word. Any other element (p, div, td, li, h1, …) and ``<br>`` break the line.
-INLINE_TAGS = frozenset({
-    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "blink", "cite", "code", "data", "del", "dfn", "em", "font",
-    "i", "ins", "kbd", "label", "mark", "nobr", "o:p", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
-    "sup", "time", "tt", "u", "var", "wbr",
-})
+INLINE_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "acronym",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "blink",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "nobr",
+        "o:p",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "wbr",
+    }
+)
 
 
 _HIDDEN_TAGS = {"script": "html_script", "style": "html_style", "noscript": "html_script", "template": "html_script"}
-_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-                        "track", "wbr"})
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+)
 _META_DATES = ("pubdate", "publishdate", "article:published_time", "publish_date", "firstpublishedtime")
 
 
@@ -239,14 +286,18 @@ def read_bulletin(path: Path | str) -> RawDocument:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"no such file or folder: {path}; allowed: a bulletin file (.txt, .htm, .html) or a folder of them")
+        raise InputError(
+            f"no such file or folder: {path}; allowed: a bulletin file (.txt, .htm, .html) or a folder of them"
+        )
     if path.is_dir():
         raise InputError(f"{path} is a folder; allowed here: one bulletin file (.txt, .htm, .html)")
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"{path.name} is empty (0 bytes); {_ALLOWED}")
     if size > MAX_BYTES:
-        raise InputError(f"{path.name} is {size / 1e6:.0f} MB; a bulletin is at most {MAX_BYTES // 1_000_000} MB of text")
+        raise InputError(
+            f"{path.name} is {size / 1e6:.0f} MB; a bulletin is at most {MAX_BYTES // 1_000_000} MB of text"
+        )
     data = path.read_bytes()
     text, encoding, confidence = _decode(data, path.name)
     if _looks_binary(text):
@@ -261,6 +312,12 @@ def read_bulletin(path: Path | str) -> RawDocument:
     if not text.strip():
         raise InputError(f"{path.name} has no visible text (only spaces, markup or scripts); {_ALLOWED}")
     return RawDocument(
-        path=path, text=text, encoding=encoding, encoding_confidence=confidence,
-        sha256=hashlib.sha256(data).hexdigest(), is_html=is_html, hidden=tuple(hidden), meta_published=meta_published,
+        path=path,
+        text=text,
+        encoding=encoding,
+        encoding_confidence=confidence,
+        sha256=hashlib.sha256(data).hexdigest(),
+        is_html=is_html,
+        hidden=tuple(hidden),
+        meta_published=meta_published,
     )

@@ -27,20 +27,47 @@ import re
 from dataclasses import dataclass, field
 
 from ...regions import Region
-from .clauses import (HAS_NUMBER_RE, STRIPPED_RE, paren_depths, percent_groups, phrase_after, phrase_start,
-                      sentences)
-from .dates import (YEAR_MARK_RE, PeriodMention, document_period, document_year, find_period, first_day_date,
-                    month_end_date, period_mentions, publication_date, whole_year)
-from .lexicon import (Features, Lexicon, Rule, classify, is_breakdown, is_continuation, load_lexicon, normalise,
-                      read_phrase)
+from .clauses import HAS_NUMBER_RE, STRIPPED_RE, paren_depths, percent_groups, phrase_after, phrase_start, sentences
+from .dates import (
+    YEAR_MARK_RE,
+    PeriodMention,
+    document_period,
+    document_year,
+    find_period,
+    first_day_date,
+    month_end_date,
+    period_mentions,
+    publication_date,
+    whole_year,
+)
+from .lexicon import (
+    Features,
+    Lexicon,
+    Rule,
+    classify,
+    is_breakdown,
+    is_continuation,
+    load_lexicon,
+    normalise,
+    read_phrase,
+)
 from .numerals import CN_DECIMAL, MAX_DIGITS, PCT, Quantity, number_value, quantities
 from .reconcile import check_unit_sums, reconcile
 from .tables import find_tables
 from .regions import CityDetection, Mention, RegionMatcher, detect_city
 
 __all__ = [
-    "CN_DECIMAL", "PCT", "CITY_UNKNOWN", "Extraction", "Fact", "Unmapped", "document_year", "extract", "find_period",
-    "number_value", "publication_date",
+    "CN_DECIMAL",
+    "PCT",
+    "CITY_UNKNOWN",
+    "Extraction",
+    "Fact",
+    "Unmapped",
+    "document_year",
+    "extract",
+    "find_period",
+    "number_value",
+    "publication_date",
 ]
 
 CITY_UNKNOWN = "全市"  # the region of city-wide figures when the text names no city and none is given
@@ -151,7 +178,7 @@ class _Trail:
     @staticmethod
     def _nearest(slots, depth: int):
         best = None
-        for slot in slots[:min(depth, _MAX_DEPTH) + 1]:
+        for slot in slots[: min(depth, _MAX_DEPTH) + 1]:
             if slot is not None and (best is None or slot.q.start > best.q.start):
                 best = slot
         return best
@@ -166,7 +193,7 @@ class _Trail:
         return self._nearest(self.amount, depth)
 
     def end_before(self, depth: int) -> int:
-        return max(self.ends[:min(depth, _MAX_DEPTH) + 1])
+        return max(self.ends[: min(depth, _MAX_DEPTH) + 1])
 
     def add(self, item: "_Item") -> None:
         depth = min(item.depth, _MAX_DEPTH)
@@ -194,8 +221,9 @@ class _Frame:
     count: _Item | None = None
 
 
-def extract(text: str, *, published: dt.date | None = None, region: Region | None = None,
-            page_text: str | None = None) -> Extraction:
+def extract(
+    text: str, *, published: dt.date | None = None, region: Region | None = None, page_text: str | None = None
+) -> Extraction:
     """Facts from cleaned bulletin text.
 
     ``published`` resolves 今年 when the text names no year; ``region`` is the city the bulletin is about
@@ -251,7 +279,9 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
             )
         overlong = _OVERLONG_RE.search(sentence)
         if overlong:
-            out.warnings.append(f"a number of more than {MAX_DIGITS} digits is not a bulletin's figure: “{overlong.group(0)[:40]}…”; not read")
+            out.warnings.append(
+                f"a number of more than {MAX_DIGITS} digits is not a bulletin's figure: “{overlong.group(0)[:40]}…”; not read"
+            )
         if not HAS_NUMBER_RE.search(sentence):
             heading = context.heading(sentence) or heading
             frame = None
@@ -281,7 +311,9 @@ def extract(text: str, *, published: dt.date | None = None, region: Region | Non
 
 def _say_city(detection: CityDetection, out: Extraction) -> None:
     if detection.given and detection.evidence and detection.evidence[0].startswith("the text names"):
-        out.warnings.append(f"{detection.evidence[0]}, not {detection.name}; its figures are filed under {detection.name} as asked")
+        out.warnings.append(
+            f"{detection.evidence[0]}, not {detection.name}; its figures are filed under {detection.name} as asked"
+        )
     if detection.name is None:
         out.warnings.append(
             f"the text names no city (no city name, no county of a known city): city-wide figures are filed under "
@@ -295,7 +327,9 @@ def _say_city(detection: CityDetection, out: Extraction) -> None:
             f"development zones, aliases or English names); add src/jzanalysis/regions/profiles/{detection.name}.toml"
         )
     if detection.home_unit:
-        out.warnings.append(f"the bulletin is about {detection.home_unit} (全区/全县 figures are filed under it), not all of {detection.name}")
+        out.warnings.append(
+            f"the bulletin is about {detection.home_unit} (全区/全县 figures are filed under it), not all of {detection.name}"
+        )
 
 
 class _Context:
@@ -323,12 +357,27 @@ class _Context:
             if not cell.known and region not in self.unknown_reported:
                 self.unknown_reported.add(region)
                 owner = self.matcher.region.name if self.matcher.region is not None else self.city
-                self.out.warnings.append(f"{region} is not in {owner}'s profile: its figures are kept under its own name (table “{cell.title}”)")
-            self.out.facts.append(Fact(
-                year=year, months=months, region=region, metric=cell.metric, value=cell.value, start=cell.start, end=cell.end,
-                rule=cell.rule, phrase=cell.phrase, city=self.city if self.city != CITY_UNKNOWN else None,
-                breadth=cell.breadth, plan_pct=cell.plan_pct, yoy_pct=cell.yoy_pct, table=True,
-            ))
+                self.out.warnings.append(
+                    f"{region} is not in {owner}'s profile: its figures are kept under its own name (table “{cell.title}”)"
+                )
+            self.out.facts.append(
+                Fact(
+                    year=year,
+                    months=months,
+                    region=region,
+                    metric=cell.metric,
+                    value=cell.value,
+                    start=cell.start,
+                    end=cell.end,
+                    rule=cell.rule,
+                    phrase=cell.phrase,
+                    city=self.city if self.city != CITY_UNKNOWN else None,
+                    breadth=cell.breadth,
+                    plan_pct=cell.plan_pct,
+                    yoy_pct=cell.yoy_pct,
+                    table=True,
+                )
+            )
 
     # ---------------------------------------------------------------------------------------- headings
 
@@ -341,8 +390,19 @@ class _Context:
         features = read_phrase(line, self.lexicon)
         if features.object is None and features.kind is None:
             return None
-        item = _Item(Quantity(0.0, "个" if features.kind is None else "亿元", 0, 0, ""), 0, 0, line, features, features,
-                     [], True, regions=[self.home], year=self.doc_year, months=self.doc_months)
+        item = _Item(
+            Quantity(0.0, "个" if features.kind is None else "亿元", 0, 0, ""),
+            0,
+            0,
+            line,
+            features,
+            features,
+            [],
+            True,
+            regions=[self.home],
+            year=self.doc_year,
+            months=self.doc_months,
+        )
         return _Frame(item, item if item.q.unit == "个" else None)
 
     def headline_frame(self) -> _Frame | None:
@@ -356,15 +416,28 @@ class _Context:
         first = next((q for q in found if q.unit not in ("%", "个百分点")), None)
         if first is None:
             return False
-        pre = sentence[:first.start]
+        pre = sentence[: first.start]
         features = read_phrase(pre, self.lexicon)
         named = [m for m in self.matcher.mentions(pre) if not m.city]
-        return bool(named) and features.object is None and features.kind is None and features.stage is None and features.floor is None
+        return (
+            bool(named)
+            and features.object is None
+            and features.kind is None
+            and features.stage is None
+            and features.floor is None
+        )
 
     # ---------------------------------------------------------------------------------------- sentences
 
-    def sentence(self, sentence: str, s_start: int, inherited: _Frame | None, previous: _Frame | None = None,
-                 breakdown: bool = False, found: list[Quantity] | None = None) -> _Frame | None:
+    def sentence(
+        self,
+        sentence: str,
+        s_start: int,
+        inherited: _Frame | None,
+        previous: _Frame | None = None,
+        breakdown: bool = False,
+        found: list[Quantity] | None = None,
+    ) -> _Frame | None:
         all_quantities = quantities(sentence) if found is None else found
         if not all_quantities:
             return inherited if inherited is not None else None
@@ -383,23 +456,29 @@ class _Context:
             if q.unit in ("%", "个百分点"):
                 trail.passed(q, depths[q.start])
                 if q.unit == "%":
-                    rate = self._rate_item(sentence, q, previous_end, depths, trail, inherited, mentions_of_periods, mark_ends)
+                    rate = self._rate_item(
+                        sentence, q, previous_end, depths, trail, inherited, mentions_of_periods, mark_ends
+                    )
                     if rate is not None:
                         items.append(rate)
                 previous_end = q.end
                 continue
             next_start = all_quantities[index + 1].start if index + 1 < len(all_quantities) else len(sentence)
-            item = self._item(sentence, q, previous_end, next_start, depths, trail, inherited, mentions_of_periods, mark_ends)
+            item = self._item(
+                sentence, q, previous_end, next_start, depths, trail, inherited, mentions_of_periods, mark_ends
+            )
             items.append(item)
             trail.add(item)
             trail.passed(q, item.depth)
             previous_end = q.end
         if items:
             # "全年目标：新签约…350个，签约资金2800亿元", "下半年力争…": a target before the first figure covers them all
-            lead = self.lexicon.matchers["target"].search(normalise(sentence[:items[0].q.start], self.lexicon))
+            lead = self.lexicon.matchers["target"].search(normalise(sentence[: items[0].q.start], self.lexicon))
             if lead:
                 for item in items:
-                    if not (lead.group(0) == "预计" and ("实际" in item.own.text or "已" in item.own.text)):  # "预计…222个，实际到位…867.1亿元"
+                    if not (
+                        lead.group(0) == "预计" and ("实际" in item.own.text or "已" in item.own.text)
+                    ):  # "预计…222个，实际到位…867.1亿元"
                         item.target = item.target or lead.group(0)
         if breakdown:
             for item in items:
@@ -410,9 +489,19 @@ class _Context:
         self._respective_lists(sentence, items)
         for item in items:
             self._emit(item, sentence, s_start)
-            if (self.headline is None and item.rule is not None and item.q.unit == "个" and item.head
-                    and item.regions == [self.home] and not item.excluded and not item.target and item.period_kind == "cumulative"
-                    and item.year == self.doc_year and item.months == self.doc_months and (item.features.floor or 0) <= 1e8):
+            if (
+                self.headline is None
+                and item.rule is not None
+                and item.q.unit == "个"
+                and item.head
+                and item.regions == [self.home]
+                and not item.excluded
+                and not item.target
+                and item.period_kind == "cumulative"
+                and item.year == self.doc_year
+                and item.months == self.doc_months
+                and (item.features.floor or 0) <= 1e8
+            ):
                 # the first count of the city's own new projects (not a 10亿元 part of it): what county lists break down
                 self.headline = item
         heads = [i for i in items if i.head and i.depth == 0 and i.q.unit == "个" and not i.excluded]
@@ -428,7 +517,7 @@ class _Context:
     def _item(self, sentence, q, floor, next_start, depths, trail: _Trail, inherited, period_marks, mark_ends) -> _Item:
         depth = depths[q.start]
         start = phrase_start(sentence, q.start, floor, depths)
-        pre = sentence[start:q.start]
+        pre = sentence[start : q.start]
         post = phrase_after(sentence, q, next_start)
         own = read_phrase(pre + post, self.lexicon)
         mentions = self.matcher.mentions(pre)
@@ -443,13 +532,31 @@ class _Context:
             count_head = trail.outer
         count_head = count_head or (inherited.count if inherited else None)
         amount_head = trail.amount_head(depth)
-        item = _Item(q, depth, start, pre, own, own, mentions, head, end=q.end + len(post), quote_start=start, sentence=sentence,
-                     floor=floor)
+        item = _Item(
+            q,
+            depth,
+            start,
+            pre,
+            own,
+            own,
+            mentions,
+            head,
+            end=q.end + len(post),
+            quote_start=start,
+            sentence=sentence,
+            floor=floor,
+        )
 
         # What the figure continues: scope and the words rules require from the figure before it; what is
         # counted from the count it belongs to (a county list, 已开工N个, an amount's projects).
         scope = own.scope if own.scope in ("resident", "leader", "city_own", "grouping") else None
-        if scope is None and not own.city_named and not mentions and chain is not None and chain.features.scope in ("resident", "leader"):
+        if (
+            scope is None
+            and not own.city_named
+            and not mentions
+            and chain is not None
+            and chain.features.scope in ("resident", "leader")
+        ):
             scope = chain.features.scope
         text = own.text
         if chain is not None and not head:
@@ -457,12 +564,28 @@ class _Context:
         if mentions and own.restrictions:
             masked = list(pre)
             for m in mentions:
-                masked[m.start:m.end] = "□" * (m.end - m.start)
-            own = Features(**{**own.__dict__, "restrictions": read_phrase("".join(masked) + post, self.lexicon).restrictions})
-        around = tuple(m.group(0) for m in self.lexicon.matchers["restriction"].finditer(
-            self.lexicon.matchers["neutral"].sub("□", sentence[max(floor, start - 40):start]))) if start > floor else ()
-        features = Features(**{**own.__dict__, "scope": scope, "text": text,
-                               "restrictions": tuple(dict.fromkeys((*own.restrictions, *around)))})
+                masked[m.start : m.end] = "□" * (m.end - m.start)
+            own = Features(
+                **{**own.__dict__, "restrictions": read_phrase("".join(masked) + post, self.lexicon).restrictions}
+            )
+        around = (
+            tuple(
+                m.group(0)
+                for m in self.lexicon.matchers["restriction"].finditer(
+                    self.lexicon.matchers["neutral"].sub("□", sentence[max(floor, start - 40) : start])
+                )
+            )
+            if start > floor
+            else ()
+        )
+        features = Features(
+            **{
+                **own.__dict__,
+                "scope": scope,
+                "text": text,
+                "restrictions": tuple(dict.fromkeys((*own.restrictions, *around))),
+            }
+        )
         independent = own.floor is not None or (own.object not in (None, "project")) or own.band
         population = count_head
         if q.unit == "个":
@@ -482,11 +605,20 @@ class _Context:
         self._date(item, sentence, chain, inherited, period_marks, mark_ends)
         unit = q.unit
         # an amount's own words name its projects' stage when no count precedes it ("新签约项目计划总投资1645亿元")
-        population_stage = population.features.stage if population is not None else (features.stage if unit == "亿元" else None)
+        population_stage = (
+            population.features.stage if population is not None else (features.stage if unit == "亿元" else None)
+        )
         item.rule = classify(features, unit, self.lexicon, population_stage)
-        if _TARGET_AFTER.match(sentence, q.end) or (depth and _TARGET_BRACKET.search(sentence, max(0, start - 12), start)):
+        if _TARGET_AFTER.match(sentence, q.end) or (
+            depth and _TARGET_BRACKET.search(sentence, max(0, start - 12), start)
+        ):
             item.target = "目标"  # "紧盯全年引进亿元以上项目350个的目标", "完成年度目标（24个）的79.2%"
-        if chain is not None and chain.sentence is sentence and (chain.own.target or chain.target) and re.fullmatch(r"\s*[、和及与]\s*", sentence[chain.end:start] or "、"):
+        if (
+            chain is not None
+            and chain.sentence is sentence
+            and (chain.own.target or chain.target)
+            and re.fullmatch(r"\s*[、和及与]\s*", sentence[chain.end : start] or "、")
+        ):
             item.target = chain.own.target or chain.target  # "力争新签约…250个、实际到位资金突破560亿元"
         if item.rule is None and features.restrictions:
             item.excluded = item.excluded or f"a part of the total ({'、'.join(features.restrictions)})"
@@ -510,20 +642,40 @@ class _Context:
             words = sentence[begin:position]
             features = read_phrase(words, self.lexicon)
             if features.object is not None or features.kind is not None:
-                return _Item(Quantity(0.0, "个", position, position, ""), depths[position], begin, words, features, features,
-                             [], True)
+                return _Item(
+                    Quantity(0.0, "个", position, position, ""),
+                    depths[position],
+                    begin,
+                    words,
+                    features,
+                    features,
+                    [],
+                    True,
+                )
             position = begin
         return None
 
     def _rate_item(self, sentence, q, floor, depths, trail: _Trail, inherited, period_marks, mark_ends) -> _Item | None:
         """A percentage whose phrase names a rate (开工率为78.1%) is a figure of its own."""
         start = phrase_start(sentence, q.start, floor, depths)
-        pre = sentence[start:q.start]
+        pre = sentence[start : q.start]
         if "率" not in pre[-8:]:
             return None
         own = read_phrase(pre, self.lexicon)
-        item = _Item(q, depths[q.start], start, pre, own, own, self.matcher.mentions(pre), False, end=q.end, quote_start=start,
-                     sentence=sentence, floor=floor)
+        item = _Item(
+            q,
+            depths[q.start],
+            start,
+            pre,
+            own,
+            own,
+            self.matcher.mentions(pre),
+            False,
+            end=q.end,
+            quote_start=start,
+            sentence=sentence,
+            floor=floor,
+        )
         chain = trail.chain(depths[q.start])
         self._place(item, chain, inherited)
         self._date(item, sentence, chain, inherited, period_marks, mark_ends)
@@ -545,7 +697,7 @@ class _Context:
             item.notes = {m.name: m.note for m in units if m.note}
             item.quote_start = item.start + units[0].start
             if len(units) > 1:
-                after_names = item.pre[units[-1].end:]
+                after_names = item.pre[units[-1].end :]
                 if "各" in after_names:
                     pass  # "公安县、监利县各23个", "监利县、公安县各引进26个": each
                 elif "分别" in after_names:
@@ -574,11 +726,24 @@ class _Context:
         """A list item whose words are a name that is no known county and not county-like: it is not given the
         county before it; it is reported as a name that could not be placed."""
         words = item.pre.strip(" \u3000、,，;；:：")
-        if (chain is None or chain.sentence is not item.sentence or not chain.mentions or not words or len(words) > 12
-                or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", words)):
+        if (
+            chain is None
+            or chain.sentence is not item.sentence
+            or not chain.mentions
+            or not words
+            or len(words) > 12
+            or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", words)
+        ):
             return False
         features = item.own
-        if features.object or features.kind or features.stage or features.floor or features.scope or features.city_named:
+        if (
+            features.object
+            or features.kind
+            or features.stage
+            or features.floor
+            or features.scope
+            or features.city_named
+        ):
             return False
         item.excluded = f"names “{words}”, which is not a county of the city's profile and not placed"
         return True
@@ -603,7 +768,15 @@ class _Context:
 
     # ---------------------------------------------------------------------------------------- dates
 
-    def _date(self, item: _Item, sentence: str, chain, inherited: _Frame | None, marks: list[PeriodMention], mark_ends: list[int]) -> None:
+    def _date(
+        self,
+        item: _Item,
+        sentence: str,
+        chain,
+        inherited: _Frame | None,
+        marks: list[PeriodMention],
+        mark_ends: list[int],
+    ) -> None:
         index = bisect.bisect_right(mark_ends, item.q.start)
         period = marks[index - 1] if index else None
         if period is not None:
@@ -653,7 +826,9 @@ class _Context:
 
     # ---------------------------------------------------------------------------------------- percentages
 
-    def _percentages(self, sentence: str, percents: list[Quantity], floors: dict[int, int], depths, items: list[_Item]) -> None:
+    def _percentages(
+        self, sentence: str, percents: list[Quantity], floors: dict[int, int], depths, items: list[_Item]
+    ) -> None:
         groups = percent_groups(sentence, percents, [floors[id(p)] for p in percents])
         figures = [i for i in items if i.q.unit != "%"]
         ends = [i.q.end for i in figures]
@@ -676,15 +851,23 @@ class _Context:
                 return found[::-1]
 
             if group.respective or len(group.values) > 1:
-                candidates = [i for i in before(len(group.values) * 4) if i.q.start >= paired_until.get(group.kind, 0) and i.depth == depth]
+                candidates = [
+                    i
+                    for i in before(len(group.values) * 4)
+                    if i.q.start >= paired_until.get(group.kind, 0) and i.depth == depth
+                ]
                 paired_until[group.kind] = group.end
                 chosen = _pick(candidates, len(group.values))
                 if chosen is None:
                     if group.respective or any(i.plan_pct is None for i in before(2)):
                         if group.kind == "plan" and not group.respective:
-                            self.out.warnings.append(f"two plan shares “{sentence[group.start:group.end]}” not tied to figures one to one; not assigned")
+                            self.out.warnings.append(
+                                f"two plan shares “{sentence[group.start : group.end]}” not tied to figures one to one; not assigned"
+                            )
                         elif group.respective:
-                            self.out.warnings.append(f"a 分别 list of percentages “{sentence[group.start:group.end]}” cannot be paired with the figures before it; not assigned")
+                            self.out.warnings.append(
+                                f"a 分别 list of percentages “{sentence[group.start : group.end]}” cannot be paired with the figures before it; not assigned"
+                            )
                     continue
                 for target, value in zip(chosen, group.values):
                     self._attach(group, target, value, sentence)
@@ -695,13 +878,21 @@ class _Context:
             self._attach(group, nearest[-1], group.values[0], sentence)
 
     def _attach(self, group, target: _Item, value: float, sentence: str) -> None:
-        if (group.kind == "plan" and target.q.unit == "亿元" and target.own.kind == "total" and target.population is not None
-                and target.population.sentence == sentence and target.population.plan_pct is None):
+        if (
+            group.kind == "plan"
+            and target.q.unit == "亿元"
+            and target.own.kind == "total"
+            and target.population is not None
+            and target.population.sentence == sentence
+            and target.population.plan_pct is None
+        ):
             target = target.population  # "项目23个，总投资156.8亿元，完成全年目标任务的57.5%": the count's plan
         if group.kind == "plan":
             if target.plan_pct is None:
                 if not 0 < value <= 1000:
-                    self.out.warnings.append(f"a plan share of {value:g}% is not plausible (allowed: 0–1000%): “{sentence[group.start:group.end]}”; not used")
+                    self.out.warnings.append(
+                        f"a plan share of {value:g}% is not plausible (allowed: 0–1000%): “{sentence[group.start : group.end]}”; not used"
+                    )
                     return
                 target.plan_pct = value
                 target.end = max(target.end, group.end)
@@ -709,14 +900,20 @@ class _Context:
             target.share = True
         elif group.kind == "growth":
             if group.negative and group.signed:
-                self.out.warnings.append(f"growth written as a double negative “{sentence[group.start:group.end]}”: unclear, yoy_pct left empty")
+                self.out.warnings.append(
+                    f"growth written as a double negative “{sentence[group.start : group.end]}”: unclear, yoy_pct left empty"
+                )
                 return
             value = -value if group.negative or group.signed else value
             if group.base_year is not None and (target.year is None or group.base_year != target.year - 1):
                 self.out.warnings.append(
-                    f"growth against {group.base_year} (not the previous year) is not year-on-year: “{sentence[group.start:group.end]}”; yoy_pct left empty"
+                    f"growth against {group.base_year} (not the previous year) is not year-on-year: “{sentence[group.start : group.end]}”; yoy_pct left empty"
                 )
-                target.note = f"较{group.base_year}年同期增长{abs(value):g}%（非同比）" if value >= 0 else f"较{group.base_year}年同期下降{abs(value):g}%（非同比）"
+                target.note = (
+                    f"较{group.base_year}年同期增长{abs(value):g}%（非同比）"
+                    if value >= 0
+                    else f"较{group.base_year}年同期下降{abs(value):g}%（非同比）"
+                )
                 return
             if target.yoy_pct is None and -100 <= value <= 100_000:
                 target.yoy_pct = value
@@ -725,20 +922,22 @@ class _Context:
     # ---------------------------------------------------------------------------------------- 分别 lists
 
     def _respective_lists(self, sentence: str, items: list[_Item]) -> None:
-        """"公安县、监利县、石首市分别为25个、24个、20个": the n-th name gets the n-th value."""
+        """ "公安县、监利县、石首市分别为25个、24个、20个": the n-th name gets the n-th value."""
         for index, item in enumerate(items):
             if item.respective is None:
                 continue
             followers = []
-            for other in items[index + 1:]:
-                between = sentence[followers[-1].q.end if followers else item.q.end:other.q.start]
+            for other in items[index + 1 :]:
+                between = sentence[followers[-1].q.end if followers else item.q.end : other.q.start]
                 if other.q.unit != item.q.unit or not re.fullmatch(r"\s*[、,，和及]\s*", between):
                     break
                 followers.append(other)
             values = [item, *followers]
-            quote = sentence[item.quote_start:values[-1].q.end]
+            quote = sentence[item.quote_start : values[-1].q.end]
             if len(values) != len(item.regions):
-                self.out.warnings.append(f"a 分别 list whose names and values cannot be paired one to one: “{quote}”; not kept")
+                self.out.warnings.append(
+                    f"a 分别 list whose names and values cannot be paired one to one: “{quote}”; not kept"
+                )
                 for follower in values:
                     follower.excluded = "in a 分别 list that cannot be paired"
                 continue
@@ -758,11 +957,15 @@ class _Context:
     def _emit(self, item: _Item, sentence: str, s_start: int) -> None:
         out = self.out
         phrase = item.features.text
-        quote = sentence[item.quote_start:item.end]
+        quote = sentence[item.quote_start : item.end]
         if item.rule is None:
             if item.q.unit not in ("个百分点",) and (item.q.unit != "%"):
                 reason = item.excluded or "no metric for this phrase"
-                out.unmapped.append(Unmapped(item.q.value, item.q.unit, item.own.text, reason, s_start + item.quote_start, s_start + item.end))
+                out.unmapped.append(
+                    Unmapped(
+                        item.q.value, item.q.unit, item.own.text, reason, s_start + item.quote_start, s_start + item.end
+                    )
+                )
             return
         metric = item.rule.metric
         skip = item.excluded
@@ -775,17 +978,30 @@ class _Context:
         if skip is None and item.months is None:
             skip = "has no period"
         if skip is not None:
-            out.warnings.append(f"a figure {skip}: “{sentence[max(0, item.q.start - 30):item.end].strip()}”; not kept")
+            out.warnings.append(
+                f"a figure {skip}: “{sentence[max(0, item.q.start - 30) : item.end].strip()}”; not kept"
+            )
             return
         months = 6 if metric == "batch_signings_june" else item.months
         note = item.note
-        if item.rule.note_other_year and item.year is not None and self.doc_year is not None and item.year < self.doc_year:
+        if (
+            item.rule.note_other_year
+            and item.year is not None
+            and self.doc_year is not None
+            and item.year < self.doc_year
+        ):
             note = item.rule.note_other_year.format(year=item.year)
         for region in item.regions:
             if region in item.unknown and region not in self.unknown_reported:
                 self.unknown_reported.add(region)
-                owner = self.matcher.region.name if self.matcher.region is not None else (self.city if self.city != CITY_UNKNOWN else "the city")
-                out.warnings.append(f"{region} is not in {owner}'s profile: its figures are kept under its own name (“{quote}”)")
+                owner = (
+                    self.matcher.region.name
+                    if self.matcher.region is not None
+                    else (self.city if self.city != CITY_UNKNOWN else "the city")
+                )
+                out.warnings.append(
+                    f"{region} is not in {owner}'s profile: its figures are kept under its own name (“{quote}”)"
+                )
             fact_note = "；".join(n for n in (item.rule.note, item.notes.get(region), note) if n) or None
             population = item.population.features if item.population is not None else item.features
             breadth = (
@@ -794,17 +1010,30 @@ class _Context:
                 1 if population.object == "industrial" else 0,
                 population.floor or 0.0,
             )
-            out.facts.append(Fact(
-                year=item.year, months=months, region=region, metric=metric, value=item.q.value,
-                start=s_start + item.quote_start, end=s_start + item.end, plan_pct=item.plan_pct if len(item.regions) == 1 else None,
-                yoy_pct=item.yoy_pct if len(item.regions) == 1 else None, qualifier=item.own.qualifier, note=fact_note,
-                rule=item.rule.id, phrase=phrase, city=self.city if self.city != CITY_UNKNOWN else None, breadth=breadth,
-            ))
+            out.facts.append(
+                Fact(
+                    year=item.year,
+                    months=months,
+                    region=region,
+                    metric=metric,
+                    value=item.q.value,
+                    start=s_start + item.quote_start,
+                    end=s_start + item.end,
+                    plan_pct=item.plan_pct if len(item.regions) == 1 else None,
+                    yoy_pct=item.yoy_pct if len(item.regions) == 1 else None,
+                    qualifier=item.own.qualifier,
+                    note=fact_note,
+                    rule=item.rule.id,
+                    phrase=phrase,
+                    city=self.city if self.city != CITY_UNKNOWN else None,
+                    breadth=breadth,
+                )
+            )
 
 
 def _listed(sentence: str, q: Quantity) -> bool:
     """A single Chinese numeral is a figure only in a list: after a county's name, 各, 为 or a list comma."""
-    before = sentence[max(0, q.start - 3):q.start]
+    before = sentence[max(0, q.start - 3) : q.start]
     return bool(re.search(r"(?:县|市|区|各|为|、|是|项目|共|计)$", before))
 
 

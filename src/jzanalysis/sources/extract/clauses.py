@@ -30,9 +30,12 @@ def _joined_lines(text: str) -> set[int]:
     for paragraph in re.split(r"(\n[ \t\u3000]*\n)", text):
         lines = paragraph.split("\n")
         stripped = [line.strip(" \t\u3000") for line in lines]
-        if (len(lines) >= 2 and all(0 < len(line) <= _SHORT_LINE for line in stripped)
-                and not any(line[-1] in _TERMINAL for line in stripped)
-                and 2 * sum(1 for line in stripped if re.search(r"\d", line)) >= len(stripped)):
+        if (
+            len(lines) >= 2
+            and all(0 < len(line) <= _SHORT_LINE for line in stripped)
+            and not any(line[-1] in _TERMINAL for line in stripped)
+            and 2 * sum(1 for line in stripped if re.search(r"\d", line)) >= len(stripped)
+        ):
             offset = position
             for line in lines[:-1]:
                 offset += len(line)
@@ -81,7 +84,7 @@ def phrase_start(sentence: str, position: int, floor: int, depths: list[int]) ->
     breaks = [m.start() for m in _BREAK_RE.finditer(sentence, lower, position)]
     for i in reversed(breaks):
         ch = sentence[i]
-        if ch == "\n" and not sentence[i + 1:position].strip(" \t\u3000") and i > lower:
+        if ch == "\n" and not sentence[i + 1 : position].strip(" \t\u3000") and i > lower:
             continue  # "新签约亿元以上项目\n142个": a figure alone on its line is named by the line before
         if ch in "(（" and depths[i] >= depth:
             continue  # a closed bracket inside the phrase: "荆州区(含华中农高区)、洪湖市各18个"
@@ -144,10 +147,10 @@ def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -
     while i < len(percents):
         first = percents[i]
         j = i
-        while j + 1 < len(percents) and _LIST_JOIN.match(sentence[percents[j].end:percents[j + 1].start]):
+        while j + 1 < len(percents) and _LIST_JOIN.match(sentence[percents[j].end : percents[j + 1].start]):
             j += 1
         lead_start = max(floors[i], first.start - 24)
-        lead = sentence[lead_start:first.start]
+        lead = sentence[lead_start : first.start]
         cut = max(lead.rfind(c) for c in ",，;；") + 1
         lead_phrase = lead[cut:]
         normalised = lead_phrase.replace("完结", "完成").replace("分别", "").rstrip(" \t\u3000\n")
@@ -159,15 +162,24 @@ def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -
             kind = "growth"
             negative = growth.group("dir") in ("下降", "下滑", "回落", "减少")
             signed = bool(growth.group("sign"))
-            base = _BASE_YEAR_RE.search(normalised[:growth.start()])
+            base = _BASE_YEAR_RE.search(normalised[: growth.start()])
             base_year = int(base.group("y")) if base else None
         elif _SHARE_BEFORE.search(normalised):
             kind = "share"
-        groups.append(PercentGroup(
-            kind=kind, values=[p.value for p in percents[i:j + 1]], start=lead_start + cut, end=percents[j].end,
-            first=first.start, respective="分别" in lead_phrase or "分别" in sentence[max(0, lead_start + cut - 3):lead_start + cut],
-            phrase=lead_phrase, negative=negative, signed=signed, base_year=base_year,
-        ))
+        groups.append(
+            PercentGroup(
+                kind=kind,
+                values=[p.value for p in percents[i : j + 1]],
+                start=lead_start + cut,
+                end=percents[j].end,
+                first=first.start,
+                respective="分别" in lead_phrase or "分别" in sentence[max(0, lead_start + cut - 3) : lead_start + cut],
+                phrase=lead_phrase,
+                negative=negative,
+                signed=signed,
+                base_year=base_year,
+            )
+        )
         i = j + 1
     return groups
 

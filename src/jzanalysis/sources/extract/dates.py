@@ -14,8 +14,22 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_CN_MONTHS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-              "十一": 11, "十二": 12, "元": 1}
+_CN_MONTHS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+    "元": 1,
+}
 _M = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"  # a month number, in digits or Chinese
 _DASH = r"\s*[-—–~～－至到]\s*"
 
@@ -54,8 +68,10 @@ def document_period(text: str, year: int | None = None) -> int | None:
     for mention in period_mentions(text[:50_000], year):
         if mention.kind != "cumulative":
             continue
-        if mention.months == 12 and re.search(r"(?:去年|上年|前年|(?<!\d)\d{4}年)(?:全年)?$", text[max(0, mention.start - 6):mention.start]):
-            if not re.search(r"\d{4}年$", text[max(0, mention.start - 5):mention.start]) or year is None:
+        if mention.months == 12 and re.search(
+            r"(?:去年|上年|前年|(?<!\d)\d{4}年)(?:全年)?$", text[max(0, mention.start - 6) : mention.start]
+        ):
+            if not re.search(r"\d{4}年$", text[max(0, mention.start - 5) : mention.start]) or year is None:
                 continue
         return mention.months
     return None
@@ -154,8 +170,10 @@ def first_day_date(text: str) -> re.Match | None:
 # --------------------------------------------------------------------------- publication date
 
 # 2015-09-02, 2015.9.2, 2015/09/02 (one separator throughout) or 2015年9月2日 — never "2015年1-7月"
-_DATE = (r"(?P<y>\d{4})(?:(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
-         r"|\s*年\s*(?P<mc>\d{1,2})\s*月\s*(?P<dc>\d{1,2})\s*日)")
+_DATE = (
+    r"(?P<y>\d{4})(?:(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    r"|\s*年\s*(?P<mc>\d{1,2})\s*月\s*(?P<dc>\d{1,2})\s*日)"
+)
 _LABELLED_RE = re.compile(
     r"(?P<label>发布(?:时间|日期)|发表(?:时间|日期)|发稿(?:时间|日期)|成文日期|印发日期|时间|日期)\s*[:：]?\s*" + _DATE
 )
@@ -173,12 +191,14 @@ _DMY_RE = re.compile(r"(?m)^[ \t\u3000]*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d
 _REPOST_RE = re.compile(r"转载|转发|采集|编辑|更新|修改|抓取|收录|镜像|今天是|当前时间|访问")
 
 
-_CN_DATE_RE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE_RE = re.compile(
+    r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
+)
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 
 
 def _chinese_dates(text: str) -> str:
-    """"二〇一八年六月十二日" written with digits, so the date readers below see it.
+    """ "二〇一八年六月十二日" written with digits, so the date readers below see it.
 
     >>> _chinese_dates("二〇一八年六月十二日印发")
     '2018年6月12日印发'
@@ -223,7 +243,10 @@ def publication_date(raw: str) -> dt.date | None:
         line_start = head.rfind("\n", 0, match.start()) + 1
         label = match.group("label")
         if label in ("日期", "时间"):
-            if _REPOST_RE.search(head, max(line_start, match.start() - 6), match.start() + 2) or "来源" in head[line_start:match.start()]:
+            if (
+                _REPOST_RE.search(head, max(line_start, match.start() - 6), match.start() + 2)
+                or "来源" in head[line_start : match.start()]
+            ):
                 continue
         elif _REPOST_RE.search(head, max(line_start, match.start() - 4), match.start()):
             continue
@@ -240,11 +263,13 @@ def publication_date(raw: str) -> dt.date | None:
                 return date
     # a date among the first or last lines (a dateline, a WeChat header, an official document's signature),
     # unless a repost, update or crawl word, or a label read above, stands before it on its line
-    lines = _chinese_dates(raw.translate(_FULLWIDTH) if len(raw) < 40_000 else (raw[:20_000] + "\n" + raw[-20_000:]).translate(_FULLWIDTH)).split("\n")
+    lines = _chinese_dates(
+        raw.translate(_FULLWIDTH) if len(raw) < 40_000 else (raw[:20_000] + "\n" + raw[-20_000:]).translate(_FULLWIDTH)
+    ).split("\n")
     edge = "\n".join(lines[:8]) + "\n" + "\n".join(lines[-6:])
     for match in _ANY_DATE_RE.finditer(edge):
         line_start = edge.rfind("\n", 0, match.start()) + 1
-        before = edge[line_start:match.start()]
+        before = edge[line_start : match.start()]
         if _REPOST_RE.search(before) or re.search(r"(?:日期|时间)[:：]?\s*$", before):
             continue
         date = _date(match)
@@ -285,14 +310,14 @@ def document_year(text: str, published: dt.date | None) -> int | None:
     first = find_period(text)
     if first is not None:
         match = first[1]
-        near = YEAR_RE.search(text[max(0, match.start() - 8):match.start() + 1])
+        near = YEAR_RE.search(text[max(0, match.start() - 8) : match.start() + 1])
         if near:
             return int(near.group(1))
     if published is not None:
         if first is not None and first[0] == 12 and published.month <= 3 and f"{published.year - 1}年" in text[:3000]:
             return published.year - 1  # "全年全市新签约…" in a review of 2019 published in January 2020
         return published.year
-    head = text[:first[1].start()] if first is not None else text[:2000]
+    head = text[: first[1].start()] if first is not None else text[:2000]
     years = {int(y) for y in YEAR_RE.findall(head)}
     if len(years) == 1 and not re.search(r"今年|去年|上年", text[:20_000]):
         return years.pop()

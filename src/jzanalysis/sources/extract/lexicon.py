@@ -76,27 +76,54 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         rules = []
         for raw in data["rule"]:
-            known = {"id", "metric", "units", "scope", "stage", "floor", "object", "kind", "population_stage", "requires",
-                     "restricted_ok", "note", "note_other_year"}
+            known = {
+                "id",
+                "metric",
+                "units",
+                "scope",
+                "stage",
+                "floor",
+                "object",
+                "kind",
+                "population_stage",
+                "requires",
+                "restricted_ok",
+                "note",
+                "note_other_year",
+            }
             if set(raw) - known:
-                raise InputError(f"{path}: rule {raw.get('id')} has unknown key(s) {', '.join(sorted(set(raw) - known))}")
-            rules.append(Rule(
-                id=raw["id"], metric=raw["metric"], units=tuple(raw["units"]), scope=raw.get("scope", "general"),
-                stage=tuple(raw["stage"]) if "stage" in raw else None,
-                floor=tuple(float(x) for x in raw["floor"]) if "floor" in raw else None,
-                object=tuple(raw["object"]) if "object" in raw else None,
-                kind=tuple(raw["kind"]) if "kind" in raw else None,
-                population_stage=tuple(raw["population_stage"]) if "population_stage" in raw else None,
-                requires=tuple(raw.get("requires", ())), restricted_ok=bool(raw.get("restricted_ok", False)),
-                note=raw.get("note"), note_other_year=raw.get("note_other_year"),
-            ))
+                raise InputError(
+                    f"{path}: rule {raw.get('id')} has unknown key(s) {', '.join(sorted(set(raw) - known))}"
+                )
+            rules.append(
+                Rule(
+                    id=raw["id"],
+                    metric=raw["metric"],
+                    units=tuple(raw["units"]),
+                    scope=raw.get("scope", "general"),
+                    stage=tuple(raw["stage"]) if "stage" in raw else None,
+                    floor=tuple(float(x) for x in raw["floor"]) if "floor" in raw else None,
+                    object=tuple(raw["object"]) if "object" in raw else None,
+                    kind=tuple(raw["kind"]) if "kind" in raw else None,
+                    population_stage=tuple(raw["population_stage"]) if "population_stage" in raw else None,
+                    requires=tuple(raw.get("requires", ())),
+                    restricted_ok=bool(raw.get("restricted_ok", False)),
+                    note=raw.get("note"),
+                    note_other_year=raw.get("note_other_year"),
+                )
+            )
         lexicon = Lexicon(
-            synonyms=dict(data["synonyms"]), scopes={k: tuple(v) for k, v in data["scopes"].items()},
-            stages={k: tuple(v) for k, v in data["stages"].items()}, objects={k: tuple(v) for k, v in data["objects"].items()},
-            kinds={k: tuple(v) for k, v in data["amount_kinds"].items()}, restrictions=tuple(data["restrictions"]["words"]),
+            synonyms=dict(data["synonyms"]),
+            scopes={k: tuple(v) for k, v in data["scopes"].items()},
+            stages={k: tuple(v) for k, v in data["stages"].items()},
+            objects={k: tuple(v) for k, v in data["objects"].items()},
+            kinds={k: tuple(v) for k, v in data["amount_kinds"].items()},
+            restrictions=tuple(data["restrictions"]["words"]),
             neutral=tuple(data["neutral"]["words"]),
-            floors={k: float(v) for k, v in data["floors"].items()}, targets=tuple(data["targets"]["words"]),
-            comparisons=tuple(data["comparisons"]["words"]), continuations=tuple(data["continuations"]["words"]),
+            floors={k: float(v) for k, v in data["floors"].items()},
+            targets=tuple(data["targets"]["words"]),
+            comparisons=tuple(data["comparisons"]["words"]),
+            continuations=tuple(data["continuations"]["words"]),
             breakdowns=tuple(data["continuations"]["breakdowns"]),
             rules=tuple(rules),
         )
@@ -108,7 +135,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     if unknown:
         raise InputError(f"{path}: rule(s) name unknown metric id(s) {', '.join(unknown)}; add them to metrics.py")
     matchers = lexicon.matchers
-    for name, groups in (("scope", lexicon.scopes), ("stage", lexicon.stages), ("object", lexicon.objects), ("kind", lexicon.kinds)):
+    for name, groups in (
+        ("scope", lexicon.scopes),
+        ("stage", lexicon.stages),
+        ("object", lexicon.objects),
+        ("kind", lexicon.kinds),
+    ):
         matchers[name] = _alternation(w for words in groups.values() for w in words)
     matchers["restriction"] = _alternation(lexicon.restrictions)
     matchers["neutral"] = _alternation(lexicon.neutral)
@@ -117,7 +149,10 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     matchers["comparison"] = _alternation(lexicon.comparisons)
     # 计划/目标 followed by 的, a digit or % is progress ("完成全年计划的71.6%"), not a target
     # …and 计划总投资 is the planned investment of signed projects, an amount, not a target
-    targets = [re.escape(w) + (r"(?!(?:任务|计划)?[的\d%]|总投资|投资)" if w in ("计划", "目标") else "") for w in lexicon.targets]
+    targets = [
+        re.escape(w) + (r"(?!(?:任务|计划)?[的\d%]|总投资|投资)" if w in ("计划", "目标") else "")
+        for w in lexicon.targets
+    ]
     matchers["target"] = re.compile("|".join(targets))
     matchers["continuation"] = re.compile(r"^[\s、,，:：]*(?:" + "|".join(map(re.escape, lexicon.continuations)) + ")")
     matchers["breakdown"] = re.compile("|".join(f"(?:{p})" for p in lexicon.breakdowns))
@@ -135,7 +170,14 @@ _FLOOR_RE = re.compile(
 _OVER_RE = re.compile(rf"(?:过|超过|超)(?P<n>\d+(?:\.\d+)?|{CN_NUMERAL})?\s*(?P<u>亿|千万|万)元?(?:级)?(?=[^元\d]|$)")
 _BAND_RE = re.compile(r"\d+(?:\.\d+)?\s*[-—–~至到]\s*\d+(?:\.\d+)?\s*(?:亿|万)元|不含\d")
 _QUALIFIER_RE = re.compile(r"(?P<q>近|约|逾|愈|超过|超|达到|达)$")
-_QUALIFIERS = {"近": "approx", "约": "approx", "逾": "more_than", "愈": "more_than", "超过": "more_than", "超": "more_than"}
+_QUALIFIERS = {
+    "近": "approx",
+    "约": "approx",
+    "逾": "more_than",
+    "愈": "more_than",
+    "超过": "more_than",
+    "超": "more_than",
+}
 _UNIT_VALUE = {"亿": 1e8, "千万": 1e7, "万": 1e4}
 
 
@@ -212,9 +254,19 @@ def _read_phrase(text: str, lexicon: Lexicon) -> Features:
     target = m["target"].search(text)
     qualifier = _QUALIFIER_RE.search(text)
     return Features(
-        text=text, scope=scope, city_named=city_named, unit_self=unit_self, stage=stage, floor=floor, band=band,
-        object=obj, kind=kind, restrictions=restrictions, target=target.group(0) if target else None,
-        comparison=bool(m["comparison"].search(text)), subset=text.lstrip(" ,，、(（").startswith("其中"),
+        text=text,
+        scope=scope,
+        city_named=city_named,
+        unit_self=unit_self,
+        stage=stage,
+        floor=floor,
+        band=band,
+        object=obj,
+        kind=kind,
+        restrictions=restrictions,
+        target=target.group(0) if target else None,
+        comparison=bool(m["comparison"].search(text)),
+        subset=text.lstrip(" ,，、(（").startswith("其中"),
         qualifier=_QUALIFIERS.get(qualifier.group("q")) if qualifier else None,
     )
 

@@ -16,7 +16,20 @@ CN_DECIMAL = rf"{CN_NUMERAL}(?:点[零〇一二三四五六七八九]+)?"
 PCT = rf"(?:{NUM}%|百分之(?:{NUM}|{CN_DECIMAL})|[一二三四五六七八九]成[一二三四五六七八九]?)"
 MAX_DIGITS = 15  # a longer digit run is not a figure of a bulletin (and would lose precision as a float)
 
-_CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT_VALUES = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -65,9 +78,13 @@ _QUANTITY_RE = re.compile(
 # A number that is a size floor, a range or an exclusion ("10亿元以上", "5-10亿元", "不含10亿元") is part of
 # a phrase, not a figure.
 # "前4个月", "21个市（州）": a span of time, or a count of something other than projects
-_NOT_COUNTED = re.compile(r"月|季度|工作日|小时|星期|年头|百分点|(?:市|县|区|省|州|部门|单位|城市|地区|国家|行业|领域|方面|地方|乡镇|"
-                          r"街道|专班|小组|团组|批次|场次)(?![\u4e00-\u9fff]{0,6}项目)")
-_FLOOR_AFTER_RE = re.compile(r"\s*(?:以上|及以上|及其以上|以下|级|档|规模以上|\+|左右的项目|的?(?:[\u4e00-\u9fff]{0,2})项目)")
+_NOT_COUNTED = re.compile(
+    r"月|季度|工作日|小时|星期|年头|百分点|(?:市|县|区|省|州|部门|单位|城市|地区|国家|行业|领域|方面|地方|乡镇|"
+    r"街道|专班|小组|团组|批次|场次)(?![\u4e00-\u9fff]{0,6}项目)"
+)
+_FLOOR_AFTER_RE = re.compile(
+    r"\s*(?:以上|及以上|及其以上|以下|级|档|规模以上|\+|左右的项目|的?(?:[\u4e00-\u9fff]{0,2})项目)"
+)
 _RANGE_BEFORE_RE = re.compile(r"(?:\d\s*[-—–~至到]|不含|含|低于|小于|大于|过)\s*$")
 
 
@@ -106,7 +123,8 @@ def quantities(sentence: str) -> list[Quantity]:
         if len(digits) > MAX_DIGITS:
             continue
         if unit in ("亿元", "万元") and (
-            _FLOOR_AFTER_RE.match(sentence, match.end()) or _RANGE_BEFORE_RE.search(sentence, max(0, match.start() - 4), match.start())
+            _FLOOR_AFTER_RE.match(sentence, match.end())
+            or _RANGE_BEFORE_RE.search(sentence, max(0, match.start() - 4), match.start())
         ):
             continue
         weak = False

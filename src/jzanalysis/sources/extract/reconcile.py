@@ -42,13 +42,23 @@ def reconcile(out, text: str) -> None:
         widest = min(f.breadth for f in facts)
         for fact in facts:
             if fact.breadth != widest:
-                out.unmapped.append(Unmapped(fact.value, "", fact.phrase or "", "a part of a wider figure of the same metric",
-                                             fact.start, fact.end))
+                out.unmapped.append(
+                    Unmapped(
+                        fact.value,
+                        "",
+                        fact.phrase or "",
+                        "a part of a wider figure of the same metric",
+                        fact.start,
+                        fact.end,
+                    )
+                )
         candidates = [f for f in facts if f.breadth == widest]
         first = candidates[0]
         values: list = [first]
         for fact in candidates[1:]:
-            match = next((v for v in values if _same_figure(v.value, fact.value) and v.qualifier == fact.qualifier), None)
+            match = next(
+                (v for v in values if _same_figure(v.value, fact.value) and v.qualifier == fact.qualifier), None
+            )
             if match is None:
                 values.append(fact)
                 continue
@@ -63,12 +73,19 @@ def reconcile(out, text: str) -> None:
             kept.append(values[0])
             continue
         conflict = {
-            "key": key, "year": key[0], "months": key[1], "region": key[2], "metric": key[3],
-            "values": [v.value for v in values], "quotes": [text[v.start:v.end] for v in values],
+            "key": key,
+            "year": key[0],
+            "months": key[1],
+            "region": key[2],
+            "metric": key[3],
+            "values": [v.value for v in values],
+            "quotes": [text[v.start : v.end] for v in values],
         }
         out.conflicts.append(conflict)
         shown = " and as ".join(f"{v.value:g}" for v in values)
-        out.warnings.append(f"conflict: {key[2]} {key[3]} {key[0]} 1-{key[1]}月 is stated as {shown}; none of them is used")
+        out.warnings.append(
+            f"conflict: {key[2]} {key[3]} {key[0]} 1-{key[1]}月 is stated as {shown}; none of them is used"
+        )
     order = {id(f): i for i, f in enumerate(out.facts)}
     out.facts = sorted(kept, key=lambda f: order[id(f)])
 

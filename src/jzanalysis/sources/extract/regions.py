@@ -19,13 +19,17 @@ from ...regions import Region, all_city_names, all_media_names, divisions, find_
 # "赴广州、深圳等地", "北京企业在津投资", "上海咸宁商会".
 _NOT_SUBJECT_BEFORE = re.compile(r"(?:赴|到|去|来自|与|同|和|在|往|对接|沪苏浙|长三角)$")
 _NOT_SUBJECT_AFTER = re.compile(r"^(?:等地|等城市|企业|客商|商会|方面|投资者|团|考察|市场)")
-_SUFFIXES = (r"(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|管理区|产业园区|科技园区|园区|产业园|"
-             r"集聚区|示范区|合作区|试验区|保税区|风景名胜区|风景区|旅游区|度假区|片区|新城|自治县|县|市|区|旗)")
+_SUFFIXES = (
+    r"(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|管理区|产业园区|科技园区|园区|产业园|"
+    r"集聚区|示范区|合作区|试验区|保税区|风景名胜区|风景区|旅游区|度假区|片区|新城|自治县|县|市|区|旗)"
+)
 # A county-like name at the start of a list item: "霍山县", "其中武穴市", "、荆州新区", "苏锡通科技产业园区",
 # "天府新区眉山片区" (the longest such name that holds no word of the lexicon, see RegionMatcher._unknown_name).
 _UNKNOWN_UNIT_RE = re.compile(rf"[\u4e00-\u9fff—\-]{{1,9}}?{_SUFFIXES}(?![\u4e00-\u9fff]{{0,2}}(?:项目|企业))")
 _SUFFIX_END_RE = re.compile(_SUFFIXES)
-_LIST_WORDS_RE = re.compile(r"^[\s、,，:：;；(（)）]*(?:其中|分别为|分别是|依次为|包括|以及|和|及|另外|此外)?[\s、,，:：]*")
+_LIST_WORDS_RE = re.compile(
+    r"^[\s、,，:：;；(（)）]*(?:其中|分别为|分别是|依次为|包括|以及|和|及|另外|此外)?[\s、,，:：]*"
+)
 _GENERIC = re.compile(
     r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|从|在|由|对|向|所属|相关|有关|周边|部分|个别|其他|其余|中心|主城)"
     r"|^(?:城区|郊区|新区|开发区|高新区|经开区|园区|县城)$"
@@ -79,7 +83,7 @@ def _scan(text: str, names: set[str], min_length: int) -> list[tuple[int, int]]:
     found, i = [], 0
     while i < len(text):
         for length in range(min(longest, len(text) - i), min_length - 1, -1):
-            if text[i:i + length] in names:
+            if text[i : i + length] in names:
                 found.append((i, i + length))
                 i += length
                 break
@@ -181,8 +185,8 @@ def _head_end(text: str) -> int:
 
 
 def _is_subject_mention(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 4):start]
-    after = text[end:end + 4]
+    before = text[max(0, start - 4) : start]
+    after = text[end : end + 4]
     return not (_NOT_SUBJECT_BEFORE.search(before) or _NOT_SUBJECT_AFTER.match(after))
 
 
@@ -194,11 +198,14 @@ def _home_unit(text: str, head_end: int, region: Region) -> str | None:
     if not own or city >= own:
         return None
     matcher = RegionMatcher(region)
-    named = {m.name for m in matcher.mentions(text[:head_end + 200], anywhere=True) if m.known and not m.city}
+    named = {m.name for m in matcher.mentions(text[: head_end + 200], anywhere=True) if m.known and not m.city}
     if len(named) == 1:
         return named.pop()
     if not named:  # a zone the profile lacks, named in the headline: "许昌经济技术开发区前三季度…"
-        zone = re.search(r"[\u4e00-\u9fff]{2,6}(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|示范区)", text[:head_end])
+        zone = re.search(
+            r"[\u4e00-\u9fff]{2,6}(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|示范区)",
+            text[:head_end],
+        )
         if zone and re.search(r"全区|我区|本区", text):
             return zone.group(0)
     return None
@@ -212,8 +219,15 @@ class RegionMatcher:
 
         lexicon = load_lexicon()
         # a "name" that holds a word of the lexicon (实际到位市外资金 → "实际到位市") is not a county's name
-        self._lexical = (lexicon.matchers["kind"], lexicon.matchers["stage"], lexicon.matchers["object"], lexicon.matchers["restriction"])
-        self._groupings = set(lexicon.scopes["grouping"]) | set(lexicon.scopes["city_own"]) | set(lexicon.scopes["city"])
+        self._lexical = (
+            lexicon.matchers["kind"],
+            lexicon.matchers["stage"],
+            lexicon.matchers["object"],
+            lexicon.matchers["restriction"],
+        )
+        self._groupings = (
+            set(lexicon.scopes["grouping"]) | set(lexicon.scopes["city_own"]) | set(lexicon.scopes["city"])
+        )
         self.region = region
         self._cache: dict[tuple, list[Mention]] = {}
         self.city_name = region.name if region is not None else city_name
@@ -228,7 +242,9 @@ class RegionMatcher:
         elif city_name:
             names[city_name] = (city_name, True)
         self._names = names
-        self._pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+        self._pattern = (
+            re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+        )
 
     def mentions(self, phrase: str, anywhere: bool = False) -> list[Mention]:
         """Regions named in ``phrase``. Known names anywhere; a unit's short form (公安) or a county-like name
@@ -248,8 +264,18 @@ class RegionMatcher:
                 canonical, is_city = self._names[match.group(0)]
                 if is_city and not _is_subject_mention(phrase, match.start(), match.end()):
                     continue
-                note = _bracket_note(match.group(0), match.group(0).find("(") if "(" in match.group(0) else match.group(0).find("（"))
-                found.append(Mention(canonical, match.start(), match.end(), city=is_city, note=note or _bracket_note(phrase, match.end())))
+                note = _bracket_note(
+                    match.group(0), match.group(0).find("(") if "(" in match.group(0) else match.group(0).find("（")
+                )
+                found.append(
+                    Mention(
+                        canonical,
+                        match.start(),
+                        match.end(),
+                        city=is_city,
+                        note=note or _bracket_note(phrase, match.end()),
+                    )
+                )
         starts = set(_item_starts(phrase)) if not anywhere else set()
         starts |= {m.start for m in found if m.city}  # "岳阳经开区", "荆州新区": a zone named after the city
         if not anywhere:
@@ -266,7 +292,9 @@ class RegionMatcher:
                 found.remove(here[0])
             unit = self._short_unit(rest)
             if unit is not None:
-                found.append(Mention(unit[0], item_start, item_start + unit[1], note=_bracket_note(phrase, item_start + unit[1])))
+                found.append(
+                    Mention(unit[0], item_start, item_start + unit[1], note=_bracket_note(phrase, item_start + unit[1]))
+                )
                 continue
             name = self._unknown_name(rest)
             if name:
@@ -278,13 +306,24 @@ class RegionMatcher:
                 if name in _prefecture_names():  # another city named, when the caller gave this one: the city
                     found.append(Mention(self.city_name or name, item_start, item_start + len(name), city=True))
                     continue
-                found.append(Mention(name, item_start, item_start + len(name), known=False,
-                                     note=_bracket_note(phrase, item_start + len(name))))
+                found.append(
+                    Mention(
+                        name,
+                        item_start,
+                        item_start + len(name),
+                        known=False,
+                        note=_bracket_note(phrase, item_start + len(name)),
+                    )
+                )
         found.sort(key=lambda m: m.start)
         # "天元区（株洲高新区）21个": a name in brackets right after another is its other name, not a second county
         kept: list[Mention] = []
         for mention in found:
-            if kept and re.fullmatch(r"[（(]", phrase[kept[-1].end:mention.start]) and phrase[mention.end:mention.end + 1] in ")）":
+            if (
+                kept
+                and re.fullmatch(r"[（(]", phrase[kept[-1].end : mention.start])
+                and phrase[mention.end : mention.end + 1] in ")）"
+            ):
                 last = kept[-1]
                 kept[-1] = Mention(last.name, last.start, last.end, last.known, last.city, last.note or mention.name)
                 continue
@@ -296,26 +335,34 @@ class RegionMatcher:
         ends = [m.end() for m in _SUFFIX_END_RE.finditer(rest, 0, 14) if m.start() >= 1]
         for end in sorted(set(ends), reverse=True):
             name = rest[:end]
-            if (re.fullmatch(r"[\u4e00-\u9fff—\-]+", name) and _UNKNOWN_UNIT_RE.fullmatch(name)
-                    and self._is_name(name) and not self._word_across(rest, end)):
+            if (
+                re.fullmatch(r"[\u4e00-\u9fff—\-]+", name)
+                and _UNKNOWN_UNIT_RE.fullmatch(name)
+                and self._is_name(name)
+                and not self._word_across(rest, end)
+            ):
                 return name
         return None
 
     def _word_across(self, text: str, end: int) -> bool:
         """True when a word of the lexicon runs across position ``end`` of ``text`` ("到位市外资金")."""
-        return any(m.start() < end < m.end() for matcher in self._lexical for m in matcher.finditer(text[:end + 8]))
+        return any(m.start() < end < m.end() for matcher in self._lexical for m in matcher.finditer(text[: end + 8]))
 
     def _is_name(self, name: str) -> bool:
-        return (not _GENERIC.search(name) and name != self.city_name and name not in self._groupings
-                and not any(matcher.search(name) for matcher in self._lexical))
+        return (
+            not _GENERIC.search(name)
+            and name != self.city_name
+            and name not in self._groupings
+            and not any(matcher.search(name) for matcher in self._lexical)
+        )
 
     def _short_unit(self, rest: str) -> tuple[str, int] | None:
         if self.region is None:
             return None
         for unit in self.region.units:
             short = unit.short
-            if short and rest.startswith(short) and not rest[len(short):len(short) + 1] in ("县", "市", "区"):
-                following = rest[len(short):len(short) + 1]
+            if short and rest.startswith(short) and not rest[len(short) : len(short) + 1] in ("县", "市", "区"):
+                following = rest[len(short) : len(short) + 1]
                 if following == "" or following in "各、,，0123456789" or following in "分":
                     return unit.name, len(short)
         return None
@@ -334,5 +381,5 @@ def _item_starts(phrase: str) -> list[int]:
 def _bracket_note(phrase: str, end: int) -> str | None:
     if end < 0:
         return None
-    match = re.match(r"[(（]([^()（）]{1,20})[)）]", phrase[end:end + 24])
+    match = re.match(r"[(（]([^()（）]{1,20})[)）]", phrase[end : end + 24])
     return match.group(1) if match else None

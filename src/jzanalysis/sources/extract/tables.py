@@ -29,7 +29,9 @@ _PLAN_LABEL = re.compile(r"完成|目标|计划")
 _GROWTH_LABEL = re.compile(r"增长|增幅|增速")
 # "各县（市、区）合同引资额（亿元）：灵宝市 246.80 | 陕州区 198.35 | …": one line, a label with its unit, then pairs
 _INLINE_RE = re.compile(r"(?P<label>[^\n：:]{2,30}?[（(](?P<unit>个|亿元)[)）])[：:]\s*(?P<pairs>[^\n]+)")
-_PAIR_RE = re.compile(r"(?P<name>[\u4e00-\u9fff（）()]{2,16}?)\s*(?P<value>\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)(?=\s*(?:[|｜;；，,、]|$))")
+_PAIR_RE = re.compile(
+    r"(?P<name>[\u4e00-\u9fff（）()]{2,16}?)\s*(?P<value>\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)(?=\s*(?:[|｜;；，,、]|$))"
+)
 
 
 @dataclass
@@ -76,8 +78,11 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
             i += 1
             continue
         block = [i]
-        while (block[-1] + 1 < len(lines) and _is_row(lines[block[-1] + 1])
-               and len(_cells(lines[block[-1] + 1])) == len(_cells(lines[i]))):
+        while (
+            block[-1] + 1 < len(lines)
+            and _is_row(lines[block[-1] + 1])
+            and len(_cells(lines[block[-1] + 1])) == len(_cells(lines[i]))
+        ):
             block.append(block[-1] + 1)
         i = block[-1] + 1
         if len(block) < 2:
@@ -114,15 +119,25 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
                     continue
                 if breadth is None:  # a percentage column: of the figure in the column before it
                     if previous is not None and rule in ("plan", "growth"):
-                        setattr(previous, "plan_pct" if rule == "plan" else "yoy_pct", number_value(cell.replace(" ", "")))
+                        setattr(
+                            previous, "plan_pct" if rule == "plan" else "yoy_pct", number_value(cell.replace(" ", ""))
+                        )
                     continue
                 if rule is None:
                     previous = None
                     continue
                 previous = TableCell(
-                    region=region or "", known=known, city=city, metric=rule.metric, rule=rule.id, phrase=f"{title}…{label}",
-                    value=number_value(cell.replace(" ", "")), start=offsets[row_index], end=offsets[row_index] + len(lines[row_index]),
-                    title=title, breadth=breadth,
+                    region=region or "",
+                    known=known,
+                    city=city,
+                    metric=rule.metric,
+                    rule=rule.id,
+                    phrase=f"{title}…{label}",
+                    value=number_value(cell.replace(" ", "")),
+                    start=offsets[row_index],
+                    end=offsets[row_index] + len(lines[row_index]),
+                    title=title,
+                    breadth=breadth,
                 )
                 found.append(previous)
     found.extend(_inline_lists(text, lexicon, matcher))
@@ -130,12 +145,14 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
 
 
 def _inline_lists(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
-    """"各县（市、区）合同引资额（亿元）：灵宝市 246.80 | 陕州区 198.35 | …": a labelled list of name–value pairs."""
+    """ "各县（市、区）合同引资额（亿元）：灵宝市 246.80 | 陕州区 198.35 | …": a labelled list of name–value pairs."""
     found: list[TableCell] = []
     offset = 0
     for line in text.split("\n"):
         start, offset = offset, offset + len(line) + 1
-        if len(line) > _ROW_LIMIT * 2 or ("）：" not in line and "):" not in line and "）:" not in line and "):" not in line):
+        if len(line) > _ROW_LIMIT * 2 or (
+            "）：" not in line and "):" not in line and "）:" not in line and "):" not in line
+        ):
             continue
         found.extend(_inline_list(text, line, start, lexicon, matcher))
     return found
@@ -157,10 +174,19 @@ def _inline_list(text: str, line: str, line_offset: int, lexicon: Lexicon, match
             if not mentions:
                 continue
             start = line_offset + match.start("pairs") + pair.start()
-            found.append(TableCell(
-                region=mentions[0].name, known=mentions[0].known, city=False, metric=rule.metric, rule=rule.id,
-                phrase=label, value=number_value(pair.group("value")), start=start,
-                end=line_offset + match.start("pairs") + pair.end(), title=line[:match.start("pairs")],
-                breadth=(0, 0, 0, features.floor or 0.0),
-            ))
+            found.append(
+                TableCell(
+                    region=mentions[0].name,
+                    known=mentions[0].known,
+                    city=False,
+                    metric=rule.metric,
+                    rule=rule.id,
+                    phrase=label,
+                    value=number_value(pair.group("value")),
+                    start=start,
+                    end=line_offset + match.start("pairs") + pair.end(),
+                    title=line[: match.start("pairs")],
+                    breadth=(0, 0, 0, features.floor or 0.0),
+                )
+            )
     return found
