@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -230,7 +229,7 @@ def _check_loco_done_criteria(result):
 
 @pytest.mark.skipif(not SHARED_PAIRS.is_file(), reason="../shared/data/calibration_pairs.csv not present")
 def test_loco_on_the_shared_pairs_meets_the_targets():
-    pairs, source = read_pairs_csv(SHARED_PAIRS)
+    pairs, _source = read_pairs_csv(SHARED_PAIRS)
     result = evaluate_pairs(pairs)
     assert result["n_pairs"] == len(pairs) and result["n_cities"] == pairs.place.nunique() and result["loco"]
     default, band = _check_loco_done_criteria(result)

@@ -10,6 +10,7 @@ one InputError line.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -21,7 +22,9 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from jzanalysis import cli, settings
 from jzanalysis.errors import InputError
@@ -535,7 +538,7 @@ def test_manifest_table(raw, capsys, setup, argv, status, fragment):
     if setup:
         setup(raw)
     before = {p.name: p.read_bytes() for p in raw.iterdir() if p.is_file() and not p.is_symlink()}
-    got, out, err = run_main([a.replace("{raw}", str(raw)) for a in argv], capsys)
+    got, _out, err = run_main([a.replace("{raw}", str(raw)) for a in argv], capsys)
     assert got == status, err
     assert_one_line(err, fragment)
     # a refused `manifest` writes nothing
@@ -619,7 +622,7 @@ def test_without_debug_a_bug_is_one_line_and_status_1(capsys, monkeypatch):
         return 1 / 0
 
     monkeypatch.setattr(jzanalysis.dataset, "read_facts_csv", broken)
-    status, out, err = run_main(["forecast", "--data", "x.csv", "--metric", "projects_100m"], capsys)
+    status, _out, err = run_main(["forecast", "--data", "x.csv", "--metric", "projects_100m"], capsys)
     assert status == 1
     assert_one_line(
         err,
@@ -628,16 +631,14 @@ def test_without_debug_a_bug_is_one_line_and_status_1(capsys, monkeypatch):
 
 
 def test_a_full_disk_on_stdout_is_one_line_and_status_1(capsys, monkeypatch):
-    full = open("/dev/full", "w", encoding="utf-8")  # every write: ENOSPC, a real one
+    full = open("/dev/full", "w", encoding="utf-8")  # noqa: SIM115 - every write: ENOSPC, a real one
     monkeypatch.setattr(sys, "stdout", full)
     try:
         status = cli.main(["extract", str(SEED), "--json"])
     finally:
         monkeypatch.undo()
-        try:
+        with contextlib.suppress(OSError):
             full.close()
-        except OSError:
-            pass
     err = capsys.readouterr().err
     assert status == 1
     error_lines = [line for line in err.splitlines() if not line.startswith("#")]
@@ -652,7 +653,7 @@ def test_an_output_encoding_that_cannot_say_it_is_one_line(capsys, monkeypatch):
     monkeypatch.undo()
     err = capsys.readouterr().err
     assert status == 1
-    assert [l for l in err.splitlines() if not l.startswith("#")][-1].endswith(
+    assert [line for line in err.splitlines() if not line.startswith("#")][-1].endswith(
         "in the output's encoding (ascii); set PYTHONIOENCODING=utf-8"
     )
 
@@ -684,7 +685,7 @@ def test_a_real_sigint_is_status_130_without_a_traceback(capsys, monkeypatch):
         raise AssertionError("SIGINT was not delivered")
 
     monkeypatch.setattr(jzanalysis.dataset, "load_bulletins", interrupted)
-    status, out, err = run_main(["compare"], capsys)
+    status, _out, err = run_main(["compare"], capsys)
     assert status == 130
     assert_one_line(err, "jzanalysis compare: interrupted")
 
@@ -704,7 +705,7 @@ def test_a_real_sigterm_unwinds_with_status_143_and_the_handler_is_restored(tmp_
 
     before = signal.getsignal(signal.SIGTERM)
     monkeypatch.setattr(jzanalysis.dataset, "load_bulletins", terminated)
-    status, out, err = run_main(["compare"], capsys)
+    status, _out, err = run_main(["compare"], capsys)
     assert status == 143 and cleaned == [True]
     assert_one_line(err, "jzanalysis compare: terminated")
     assert signal.getsignal(signal.SIGTERM) == before
@@ -995,7 +996,7 @@ def test_no_generated_bulletin_text_makes_the_extractor_raise_anything_but_input
 @given(text=BULLETIN_TEXT, html=st.booleans())
 def test_no_generated_bulletin_file_makes_extract_fail_but_in_one_line(tmp_path, capsys, text, html):
     path = bulletin(tmp_path, f"<html><body>{text}</body></html>" if html else text, "b.html" if html else "b.txt")
-    status, out, err = run_main(["extract", path, "--json"], capsys)
+    status, _out, err = run_main(["extract", path, "--json"], capsys)
     assert status in (0, 2), err
     assert "Traceback" not in err and "internal error" not in err
     if status == 2:

@@ -40,7 +40,7 @@ def test_hundred_days_claim_checked_against_calendar():
 
 @pytest.mark.parametrize("bad", [0, 12, 13, -1])
 def test_as_of_outside_1_to_11_is_an_input_error(bad):
-    with pytest.raises(InputError, match="1..11"):
+    with pytest.raises(InputError, match=r"1\.\.11"):
         check_as_of(bad)
 
 

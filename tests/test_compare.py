@@ -7,6 +7,9 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.rates import confint_poisson
 
@@ -25,6 +28,7 @@ from jzanalysis.compare import (
 )
 from jzanalysis.errors import InputError
 from jzanalysis.plans import load_plans
+from jzanalysis.regions import get_region
 from jzanalysis.schema import facts_frame
 
 from .conftest import TESTS_DIR
@@ -473,9 +477,6 @@ def test_unknown_time_basis_is_refused():
 
 # ----------------------------------------------------------------------------- properties
 
-from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
-
-from jzanalysis.regions import get_region  # noqa: E402
 
 COUNTY_NAMES = get_region("荆州市").unit_names[:9]
 

@@ -3,8 +3,8 @@
 import pytest
 
 from jzanalysis.errors import InputError
-from jzanalysis.regions import get_region
 from jzanalysis.plans import load_plans
+from jzanalysis.regions import get_region
 
 from .conftest import TESTS_DIR
 
@@ -96,7 +96,7 @@ def test_a_plans_file_whose_regions_belong_to_no_city_asks_for_the_city(tmp_path
     path = tmp_path / "plans.csv"
     path.write_text("year,region,metric,plan\n2015,荆州新区,projects_100m,10\n", encoding="utf-8")
     with pytest.raises(
-        InputError, match="plans.csv: its regions belong to no known city; give the city with --region NAME"
+        InputError, match=r"plans\.csv: its regions belong to no known city; give the city with --region NAME"
     ):
         load_plans(path)
 
@@ -112,5 +112,5 @@ def test_bom_spaces_extra_columns_and_blank_lines_are_fine(tmp_path):
 
 
 def test_missing_plans_file(tmp_path):
-    with pytest.raises(InputError, match="no such county plans file: .*nope.csv"):
+    with pytest.raises(InputError, match=r"no such county plans file: .*nope\.csv"):
         load_plans(tmp_path / "nope.csv")

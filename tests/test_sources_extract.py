@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from jzanalysis.errors import InputError
+from jzanalysis.regions import get_region
 from jzanalysis.schema import ALL_COLUMNS
 from jzanalysis.sources import extract_file, extract_text
-from jzanalysis.regions import get_region
 
 JINGZHOU = get_region("荆州市")  # the corpus is Jingzhou's; most variants do not name the city
 

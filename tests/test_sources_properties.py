@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jzanalysis.errors import InputError
+from jzanalysis.regions import get_region
 from jzanalysis.sources import extract_file, extract_text
 from jzanalysis.sources.extract import CN_DECIMAL, number_value
-from jzanalysis.regions import get_region
 
 JINGZHOU = get_region("荆州市")  # the corpus is Jingzhou's; most variants do not name the city
 

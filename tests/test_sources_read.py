@@ -7,9 +7,9 @@ import time
 import pytest
 
 from jzanalysis.errors import InputError
+from jzanalysis.regions import get_region
 from jzanalysis.sources import bulletin_files, extract_file, extract_paths
 from jzanalysis.sources.read import read_bulletin, visible_text
-from jzanalysis.regions import get_region
 
 JINGZHOU = get_region("荆州市")  # the corpus is Jingzhou's; most variants do not name the city
 

@@ -73,7 +73,7 @@ def validate_backtest_frame(frame: pd.DataFrame, origin: str = "backtest frame")
     if frame.empty:
         raise InputError(f"{origin}: no rows; need at least one snapshot with its full-year actual")
     frame = frame.copy()
-    for col in ("year", "months", "value", "actual") + tuple(c for c in ("plan_pct", "plan") if c in frame.columns):
+    for col in ("year", "months", "value", "actual", *tuple(c for c in ("plan_pct", "plan") if c in frame.columns)):
         numeric = pd.to_numeric(frame[col], errors="coerce")
         bad = numeric.isna() & frame[col].notna() if col in ("plan_pct", "plan") else numeric.isna()
         if bad.any():

@@ -10,6 +10,7 @@ half-written. Commands are a small registry: each entry adds its arguments and r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import math
@@ -27,7 +28,7 @@ from .errors import InputError
 class _OneLineParser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line (and exit status 2) instead of usage + message."""
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):  # argparse API
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
@@ -727,7 +728,7 @@ def cmd_report(args) -> int:
         print(f"jzanalysis report: {_interrupted_line(result)}", file=sys.stderr)
         return result.exit_status
     if result.failed:
-        _, line, error = result.failed[0]
+        _, _line, error = result.failed[0]
         if error.get("input_error"):
             raise InputError(error["evalue"])
         return 1
@@ -1068,10 +1069,8 @@ def main(argv: list[str] | None = None) -> int:
     _MAIN_PID = os.getpid()
     unset = object()
     previous_sigterm = unset
-    try:
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
         previous_sigterm = signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:  # not the main thread: leave signals alone
-        pass
     status = EXIT_FAILED
     try:
         status = _run(args)
@@ -1088,7 +1087,7 @@ def main(argv: list[str] | None = None) -> int:
         status = _report(args, prog, f"error: {_one_line(_os_error_line(exc))}", EXIT_FAILED)
     except UnicodeEncodeError as exc:
         status = _report(args, prog, f"error: {_encoding_line(exc)}", EXIT_FAILED)
-    except Exception as exc:  # noqa: BLE001 - the last line of the boundary: a bug, said as one
+    except Exception as exc:  # the last line of the boundary: a bug, said as one
         if type(exc).__name__ == "NotebookFailed":  # a notebook cell failed: its own one-line summary
             line = f"error: {_one_line(exc)} (run again with --debug for the details)"
         else:
@@ -1121,10 +1120,8 @@ def _report(args, prog: str, line: str, status: int) -> int:
 
 def _remove_if_empty(folder: Path) -> None:
     """A folder this run created for its output and left empty (the run failed) is removed again."""
-    try:
+    with contextlib.suppress(OSError):  # not empty, or gone: leave it
         folder.rmdir()
-    except OSError:
-        pass  # not empty, or gone: leave it
 
 
 if __name__ == "__main__":

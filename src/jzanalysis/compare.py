@@ -119,7 +119,7 @@ def spiegelhalter_phi(values, expected, winsorise: float = WINSORISE) -> dict:
     expected = np.asarray(expected, float)
     scaled = expected * values.sum() / expected.sum()
     z = (values - scaled) / np.sqrt(scaled)
-    k = int(math.floor(winsorise * len(z)))
+    k = math.floor(winsorise * len(z))
     zw = z.copy()
     if k > 0 and len(z) > 2 * k:
         ordered = np.sort(z)

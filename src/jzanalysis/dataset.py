@@ -322,7 +322,7 @@ def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
     except (TypeError, ValueError, OverflowError) as exc:
         raise InputError(f"{path}: a column has a value of the wrong type ({str(exc).splitlines()[0]})") from None
     validate_facts(facts, origin=str(path))
-    cities = sorted({c for c in facts.city.dropna().astype(str)}) if "city" in facts else []
+    cities = sorted(set(facts.city.dropna().astype(str))) if "city" in facts else []
     if region is None:
         region = (
             find_region(cities[0])

@@ -19,6 +19,7 @@ to fork safely: it imports modules but starts no thread, no event loop and no Ze
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -216,7 +217,7 @@ def _template_main(socket_path: str, parent: str, extra: str = "") -> None:
                     signal.signal(signal.SIGINT, signal.SIG_IGN)
                     module, function = request["target"].split(":")
                     getattr(importlib.import_module(module), function)(request["args"])
-            except BaseException:  # noqa: BLE001 - a child must never return into the template's loop
+            except BaseException:  # a child must never return into the template's loop
                 import traceback
 
                 traceback.print_exc()
@@ -350,10 +351,8 @@ class _ForkedProcess:
         return self.returncode  # type: ignore[return-value]
 
     def send_signal(self, signum: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signum)
-        except ProcessLookupError:
-            pass
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
@@ -428,13 +427,11 @@ def stop_kernel(km) -> None:
     try:
         if km.has_kernel:
             km.shutdown_kernel(now=True)
-    except Exception:  # noqa: BLE001 - a kernel already gone is fine
+    except Exception:  # a kernel already gone is fine
         pass
     finally:
-        try:
+        with contextlib.suppress(Exception):
             km.cleanup_resources()
-        except Exception:  # noqa: BLE001
-            pass
         shutil.rmtree(getattr(km, "socket_dir", ""), ignore_errors=True)
 
 

@@ -96,7 +96,7 @@ class ReportParams(BaseModel):
         return self.dispersion is not None or self.sigma is not None or bool(self.plans)
 
     @classmethod
-    def build(cls, **values: Any) -> "ReportParams":
+    def build(cls, **values: Any) -> ReportParams:
         """Validate ``values`` into parameters, turning pydantic's report into one InputError line."""
         try:
             return cls(**values)

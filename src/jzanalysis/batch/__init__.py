@@ -36,20 +36,20 @@ from .grid import SHIPPED_GRID, GridSpec, Job, expand, monthly_grid, override, r
 from .index import write_index
 
 __all__ = [
+    "EXECUTORS",
+    "SHIPPED_GRID",
     "BatchResult",
     "DaskExecutor",
-    "EXECUTORS",
     "Executor",
     "GridSpec",
     "InlineExecutor",
-    "LocalExecutor",
     "Job",
-    "SHIPPED_GRID",
+    "LocalExecutor",
+    "monthly_grid",
+    "override",
     "plan",
     "plan_batch",
     "read_grid",
-    "monthly_grid",
-    "override",
     "run_batch",
     "run_jobs",
     "write_index",
@@ -138,7 +138,6 @@ def _analyses_for(jobs: list[Job], analyses: dict | None) -> dict[str, bytes]:
     """Pickled artifacts (key → bytes) of every analysis the jobs' kernels ask for."""
     from ..analysis_cache import artifact_key, dumps
     from ..pipeline import analyse
-
     from .grid import _bulletins_read_once
 
     blobs: dict[str, bytes] = {}

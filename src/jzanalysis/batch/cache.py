@@ -83,7 +83,7 @@ def environment() -> dict:
     try:
         font = settings.cjk_font_path()
         font_id = f"{font.name}:{sha256_file(font)[:16]}"
-    except Exception:  # noqa: BLE001 - no font: the run itself will say so
+    except Exception:  # no font: the run itself will say so
         font_id = "none"
     return {
         "jzanalysis": __version__,

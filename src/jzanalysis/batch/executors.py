@@ -15,6 +15,7 @@ every worker and kernel goes with it, and removes their temporary folders.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import time
@@ -167,10 +168,8 @@ class LocalExecutor(Executor):
                 if not conns:
                     raise RuntimeError("every batch worker died")
             for conn in conns:
-                try:
+                with contextlib.suppress(OSError):
                     conn.send(None)
-                except OSError:
-                    pass
             _wait_closed(list(conns))  # let the workers stop their spare kernels and leave on their own
         finally:
             for conn in conns:
@@ -258,7 +257,7 @@ class DaskExecutor(Executor):
                 task = futures.pop(future)
                 try:
                     result = future.result()
-                except Exception as exc:  # noqa: BLE001 - a task lost on the cluster fails this run only
+                except Exception as exc:  # a task lost on the cluster fails this run only
                     result = {
                         "ok": False,
                         "seconds": 0.0,

@@ -147,7 +147,7 @@ class Job:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "Job":
+    def from_json(cls, data: dict) -> Job:
         return cls(
             notebook=data["notebook"],
             params=data["params"],
@@ -251,7 +251,7 @@ def _read_run(entry, number: int, base: Path, where) -> dict:
     if not isinstance(vary, dict):
         raise InputError(f"{where}: run {number}: `vary:` must map a parameter to a list of values")
     for key, values in vary.items():
-        if values == EACH_COUNTY and key == "region" or values == EACH_BULLETIN and key == "source":
+        if (values == EACH_COUNTY and key == "region") or (values == EACH_BULLETIN and key == "source"):
             continue
         if not isinstance(values, list) or not values:
             raise InputError(
@@ -535,38 +535,6 @@ def headline(notebook: str, analysis) -> list[tuple[str, str]]:
             )
     elif notebook == "counties.ipynb" and report.counties is not None:
         items.append((c.metric(report.counties.metric), report.county_findings()[0]))
-    elif notebook == "audit.ipynb":
-        dataset = analysis.dataset
-        items.append(
-            ("核查", f"{len(dataset.extractions)} 个文件，{len(dataset.facts)} 条数字，{len(dataset.warnings)} 条提示")
-        )
-    return items
-    dates = [d.isoformat() for d in getattr(analysis, "publication_dates", [])]
-    if dates:
-        items.append(("发布日期", dates[-1]))
-    if notebook == "report.ipynb":
-        for metric, forecast in analysis.forecasts.items():
-            m = METRICS[metric]
-            digits = 0 if m.unit == "个" else 1
-            f = forecast["forecast"]
-            text = (
-                f"1-{forecast['as_of']}月 {forecast['ytd']:,.{digits}f}{m.unit}，全年预测 {f['point']:,.1f}"
-                f"（80% 区间 {f['interval80'][0]:,.1f}–{f['interval80'][1]:,.1f}）"
-            )
-            if f.get("p_meet_plan") is not None:
-                text += f"，完成计划概率约 {f['p_meet_plan']:.0%}"
-            items.append((m.label, text))
-    elif notebook == "county.ipynb" and analysis.comparison is not None:
-        county = next((c for c in analysis.comparison["counties"] if c["region"] == analysis.params.region), None)
-        if county is not None:
-            m = METRICS[analysis.comparison["metric"]]
-            items.append(
-                (m.label, f"{county['value']:g}{m.unit}，占全市 {county['share']:.1%}，排名第 {county['rank']} 位")
-            )
-    elif notebook == "counties.ipynb" and analysis.comparison is not None:
-        c = analysis.comparison
-        h = c["homogeneity"]
-        items.append((METRICS[c["metric"]].label, f"{len(c['counties'])} 个县市区，同质性检验 p = {h['p']:.2f}"))
     elif notebook == "audit.ipynb":
         dataset = analysis.dataset
         items.append(

@@ -15,6 +15,7 @@ Only the batch (the parent) writes into the output folder: when it is gone, noth
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -82,7 +83,7 @@ def run_task(task: dict, km) -> dict:
             "evalue": str(exc),
             "input_error": True,
         }
-    except Exception as exc:  # noqa: BLE001 - an export failing is this run's failure, not the batch's
+    except Exception as exc:  # an export failing is this run's failure, not the batch's
         error = {
             "notebook": task["notebook"],
             "cell": None,
@@ -104,10 +105,8 @@ def _on_terminate(signum, frame) -> None:
     for km in list(_ACTIVE):
         pid = getattr(getattr(km, "provisioner", None), "pid", None)
         if pid:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         shutil.rmtree(getattr(km, "socket_dir", ""), ignore_errors=True)
     os._exit(128 + signum)
 

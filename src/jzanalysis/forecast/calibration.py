@@ -260,7 +260,7 @@ def read_pairs_csv(path) -> tuple[pd.DataFrame, dict]:
 
 def pair_counts(frame: pd.DataFrame) -> dict:
     return {
-        "pairs": int(len(frame)),
+        "pairs": len(frame),
         "cities": int(frame.place.nunique()),
         "series": int(frame.groupby(["place", "year", "metric"]).ngroups),
     }
@@ -274,8 +274,12 @@ def validate_pairs(frame: pd.DataFrame, origin: str = "pairs") -> pd.DataFrame:
     if frame.empty:
         raise InputError(f"{origin}: no rows; need pairs of a January..M figure and its full year")
     frame = frame.copy().reset_index(drop=True)
-    for col in ("year", "ytd_month", "ytd_value", "full_year_value") + tuple(
-        c for c in ("plan_value", "ytd_plan_pct") if c in frame.columns
+    for col in (
+        "year",
+        "ytd_month",
+        "ytd_value",
+        "full_year_value",
+        *tuple(c for c in ("plan_value", "ytd_plan_pct") if c in frame.columns),
     ):
         numeric = pd.to_numeric(frame[col], errors="coerce")
         optional = col in ("plan_value", "ytd_plan_pct")

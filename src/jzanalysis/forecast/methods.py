@@ -322,7 +322,7 @@ def _calibrated(inp: ForecastInputs) -> RunResult:
         "point_mass_at_ytd": dist.point_mass_at_floor(),
     }
     if plan_prior is not None:
-        loc, scale, df = plan_prior
+        _loc, scale, df = plan_prior
         params["plan_prior"] = {"loc_log_ratio": cal.plan.loc, "scale": scale, "df": df, "series": cal.plan.series}
         # how much of the final spread's precision the plan supplied (0: none, 1: all)
         params["plan_information_share"] = max(0.0, 1 - dist.log_variance() / base.log_variance())

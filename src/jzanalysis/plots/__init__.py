@@ -20,11 +20,11 @@ import matplotlib
 if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
     matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+import seaborn as sns
+from matplotlib import font_manager
 
-from ..settings import cjk_font_family, cjk_font_path  # noqa: E402
+from ..settings import cjk_font_family, cjk_font_path
 
 PALETTE = {
     "actual": "#1f4e79",

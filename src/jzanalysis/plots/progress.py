@@ -54,7 +54,7 @@ def progress_chart(m, report):
             label=c.t(key, interval=f.interval((lo, hi), m.unit, m.whole)),
         )
     path = m.path
-    px = [0] + list(path)
+    px = [0, *list(path)]
     py = [0.0] + [v / scale for v in path.values()]
     ax.plot(px, py, color=PALETTE["actual"], linestyle=":", linewidth=1.0, label=c.t("chart.joined"))
     ax.plot(

@@ -194,7 +194,7 @@ class Region:
 
 def _profile_dirs() -> list[Path]:
     extra = os.environ.get("JZ_REGIONS_DIR")
-    return [Path(extra)] + [PROFILES_DIR] if extra else [PROFILES_DIR]
+    return [Path(extra), PROFILES_DIR] if extra else [PROFILES_DIR]
 
 
 @functools.cache

@@ -23,7 +23,7 @@ from ..errors import InputError
 from .catalog import Catalogue, messages
 from .format import Formatter
 from .model import CountyComparison, MetricFigures, county_comparison, metric_figures, verdict_key
-from .sections import Report, audit_html, facts_table, han_outside_quotes, render, scenario_words
+from .sections import Report, audit_html, han_outside_quotes, render, scenario_words
 
 __all__ = [
     "Catalogue",
@@ -36,11 +36,11 @@ __all__ = [
     "document_title",
     "file_suffix",
     "han_outside_quotes",
+    "labelled_facts",
     "messages",
     "metric_figures",
     "notebook_params",
     "render",
-    "labelled_facts",
     "show",
     "verdict_key",
 ]

@@ -176,7 +176,8 @@ class Formatter:
             return "over 99%" if self.en else "超过99%"
         if p < 0.01:
             return "under 1%" if self.en else "不到1%"
-        rounded = int(round(p * 20)) * 5 if 0.1 <= p <= 0.9 else int(round(p * 100))
+        # int(): round() of a NumPy float is a NumPy float, and "70.0%" is not a percentage the report writes
+        rounded = int(round(p * 20)) * 5 if 0.1 <= p <= 0.9 else int(round(p * 100))  # noqa: RUF046
         if p < 0.5 <= rounded / 100:
             return "just under 50%" if self.en else "略低于50%"
         return f"{rounded}%"

@@ -86,7 +86,6 @@ def _snapshot_row(facts: pd.DataFrame, year: int, as_of: int, metric: str, regio
 def metric_figures(analysis, metric: str) -> MetricFigures:
     """The :class:`MetricFigures` of one forecast metric of ``analysis``."""
     result = analysis.forecasts[metric]
-    params = analysis.params
     year, as_of = result.year, result.as_of
     spec = METRICS[metric]
     row = _snapshot_row(analysis.dataset.facts, year, as_of, metric, result.region)

@@ -880,7 +880,7 @@ class Report:
         if key:
             return self.t("appendix.generated_key", fingerprint=key[:16])
         if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-            when = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc)
+            when = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
         else:
             when = dt.datetime.now()
         return self.t("appendix.generated_at", when=when.strftime("%Y-%m-%d %H:%M"))

@@ -231,9 +231,7 @@ def _score(name: str, labels: list[_Label], found, region: Region | None, result
             file_months is not None and int(fact.months) < file_months and (year is None or year == file_year)
         )
         if (
-            file_year is not None
-            and year is not None
-            and year < file_year
+            (file_year is not None and year is not None and year < file_year)
             or earlier_this_year
             or (
                 file_months is not None

@@ -53,13 +53,13 @@ from .lexicon import (
 )
 from .numerals import CN_DECIMAL, MAX_DIGITS, PCT, Quantity, number_value, quantities
 from .reconcile import check_unit_sums, reconcile
-from .tables import find_tables
 from .regions import CityDetection, Mention, RegionMatcher, detect_city
+from .tables import find_tables
 
 __all__ = [
+    "CITY_UNKNOWN",
     "CN_DECIMAL",
     "PCT",
-    "CITY_UNKNOWN",
     "Extraction",
     "Fact",
     "Unmapped",
@@ -153,7 +153,7 @@ class _Item:
     share: bool = False
     note: str | None = None
     end: int = 0
-    population: "_Item | None" = None
+    population: _Item | None = None
     respective: list[float] | None = None  # values of a 分别为 list this item heads
     quote_start: int = 0
     sentence: str = ""
@@ -173,7 +173,7 @@ class _Trail:
         self.count: list[_Item | None] = [None] * (_MAX_DEPTH + 1)
         self.amount: list[_Item | None] = [None] * (_MAX_DEPTH + 1)
         self.ends: list[int] = [0] * (_MAX_DEPTH + 1)  # end of the last figure (percentages too) at each depth
-        self.outer: "_Item | None | bool" = False  # the words a headless county list hangs from (False: not looked up)
+        self.outer: _Item | bool | None = False  # the words a headless county list hangs from (False: not looked up)
 
     @staticmethod
     def _nearest(slots, depth: int):
@@ -183,19 +183,19 @@ class _Trail:
                 best = slot
         return best
 
-    def chain(self, depth: int) -> "_Item | None":
+    def chain(self, depth: int) -> _Item | None:
         return self._nearest(self.last, depth)
 
-    def count_head(self, depth: int) -> "_Item | None":
+    def count_head(self, depth: int) -> _Item | None:
         return self._nearest(self.count, depth)
 
-    def amount_head(self, depth: int) -> "_Item | None":
+    def amount_head(self, depth: int) -> _Item | None:
         return self._nearest(self.amount, depth)
 
     def end_before(self, depth: int) -> int:
         return max(self.ends[: min(depth, _MAX_DEPTH) + 1])
 
-    def add(self, item: "_Item") -> None:
+    def add(self, item: _Item) -> None:
         depth = min(item.depth, _MAX_DEPTH)
         for deeper in range(depth + 1, _MAX_DEPTH + 1):  # a closed bracket's figures are not continued
             self.last[deeper] = self.count[deeper] = self.amount[deeper] = None
@@ -346,7 +346,7 @@ class _Context:
     def tables(self, text: str) -> None:
         """Figures of tables flattened to text (see :mod:`.tables`), dated by the table's title."""
         for cell in find_tables(text, self.lexicon, self.matcher):
-            marks = [m for m in period_mentions(cell.title, self.doc_year)]
+            marks = list(period_mentions(cell.title, self.doc_year))
             period = marks[-1] if marks else None
             if period is not None and period.kind != "cumulative":
                 continue  # a table of one month
@@ -838,7 +838,7 @@ class _Context:
             if group.kind == "other":
                 continue
 
-            def before(limit: int = 12):
+            def before(limit: int = 12, group=group, depth=depth):
                 """The figures before the group, nearest first, that a percentage can be about: not a difference
                 ("较上年同期增加16个，同比增长8.1%"), not deeper in brackets ("目标（24个）的79.2%")."""
                 found = []

@@ -61,8 +61,8 @@ class Lexicon:
     rules: tuple[Rule, ...]
     matchers: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
     # phrases repeat (every county of a list, every copy of a reposted text): each is read once
-    phrase_cache: dict[str, "Features"] = field(default_factory=dict, repr=False)
-    rule_cache: dict[tuple, "Rule | None"] = field(default_factory=dict, repr=False)
+    phrase_cache: dict[str, Features] = field(default_factory=dict, repr=False)
+    rule_cache: dict[tuple, Rule | None] = field(default_factory=dict, repr=False)
 
 
 def _alternation(words) -> re.Pattern:

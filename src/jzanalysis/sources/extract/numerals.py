@@ -111,9 +111,7 @@ def quantities(sentence: str) -> list[Quantity]:
     found = []
     for match in _QUANTITY_RE.finditer(sentence):
         number, unit = match.group("num"), match.group("unit")
-        if number.startswith("百分之") or "成" in number:
-            unit = "%"
-        elif number.endswith("%"):
+        if number.startswith("百分之") or "成" in number or number.endswith("%"):
             unit = "%"
         if not unit:
             continue

@@ -66,7 +66,7 @@ def _national_unit_index() -> dict[str, tuple[str, ...]]:
     """County-level unit name (and long short forms) → the cities it belongs to (some names repeat)."""
     index: dict[str, set[str]] = {}
     for city, entry in divisions().items():
-        for name, short, _code, former in entry["units"]:
+        for name, _short, _code, former in entry["units"]:
             for alias in (name, *(f.split("<")[0] for f in former.split(";") if f)):
                 index.setdefault(alias, set()).add(city)
     return {k: tuple(sorted(v)) for k, v in index.items()}
@@ -361,7 +361,7 @@ class RegionMatcher:
             return None
         for unit in self.region.units:
             short = unit.short
-            if short and rest.startswith(short) and not rest[len(short) : len(short) + 1] in ("县", "市", "区"):
+            if short and rest.startswith(short) and rest[len(short) : len(short) + 1] not in ("县", "市", "区"):
                 following = rest[len(short) : len(short) + 1]
                 if following == "" or following in "各、,，0123456789" or following in "分":
                     return unit.name, len(short)
@@ -375,7 +375,7 @@ def _item_starts(phrase: str) -> list[int]:
     starts.append(lead.end() if lead else 0)
     for match in re.finditer("[、,，:：]", phrase):
         starts.append(match.end())
-    return sorted(set(s for s in starts if s < len(phrase)))
+    return sorted({s for s in starts if s < len(phrase)})
 
 
 def _bracket_note(phrase: str, end: int) -> str | None:
