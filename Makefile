@@ -19,7 +19,7 @@ SEED := data/raw/000_f5510f0c233d12e8.txt
 help:
 	@echo "make report   set up everything, then build the forecast report for the seed bulletin into reports/"
 	@echo "make lint     ruff: the lint rules and the formatting (pyproject.toml [tool.ruff])"
-	@echo "make test     set up everything, then run the whole test suite"
+	@echo "make test     set up everything, lint, then run the whole test suite"
 	@echo "make bench    run the benchmarks (calibration table on real pairs, forecast simulation study, pipeline timings)"
 	@echo "make lab      open the notebooks in JupyterLab"
 
@@ -48,10 +48,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: setup
+test: lint
 	$(BIN)/python -m pytest -q
 
-test-fast: setup
+test-fast: lint
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: setup
