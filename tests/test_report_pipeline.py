@@ -263,16 +263,6 @@ def test_a_misspelt_notebook_parameter_is_an_error_naming_the_allowed_ones(tmp_p
         _execute("report.ipynb", tmp_path, dispersoin=0.1)
 
 
-def test_source_notebooks_carry_no_outputs():
-    for path in settings.NOTEBOOKS_DIR.glob("*.ipynb"):
-        nb = nbformat.read(path, as_version=4)
-        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-        assert len(tagged) == 1, f"{path.name} needs exactly one cell tagged parameters"
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                assert cell.outputs == [] and cell.execution_count is None, path.name
-
-
 def test_bad_source_leaves_no_half_written_report(tmp_path):
     params = ReportParams.build(source=str(tmp_path / "missing.txt"), year=2015, as_of_month=7)
     with pytest.raises(InputError, match="no such file or folder"):

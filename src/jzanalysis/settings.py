@@ -1,7 +1,10 @@
 """The one place for paths and settings.
 
-Paths are resolved from the repository root when jzanalysis runs from a checkout, and can be moved
-with environment variables (``JZ_DATA_DIR``, ``JZ_REPORTS_DIR``) for batch runs elsewhere.
+From a checkout (``make setup``: an editable install, ``src/jzanalysis`` beside ``pyproject.toml``) the data
+and the reports are the checkout's ``data/`` and ``reports/``; installed from a wheel they are ``data/`` and
+``reports/`` under the working directory. ``JZ_DATA_DIR`` and ``JZ_REPORTS_DIR`` move them anywhere. The
+notebooks are the checkout's ``notebooks/``; a wheel carries them as package data (``jzanalysis/notebooks``),
+so a report runs wherever the package is installed.
 """
 
 from __future__ import annotations
@@ -12,12 +15,22 @@ import subprocess
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_DIR.parent.parent
+
+
+def _checkout() -> Path | None:
+    """The source checkout this package runs from, or None when it is installed (site-packages)."""
+    root = PACKAGE_DIR.parent.parent
+    return root if PACKAGE_DIR.parent.name == "src" and (root / "pyproject.toml").is_file() else None
+
+
+#: The checkout (None when installed from a wheel)
+CHECKOUT = _checkout()
+#: What relative defaults hang from: the checkout, or the working directory of an installed package
+REPO_ROOT = CHECKOUT or Path.cwd()
 DATA_DIR = Path(os.environ.get("JZ_DATA_DIR", REPO_ROOT / "data")).resolve()
 RAW_DIR = DATA_DIR / "raw"
 MANIFEST_PATH = RAW_DIR / "manifest.json"
-PLANS_PATH = DATA_DIR / "plans.csv"
-NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+NOTEBOOKS_DIR = CHECKOUT / "notebooks" if CHECKOUT else PACKAGE_DIR / "notebooks"
 REPORTS_DIR = Path(os.environ.get("JZ_REPORTS_DIR", REPO_ROOT / "reports")).resolve()
 
 SEED_BULLETIN = RAW_DIR / "000_f5510f0c233d12e8.txt"
@@ -61,17 +74,20 @@ def cjk_font_family() -> str:
 
 @functools.cache
 def git_commit() -> str:
-    """Short commit of the checkout, with ``+dirty`` when the work tree has changes; ``unknown`` outside git."""
+    """Short commit of the checkout, with ``+dirty`` when the work tree has changes; ``unknown`` outside git
+    (an installed package: the git repository around site-packages, if any, is not this code's)."""
+    if CHECKOUT is None:
+        return "unknown"
     try:
         commit = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short=12", "HEAD"],
+            ["git", "-C", str(CHECKOUT), "rev-parse", "--short=12", "HEAD"],
             capture_output=True,
             text=True,
             check=True,
             timeout=5,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
+            ["git", "-C", str(CHECKOUT), "status", "--porcelain", "--untracked-files=no"],
             capture_output=True,
             text=True,
             check=True,

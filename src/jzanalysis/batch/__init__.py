@@ -32,12 +32,11 @@ from ..errors import InputError
 from ..runner import publish, remove_stale_staging
 from .cache import is_fresh, load_plan, plan_key, run_key, save_plan
 from .executors import EXECUTORS, DaskExecutor, Executor, InlineExecutor, LocalExecutor
-from .grid import SHIPPED_GRID, GridSpec, Job, expand, monthly_grid, override, read_grid
+from .grid import GridSpec, Job, expand, monthly_grid, override, read_grid
 from .index import write_index
 
 __all__ = [
     "EXECUTORS",
-    "SHIPPED_GRID",
     "BatchResult",
     "DaskExecutor",
     "Executor",

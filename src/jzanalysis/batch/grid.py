@@ -51,7 +51,6 @@ NOTEBOOK_ANALYSES: dict[str, tuple[bool, ...]] = {
 }
 EACH_COUNTY = "each-county"
 EACH_BULLETIN = "each-bulletin"
-SHIPPED_GRID = settings.REPO_ROOT / "batch.yaml"
 
 
 class Job:
