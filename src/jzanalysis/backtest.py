@@ -41,10 +41,9 @@ from .forecast import (
     given_plan,
     implied_plan,
 )
-from .metrics import FORECASTABLE_KINDS, METRICS
+from .metrics import FORECASTABLE, METRICS
 
 REQUIRED_COLUMNS = ("year", "months", "region", "metric", "value", "actual")
-OPTIONAL_COLUMNS = ("plan_pct", "plan", "unit", "source", "quote")
 BASELINE = "straight_line_months"
 
 
@@ -92,7 +91,7 @@ def validate_backtest_frame(frame: pd.DataFrame, origin: str = "backtest frame")
             "actual (full year) must be >= value (January..M), the figures are running totals",
         ),
         (
-            ~frame.metric.isin([m for m, s in METRICS.items() if s.kind in FORECASTABLE_KINDS and s.cumulative]),
+            ~frame.metric.isin(FORECASTABLE),
             "metric must be a count or amount metric id, e.g. projects_100m, funds_in_place",
         ),
     ]

@@ -19,18 +19,32 @@ import functools
 
 import chinese_calendar
 
+from . import bounds
 from .errors import InputError
 
 BASES = ("months", "days", "workdays")
 
 
+def check_month(month: int, allowed: tuple[int, int] = bounds.MONTHS, name: str = "month") -> int:
+    """``month`` as an int when it is a whole number inside ``allowed`` (1..12 by default), else a one-line
+    InputError naming the range.
+
+    >>> check_month(7)
+    7
+    >>> check_month(13)
+    Traceback (most recent call last):
+    ...
+    jzanalysis.errors.InputError: month must be a whole number 1..12, got 13
+    """
+    if isinstance(month, bool):  # True is 1 to Python, not a month to anyone
+        raise InputError(f"{name} must be a whole number {bounds.describe(allowed)}, got {month!r}")
+    return int(bounds.check_range(name, month, allowed, whole=True))
+
+
 def check_as_of(as_of: int) -> int:
-    """Validate a January..M month count for forecasting: 1..11 (12 means the year is over)."""
-    if not isinstance(as_of, int) or isinstance(as_of, bool) or not 1 <= as_of <= 11:
-        raise InputError(
-            f"as-of month must be a whole number 1..11 (the year's first M months are known), got {as_of!r}"
-        )
-    return as_of
+    """Validate a January..M month count for forecasting: 1..11 (12 means the year is over, nothing is left
+    to forecast)."""
+    return check_month(as_of, bounds.AS_OF, "as-of month")
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -93,8 +107,7 @@ def time_progress(year: int, as_of: int, basis: str = "months") -> float:
     ``basis``: ``months`` (as_of/12), ``days`` (calendar days) or ``workdays`` (official working days).
     For 2015 through July: 7/12 = 0.5833, 212/365 = 0.5808, 145/249 = 0.5823.
     """
-    if not 1 <= as_of <= 12:
-        raise InputError(f"month must be 1..12, got {as_of!r}")
+    check_month(as_of)
     if basis == "months":
         return as_of / 12
     if basis == "days":

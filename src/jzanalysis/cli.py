@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import errno
 import json
-import math
 import os
 import re
 import signal
@@ -32,22 +31,10 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _json_default(value):
-    import datetime as dt
-
-    import numpy as np
-
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return None if math.isnan(value) else float(value)
-    if isinstance(value, (dt.date, Path)):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
 def _print_json(obj) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
+    from .jsonable import jsonable
+
+    json.dump(jsonable(obj), sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
     sys.stdout.write("\n")
 
 
@@ -57,7 +44,9 @@ def _as_of(value: str) -> int:
     try:
         month = int(value)
     except ValueError:
-        raise InputError(f"--as-of must be a whole month number 1..11, got {value!r}") from None
+        raise InputError(
+            f"--as-of must be a whole month number {bounds.describe(bounds.AS_OF)}, got {value!r}"
+        ) from None
     return check_as_of(month)
 
 

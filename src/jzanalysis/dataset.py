@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import bounds, settings
 from .errors import InputError, RawFileChanged
-from .metrics import METRICS
+from .metrics import METRICS, get_metric
 from .regions import Region, find_region, infer_region
 from .schema import ALL_COLUMNS, FACT_COLUMNS, facts_frame
 
@@ -344,8 +344,7 @@ def validate_facts(facts: pd.DataFrame, origin: str | None) -> None:
     """
     for number, row in enumerate(facts.itertuples(index=False), start=1):
         where = f"{origin} row {number}" if origin is not None else f"{row.source}: 「{_short(row.quote)}」"
-        if row.metric not in METRICS:
-            raise InputError(f"{where}: unknown metric {row.metric!r}; allowed: {', '.join(METRICS)}")
+        get_metric(row.metric, where)
         # region: names, checked against a city's profile where they are used (a unit a profile lacks is
         # kept under its own name, so any non-empty name is allowed here)
         if pd.isna(row.region) or not str(row.region).strip():

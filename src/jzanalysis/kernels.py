@@ -24,7 +24,6 @@ import ctypes
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -433,10 +432,6 @@ def stop_kernel(km) -> None:
         with contextlib.suppress(Exception):
             km.cleanup_resources()
         shutil.rmtree(getattr(km, "socket_dir", ""), ignore_errors=True)
-
-
-def new_secret() -> str:
-    return secrets.token_hex(16)
 
 
 def spawned_kernel_manager(cwd: str, env: dict[str, str] | None = None):

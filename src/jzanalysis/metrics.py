@@ -53,9 +53,36 @@ METRICS: dict[str, Metric] = {
 FORECASTABLE_KINDS = ("count", "amount")
 
 
-def get_metric(metric_id: str) -> Metric:
-    """The :class:`Metric` for ``metric_id``; one-line :class:`InputError` listing the ids otherwise."""
+def get_metric(metric_id: str, where: str | None = None) -> Metric:
+    """The :class:`Metric` for ``metric_id``; one-line :class:`InputError` listing the ids otherwise
+    (prefixed with ``where``, e.g. ``plans.csv line 3``, when given).
+
+    >>> get_metric("funds_in_place").unit
+    '亿元'
+    """
     try:
         return METRICS[metric_id]
-    except KeyError:
-        raise InputError(f"unknown metric {metric_id!r}; allowed: {', '.join(METRICS)}") from None
+    except (KeyError, TypeError):
+        prefix = f"{where}: " if where else ""
+        raise InputError(f"{prefix}unknown metric {metric_id!r}; allowed: {', '.join(METRICS)}") from None
+
+
+#: Metrics a year-end forecast applies to: running totals of counts or amounts
+FORECASTABLE = tuple(m.id for m in METRICS.values() if m.kind in FORECASTABLE_KINDS and m.cumulative)
+
+
+def forecastable_metric(metric_id: str) -> Metric:
+    """The :class:`Metric` for ``metric_id`` if a year-end forecast applies to it (a running total of a count
+    or an amount); one-line :class:`InputError` listing those otherwise.
+
+    >>> forecastable_metric("industrial_start_rate")
+    Traceback (most recent call last):
+    ...
+    jzanalysis.errors.InputError: metric industrial_start_rate (rate) is not a running total that can be forecast; allowed: projects_100m, industrial_projects_100m, projects_1b, projects_10b, projects_started, industrial_projects_100m_started, projects_in_production, funds_in_place, contract_investment, resident_projects, resident_investment, resident_industrial_projects_100m, resident_projects_1b, leader_leads, leader_trips, leader_negotiations
+    """
+    spec = get_metric(metric_id)
+    if spec.id not in FORECASTABLE:
+        raise InputError(
+            f"metric {spec.id} ({spec.kind}) is not a running total that can be forecast; allowed: {', '.join(FORECASTABLE)}"
+        )
+    return spec

@@ -13,11 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from . import bounds, settings
 from .errors import InputError
-from .metrics import METRICS
+from .metrics import get_metric
 
 DEFAULT_FORECAST_METRICS = ("projects_100m", "funds_in_place")
 DEFAULT_COMPARE_METRIC = "projects_100m"
@@ -65,29 +65,17 @@ class ReportParams(BaseModel):
     county_plans: str | None = None
     language: Literal["zh", "en"] = "zh"
 
-    @field_validator("metrics")
+    @field_validator("metrics", "compare_metric", "plans")
     @classmethod
-    def _known_metrics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [m for m in value if m not in METRICS]
-        if unknown:
-            raise ValueError(f"unknown metric {unknown[0]!r}; allowed: {', '.join(METRICS)}")
-        if not value:
+    def _known_metrics(cls, value: Any, info: ValidationInfo) -> Any:
+        ids = [value] if isinstance(value, str) else list(value)
+        for metric in ids:
+            try:
+                get_metric(metric)
+            except InputError as exc:
+                raise ValueError(f"plan given for {exc}" if info.field_name == "plans" else str(exc)) from None
+        if not ids and info.field_name == "metrics":
             raise ValueError("at least one metric is needed")
-        return value
-
-    @field_validator("compare_metric")
-    @classmethod
-    def _known_compare_metric(cls, value: str) -> str:
-        if value not in METRICS:
-            raise ValueError(f"unknown metric {value!r}; allowed: {', '.join(METRICS)}")
-        return value
-
-    @field_validator("plans")
-    @classmethod
-    def _plans_for_known_metrics(cls, value: dict[str, float]) -> dict[str, float]:
-        for metric in value:
-            if metric not in METRICS:
-                raise ValueError(f"plan given for unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
         return value
 
     @property

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import bounds
 from .errors import InputError
-from .metrics import METRICS
+from .metrics import METRICS, get_metric
 from .regions import Region, infer_region
 
 PLAN_COLUMNS = ["year", "region", "metric", "plan"]
@@ -77,8 +77,7 @@ def load_plans(path: Path | str, region: Region | None = None) -> pd.DataFrame:
             continue  # a blank line at the end of a hand-edited file
         name = _region(region, str(row.region), where)
         metric = str(row.metric).strip()
-        if metric not in METRICS:
-            raise InputError(f"{where}: unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
+        get_metric(metric, where)
         year_text, plan_text = str(row.year).strip(), str(row.plan).strip()
         try:
             year = int(year_text)

@@ -518,15 +518,3 @@ def run_report(
     base = {"notebook": notebook, "parameters": canonical_parameters(params), "formats": list(formats)}
     published = publish(out_dir, name, files, {**base, **(record or {})})
     return ReportArtifacts(notebook=published.pop("ipynb"), files=published, seconds=time.monotonic() - started)
-
-
-def clear_outputs(notebook_path: Path) -> None:
-    """Strip outputs and execution counts from a source notebook (they are never committed)."""
-    import nbformat
-
-    nb = nbformat.read(notebook_path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    nbformat.write(nb, notebook_path)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..calendar import check_as_of
 from ..errors import InputError
-from ..metrics import FORECASTABLE_KINDS, METRICS
+from ..metrics import FORECASTABLE_KINDS, forecastable_metric
 from .calibration import Calibration, load_calibration
 from .distributions import DEFAULT_A0
 from .methods import (
@@ -383,14 +383,7 @@ def forecast_result_from_facts(
     (243.0, 298.3)
     """
     check_as_of(as_of)
-    if metric not in METRICS:
-        raise InputError(f"unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
-    spec = METRICS[metric]
-    if spec.kind not in FORECASTABLE_KINDS or not spec.cumulative:
-        forecastable = [m for m, s in METRICS.items() if s.kind in FORECASTABLE_KINDS and s.cumulative]
-        raise InputError(
-            f"metric {metric} ({spec.kind}) is not a running total that can be forecast; allowed: {', '.join(forecastable)}"
-        )
+    spec = forecastable_metric(metric)
     if plan is not None and (not isinstance(plan, (int, float)) or not plan > 0):
         raise InputError(f"plan must be > 0, got {plan!r}")
     _check_dispersion(dispersion)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 #: An amount's plan range is represented by this many evenly spaced percents.
@@ -150,7 +150,3 @@ def implied_plan(
         exact=exact,
         bulletins=bulletins,
     )
-
-
-def with_value(plan: Plan, value: float) -> Plan:
-    return replace(plan, value=float(value))

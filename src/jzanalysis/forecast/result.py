@@ -9,11 +9,11 @@ plan, ``without_plan`` (the same forecast before the plan's information).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from ..jsonable import jsonable
 from .distributions import Predictive
 from .plan import Plan
 
@@ -47,7 +47,7 @@ class MethodForecast:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "predictive"}
         if out["without_plan"] is None:
             del out["without_plan"]
-        return _jsonable(out)
+        return jsonable(out)
 
 
 def p_meet(dist: Predictive, plan: Plan | None) -> float | None:
@@ -141,7 +141,7 @@ class ForecastResult:
             elif f.name == "path":
                 value = {str(k): v for k, v in value.items()}
             out[f.name] = value
-        return _jsonable(out)
+        return jsonable(out)
 
     def method(self, method_id: str) -> MethodForecast:
         """The forecast of one method (KeyError when it was not run)."""
@@ -154,18 +154,3 @@ class ForecastResult:
     def predictive(self) -> dict[str, Predictive]:
         """Method id → predictive distribution (for scoring; not part of the JSON)."""
         return {m.method: m.predictive for m in self.methods}
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return None if math.isnan(v) or math.isinf(v) else v
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    return value

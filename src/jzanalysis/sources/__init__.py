@@ -93,10 +93,6 @@ class ExtractionResult:
         quote came from (cleaning removes lines and glosses, so offsets shift)."""
         return self.cleaned.raw_offset(i) if self.cleaned else i
 
-    def raw_line(self, i: int) -> int:
-        """1-based line in ``raw_text`` of cleaned-text character ``i``."""
-        return self.raw_text.count("\n", 0, self.raw_offset(i)) + 1
-
 
 @dataclass
 class TextExtraction:
