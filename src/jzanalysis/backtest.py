@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from .csvcheck import first_failure, require_columns, to_numbers
 from .errors import InputError
 from .forecast import (
     DEFAULT_METHOD,
@@ -66,19 +67,8 @@ def load_backtest_csv(path) -> pd.DataFrame:
 
 def validate_backtest_frame(frame: pd.DataFrame, origin: str = "backtest frame") -> pd.DataFrame:
     """Check columns and values of a backtest frame; returns a typed copy."""
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(f"{origin}: missing column(s) {', '.join(missing)}; required: {', '.join(REQUIRED_COLUMNS)}")
-    if frame.empty:
-        raise InputError(f"{origin}: no rows; need at least one snapshot with its full-year actual")
-    frame = frame.copy()
-    for col in ("year", "months", "value", "actual", *tuple(c for c in ("plan_pct", "plan") if c in frame.columns)):
-        numeric = pd.to_numeric(frame[col], errors="coerce")
-        bad = numeric.isna() & frame[col].notna() if col in ("plan_pct", "plan") else numeric.isna()
-        if bad.any():
-            line = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # header is line 1
-            raise InputError(f"{origin} line {line}: {col} must be a number, got {frame[col].iloc[line - 2]!r}")
-        frame[col] = numeric
+    frame = require_columns(frame, origin, REQUIRED_COLUMNS, "need at least one snapshot with its full-year actual")
+    to_numbers(frame, origin, ("year", "months", "value", "actual"), ("plan_pct", "plan"))
     for col in ("year", "months"):
         if not (frame[col] == frame[col].round()).all():
             raise InputError(f"{origin}: {col} must be whole numbers")
@@ -101,14 +91,14 @@ def validate_backtest_frame(frame: pd.DataFrame, origin: str = "backtest frame")
         )
     if "plan" in frame.columns:
         checks.append((frame.plan.notna() & ~(frame.plan > 0), "plan must be > 0"))
-    for bad, message in checks:
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            row = frame.iloc[i]
-            raise InputError(
-                f"{origin} line {i + 2}: {message}; got {row['metric']} {int(row['year'])} "
-                f"1-{row['months']}月 value {row['value']} actual {row['actual']}"
-            )
+    first_failure(
+        frame,
+        origin,
+        checks,
+        lambda row: (
+            f"{row['metric']} {int(row['year'])} 1-{row['months']}月 value {row['value']} actual {row['actual']}"
+        ),
+    )
     dup = frame.duplicated(subset=["year", "months", "region", "metric"])
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])

@@ -739,22 +739,18 @@ def _batch_args(parser):
         "without one, the monthly set from the flags below",
     )
     _report_args(parser, grid=True)
-    parser.add_argument(
-        "--scenario-dispersion",
-        type=_dispersion,
-        nargs="+",
-        default=[],
-        metavar="PHI",
-        help="without a grid: extra forecast reports, one per overdispersion φ of project counts (e.g. 0.1 0.5)",
-    )
-    parser.add_argument(
-        "--scenario-sigma",
-        type=_sigma,
-        nargs="+",
-        default=[],
-        metavar="SIGMA",
-        help="without a grid: extra forecast reports, one per spread σ of amounts such as funds",
-    )
+    for flag, parse, metavar, what in (
+        ("--scenario-dispersion", _dispersion, "PHI", "overdispersion φ of project counts (e.g. 0.1 0.5)"),
+        ("--scenario-sigma", _sigma, "SIGMA", "spread σ of amounts such as funds"),
+    ):
+        parser.add_argument(
+            flag,
+            type=parse,
+            nargs="+",
+            default=[],
+            metavar=metavar,
+            help=f"without a grid: extra forecast reports, one per {what}",
+        )
     parser.add_argument(
         "--no-counties", action="store_true", help="without a grid: skip the county comparison and one-pagers"
     )

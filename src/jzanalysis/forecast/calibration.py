@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ..csvcheck import first_failure, require_columns, to_numbers
 from ..errors import InputError
 
 KINDS = ("count", "amount")
@@ -268,26 +269,8 @@ def pair_counts(frame: pd.DataFrame) -> dict:
 
 def validate_pairs(frame: pd.DataFrame, origin: str = "pairs") -> pd.DataFrame:
     """Check the columns and values of a pairs frame; adds ``kind``, ``plan``; one-line errors."""
-    missing = [c for c in PAIR_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(f"{origin}: missing column(s) {', '.join(missing)}; required: {', '.join(PAIR_COLUMNS)}")
-    if frame.empty:
-        raise InputError(f"{origin}: no rows; need pairs of a January..M figure and its full year")
-    frame = frame.copy().reset_index(drop=True)
-    for col in (
-        "year",
-        "ytd_month",
-        "ytd_value",
-        "full_year_value",
-        *tuple(c for c in ("plan_value", "ytd_plan_pct") if c in frame.columns),
-    ):
-        numeric = pd.to_numeric(frame[col], errors="coerce")
-        optional = col in ("plan_value", "ytd_plan_pct")
-        bad = (numeric.isna() & frame[col].notna()) if optional else numeric.isna()
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(f"{origin} line {i + 2}: {col} must be a number, got {frame[col].iloc[i]!r}")
-        frame[col] = numeric
+    frame = require_columns(frame, origin, PAIR_COLUMNS, "need pairs of a January..M figure and its full year")
+    to_numbers(frame, origin, ("year", "ytd_month", "ytd_value", "full_year_value"), ("plan_value", "ytd_plan_pct"))
     if "kind" not in frame.columns:
         frame["kind"] = [_kind_of_unit(u) for u in frame.unit]
     checks = [
@@ -298,14 +281,15 @@ def validate_pairs(frame: pd.DataFrame, origin: str = "pairs") -> pd.DataFrame:
     ]
     if "plan_value" in frame.columns:
         checks.append((frame.plan_value.notna() & ~(frame.plan_value > 0), "plan_value must be > 0"))
-    for bad, message in checks:
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            row = frame.iloc[i]
-            raise InputError(
-                f"{origin} line {i + 2}: {message}; got {row['place']} {row['metric']} {row['year']} "
-                f"1-{row['ytd_month']} {row['ytd_value']} → {row['full_year_value']} {row['unit']}"
-            )
+    first_failure(
+        frame,
+        origin,
+        checks,
+        lambda row: (
+            f"{row['place']} {row['metric']} {row['year']} 1-{row['ytd_month']} {row['ytd_value']} "
+            f"→ {row['full_year_value']} {row['unit']}"
+        ),
+    )
     frame["ytd_month"] = frame.ytd_month.astype(int)
     frame["year"] = frame.year.astype(int)
     frame["plan"] = frame["plan_value"] if "plan_value" in frame.columns else np.nan

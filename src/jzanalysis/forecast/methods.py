@@ -228,38 +228,23 @@ def _last_year_ratio(inp: ForecastInputs) -> RunResult:
     return point, dist, params
 
 
-def _gamma_poisson(inp: ForecastInputs) -> RunResult:
+def _by_months(inp: ForecastInputs, meaning: str, **extra) -> dict:
+    """The parameters a model on the months' share of the year reports (``meaning``: what φ/σ stands for)."""
     share = inp.as_of / 12
-    dist = count_predictive(inp.ytd, share, inp.dispersion, inp.a0)
-    return (
-        None,
-        dist,
-        {
-            "basis": "months",
-            "share": share,
-            "dispersion": inp.dispersion,
-            "a0": inp.a0,
-            "dispersion_meaning": "phi_monthly_negative_binomial",
-        },
-    )
+    return {"basis": "months", "share": share, "dispersion": inp.dispersion, **extra, "dispersion_meaning": meaning}
+
+
+def _gamma_poisson(inp: ForecastInputs) -> RunResult:
+    params = _by_months(inp, "phi_monthly_negative_binomial", a0=inp.a0)
+    return None, count_predictive(inp.ytd, params["share"], inp.dispersion, inp.a0), params
 
 
 def _lognormal_ratio(inp: ForecastInputs) -> RunResult:
     _need_positive_ytd(inp)
     share = inp.as_of / 12
-    dist = amount_predictive(inp.ytd, share, inp.dispersion)
     tau = inp.dispersion / (2 * math.sqrt(share * (1 - share)))
-    return (
-        None,
-        dist,
-        {
-            "basis": "months",
-            "share": share,
-            "dispersion": inp.dispersion,
-            "tau": tau,
-            "dispersion_meaning": "sigma_log_remainder_mid_year",
-        },
-    )
+    params = _by_months(inp, "sigma_log_remainder_mid_year", tau=tau)
+    return None, amount_predictive(inp.ytd, share, inp.dispersion), params
 
 
 def calibrated_components(inp: ForecastInputs) -> tuple[list[tuple[str, float, float]], dict]:

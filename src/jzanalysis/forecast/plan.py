@@ -14,6 +14,7 @@ of their percents.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -96,57 +97,21 @@ def implied_plan(
         if max(lo, o_lo) <= min(hi, o_hi):
             lo, hi = max(lo, o_lo), min(hi, o_hi)
             bulletins += 1
+    implied = functools.partial(
+        Plan, source="implied", range=(lo, hi), pct=pct, pct_month=month, exact=exact, bulletins=bulletins
+    )
     if kind == "count":
         whole = [float(k) for k in range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1)]
         if whole:
-            value = min(whole, key=lambda k: (abs(k - exact), k))
-            return Plan(
-                value=value,
-                candidates=tuple(whole),
-                source="implied",
-                range=(lo, hi),
-                pct=pct,
-                pct_month=month,
-                exact=exact,
-                bulletins=bulletins,
-            )
+            return implied(value=min(whole, key=lambda k: (abs(k - exact), k)), candidates=tuple(whole))
         nearest = float(math.floor(exact + 0.5))
-        return Plan(
-            value=nearest,
-            candidates=(nearest,),
-            source="implied",
-            range=(lo, hi),
-            pct=pct,
-            pct_month=month,
-            exact=exact,
-            consistent=False,
-            bulletins=bulletins,
-        )
+        return implied(value=nearest, candidates=(nearest,), consistent=False)
     # an amount: evenly over the range of the percent (uniform in the percent)
     if math.isinf(hi):
-        return Plan(
-            value=exact,
-            candidates=(exact,),
-            source="implied",
-            range=(lo, hi),
-            pct=pct,
-            pct_month=month,
-            exact=exact,
-            bulletins=bulletins,
-        )
+        return implied(value=exact, candidates=(exact,))
     pcts = [
         100 * ytd / hi + (100 * ytd / lo - 100 * ytd / hi) * (i + 0.5) / AMOUNT_PLAN_POINTS
         for i in range(AMOUNT_PLAN_POINTS)
     ]
     candidates = tuple(sorted(ytd / (p / 100) for p in pcts))
-    value = exact if lo <= exact <= hi else (lo + hi) / 2
-    return Plan(
-        value=value,
-        candidates=candidates,
-        source="implied",
-        range=(lo, hi),
-        pct=pct,
-        pct_month=month,
-        exact=exact,
-        bulletins=bulletins,
-    )
+    return implied(value=exact if lo <= exact <= hi else (lo + hi) / 2, candidates=candidates)

@@ -14,22 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_CN_MONTHS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十一": 11,
-    "十二": 12,
-    "元": 1,
-}
+from .numerals import number_value
+
 _M = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"  # a month number, in digits or Chinese
 _DASH = r"\s*[-—–~～－至到]\s*"
 
@@ -54,8 +40,9 @@ _MONTH_END_POINT = re.compile(r"(?<![\d至到\-—–~])(?P<m>\d{1,2})月(?:底|
 YEAR_RE = re.compile(r"(?<!\d)(20\d{2})年")
 
 
-def _month_number(token: str) -> int | None:
-    return int(token) if token.isdigit() else _CN_MONTHS.get(token)
+def _month_number(token: str) -> int:
+    """A month as the patterns above catch it: 7, 十一, 两 or 元 (元月 is January)."""
+    return 1 if token == "元" else int(number_value(token))
 
 
 def document_period(text: str, year: int | None = None) -> int | None:
