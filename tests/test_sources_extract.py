@@ -425,3 +425,15 @@ def test_plan_share_in_tenths():
         "发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个,完成全年计划的七成。", "cheng.txt", region=JINGZHOU
     )
     assert facts.plan_pct.item() == 70.0  # 七成 = 70%
+
+
+def test_a_text_past_its_time_budget_is_one_clear_error(monkeypatch):
+    # budget 0 s: the first sentence is already late, so the text stops at its first character; its length:
+    # "1-7月" 4 + "全市新引进亿元以上项目" 11 + "174个" 4 + "，" 1 + "完成全年计划的" 7 + "71.6%" 5 + "。" 1 = 33
+    from jzanalysis import settings
+    from jzanalysis.errors import InputError
+    from jzanalysis.sources import read_text
+
+    monkeypatch.setattr(settings, "EXTRACT_SECONDS", 0.0)
+    with pytest.raises(InputError, match=r"^b\.txt: not read within 0 s \(stopped at character 0 of 33\)"):
+        read_text("1-7月全市新引进亿元以上项目174个，完成全年计划的71.6%。", "b.txt")

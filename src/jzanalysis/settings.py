@@ -35,6 +35,11 @@ REPORTS_DIR = Path(os.environ.get("JZ_REPORTS_DIR", REPO_ROOT / "reports")).reso
 
 SEED_BULLETIN = RAW_DIR / "000_f5510f0c233d12e8.txt"
 
+# Seconds one bulletin may take to clean and extract. A real bulletin takes well under one; every pattern
+# is linear, so only megabytes of text built to be hard come near (1 MB adversarial files: 1-6 s on two
+# busy cores). The budget turns anything worse into a clear error instead of a hung batch.
+EXTRACT_SECONDS = float(os.environ.get("JZ_EXTRACT_SECONDS", "60"))
+
 
 # One CJK font serves matplotlib, the HTML/CSS and WeasyPrint. WenQuanYi Micro Hei (TrueType, 5 MB)
 # comes first: WeasyPrint subsets it in about a third of the time it needs for the CFF-based Noto Sans

@@ -24,17 +24,19 @@ Decisions (tested in tests/test_sources_*.py and the corpus under tests/corpus/)
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from .. import settings
 from ..errors import InputError
 from ..metrics import METRICS
 from ..regions import Region
 from ..schema import facts_frame
 from .clean import CleanedText, CleaningStep, clean_text, to_simplified
-from .extract import CITY_UNKNOWN, Unmapped, extract, publication_date
+from .extract import CITY_UNKNOWN, ExtractionBudgetExceeded, Unmapped, extract, publication_date
 from .extract.regions import CityDetection
 from .read import BULLETIN_SUFFIXES, read_bulletin
 
@@ -121,13 +123,26 @@ def read_text(
         or publication_date(to_simplified(raw_text[:5000]))
         or (publication_date(f"发布时间:{meta_published}") if meta_published else None)
     )
+    started = time.monotonic()
     cleaned = clean_text(raw_text, source)
     # the city is read from the page as published (its source line and site name count), in simplified
     # characters, without what cleaning removed as spam
     spam = {s.text for s in cleaned.steps if s.kind in ("spam_title", "spam")}
     page = to_simplified(raw_text if len(raw_text) <= 12_000 else raw_text[:10_000] + "\n" + raw_text[-2_000:])
     page = "\n".join(line for line in page.split("\n") if line.strip() not in spam)
-    found = extract(cleaned.text, published=published, region=region, page_text=page)
+    try:
+        found = extract(
+            cleaned.text,
+            published=published,
+            region=region,
+            page_text=page,
+            deadline=started + settings.EXTRACT_SECONDS,
+        )
+    except ExtractionBudgetExceeded as exc:
+        raise InputError(
+            f"{source}: not read within {settings.EXTRACT_SECONDS:g} s ({exc}); a bulletin takes under a second, "
+            "so this text is not one (JZ_EXTRACT_SECONDS=N allows more)"
+        ) from None
     records = [
         {
             "year": f.year,

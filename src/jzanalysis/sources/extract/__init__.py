@@ -24,8 +24,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass, field
 
+from ...errors import InputError
 from ...regions import Region
 from .clauses import HAS_NUMBER_RE, STRIPPED_RE, paren_depths, percent_groups, phrase_after, phrase_start, sentences
 from .dates import (
@@ -221,14 +223,24 @@ class _Frame:
     count: _Item | None = None
 
 
+class ExtractionBudgetExceeded(InputError):
+    """Extraction of one text ran past its time budget (``settings.EXTRACT_SECONDS``)."""
+
+
 def extract(
-    text: str, *, published: dt.date | None = None, region: Region | None = None, page_text: str | None = None
+    text: str,
+    *,
+    published: dt.date | None = None,
+    region: Region | None = None,
+    page_text: str | None = None,
+    deadline: float | None = None,
 ) -> Extraction:
     """Facts from cleaned bulletin text.
 
     ``published`` resolves 今年 when the text names no year; ``region`` is the city the bulletin is about
     when the caller knows it (``--region``), else it is found from ``page_text`` (the page before cleaning,
-    whose source line and site name often name the city) or the text.
+    whose source line and site name often name the city) or the text. ``deadline`` (a ``time.monotonic()``
+    value) stops the work with :class:`ExtractionBudgetExceeded` once passed.
 
     >>> from jzanalysis.regions import get_region
     >>> [(f.region, f.metric, f.value, f.plan_pct) for f in extract(
@@ -271,6 +283,8 @@ def extract(
     heading: _Frame | None = None
     pending_breakdown = False
     for s_start, s_end in sentences(text):
+        if deadline is not None and time.monotonic() > deadline:
+            raise ExtractionBudgetExceeded(f"stopped at character {s_start:,} of {len(text):,}")
         sentence = text[s_start:s_end]
         stripped = STRIPPED_RE.search(sentence)  # before the number test: a fully stripped sentence has none
         if stripped:
