@@ -27,16 +27,16 @@ import sys
 import time
 from pathlib import Path
 
-from jzanalysis.backtest import evaluate_pairs, format_pairs_table
+from jzanalysis.backtest import evaluate_pairs
 from jzanalysis.forecast.calibration import (
     PRIORS,
     fit_calibration,
-    format_calibration_table,
     load_calibration,
     pair_counts,
     pairs_from_calibration,
     read_pairs_csv,
 )
+from jzanalysis.report.scores import format_calibration_table, format_pairs_table
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared" / "data" / "calibration_pairs.csv"

@@ -15,8 +15,6 @@ from jzanalysis.backtest import (
     best_band,
     crps_of,
     evaluate_pairs,
-    format_backtest_table,
-    format_pairs_table,
     interval_score,
     load_backtest_csv,
     run_backtest,
@@ -25,6 +23,7 @@ from jzanalysis.backtest import (
 from jzanalysis.errors import InputError
 from jzanalysis.forecast import LogGridPredictive, ShiftedLogPredictive, count_predictive, load_calibration
 from jzanalysis.forecast.calibration import pairs_from_calibration, read_pairs_csv, validate_pairs
+from jzanalysis.report.scores import format_backtest_table, format_pairs_table
 
 FIXTURE = Path(__file__).parent / "fixtures" / "backtest_synthetic.csv"
 REPO = Path(__file__).resolve().parents[1]

@@ -518,7 +518,8 @@ def _backtest_args(parser):
 
 def cmd_backtest(args) -> int:
     """Score every forecast method on past snapshots whose year-end outcome is known."""
-    from .backtest import format_backtest_table, load_backtest_csv, run_backtest
+    from .backtest import load_backtest_csv, run_backtest
+    from .report.scores import format_backtest_table
 
     frame = load_backtest_csv(args.file)
     _check_backtest_numbers(frame, str(args.file))
@@ -558,8 +559,9 @@ def _calibrate_args(parser):
 
 def cmd_calibrate(args) -> int:
     """Refit the default forecast's calibration on real pairs, score it leaving one city out, write it."""
-    from .backtest import evaluate_pairs, format_pairs_table
-    from .forecast.calibration import PACKAGED, fit_calibration, format_calibration_table, read_pairs_csv
+    from .backtest import evaluate_pairs
+    from .forecast.calibration import PACKAGED, fit_calibration, read_pairs_csv
+    from .report.scores import format_calibration_table, format_pairs_table
 
     pairs, source = read_pairs_csv(args.pairs)
     calibration = fit_calibration(pairs, source=source)

@@ -424,34 +424,3 @@ def pairs_from_calibration(cal: Calibration) -> pd.DataFrame:
     """The pairs a calibration was fitted on, as a validated frame (for refits and the benchmark)."""
     frame = pd.DataFrame(cal.pairs).rename(columns={"plan": "plan_value"})
     return validate_pairs(frame, origin=f"calibration {cal.id}")
-
-
-def format_calibration_table(cal: Calibration) -> str:
-    """Markdown table of a calibration's parameters (docs/forecasting.md shows it)."""
-    src = cal.source
-    lines = [
-        f"calibration {cal.id}: {src.get('pairs', '?')} pairs, {src.get('cities', '?')} cities, "
-        f"{src.get('series', '?')} series (file {src.get('file', '?')}, sha256 {str(src.get('sha256', '?'))[:12]}…)",
-        "",
-        "| class | β (posterior mode) | sd of β | pairs | series | leans on prior |",
-        "|---|---|---|---|---|---|",
-    ]
-    for name in CLASSES:
-        b = cal.beta[name]
-        lines.append(
-            f"| {name} | {b.value:+.3f} | {b.sd:.3f} | {b.pairs} | {b.series} | {'yes' if b.leans_on_prior else 'no'} |"
-        )
-    lines += [
-        "",
-        f"spread: c(count) = {cal.c['count']:.3f} (prior median {cal.priors['c_median']['count']:.3f}), "
-        f"c(amount) = {cal.c['amount']:.3f} (prior median {cal.priors['c_median']['amount']:.3f}), "
-        f"d = {cal.d:.3f} (prior median {cal.priors['d_median']:.3f})",
-    ]
-    if cal.plan is not None:
-        p = cal.plan
-        lines.append(
-            f"plans: log(full/plan) ~ t({p.df:g} df, location {p.loc:+.3f}, scale {p.scale:.3f}) "
-            f"from {p.series} series with a plan (prior: w0 = {cal.priors['plan_w0']:g}, "
-            f"ν0 = {cal.priors['plan_nu0']:g}, κ0 = {cal.priors['plan_kappa0']:g})"
-        )
-    return "\n".join(lines)

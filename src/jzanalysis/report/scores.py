@@ -1,0 +1,108 @@
+"""Score tables for the terminal and the docs: a calibration's parameters, the calibration table of
+docs/forecasting.md (:func:`jzanalysis.backtest.evaluate_pairs`) and a backtest's scores
+(:func:`jzanalysis.backtest.run_backtest`). The analysis modules return numbers; the words are here."""
+
+from __future__ import annotations
+
+from ..forecast.calibration import CLASSES, Calibration
+
+
+def format_calibration_table(cal: Calibration) -> str:
+    """Markdown table of a calibration's parameters (docs/forecasting.md shows it)."""
+    src = cal.source
+    lines = [
+        f"calibration {cal.id}: {src.get('pairs', '?')} pairs, {src.get('cities', '?')} cities, "
+        f"{src.get('series', '?')} series (file {src.get('file', '?')}, sha256 {str(src.get('sha256', '?'))[:12]}…)",
+        "",
+        "| class | β (posterior mode) | sd of β | pairs | series | leans on prior |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in CLASSES:
+        b = cal.beta[name]
+        lines.append(
+            f"| {name} | {b.value:+.3f} | {b.sd:.3f} | {b.pairs} | {b.series} | {'yes' if b.leans_on_prior else 'no'} |"
+        )
+    lines += [
+        "",
+        f"spread: c(count) = {cal.c['count']:.3f} (prior median {cal.priors['c_median']['count']:.3f}), "
+        f"c(amount) = {cal.c['amount']:.3f} (prior median {cal.priors['c_median']['amount']:.3f}), "
+        f"d = {cal.d:.3f} (prior median {cal.priors['d_median']:.3f})",
+    ]
+    if cal.plan is not None:
+        p = cal.plan
+        lines.append(
+            f"plans: log(full/plan) ~ t({p.df:g} df, location {p.loc:+.3f}, scale {p.scale:.3f}) "
+            f"from {p.series} series with a plan (prior: w0 = {cal.priors['plan_w0']:g}, "
+            f"ν0 = {cal.priors['plan_nu0']:g}, κ0 = {cal.priors['plan_kappa0']:g})"
+        )
+    return "\n".join(lines)
+
+
+def format_pairs_table(result: dict) -> str:
+    """Markdown table of :func:`evaluate_pairs` (the calibration table of docs/forecasting.md)."""
+    how = "leave one city out" if result["loco"] else "in sample"
+    lines = [
+        f"{result['n_pairs']} pairs, {result['n_cities']} cities, {how}",
+        "",
+        "| method | cov80 [95% CI] | cov95 | IS80 | IS95 | CRPS | MAPE% | bias% | Brier (n) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def f(v, d=3):
+        return "–" if v is None else f"{v:.{d}f}"
+
+    for m in result["methods"]:
+        ci = m["coverage80_ci"]
+        lines.append(
+            f"| {m['label_zh']} | {m['coverage80']:.2f} [{ci[0]:.2f}–{ci[1]:.2f}] | {m['coverage95']:.2f} | "
+            f"{f(m['interval_score80'])} | {f(m['interval_score95'])} | {f(m['crps'])} | {100 * m['mape']:.1f} | "
+            f"{m['bias_pct']:+.1f} | {f(m['brier'])} ({m['n_brier']}) |"
+        )
+    b = result["straight_line_band"]
+    lines.append(
+        f"| straight line, best fixed band (80%: {b['form80']} ±{100 * b['band80']:.1f}%, 95%: {b['form95']} "
+        f"±{100 * b['band95']:.1f}%, chosen on these pairs) | {b['coverage80']:.2f} | {b['coverage95']:.2f} | "
+        f"{b['interval_score80']:.3f} | {b['interval_score95']:.3f} | – | {100 * b['mape']:.1f} | "
+        f"{b['bias_pct']:+.1f} | – |"
+    )
+    lines += ["", "| class (default) | pairs | cov80 | IS80 | MAPE% |", "|---|---|---|---|---|"]
+    for cls, c in result["by_class"].items():
+        lines.append(
+            f"| {cls} | {c['n']} | {c['coverage80']:.2f} | {c['interval_score80']:.3f} | {100 * c['mape']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def format_backtest_table(result: dict) -> str:
+    """Plain-text table of :func:`run_backtest`'s scores for the terminal (one line per method)."""
+
+    def pct(v, digits=1):
+        return "–" if v is None else f"{100 * v:.{digits}f}"
+
+    def num(v, digits=3):
+        return "–" if v is None else f"{v:.{digits}f}"
+
+    def skill(v):
+        return "–" if v is None else f"{v:+.2f}"
+
+    defaults = set(result.get("default_methods", {}).values())
+    lines = [
+        f"Backtest: {result['n_snapshots']} snapshots; baseline {result['baseline']}; dispersion {result['dispersion']}",
+        f"{'method':<24}{'n':>4}{'MAPE%':>7}{'bias%':>7}{'cov80 [95% CI]':>20}{'cov95 [95% CI]':>20}"
+        f"{'IS80':>7}{'CRPS':>7}{'Brier':>7}{'skill MAPE':>11}{'skill CRPS':>11}",
+    ]
+    for m in result["methods"]:
+        c80 = f"{pct(m['coverage80'], 0)} [{pct(m['coverage80_ci'][0], 0)}-{pct(m['coverage80_ci'][1], 0)}]"
+        c95 = f"{pct(m['coverage95'], 0)} [{pct(m['coverage95_ci'][0], 0)}-{pct(m['coverage95_ci'][1], 0)}]"
+        star = "*" if m["method"] in defaults else " "
+        bias = "–" if m["bias_pct"] is None else f"{m['bias_pct']:+.1f}"
+        lines.append(
+            f"{star}{m['method']:<23}{m['n']:>4}{pct(m['mape']):>7}{bias:>7}{c80:>20}{c95:>20}"
+            f"{num(m['interval_score80'], 2):>7}{num(m['crps']):>7}{num(m['brier']):>7}"
+            f"{skill(m['skill_mape']):>11}{skill(m['skill_crps']):>11}"
+        )
+    lines.append(
+        "* default method for its kind. MAPE/bias/IS/CRPS relative to the actual; skill = 1 - score/baseline "
+        "on shared rows (> 0 beats the straight line). cov = share of actuals inside the interval."
+    )
+    return "\n".join(lines)
