@@ -33,7 +33,8 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # Re-synced only when the lock or the project changes, so a second `make` reuses the environment.
-# --all-extras: the tests run the batch on a Dask LocalCluster too (the optional extra jzanalysis[dask]).
+# --all-extras: the tests run the batch on a Dask LocalCluster too (the optional extra jzanalysis[dask]), and
+# `make lab` needs JupyterLab (the optional extra jzanalysis[lab]).
 # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set, every process (the CLI and each notebook
 # kernel) would otherwise compile pandas/scipy/statsmodels from source again, about 4 s each.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml

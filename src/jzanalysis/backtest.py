@@ -12,7 +12,8 @@ different size can be pooled):
 - ``mape`` (mean |point − actual| / actual) and ``bias_pct`` (mean signed error, percent of actual)
 - ``coverage80`` / ``coverage95`` with a Wilson 95% confidence interval on each coverage
 - ``interval_score80`` / ``interval_score95``: mean Winkler interval score / actual
-- ``crps``: mean CRPS / actual (exact for the discrete count distributions, quantile integral else)
+- ``crps``: mean CRPS / actual (:func:`crps_of`: exact for the discrete count distributions, the quantile
+  integral on 2000 levels else)
 - ``brier``: Brier score of P(meet plan) on rows with a plan
 - ``skill_*``: 1 − score / score of ``straight_line_months`` on the rows both scored (> 0 = better)
 
@@ -127,16 +128,20 @@ _CRPS_LEVELS = (np.arange(2000) + 0.5) / 2000
 
 
 def crps_of(dist, y: float) -> float:
-    """CRPS of a predictive distribution at outcome ``y`` (same units as y).
+    """CRPS of a predictive distribution at outcome ``y`` (same units as y), in its quantile form
+    CRPS = 2 ∫₀¹ (1{y < q(τ)} − τ)(q(τ) − y) dτ.
 
-    Discrete count distributions: exact. Others: the quantile form
-    CRPS = 2 ∫₀¹ (1{y < q(τ)} − τ)(q(τ) − y) dτ on 2000 midpoints (checked against scoringrules'
-    closed-form lognormal CRPS in the tests).
+    Over one step of the quantile function (an atom v of probability p, the cdf rising from a to b) the
+    integrand is linear in τ, so the step contributes exactly 2·p·(1{y < v} − (a + b)/2)·(v − y). A discrete
+    count distribution is its atoms, so its CRPS is exact; any other family is taken as 2000 equally likely
+    atoms at its quantiles of the levels (k − ½)/2000 (the midpoint rule of the integral). The tests check
+    both against scoringrules' closed-form lognormal CRPS and properscoring's weighted ensemble CRPS.
     """
     if isinstance(dist, GridPredictive):
-        return dist.crps(y)
-    q = np.asarray(dist.ppf(_CRPS_LEVELS), dtype=float)
-    return float(2 * np.mean(((y < q).astype(float) - _CRPS_LEVELS) * (q - y)))
+        values, p, middle = dist.values, dist.pmf, dist.cum - dist.pmf / 2  # (a + b)/2 of each step
+    else:
+        values, p, middle = np.asarray(dist.ppf(_CRPS_LEVELS), dtype=float), 1 / len(_CRPS_LEVELS), _CRPS_LEVELS
+    return float(2 * np.sum(p * ((y < values) - middle) * (values - y)))
 
 
 def wilson_interval(successes: int, n: int) -> list[float]:

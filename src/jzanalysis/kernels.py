@@ -360,6 +360,31 @@ class _ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
+def own_kernel_spec_manager():
+    """A jupyter_client ``KernelSpecManager`` in which the kernel ``jzanalysis`` is this very Python
+    (``sys.executable -m ipykernel_launcher``), whatever kernel specs are installed.
+
+    A report's kernel must import the jzanalysis that runs the report: a package installed from a wheel
+    has no kernel spec of that name (only ``make setup`` installs one, for JupyterLab), and one found in
+    the user's Jupyter folders could name another Python. Other names are looked up as usual.
+    """
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    from .runner import KERNEL_NAME
+
+    class OwnKernelSpecManager(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            if kernel_name != KERNEL_NAME:
+                return super().get_kernel_spec(kernel_name)
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="Python (jzanalysis)",
+                language="python",
+            )
+
+    return OwnKernelSpecManager()
+
+
 def forked_kernel_manager(template: TemplateClient, cwd: str, env: dict[str, str] | None = None):
     """A started jupyter_client ``KernelManager`` whose kernel the template forked.
 
@@ -412,6 +437,7 @@ def forked_kernel_manager(template: TemplateClient, cwd: str, env: dict[str, str
 
     km = ForkedKernelManager(
         kernel_name=KERNEL_NAME,
+        kernel_spec_manager=own_kernel_spec_manager(),
         transport="ipc",
         ip=os.path.join(socket_dir, "kernel"),
         connection_file=os.path.join(socket_dir, "kernel.json"),
@@ -446,6 +472,7 @@ def spawned_kernel_manager(cwd: str, env: dict[str, str] | None = None):
     socket_dir = private_temp_dir("k")
     km = KernelManager(
         kernel_name=KERNEL_NAME,
+        kernel_spec_manager=own_kernel_spec_manager(),
         transport="ipc",
         ip=os.path.join(socket_dir, "kernel"),
         connection_file=os.path.join(socket_dir, "kernel.json"),

@@ -42,8 +42,9 @@ if TYPE_CHECKING:  # nbformat costs seconds to import (jsonschema's format check
 
     from .params import ReportParams
 
-# A kernel spec inside the virtualenv (make setup installs it): a user-level "python3" spec could
-# point at another Python that has no jzanalysis.
+# The kernel of every run: always this process's own Python (kernels.own_kernel_spec_manager), so an
+# installed package needs no kernel spec; a user-level "python3" spec could point at another Python that
+# has no jzanalysis. The same name is the notebooks' kernel in JupyterLab (make setup installs its spec).
 KERNEL_NAME = "jzanalysis"
 
 # Under load ipykernel sometimes logs "KeyboardInterrupt caught in kernel" while jupyter_client shuts it

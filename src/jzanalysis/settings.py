@@ -10,6 +10,7 @@ so a report runs wherever the package is installed.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -77,12 +78,34 @@ def cjk_font_family() -> str:
     return _cjk_font()[1]
 
 
+#: Written into a wheel by ``hatch_build.py``: the commit the wheel was built from
+BUILD_RECORD = PACKAGE_DIR / "_build.json"
+
+
 @functools.cache
 def git_commit() -> str:
-    """Short commit of the checkout, with ``+dirty`` when the work tree has changes; ``unknown`` outside git
-    (an installed package: the git repository around site-packages, if any, is not this code's)."""
-    if CHECKOUT is None:
-        return "unknown"
+    """The code's version as the reports' provenance names it: the checkout's short commit, with ``+dirty``
+    when its work tree has changes; installed from a wheel, the commit the wheel was built from; else
+    (no git, a wheel built outside a checkout) the package version."""
+    commit = checkout_commit()
+    if commit is None and CHECKOUT is None:
+        try:
+            commit = json.loads(BUILD_RECORD.read_text(encoding="utf-8"))["commit"]
+        except (OSError, ValueError, KeyError, TypeError):
+            commit = None
+    if commit:
+        return commit
+    from . import __version__
+
+    return __version__
+
+
+def checkout_commit() -> str | None:
+    """Short commit of the checkout, ``+dirty`` when tracked files changed; None when installed (the git
+    repository around site-packages, if any, is not this code's), outside git (an unpacked source archive:
+    a repository around it is not this code's either) or when git cannot tell."""
+    if CHECKOUT is None or not (CHECKOUT / ".git").exists():
+        return None
     try:
         commit = subprocess.run(
             ["git", "-C", str(CHECKOUT), "rev-parse", "--short=12", "HEAD"],
@@ -99,5 +122,5 @@ def git_commit() -> str:
             timeout=5,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return "unknown"
+        return None
     return commit + ("+dirty" if dirty else "")

@@ -106,23 +106,6 @@ class GridPredictive(Predictive):
             return float(self.exact_mean)
         return float(np.dot(self.pmf, self.values))
 
-    def crps(self, y: float) -> float:
-        """Exact CRPS of the step-function cdf at observation ``y`` (integral of (F − 1{x ≥ y})²)."""
-        edges = self.values
-        cdf_steps = self.cum
-        total = 0.0
-        widths = np.diff(edges)
-        left, right = edges[:-1], edges[1:]
-        f = cdf_steps[:-1]
-        below = np.clip(np.minimum(right, y) - left, 0, None)  # part of the interval below y: H = 0
-        above = widths - below
-        total += float(np.sum(f**2 * below + (1 - f) ** 2 * above))
-        if y < edges[0]:
-            total += edges[0] - y  # F = 0, H = 1 on [y, v_0)
-        if y > edges[-1]:
-            total += y - edges[-1]  # F = 1, H = 0 on [v_last, y)
-        return total
-
 
 class ShiftedLogPredictive(Predictive):
     """full = base + scale × exp(loc + sigma × T), T standard normal (df None) or Student t."""
