@@ -385,6 +385,22 @@ def own_kernel_spec_manager():
     return OwnKernelSpecManager()
 
 
+def _on_private_sockets(manager_class, socket_dir: str):
+    """A kernel manager of ``manager_class`` for the kernel ``jzanalysis`` talking over Unix sockets in
+    ``socket_dir`` (private to this run: no TCP port to race for, nothing another user can connect to)."""
+    from .runner import KERNEL_NAME
+
+    km = manager_class(
+        kernel_name=KERNEL_NAME,
+        kernel_spec_manager=own_kernel_spec_manager(),
+        transport="ipc",
+        ip=os.path.join(socket_dir, "kernel"),
+        connection_file=os.path.join(socket_dir, "kernel.json"),
+    )
+    km.socket_dir = socket_dir
+    return km
+
+
 def forked_kernel_manager(template: TemplateClient, cwd: str, env: dict[str, str] | None = None):
     """A started jupyter_client ``KernelManager`` whose kernel the template forked.
 
@@ -433,16 +449,9 @@ def forked_kernel_manager(template: TemplateClient, cwd: str, env: dict[str, str
                 )
             return await super()._async_pre_start_kernel(**kw)
 
-    from .runner import KERNEL_ARGUMENTS, KERNEL_NAME
+    from .runner import KERNEL_ARGUMENTS
 
-    km = ForkedKernelManager(
-        kernel_name=KERNEL_NAME,
-        kernel_spec_manager=own_kernel_spec_manager(),
-        transport="ipc",
-        ip=os.path.join(socket_dir, "kernel"),
-        connection_file=os.path.join(socket_dir, "kernel.json"),
-    )
-    km.socket_dir = socket_dir
+    km = _on_private_sockets(ForkedKernelManager, socket_dir)
     km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd))
     return km
 
@@ -467,17 +476,10 @@ def spawned_kernel_manager(cwd: str, env: dict[str, str] | None = None):
     """
     from jupyter_client.manager import KernelManager
 
-    from .runner import KERNEL_ARGUMENTS, KERNEL_NAME
+    from .runner import KERNEL_ARGUMENTS
 
     socket_dir = private_temp_dir("k")
-    km = KernelManager(
-        kernel_name=KERNEL_NAME,
-        kernel_spec_manager=own_kernel_spec_manager(),
-        transport="ipc",
-        ip=os.path.join(socket_dir, "kernel"),
-        connection_file=os.path.join(socket_dir, "kernel.json"),
-    )
-    km.socket_dir = socket_dir
+    km = _on_private_sockets(KernelManager, socket_dir)
     parent = os.getpid()
     kernel_env = {**os.environ, **{k: v.replace("{socket_dir}", socket_dir) for k, v in (env or {}).items()}}
     try:

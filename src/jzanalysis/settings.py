@@ -106,21 +106,14 @@ def checkout_commit() -> str | None:
     a repository around it is not this code's either) or when git cannot tell."""
     if CHECKOUT is None or not (CHECKOUT / ".git").exists():
         return None
+
+    def git(*args: str) -> str:
+        run = subprocess.run(["git", "-C", str(CHECKOUT), *args], capture_output=True, text=True, check=True, timeout=5)
+        return run.stdout.strip()
+
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(CHECKOUT), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=5,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(CHECKOUT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=5,
-        ).stdout.strip()
+        commit = git("rev-parse", "--short=12", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return None
     return commit + ("+dirty" if dirty else "")
