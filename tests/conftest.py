@@ -8,6 +8,7 @@ import pytest
 
 from jzanalysis import settings
 from jzanalysis.schema import facts_frame
+from tests.helpers import run_main
 
 TESTS_DIR = Path(__file__).resolve().parent
 SEED = settings.SEED_BULLETIN
@@ -16,6 +17,19 @@ SEED = settings.SEED_BULLETIN
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture
+def jz(capsys):
+    """``jz("forecast", path, "--json")``: the command run in this process; checks the exit status (0 unless
+    ``status=`` says otherwise) and returns (stdout, stderr). Real processes: tests/test_bad_input.py."""
+
+    def run(*argv, status: int = 0) -> tuple[str, str]:
+        got, out, err = run_main(argv, capsys)
+        assert got == status, err
+        return out, err
+
+    return run
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from jzanalysis.errors import InputError
 from jzanalysis.kernels import remove_stale_temp_dirs
 from jzanalysis.params import ReportParams
 from jzanalysis.runner import publish, remove_stale_staging, run_name, run_report
+from tests.helpers import assert_one_line, publish_many
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 JZANALYSIS = [sys.executable, "-m", "jzanalysis.cli"]
@@ -144,24 +145,20 @@ def test_a_bad_grid_is_refused_before_anything_runs(tmp_path, text, message):
         plan(read_grid(grid))
 
 
-def test_cli_refuses_nan_up_front_and_writes_nothing(tmp_path):
+@pytest.mark.parametrize(
+    "argv", [["--scenario-dispersion", "0", "nan"], ["--dispersion", "inf"]], ids=["scenario nan", "inf"]
+)
+def test_cli_refuses_nan_up_front_and_writes_nothing(tmp_path, jz, argv):
     out = tmp_path / "out"
-    for argv in (
-        ["batch", "--scenario-dispersion", "0", "nan", "--out", str(out)],
-        ["batch", "--dispersion", "inf", "--out", str(out)],
-    ):
-        done = subprocess.run([*JZANALYSIS, *argv], capture_output=True, text=True, timeout=60)
-        assert done.returncode == 2
-        assert "must be a number 0..1" in done.stderr and len(done.stderr.strip().splitlines()) == 1
-        assert "Traceback" not in done.stderr
+    err = jz("batch", *argv, "--out", out, status=2)[1]
+    assert_one_line(err, "must be a number 0..1")
     assert not out.exists()
 
 
-def test_cli_refuses_an_out_that_is_a_file(tmp_path):
+def test_cli_refuses_an_out_that_is_a_file(tmp_path, jz):
     target = tmp_path / "a-file"
     target.write_text("x")
-    done = subprocess.run([*JZANALYSIS, "batch", "--out", str(target)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "is a file" in done.stderr
+    assert "is a file" in jz("batch", "--out", target, status=2)[1]
     assert target.read_text() == "x"
 
 
@@ -208,13 +205,6 @@ def test_publish_replaces_a_runs_files_as_one_set(tmp_path):
     assert not is_fresh(tmp_path, "r-1234abcd", "k2")  # a changed file is not trusted
 
 
-def _publish_many(args) -> None:
-    folder, writer = args
-    for number in range(15):
-        body = f"<p>writer {writer} version {number}</p>".encode()
-        publish(Path(folder), "r-1234abcd", {"html": body, "pdf": b"%PDF " + body}, {"key": f"{writer}-{number}"})
-
-
 def test_concurrent_publishers_leave_one_whole_set(tmp_path):
     # four processes publish the same run 15 times each: at every moment the folder is one writer's
     # whole set (HTML and PDF of the same version, matching run.json), and no staging folder stays
@@ -222,7 +212,7 @@ def test_concurrent_publishers_leave_one_whole_set(tmp_path):
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
-        list(pool.map(_publish_many, [(str(tmp_path), writer) for writer in range(4)]))
+        list(pool.map(publish_many, [(str(tmp_path), writer) for writer in range(4)]))
     folder = tmp_path / "r-1234abcd"
     record = json.loads((folder / "run.json").read_text())
     html = (folder / "r-1234abcd.html").read_bytes()

@@ -1,0 +1,58 @@
+"""What several test files share: the command line run in this process, and small input files.
+
+Light to import (pandas only when a facts table is written): worker processes of the tests import it too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jzanalysis import cli
+
+
+def run_main(argv, capsys) -> tuple[int, str, str]:
+    """``jzanalysis ARGV`` in this process (no interpreter start-up): the exit status, stdout and stderr."""
+    status = cli.main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def assert_one_line(err: str, fragment: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert fragment in lines[0], lines[0]
+    assert "Traceback" not in err
+
+
+def facts_csv(folder: Path, **overrides) -> str:
+    """A one-row facts table (the seed's city headline: 174 projects, 71.6% of plan) as `extract` writes it."""
+    row = dict(
+        year=2015,
+        months=7,
+        region="荆州市",
+        metric="projects_100m",
+        value=174,
+        unit="个",
+        plan_pct=71.6,
+        yoy_pct="",
+        source="t",
+        quote="全市新引进亿元以上项目174个",
+    )
+    from jzanalysis.schema import FACT_COLUMNS
+
+    row.update(overrides)
+    path = folder / "facts.csv"
+    path.write_text(
+        ",".join(FACT_COLUMNS) + "\n" + ",".join(str(row[c]) for c in FACT_COLUMNS) + "\n", encoding="utf-8"
+    )
+    return str(path)
+
+
+def publish_many(args) -> None:
+    """One writer publishing the same run 15 times (test_batch.py runs several at once, each in a process)."""
+    from jzanalysis.runner import publish
+
+    folder, writer = args
+    for number in range(15):
+        body = f"<p>writer {writer} version {number}</p>".encode()
+        publish(Path(folder), "r-1234abcd", {"html": body, "pdf": b"%PDF " + body}, {"key": f"{writer}-{number}"})
