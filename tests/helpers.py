@@ -56,3 +56,35 @@ def publish_many(args) -> None:
     for number in range(15):
         body = f"<p>writer {writer} version {number}</p>".encode()
         publish(Path(folder), "r-1234abcd", {"html": body, "pdf": b"%PDF " + body}, {"key": f"{writer}-{number}"})
+
+
+def _none(value):
+    import pandas as pd
+
+    return None if pd.isna(value) else value
+
+
+def fact_rows(facts) -> list[tuple]:
+    """Extracted facts as sorted (year, months, region, metric, value, plan_pct, yoy_pct, qualifier) rows, None
+    for a missing number: the shape expected rows are typed in (tests/corpus/README.md)."""
+    return sorted(
+        (
+            (
+                _none(r.year) and int(r.year),
+                int(r.months),
+                r.region,
+                r.metric,
+                float(r.value),
+                _none(r.plan_pct),
+                _none(r.yoy_pct),
+                _none(r.qualifier),
+            )
+            for r in facts.itertuples()
+        ),
+        key=repr,
+    )
+
+
+def expected_rows(rows) -> list[tuple]:
+    """Typed-in rows in the order and types of :func:`fact_rows` (a value written 174 compares as 174.0)."""
+    return sorted(((y, m, reg, met, float(v), p, g, q) for y, m, reg, met, v, p, g, q in rows), key=repr)

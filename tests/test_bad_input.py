@@ -936,22 +936,6 @@ BULLETIN_TEXT = st.lists(
 ).map("".join)
 
 
-@hsettings(max_examples=300, deadline=None)
-@given(BULLETIN_TEXT)
-def test_no_generated_bulletin_text_makes_the_extractor_raise_anything_but_input_error(text):
-    from jzanalysis.sources import extract_text
-    from jzanalysis.sources.read import page_text
-
-    try:
-        facts, *_ = extract_text(text)
-    except InputError as exc:
-        assert "\n" not in str(exc)
-        return
-    assert (facts.start <= facts.end).all()
-    visible, _, _ = page_text("<html><body>" + text + "</body></html>")
-    assert isinstance(visible, str)
-
-
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=BULLETIN_TEXT, html=st.booleans())
 def test_no_generated_bulletin_file_makes_extract_fail_but_in_one_line(tmp_path, capsys, text, html):
