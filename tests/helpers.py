@@ -24,23 +24,25 @@ def assert_one_line(err: str, fragment: str) -> None:
     assert "Traceback" not in err
 
 
+#: The seed's city headline on projects, typed in from the bulletin (not from the extractor)
+SEED_PROJECTS = dict(
+    year=2015,
+    months=7,
+    region="荆州市",
+    metric="projects_100m",
+    value=174,
+    unit="个",
+    plan_pct=71.6,
+    source="seed",
+    quote="全市新引进亿元以上项目174个",
+)
+
+
 def facts_csv(folder: Path, **overrides) -> str:
     """A one-row facts table (the seed's city headline: 174 projects, 71.6% of plan) as `extract` writes it."""
-    row = dict(
-        year=2015,
-        months=7,
-        region="荆州市",
-        metric="projects_100m",
-        value=174,
-        unit="个",
-        plan_pct=71.6,
-        yoy_pct="",
-        source="t",
-        quote="全市新引进亿元以上项目174个",
-    )
+    row = {**SEED_PROJECTS, "yoy_pct": ""} | overrides
     from jzanalysis.schema import FACT_COLUMNS
 
-    row.update(overrides)
     path = folder / "facts.csv"
     path.write_text(
         ",".join(FACT_COLUMNS) + "\n" + ",".join(str(row[c]) for c in FACT_COLUMNS) + "\n", encoding="utf-8"
@@ -88,3 +90,21 @@ def fact_rows(facts) -> list[tuple]:
 def expected_rows(rows) -> list[tuple]:
     """Typed-in rows in the order and types of :func:`fact_rows` (a value written 174 compares as 174.0)."""
     return sorted(((y, m, reg, met, float(v), p, g, q) for y, m, reg, met, v, p, g, q in rows), key=repr)
+
+
+def glyph_warnings(fig) -> list[str]:
+    """Draw ``fig`` (then close it): the warnings about glyphs its fonts lack, e.g. a Chinese label in a Latin font."""
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    plt.close(fig)
+    return [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing from" in str(w.message)]
+
+
+def figure_texts(fig) -> str:
+    """Every text on a matplotlib figure (titles, labels, ticks, legend entries), joined by spaces."""
+    return " ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))

@@ -30,6 +30,7 @@ from jzanalysis.errors import InputError
 from jzanalysis.plans import load_plans
 from jzanalysis.regions import get_region
 from jzanalysis.schema import facts_frame
+from tests.helpers import SEED_PROJECTS
 
 from .conftest import TESTS_DIR
 
@@ -49,19 +50,7 @@ FIXTURES = TESTS_DIR / "fixtures"
 
 
 def seed_facts(extra=(), city_plan_pct=71.6):
-    records = [
-        dict(
-            year=2015,
-            months=7,
-            region="荆州市",
-            metric="projects_100m",
-            value=174,
-            unit="个",
-            plan_pct=city_plan_pct,
-            source="seed",
-            quote="全市新引进亿元以上项目174个",
-        )
-    ]
+    records = [{**SEED_PROJECTS, "plan_pct": city_plan_pct}]
     records += [
         dict(
             year=2015,

@@ -147,7 +147,7 @@ def _check_numbers(facts: pd.DataFrame, source: str) -> None:
                 assert _present(pct, source), (row.metric, pct, row.quote)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(BULLETIN_TEXT)
 def test_bulletin_like_text_never_crashes_and_never_invents_numbers(text):
     try:
@@ -164,7 +164,7 @@ def test_bulletin_like_text_never_crashes_and_never_invents_numbers(text):
     assert not {c["key"] for c in conflicts} & set(keys)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_text_never_crashes(text):
     try:

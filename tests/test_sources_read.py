@@ -153,11 +153,11 @@ def _repeated(unit: str, size: int, head: str = "") -> str:
 
 
 def test_a_large_file_of_bulletin_text_is_read_in_linear_time(tmp_path):
-    # Generated, not committed: the seed bulletin (spam, chrome, 33 figures) repeated to 1 MB (250 kB first)
+    # Generated, not committed: the seed bulletin (spam, chrome, 33 figures) repeated to 500 kB (125 kB first)
     from jzanalysis import settings
 
     seed = settings.SEED_BULLETIN.read_text(encoding="utf-8")
-    result = _assert_linear(tmp_path, lambda size: _repeated(seed, size), 250_000)
+    result = _assert_linear(tmp_path, lambda size: _repeated(seed, size), 125_000)
     assert len(result.facts) == 33 and result.conflicts == []  # repeats of the same figures merge
     assert result.facts.set_index(["region", "metric"]).loc[("荆州市", "projects_100m"), "value"] == 174
 
@@ -165,7 +165,7 @@ def test_a_large_file_of_bulletin_text_is_read_in_linear_time(tmp_path):
 def test_a_large_file_of_filler_is_read_in_linear_time_and_gives_no_facts(tmp_path):
     # filler lines of bulletin prose: read, cleaned and scanned (linear regexes), with no facts and no crash
     filler = "今年以来全市招商引资势头不减,成绩更是来之不易。" * 40 + "\n"
-    result = _assert_linear(tmp_path, lambda size: _repeated(filler, size), 250_000)
+    result = _assert_linear(tmp_path, lambda size: _repeated(filler, size), 125_000)
     assert result.facts.empty
     assert "no figures found in this file" in result.warnings
 
@@ -188,9 +188,10 @@ DENSE_BLOCK = (
     ],
 )
 def test_one_long_line_is_read_in_linear_time(tmp_path, unit):
-    # Worst cases for backtracking and for per-change bookkeeping: a single line (one "sentence") of 100 kB,
-    # then of 400 kB, the size at which a quadratic step (line numbers looked up without bisection) took 9 s
-    _assert_linear(tmp_path, lambda size: _repeated(unit, size, "1-7月"), 100_000)
+    # Worst cases for backtracking and for per-change bookkeeping: a single line (one "sentence") of 50 kB, then
+    # of 200 kB. A quadratic step shows well before: line numbers looked up without bisection took 9 s at 400 kB,
+    # about 2 s at 200 kB, four times what 8 × the 50 kB run allows
+    _assert_linear(tmp_path, lambda size: _repeated(unit, size, "1-7月"), 50_000)
 
 
 def test_what_an_html_page_hides_is_reported_with_its_source_line(tmp_path):
