@@ -41,6 +41,13 @@ from tests.helpers import assert_one_line, publish_many
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 JZANALYSIS = [sys.executable, "-m", "jzanalysis.cli"]
+
+
+def _jz(*argv) -> subprocess.CompletedProcess:
+    """`jzanalysis ARGV` as a process of its own (a batch's workers and kernels, its signals)."""
+    return subprocess.run([*JZANALYSIS, *map(str, argv)], capture_output=True, text=True, timeout=300)
+
+
 COUNTIES = {"公安县", "监利县", "石首市", "荆州开发区", "沙市区", "荆州区", "洪湖市", "松滋市", "江陵县"}
 
 
@@ -349,12 +356,7 @@ def test_no_state_leaks_from_one_run_to_the_next_on_the_same_worker(tmp_path):
 def test_a_failing_notebook_is_reported_in_one_line_and_the_others_are_published(tmp_path):
     grid = _fixture_grid(tmp_path, f"  - notebook: {FIXTURES / 'fails.ipynb'}\n  - audit.ipynb\n")
     out = tmp_path / "out"
-    done = subprocess.run(
-        [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = _jz("batch", grid, "--out", out, "--workers", "2")
     assert done.returncode == 1, done.stderr
     failures = [line for line in done.stderr.splitlines() if line.startswith("failed:")]
     # the cell as JupyterLab numbers it in the source notebook, and its first line
@@ -443,12 +445,7 @@ def test_a_signalled_batch_stops_everything_and_a_restart_finishes_only_what_was
     assert list(Path("/tmp").glob(f"jzk-{process.pid}-*")) == []
     finished = len(_run_folders(out))
     assert 1 <= finished < 9
-    again = subprocess.run(
-        [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    again = _jz("batch", grid, "--out", out, "--workers", "2")
     assert again.returncode == 0, again.stderr
     assert f"9 runs: {9 - finished} done, {finished} unchanged, 0 failed" in again.stderr
     assert len(_run_folders(out)) == 9
@@ -463,12 +460,7 @@ def test_kill_9_of_the_batch_takes_its_workers_and_kernels_with_it(tmp_path):
     _assert_nothing_left(out, pids)
     # the next run removes what the killed one could not: staging folders, kernel socket folders
     (out / f".partial-x-{socket.gethostname()}-{process.pid}-abc123").mkdir()
-    again = subprocess.run(
-        [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    again = _jz("batch", grid, "--out", out, "--workers", "2")
     assert again.returncode == 0, again.stderr
     assert [p.name for p in out.iterdir() if p.name.startswith(".partial-")] == []
     for pid in pids | {process.pid}:
@@ -522,14 +514,9 @@ def test_dask_cluster_gives_the_same_files_as_local_workers(tmp_path):
 @pytest.mark.slow
 def test_report_command_publishes_one_folder_per_parameter_set(tmp_path):
     out = tmp_path / "r"
-    first = subprocess.run([*JZANALYSIS, "report", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    first = _jz("report", "--out", out)
     assert first.returncode == 0, first.stderr
-    second = subprocess.run(
-        [*JZANALYSIS, "report", "--out", str(out), "--dispersion", "0", "--format", "html"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    second = _jz("report", "--out", out, "--dispersion", "0", "--format", "html")
     assert second.returncode == 0, second.stderr
     folders = _run_folders(out)
     # the φ = 0 run is a scenario: its folder says so (forecast_2015_m07_phi0-…)
