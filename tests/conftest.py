@@ -11,6 +11,8 @@ from jzanalysis.schema import facts_frame
 from tests.helpers import SEED_PROJECTS, run_main
 
 TESTS_DIR = Path(__file__).resolve().parent
+# the corpus generator writes files when it runs: --doctest-modules must not import it
+collect_ignore = ["corpus"]
 SEED = settings.SEED_BULLETIN
 
 
