@@ -190,7 +190,7 @@ DENSE_BLOCK = (
 def test_one_long_line_is_read_in_linear_time(tmp_path, unit):
     # Worst cases for backtracking and for per-change bookkeeping: a single line (one "sentence") of 50 kB, then
     # of 200 kB. A quadratic step shows well before: line numbers looked up without bisection took 9 s at 400 kB,
-    # about 2 s at 200 kB, four times what 8 × the 50 kB run allows
+    # about 2 s at 200 kB, past the 8 × 0.1 s + 0.5 s that the 50 kB run's time allows (speed itself: benchmarks/)
     _assert_linear(tmp_path, lambda size: _repeated(unit, size, "1-7月"), 50_000)
 
 
