@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from jzanalysis import cli, settings
 from jzanalysis.errors import InputError
-from jzanalysis.schema import FACT_COLUMNS
+from tests.helpers import assert_one_line, facts_csv, run_main
 
 JZ = str(Path(sys.executable).parent / "jzanalysis")
 SEED = settings.SEED_BULLETIN
@@ -37,27 +37,6 @@ SENTENCE = "荆州市2015年1-7月全市新引进亿元以上项目174个，完�
 
 
 # --- files the cases need, written into tmp_path ---------------------------------------------------
-
-
-def facts_csv(tmp, **overrides) -> str:
-    row = dict(
-        year=2015,
-        months=7,
-        region="荆州市",
-        metric="projects_100m",
-        value=174,
-        unit="个",
-        plan_pct=71.6,
-        yoy_pct="",
-        source="t",
-        quote="全市新引进亿元以上项目174个",
-    )
-    row.update(overrides)
-    path = tmp / "facts.csv"
-    path.write_text(
-        ",".join(FACT_COLUMNS) + "\n" + ",".join(str(row[c]) for c in FACT_COLUMNS) + "\n", encoding="utf-8"
-    )
-    return str(path)
 
 
 def plans_csv(tmp, line: str) -> str:
@@ -205,194 +184,111 @@ MANIFEST_CASES = [
 # --- the table ------------------------------------------------------------------------------------------
 
 S = str(SEED)
-# (id, argv builder taking tmp_path, exit status, fragment of the one stderr line)
+P = ["forecast", "--metric", "projects_100m"]  # the seed's count of projects: most cases add one option to it
+PHI = "must be a number 0..1 (φ, the overdispersion of monthly project counts)"
+PLAN = "must be a number 0.01..1,000,000"
+
+
+def data(**row):
+    """`forecast --data facts.csv` where the facts table is the seed's city row with ``row`` changed."""
+    return lambda t: [*P, "--data", facts_csv(t, **row)]
+
+
+def plans(line: str, command: tuple = ("compare", S)):
+    return lambda t: [*command, "--plans", plans_csv(t, line)]
+
+
+def profile(rows: str, *method: str):
+    return lambda t: [*P, *method, "--profile", profile_csv(t, rows)]
+
+
+# (id, argv or a function of tmp_path giving it, a fragment of the one stderr line); exit status 2 for all
 CASES = [
     # the usage, months, metrics, regions (the cases that were here before this table)
-    (
-        "as-of 13",
-        lambda t: ["forecast", "--year", "2015", "--as-of", "13", "--metric", "projects_100m"],
-        2,
-        "as-of month must be a whole number 1..11",
-    ),
-    ("as-of 0", lambda t: ["forecast", "--as-of", "0", "--metric", "projects_100m"], 2, "1..11"),
-    ("as-of word", lambda t: ["forecast", "--as-of", "seven", "--metric", "projects_100m"], 2, "whole month number"),
-    (
-        "extract missing",
-        lambda t: ["extract", "no/such/bulletin.txt"],
-        2,
-        "no such file or folder: no/such/bulletin.txt",
-    ),
-    (
-        "forecast missing",
-        lambda t: ["forecast", "no/such.txt", "--metric", "projects_100m"],
-        2,
-        "no such file or folder",
-    ),
-    ("report missing source", lambda t: ["report", "--source", "no/such.txt"], 2, "no such file or folder"),
-    ("report as-of 13", lambda t: ["report", "--as-of", "13"], 2, "1..11"),
-    ("unknown metric", lambda t: ["forecast", "--metric", "no_such_metric"], 2, "unknown metric 'no_such_metric'"),
-    (
-        "unknown region",
-        lambda t: ["forecast", "--metric", "projects_100m", "--region", "荆州新区"],
-        2,
-        "unknown region '荆州新区'",
-    ),
-    (
-        "unknown option",
-        lambda t: ["forecast", "--metric", "projects_100m", "--bogus"],
-        2,
-        "unrecognized arguments: --bogus",
-    ),
-    ("no command", lambda t: [], 2, "the following arguments are required: command"),
-    ("data and paths", lambda t: ["forecast", S, "--data", facts_csv(t), "--metric", "projects_100m"], 2, "not both"),
-    ("extract a folder without bulletins", lambda t: ["extract", str(t)], 2, "has no bulletins"),
-    ("extract binary", lambda t: ["extract", bulletin(t, "\x00\x01binary")], 2, "looks binary"),
+    ("as-of 13", [*P, "--year", "2015", "--as-of", "13"], "as-of month must be a whole number 1..11"),
+    ("as-of 0", [*P, "--as-of", "0"], "1..11"),
+    ("as-of word", [*P, "--as-of", "seven"], "whole month number"),
+    ("extract missing", ["extract", "no/such/bulletin.txt"], "no such file or folder: no/such/bulletin.txt"),
+    ("forecast missing", [*P, "no/such.txt"], "no such file or folder"),
+    ("report missing source", ["report", "--source", "no/such.txt"], "no such file or folder"),
+    ("report as-of 13", ["report", "--as-of", "13"], "1..11"),
+    ("unknown metric", ["forecast", "--metric", "no_such_metric"], "unknown metric 'no_such_metric'"),
+    ("unknown region", [*P, "--region", "荆州新区"], "unknown region '荆州新区'"),
+    ("unknown option", [*P, "--bogus"], "unrecognized arguments: --bogus"),
+    ("no command", [], "the following arguments are required: command"),
+    ("data and paths", lambda t: [*P, S, "--data", facts_csv(t)], "not both"),
+    ("extract a folder without bulletins", lambda t: ["extract", str(t)], "has no bulletins"),
+    ("extract binary", lambda t: ["extract", bulletin(t, "\x00\x01binary")], "looks binary"),
     (
         "metric not forecastable",
-        lambda t: ["forecast", "--metric", "resident_staff"],
-        2,
+        ["forecast", "--metric", "resident_staff"],
         "is not a running total that can be forecast",
     ),
     # 4. the file system: --out naming a file, /proc/x (read-only and full disks: subprocesses below)
     (
         "report --out a file",
         lambda t: ["report", "--out", a_file(t)],
-        2,
         "is a file; allowed: a folder (created if missing)",
     ),
     (
         "batch --out a file",
         lambda t: ["batch", "--out", a_file(t)],
-        2,
         "is a file; allowed: a folder (created if missing)",
     ),
     (
         "report --out /proc/x",
-        lambda t: ["report", "--out", "/proc/x"],
-        2,
+        ["report", "--out", "/proc/x"],
         "--out /proc/x cannot hold the reports (No such file or directory)",
     ),
-    ("extract /proc/x", lambda t: ["extract", "/proc/x"], 2, "no such file or folder: /proc/x"),
+    ("extract /proc/x", ["extract", "/proc/x"], "no such file or folder: /proc/x"),
     (
         "report --source not UTF-8",
         lambda t: ["report", "--source", not_utf8_copy(t)],
-        2,
         "--source {tmp}/b\\xff.txt is not a valid UTF-8 name; a report records it in its notebook: rename it",
     ),
     (
         "forecast --profile /proc/x",
-        lambda t: ["forecast", "--metric", "projects_100m", "--method", "seasonal_share", "--profile", "/proc/x"],
-        2,
+        [*P, "--method", "seasonal_share", "--profile", "/proc/x"],
         "profile file /proc/x not found",
     ),
     # 5. numbers out of their range, each message saying the range
-    (
-        "dispersion 1e308",
-        lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "1e308"],
-        2,
-        "argument --dispersion: must be a number 0..1 (φ, the overdispersion of monthly project counts), got 1e308",
-    ),
-    (
-        "dispersion 1e308 amounts",
-        lambda t: ["forecast", "--metric", "funds_in_place", "--dispersion", "1e308"],
-        2,
-        "must be a number 0..1",
-    ),
-    (
-        "dispersion -1",
-        lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "-1"],
-        2,
-        "must be a number 0..1",
-    ),
-    (
-        "dispersion nan",
-        lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "nan"],
-        2,
-        "must be a number 0..1",
-    ),
-    (
-        "dispersion inf",
-        lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "inf"],
-        2,
-        "must be a number 0..1",
-    ),
-    (
-        "dispersion word",
-        lambda t: ["forecast", "--metric", "projects_100m", "--dispersion", "wide"],
-        2,
-        "must be a number 0..1 (φ, the overdispersion of monthly project counts), got 'wide'",
-    ),
-    (
-        "report dispersion 5",
-        lambda t: ["report", "--dispersion", "5"],
-        2,
-        "argument --dispersion: must be a number 0..1",
-    ),
-    (
-        "backtest dispersion 1e308",
-        lambda t: ["backtest", str(FIXTURES / "backtest_synthetic.csv"), "--dispersion", "1e308"],
-        2,
-        "must be a number 0..1",
-    ),
+    ("dispersion 1e308", [*P, "--dispersion", "1e308"], f"argument --dispersion: {PHI}, got 1e308"),
+    ("dispersion 1e308 amounts", ["forecast", "--metric", "funds_in_place", "--dispersion", "1e308"], PHI),
+    ("dispersion -1", [*P, "--dispersion", "-1"], PHI),
+    ("dispersion nan", [*P, "--dispersion", "nan"], PHI),
+    ("dispersion inf", [*P, "--dispersion", "inf"], PHI),
+    ("dispersion word", [*P, "--dispersion", "wide"], f"{PHI}, got 'wide'"),
+    ("report dispersion 5", ["report", "--dispersion", "5"], f"argument --dispersion: {PHI}"),
+    ("backtest dispersion 1e308", ["backtest", str(FIXTURES / "backtest_synthetic.csv"), "--dispersion", "1e308"], PHI),
     (
         "year 99999999999",
-        lambda t: ["forecast", "--metric", "projects_100m", "--year", "99999999999"],
-        2,
+        [*P, "--year", "99999999999"],
         "argument --year: must be a whole number 1990..2100, got 99999999999",
     ),
-    ("report year 1900", lambda t: ["report", "--year", "1900"], 2, "must be a whole number 1990..2100, got 1900"),
+    ("report year 1900", ["report", "--year", "1900"], "must be a whole number 1990..2100, got 1900"),
     (
         "plan -5",
-        lambda t: ["forecast", "--metric", "projects_100m", "--plan", "-5"],
-        2,
-        "argument --plan: must be a number 0.01..1,000,000 (the annual plan in the metric's unit, 个 or 亿元), got -5",
+        [*P, "--plan", "-5"],
+        f"argument --plan: {PLAN} (the annual plan in the metric's unit, 个 or 亿元), got -5",
     ),
-    (
-        "plan 1e308",
-        lambda t: ["forecast", "--metric", "projects_100m", "--plan", "1e308"],
-        2,
-        "must be a number 0.01..1,000,000",
-    ),
-    (
-        "plan 1e-300",
-        lambda t: ["forecast", "--metric", "funds_in_place", "--plan", "1e-300"],
-        2,
-        "must be a number 0.01..1,000,000",
-    ),
-    (
-        "plan nan",
-        lambda t: ["forecast", "--metric", "projects_100m", "--plan", "nan"],
-        2,
-        "must be a number 0.01..1,000,000",
-    ),
+    ("plan 1e308", [*P, "--plan", "1e308"], PLAN),
+    ("plan 1e-300", ["forecast", "--metric", "funds_in_place", "--plan", "1e-300"], PLAN),
+    ("plan nan", [*P, "--plan", "nan"], PLAN),
     (
         "working days 0 400",
-        lambda t: ["forecast", "--metric", "projects_100m", "--working-days", "0", "400"],
-        2,
+        [*P, "--working-days", "0", "400"],
         "argument --working-days: must be a whole number 1..366, got 0",
     ),
     (
         "data year 99999999999",
-        lambda t: ["forecast", "--data", facts_csv(t, year=99999999999), "--metric", "projects_100m"],
-        2,
+        data(year=99999999999),
         "facts.csv row 1: year must be a whole number 1990..2100, got 99999999999",
     ),
-    (
-        "data year 1e30",
-        lambda t: ["forecast", "--data", facts_csv(t, year="1e30"), "--metric", "projects_100m"],
-        2,
-        "facts.csv row 1: year must be a whole number 1990..2100, got 1e+30",
-    ),
-    (
-        "data count 1e17",
-        lambda t: ["forecast", "--data", facts_csv(t, value="1e17"), "--metric", "projects_100m"],
-        2,
-        "row 1: projects_100m value must be a number 0..1,000,000 个, got 1e+17",
-    ),
+    ("data year 1e30", data(year="1e30"), "facts.csv row 1: year must be a whole number 1990..2100, got 1e+30"),
+    ("data count 1e17", data(value="1e17"), "row 1: projects_100m value must be a number 0..1,000,000 个, got 1e+17"),
     (
         "data count 19 digits",
         lambda t: ["compare", "--data", facts_csv(t, value="1111111111111111111")],
-        2,
         "value must be a number 0..1,000,000 个",
     ),
     (
@@ -404,127 +300,54 @@ CASES = [
             "--metric",
             "funds_in_place",
         ],
-        2,
         "funds_in_place value must be a number 0..1,000,000 亿元, got 1e+308",
     ),
-    (
-        "data value -5",
-        lambda t: ["forecast", "--data", facts_csv(t, value=-5), "--metric", "projects_100m"],
-        2,
-        "value must be a number 0..1,000,000 个, got -5",
-    ),
-    (
-        "data value inf",
-        lambda t: ["forecast", "--data", facts_csv(t, value="inf"), "--metric", "projects_100m"],
-        2,
-        "got inf",
-    ),
+    ("data value -5", data(value=-5), "value must be a number 0..1,000,000 个, got -5"),
+    ("data value inf", data(value="inf"), "got inf"),
     (
         "data plan_pct 1e20",
-        lambda t: ["forecast", "--data", facts_csv(t, plan_pct="1e20"), "--metric", "projects_100m"],
-        2,
+        data(plan_pct="1e20"),
         "plan_pct must be a number 0.01..1000 (percent of the annual plan), got 1e+20",
     ),
-    (
-        "data plan_pct 0",
-        lambda t: ["forecast", "--data", facts_csv(t, plan_pct=0), "--metric", "projects_100m"],
-        2,
-        "plan_pct must be a number 0.01..1000",
-    ),
-    (
-        "data yoy_pct 1e6",
-        lambda t: ["forecast", "--data", facts_csv(t, yoy_pct="1e6"), "--metric", "projects_100m"],
-        2,
-        "yoy_pct must be a number -100..10,000 (percent growth), got 1000000.0",
-    ),
+    ("data plan_pct 0", data(plan_pct=0), "plan_pct must be a number 0.01..1000"),
+    ("data yoy_pct 1e6", data(yoy_pct="1e6"), "yoy_pct must be a number -100..10,000 (percent growth), got 1000000.0"),
     (
         "data rate 250%",
         lambda t: ["compare", "--data", facts_csv(t, metric="industrial_start_rate", unit="%", value=250, plan_pct="")],
-        2,
         "industrial_start_rate value must be a number 0..100 %",
     ),
-    (
-        "data months 13",
-        lambda t: ["forecast", "--data", facts_csv(t, months=13), "--metric", "projects_100m"],
-        2,
-        "row 1: months must be a whole number 1..12, got 13",
-    ),
-    (
-        "plans 1e308",
-        lambda t: ["compare", S, "--plans", plans_csv(t, "2015,公安县,projects_100m,1e308")],
-        2,
-        "plans.csv line 2: plan must be a number 0.01..1,000,000 个, got '1e308'",
-    ),
-    (
-        "plans 1e-300",
-        lambda t: ["compare", S, "--plans", plans_csv(t, "2015,公安县,projects_100m,1e-300")],
-        2,
-        "plan must be a number 0.01..1,000,000 个, got '1e-300'",
-    ),
+    ("data months 13", data(months=13), "row 1: months must be a whole number 1..12, got 13"),
+    ("plans 1e308", plans("2015,公安县,projects_100m,1e308"), f"plans.csv line 2: plan {PLAN} 个, got '1e308'"),
+    ("plans 1e-300", plans("2015,公安县,projects_100m,1e-300"), f"plan {PLAN} 个, got '1e-300'"),
     (
         "plans year 99999999999",
-        lambda t: ["compare", S, "--plans", plans_csv(t, "99999999999,公安县,projects_100m,30")],
-        2,
+        plans("99999999999,公安县,projects_100m,30"),
         "line 2: year must be a whole number 1990..2100",
     ),
-    (
-        "report plans 1e308",
-        lambda t: ["report", "--plans", plans_csv(t, "2015,公安县,projects_100m,1e308")],
-        2,
-        "plan must be a number 0.01..1,000,000 个",
-    ),
+    ("report plans 1e308", plans("2015,公安县,projects_100m,1e308", ("report",)), f"plan {PLAN} 个"),
     (
         "profile share 60",
-        lambda t: [
-            "forecast",
-            "--metric",
-            "projects_100m",
-            "--method",
-            "seasonal_share",
-            "--profile",
-            profile_csv(t, "7,60\n12,100\n"),
-        ],
-        2,
+        profile("7,60\n12,100\n", "--method", "seasonal_share"),
         "profile.csv line 2: share must be a number in (0, 1] (the cumulative share of the year, 0.6 for 60%), got 60",
     ),
-    (
-        "profile share 1.2",
-        lambda t: ["forecast", "--metric", "projects_100m", "--profile", profile_csv(t, "7,0.6\n12,1.2\n")],
-        2,
-        "line 3: share must be a number in (0, 1]",
-    ),
+    ("profile share 1.2", profile("7,0.6\n12,1.2\n"), "line 3: share must be a number in (0, 1]"),
     (
         "backtest actual inf",
         lambda t: ["backtest", backtest_csv(t, "inf")],
-        2,
         "backtest.csv line 2: actual must be a number 0..1,000,000 个, got inf",
     ),
     (
         "backtest actual 1e308",
         lambda t: ["backtest", backtest_csv(t, "1e308")],
-        2,
         "actual must be a number 0..1,000,000 个",
     ),
 ]
 
 
-def run_main(argv, capsys) -> tuple[int, str, str]:
-    status = cli.main(argv)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
-def assert_one_line(err: str, fragment: str) -> None:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert fragment in lines[0], lines[0]
-    assert "Traceback" not in err
-
-
-@pytest.mark.parametrize("name, argv, status, fragment", CASES, ids=[c[0] for c in CASES])
-def test_bad_input_table(tmp_path, capsys, name, argv, status, fragment):
-    got, out, err = run_main(argv(tmp_path), capsys)
-    assert got == status, err
+@pytest.mark.parametrize("name, argv, fragment", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_table(tmp_path, capsys, name, argv, fragment):
+    got, out, err = run_main(argv(tmp_path) if callable(argv) else argv, capsys)
+    assert got == 2, err
     assert_one_line(err, fragment.replace("{tmp}", str(tmp_path)))
     assert out == ""
 
@@ -725,21 +548,15 @@ def run(*args, env=None, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([JZ, *args], capture_output=True, text=True, timeout=120, env=env, **kwargs)
 
 
-def test_the_console_script_gives_the_same_line_and_status():
-    proc = run("forecast", "--metric", "projects_100m", "--dispersion", "1e308")
-    assert proc.returncode == 2
-    assert_one_line(proc.stderr, "argument --dispersion: must be a number 0..1")
-
-
-def test_the_console_script_refuses_a_missing_manifest(tmp_path):
+def test_the_console_script_refuses_a_missing_manifest_in_one_line(tmp_path):
+    # the installed `jzanalysis` script, with its data folder from the environment (JZ_DATA_DIR is read when the
+    # package is imported, so only a new process sees it); the other manifest cases run in-process above
     (tmp_path / "raw").mkdir()
     shutil.copy(SEED, tmp_path / "raw" / SEED.name)
-    env = {**os.environ, "JZ_DATA_DIR": str(tmp_path)}
-    proc = run("forecast", "--metric", "projects_100m", env=env)
+    proc = run("forecast", "--metric", "projects_100m", env={**os.environ, "JZ_DATA_DIR": str(tmp_path)})
     assert proc.returncode == 2
-    assert_one_line(proc.stderr, "manifest.json is missing")
-    assert run("manifest", env=env).returncode == 0
-    assert run("forecast", "--metric", "projects_100m", env=env).returncode == 0
+    assert_one_line(proc.stderr, "jzanalysis forecast: error: ")
+    assert "manifest.json is missing" in proc.stderr
 
 
 def _many_bulletins(tmp_path, n=300) -> Path:
@@ -799,10 +616,14 @@ def test_a_read_only_file_system_for_out_is_one_line(tmp_path):
 
 
 @needs_mount
-def test_a_full_file_system_for_a_manifest_is_one_line_and_leaves_the_old_one(tmp_path):
+def test_a_full_file_system_for_a_manifest_is_one_line_and_leaves_the_old_one(tmp_path, capsys):
     # the raw folder on a 64 KB file system already full: writing the manifest fails with ENOSPC
+    prepared = tmp_path / "prepared" / "raw"  # the seed and its manifest, written here in-process
+    prepared.mkdir(parents=True)
+    shutil.copy(SEED, prepared)
+    assert run_main(["manifest", prepared], capsys)[0] == 0
     script = (
-        f"mkdir raw && cp {SEED} raw/ && {JZ} manifest raw >/dev/null && cp raw/manifest.json ../before.json && "
+        f"cp -r {prepared} raw && cp raw/manifest.json ../before.json && "
         f"cp {SEED} raw/new.txt && head -c 200000 /dev/zero > filler 2>/dev/null; "
         f"{JZ} manifest raw; echo status=$?; cmp raw/manifest.json ../before.json && echo same; ls -A raw"
     )
@@ -859,7 +680,7 @@ PARAMS = st.dictionaries(
 )
 
 
-@hsettings(max_examples=300, deadline=None)
+@hsettings(max_examples=150, deadline=None)
 @given(PARAMS)
 def test_no_parameter_set_escapes_as_anything_but_one_input_error(values):
     from jzanalysis.params import ReportParams
@@ -974,22 +795,6 @@ PIECES = st.sampled_from(
 BULLETIN_TEXT = st.lists(
     st.one_of(PIECES, st.integers(min_value=0, max_value=10**25).map(str), st.text(max_size=3)), max_size=40
 ).map("".join)
-
-
-@hsettings(max_examples=300, deadline=None)
-@given(BULLETIN_TEXT)
-def test_no_generated_bulletin_text_makes_the_extractor_raise_anything_but_input_error(text):
-    from jzanalysis.sources import extract_text
-    from jzanalysis.sources.read import page_text
-
-    try:
-        facts, *_ = extract_text(text)
-    except InputError as exc:
-        assert "\n" not in str(exc)
-        return
-    assert (facts.start <= facts.end).all()
-    visible, _, _ = page_text("<html><body>" + text + "</body></html>")
-    assert isinstance(visible, str)
 
 
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -37,9 +37,17 @@ from jzanalysis.errors import InputError
 from jzanalysis.kernels import remove_stale_temp_dirs
 from jzanalysis.params import ReportParams
 from jzanalysis.runner import publish, remove_stale_staging, run_name, run_report
+from tests.helpers import assert_one_line, publish_many
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 JZANALYSIS = [sys.executable, "-m", "jzanalysis.cli"]
+
+
+def _jz(*argv) -> subprocess.CompletedProcess:
+    """`jzanalysis ARGV` as a process of its own (a batch's workers and kernels, its signals)."""
+    return subprocess.run([*JZANALYSIS, *map(str, argv)], capture_output=True, text=True, timeout=300)
+
+
 COUNTIES = {"公安县", "监利县", "石首市", "荆州开发区", "沙市区", "荆州区", "洪湖市", "松滋市", "江陵县"}
 
 
@@ -144,24 +152,20 @@ def test_a_bad_grid_is_refused_before_anything_runs(tmp_path, text, message):
         plan(read_grid(grid))
 
 
-def test_cli_refuses_nan_up_front_and_writes_nothing(tmp_path):
+@pytest.mark.parametrize(
+    "argv", [["--scenario-dispersion", "0", "nan"], ["--dispersion", "inf"]], ids=["scenario nan", "inf"]
+)
+def test_cli_refuses_nan_up_front_and_writes_nothing(tmp_path, jz, argv):
     out = tmp_path / "out"
-    for argv in (
-        ["batch", "--scenario-dispersion", "0", "nan", "--out", str(out)],
-        ["batch", "--dispersion", "inf", "--out", str(out)],
-    ):
-        done = subprocess.run([*JZANALYSIS, *argv], capture_output=True, text=True, timeout=60)
-        assert done.returncode == 2
-        assert "must be a number 0..1" in done.stderr and len(done.stderr.strip().splitlines()) == 1
-        assert "Traceback" not in done.stderr
+    err = jz("batch", *argv, "--out", out, status=2)[1]
+    assert_one_line(err, "must be a number 0..1")
     assert not out.exists()
 
 
-def test_cli_refuses_an_out_that_is_a_file(tmp_path):
+def test_cli_refuses_an_out_that_is_a_file(tmp_path, jz):
     target = tmp_path / "a-file"
     target.write_text("x")
-    done = subprocess.run([*JZANALYSIS, "batch", "--out", str(target)], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "is a file" in done.stderr
+    assert "is a file" in jz("batch", "--out", target, status=2)[1]
     assert target.read_text() == "x"
 
 
@@ -208,13 +212,6 @@ def test_publish_replaces_a_runs_files_as_one_set(tmp_path):
     assert not is_fresh(tmp_path, "r-1234abcd", "k2")  # a changed file is not trusted
 
 
-def _publish_many(args) -> None:
-    folder, writer = args
-    for number in range(15):
-        body = f"<p>writer {writer} version {number}</p>".encode()
-        publish(Path(folder), "r-1234abcd", {"html": body, "pdf": b"%PDF " + body}, {"key": f"{writer}-{number}"})
-
-
 def test_concurrent_publishers_leave_one_whole_set(tmp_path):
     # four processes publish the same run 15 times each: at every moment the folder is one writer's
     # whole set (HTML and PDF of the same version, matching run.json), and no staging folder stays
@@ -222,7 +219,7 @@ def test_concurrent_publishers_leave_one_whole_set(tmp_path):
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
-        list(pool.map(_publish_many, [(str(tmp_path), writer) for writer in range(4)]))
+        list(pool.map(publish_many, [(str(tmp_path), writer) for writer in range(4)]))
     folder = tmp_path / "r-1234abcd"
     record = json.loads((folder / "run.json").read_text())
     html = (folder / "r-1234abcd.html").read_bytes()
@@ -359,12 +356,7 @@ def test_no_state_leaks_from_one_run_to_the_next_on_the_same_worker(tmp_path):
 def test_a_failing_notebook_is_reported_in_one_line_and_the_others_are_published(tmp_path):
     grid = _fixture_grid(tmp_path, f"  - notebook: {FIXTURES / 'fails.ipynb'}\n  - audit.ipynb\n")
     out = tmp_path / "out"
-    done = subprocess.run(
-        [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = _jz("batch", grid, "--out", out, "--workers", "2")
     assert done.returncode == 1, done.stderr
     failures = [line for line in done.stderr.splitlines() if line.startswith("failed:")]
     # the cell as JupyterLab numbers it in the source notebook, and its first line
@@ -453,12 +445,7 @@ def test_a_signalled_batch_stops_everything_and_a_restart_finishes_only_what_was
     assert list(Path("/tmp").glob(f"jzk-{process.pid}-*")) == []
     finished = len(_run_folders(out))
     assert 1 <= finished < 9
-    again = subprocess.run(
-        [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    again = _jz("batch", grid, "--out", out, "--workers", "2")
     assert again.returncode == 0, again.stderr
     assert f"9 runs: {9 - finished} done, {finished} unchanged, 0 failed" in again.stderr
     assert len(_run_folders(out)) == 9
@@ -473,12 +460,7 @@ def test_kill_9_of_the_batch_takes_its_workers_and_kernels_with_it(tmp_path):
     _assert_nothing_left(out, pids)
     # the next run removes what the killed one could not: staging folders, kernel socket folders
     (out / f".partial-x-{socket.gethostname()}-{process.pid}-abc123").mkdir()
-    again = subprocess.run(
-        [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    again = _jz("batch", grid, "--out", out, "--workers", "2")
     assert again.returncode == 0, again.stderr
     assert [p.name for p in out.iterdir() if p.name.startswith(".partial-")] == []
     for pid in pids | {process.pid}:
@@ -532,14 +514,9 @@ def test_dask_cluster_gives_the_same_files_as_local_workers(tmp_path):
 @pytest.mark.slow
 def test_report_command_publishes_one_folder_per_parameter_set(tmp_path):
     out = tmp_path / "r"
-    first = subprocess.run([*JZANALYSIS, "report", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    first = _jz("report", "--out", out)
     assert first.returncode == 0, first.stderr
-    second = subprocess.run(
-        [*JZANALYSIS, "report", "--out", str(out), "--dispersion", "0", "--format", "html"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    second = _jz("report", "--out", out, "--dispersion", "0", "--format", "html")
     assert second.returncode == 0, second.stderr
     folders = _run_folders(out)
     # the φ = 0 run is a scenario: its folder says so (forecast_2015_m07_phi0-…)

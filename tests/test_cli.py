@@ -1,63 +1,54 @@
-"""The console script as a user runs it: real subprocesses and the JSON/CSV contracts (bad input: test_bad_input.py)."""
+"""The command line in this process through ``cli.main(argv)``: help, and the JSON/CSV contracts. Bad input,
+and the real console script and its signals as subprocesses: test_bad_input.py."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from jzanalysis import settings
 from jzanalysis.schema import FACT_COLUMNS
-
-JZ = str(Path(sys.executable).parent / "jzanalysis")
-
-
-def run(*args: str, check_status: int | None = 0) -> subprocess.CompletedProcess:
-    proc = subprocess.run([JZ, *args], capture_output=True, text=True, timeout=120)
-    if check_status is not None:
-        assert proc.returncode == check_status, proc.stderr
-    return proc
+from tests.helpers import facts_csv
 
 
 @pytest.mark.parametrize("command", ["extract", "forecast", "compare", "backtest", "report", "batch", "manifest"])
-def test_every_command_has_help(command):
-    assert "usage: jzanalysis " + command in run(command, "--help").stdout
+def test_every_command_has_help(jz, command):
+    assert "usage: jzanalysis " + command in jz(command, "--help")[0]
 
 
-def test_the_exit_statuses_are_in_the_help():
-    help_text = " ".join(run("--help").stdout.split())  # argparse wraps the epilog to the terminal
+def test_the_exit_statuses_are_in_the_help(jz):
+    help_text = " ".join(jz("--help")[0].split())  # argparse wraps the epilog to the terminal
     assert "exit status: 0 done, 2 bad input, 1 a failed run, 130 interrupted, 143 terminated" in help_text
 
 
 # Bad input (one line, exit status 2) is tabled in tests/test_bad_input.py.
 
 
-def test_extract_seed_csv_has_the_contract_columns(seed_path):
-    proc = run("extract", str(seed_path))
-    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+def test_extract_seed_csv_has_the_contract_columns(jz, seed_path):
+    out, err = jz("extract", seed_path)
+    rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0].keys()) == FACT_COLUMNS
     city = {(r["region"], r["metric"]): r for r in rows if r["months"] == "7" and r["year"] == "2015"}
     assert float(city[("荆州市", "projects_100m")]["value"]) == 174
     assert float(city[("荆州市", "projects_100m")]["plan_pct"]) == 71.6
     assert float(city[("公安县", "projects_100m")]["value"]) == 23
     # what was stripped as injected is reported on stderr
-    assert "欧洲杯外围买球网" in proc.stderr
+    assert "欧洲杯外围买球网" in err
 
 
-def test_extract_json_is_a_list_of_records(seed_path):
-    records = json.loads(run("extract", str(seed_path), "--json").stdout)
+def test_extract_json_is_a_list_of_records(jz, seed_path):
+    records = json.loads(jz("extract", seed_path, "--json")[0])
     funds = next(r for r in records if r["metric"] == "funds_in_place" and r["region"] == "荆州市")
     assert (funds["value"], funds["plan_pct"], funds["yoy_pct"], funds["unit"]) == (798, 61.4, 31.3, "亿元")
     assert "798" in funds["quote"] and set(records[0]) == set(FACT_COLUMNS)
 
 
-def test_forecast_json_contract_for_the_seed(seed_path):
+def test_forecast_json_contract_for_the_seed(jz, seed_path):
     out = json.loads(
-        run("forecast", str(seed_path), "--year", "2015", "--as-of", "7", "--metric", "projects_100m", "--json").stdout
+        jz("forecast", seed_path, "--year", "2015", "--as-of", "7", "--metric", "projects_100m", "--json")[0]
     )
     assert {"metric", "region", "year", "as_of", "ytd", "plan", "forecast", "methods"} <= set(out)
     assert (out["metric"], out["region"], out["year"], out["as_of"], out["ytd"]) == (
@@ -78,23 +69,21 @@ def test_forecast_json_contract_for_the_seed(seed_path):
         assert lo95 <= lo80 <= method["point"] <= hi80 <= hi95
 
 
-def test_forecast_funds_and_plan_override(seed_path):
-    out = json.loads(run("forecast", str(seed_path), "--metric", "funds_in_place", "--json").stdout)
+def test_forecast_funds_and_plan_override(jz, seed_path):
+    out = json.loads(jz("forecast", seed_path, "--metric", "funds_in_place", "--json")[0])
     by_method = {m["method"]: m for m in out["methods"]}
     assert by_method["straight_line_months"]["point"] == pytest.approx(1368.0, abs=0.05)  # 798 × 12/7
     assert by_method["straight_line_workdays"]["point"] == pytest.approx(1370.4, abs=0.05)  # 798 × 249/145
     assert out["plan"] == pytest.approx(1299.7, abs=0.05)  # 798 / 0.614
-    override = json.loads(
-        run("forecast", str(seed_path), "--metric", "funds_in_place", "--plan", "1500", "--json").stdout
-    )
+    override = json.loads(jz("forecast", seed_path, "--metric", "funds_in_place", "--plan", "1500", "--json")[0])
     assert override["plan"] == 1500
     # 1500 is above every straight-line forecast, so meeting it is less likely than meeting 1299.7
     assert override["forecast"]["p_meet_plan"] < out["forecast"]["p_meet_plan"]
 
 
-def test_compare_json_for_the_seed(seed_path):
+def test_compare_json_for_the_seed(jz, seed_path):
     out = json.loads(
-        run("compare", str(seed_path), "--year", "2015", "--as-of", "7", "--metric", "projects_100m", "--json").stdout
+        jz("compare", seed_path, "--year", "2015", "--as-of", "7", "--metric", "projects_100m", "--json")[0]
     )
     counties = {c["region"]: c for c in out["counties"]}
     assert len(counties) == 9 and sum(c["value"] for c in counties.values()) == 174
@@ -104,42 +93,22 @@ def test_compare_json_for_the_seed(seed_path):
     assert out["homogeneity"]["df"] == 8
 
 
-def _facts_csv(tmp_path, **overrides):
-    row = dict(
-        year=2015,
-        months=7,
-        region="荆州市",
-        metric="projects_100m",
-        value=174,
-        unit="个",
-        plan_pct=71.6,
-        yoy_pct="",
-        source="t",
-        quote="全市新引进亿元以上项目174个",
-    )
-    row.update(overrides)
-    path = tmp_path / "facts.csv"
-    path.write_text(
-        ",".join(FACT_COLUMNS) + "\n" + ",".join(str(row[c]) for c in FACT_COLUMNS) + "\n", encoding="utf-8"
-    )
-    return str(path)
-
-
-def test_forecast_from_a_facts_csv(tmp_path):
-    out = json.loads(run("forecast", "--data", _facts_csv(tmp_path), "--metric", "projects_100m", "--json").stdout)
+def test_forecast_from_a_facts_csv(jz, tmp_path):
+    out = json.loads(jz("forecast", "--data", facts_csv(tmp_path), "--metric", "projects_100m", "--json")[0])
     assert (out["year"], out["as_of"], out["ytd"]) == (2015, 7, 174)
 
 
-def test_backtest_command_prints_scores():
-    from jzanalysis import settings
-
+def test_backtest_command_prints_scores(jz):
     fixture = settings.REPO_ROOT / "tests" / "fixtures" / "backtest_synthetic.csv"
-    out = json.loads(run("backtest", str(fixture), "--json").stdout)
+    out = json.loads(jz("backtest", fixture, "--json")[0])
     assert out["n_snapshots"] == 60 and out["baseline"] == "straight_line_months"
     baseline = next(m for m in out["methods"] if m["method"] == "straight_line_months")
-    assert (
-        0 <= baseline["coverage80"] <= 1
-        and baseline["coverage80_ci"][0] <= baseline["coverage80"] <= baseline["coverage80_ci"][1]
-    )
-    table = run("backtest", str(fixture)).stdout
-    assert "gamma_poisson" in table and "straight_line_months" in table
+    # 47 of the 60 actuals fall inside the straight line's 80% interval: 47/60 = 0.7833. Its Wilson 95% interval,
+    # z = 1.96, z² = 3.8416: centre (47 + 1.9208)/(60 + 3.8416) = 0.76628, half-width
+    # 1.96 × √(47 × 13/60 + 0.9604)/63.8416 = 1.96 × 3.33822/63.8416 = 0.10249 → [0.6638, 0.8688]
+    assert baseline["coverage80"] == pytest.approx(47 / 60)
+    assert baseline["coverage80_ci"] == pytest.approx([0.6638, 0.8688], abs=1e-4)
+    table = jz("backtest", fixture)[0]
+    row = next(line for line in table.splitlines() if line.split()[0] == "straight_line_months")
+    assert row.split()[1] == "60" and " 78 [66-87] " in row  # cov80 in percent: 78.33 [66.38-86.88]
+    assert "gamma_poisson" in table

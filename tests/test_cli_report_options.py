@@ -1,27 +1,16 @@
 """Command-line options of the report layer, run as a user runs them: --lang, --sigma, --plan, --xlsx,
---excel-csv, the forecast's default metric, tables aligned for Chinese names, percentages as 85%."""
+--excel-csv, the forecast's default metric, tables aligned for Chinese names, percentages as 85% (in this
+process through ``cli.main``: the ``jz`` fixture in conftest.py)."""
 
 from __future__ import annotations
-
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from jzanalysis.report.text import width
 
-JZ = str(Path(sys.executable).parent / "jzanalysis")
 
-
-def run(*args: str, status: int = 0) -> subprocess.CompletedProcess:
-    proc = subprocess.run([JZ, *args], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == status, proc.stderr
-    return proc
-
-
-def test_forecast_defaults_to_projects_and_shows_the_reports_rounding(seed_path):
-    out = run("forecast", str(seed_path)).stdout
+def test_forecast_defaults_to_projects_and_shows_the_reports_rounding(jz, seed_path):
+    out = jz("forecast", seed_path)[0]
     assert out.startswith("荆州市 projects_100m 2015 1-7月: YTD 174个, plan 243")
     # the default: median 262, 80% 238–289, P(meet plan) 0.844 → 85%, as every report shows it
     row = next(line for line in out.splitlines() if line.startswith("*calibrated"))
@@ -30,24 +19,24 @@ def test_forecast_defaults_to_projects_and_shows_the_reports_rounding(seed_path)
     assert header.index("P(meet plan)") + len("P(meet plan)") == len(row)  # right-aligned under its header
 
 
-def test_forecast_help_keeps_phi_for_counts_and_sigma_for_amounts():
-    text = " ".join(run("forecast", "--help").stdout.split())
+def test_forecast_help_keeps_phi_for_counts_and_sigma_for_amounts(jz):
+    text = " ".join(jz("forecast", "--help")[0].split())
     assert "--dispersion" in text and "φ for counts" in text and "σ for amounts" in text
     assert "φ for counts, σ for amounts" not in text
-    report_help = " ".join(run("report", "--help").stdout.split())
+    report_help = " ".join(jz("report", "--help")[0].split())
     assert "--sigma" in report_help and "--lang {zh,en}" in report_help and "--plan METRIC=VALUE" in report_help
 
 
-def test_forecast_sigma_changes_amounts_only(seed_path):
-    base = run("forecast", str(seed_path), "--metric", "funds_in_place").stdout
-    wide = run("forecast", str(seed_path), "--metric", "funds_in_place", "--sigma", "0.5").stdout
+def test_forecast_sigma_changes_amounts_only(jz, seed_path):
+    base = jz("forecast", seed_path, "--metric", "funds_in_place")[0]
+    wide = jz("forecast", seed_path, "--metric", "funds_in_place", "--sigma", "0.5")[0]
     assert base != wide
-    projects = run("forecast", str(seed_path), "--sigma", "0.5").stdout
-    assert projects == run("forecast", str(seed_path)).stdout
+    projects = jz("forecast", seed_path, "--sigma", "0.5")[0]
+    assert projects == jz("forecast", seed_path)[0]
 
 
-def test_compare_table_is_aligned_for_chinese_names(seed_path):
-    out = run("compare", str(seed_path)).stdout.splitlines()
+def test_compare_table_is_aligned_for_chinese_names(jz, seed_path):
+    out = jz("compare", seed_path)[0].splitlines()
     table = [line for line in out if line.startswith(("region", "公安县", "荆州开发区", "江陵县"))]
     ends = {width(line[: line.index(" 23") + 3]) for line in table if " 23 " in line}
     assert len(ends) == 1  # 公安县 and 监利县: the value column ends in the same terminal column
@@ -59,11 +48,11 @@ def test_compare_table_is_aligned_for_chinese_names(seed_path):
     assert any(" 13% " in line for line in out) and any("=1" in line for line in out)  # 23/174 → 13%; tied
 
 
-def test_extract_xlsx_has_chinese_metric_labels(seed_path, tmp_path):
+def test_extract_xlsx_has_chinese_metric_labels(jz, seed_path, tmp_path):
     from openpyxl import load_workbook
 
     book = tmp_path / "facts.xlsx"
-    run("extract", str(seed_path), "--xlsx", str(book))
+    jz("extract", seed_path, "--xlsx", book)
     sheet = load_workbook(book).active
     assert sheet.title == "数据"
     header = [c.value for c in sheet[1]]
@@ -74,11 +63,10 @@ def test_extract_xlsx_has_chinese_metric_labels(seed_path, tmp_path):
     assert not any(p.name.startswith(".partial-") for p in tmp_path.iterdir())
 
 
-def test_extract_excel_csv_starts_with_a_byte_order_mark(seed_path):
-    proc = subprocess.run([JZ, "extract", str(seed_path), "--excel-csv"], capture_output=True, timeout=120)
-    assert proc.returncode == 0
-    assert proc.stdout.startswith("\ufeff".encode("utf-8"))
-    text = proc.stdout.decode("utf-8-sig")
+def test_extract_excel_csv_starts_with_a_byte_order_mark(jz, seed_path):
+    out = jz("extract", seed_path, "--excel-csv")[0]
+    assert out.startswith("\ufeff")  # in UTF-8 on stdout the bytes EF BB BF: what tells Excel the file is UTF-8
+    text = out.removeprefix("\ufeff")
     assert text.splitlines()[0].split(",")[:6] == ["year", "months", "region", "region_en", "metric", "label_zh"]
     assert "新引进亿元以上项目" in text
 
@@ -93,9 +81,9 @@ def test_extract_excel_csv_starts_with_a_byte_order_mark(seed_path):
         (["extract", "data/raw/000_f5510f0c233d12e8.txt", "--xlsx", "out.txt"], "must end in .xlsx"),
     ],
 )
-def test_bad_options_are_one_line_and_exit_2(args, message):
-    proc = run(*args, status=2)
-    assert message in proc.stderr and proc.stderr.count("\n") == 1
+def test_bad_options_are_one_line_and_exit_2(jz, args, message):
+    err = jz(*args, status=2)[1]
+    assert message in err and err.count("\n") == 1
 
 
 def test_batch_scenarios_say_phi_or_sigma_in_file_and_title():

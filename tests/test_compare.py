@@ -30,6 +30,7 @@ from jzanalysis.errors import InputError
 from jzanalysis.plans import load_plans
 from jzanalysis.regions import get_region
 from jzanalysis.schema import facts_frame
+from tests.helpers import SEED_PROJECTS
 
 from .conftest import TESTS_DIR
 
@@ -49,19 +50,7 @@ FIXTURES = TESTS_DIR / "fixtures"
 
 
 def seed_facts(extra=(), city_plan_pct=71.6):
-    records = [
-        dict(
-            year=2015,
-            months=7,
-            region="荆州市",
-            metric="projects_100m",
-            value=174,
-            unit="个",
-            plan_pct=city_plan_pct,
-            source="seed",
-            quote="全市新引进亿元以上项目174个",
-        )
-    ]
+    records = [{**SEED_PROJECTS, "plan_pct": city_plan_pct}]
     records += [
         dict(
             year=2015,
@@ -495,8 +484,10 @@ def test_any_counts_give_a_consistent_json_result(counts):
     assert sum(c["expected"] for c in result["counties"]) == pytest.approx(sum(counts))
     assert [c["value"] for c in result["counties"]] == sorted(counts, reverse=True)
     for c in result["counties"]:
-        assert c["ci95"][0] <= c["value"] <= c["ci95"][1]
-        assert c["oe_ci95"][0] <= c["oe"] <= c["oe_ci95"][1]
+        # the exact Poisson interval as statsmodels computes it, and the same interval over the expectation
+        garwood = confint_poisson(c["value"], 1, method="exact-c")
+        assert c["ci95"] == pytest.approx(garwood, abs=1e-6)
+        assert c["oe_ci95"] == pytest.approx([garwood[0] / c["expected"], garwood[1] / c["expected"]], abs=1e-6)
         assert c["rank_interval"][0] <= c["rank"] <= c["rank_interval"][1]
         assert c["funnel"] == funnel_position(c["oe"], c["funnel_limits"])
     flagged = sum(c["funnel"] != "inside" for c in result["counties"])

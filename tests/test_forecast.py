@@ -18,7 +18,6 @@ from jzanalysis.forecast import (
     DEFAULT_DISPERSION,
     METHODS,
     Calibration,
-    ForecastResult,
     LogGridPredictive,
     amount_predictive,
     count_predictive,
@@ -79,7 +78,7 @@ def test_implied_plans_are_whole_for_counts(seed_city_facts):
     assert projects["plan"] == 243.0
     info = projects["plan_info"]
     assert info["candidates"] == [243.0] and info["consistent"] is True
-    assert info["range"] == pytest.approx([174 / 0.7165, 174 / 0.7155])
+    assert info["range"] == pytest.approx([242.847, 243.187], abs=5e-4)  # 174/0.7165, 174/0.7155
     assert round(info["exact"], 2) == 243.02
     assert (
         projects["plan_source"]
@@ -87,7 +86,7 @@ def test_implied_plans_are_whole_for_counts(seed_city_facts):
     )
     # an amount keeps its exact plan, 798 / 0.614 = 1299.67, with the range 1298.62-1300.73 carried into P
     assert round(funds["plan"], 2) == 1299.67
-    assert funds["plan_info"]["range"] == pytest.approx([798 / 0.6145, 798 / 0.6135])
+    assert funds["plan_info"]["range"] == pytest.approx([1298.617, 1300.733], abs=5e-4)  # 798/0.6145, 798/0.6135
     assert projects["quote"] == "全市新引进亿元以上项目174个"
 
 
@@ -144,14 +143,16 @@ def test_straight_line_workdays_seed(seed_city_facts):
 
 
 def test_straight_line_days_seed(seed_city_facts):
-    # 212 calendar days through 31 July of 365: 174×365/212 = 299.58
-    assert _m(_seed(seed_city_facts, "projects_100m"), "straight_line_days")["point"] == pytest.approx(174 * 365 / 212)
+    # 212 calendar days through 31 July of 365: 174×365/212 = 63510/212 = 299.575
+    assert _m(_seed(seed_city_facts, "projects_100m"), "straight_line_days")["point"] == pytest.approx(
+        299.575, abs=1e-3
+    )
 
 
 def test_gamma_poisson_seed_pure_poisson():
     # remaining ~ NegBin(n = 0.5 + 174, p = 7/12): mean 174 + 174.5×5/7 = 298.64; 90% interval [275, 323]
     d = count_predictive(174, 7 / 12, 0.0, a0=0.5)
-    assert d.mean() == pytest.approx(174 + 174.5 * 5 / 7)
+    assert d.mean() == pytest.approx(298.643, abs=1e-3)  # 174.5×5/7 = 124.643, + 174
     assert list(d.ppf([0.05, 0.95])) == [275, 323]
     nb = stats.nbinom(174.5, 7 / 12)
     assert list(d.ppf([0.05, 0.95])) == list(nb.ppf([0.05, 0.95]) + 174)
@@ -160,7 +161,7 @@ def test_gamma_poisson_seed_pure_poisson():
 
 
 def test_gamma_poisson_seed_overdispersed_phi02():
-    # domain.md: φ = 0.2 gives about [255, 350]; the beta-negative-binomial 80% interval is [256, 346]
+    # φ = 0.2: the beta-negative-binomial (docs/forecasting.md, the models the default used to be) 80% interval
     d = count_predictive(174, 7 / 12, 0.2)
     assert d.mean() == pytest.approx(298.64, abs=0.01)  # φ does not move the mean
     assert tuple(d.ppf([0.1, 0.9])) == (256, 346)
@@ -173,13 +174,13 @@ def test_overdispersion_tends_to_poisson():
 
 
 def test_lognormal_ratio_seed():
-    # remaining straight-line 798×5/7 = 570; τ = σ / (2·sqrt(s(1-s))); mean of full = 1368.0
-    s, sigma = 7 / 12, 0.35
-    tau = sigma / (2 * math.sqrt(s * (1 - s)))
-    d = amount_predictive(798, s, sigma)
-    assert d.mean() == pytest.approx(798 * 12 / 7)
-    assert float(d.ppf(0.5)) == pytest.approx(798 + 570 * math.exp(-(tau**2) / 2))
-    assert float(d.ppf(0.1)) == pytest.approx(798 + 570 * math.exp(-(tau**2) / 2 - Z90 * tau))
+    # remaining straight-line 798×5/7 = 570; s = 7/12, σ = 0.35: τ = σ / (2·√(s(1−s))) = 0.35 / (2·√(35/144))
+    # = 0.35 / 0.98601 = 0.354965, τ²/2 = 0.0630; mean of full = 798×12/7 = 1368.0
+    d = amount_predictive(798, 7 / 12, 0.35)
+    assert d.mean() == pytest.approx(1368.0, abs=0.01)
+    assert float(d.ppf(0.5)) == pytest.approx(1333.20, abs=0.01)  # 798 + 570·e^−0.0630 = 798 + 570·0.93894
+    # 798 + 570·e^(−0.0630 − 1.28155·0.354965) = 798 + 570·e^−0.51791 = 798 + 570·0.59576
+    assert float(d.ppf(0.1)) == pytest.approx(1137.59, abs=0.01)
     assert float(d.ppf(0.001)) > 798
 
 
@@ -189,28 +190,28 @@ def test_lognormal_ratio_seed():
 def test_calibrated_amount_by_hand():
     # 600 亿元 by June, s = 1/2: SL = 1200; β = 0.1 → median 1200·e^0.1 = 1326.2;
     # V = c²(1−s)/s + d² + sd(β)² = 0.04 + 0.0025 + 0.0025 = 0.045
+    # sd = √0.045 = 0.212132, z(0.9)·sd = 1.28155 × 0.212132 = 0.271858: 80% 1200·e^(0.1 ± 0.271858)
     cal = _hand_calibration()
     r = forecast_series(600, year=2016, as_of=6, kind="amount", methods=["calibrated"], calibration=cal)
     f = r.forecast
-    sd = math.sqrt(0.045)
-    assert f.point == pytest.approx(1200 * math.exp(0.1), rel=1e-9)
-    assert f.interval80[1] == pytest.approx(1200 * math.exp(0.1 + Z90 * sd), rel=1e-9)
-    assert f.interval80[0] == pytest.approx(1200 * math.exp(0.1 - Z90 * sd), rel=1e-9)
-    assert f.parameters["sd_log"] == pytest.approx(sd) and f.parameters["calibration"] == "hand"
+    assert f.point == pytest.approx(1326.205, abs=1e-3)
+    assert f.interval80[1] == pytest.approx(1740.513, abs=1e-3)  # 1200·e^0.371858 = 1200 × 1.450427
+    assert f.interval80[0] == pytest.approx(1010.518, abs=1e-3)  # 1200·e^−0.171858 = 1200 × 0.842099
+    assert f.parameters["sd_log"] == pytest.approx(0.212132, abs=1e-6) and f.parameters["calibration"] == "hand"
     assert r.calibration["id"] == "hand"
     # no plan: no probability, no verdict
     assert f.p_meet_plan is None and f.plan_verdict is None
 
 
 def test_calibrated_count_by_hand_is_a_whole_number():
-    # 174 by July: SL = 298.29; β = 0.1 → 329.66, a count: 330; V adds the Poisson term (1 − s)/YTD
+    # 174 by July: SL = 298.29; β = 0.1 → 329.66, a count: 330; V adds the Poisson term (1 − s)/YTD:
+    # V = 0.04 × (5/12)/(7/12) + 0.0025 + (5/12)/174 + 0.0025 = 0.028571 + 0.0025 + 0.002395 + 0.0025 = 0.035966,
+    # sd = 0.189647; the 80% top 298.29·e^(0.1 + 1.28155 × 0.189647) = 298.29·e^0.343043 = 420.35 → 420
     cal = _hand_calibration()
-    s = 7 / 12
-    v = 0.04 * (1 - s) / s + 0.0025 + (1 - s) / 174 + 0.0025
     r = forecast_series(174, year=2015, as_of=7, kind="count", methods=["calibrated"], calibration=cal)
     assert r.forecast.point == 330.0
-    assert r.forecast.interval80[1] == math.floor(174 * 12 / 7 * math.exp(0.1 + Z90 * math.sqrt(v)) + 0.5)
-    assert r.forecast.parameters["sd_log"] == pytest.approx(math.sqrt(v))
+    assert r.forecast.interval80[1] == 420.0
+    assert r.forecast.parameters["sd_log"] == pytest.approx(0.189647, abs=1e-6)
 
 
 def test_calibrated_never_below_ytd_and_mass_at_ytd_late_in_year():
@@ -261,16 +262,17 @@ def test_calibrated_pools_last_year_and_profile_by_inverse_variance():
     assert set(comps) == {"straight_line_calibrated", "last_year_ratio", "seasonal_share"}
     inv = {k: 1 / v["sd_log"] ** 2 for k, v in comps.items()}
     assert p["weights"] == pytest.approx({k: x / sum(inv.values()) for k, x in inv.items()})
-    assert comps["last_year_ratio"]["median"] == pytest.approx(100 * 174 / 65)  # last full × YTD / last YTD
-    assert comps["straight_line_calibrated"]["median"] == pytest.approx(174 * 12 / 7 * math.exp(0.1))
+    assert comps["last_year_ratio"]["median"] == pytest.approx(
+        267.692, abs=1e-3
+    )  # last full × YTD / last YTD: 100×174/65
+    assert comps["straight_line_calibrated"]["median"] == pytest.approx(329.657, abs=1e-3)  # 298.286 × e^0.1
 
 
 def test_last_year_ratio_counts_both_years_as_noisy():
-    # V this year at YTD 174 plus V last year at its YTD 150 (c = 0.2, d = 0.05, sd(β) = 0.05, counts)
+    # V this year at YTD 174 plus V last year at its YTD 150 (c = 0.2, d = 0.05, sd(β) = 0.05, counts):
+    # V now 0.035966 (as in test_calibrated_count_by_hand_is_a_whole_number); V last = 0.028571 + 0.0025 +
+    # (5/12)/150 = 0.028571 + 0.0025 + 0.002778 = 0.033849; √(0.035966 + 0.033849) = √0.069815 = 0.264226
     cal = _hand_calibration()
-    s = 7 / 12
-    v_now = 0.04 * (1 - s) / s + 0.0025 + (1 - s) / 174 + 0.0025
-    v_last = 0.04 * (1 - s) / s + 0.0025 + (1 - s) / 150
     facts = facts_frame(
         [
             dict(year=2014, months=7, region="荆州市", metric="projects_100m", value=150, unit="个"),
@@ -282,10 +284,10 @@ def test_last_year_ratio_counts_both_years_as_noisy():
         facts, year=2015, as_of=7, metric="projects_100m", region="荆州市", methods=["last_year_ratio"], calibration=cal
     )
     m = out["methods"][0]
-    assert m["point"] == pytest.approx(260 * 174 / 150)  # 2014 full × (1 + 16% growth) = 301.6
+    assert m["point"] == pytest.approx(301.6)  # 2014 full × (1 + 16% growth): 260 × 174/150 = 260 × 1.16
     assert m["parameters"]["ytd_growth_pct"] == pytest.approx(16.0)
-    assert m["parameters"]["sd_log"] == pytest.approx(math.sqrt(v_now + v_last))
-    assert m["interval80"][1] == pytest.approx(260 * 174 / 150 * math.exp(Z90 * math.sqrt(v_now + v_last)))
+    assert m["parameters"]["sd_log"] == pytest.approx(0.264226, abs=1e-6)
+    assert m["interval80"][1] == pytest.approx(423.147, abs=1e-3)  # 301.6·e^(1.28155 × 0.264226) = 301.6 × 1.40301
 
 
 def test_growth_rate_and_last_full_year_feed_last_year_ratio(seed_city_facts):
@@ -301,8 +303,8 @@ def test_growth_rate_and_last_full_year_feed_last_year_ratio(seed_city_facts):
     )
     out = _seed(facts, "funds_in_place")
     ly = _m(out, "last_year_ratio")
-    assert ly["point"] == pytest.approx(1100 * 1.313)
-    assert ly["parameters"]["last_ytd"] == pytest.approx(798 / 1.313)
+    assert ly["point"] == pytest.approx(1444.3)
+    assert ly["parameters"]["last_ytd"] == pytest.approx(607.768, abs=1e-3)
     assert set(out["forecast"]["parameters"]["weights"]) == {"straight_line_calibrated", "last_year_ratio"}
 
 
@@ -389,7 +391,7 @@ def test_calibration_from_environment(tmp_path, monkeypatch):
     path = cal.write(tmp_path / "cal.json")
     monkeypatch.setenv("JZANALYSIS_CALIBRATION", str(path))
     r = forecast_series(600, year=2016, as_of=6, kind="amount", methods=["calibrated"])
-    assert r.calibration["id"] == "hand" and r.forecast.point == pytest.approx(1200 * math.exp(0.1))
+    assert r.calibration["id"] == "hand" and r.forecast.point == pytest.approx(1326.205, abs=1e-3)  # 1200·e^0.1
     monkeypatch.setenv("JZANALYSIS_CALIBRATION", str(tmp_path / "missing.json"))
     with pytest.raises(InputError, match="not found"):
         forecast_series(600, year=2016, as_of=6, kind="amount")
@@ -412,14 +414,11 @@ def test_plan_prior_update_by_hand():
             )
         )
     )
+    # wn² = 0.0960560/6 = 0.0160093; the predictive scale √(wn²·(1 + 1/κn)) = √(0.0160093 × 4/3) = 0.146102
     p = fit_plan_prior(frame)
-    y = np.log([1.1, 1.0])
-    ybar = y.mean()
     assert p.series == 2 and p.df == 6.0
-    assert p.loc == pytest.approx(2 * ybar / 3)
-    wn2 = (4 * 0.15**2 + ((y - ybar) ** 2).sum() + 2 * ybar**2 / 3) / 6
-    assert p.scale == pytest.approx(math.sqrt(wn2 * (1 + 1 / 3)))
-    assert wn2 == pytest.approx(0.0960560 / 6, rel=1e-5)
+    assert p.loc == pytest.approx(0.031770, abs=1e-6)
+    assert p.scale == pytest.approx(0.146102, abs=1e-6)
 
 
 def test_fit_recovers_a_known_bias():
@@ -515,9 +514,9 @@ def test_zero_ytd_falls_back_to_gamma_poisson():
     assert {"method": "calibrated", "reason": "ytd_zero"} in r.skipped
 
 
-def test_forecast_result_dataclass():
+def test_forecast_result_and_its_dict():
     r = forecast_series(174, year=2015, as_of=7, kind="count", plan=243.0)
-    assert isinstance(r, ForecastResult)
+    assert r.method("straight_line_months").point == pytest.approx(298.286, abs=1e-3)  # 174 × 12/7
     d = r.to_dict()
     assert set(d) >= CONTRACT_KEYS and "predictive" not in d["forecast"]
     assert r.method("gamma_poisson").point == _m(d, "gamma_poisson")["point"]
@@ -532,8 +531,8 @@ def test_plan_override_and_no_plan(seed_city_facts):
 
 def test_paces(seed_city_facts):
     f = _seed(seed_city_facts, "projects_100m")["forecast"]
-    assert f["required_pace"] == pytest.approx((243 - 174) / 5)  # 13.8 a month to the whole-number plan
-    assert f["observed_pace"] == pytest.approx(174 / 7)  # 24.9 a month
+    assert f["required_pace"] == pytest.approx(13.8)  # (243 − 174)/5 a month to the whole-number plan
+    assert f["observed_pace"] == pytest.approx(24.857, abs=1e-3)  # 174/7 a month
     funds = _seed(seed_city_facts, "funds_in_place")["forecast"]
     assert round(funds["required_pace"], 1) == 100.3  # (1299.67 − 798)/5
 
@@ -541,7 +540,7 @@ def test_paces(seed_city_facts):
 def test_dispersion_is_phi_for_counts_sigma_for_amounts(seed_city_facts):
     # φ given: the calibrated spread takes c² = φ/12; gamma_poisson takes φ
     out = _seed(seed_city_facts, "projects_100m", dispersion=0.48)
-    assert out["forecast"]["parameters"]["c"] == pytest.approx(math.sqrt(0.48 / 12))
+    assert out["forecast"]["parameters"]["c"] == pytest.approx(0.2)  # √(0.48/12) = √0.04
     assert out["forecast"]["parameters"]["dispersion_source"] == "given"
     assert _m(out, "gamma_poisson")["parameters"]["dispersion"] == 0.48
     # a plain dispersion does not touch amounts; sigma does (c = σ/2)
@@ -567,10 +566,11 @@ def test_seasonal_share_from_several_years_uses_their_spread():
     years = [0.55, 0.60, 0.65]
     history = [(2012 + i, s * 100, 100.0) for i, s in enumerate(years)]
     r = forecast_series(174, year=2015, as_of=7, kind="count", history=history, methods=["seasonal_share"])
-    s_hat = math.exp(np.mean(np.log(years)))
-    assert r.forecast.point == pytest.approx(174 / s_hat)
-    sd = np.std(np.log(1 / np.array(years)), ddof=1) * math.sqrt(1 + 1 / 3)
-    assert r.forecast.interval80[1] == pytest.approx(174 * math.exp(math.log(1 / s_hat) + stats.t(2).ppf(0.9) * sd))
+    # the share by July, their geometric mean: ∛(0.55 × 0.60 × 0.65) = ∛0.2145 = 0.598608 → 174/0.598608 = 290.674
+    assert r.forecast.point == pytest.approx(290.674, abs=1e-3)
+    # log(1/share) = 0.59784, 0.51083, 0.43078: sd 0.083551 (n − 1), × √(1 + 1/3) = 0.096477; t₂(0.9) = 1.885618:
+    # 174 · e^(0.51315 + 1.885618 × 0.096477) = 290.674 × e^0.181920 = 348.669
+    assert r.forecast.interval80[1] == pytest.approx(348.669, abs=1e-3)
 
 
 def test_profile_fixture_loads():
@@ -584,7 +584,7 @@ def test_working_days_outside_calendar():
     r = forecast_series(
         100, year=1990, as_of=7, kind="count", methods=["straight_line_workdays"], working_days=(145, 249)
     )
-    assert r.forecast.point == pytest.approx(100 * 249 / 145)
+    assert r.forecast.point == pytest.approx(171.724, abs=1e-3)  # 100 × 249/145
     r = forecast_series(100, year=1990, as_of=7, kind="count")
     assert any(s["method"] == "straight_line_workdays" and "calendar" in s["reason"] for s in r.skipped)
 
@@ -648,9 +648,12 @@ def test_bad_calibration_file_one_line(tmp_path):
     assert "\n" not in str(info.value)
 
 
-def test_registry_interface():
-    for method_id, method in METHODS.items():
-        assert method.id == method_id and method.label_zh and callable(method.run)
+def test_every_method_has_a_chinese_label():
+    labels = {method_id: method.label_zh for method_id, method in METHODS.items()}
+    assert (
+        labels["straight_line_months"] == "直线外推（按月）" and labels["straight_line_days"] == "直线外推（按日历日）"
+    )
+    assert len(labels) == 8 and all(labels.values())  # 5 run on the seed's counts and 3 skipped: see above
 
 
 # --- properties -----------------------------------------------------------------------------------
@@ -678,7 +681,7 @@ def test_calibrated_properties(ytd, as_of, plan_factor):
 def test_large_counts_use_a_coarse_grid_quickly():
     d = count_predictive(100_000, 1 / 12, 0.25)
     assert len(d.values) <= 200_001
-    assert d.mean() == pytest.approx(100_000 + 100_000.5 * 11)
+    assert d.mean() == pytest.approx(1_200_005.5)  # 100 000 + 100 000.5 × 11
     q = d.ppf([0.025, 0.5, 0.975])
     assert 100_000 <= q[0] < q[1] < q[2]
     assert count_predictive(174, 7 / 12, 0.25).scale == 1.0

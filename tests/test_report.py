@@ -17,6 +17,7 @@ from jzanalysis.params import ReportParams
 from jzanalysis.pipeline import analyse
 from jzanalysis.report import Catalogue, Formatter, Report, han_outside_quotes, messages, notebook_params
 from jzanalysis.report.notes import note_lines
+from tests.helpers import figure_texts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SECTIONS = ("head", "verdict", "progress", "forecast", "counties", "appendix")
@@ -29,10 +30,6 @@ def _html(parts) -> str:
 def _text(html: str) -> str:
     html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'").replace("&lt;", "<")
-
-
-def _figure_texts(fig) -> str:
-    return " ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))
 
 
 class Rendered:
@@ -52,7 +49,7 @@ class Rendered:
         self.html = "".join(html)
 
     def chart_text(self, section: str) -> str:
-        return " ".join(_figure_texts(f) for f in self.figures[section])
+        return " ".join(figure_texts(f) for f in self.figures[section])
 
     def close(self):
         for figures in self.figures.values():
@@ -304,7 +301,7 @@ def test_funnel_plot_only_when_expectations_differ():
     r = Report(analyse(params))
     figures = r.county_figures()
     assert len(figures) == 2
-    assert "计划进度" in _figure_texts(figures[1])
+    assert "计划进度" in figure_texts(figures[1])
     for f in figures:
         plt.close(f)
 
@@ -351,7 +348,7 @@ def test_english_report_has_no_han_outside_quoted_source(seed_en):
     han = re.compile(r"[\u3400-\u9fff]")
     for section, figures in seed_en.figures.items():
         for fig in figures:
-            assert not han.search(_figure_texts(fig)), section
+            assert not han.search(figure_texts(fig)), section
     text = " ".join(seed_en.text.values())
     assert "Gong'an 23 13%" in text and "=1 (1–8)" in text
     assert "Jingzhou Development Zone" in text

@@ -19,6 +19,7 @@ from jzanalysis.errors import InputError
 from jzanalysis.regions import get_region
 from jzanalysis.sources import extract_file, extract_text
 from jzanalysis.sources.read import read_bulletin
+from tests.helpers import expected_rows, fact_rows
 
 JINGZHOU = get_region("荆州市")  # the corpus is Jingzhou's; most variants do not name the city
 
@@ -41,33 +42,6 @@ def _variants() -> list[Path]:
 
 def _expected_of(path: Path) -> dict:
     return json.loads(path.with_name(f"{path.stem}.expected.json").read_text(encoding="utf-8"))
-
-
-def _none(value):
-    return None if pd.isna(value) else value
-
-
-def _rows(facts: pd.DataFrame) -> list[tuple]:
-    return sorted(
-        (
-            (
-                _none(r.year) and int(r.year),
-                int(r.months),
-                r.region,
-                r.metric,
-                float(r.value),
-                _none(r.plan_pct),
-                _none(r.yoy_pct),
-            )
-            for r in facts.itertuples()
-        ),
-        key=repr,
-    )
-
-
-def _expected_rows(rows: list[list]) -> list[tuple]:
-    # the qualifier (8th field) is checked in test_sources_extract; here the numbers and keys
-    return sorted(((r[0], r[1], r[2], r[3], float(r[4]), r[5], r[6]) for r in rows), key=repr)
 
 
 VARIANTS = _variants()
@@ -95,10 +69,13 @@ def test_variant_yields_exactly_its_facts(path: Path):
             extract_file(path, JINGZHOU)
         return
     result = _result(path)
-    assert _rows(result.facts) == _expected_rows(expected["facts"]), expected["description"]
+    assert fact_rows(result.facts) == expected_rows(expected["facts"]), expected["description"]
     assert len(result.warnings) == len(expected["warnings"]), result.warnings
     for fragment in expected["warnings"]:
         assert any(fragment in w for w in result.warnings), (fragment, result.warnings)
+    steps = [(s.kind, s.text) for s in result.cleaning]
+    for kind, text in expected["cleaning"]:  # what cleaning must have taken away (its text, or any of its kind)
+        assert any(k == kind and (text is None or t == text) for k, t in steps), (kind, text, steps)
     got = [[c["year"], c["months"], c["region"], c["metric"], c["values"]] for c in result.conflicts]
     assert got == expected["conflicts"]
     published = expected["published"]
@@ -172,7 +149,7 @@ def test_spam_around_a_variant_changes_none_of_its_facts(path: Path):
         spammed.extend([line, SPAM_LINES[1 + i % (len(SPAM_LINES) - 1)]])
     before, *_ = extract_text(text, path.name, region=JINGZHOU)
     after, *_ = extract_text("\n".join(spammed), path.name, region=JINGZHOU)
-    assert _rows(after) == _rows(before)
+    assert fact_rows(after) == fact_rows(before)
     assert sorted(after.quote) == sorted(before.quote)
 
 

@@ -30,25 +30,23 @@ def _label(metric, region, value, plan_pct=None, yoy_pct=None):
     return dict(metric=metric, region=region, value=value, plan_pct=plan_pct, yoy_pct=yoy_pct)
 
 
+def _one_bulletin(tmp_path, text: str, city: str, year: int | None, months: int, facts: list) -> Path:
+    """A corpus of one bulletin, a.txt, with its labels (the year stated in the text when ``year`` is given)."""
+    labels = dict(city=city, year=year, year_in_text=year is not None, months=months, facts=facts)
+    return _write(tmp_path / "c", {"a.txt": text}, {"a.txt": labels})
+
+
 def test_scorer_counts_right_missed_false_and_wrong_attributes(tmp_path):
     # 六安: 174 right; 霍山县 34 read but labelled 35 (a miss and a false fact); funds labelled, not in the text (miss);
     # 霍山县's plan share labelled 50 but the text gives none (wrong attribute)
     text = "发布时间:2024-07-15\n1-6月，全市新签约亿元以上项目174个，其中霍山县34个、金寨县32个。"
-    labels = {
-        "a.txt": dict(
-            city="六安市",
-            year=2024,
-            year_in_text=True,
-            months=6,
-            facts=[
-                _label("projects_100m", "六安市", 174),
-                _label("projects_100m", "霍山县", 35),
-                _label("projects_100m", "金寨县", 32, plan_pct=50),
-                _label("funds_in_place", "六安市", 100),
-            ],
-        )
-    }
-    result = evaluate_corpus(_write(tmp_path / "c", {"a.txt": text}, labels))
+    labels = [
+        _label("projects_100m", "六安市", 174),
+        _label("projects_100m", "霍山县", 35),
+        _label("projects_100m", "金寨县", 32, plan_pct=50),
+        _label("funds_in_place", "六安市", 100),
+    ]
+    result = evaluate_corpus(_one_bulletin(tmp_path, text, "六安市", 2024, 6, labels))
     assert (result.labelled, result.extracted, result.right) == (4, 3, 1)
     assert result.recall == pytest.approx(1 / 4) and result.precision == pytest.approx(1 / 3)
     kinds = sorted((o.kind, o.region, o.value) for o in result.outcomes)
@@ -64,12 +62,8 @@ def test_scorer_counts_right_missed_false_and_wrong_attributes(tmp_path):
 
 def test_a_figure_filed_under_no_city_is_not_the_citys(tmp_path):
     # the text names no city: its figure is filed under 全市, which is not the labelled 十堰市 …
-    labels = {
-        "a.txt": dict(
-            city="十堰市", year=None, year_in_text=False, months=6, facts=[_label("projects_100m", "十堰市", 178)]
-        )
-    }
-    folder = _write(tmp_path / "c", {"a.txt": "上半年,我市新签约亿元以上项目178个。"}, labels)
+    text = "上半年,我市新签约亿元以上项目178个。"
+    folder = _one_bulletin(tmp_path, text, "十堰市", None, 6, [_label("projects_100m", "十堰市", 178)])
     assert evaluate_corpus(folder).right == 0
     # … unless the city is given, as --region does
     assert evaluate_corpus(folder, region="十堰市").right == 1
@@ -78,27 +72,15 @@ def test_a_figure_filed_under_no_city_is_not_the_citys(tmp_path):
 
 def test_another_years_figure_is_outside_what_the_labels_measure(tmp_path):
     text = "发布时间:2015-09-02\n1-7月,全市新引进亿元以上项目174个。去年全年,全市新引进亿元以上项目250个。"
-    labels = {
-        "a.txt": dict(
-            city="荆州市", year=2015, year_in_text=True, months=7, facts=[_label("projects_100m", "荆州市", 174)]
-        )
-    }
-    result = evaluate_corpus(_write(tmp_path / "c", {"a.txt": text}, labels), region="荆州市")
+    folder = _one_bulletin(tmp_path, text, "荆州市", 2015, 7, [_label("projects_100m", "荆州市", 174)])
+    result = evaluate_corpus(folder, region="荆州市")
     assert (result.right, result.extracted, result.unscored) == (1, 1, 1)  # 250 of 2014 is kept, not scored
 
 
 def test_evaluate_command_prints_the_figures_and_each_difference(tmp_path, capsys):
     text = "发布时间:2024-07-15\n六安市1-6月，全市新签约亿元以上项目174个。"
-    labels = {
-        "a.txt": dict(
-            city="六安市",
-            year=2024,
-            year_in_text=True,
-            months=6,
-            facts=[_label("projects_100m", "六安市", 174), _label("projects_1b", "六安市", 36)],
-        )
-    }
-    folder = _write(tmp_path / "c", {"a.txt": text}, labels)
+    labels = [_label("projects_100m", "六安市", 174), _label("projects_1b", "六安市", 36)]
+    folder = _one_bulletin(tmp_path, text, "六安市", 2024, 6, labels)
     assert main(["evaluate", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "recall 50.0%  precision 100.0%" in out and "miss      a.txt: 六安市 projects_1b 36" in out

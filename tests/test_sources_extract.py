@@ -1,4 +1,5 @@
-"""Extraction: the seed bulletin's facts exactly, and the corpus of bulletin variants under tests/corpus/.
+"""Extraction: the seed bulletin's facts exactly, and behaviours on small texts (the corpus of bulletin variants
+under tests/corpus/: test_sources_corpus.py).
 
 Every expected value here was typed in from the bulletin text, not copied from the extractor's output.
 """
@@ -6,21 +7,18 @@ Every expected value here was typed in from the bulletin text, not copied from t
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from jzanalysis.errors import InputError
 from jzanalysis.regions import get_region
 from jzanalysis.schema import ALL_COLUMNS
 from jzanalysis.sources import extract_file, extract_text
+from tests.helpers import expected_rows, fact_rows
 
 JINGZHOU = get_region("荆州市")  # the corpus is Jingzhou's; most variants do not name the city
 
 CITY = "荆州市"
-CORPUS = Path(__file__).parent / "corpus"
 SEED_NAME = "000_f5510f0c233d12e8.txt"
 
 # (year, months, region, metric, value, plan_pct, yoy_pct, qualifier) — typed in from the bulletin text.
@@ -65,29 +63,6 @@ def _none(value):
     return None if pd.isna(value) else value
 
 
-def _rows(facts: pd.DataFrame) -> list[tuple]:
-    return sorted(
-        (
-            (
-                _none(r.year) and int(r.year),
-                int(r.months),
-                r.region,
-                r.metric,
-                float(r.value),
-                _none(r.plan_pct),
-                _none(r.yoy_pct),
-                _none(r.qualifier),
-            )
-            for r in facts.itertuples()
-        ),
-        key=repr,
-    )
-
-
-def _expected(rows) -> list[tuple]:
-    return sorted(((y, m, reg, met, float(v), p, g, q) for y, m, reg, met, v, p, g, q in rows), key=repr)
-
-
 @pytest.fixture(scope="module")
 def seed():
     from jzanalysis import settings
@@ -96,7 +71,7 @@ def seed():
 
 
 def test_seed_facts(seed):
-    assert _rows(seed.facts) == _expected(SEED_FACTS)  # every row, no extra, no duplicate
+    assert fact_rows(seed.facts) == expected_rows(SEED_FACTS)  # every row, no extra, no duplicate
     assert list(seed.facts.columns) == ALL_COLUMNS
     assert set(seed.facts.source) == {SEED_NAME}
     assert set(seed.facts.unit[seed.facts.metric == "funds_in_place"]) == {"亿元"}
@@ -157,45 +132,6 @@ def test_seed_numbers_that_are_not_figures_are_not_facts(seed):
     # deliberately not extracted, so it cannot be summed with the city's 50 leads by mistake.
     assert 30 not in values
     assert not any("近30条" in q for q in seed.facts.quote)
-
-
-# --- the corpus: one bulletin variant per file, with its expected facts --------------------------------
-
-
-def _corpus_cases() -> list[Path]:
-    return sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".html", ".htm"))
-
-
-def test_corpus_covers_every_variant():
-    cases = _corpus_cases()
-    assert len(cases) >= 25
-    for path in cases:
-        assert (CORPUS / f"{path.stem}.expected.json").exists(), path.name
-
-
-@pytest.mark.parametrize("path", _corpus_cases(), ids=lambda p: p.stem)
-def test_corpus_extracts_exactly(path: Path):
-    expected = json.loads((CORPUS / f"{path.stem}.expected.json").read_text(encoding="utf-8"))
-    if expected["error"]:
-        with pytest.raises(InputError, match=expected["error"]):
-            extract_file(path, JINGZHOU)
-        return
-    result = extract_file(path, JINGZHOU)
-    assert _rows(result.facts) == _expected(expected["facts"]), expected["description"]
-    for row in result.facts.itertuples():
-        assert result.text[row.start : row.end] == row.quote
-    assert len(result.warnings) == len(expected["warnings"]), result.warnings
-    for fragment in expected["warnings"]:
-        assert any(fragment in w for w in result.warnings), (fragment, result.warnings)
-    steps = [(s.kind, s.text) for s in result.cleaning]
-    for kind, text in expected["cleaning"]:
-        assert any(k == kind and (text is None or t == text) for k, t in steps), (kind, text, steps)
-    got_conflicts = [[c["year"], c["months"], c["region"], c["metric"], c["values"]] for c in result.conflicts]
-    assert got_conflicts == expected["conflicts"]
-    published = expected["published"]
-    assert result.publication_date == (dt.date.fromisoformat(published) if published else None)
-    if expected["encoding"]:
-        assert result.encoding == expected["encoding"]
 
 
 # --- behaviours stated in the brief, on small texts ---------------------------------------------------
