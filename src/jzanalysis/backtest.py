@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from .csvcheck import first_failure, require_columns, to_numbers
+from .csvcheck import first_failure, positive_where_given, require_columns, to_numbers
 from .errors import InputError
 from .forecast import (
     DEFAULT_METHOD,
@@ -86,12 +86,9 @@ def validate_backtest_frame(frame: pd.DataFrame, origin: str = "backtest frame")
             "metric must be a count or amount metric id, e.g. projects_100m, funds_in_place",
         ),
     ]
-    if "plan_pct" in frame.columns:
-        checks.append(
-            (frame.plan_pct.notna() & ~(frame.plan_pct > 0), "plan_pct must be > 0 (percent, 71.6 means 71.6%)")
-        )
-    if "plan" in frame.columns:
-        checks.append((frame.plan.notna() & ~(frame.plan > 0), "plan must be > 0"))
+    checks += positive_where_given(
+        frame, {"plan_pct": "plan_pct must be > 0 (percent, 71.6 means 71.6%)", "plan": "plan must be > 0"}
+    )
     first_failure(
         frame,
         origin,

@@ -47,6 +47,12 @@ def to_numbers(frame: pd.DataFrame, origin: str, required: Iterable[str], option
         frame[col] = numeric
 
 
+def positive_where_given(frame: pd.DataFrame, messages: dict[str, str]) -> list[tuple[pd.Series, str]]:
+    """Checks (for :func:`first_failure`) that each optional column of ``messages`` present in ``frame`` is
+    > 0 where filled; the message says what the column means."""
+    return [(frame[c].notna() & ~(frame[c] > 0), message) for c, message in messages.items() if c in frame.columns]
+
+
 def first_failure(
     frame: pd.DataFrame, origin: str, checks: Sequence[tuple[pd.Series, str]], shown: Callable[[pd.Series], str]
 ) -> None:

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ..csvcheck import first_failure, require_columns, to_numbers
+from ..csvcheck import first_failure, positive_where_given, require_columns, to_numbers
 from ..errors import InputError
 
 KINDS = ("count", "amount")
@@ -279,8 +279,7 @@ def validate_pairs(frame: pd.DataFrame, origin: str = "pairs") -> pd.DataFrame:
         (frame.full_year_value < frame.ytd_value, "full_year_value must be >= ytd_value (running totals)"),
         (~frame.kind.isin(KINDS), "unit must say count (个) or amount (…元), or give a kind column (count/amount)"),
     ]
-    if "plan_value" in frame.columns:
-        checks.append((frame.plan_value.notna() & ~(frame.plan_value > 0), "plan_value must be > 0"))
+    checks += positive_where_given(frame, {"plan_value": "plan_value must be > 0"})
     first_failure(
         frame,
         origin,
