@@ -297,7 +297,7 @@ class Report:
         if rows.empty:
             return self.t(
                 "reason.no_figure",
-                period=f"{self.params.year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{self.period}",
+                period=self.f.year_period(self.params.year, self.period),
             )
         return self.t("reason.other")
 
@@ -549,8 +549,7 @@ class Report:
                 self.t(
                     "counties.explain_prior",
                     total=f.stated(c.counties_sum, unit),
-                    period=f"{c.detail.get('prior_year', '')}{'' if self.c.en else '年'}"
-                    f"{' ' if self.c.en else ''}{f.period(int(c.detail.get('prior_months', 12)))}",
+                    period=f.year_period(c.detail.get("prior_year"), f.period(int(c.detail.get("prior_months", 12)))),
                 )
             )
         if c.unassigned > 0:
@@ -764,7 +763,7 @@ class Report:
             [self.t("appendix.param_region"), self.place],
             [
                 self.t("appendix.param_snapshot"),
-                f"{p.year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{self.period}",
+                self.f.year_period(p.year, self.period),
             ],
             [self.t("appendix.param_metrics"), self.c.join(self.c.metric(m) for m in p.metrics)],
             [self.t("appendix.param_compare"), self.c.metric(p.compare_metric)],
@@ -978,28 +977,13 @@ class Report:
 
     def onepager_facts_html(self, region: str) -> str:
         name = self.a.region.canonical(region)
-        facts = self.a.dataset.facts[self.a.dataset.facts.region == name]
-        f = self.f
-        columns = [
-            {"label": self.t("onepager.col_metric"), "cls": "text"},
-            {"label": self.t("onepager.col_period")},
-            {"label": self.t("onepager.col_value")},
-            {"label": self.t("onepager.col_quote"), "cls": "text quote"},
-        ]
-        rows = []
-        for r in facts.itertuples():
-            spec = METRICS.get(r.metric)
-            period = "?" if pd.isna(r.months) else f.period(int(r.months), spec.cumulative if spec else True)
-            year = "?" if pd.isna(r.year) else str(int(r.year))
-            rows.append(
-                [
-                    self.c.metric(r.metric),
-                    f"{year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{period}",
-                    f.stated(r.value, r.unit if isinstance(r.unit, str) else ""),
-                    {"text": r.quote if isinstance(r.quote, str) else "", "quote": True, "cls": "text quote"},
-                ]
-            )
-        return render("onepager_facts", heading=self.t("onepager.facts"), columns=columns, rows=rows)
+        table = facts_table(self.a.dataset.facts[self.a.dataset.facts.region == name], self.c, brief=True)
+        return render(
+            "onepager_facts",
+            heading=self.t("onepager.facts"),
+            columns=table["columns"] if table else [],
+            rows=table["rows"] if table else [],
+        )
 
     # --- the data audit --------------------------------------------------------------------------------
 
@@ -1043,43 +1027,60 @@ class Report:
         raise KeyError(f"no report section {section!r}")
 
 
-def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = None) -> dict | None:
+def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = None, brief: bool = False) -> dict | None:
     """Table context of facts: period, region, metric and value in the catalogue's words, the quote as
-    quoted source text."""
+    quoted source text. ``brief`` (a county's one-pager): the metric, the period with its year, the value
+    and the quote only."""
     if facts.empty:
         return None
     f = c.fmt
-    with_source = facts.source.nunique() > 1 if with_source is None else with_source
-    columns = ([{"label": c.t("appendix.col_source"), "cls": "text"}] if with_source else []) + [
-        {"label": c.t("appendix.col_year")},
-        {"label": c.t("appendix.col_period")},
-        {"label": c.t("appendix.col_region"), "cls": "text"},
-        {"label": c.t("appendix.col_metric"), "cls": "text"},
-        {"label": c.t("appendix.col_value")},
-        {"label": c.t("appendix.col_plan_pct")},
-        {"label": c.t("appendix.col_yoy")},
-        {"label": c.t("appendix.col_quote"), "cls": "text quote"},
-    ]
+    labels = {
+        "source": c.t("appendix.col_source"),
+        "year": c.t("appendix.col_year"),
+        "period": c.t("appendix.col_period"),
+        "region": c.t("appendix.col_region"),
+        "metric": c.t("appendix.col_metric"),
+        "value": c.t("appendix.col_value"),
+        "plan_pct": c.t("appendix.col_plan_pct"),
+        "yoy": c.t("appendix.col_yoy"),
+        "quote": c.t("appendix.col_quote"),
+    }
+    if brief:
+        names = ("metric", "period", "value", "quote")
+    else:
+        with_source = facts.source.nunique() > 1 if with_source is None else with_source
+        names = ("source",) * bool(with_source) + ("year", "period", "region", "metric", "value", "plan_pct", "yoy")
+        names += ("quote",)
+    columns = [{"label": labels[n], "cls": _FACT_CLASSES.get(n, "")} for n in names]
     rows = []
     for r in facts.itertuples():
         spec = METRICS.get(r.metric)
         period = "?" if pd.isna(r.months) else f.period(int(r.months), spec.cumulative if spec else True)
+        year = None if pd.isna(r.year) else int(r.year)
         qualifier = {"approx": c.t("appendix.approx"), "more_than": c.t("appendix.more_than")}.get(
             r.qualifier if isinstance(r.qualifier, str) else "", ""
         )
-        unit = r.unit if isinstance(r.unit, str) else ""
-        row = ([str(r.source)] if with_source else []) + [
-            "?" if pd.isna(r.year) else str(int(r.year)),
-            period,
-            c.place(r.region),
-            c.metric(r.metric),
-            qualifier + f.stated(r.value, unit),
-            "" if pd.isna(r.plan_pct) else f.as_written(r.plan_pct) + "%",
-            "" if pd.isna(r.yoy_pct) else f.as_written(r.yoy_pct) + "%",
-            {"text": r.quote if isinstance(r.quote, str) else "", "quote": True, "cls": "text quote"},
-        ]
-        rows.append(row)
+        cells = {
+            "source": str(r.source),
+            "year": "?" if year is None else str(year),
+            "period": f.year_period(year, period) if brief else period,
+            "region": c.place(r.region),
+            "metric": c.metric(r.metric),
+            "value": qualifier + f.stated(r.value, r.unit if isinstance(r.unit, str) else ""),
+            "plan_pct": "" if pd.isna(r.plan_pct) else f.as_written(r.plan_pct) + "%",
+            "yoy": "" if pd.isna(r.yoy_pct) else f.as_written(r.yoy_pct) + "%",
+            "quote": _quote_cell(r.quote),
+        }
+        rows.append([cells[n] for n in names])
     return {"columns": columns, "rows": rows}
+
+
+_FACT_CLASSES = {"source": "text", "region": "text", "metric": "text", "quote": "text quote"}
+
+
+def _quote_cell(text) -> dict:
+    """A table cell of source text, quoted (so an English page may hold it)."""
+    return {"text": text if isinstance(text, str) else "", "quote": True, "cls": "text quote"}
 
 
 def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
