@@ -23,7 +23,7 @@ from .. import __version__, settings
 from ..metrics import METRICS
 from .catalog import Catalogue
 from .model import CountyComparison, MetricFigures, county_comparison, metric_figures, verdict_key
-from .notes import note_lines
+from .notes import note_lines, unmapped_rows
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -78,6 +78,7 @@ td.nowrap { white-space: nowrap; }
 @media print { img { max-height: 82mm; width: auto; max-width: 100%; } }
 table.facts td.text, table.facts th.text { white-space: normal; }
 td.quote { white-space: normal; min-width: 14em; }
+table.unmapped td:nth-child(2) { white-space: nowrap; }
 td.name, th.name { white-space: nowrap; }
 .cellnote { font-size: 7.5pt; color: #555; white-space: normal; }
 table.methods td:first-child { white-space: nowrap; }
@@ -838,6 +839,8 @@ class Report:
             notes, technical = note_lines(r.warnings, self.c, self.a.region)
             if technical:
                 notes.append(self.t("notes.technical", n=len(technical)))
+            if r.unmapped:
+                notes.append(self.t("notes.unmapped", n=len(r.unmapped)))
             out.append(
                 {
                     "line": self.t(
@@ -1084,7 +1087,8 @@ def _quote_cell(text) -> dict:
 
 
 def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
-    """The data audit: per file what was read, cleaned (with the removed text), extracted, warned and conflicting."""
+    """The data audit: per file what was read, cleaned (with the removed text), extracted, warned and conflicting,
+    and each figure read but filed under no metric ("not mapped"), with its sentence and why."""
     c, f = catalogue, catalogue.fmt
     rows = []
     for r in dataset.extractions:
@@ -1099,6 +1103,7 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
                 str(len(r.cleaning)),
                 str(len(r.warnings)),
                 str(len(r.conflicts)),
+                str(len(r.unmapped)),
             ]
         )
     summary = None
@@ -1106,7 +1111,7 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
         summary = {
             "columns": [
                 {"label": c.t(f"audit.col_{k}"), "cls": "text" if k in ("file", "encoding", "sha", "date") else ""}
-                for k in ("file", "encoding", "sha", "date", "facts", "cleaning", "notes", "conflicts")
+                for k in ("file", "encoding", "sha", "date", "facts", "cleaning", "notes", "conflicts", "unmapped")
             ],
             "rows": rows,
         }
@@ -1154,6 +1159,16 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
             }
         notes, technical = note_lines(r.warnings, c, region)
         facts = facts_table(dataset.facts[dataset.facts.source.astype(str) == str(r.source)], c, with_source=False)
+        unmapped = None
+        if r.unmapped:
+            unmapped = {
+                "columns": [
+                    {"label": c.t("unmapped.col_quote"), "cls": "text quote"},
+                    {"label": c.t("unmapped.col_figure")},
+                    {"label": c.t("unmapped.col_reason"), "cls": "text"},
+                ],
+                "rows": unmapped_rows(r, c),
+            }
         files.append(
             {
                 "name": r.source,
@@ -1168,6 +1183,7 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
                 "notes": notes,
                 "technical": technical,
                 "facts": facts,
+                "unmapped": unmapped,
             }
         )
     return render(
@@ -1182,6 +1198,7 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
         files=files,
         cleaned_heading=c.t("audit.cleaned_heading"),
         technical_heading=c.t("notes.technical_audit"),
+        unmapped_heading=c.t("unmapped.heading"),
     )
 
 
