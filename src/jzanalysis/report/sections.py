@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from .. import __version__, settings
 from ..metrics import METRICS
 from .catalog import Catalogue
+from .counties import basis_lines, basis_name, county_findings
 from .model import CountyComparison, MetricFigures, county_comparison, metric_figures, verdict_key
 from .notes import note_lines, unmapped_rows
 
@@ -445,8 +446,7 @@ class Report:
     # --- counties -------------------------------------------------------------------------------------
 
     def basis_name(self, short: bool = False) -> str:
-        basis = self.counties.basis if self.counties else "equal"
-        return self.t(f"counties.basis_{basis}{'_short' if short else ''}")
+        return basis_name(self.counties, self.c, short)
 
     def rank_text(self, row) -> str:
         rank = self.t("counties.rank_tied" if row.tied else "counties.rank", rank=row.rank)
@@ -522,37 +522,7 @@ class Report:
     def county_notes(self) -> list[str]:
         c, f = self.counties, self.f
         unit = c.unit
-        notes = []
-        if c.basis == "equal":
-            notes.append(
-                self.t(
-                    "counties.explain_equal",
-                    total=f.stated(c.counties_sum, unit),
-                    n=len(c.rows),
-                    value=f.number(c.counties_sum / len(c.rows), 1) + f.unit(unit),
-                )
-            )
-        elif c.basis == "plan":
-            progress = c.detail.get("time_progress")
-            notes.append(self.t("counties.explain_plan", progress=f.percent(progress * 100) if progress else "–"))
-            rule = c.detail.get("unplanned_rule")
-            k = c.detail.get("unplanned", 0)
-            if rule == "city plan remainder":
-                notes.append(
-                    self.t(
-                        "counties.explain_plan_remainder", k=k, city_plan=f.value(c.detail.get("city_plan"), unit, True)
-                    )
-                )
-            elif rule == "observed remainder":
-                notes.append(self.t("counties.explain_plan_observed", k=k))
-        else:
-            notes.append(
-                self.t(
-                    "counties.explain_prior",
-                    total=f.stated(c.counties_sum, unit),
-                    period=f.year_period(c.detail.get("prior_year"), f.period(int(c.detail.get("prior_months", 12)))),
-                )
-            )
+        notes = basis_lines(c, self.c)
         if c.unassigned > 0:
             notes.append(
                 self.t(
@@ -572,39 +542,7 @@ class Report:
         return notes
 
     def county_findings(self) -> list[str]:
-        c, f = self.counties, self.f
-        label = self.c.metric(c.metric)
-        p = f"= {c.p:.2f}" if c.p >= 0.01 else ("< 0.001" if c.p < 0.001 else f"= {c.p:.3f}")
-        lines = [self.t("counties.even" if c.p >= 0.05 else "counties.uneven", metric=label, p=p)]
-        widened = self.t("counties.widened") if c.widened else ""
-        for r in c.rows:
-            if r.position != "inside":
-                key = (
-                    "counties.county_outside_high" if r.position.startswith("above") else "counties.county_outside_low"
-                )
-                lines.append(
-                    self.t(
-                        key,
-                        county=self.c.place(r.name),
-                        value=f.stated(r.value, c.unit),
-                        basis=self.basis_name(short=True),
-                        expected=f.number(r.expected, 1) + f.unit(c.unit),
-                        ratio=f.ratio(r.ratio),
-                        widened=widened,
-                    )
-                )
-            elif r.behind:
-                lines.append(
-                    self.t(
-                        "counties.county_behind",
-                        county=self.c.place(r.name),
-                        value=f.stated(r.value, c.unit),
-                        upper=f.number(r.ci95[1], 1) + f.unit(c.unit),
-                        expected=f.number(r.expected, 1) + f.unit(c.unit),
-                        plan=f.value(r.plan, c.unit, True),
-                    )
-                )
-        return lines
+        return county_findings(self.counties, self.c)
 
     def counties_html(self, heading: bool = True) -> str:
         return render("counties", **self.counties_context(heading))
