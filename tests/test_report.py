@@ -407,13 +407,15 @@ def test_the_audit_lists_each_figure_not_mapped_with_its_sentence_and_why():
     zh = _audit(path, "zh")
     table = zh[zh.index('<table class="unmapped">') :]
     assert "读到但未归入任何指标的数字" in zh and "未归入指标的原因" in table
-    assert '<q class="source" lang="zh">总投资1500亿元</q>' in table and "1,500亿元" in table
+    # the quote, with the head of its sentence: what the 总投资 is of
+    assert '<q class="source" lang="zh">全市实际到位资金798亿元,总投资1500亿元</q>' in table
+    assert "1,500亿元" in table
     assert '措辞<q class="source" lang="zh">总投资</q>不对应任何指标' in table
     # the summary counts them: one figure not mapped in this file
     summary = _text(zh[: zh.index("</table>")])
     assert "未归入指标" in summary and summary.rstrip().endswith("1")
     en = _audit(path, "en")
-    assert '<q class="source" lang="zh">总投资1500亿元</q>' in en and "150 bn yuan" in en
+    assert ",总投资1500亿元</q>" in en and "150 bn yuan" in en
     assert "its wording" in en and "matches no metric" in en and "Why not mapped" in en
     assert han_outside_quotes(en) == []
 
@@ -433,6 +435,7 @@ def test_the_seeds_figures_not_mapped_are_in_the_audit_and_counted_in_the_append
 def test_every_reason_the_extractor_gives_is_worded_from_the_catalogue():
     from types import SimpleNamespace
 
+    from jzanalysis.regions import get_region
     from jzanalysis.report.notes import unmapped_rows
     from jzanalysis.sources.extract import Unmapped
 
@@ -466,6 +469,13 @@ def test_every_reason_the_extractor_gives_is_worded_from_the_catalogue():
     # a figure a later step set aside carries no unit: it is read from its sentence
     assert zh_rows[-1][0]["text"] == "到位资金712.5亿元" and zh_rows[-1][1] == "712.5亿元"
     assert en_rows[-1][1] == "71.25 bn yuan"
+    # an item of a list is read with the list's heading, and said to be one
+    luan = "1-6月份全市5亿元以上新签约项目23个,分别为:霍山县9个、霍邱县4个。"
+    at = luan.index("霍山县")
+    item = Unmapped(9, "个", "分别为:霍山县", "no metric for this phrase", at, at + 5)
+    (row,) = unmapped_rows(SimpleNamespace(text=luan, unmapped=[item]), Catalogue("zh", get_region("六安市")))
+    assert row[0]["text"] == "1-6月份全市5亿元以上新签约项目23个,…霍山县9个" and row[1] == "9个"
+    assert row[2]["text"] == "是列举中的一项，列举开头的措辞不对应任何指标"
     # a reason no rule words is shown as the program wrote it
     odd = SimpleNamespace(text=text, unmapped=[Unmapped(45, "个", "", "something new", 0, 10)])
     assert unmapped_rows(odd, Catalogue("zh"))[0][2]["text"] == "<code>something new</code>"

@@ -92,6 +92,18 @@ def _quoted(text: str) -> Markup:
     return Markup('<q class="source" lang="zh">') + escape(text) + Markup("</q>")
 
 
+_PLACE_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:县|区|市|旗|开发区|新区)")
+
+
+def _is_place(phrase: str, catalogue) -> bool:
+    """True when the words a figure was read with are only a place's name: an item of a list."""
+    name = re.split(r"[:：,，、]", phrase)[-1].strip()
+    region = catalogue.region
+    if region is not None and name and region.resolve(name):
+        return True
+    return bool(_PLACE_LIKE.fullmatch(name))
+
+
 def unmapped_reason(reason: str, phrase: str, catalogue) -> Markup:
     """Why a figure is filed under no metric, in the catalogue's words (HTML: bulletin text quoted); a reason
     no rule words is shown as the program wrote it."""
@@ -99,6 +111,8 @@ def unmapped_reason(reason: str, phrase: str, catalogue) -> Markup:
         match = pattern.search(reason)
         if match is None:
             continue
+        if key == "unmapped.no_metric" and _is_place(phrase, catalogue):
+            key = "unmapped.no_metric_list"  # "分别为:霍山县9个": the list's heading names no metric
         values = {"phrase": _quoted(phrase.strip()) if phrase.strip() else ""}
         if "source" in pattern.groupindex:
             values["source"] = _quoted(match.group("source"))
@@ -113,16 +127,40 @@ def _unit_in_quote(value: float, quote: str) -> str:
     return next((q.unit for q in quantities(quote) if q.value == value), "")
 
 
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_END = re.compile(r"[,，:：]")
+
+
+def in_context(text: str, start: int, end: int) -> str:
+    """The figure's quote ``text[start:end]`` with the head of its sentence when it starts mid-sentence: a
+    figure of a list ("霍山县9个") is read with what the list is of ("1-6月份全市5亿元以上新签约项目23个,…霍山县9个").
+
+    >>> t = "一、情况。1-6月份全市5亿元以上新签约项目23个,分别为:霍山县9个、金寨县3个。"
+    >>> in_context(t, t.index("金寨县"), t.index("金寨县") + 5)
+    '1-6月份全市5亿元以上新签约项目23个,…金寨县3个'
+    >>> in_context(t, t.index("1-6月份"), t.index("23个") + 3)
+    '1-6月份全市5亿元以上新签约项目23个'
+    """
+    head = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    lead = text[head:start]
+    if not lead.strip():
+        return text[start:end]
+    clause = _CLAUSE_END.search(lead)
+    if clause is None or not lead[clause.end() :].strip(" ,，:："):
+        return text[head:end].strip()  # the quote's own clause: the sentence from its start
+    return lead[: clause.end()].strip() + "…" + text[start:end]
+
+
 def unmapped_rows(extraction, catalogue) -> list[list]:
-    """One table row per figure of ``extraction`` filed under no metric: the sentence it stands in (quoted),
-    the number with its unit, and why it was not mapped."""
+    """One table row per figure of ``extraction`` filed under no metric: its quote with the head of its
+    sentence (quoted), the number with its unit, and why it was not mapped."""
     rows = []
     for item in extraction.unmapped:
         quote = extraction.text[item.start : item.end]
         unit = item.unit or _unit_in_quote(item.value, quote)
         rows.append(
             [
-                {"text": quote, "quote": True, "cls": "text quote"},
+                {"text": in_context(extraction.text, item.start, item.end), "quote": True, "cls": "text quote"},
                 catalogue.fmt.stated(item.value, unit),
                 {"text": unmapped_reason(item.reason, item.phrase, catalogue), "cls": "text"},
             ]
