@@ -443,7 +443,7 @@ def test_every_reason_the_extractor_gives_is_worded_from_the_catalogue():
     reasons = {
         "no metric for this phrase": ("措辞", "its wording"),
         "a part of the total (来自沪苏浙)": ("只是总数的一部分", "only a part of the total"),
-        "a part of the total broken down by something other than county": ("县市区以外的口径", "other than county"),
+        "a part of the total broken down by something other than county": ("而非县市区", "not by county"),
         "a part of a wider figure of the same metric": ("口径更宽", "a wider figure"),
         "a difference against another period": ("增减数", "a change against"),
         "1500000000亿元 is beyond any plausible figure of a bulletin": ("合理范围", "plausible"),
