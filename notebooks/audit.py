@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown] tags=["analyst-only"]
-# **Data-audit notebook: what was read, cleaned, extracted, warned and conflicting, per file**
+# **Data-audit notebook: what was read, cleaned, extracted, warned and conflicting, per file, and every figure read but not mapped to a metric**
 #
 # (this cell is not part of the report) Set the parameters in the next cell and run all cells, from any working directory; the names and defaults are those of `jzanalysis.params.ReportParams`.
 

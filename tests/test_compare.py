@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -18,7 +19,6 @@ from jzanalysis.compare import (
     BASIS_PLANS,
     BASIS_PRIOR,
     compare_from_facts,
-    county_sentences,
     funnel_limits,
     funnel_position,
     garwood_interval,
@@ -29,6 +29,7 @@ from jzanalysis.compare import (
 from jzanalysis.errors import InputError
 from jzanalysis.plans import load_plans
 from jzanalysis.regions import get_region
+from jzanalysis.report import compare_json, comparison_words
 from jzanalysis.schema import facts_frame
 from tests.helpers import SEED_PROJECTS
 
@@ -47,6 +48,12 @@ SEED_COUNTS = {
     "江陵县": 11,
 }
 FIXTURES = TESTS_DIR / "fixtures"
+JINGZHOU = get_region("荆州市")
+
+
+def county_sentences(result, language="zh"):
+    """The comparison's findings as the report and ``jzanalysis compare`` word them (the report layer)."""
+    return list(comparison_words(result, JINGZHOU, language).findings)
 
 
 def seed_facts(extra=(), city_plan_pct=71.6):
@@ -242,7 +249,47 @@ def test_seed_context_has_the_june_batch_signings():
 
 def test_seed_sentences_say_the_ranking_is_noise():
     sentences = county_sentences(seed_result())
-    assert sentences == ["各县市区新引进亿元以上项目数差异不显著（χ²=6.10，自由度 8，p=0.64），排名主要反映随机波动。"]
+    assert sentences == ["各县市区新引进亿元以上项目的差异不显著（同质性检验 p = 0.64），排名主要反映随机波动。"]
+    (english,) = county_sentences(seed_result(), "en")
+    assert "do not differ significantly (homogeneity test p = 0.64)" in english
+
+
+def _strings(node, key=None):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, k)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            yield from _strings(v, key)
+    elif isinstance(node, str):
+        yield key, node
+
+
+def test_the_result_is_numbers_and_codes_no_words():
+    # Chinese only where it is data: a region's name, the bulletin's own note or quote, and the fixed
+    # expected_basis string tools read ('plans × time progress (按进度)')
+    han = re.compile(r"[\u3400-\u9fff]")
+    data_keys = {"region", "city", "note", "quote", "expected_basis"}
+    for result in (
+        seed_result(),
+        seed_result(plans=load_plans(FIXTURES / "plans_some_counties.csv")),
+        seed_result(plans=load_plans(FIXTURES / "plans_uneven.csv")),
+    ):
+        assert "expected_basis_zh" not in result
+        wordy = [(k, v) for k, v in _strings(result) if k not in data_keys and han.search(v)]
+        assert wordy == []
+        assert result["expected_basis_code"] in ("plan", "prior", "equal")
+
+
+def test_the_command_lines_json_keeps_every_key_with_the_basis_in_the_catalogues_words():
+    result = seed_result()
+    out = compare_json(result, JINGZHOU)
+    # every key of the result, in its order, and expected_basis_zh right after expected_basis as before
+    keys = list(result)
+    at = keys.index("expected_basis") + 1
+    assert list(out) == [*keys[:at], "expected_basis_zh", *keys[at:]]
+    assert out["expected_basis_zh"] == "“按全市平均”= 全市合计 174个 ÷ 9 个县市区 = 19.3个，不是各县市区的任务。"
+    json.dumps(out, allow_nan=False)
 
 
 # ----------------------------------------------------------------------------- plans
@@ -253,7 +300,8 @@ def test_plans_for_every_county_give_expected_by_time_progress():
     result = seed_result(plans=plans)
     counties = by_region(result)
     assert result["expected_basis"] == BASIS_PLANS == "plans × time progress (按进度)"
-    assert "计划 × 时间进度" in result["expected_basis_zh"]
+    assert result["expected_basis_code"] == "plan"
+    assert compare_json(result, JINGZHOU)["expected_basis_zh"] == "“按计划进度”= 各县市区全年计划 × 时间进度（58.3%）。"
     assert result["expected_detail"]["time_progress"] == pytest.approx(7 / 12)
     # 江陵县: plan 30 × 7/12 = 17.5 expected by now; 11 observed, Garwood upper 19.68 ≥ 17.5 → not enough evidence
     assert counties["江陵县"]["expected"] == pytest.approx(17.5)
@@ -289,7 +337,9 @@ def test_plans_for_some_counties_share_the_city_plan_remainder():
     assert counties["石首市"]["on_schedule"] is None and counties["石首市"]["plan"] is None
     assert counties["石首市"]["expected_from"] == "city plan remainder"
     assert result["expected_detail"]["unplanned"] == 7
-    assert "7 个县市区无计划" in result["expected_basis_zh"]
+    assert compare_json(result, JINGZHOU)["expected_basis_zh"].endswith(
+        "7个县市区没有计划，按全市计划243个扣除已列计划后的余额平均分配。"
+    )
 
 
 def test_plans_file_city_row_is_the_city_plan():
@@ -340,10 +390,11 @@ def test_clearly_behind_plan_gets_a_sentence_even_inside_widened_limits():
     assert result["overdispersion"]["widened"] is True and jiangling["funnel"] == "inside"
     sentences = county_sentences(result)
     assert len(sentences) == 2
+    # 26.25 → 26.3 (half up, as a reader rounds)
     assert (
-        sentences[1] == "江陵县11个，95%区间上限 19.7个仍低于按进度应完成的 26.3个（全年计划 45个），落后于计划进度。"
+        sentences[1] == "江陵县11个，95%区间上限19.7个仍低于按计划进度应完成的26.3个（全年计划45个），落后于计划进度。"
     )
-    assert sentences[0].startswith("各县市区新引进亿元以上项目数相对计划的进度差异")
+    assert sentences[0].startswith("各县市区新引进亿元以上项目的差异")
 
 
 # ----------------------------------------------------------------------------- other bases, overdispersion
@@ -359,6 +410,10 @@ def test_prior_period_shares_when_the_data_has_them():
     # 公安县 had 20 of 130 in 1-6月 → expected 174 × 20/130 = 26.77
     assert counties["公安县"]["expected"] == pytest.approx(174 * 20 / 130)
     assert result["expected_basis"] == BASIS_PRIOR == "prior-period shares"
+    assert (
+        compare_json(result, JINGZHOU)["expected_basis_zh"]
+        == "“按上期占比”= 全市合计 174个 按2015年1-6月各县市区的占比分配。"
+    )
     assert result["expected_detail"] == {"prior_year": 2015, "prior_months": 6}
 
 
@@ -411,9 +466,11 @@ def test_overdispersed_counties_widen_the_funnel_and_use_negative_binomial():
     se = math.sqrt(float((grad**2 * (1 / o + glm["alpha"])).sum()))
     assert glm["rate_ratios"][0]["se_log"] == pytest.approx(se, rel=1e-5)
     sentences = county_sentences(result)
-    assert sentences[0].startswith("各县市区新引进亿元以上项目数差异显著（χ²=161.07，自由度 8，p<0.001）")
-    assert any(
-        s.startswith("公安县60个，为期望值 19.3个的 310%，高于漏斗图95%控制上限（已按过度离散放宽）") for s in sentences
+    assert sentences[0] == "各县市区新引进亿元以上项目的差异显著（同质性检验 p < 0.001）。"
+    # 60 ÷ 19.33 = 3.10
+    assert (
+        "公安县60个，为全市平均19.3个的3.10倍，高于漏斗图95%控制上限（已按过度离散放宽），差异超出随机波动。"
+        in sentences
     )
 
 

@@ -384,6 +384,100 @@ def test_extraction_notes_are_worded_from_the_catalogue():
     assert en[0].startswith("Nantong has no region profile yet")
 
 
+# --- the data audit: figures not mapped -------------------------------------------------------------
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def _audit(path: Path, language: str) -> str:
+    from jzanalysis.dataset import load_bulletins
+    from jzanalysis.report import audit_html
+
+    dataset = load_bulletins([path])
+    return audit_html(dataset, Catalogue(language, dataset.region), dataset.region)
+
+
+def test_the_audit_lists_each_figure_not_mapped_with_its_sentence_and_why():
+    # "全市实际到位资金798亿元,总投资1500亿元": 总投资 names no metric (extract --explain: "not mapped:
+    # 1500亿元 — no metric for this phrase; phrase “总投资”; quote “总投资1500亿元”)
+    path = CORPUS / "41_month_and_quarter_figures.txt"
+    zh = _audit(path, "zh")
+    table = zh[zh.index('<table class="unmapped">') :]
+    assert "读到但未归入任何指标的数字" in zh and "未归入指标的原因" in table
+    # the quote, with the head of its sentence: what the 总投资 is of
+    assert '<q class="source" lang="zh">全市实际到位资金798亿元,总投资1500亿元</q>' in table
+    assert "1,500亿元" in table
+    assert '措辞<q class="source" lang="zh">总投资</q>不对应任何指标' in table
+    # the summary counts them: one figure not mapped in this file
+    summary = _text(zh[: zh.index("</table>")])
+    assert "未归入指标" in summary and summary.rstrip().endswith("1")
+    en = _audit(path, "en")
+    assert ",总投资1500亿元</q>" in en and "150 bn yuan" in en
+    assert "its wording" in en and "matches no metric" in en and "Why not mapped" in en
+    assert han_outside_quotes(en) == []
+
+
+def test_the_seeds_figures_not_mapped_are_in_the_audit_and_counted_in_the_appendix(seed):
+    # extract --explain of the seed: 15天 (月均驻点天数) and 30条 (农业 only: a part of the total)
+    zh = _audit(Path(seed.analysis.dataset.inputs[0]["path"]), "zh")
+    table = _text(zh[zh.index('<table class="unmapped">') :])
+    assert "今年以来市发改委、市工商局、市国税局等单位月均驻点天数超过15天" in table and "15天" in table
+    assert "市农业局、市财政局、市人社局搜集有效项目信息近30条" in table and "30条" in table
+    assert "只是总数的一部分（ 农业 ），不是合计" in table
+    # the report itself shows no such sentence, only the count, in appendix C
+    assert "另有 2 个数字读到但未归入任何指标" in seed.text["appendix"]
+    assert "月均驻点天数" not in seed.text["appendix"]
+
+
+def test_every_reason_the_extractor_gives_is_worded_from_the_catalogue():
+    from types import SimpleNamespace
+
+    from jzanalysis.regions import get_region
+    from jzanalysis.report.notes import unmapped_rows
+    from jzanalysis.sources.extract import Unmapped
+
+    text = "来自沪苏浙项目45个；到位资金712.5亿元"
+    reasons = {
+        "no metric for this phrase": ("措辞", "its wording"),
+        "a part of the total (来自沪苏浙)": ("只是总数的一部分", "only a part of the total"),
+        "a part of the total broken down by something other than county": ("而非县市区", "not by county"),
+        "a part of a wider figure of the same metric": ("口径更宽", "a wider figure"),
+        "a difference against another period": ("增减数", "a change against"),
+        "1500000000亿元 is beyond any plausible figure of a bulletin": ("合理范围", "plausible"),
+        "a group of counties, not one county-level unit": ("几个县市区的合计", "a group of counties"),
+        "the city's own level (市本级, 市直/州直 units), neither the city's total nor a county's": (
+            "市本级",
+            "own level",
+        ),
+        "names more than one county": ("多个县市区", "more than one county"),
+        "names “新区”, which is not a county of the city's profile and not placed": ("不在本市", "region profile"),
+        "a figure of last year, and the bulletin's year is unknown": ("上年", "last year"),
+        "in a 分别 list that cannot be paired": ("分别", "cannot be paired"),
+    }
+    items = [Unmapped(45, "个", "来自沪苏浙项目", reason, 0, 10) for reason in reasons]
+    items.append(Unmapped(712.5, "", "到位资金", "a part of a wider figure of the same metric", 11, 22))
+    extraction = SimpleNamespace(text=text, unmapped=items)
+    zh_rows = unmapped_rows(extraction, Catalogue("zh"))
+    en_rows = unmapped_rows(extraction, Catalogue("en"))
+    for (zh_word, en_word), zh_row, en_row in zip(reasons.values(), zh_rows, en_rows):
+        assert zh_word in zh_row[2]["text"] and "<code>" not in zh_row[2]["text"]
+        assert en_word in en_row[2]["text"] and not han_outside_quotes(str(en_row[2]["text"]))
+    assert zh_rows[0][0]["text"] == "来自沪苏浙项目45个" and zh_rows[0][1] == "45个"
+    # a figure a later step set aside carries no unit: it is read from its sentence
+    assert zh_rows[-1][0]["text"] == "到位资金712.5亿元" and zh_rows[-1][1] == "712.5亿元"
+    assert en_rows[-1][1] == "71.25 bn yuan"
+    # an item of a list is read with the list's heading, and said to be one
+    luan = "1-6月份全市5亿元以上新签约项目23个,分别为:霍山县9个、霍邱县4个。"
+    at = luan.index("霍山县")
+    item = Unmapped(9, "个", "分别为:霍山县", "no metric for this phrase", at, at + 5)
+    (row,) = unmapped_rows(SimpleNamespace(text=luan, unmapped=[item]), Catalogue("zh", get_region("六安市")))
+    assert row[0]["text"] == "1-6月份全市5亿元以上新签约项目23个,…霍山县9个" and row[1] == "9个"
+    assert row[2]["text"] == "是列举中的一项，列举开头的措辞不对应任何指标"
+    # a reason no rule words is shown as the program wrote it
+    odd = SimpleNamespace(text=text, unmapped=[Unmapped(45, "个", "", "something new", 0, 10)])
+    assert unmapped_rows(odd, Catalogue("zh"))[0][2]["text"] == "<code>something new</code>"
+
+
 # --- notebooks' parameters --------------------------------------------------------------------------
 
 

@@ -243,6 +243,27 @@ def test_html_screenshot_in_headless_chromium_is_not_blank(seed, english, tmp_pa
         assert (levels > image.size * 0.001).sum() >= 3
 
 
+# --- the data audit ---------------------------------------------------------------------------------
+
+
+def test_the_audit_pdf_lists_the_figures_not_mapped(tmp_path):
+    # extract --explain of the seed: two figures filed under no metric, 15天 and 30条 (a part: 农业 only)
+    params = ReportParams.build(year=2015, as_of_month=7, region="荆州市")
+    audit = run_report(params, tmp_path / "zh", notebook="audit.ipynb")
+    # the page lays the table's cells out side by side: whole quotes are read in the HTML the PDF is made from
+    words = re.sub(r"\s+", "", "".join(pdf_pages_text(audit.files["pdf"])))
+    assert "读到但未归入任何指标的数字" in words and "未归入指标的原因" in words
+    assert "15天" in words and "30条" in words and "只是总数的一部分" in words
+    html = audit.files["html"].read_text(encoding="utf-8")
+    assert "今年以来市发改委、市工商局、市国税局等单位月均驻点天数超过15天" in html
+    assert "市农业局、市财政局、市人社局搜集有效项目信息近30条" in html
+    params_en = ReportParams.build(year=2015, as_of_month=7, region="荆州市", language="en")
+    english = run_report(params_en, tmp_path / "en", notebook="audit.ipynb")
+    html = english.files["html"].read_text(encoding="utf-8")
+    assert "Why not mapped" in html and "月均驻点天数超过15天" in html
+    assert han_outside_quotes(html) == []
+
+
 # --- the notebooks, from any working directory ---------------------------------------------------------
 
 

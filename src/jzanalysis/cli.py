@@ -465,8 +465,9 @@ def _compare_args(parser):
 
 def cmd_compare(args) -> int:
     """County table for a metric: value, share, exact Poisson 95% interval, expected, funnel, rank."""
-    from .compare import compare_from_facts, county_sentences
+    from .compare import compare_from_facts
     from .plans import load_plans
+    from .report import compare_json, comparison_words
 
     dataset = _load(args)
     city = dataset.require_region()
@@ -474,7 +475,7 @@ def cmd_compare(args) -> int:
     plans = load_plans(args.plans, city) if args.plans else None
     result = compare_from_facts(dataset.facts, year=year, as_of=as_of, metric=args.metric, plans=plans, region=city)
     if args.json:
-        _print_json(result)
+        _print_json(compare_json(result, city))  # expected_basis_zh in the catalogue's words
         return 0
     from .report import Formatter
     from .report.text import text_table
@@ -500,7 +501,7 @@ def cmd_compare(args) -> int:
     )
     h = result["homogeneity"]
     print(f"chi-square {h['chi2']:.2f} on {h['df']} df, p = {h['p']:.2f}")
-    for sentence in county_sentences(result):
+    for sentence in comparison_words(result, city, "zh").findings:
         print(sentence)
     return 0
 

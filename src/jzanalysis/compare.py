@@ -8,6 +8,10 @@ counties are overdispersed), a simulated rank interval and whether it is on sche
 chi-square homogeneity test and a Poisson (or negative binomial) GLM with rate ratios against the city
 average. The method is written up in ``docs/counties.md``.
 
+The result is numbers and codes only (``expected_basis_code``, ``expected_from``, ``funnel``, …): the words a
+report or the command line shows for them come from the report layer's catalogue
+(:func:`jzanalysis.report.comparison_words`).
+
 >>> [round(x, 2) for x in garwood_interval(23)]
 [14.58, 34.51]
 >>> [round(x, 2) for x in garwood_interval(11)]
@@ -32,12 +36,12 @@ RANK_DRAWS = 10_000
 _SEED = 20150731  # fixed so a report's rank intervals are reproducible
 WINSORISE = 0.10  # Spiegelhalter (2005): z-scores winsorised at 10% per tail before estimating φ
 
+# ``expected_basis``: one of these three fixed strings, a contract for tools (docs/counties.md); the same
+# as a short code in ``expected_basis_code``
 BASIS_PLANS = "plans × time progress (按进度)"
 BASIS_PRIOR = "prior-period shares"
 BASIS_EQUAL = "equal shares"
-
-_BASIS_WORDS = {"months": "按月计", "days": "按日历天计", "workdays": "按工作日计"}
-SHORT_BASIS_ZH = {BASIS_PLANS: "计划 × 时间进度", BASIS_PRIOR: "上一期占比", BASIS_EQUAL: "平均分配"}
+BASIS_CODES = {BASIS_PLANS: "plan", BASIS_PRIOR: "prior", BASIS_EQUAL: "equal"}
 
 FUNNEL_POSITIONS = ("inside", "above95", "below95", "above998", "below998")
 _LIMIT_PROBS = {"lo998": 0.001, "lo95": 0.025, "hi95": 0.975, "hi998": 0.999}
@@ -227,7 +231,7 @@ def _expected(
 
     Returns ``expected`` (array), ``plans`` (per county: annual plan or None), ``sources`` (per county:
     'plan', 'city plan remainder', 'observed remainder', 'prior share', 'equal share'), ``basis`` (one of
-    the three BASIS_* strings), ``basis_zh`` (Chinese, for reports) and ``detail`` (dict).
+    the three BASIS_* strings) and ``detail`` (dict: the numbers a report words the basis with).
     """
     values = counties.value.to_numpy(float)
     total = values.sum()
@@ -252,7 +256,6 @@ def _expected(
             "planned": int(planned.sum()),
             "unplanned": int((~planned).sum()),
         }
-        basis_zh = f"各县市区计划 × 时间进度（按进度，{_BASIS_WORDS.get(time_basis, time_basis)} {progress:.1%}）"
         if not planned.all():
             k = int((~planned).sum())
             # Counties without a plan get an equal share of what the city plan leaves over (its own
@@ -265,13 +268,11 @@ def _expected(
             if remainder is not None and remainder > 0:
                 expected[~planned] = remainder / k * progress
                 rule = "city plan remainder"
-                basis_zh += f"；{k} 个县市区无计划，按全市计划 {city_plan:g} 扣除已列计划后的余额平均分配"
                 detail.update(city_plan=city_plan, city_plan_source=city_plan_source, remainder_plan=remainder)
             else:
                 rest = total - values[planned].sum()
                 expected[~planned] = rest / k if rest > 0 else total / n
                 rule = "observed remainder"
-                basis_zh += f"；{k} 个县市区无计划，按其余实际数量平均分配"
                 detail.update(city_plan=city_plan)
             sources = [s or rule for s in sources]
             detail["unplanned_rule"] = rule
@@ -280,7 +281,6 @@ def _expected(
             "plans": county_plans,
             "sources": sources,
             "basis": BASIS_PLANS,
-            "basis_zh": basis_zh,
             "detail": detail,
         }
 
@@ -302,7 +302,6 @@ def _expected(
                         "plans": [None] * n,
                         "sources": ["prior share"] * n,
                         "basis": BASIS_PRIOR,
-                        "basis_zh": f"上一期（{int(y)}年1-{int(m)}月）各县市区占比",
                         "detail": {"prior_year": int(y), "prior_months": int(m)},
                     }
     return {
@@ -310,7 +309,6 @@ def _expected(
         "plans": [None] * n,
         "sources": ["equal share"] * n,
         "basis": BASIS_EQUAL,
-        "basis_zh": "各县市区平均分配（无县市区计划）",
         "detail": {},
     }
 
@@ -338,8 +336,10 @@ def compare_from_facts(
     ``region``, ``value`` (个), ``share``, ``ci95``, ``expected``, ``oe``, ``oe_ci95``, ``funnel``,
     ``funnel_limits``, ``rank``, ``rank_interval``, ``on_schedule``, ``behind_schedule_evidence``,
     ``plan``, ``expected_from``, ``note``), ``expected_basis`` (one of ``'plans × time progress (按进度)'``,
-    ``'prior-period shares'``, ``'equal shares'``), ``expected_basis_zh``, ``expected_detail``,
-    ``homogeneity`` (``chi2``, ``df``, ``p``), ``glm``, ``overdispersion`` and ``context``.
+    ``'prior-period shares'``, ``'equal shares'``), ``expected_basis_code`` (``plan``, ``prior``, ``equal``),
+    ``expected_detail``, ``homogeneity`` (``chi2``, ``df``, ``p``), ``glm``, ``overdispersion`` and
+    ``context``. No words: the command line's ``expected_basis_zh`` and the sentences come from
+    :func:`jzanalysis.report.comparison_words`.
 
     >>> from jzanalysis.schema import facts_frame
     >>> facts = facts_frame([dict(year=2015, months=7, region=r, metric="projects_100m", value=v)
@@ -444,7 +444,7 @@ def compare_from_facts(
         "counties_total": float(values.sum()),
         "counties": rows,
         "expected_basis": exp["basis"],
-        "expected_basis_zh": exp["basis_zh"],
+        "expected_basis_code": BASIS_CODES[exp["basis"]],
         "expected_detail": exp["detail"],
         "homogeneity": {"chi2": chi2, "df": df, "p": p_value, "test": "Pearson chi-square against expected shares"},
         "glm": glm,
@@ -550,65 +550,3 @@ def _context(facts: pd.DataFrame, year: int, region: Region) -> dict:
             for r in batch.itertuples()
         ]
     }
-
-
-# --------------------------------------------------------------------------- sentences
-
-_POSITION_WORDS = {
-    "above95": "高于漏斗图95%控制上限",
-    "above998": "高于漏斗图99.8%控制上限",
-    "below95": "低于漏斗图95%控制下限",
-    "below998": "低于漏斗图99.8%控制下限",
-}
-
-
-def _count_label(metric: str) -> str:
-    label = METRICS[metric].label
-    return label if label.endswith("数") else label + "数"
-
-
-def county_sentences(result: dict) -> list[str]:
-    """Chinese sentences for a report: one overall, then one per county only where the evidence says so.
-
-    A county gets a sentence when it lies outside the 95% funnel limits (after the overdispersion
-    widening) or when it has a plan and even the upper end of its 95% interval is below plan × time
-    progress. For the seed the list is just the overall sentence:
-
-    ``各县市区新引进亿元以上项目数差异不显著（χ²=6.10，自由度 8，p=0.64），排名主要反映随机波动。``
-    """
-    h = result["homogeneity"]
-    label = _count_label(result["metric"])
-    unit = METRICS[result["metric"]].unit
-    stat = f"χ²={h['chi2']:.2f}，自由度 {h['df']}，p{_p_text(h['p'])}"
-    subject = {BASIS_PLANS: f"各县市区{label}相对计划的进度", BASIS_PRIOR: f"各县市区{label}的占比与上一期相比"}.get(
-        result["expected_basis"], f"各县市区{label}"
-    )
-    if h["p"] < 0.05:
-        overall = f"{subject}差异显著（{stat}）。"
-    else:
-        overall = f"{subject}差异不显著（{stat}），排名主要反映随机波动。"
-    sentences = [overall]
-    widened = "（已按过度离散放宽）" if result["overdispersion"]["widened"] else ""
-    for c in result["counties"]:
-        if c["funnel"] != "inside":
-            sentences.append(
-                f"{c['region']}{c['value']:g}{unit}，为期望值 {_one_decimal(c['expected'])}{unit}的 {c['oe']:.0%}，"
-                f"{_POSITION_WORDS[c['funnel']]}{widened}，差异超出随机波动范围。"
-            )
-        elif c.get("behind_schedule_evidence"):
-            sentences.append(
-                f"{c['region']}{c['value']:g}{unit}，95%区间上限 {_one_decimal(c['ci95'][1])}{unit}仍低于按进度应完成的 "
-                f"{_one_decimal(c['expected'])}{unit}（全年计划 {c['plan']:g}{unit}），落后于计划进度。"
-            )
-    return sentences
-
-
-def _one_decimal(x: float) -> str:
-    """26.25 → '26.3': half-up as readers of a report expect (format() gives the binary float's '26.2')."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    return str(Decimal(repr(float(x))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def _p_text(p: float) -> str:
-    return "<0.001" if p < 0.001 else f"={p:.2f}" if p >= 0.01 else f"={p:.3f}"

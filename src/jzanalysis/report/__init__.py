@@ -4,7 +4,8 @@
 - :mod:`.catalog` with ``catalog/zh.toml`` and ``catalog/en.toml``: every sentence and label
 - :mod:`.model`: the typed figures a report shows, built once from an analysis
 - :mod:`.sections` with ``templates/*.html.j2``: the sections, rendered with Jinja2
-- :mod:`.notes`: extraction notes in the report's language
+- :mod:`.notes`: extraction notes in the report's language, and why a figure was not mapped
+- :mod:`.counties`: the county comparison in words (the report, the one-pager and ``jzanalysis compare``)
 
 A notebook does::
 
@@ -21,17 +22,21 @@ from typing import Any
 
 from ..errors import InputError
 from .catalog import Catalogue, messages
+from .counties import ComparisonWords, compare_json, comparison_words
 from .format import Formatter
 from .model import CountyComparison, MetricFigures, county_comparison, metric_figures, verdict_key
 from .sections import Report, audit_html, han_outside_quotes, render, scenario_words
 
 __all__ = [
     "Catalogue",
+    "ComparisonWords",
     "CountyComparison",
     "Formatter",
     "MetricFigures",
     "Report",
     "audit_html",
+    "compare_json",
+    "comparison_words",
     "county_comparison",
     "document_title",
     "file_suffix",

@@ -32,6 +32,23 @@ from decimal import ROUND_HALF_UP, Decimal
 
 #: Units the report knows; anything else is shown as it is.
 AMOUNT_UNIT = "亿元"
+#: A unit after a number in English (a count's 个 and a bare 条, 次, 人 need no word)
+_EN_UNITS = {
+    "个": "",
+    AMOUNT_UNIT: " bn yuan",
+    "%": "%",
+    "天": " days",
+    "条": "",
+    "次": "",
+    "人": "",
+    "人次": " visits",
+    "批次": " batches",
+    "家": " firms",
+    "万元": " × 10,000 yuan",
+    "亿美元": " × 100m US dollars",
+    "万美元": " × 10,000 US dollars",
+    "个百分点": " percentage points",
+}
 
 
 def half_up(value: float, digits: int) -> float:
@@ -90,7 +107,7 @@ class Formatter:
             return ""
         if not self.en:
             return unit
-        return {"个": "", AMOUNT_UNIT: " bn yuan", "%": "%", "天": " days", "条": "", "次": "", "人": ""}.get(unit, "")
+        return _EN_UNITS.get(unit, "")
 
     def unit_label(self, unit: str | None) -> str:
         """The unit in a table header or an axis label: 个 / 亿元; projects / bn yuan."""
@@ -196,6 +213,11 @@ class Formatter:
         if self.en:
             return names[0] if months == 1 else f"{names[0]}–{names[months - 1]}"
         return "1月" if months == 1 else f"1-{months}月"
+
+    def year_period(self, year: int | None, period: str) -> str:
+        """A period with its year: 2015年1-7月 / 2015 Jan–Jul (a year the text does not give: ?)."""
+        year_text = "?" if year is None else str(int(year))
+        return f"{year_text} {period}" if self.en else f"{year_text}年{period}"
 
     def month(self, month: int) -> str:
         names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -213,15 +213,18 @@ class CountyComparison:
         return max(self.city_total - self.counties_sum, 0.0)
 
 
-_BASIS = {"plans × time progress (按进度)": "plan", "prior-period shares": "prior", "equal shares": "equal"}
-
-
 def county_comparison(analysis) -> CountyComparison | None:
     """The :class:`CountyComparison` of ``analysis`` (None when it has none)."""
-    c = analysis.comparison
-    if c is None:
+    if analysis.comparison is None:
         return None
-    region = analysis.region
+    return comparison_from_result(analysis.comparison, analysis.region)
+
+
+def comparison_from_result(c: dict, region) -> CountyComparison:
+    """The :class:`CountyComparison` of a :func:`jzanalysis.compare.compare_from_facts` result for the city
+    ``region`` (a :class:`~jzanalysis.regions.Region`)."""
+    from ..compare import BASIS_CODES
+
     total = float(c["city_total"])
     ranks = [county["rank"] for county in c["counties"]]
     rows = []
@@ -258,7 +261,7 @@ def county_comparison(analysis) -> CountyComparison | None:
         unit=METRICS[c["metric"]].unit,
         year=int(c["year"]),
         as_of=int(c["as_of"]),
-        basis=_BASIS.get(c["expected_basis"], "equal"),
+        basis=c.get("expected_basis_code") or BASIS_CODES.get(c["expected_basis"], "equal"),
         rows=tuple(rows),
         city_total=total,
         counties_sum=counties_sum,

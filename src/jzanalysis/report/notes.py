@@ -2,12 +2,15 @@
 
 The extractor's warnings are English sentences for the command line. A report words the ones a reader
 needs from the catalogue (a city without a region profile, figures that do not add up, a conflict, …);
-the rest are counted and shown as the program wrote them only in the data audit.
+the rest are counted and shown as the program wrote them only in the data audit. Likewise the reasons a
+figure was filed under no metric ("not mapped"), which the data audit lists per file.
 """
 
 from __future__ import annotations
 
 import re
+
+from markupsafe import Markup, escape
 
 from ..metrics import METRICS
 
@@ -61,3 +64,105 @@ def note_lines(warnings, catalogue, region=None) -> tuple[list[str], list[str]]:
         else:
             technical.append(warning)
     return worded, technical
+
+
+# --- figures read but filed under no metric ----------------------------------------------------------
+
+# (pattern of the extractor's reason, catalogue key); a group ``source`` is bulletin text, shown quoted
+_UNMAPPED_RULES: tuple[tuple[re.Pattern, str], ...] = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"^no metric for this phrase", "unmapped.no_metric"),
+        (r"^a part of the total broken down by something other than county", "unmapped.other_breakdown"),
+        (r"^a part of the total \((?P<source>.+)\)$", "unmapped.part_of_total"),
+        (r"^a part of a wider figure of the same metric", "unmapped.wider_figure"),
+        (r"^a difference against another period", "unmapped.difference"),
+        (r"is beyond any plausible figure", "unmapped.implausible"),
+        (r"^a group of counties", "unmapped.county_group"),
+        (r"^the city's own level", "unmapped.city_level"),
+        (r"^names more than one county", "unmapped.several_counties"),
+        (r"^names “(?P<source>[^”]+)”, which is not a county", "unmapped.not_placed"),
+        (r"^a figure of last year, and the bulletin's year is unknown", "unmapped.last_year"),
+        (r"list that cannot be paired", "unmapped.unpaired_list"),
+    )
+)
+
+
+def _quoted(text: str) -> Markup:
+    return Markup('<q class="source" lang="zh">') + escape(text) + Markup("</q>")
+
+
+_PLACE_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:县|区|市|旗|开发区|新区)")
+
+
+def _is_place(phrase: str, catalogue) -> bool:
+    """True when the words a figure was read with are only a place's name: an item of a list."""
+    name = re.split(r"[:：,，、]", phrase)[-1].strip()
+    region = catalogue.region
+    if region is not None and name and region.resolve(name):
+        return True
+    return bool(_PLACE_LIKE.fullmatch(name))
+
+
+def unmapped_reason(reason: str, phrase: str, catalogue) -> Markup:
+    """Why a figure is filed under no metric, in the catalogue's words (HTML: bulletin text quoted); a reason
+    no rule words is shown as the program wrote it."""
+    for pattern, key in _UNMAPPED_RULES:
+        match = pattern.search(reason)
+        if match is None:
+            continue
+        if key == "unmapped.no_metric" and _is_place(phrase, catalogue):
+            key = "unmapped.no_metric_list"  # "分别为:霍山县9个": the list's heading names no metric
+        values = {"phrase": _quoted(phrase.strip()) if phrase.strip() else ""}
+        if "source" in pattern.groupindex:
+            values["source"] = _quoted(match.group("source"))
+        return escape(catalogue.t(key)).format(**values)
+    return Markup("<code>") + escape(reason) + Markup("</code>")
+
+
+def _unit_in_quote(value: float, quote: str) -> str:
+    """The unit the quote gives the number ``value`` (a figure a later step set aside carries none)."""
+    from ..sources.extract.numerals import quantities
+
+    return next((q.unit for q in quantities(quote) if q.value == value), "")
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_END = re.compile(r"[,，:：]")
+
+
+def in_context(text: str, start: int, end: int) -> str:
+    """The figure's quote ``text[start:end]`` with the head of its sentence when it starts mid-sentence: a
+    figure of a list ("霍山县9个") is read with what the list is of ("1-6月份全市5亿元以上新签约项目23个,…霍山县9个").
+
+    >>> t = "一、情况。1-6月份全市5亿元以上新签约项目23个,分别为:霍山县9个、金寨县3个。"
+    >>> in_context(t, t.index("金寨县"), t.index("金寨县") + 5)
+    '1-6月份全市5亿元以上新签约项目23个,…金寨县3个'
+    >>> in_context(t, t.index("1-6月份"), t.index("23个") + 3)
+    '1-6月份全市5亿元以上新签约项目23个'
+    """
+    head = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    lead = text[head:start]
+    if not lead.strip():
+        return text[start:end]
+    clause = _CLAUSE_END.search(lead)
+    if clause is None or not lead[clause.end() :].strip(" ,，:："):
+        return text[head:end].strip()  # the quote's own clause: the sentence from its start
+    return lead[: clause.end()].strip() + "…" + text[start:end]
+
+
+def unmapped_rows(extraction, catalogue) -> list[list]:
+    """One table row per figure of ``extraction`` filed under no metric: its quote with the head of its
+    sentence (quoted), the number with its unit, and why it was not mapped."""
+    rows = []
+    for item in extraction.unmapped:
+        quote = extraction.text[item.start : item.end]
+        unit = item.unit or _unit_in_quote(item.value, quote)
+        rows.append(
+            [
+                {"text": in_context(extraction.text, item.start, item.end), "quote": True, "cls": "text quote"},
+                catalogue.fmt.stated(item.value, unit),
+                {"text": unmapped_reason(item.reason, item.phrase, catalogue), "cls": "text"},
+            ]
+        )
+    return rows

@@ -22,8 +22,9 @@ from markupsafe import Markup, escape
 from .. import __version__, settings
 from ..metrics import METRICS
 from .catalog import Catalogue
+from .counties import basis_lines, basis_name, county_findings
 from .model import CountyComparison, MetricFigures, county_comparison, metric_figures, verdict_key
-from .notes import note_lines
+from .notes import note_lines, unmapped_rows
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -78,6 +79,7 @@ td.nowrap { white-space: nowrap; }
 @media print { img { max-height: 82mm; width: auto; max-width: 100%; } }
 table.facts td.text, table.facts th.text { white-space: normal; }
 td.quote { white-space: normal; min-width: 14em; }
+table.unmapped td:nth-child(2) { white-space: nowrap; }
 td.name, th.name { white-space: nowrap; }
 .cellnote { font-size: 7.5pt; color: #555; white-space: normal; }
 table.methods td:first-child { white-space: nowrap; }
@@ -297,7 +299,7 @@ class Report:
         if rows.empty:
             return self.t(
                 "reason.no_figure",
-                period=f"{self.params.year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{self.period}",
+                period=self.f.year_period(self.params.year, self.period),
             )
         return self.t("reason.other")
 
@@ -444,8 +446,7 @@ class Report:
     # --- counties -------------------------------------------------------------------------------------
 
     def basis_name(self, short: bool = False) -> str:
-        basis = self.counties.basis if self.counties else "equal"
-        return self.t(f"counties.basis_{basis}{'_short' if short else ''}")
+        return basis_name(self.counties, self.c, short)
 
     def rank_text(self, row) -> str:
         rank = self.t("counties.rank_tied" if row.tied else "counties.rank", rank=row.rank)
@@ -521,38 +522,7 @@ class Report:
     def county_notes(self) -> list[str]:
         c, f = self.counties, self.f
         unit = c.unit
-        notes = []
-        if c.basis == "equal":
-            notes.append(
-                self.t(
-                    "counties.explain_equal",
-                    total=f.stated(c.counties_sum, unit),
-                    n=len(c.rows),
-                    value=f.number(c.counties_sum / len(c.rows), 1) + f.unit(unit),
-                )
-            )
-        elif c.basis == "plan":
-            progress = c.detail.get("time_progress")
-            notes.append(self.t("counties.explain_plan", progress=f.percent(progress * 100) if progress else "–"))
-            rule = c.detail.get("unplanned_rule")
-            k = c.detail.get("unplanned", 0)
-            if rule == "city plan remainder":
-                notes.append(
-                    self.t(
-                        "counties.explain_plan_remainder", k=k, city_plan=f.value(c.detail.get("city_plan"), unit, True)
-                    )
-                )
-            elif rule == "observed remainder":
-                notes.append(self.t("counties.explain_plan_observed", k=k))
-        else:
-            notes.append(
-                self.t(
-                    "counties.explain_prior",
-                    total=f.stated(c.counties_sum, unit),
-                    period=f"{c.detail.get('prior_year', '')}{'' if self.c.en else '年'}"
-                    f"{' ' if self.c.en else ''}{f.period(int(c.detail.get('prior_months', 12)))}",
-                )
-            )
+        notes = basis_lines(c, self.c)
         if c.unassigned > 0:
             notes.append(
                 self.t(
@@ -572,39 +542,7 @@ class Report:
         return notes
 
     def county_findings(self) -> list[str]:
-        c, f = self.counties, self.f
-        label = self.c.metric(c.metric)
-        p = f"= {c.p:.2f}" if c.p >= 0.01 else ("< 0.001" if c.p < 0.001 else f"= {c.p:.3f}")
-        lines = [self.t("counties.even" if c.p >= 0.05 else "counties.uneven", metric=label, p=p)]
-        widened = self.t("counties.widened") if c.widened else ""
-        for r in c.rows:
-            if r.position != "inside":
-                key = (
-                    "counties.county_outside_high" if r.position.startswith("above") else "counties.county_outside_low"
-                )
-                lines.append(
-                    self.t(
-                        key,
-                        county=self.c.place(r.name),
-                        value=f.stated(r.value, c.unit),
-                        basis=self.basis_name(short=True),
-                        expected=f.number(r.expected, 1) + f.unit(c.unit),
-                        ratio=f.ratio(r.ratio),
-                        widened=widened,
-                    )
-                )
-            elif r.behind:
-                lines.append(
-                    self.t(
-                        "counties.county_behind",
-                        county=self.c.place(r.name),
-                        value=f.stated(r.value, c.unit),
-                        upper=f.number(r.ci95[1], 1) + f.unit(c.unit),
-                        expected=f.number(r.expected, 1) + f.unit(c.unit),
-                        plan=f.value(r.plan, c.unit, True),
-                    )
-                )
-        return lines
+        return county_findings(self.counties, self.c)
 
     def counties_html(self, heading: bool = True) -> str:
         return render("counties", **self.counties_context(heading))
@@ -764,7 +702,7 @@ class Report:
             [self.t("appendix.param_region"), self.place],
             [
                 self.t("appendix.param_snapshot"),
-                f"{p.year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{self.period}",
+                self.f.year_period(p.year, self.period),
             ],
             [self.t("appendix.param_metrics"), self.c.join(self.c.metric(m) for m in p.metrics)],
             [self.t("appendix.param_compare"), self.c.metric(p.compare_metric)],
@@ -839,6 +777,8 @@ class Report:
             notes, technical = note_lines(r.warnings, self.c, self.a.region)
             if technical:
                 notes.append(self.t("notes.technical", n=len(technical)))
+            if r.unmapped:
+                notes.append(self.t("notes.unmapped", n=len(r.unmapped)))
             out.append(
                 {
                     "line": self.t(
@@ -978,28 +918,13 @@ class Report:
 
     def onepager_facts_html(self, region: str) -> str:
         name = self.a.region.canonical(region)
-        facts = self.a.dataset.facts[self.a.dataset.facts.region == name]
-        f = self.f
-        columns = [
-            {"label": self.t("onepager.col_metric"), "cls": "text"},
-            {"label": self.t("onepager.col_period")},
-            {"label": self.t("onepager.col_value")},
-            {"label": self.t("onepager.col_quote"), "cls": "text quote"},
-        ]
-        rows = []
-        for r in facts.itertuples():
-            spec = METRICS.get(r.metric)
-            period = "?" if pd.isna(r.months) else f.period(int(r.months), spec.cumulative if spec else True)
-            year = "?" if pd.isna(r.year) else str(int(r.year))
-            rows.append(
-                [
-                    self.c.metric(r.metric),
-                    f"{year}{'' if self.c.en else '年'}{' ' if self.c.en else ''}{period}",
-                    f.stated(r.value, r.unit if isinstance(r.unit, str) else ""),
-                    {"text": r.quote if isinstance(r.quote, str) else "", "quote": True, "cls": "text quote"},
-                ]
-            )
-        return render("onepager_facts", heading=self.t("onepager.facts"), columns=columns, rows=rows)
+        table = facts_table(self.a.dataset.facts[self.a.dataset.facts.region == name], self.c, brief=True)
+        return render(
+            "onepager_facts",
+            heading=self.t("onepager.facts"),
+            columns=table["columns"] if table else [],
+            rows=table["rows"] if table else [],
+        )
 
     # --- the data audit --------------------------------------------------------------------------------
 
@@ -1043,47 +968,65 @@ class Report:
         raise KeyError(f"no report section {section!r}")
 
 
-def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = None) -> dict | None:
+def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = None, brief: bool = False) -> dict | None:
     """Table context of facts: period, region, metric and value in the catalogue's words, the quote as
-    quoted source text."""
+    quoted source text. ``brief`` (a county's one-pager): the metric, the period with its year, the value
+    and the quote only."""
     if facts.empty:
         return None
     f = c.fmt
-    with_source = facts.source.nunique() > 1 if with_source is None else with_source
-    columns = ([{"label": c.t("appendix.col_source"), "cls": "text"}] if with_source else []) + [
-        {"label": c.t("appendix.col_year")},
-        {"label": c.t("appendix.col_period")},
-        {"label": c.t("appendix.col_region"), "cls": "text"},
-        {"label": c.t("appendix.col_metric"), "cls": "text"},
-        {"label": c.t("appendix.col_value")},
-        {"label": c.t("appendix.col_plan_pct")},
-        {"label": c.t("appendix.col_yoy")},
-        {"label": c.t("appendix.col_quote"), "cls": "text quote"},
-    ]
+    labels = {
+        "source": c.t("appendix.col_source"),
+        "year": c.t("appendix.col_year"),
+        "period": c.t("appendix.col_period"),
+        "region": c.t("appendix.col_region"),
+        "metric": c.t("appendix.col_metric"),
+        "value": c.t("appendix.col_value"),
+        "plan_pct": c.t("appendix.col_plan_pct"),
+        "yoy": c.t("appendix.col_yoy"),
+        "quote": c.t("appendix.col_quote"),
+    }
+    if brief:
+        names = ("metric", "period", "value", "quote")
+    else:
+        with_source = facts.source.nunique() > 1 if with_source is None else with_source
+        names = ("source",) * bool(with_source) + ("year", "period", "region", "metric", "value", "plan_pct", "yoy")
+        names += ("quote",)
+    columns = [{"label": labels[n], "cls": _FACT_CLASSES.get(n, "")} for n in names]
     rows = []
     for r in facts.itertuples():
         spec = METRICS.get(r.metric)
         period = "?" if pd.isna(r.months) else f.period(int(r.months), spec.cumulative if spec else True)
+        year = None if pd.isna(r.year) else int(r.year)
         qualifier = {"approx": c.t("appendix.approx"), "more_than": c.t("appendix.more_than")}.get(
             r.qualifier if isinstance(r.qualifier, str) else "", ""
         )
-        unit = r.unit if isinstance(r.unit, str) else ""
-        row = ([str(r.source)] if with_source else []) + [
-            "?" if pd.isna(r.year) else str(int(r.year)),
-            period,
-            c.place(r.region),
-            c.metric(r.metric),
-            qualifier + f.stated(r.value, unit),
-            "" if pd.isna(r.plan_pct) else f.as_written(r.plan_pct) + "%",
-            "" if pd.isna(r.yoy_pct) else f.as_written(r.yoy_pct) + "%",
-            {"text": r.quote if isinstance(r.quote, str) else "", "quote": True, "cls": "text quote"},
-        ]
-        rows.append(row)
+        cells = {
+            "source": str(r.source),
+            "year": "?" if year is None else str(year),
+            "period": f.year_period(year, period) if brief else period,
+            "region": c.place(r.region),
+            "metric": c.metric(r.metric),
+            "value": qualifier + f.stated(r.value, r.unit if isinstance(r.unit, str) else ""),
+            "plan_pct": "" if pd.isna(r.plan_pct) else f.as_written(r.plan_pct) + "%",
+            "yoy": "" if pd.isna(r.yoy_pct) else f.as_written(r.yoy_pct) + "%",
+            "quote": _quote_cell(r.quote),
+        }
+        rows.append([cells[n] for n in names])
     return {"columns": columns, "rows": rows}
 
 
+_FACT_CLASSES = {"source": "text", "region": "text", "metric": "text", "quote": "text quote"}
+
+
+def _quote_cell(text) -> dict:
+    """A table cell of source text, quoted (so an English page may hold it)."""
+    return {"text": text if isinstance(text, str) else "", "quote": True, "cls": "text quote"}
+
+
 def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
-    """The data audit: per file what was read, cleaned (with the removed text), extracted, warned and conflicting."""
+    """The data audit: per file what was read, cleaned (with the removed text), extracted, warned and conflicting,
+    and each figure read but filed under no metric ("not mapped"), with its sentence and why."""
     c, f = catalogue, catalogue.fmt
     rows = []
     for r in dataset.extractions:
@@ -1098,6 +1041,7 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
                 str(len(r.cleaning)),
                 str(len(r.warnings)),
                 str(len(r.conflicts)),
+                str(len(r.unmapped)),
             ]
         )
     summary = None
@@ -1105,7 +1049,7 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
         summary = {
             "columns": [
                 {"label": c.t(f"audit.col_{k}"), "cls": "text" if k in ("file", "encoding", "sha", "date") else ""}
-                for k in ("file", "encoding", "sha", "date", "facts", "cleaning", "notes", "conflicts")
+                for k in ("file", "encoding", "sha", "date", "facts", "cleaning", "notes", "conflicts", "unmapped")
             ],
             "rows": rows,
         }
@@ -1153,6 +1097,16 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
             }
         notes, technical = note_lines(r.warnings, c, region)
         facts = facts_table(dataset.facts[dataset.facts.source.astype(str) == str(r.source)], c, with_source=False)
+        unmapped = None
+        if r.unmapped:
+            unmapped = {
+                "columns": [
+                    {"label": c.t("unmapped.col_quote"), "cls": "text quote"},
+                    {"label": c.t("unmapped.col_figure")},
+                    {"label": c.t("unmapped.col_reason"), "cls": "text"},
+                ],
+                "rows": unmapped_rows(r, c),
+            }
         files.append(
             {
                 "name": r.source,
@@ -1167,6 +1121,7 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
                 "notes": notes,
                 "technical": technical,
                 "facts": facts,
+                "unmapped": unmapped,
             }
         )
     return render(
@@ -1181,6 +1136,7 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
         files=files,
         cleaned_heading=c.t("audit.cleaned_heading"),
         technical_heading=c.t("notes.technical_audit"),
+        unmapped_heading=c.t("unmapped.heading"),
     )
 
 
