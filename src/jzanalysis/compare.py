@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .calendar import BASES, time_progress
+from .calendar import BASES, check_month, time_progress
 from .errors import InputError
-from .metrics import METRICS
+from .metrics import METRICS, get_metric
 from .regions import Region, infer_region
 
 RANK_DRAWS = 10_000
@@ -43,7 +43,6 @@ BASIS_PRIOR = "prior-period shares"
 BASIS_EQUAL = "equal shares"
 BASIS_CODES = {BASIS_PLANS: "plan", BASIS_PRIOR: "prior", BASIS_EQUAL: "equal"}
 
-FUNNEL_POSITIONS = ("inside", "above95", "below95", "above998", "below998")
 _LIMIT_PROBS = {"lo998": 0.001, "lo95": 0.025, "hi95": 0.975, "hi998": 0.999}
 
 
@@ -348,9 +347,7 @@ def compare_from_facts(
     >>> [c["region"] for c in out["counties"]], out["expected_basis"]
     (['公安县', '沙市区', '江陵县'], 'equal shares')
     """
-    if metric not in METRICS:
-        raise InputError(f"unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
-    if METRICS[metric].kind != "count":
+    if get_metric(metric).kind != "count":
         counts = ", ".join(m.id for m in METRICS.values() if m.kind == "count")
         raise InputError(
             f"county comparison needs a count metric (Poisson intervals); {metric} is "
@@ -359,8 +356,7 @@ def compare_from_facts(
     if time_basis not in BASES:
         raise InputError(f"unknown time-progress basis {time_basis!r}; allowed: {', '.join(BASES)}")
     year, as_of = int(year), int(as_of)
-    if not 1 <= as_of <= 12:
-        raise InputError(f"as-of month must be 1..12, got {as_of}")
+    check_month(as_of, name="as-of month")
     if region is None:
         region = infer_region(facts.region.dropna().unique())
         if region is None:

@@ -18,7 +18,7 @@ from .errors import InputError
 from .forecast.result import ForecastResult
 from .params import ReportParams
 from .progress import derived_table, working_days_left_check
-from .regions import Region
+from .regions import Region, infer_region
 
 
 @dataclass
@@ -73,7 +73,8 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     from .forecast import forecast_result_from_facts
     from .plans import load_plans
 
-    given = _city_of(params.region) if params.region else None
+    # the city --region names, itself or through one of its units (None: the data's city decides)
+    given = infer_region([params.region]) if params.region else None
     dataset = load_bulletins([Path(params.source)], given)
     params = resolve_snapshot(params, dataset, city_level=not forecast)
     region = dataset.require_region()
@@ -131,11 +132,3 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
         working_days_check=check,
         publication_dates=dates,
     )
-
-
-def _city_of(name: str) -> Region | None:
-    """The city ``--region`` names: the city itself, or the city one of whose units it names (None: neither,
-    the data's own city decides and the name is checked against it)."""
-    from .regions import find_region, infer_region
-
-    return find_region(name) or infer_region([name])

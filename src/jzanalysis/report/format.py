@@ -134,11 +134,6 @@ class Formatter:
         scaled, extra = self._scaled(value, unit)
         return self.number(scaled, digits_for(value, whole) + extra)
 
-    def bare_stated(self, value: float, unit: str | None) -> str:
-        if self.en and unit == AMOUNT_UNIT:
-            return self.as_written(half_up(value / 10, 6))
-        return self.as_written(value)
-
     def interval(self, interval, unit: str | None, whole: bool = False, with_unit: bool = True) -> str:
         """``lo–hi`` with the unit once; both ends rounded as the point is."""
         lo, hi = interval

@@ -8,7 +8,6 @@ compute or re-read a figure of their own, so a parameter (a plan, φ, σ) reache
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -275,7 +274,3 @@ def comparison_from_result(c: dict, region) -> CountyComparison:
         batch=batch,
         raw=c,
     )
-
-
-def is_nan(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -173,9 +173,6 @@ class Report:
         header = f"@page {{ @top-center {{ content: {_css_string(title)}; font-size: 7.5pt; color: #777; }} }}"
         return REPORT_CSS + header
 
-    def _unit_text(self, metric: str) -> str:
-        return self.f.unit_label(METRICS[metric].unit)
-
     # --- head and verdict ---------------------------------------------------------------------------
 
     def head_html(self, kind: str = "report") -> str:
