@@ -251,7 +251,10 @@ def test_seed_sentences_say_the_ranking_is_noise():
     sentences = county_sentences(seed_result())
     assert sentences == ["各县市区新引进亿元以上项目的差异不显著（同质性检验 p = 0.64），排名主要反映随机波动。"]
     (english,) = county_sentences(seed_result(), "en")
-    assert "do not differ significantly (homogeneity test p = 0.64)" in english
+    assert english == (
+        "New projects of 100m yuan or more: the counties do not differ significantly (homogeneity test p = 0.64); "
+        "the ranking mostly reflects chance."
+    )
 
 
 def _strings(node, key=None):
