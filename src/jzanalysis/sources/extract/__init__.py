@@ -374,24 +374,11 @@ class _Context:
                 self.out.warnings.append(
                     f"{region} is not in {owner}'s profile: its figures are kept under its own name (table “{cell.title}”)"
                 )
-            self.out.facts.append(
-                Fact(
-                    year=year,
-                    months=months,
-                    region=region,
-                    metric=cell.metric,
-                    value=cell.value,
-                    start=cell.start,
-                    end=cell.end,
-                    rule=cell.rule,
-                    phrase=cell.phrase,
-                    city=self.city if self.city != CITY_UNKNOWN else None,
-                    breadth=cell.breadth,
-                    plan_pct=cell.plan_pct,
-                    yoy_pct=cell.yoy_pct,
-                    table=True,
-                )
-            )
+            # a cell's own figure, rule and place in the text; the row's region and the table's period
+            same = ("metric", "value", "start", "end", "rule", "phrase", "breadth", "plan_pct", "yoy_pct")
+            city = self.city if self.city != CITY_UNKNOWN else None
+            given = {name: getattr(cell, name) for name in same}
+            self.out.facts.append(Fact(year=year, months=months, region=region, city=city, table=True, **given))
 
     # ---------------------------------------------------------------------------------------- headings
 
