@@ -193,3 +193,16 @@ def test_adding_a_city_is_adding_a_file(tmp_path, monkeypatch):
         monkeypatch.delenv("JZ_REGIONS_DIR")
         for cached in (regions._profile_paths, extract_regions._city_names):
             cached.cache_clear()
+
+
+def test_english_names_of_autonomous_counties_and_chang_places():
+    # as the counties write themselves in English: place, people(s), "Autonomous County"; 长 opens a place
+    # name as chang (长阳 Changyang, 长宁 Changning), 长子县 alone is Zhangzi
+    yichang = {u.name: u.en for u in get_region("宜昌市").units}
+    assert yichang["长阳土家族自治县"] == "Changyang Tujia Autonomous County"
+    assert yichang["五峰土家族自治县"] == "Wufeng Tujia Autonomous County"
+    assert {u.name: u.en for u in get_region("绵阳市").units}["北川羌族自治县"] == "Beichuan Qiang Autonomous County"
+    assert unit_en("恩施土家族苗族自治州") == "Enshi Tujia Miao Autonomous Prefecture"
+    assert (unit_en("长宁县"), unit_en("长子县")) == ("Changning", "Zhangzi")
+    # a county named as its city gets its kind: 长沙县 is Changsha County beside Changsha
+    assert {u.name: u.en for u in get_region("长沙市").units}["长沙县"] == "Changsha County"

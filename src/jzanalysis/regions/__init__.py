@@ -302,14 +302,18 @@ def _division_aliases() -> dict[str, str]:
 
 def _from_divisions(name: str) -> Region:
     entry = divisions()[name]
+    city_en = pinyin_name(name)
     units = []
     for unit_name, short, code, former in entry["units"]:
+        en = unit_en(unit_name)
+        if en == city_en:  # 长沙县 beside 长沙市: the county says it is one
+            en += " County"
         eras = tuple(Era(old, None, int(year) - 1) for old, year in (f.split("<") for f in former.split(";") if f))
         units.append(
             Unit(
                 unit_name,
                 unit_kind(unit_name),
-                en=unit_en(unit_name),
+                en=en,
                 short=short if short != unit_name else "",
                 eras=eras,
                 code=code,
@@ -387,18 +391,37 @@ _STEM_RE = re.compile(
 )
 
 
+# 长阳土家族自治县: the place (长阳), its peoples (土家族, one or more) and the kind (自治县)
+_AUTONOMOUS_RE = re.compile(
+    r"^(?P<stem>[\u4e00-\u9fff]{2,}?)(?P<peoples>(?:[\u4e00-\u9fff]{1,4}?族)+)自治(?P<kind>县|旗|州)$"
+)
+_AUTONOMOUS_EN = {"县": "Autonomous County", "旗": "Autonomous Banner", "州": "Autonomous Prefecture"}
+
+
+def _syllables(word: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
+    # 长 opens place names as chang (长沙, 长阳, 长宁, 长治), which pypinyin reads zhang outside its phrase
+    # list; 长子县 is the one place read zhang
+    if word.startswith("长") and not word.startswith("长子") and syllables:
+        syllables[0] = "chang"
+    return syllables
+
+
 def pinyin_name(name: str) -> str:
     """Pinyin of a place name without its suffix, with the standard apostrophe: 公安县 → Gong'an, 六安市 → Lu'an.
 
     >>> pinyin_name("公安县"), pinyin_name("六安市"), pinyin_name("石首市"), pinyin_name("随县")
     ("Gong'an", "Lu'an", 'Shishou', 'Suixian')
+    >>> pinyin_name("长阳土家族自治县"), pinyin_name("长宁县")
+    ('Changyang', 'Changning')
     """
-    from pypinyin import Style, lazy_pinyin
-
-    stem = _STEM_RE.sub("", name)
+    autonomous = _AUTONOMOUS_RE.match(name)
+    stem = autonomous.group("stem") if autonomous else _STEM_RE.sub("", name)
     if len(stem) < 2:  # 随县 → Suixian, not Sui
         stem = name
-    syllables = lazy_pinyin(stem, style=Style.NORMAL, errors="ignore")
+    syllables = _syllables(stem)
     word = ""
     for syllable in syllables:
         if word and syllable[:1] in "aoe":
@@ -413,7 +436,14 @@ def unit_en(name: str) -> str:
 
     >>> unit_en("沙市区"), unit_en("荆州开发区"), unit_en("公安县")
     ('Shashi District', 'Jingzhou Development Zone', "Gong'an")
+    >>> unit_en("长阳土家族自治县"), unit_en("北川羌族自治县")
+    ('Changyang Tujia Autonomous County', 'Beichuan Qiang Autonomous County')
     """
+    autonomous = _AUTONOMOUS_RE.match(name)
+    if autonomous:
+        peoples = re.findall(r"[\u4e00-\u9fff]{1,4}?族", autonomous.group("peoples"))
+        named = [pinyin_name(name)] + ["".join(_syllables(p[:-1])).capitalize() for p in peoples]
+        return " ".join([*named, _AUTONOMOUS_EN[autonomous.group("kind")]])
     kind = unit_kind(name)
     suffix = _EN_SUFFIX.get(kind)
     return f"{pinyin_name(name)} {suffix}" if suffix else pinyin_name(name)
