@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import resource
 import shutil
@@ -115,6 +116,8 @@ def floor(jobs) -> tuple[float, float, float]:
     from jzanalysis.kernels import Template, forked_kernel_manager, stop_kernel
     from jzanalysis.runner import execute_notebook, export_html, export_pdf, normalise_notebook
 
+    # a notebook declares only the parameters it uses; papermill warns of the rest, which the batch keeps quiet too
+    logging.getLogger("papermill").setLevel(logging.ERROR)
     template = Template()
     template.wait_ready()
     blobs = _analyses_for(jobs, None)

@@ -4,6 +4,8 @@ process through ``cli.main``: the ``jz`` fixture in conftest.py)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from jzanalysis.report.text import width
@@ -31,8 +33,14 @@ def test_forecast_sigma_changes_amounts_only(jz, seed_path):
     base = jz("forecast", seed_path, "--metric", "funds_in_place")[0]
     wide = jz("forecast", seed_path, "--metric", "funds_in_place", "--sigma", "0.5")[0]
     assert base != wide
-    projects = jz("forecast", seed_path, "--sigma", "0.5")[0]
-    assert projects == jz("forecast", seed_path)[0]
+    # the spread of the other kind is a mistake said in one line, not a flag silently ignored
+    err = jz("forecast", seed_path, "--sigma", "0.5", status=2)[1]
+    assert err.strip() == (
+        "jzanalysis forecast: error: --sigma is σ of amounts; projects_100m is a count (个): "
+        "give its spread with --dispersion"
+    )
+    err = jz("forecast", seed_path, "--metric", "funds_in_place", "--dispersion", "0.1", status=2)[1]
+    assert "--dispersion is φ of counts; funds_in_place is an amount (亿元): give its spread with --sigma" in err
 
 
 def test_compare_table_is_aligned_for_chinese_names(jz, seed_path):
@@ -61,6 +69,9 @@ def test_extract_xlsx_has_chinese_metric_labels(jz, seed_path, tmp_path):
     first = dict(zip(header, rows[0]))
     assert first["label_zh"] == "新引进亿元以上项目" and first["value"] == 174 and first["region_en"] == "Jingzhou"
     assert not any(p.name.startswith(".partial-") for p in tmp_path.iterdir())
+    umask = os.umask(0)
+    os.umask(umask)
+    assert book.stat().st_mode & 0o777 == 0o666 & ~umask  # 0644 under the usual umask 022, not mkstemp's 0600
 
 
 def test_extract_excel_csv_starts_with_a_byte_order_mark(jz, seed_path):
@@ -79,6 +90,11 @@ def test_extract_excel_csv_starts_with_a_byte_order_mark(jz, seed_path):
         (["report", "--plan", "nope=3"], "unknown metric 'nope'"),
         (["report", "--sigma", "2"], "must be a number 0..1"),
         (["extract", "data/raw/000_f5510f0c233d12e8.txt", "--xlsx", "out.txt"], "must end in .xlsx"),
+        # /proc takes no new file: said with the user's path before any work, not a temporary name after it
+        (
+            ["extract", "data/raw/000_f5510f0c233d12e8.txt", "--xlsx", "/proc/x.xlsx"],
+            "--xlsx /proc/x.xlsx: cannot write in /proc",
+        ),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(jz, args, message):

@@ -209,6 +209,24 @@ def test_pdf_pages_are_not_blank_and_none_is_a_third_empty_mid_report(seed, engl
             assert gap <= third, f"{artifacts.files['pdf'].name} page {number}: {gap:.0f} mm of white space"
 
 
+def words_past_the_right_margin(pdf: Path, margin_mm: float = 10) -> list[tuple[int, str]]:
+    """(page, word) of every word whose right edge lies within ``margin_mm`` of the paper's edge or beyond it
+    (the page margins are wider: text there has run out of its table or line)."""
+    _need("pdftotext")
+    box = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for number, (width, body) in enumerate(re.findall(r'<page width="([\d.]+)"[^>]*>(.*?)</page>', box, re.S), 1):
+        limit = float(width) - margin_mm / MM_PER_INCH * 72
+        found += [(number, w) for x, w in re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)<', body) if float(x) > limit]
+    return found
+
+
+def test_no_text_runs_past_the_right_margin(seed, english, scenario, luan):
+    # the English table of every figure ran its source sentences 0-8 pt past the paper's edge (595 pt wide)
+    for artifacts in (seed, english, scenario, luan):
+        assert words_past_the_right_margin(artifacts.files["pdf"]) == [], artifacts.files["pdf"].name
+
+
 def test_html_screenshot_in_headless_chromium_is_not_blank(seed, english, tmp_path):
     from PIL import Image
 

@@ -359,11 +359,28 @@ def _forecast_args(parser):
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+def _check_spread_flags(metric_id: str, dispersion, sigma) -> None:
+    """φ (--dispersion) spreads counts and σ (--sigma) amounts: the other one for a metric is a mistake to
+    say, not a flag to ignore."""
+    from .metrics import get_metric
+
+    metric = get_metric(metric_id)
+    if dispersion is not None and metric.kind == "amount":
+        raise InputError(
+            f"--dispersion is φ of counts; {metric.id} is an amount ({metric.unit}): give its spread with --sigma"
+        )
+    if sigma is not None and metric.kind == "count":
+        raise InputError(
+            f"--sigma is σ of amounts; {metric.id} is a count ({metric.unit}): give its spread with --dispersion"
+        )
+
+
 def cmd_forecast(args) -> int:
     """Year-end forecast of one metric from its January..M figure."""
     from .forecast import forecast_from_facts
 
     _check_profile(args.profile)
+    _check_spread_flags(args.metric, args.dispersion, args.sigma)
     dataset = _load(args)
     region = _region_of(args, dataset)
     year, as_of = _snapshot(args, dataset, region)

@@ -35,6 +35,10 @@ def write_xlsx(facts, path: Path) -> Path:
     os.close(handle)
     try:
         book.save(tmp)
+        # mkstemp makes the file private (0600); the workbook gets the mode any new file of the user gets
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -49,6 +53,11 @@ def check_xlsx_path(path: Path) -> Path:
         raise InputError(f"--xlsx {path}: the file name must end in .xlsx")
     if not path.parent.is_dir():
         raise InputError(f"--xlsx {path}: no such folder {path.parent}")
+    try:  # a folder that takes no new file (/proc, a read-only one) is found before the work, not after
+        with tempfile.NamedTemporaryFile(prefix=".partial-", suffix=".xlsx", dir=path.parent):
+            pass
+    except OSError as exc:
+        raise InputError(f"--xlsx {path}: cannot write in {path.parent} ({exc.strerror or exc})") from None
     return path
 
 

@@ -83,7 +83,8 @@ table.unmapped td:nth-child(2) { white-space: nowrap; }
 td.name, th.name { white-space: nowrap; }
 .cellnote { font-size: 7.5pt; color: #555; white-space: normal; }
 table.methods td:first-child { white-space: nowrap; }
-table.facts td:nth-child(-n+3) { white-space: nowrap; }
+/* figures, years and periods stay on one line; names, metrics and quotes wrap (English names are long) */
+table.facts td:not(.text) { white-space: nowrap; }
 table.facts td:nth-child(4) { min-width: 8em; }
 table.progress td:first-child { min-width: 8em; }
 q.source { quotes: "“" "”"; }
