@@ -195,7 +195,7 @@ def cmd_extract(args) -> int:
         found = (
             "given"
             if city and city.given
-            else f"from the text ({'、'.join(city.evidence[:6])})"
+            else f"from the text: {'、'.join(city.evidence[:6])}"
             if city and city.name
             else "not named"
         )

@@ -30,7 +30,8 @@ def county_interval_chart(comparison, c, highlight: str | None = None):
     ``highlight`` (a canonical county name) rings that county's dot and colours its name, for its one-pager.
     """
     f = c.fmt
-    rows = sorted(comparison.rows, key=lambda r: r.value)
+    # drawn bottom up: the table's order (largest first, ties as listed) reversed, so it reads top down alike
+    rows = sorted(comparison.rows, key=lambda r: -r.value)[::-1]
     fig, ax = new_figure(7.5, 0.32 * len(rows) + 1.6)
     y = np.arange(len(rows))
     values = np.array([r.value for r in rows])
