@@ -87,7 +87,7 @@ def format_backtest_table(result: dict) -> str:
 
     defaults = set(result.get("default_methods", {}).values())
     lines = [
-        f"Backtest: {result['n_snapshots']} snapshots; baseline {result['baseline']}; dispersion {result['dispersion']}",
+        f"Backtest: {result['n_snapshots']} snapshots; baseline {result['baseline']}; {_spreads(result['dispersion'])}",
         f"{'method':<24}{'n':>4}{'MAPE%':>7}{'bias%':>7}{'cov80 [95% CI]':>20}{'cov95 [95% CI]':>20}"
         f"{'IS80':>7}{'CRPS':>7}{'Brier':>7}{'skill MAPE':>11}{'skill CRPS':>11}",
     ]
@@ -106,3 +106,14 @@ def format_backtest_table(result: dict) -> str:
         "on shared rows (> 0 beats the straight line). cov = share of actuals inside the interval."
     )
     return "\n".join(lines)
+
+
+def _spreads(given: dict) -> str:
+    """φ of counts and σ of amounts as given, or "default" (the calibrated spread for the default method,
+    the fixed one for the others).
+
+    >>> _spreads({"count": 0.1, "amount": None})
+    'φ (counts) 0.1, σ (amounts) default'
+    """
+    shown = {k: "default" if v is None else f"{v:g}" for k, v in given.items()}
+    return f"φ (counts) {shown.get('count', 'default')}, σ (amounts) {shown.get('amount', 'default')}"
