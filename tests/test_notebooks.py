@@ -53,3 +53,11 @@ def test_a_shipped_notebook_and_its_percent_script_are_in_step(path):
 def test_every_percent_script_has_its_notebook():
     scripts = sorted(p.stem for p in settings.NOTEBOOKS_DIR.glob("*.py"))
     assert scripts == [p.stem for p in SHIPPED]
+
+
+def test_the_wheel_carries_every_notebook():
+    import tomllib
+
+    pyproject = tomllib.loads((settings.CHECKOUT / "pyproject.toml").read_text(encoding="utf-8"))
+    carried = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert carried == {f"notebooks/{p.name}": f"jzanalysis/notebooks/{p.name}" for p in SHIPPED}
