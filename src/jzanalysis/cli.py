@@ -31,6 +31,10 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _add_json_arg(parser, what: str = "one JSON object") -> None:
+    parser.add_argument("--json", action="store_true", help=f"print {what}")
+
+
 def _print_json(obj) -> None:
     from .jsonable import jsonable
 
@@ -160,7 +164,7 @@ def _snapshot(args, dataset, region: str) -> tuple[int, int]:
 def _extract_args(parser):
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="bulletin files (.txt, .html) or folders")
     _add_region_arg(parser)
-    parser.add_argument("--json", action="store_true", help="print a JSON list of records instead of CSV")
+    _add_json_arg(parser, "a JSON list of records instead of CSV")
     parser.add_argument(
         "--xlsx",
         type=Path,
@@ -253,7 +257,7 @@ def _evaluate_args(parser):
     )
     _add_region_arg(parser)
     parser.add_argument("--label-city", action="store_true", help="give each bulletin the city its label names")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_json_arg(parser)
 
 
 def cmd_evaluate(args) -> int:
@@ -356,7 +360,7 @@ def _forecast_args(parser):
         metavar=("ELAPSED", "TOTAL"),
         help="working days elapsed and in the year (1..366), for years outside the official calendar",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_json_arg(parser)
 
 
 def _check_spread_flags(metric_id: str, dispersion, sigma) -> None:
@@ -477,7 +481,7 @@ def _compare_args(parser):
     _add_data_args(parser)
     _add_snapshot_args(parser)
     parser.add_argument("--plans", type=Path, metavar="FILE", help="county plans CSV (year, region, metric, plan)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_json_arg(parser)
 
 
 def cmd_compare(args) -> int:
@@ -531,7 +535,7 @@ def _backtest_args(parser):
         help="YTD snapshots with full-year actuals: the facts columns plus `actual` (see docs/forecasting.md)",
     )
     parser.add_argument("--dispersion", type=_dispersion, help="φ for count rows, σ for amount rows, 0..1")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_json_arg(parser)
 
 
 def cmd_backtest(args) -> int:
@@ -572,7 +576,7 @@ def _calibrate_args(parser):
         action="store_true",
         help="skip the leave-one-city-out evaluation (faster; the file then has no scores)",
     )
-    parser.add_argument("--json", action="store_true", help="print the calibration as one JSON object")
+    _add_json_arg(parser, "the calibration as one JSON object")
 
 
 def cmd_calibrate(args) -> int:
