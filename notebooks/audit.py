@@ -27,8 +27,8 @@ language = "zh"  # report language: "zh" or "en"
 # %%
 from jzanalysis import report
 from jzanalysis.dataset import load_bulletins
-from jzanalysis.regions import infer_region
+from jzanalysis.regions import city_named
 
 params = report.notebook_params(globals())  # first: any other name here would count as a parameter
-dataset = load_bulletins([params.source], infer_region([params.region]) if params.region else None)
+dataset = load_bulletins([params.source], city_named(params.region))
 report.show([report.audit_html(dataset, report.Catalogue(params.language, dataset.region), dataset.region)])

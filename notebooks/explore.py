@@ -32,10 +32,10 @@ import seaborn as sns
 import jzanalysis.plots  # noqa: F401  (the theme: Chinese labels without missing glyphs)
 from jzanalysis import settings
 from jzanalysis.dataset import load_bulletins
-from jzanalysis.regions import infer_region
+from jzanalysis.regions import city_named
 from jzanalysis.report import labelled_facts
 
-dataset = load_bulletins([source or settings.SEED_BULLETIN], infer_region([region]) if region else None)
+dataset = load_bulletins([source or settings.SEED_BULLETIN], city_named(region))
 facts = labelled_facts(dataset.facts)
 facts[["year", "months", "region", "region_en", "label_zh", "label_en", "value", "unit", "plan_pct", "quote"]]
 

@@ -108,12 +108,9 @@ def _add_region_arg(parser: argparse.ArgumentParser) -> None:
 
 def _city_arg(args):
     """The city ``--region`` names (a county's name gives its city), or None to find it from the text."""
-    name = getattr(args, "region", None)
-    if not name:
-        return None
-    from .regions import find_region, get_region, infer_region
+    from .regions import city_named
 
-    return find_region(name) or infer_region([name]) or get_region(name)
+    return city_named(getattr(args, "region", None), strict=True)
 
 
 def _add_snapshot_args(parser: argparse.ArgumentParser, metric_default: str = "projects_100m") -> None:

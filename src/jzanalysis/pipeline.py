@@ -18,7 +18,7 @@ from .errors import InputError
 from .forecast.result import ForecastResult
 from .params import ReportParams
 from .progress import derived_table, working_days_left_check
-from .regions import Region, infer_region
+from .regions import Region, city_named
 
 
 @dataclass
@@ -73,9 +73,7 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     from .forecast import forecast_result_from_facts
     from .plans import load_plans
 
-    # the city --region names, itself or through one of its units (None: the data's city decides)
-    given = infer_region([params.region]) if params.region else None
-    dataset = load_bulletins([Path(params.source)], given)
+    dataset = load_bulletins([Path(params.source)], city_named(params.region))
     params = resolve_snapshot(params, dataset, city_level=not forecast)
     region = dataset.require_region()
     year, as_of = params.year, params.as_of_month

@@ -496,6 +496,19 @@ def profile_text(region: Region) -> str:
     return "\n".join(lines) + "\n"
 
 
+def city_named(name: str | None, strict: bool = False) -> Region | None:
+    """The city ``--region NAME`` stands for: the city itself, or the city one of whose units it names
+    (六安 → 六安市, 公安县 → 荆州市); None for no name (the bulletins' own city decides) or, unless
+    ``strict``, a name no region knows (``strict``: the one-line error listing the cities).
+
+    >>> city_named("公安县").name, city_named(None)
+    ('荆州市', None)
+    """
+    if not name:
+        return None
+    return infer_region([name]) or (get_region(name) if strict else None)
+
+
 def infer_region(names) -> Region | None:
     """The region a set of region names belongs to: the city one of them names, else the profile whose
     units cover most of them (公安县, 江陵县 → 荆州市); None when nothing matches.

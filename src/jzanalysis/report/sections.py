@@ -45,12 +45,6 @@ def render(template: str, **context) -> str:
     return _environment().get_template(f"{template}.html.j2").render(**context)
 
 
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(str(text))
-
-
 def _css_string(text: str) -> str:
     """A CSS string literal: quotes and backslashes escaped, and < > as code points (no </style> can end it)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace(">", "\\3e ")
@@ -826,7 +820,7 @@ class Report:
     def provenance_html(self) -> str:
         return (
             '<div class="provenance">'
-            + "".join(f"<p>{_escape(line)}</p>" for line in self.provenance_lines())
+            + "".join(f"<p>{escape(line)}</p>" for line in self.provenance_lines())
             + "</div>"
         )
 
