@@ -95,6 +95,7 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
         help="a facts table written by `jzanalysis extract` instead of bulletins",
     )
     _add_region_arg(parser)
+    _add_corrections_arg(parser)
 
 
 def _add_region_arg(parser: argparse.ArgumentParser) -> None:
@@ -104,6 +105,24 @@ def _add_region_arg(parser: argparse.ArgumentParser) -> None:
         help="the city the bulletins are about (or one of its counties), e.g. 荆州市 or 六安; "
         "default: found from each text (see `jzanalysis regions list`)",
     )
+
+
+def _add_corrections_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--corrections",
+        type=Path,
+        metavar="FILE",
+        help="the analyst's corrections (accept, reject or correct a fact, found by file and quote), "
+        "default: data/corrections.yaml when it exists (see README)",
+    )
+
+
+def _corrections_arg(args) -> str | None:
+    """``--corrections FILE`` checked to exist (one line otherwise), or None for the default file."""
+    from .corrections import corrections_path
+
+    given = getattr(args, "corrections", None)
+    return str(corrections_path(given)) if given is not None else None
 
 
 def _city_arg(args):
@@ -136,9 +155,11 @@ def _load(args):
 
     if args.data and args.paths:
         raise InputError("give bulletin PATHs or --data FACTS.csv, not both")
+    if args.data and getattr(args, "corrections", None):
+        raise InputError("--corrections applies to bulletins; a facts CSV written by `extract` already has them")
     if args.data:
         return read_facts_csv(args.data, _city_arg(args))
-    return load_bulletins(args.paths or [settings.RAW_DIR], _city_arg(args))
+    return load_bulletins(args.paths or [settings.RAW_DIR], _city_arg(args), _corrections_arg(args))
 
 
 def _region_of(args, dataset) -> str:
@@ -161,6 +182,7 @@ def _snapshot(args, dataset, region: str) -> tuple[int, int]:
 def _extract_args(parser):
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="bulletin files (.txt, .html) or folders")
     _add_region_arg(parser)
+    _add_corrections_arg(parser)
     _add_json_arg(parser, "a JSON list of records instead of CSV")
     parser.add_argument(
         "--xlsx",
@@ -184,13 +206,13 @@ def _extract_args(parser):
 def cmd_extract(args) -> int:
     """Bulletins → tidy facts (CSV on stdout); what was stripped or doubtful goes to stderr."""
     from .dataset import load_bulletins
-    from .schema import FACT_COLUMNS
+    from .schema import FACT_COLUMNS, REVIEW_COLUMNS
 
     if args.xlsx is not None:
         from .report.export import check_xlsx_path
 
         check_xlsx_path(args.xlsx)
-    dataset = load_bulletins(args.paths, _city_arg(args))
+    dataset = load_bulletins(args.paths, _city_arg(args), _corrections_arg(args))
     for result in dataset.extractions:
         city = result.city
         found = (
@@ -210,7 +232,9 @@ def cmd_extract(args) -> int:
             _explain(result)
     for warning in dataset.warnings:
         print(f"# warning: {warning}", file=sys.stderr)
-    columns = FACT_COLUMNS + (["rule", "phrase", "city"] if args.explain else [])
+    _print_review_marks(dataset)
+    columns = [*FACT_COLUMNS, *REVIEW_COLUMNS]
+    columns += ["rule", "phrase", "city"] if args.explain else []
     facts = dataset.facts[columns]
     if args.xlsx is not None:
         from .report.export import write_xlsx
@@ -228,6 +252,33 @@ def cmd_extract(args) -> int:
     else:
         facts.to_csv(sys.stdout, index=False)
     return 0
+
+
+def _print_review_marks(dataset) -> None:
+    """Facts to confirm (low confidence), and what the analyst's corrections file did, on stderr."""
+    from .corrections import to_confirm_facts
+
+    for row in to_confirm_facts(dataset.facts).itertuples():
+        print(
+            f"# 待核实/to confirm (confidence {row.confidence:.2f} < {settings.CONFIRM_BELOW:g}): "
+            f"{row.source} {row.region} {row.metric} = {row.value:g}; quote “{row.quote}”",
+            file=sys.stderr,
+        )
+    fixes = dataset.corrections
+    if fixes is None:
+        return
+    for done in fixes.applied:
+        if done.fact is not None:
+            print(
+                f"# by the analyst ({fixes.corrections.name} entry {done.number}): {done.correction}; "
+                f"{done.fact['source']} {done.fact['region']} {done.fact['metric']}; quote “{done.fact['quote']}”",
+                file=sys.stderr,
+            )
+    for done in fixes.other_files:
+        print(
+            f"# {fixes.corrections.name} entry {done.number} is about {done.entry.file_name}, not read in this run",
+            file=sys.stderr,
+        )
 
 
 def _explain(result) -> None:
@@ -642,6 +693,7 @@ def _report_args(parser, *, grid: bool = False):
         help="report language: zh (default) or en (English headings, sentences, labels and county names)",
     )
     parser.add_argument("--plans", type=Path, metavar="FILE", help="county plans CSV")
+    _add_corrections_arg(parser)
     parser.add_argument(
         "--format",
         action="append",
@@ -669,6 +721,7 @@ def _report_params(args):
         sigma=args.sigma,
         plans=_plan_overrides(args.plan_overrides),
         county_plans=str(args.plans.resolve()) if args.plans else None,
+        corrections=_corrections_arg(args),
         language=args.lang or "zh",
     )
 
@@ -826,6 +879,7 @@ def cmd_batch(args) -> int:
         sigma=args.sigma,
         plans=_plan_overrides(args.plan_overrides) or None,
         county_plans=str(args.plans.resolve()) if args.plans else None,
+        corrections=_corrections_arg(args),
     )
     if args.lang is not None:
         values["language"] = args.lang

@@ -12,6 +12,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ from .errors import InputError, RawFileChanged
 from .metrics import METRICS, get_metric
 from .regions import Region, find_region, infer_region
 from .schema import ALL_COLUMNS, FACT_COLUMNS, facts_frame
+
+if TYPE_CHECKING:
+    from .corrections import Outcome
 
 
 @dataclass
@@ -36,6 +40,8 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
     region: Region | None = None
     cities: list[str] = field(default_factory=list)
+    # the analyst's corrections applied to ``facts`` (None: no corrections file; see jzanalysis.corrections)
+    corrections: Outcome | None = None
 
     def require_region(self) -> Region:
         """The city the facts are about, or a one-line InputError saying how to give it."""
@@ -264,10 +270,16 @@ def write_manifest(raw_dir: Path | str, *, accept_changes: bool = False) -> Mani
     return update
 
 
-def load_bulletins(paths: list[Path | str], region: Region | None = None) -> Dataset:
-    """Extract facts from bulletin files or folders into one validated :class:`Dataset`.
+def load_bulletins(
+    paths: list[Path | str], region: Region | None = None, corrections: Path | str | None = None
+) -> Dataset:
+    """Extract facts from bulletin files or folders into one validated :class:`Dataset`, with the analyst's
+    corrections applied (the one place they are: every command and notebook reads bulletins through here).
 
-    ``region``: the city the bulletins are about (``--region``); None finds it from each text."""
+    ``region``: the city the bulletins are about (``--region``); None finds it from each text.
+    ``corrections``: a corrections YAML file; None: ``data/corrections.yaml`` when it exists
+    (:func:`jzanalysis.corrections.corrections_path`)."""
+    from .corrections import apply_file
     from .sources import bulletin_files, extract_file  # the sources stage is heavy (opencc, bs4); import on use
 
     if not paths:
@@ -286,13 +298,24 @@ def load_bulletins(paths: list[Path | str], region: Region | None = None) -> Dat
     frames = [r.facts for r in results if not r.facts.empty]
     facts = pd.concat(frames, ignore_index=True) if frames else facts_frame()
     validate_facts(facts, origin=None)
+    facts, outcome = apply_file(facts, [r.source for r in results], corrections)
+    if outcome is not None:
+        warnings.extend(outcome.warnings)  # each names the corrections file and its entry
     from .sources.read import printable
 
     inputs = [{"path": printable(str(r.path)), "sha256": r.sha256} for r in results]
     cities = sorted({r.city_name for r in results if r.city_name})
     if region is None and len(cities) == 1:
         region = find_region(cities[0])
-    return Dataset(facts=facts, extractions=results, inputs=inputs, warnings=warnings, region=region, cities=cities)
+    return Dataset(
+        facts=facts,
+        extractions=results,
+        inputs=inputs,
+        warnings=warnings,
+        region=region,
+        cities=cities,
+        corrections=outcome,
+    )
 
 
 def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
@@ -352,6 +375,9 @@ def validate_facts(facts: pd.DataFrame, origin: str | None) -> None:
                 f"{where}: region is empty; give the city's name for a city-wide figure, else the county's"
             )
         check_fact_numbers(row, where)
+        confidence = getattr(row, "confidence", None)
+        if confidence is not None and not pd.isna(confidence):
+            bounds.check_range(f"{where}: confidence", confidence, (0.0, 1.0))
 
 
 def _short(text, limit: int = 40) -> str:

@@ -45,8 +45,8 @@ def sha256_file(path: Path | str) -> str:
 
 def input_files(params) -> list[Path]:
     """The files a run reads: its source (a file, or every file of the folder), county plans, and the
-    raw-data manifest that vouches for files in data/raw/. ``params``: anything with ``source`` and
-    ``county_plans`` (ReportParams, a Job)."""
+    raw-data manifest that vouches for files in data/raw/, and the analyst's corrections file. ``params``:
+    anything with ``source``, ``county_plans`` and ``corrections`` (ReportParams, a Job)."""
     files: list[Path] = []
     source = Path(params.source)
     if source.is_dir():
@@ -58,6 +58,11 @@ def input_files(params) -> list[Path]:
             files.append(settings.MANIFEST_PATH)
     if params.county_plans:
         files.append(Path(params.county_plans))
+    # the analyst's corrections change the facts: the file given, else the default one when it exists
+    corrections = getattr(params, "corrections", None)
+    corrections = Path(corrections) if corrections else settings.CORRECTIONS_PATH
+    if corrections.is_file():
+        files.append(corrections)
     return files
 
 

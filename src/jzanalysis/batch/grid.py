@@ -99,6 +99,10 @@ class Job:
         return self._data.get("county_plans") if self._params is None else self._params.county_plans
 
     @property
+    def corrections(self) -> str | None:
+        return self._data.get("corrections") if self._params is None else self._params.corrections
+
+    @property
     def canonical(self) -> dict:
         """The parameters as they name the run (see :func:`jzanalysis.runner.canonical_parameters`)."""
         if self._canonical is None:
@@ -177,7 +181,7 @@ class GridSpec:
 
 
 _RUN_KEYS = {"notebook", "vary", "params", "formats", "title"}
-_PATH_FIELDS = ("source", "county_plans")
+_PATH_FIELDS = ("source", "county_plans", "corrections")
 
 
 def read_grid(path: Path) -> GridSpec:
@@ -384,7 +388,8 @@ def _bulletins_read_once():
 
     def load(paths, *args, **kwargs):
         region = args[0] if args else kwargs.get("region")
-        key = (tuple(str(Path(p).resolve()) for p in paths), getattr(region, "name", region))
+        corrections = args[1] if len(args) > 1 else kwargs.get("corrections")
+        key = (tuple(str(Path(p).resolve()) for p in paths), getattr(region, "name", region), corrections)
         if key not in loaded:
             loaded[key] = original(paths, *args, **kwargs)
         return loaded[key]
