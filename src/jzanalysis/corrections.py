@@ -136,11 +136,21 @@ class Outcome:
 
     def count(self, action: str) -> int:
         """How many facts the entries with ``action`` changed (entries that found none are not counted)."""
-        return sum(1 for a in self.applied if a.warning is None and a.entry.action == action)
+        return sum(1 for a in self.applied if a.fact is not None and a.entry.action == action)
 
     @property
     def warnings(self) -> list[str]:
         return [a.warning for a in self.applied if a.warning]
+
+    def provenance(self) -> dict:
+        """The values of the report's provenance line ``appendix.corrected_by_analyst``."""
+        return {
+            "file": self.corrections.name,
+            "sha": self.sha256 or "",
+            "corrected": self.count("correct"),
+            "accepted": self.count("accept"),
+            "rejected": self.count("reject"),
+        }
 
 
 # --- reading --------------------------------------------------------------------------------------
