@@ -10,7 +10,7 @@ import json
 import pytest
 
 from jzanalysis import settings
-from jzanalysis.schema import FACT_COLUMNS
+from jzanalysis.schema import FACT_COLUMNS, REVIEW_COLUMNS
 from tests.helpers import facts_csv
 
 
@@ -30,7 +30,8 @@ def test_the_exit_statuses_are_in_the_help(jz):
 def test_extract_seed_csv_has_the_contract_columns(jz, seed_path):
     out, err = jz("extract", seed_path)
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0].keys()) == FACT_COLUMNS
+    # the contract columns, then how sure each fact is and what the analyst's corrections did (extensions)
+    assert list(rows[0].keys()) == FACT_COLUMNS + REVIEW_COLUMNS
     city = {(r["region"], r["metric"]): r for r in rows if r["months"] == "7" and r["year"] == "2015"}
     assert float(city[("荆州市", "projects_100m")]["value"]) == 174
     assert float(city[("荆州市", "projects_100m")]["plan_pct"]) == 71.6
@@ -43,7 +44,7 @@ def test_extract_json_is_a_list_of_records(jz, seed_path):
     records = json.loads(jz("extract", seed_path, "--json")[0])
     funds = next(r for r in records if r["metric"] == "funds_in_place" and r["region"] == "荆州市")
     assert (funds["value"], funds["plan_pct"], funds["yoy_pct"], funds["unit"]) == (798, 61.4, 31.3, "亿元")
-    assert "798" in funds["quote"] and set(records[0]) == set(FACT_COLUMNS)
+    assert "798" in funds["quote"] and set(records[0]) == set(FACT_COLUMNS + REVIEW_COLUMNS)
 
 
 def test_forecast_json_contract_for_the_seed(jz, seed_path):

@@ -98,10 +98,11 @@ class Corrections:
     entries: list[Entry]
     path: Path | None = None
     sha256: str | None = None
+    origin: str = "corrections"  # what error lines and warnings call the file when it has no path
 
     @property
     def name(self) -> str:
-        return self.path.name if self.path else "corrections"
+        return self.path.name if self.path else Path(self.origin).name
 
 
 @dataclass
@@ -188,7 +189,7 @@ def parse_corrections(document, origin: str) -> Corrections:
     """Check a parsed corrections document: ``corrections:`` and a list of entries (an empty file, or
     ``corrections:`` with nothing under it, has none)."""
     if document is None:
-        return Corrections([])
+        return Corrections([], origin=origin)
     if not isinstance(document, dict) or set(document) - {"corrections"}:
         raise InputError(
             f"{origin}: expected one key `corrections:` holding a list of entries, each with "
@@ -208,7 +209,7 @@ def parse_corrections(document, origin: str) -> Corrections:
             raise InputError(f"{where}: {_one_line(exc.errors()[0])}") from None
         _check_entry(entry, where)
         entries.append(entry)
-    return Corrections(entries)
+    return Corrections(entries, origin=origin)
 
 
 def _check_entry(entry: Entry, where: str) -> None:
@@ -339,16 +340,6 @@ def apply_corrections(facts: pd.DataFrame, fixes: Corrections, sources: list[str
     outcome.rejected = facts.loc[rejected].copy()
     facts = facts.drop(index=rejected).reset_index(drop=True)
     return facts, outcome
-
-
-def apply_file(
-    facts: pd.DataFrame, sources: list[str], given: Path | str | None = None
-) -> tuple[pd.DataFrame, Outcome | None]:
-    """Apply the corrections file a run uses (:func:`corrections_path`); no file: the facts unchanged, None."""
-    path = corrections_path(given)
-    if path is None:
-        return facts, None
-    return apply_corrections(facts, load_corrections(path), sources)
 
 
 # --- showing --------------------------------------------------------------------------------------

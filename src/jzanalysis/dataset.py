@@ -279,7 +279,7 @@ def load_bulletins(
     ``region``: the city the bulletins are about (``--region``); None finds it from each text.
     ``corrections``: a corrections YAML file; None: ``data/corrections.yaml`` when it exists
     (:func:`jzanalysis.corrections.corrections_path`)."""
-    from .corrections import apply_file
+    from .corrections import apply_corrections, corrections_path, load_corrections
     from .sources import bulletin_files, extract_file  # the sources stage is heavy (opencc, bs4); import on use
 
     if not paths:
@@ -288,6 +288,8 @@ def load_bulletins(
         if not Path(path).exists():
             raise InputError(f"no such file or folder: {path}")
     files = bulletin_files([Path(p) for p in paths])
+    fixes_path = corrections_path(corrections)
+    fixes = load_corrections(fixes_path) if fixes_path else None  # a malformed file fails before any reading
     for path in files:  # before reading: a changed or unlisted raw file is not even extracted
         verify_raw_file(path)
     results = [extract_file(path, region) for path in files]
@@ -298,8 +300,9 @@ def load_bulletins(
     frames = [r.facts for r in results if not r.facts.empty]
     facts = pd.concat(frames, ignore_index=True) if frames else facts_frame()
     validate_facts(facts, origin=None)
-    facts, outcome = apply_file(facts, [r.source for r in results], corrections)
-    if outcome is not None:
+    outcome = None
+    if fixes is not None:
+        facts, outcome = apply_corrections(facts, fixes, [r.source for r in results])
         warnings.extend(outcome.warnings)  # each names the corrections file and its entry
     from .sources.read import printable
 

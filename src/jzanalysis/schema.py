@@ -88,5 +88,5 @@ def facts_frame(records: list[dict] | None = None) -> pd.DataFrame:
     # records without a confidence (an extractor that does not give one, a facts CSV) are taken as sure
     frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce").fillna(1.0)
     frame["to_confirm"] = frame["to_confirm"].where(frame["to_confirm"].notna(), frame["confidence"] < CONFIRM_BELOW)
-    frame["correction"] = frame["correction"].fillna("")
+    frame["correction"] = frame["correction"].astype("string").fillna("")
     return frame.astype(_DTYPES)
