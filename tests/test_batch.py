@@ -194,7 +194,12 @@ def test_a_new_bulletin_changes_only_the_keys_of_runs_that_read_it(tmp_path):
     (folder / "new.txt").write_text("1-8月全市新引进亿元以上项目190个。", encoding="utf-8")
     after = run_key(reads_folder)[0], run_key(reads_file)[0]
     assert before[0] != after[0] and before[1] == after[1]
-    assert [i["path"].rsplit("/", 1)[-1] for i in run_key(reads_folder)[1]] == ["new.txt", "seed.txt"]
+    # the bulletins, then the analyst's corrections file (data/corrections.yaml): a run reads it too
+    assert [i["path"].rsplit("/", 1)[-1] for i in run_key(reads_folder)[1]] == [
+        "new.txt",
+        "seed.txt",
+        "corrections.yaml",
+    ]
 
 
 def test_publish_replaces_a_runs_files_as_one_set(tmp_path):
