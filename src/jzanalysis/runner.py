@@ -372,6 +372,7 @@ def canonical_parameters(params: ReportParams) -> dict:
     values = params.notebook_parameters()
     values["source"] = _display_path(values["source"])
     values["county_plans"] = _display_path(values.get("county_plans"))
+    values["corrections"] = _display_path(values.get("corrections"))
     return values
 
 
