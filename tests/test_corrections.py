@@ -390,3 +390,22 @@ def test_a_correction_changes_the_report_and_is_named_in_it(tmp_path):
     text = re.sub(r"<[^>]+>", "", html)
     assert "789亿元" in text
     assert f"分析人员更正：依据 corrections.yaml（sha256 {sha}），更正 1 个数字、确认 0 个、剔除 0 个。" in text
+
+
+def test_without_a_file_given_the_default_applies_when_it_exists(tmp_path, monkeypatch):
+    default = write(tmp_path, [entry("各23个", "reject", region="公安县")])
+    monkeypatch.setattr(settings, "CORRECTIONS_PATH", default)
+    dataset = load_bulletins([SEED])
+    assert dataset.corrections.count("reject") == 1
+    assert "公安县、监利县各23个" not in set(dataset.facts[dataset.facts.region == "公安县"].quote)
+    monkeypatch.setattr(settings, "CORRECTIONS_PATH", tmp_path / "absent.yaml")
+    assert load_bulletins([SEED]).corrections is None  # no default file: the facts as extracted
+
+
+def test_a_grid_names_its_corrections_file_relative_to_itself(tmp_path):
+    from jzanalysis.batch.grid import read_grid
+
+    write(tmp_path, [], "fixes.yaml")
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("defaults:\n  corrections: fixes.yaml\nruns:\n  - report.ipynb\n", encoding="utf-8")
+    assert read_grid(grid).defaults["corrections"] == str((tmp_path / "fixes.yaml").resolve())
