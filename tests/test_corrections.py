@@ -343,7 +343,7 @@ def test_the_audit_section_shows_entries_warnings_and_figures_to_confirm(tmp_pat
     dataset = load_bulletins([SEED], corrections=path)
     html = review_html(dataset, Catalogue("zh", dataset.region))
     assert "更正文件 corrections.yaml" in html and "sha256 " + dataset.corrections.sha256 in html
-    assert "corrected: value 798 → 789" in html and "原件为789亿元" in html
+    assert "corrected: value 798 → 789" in html and "原件为789亿元" in html and "798亿元 → 789亿元" in html
     assert "finds 2 facts" in html  # the entry that changed nothing, with why
     assert "条目 3 针对本次未读取的文件" in html
     assert html.count("待核实") == 1 + len(dataset.facts)  # the heading and one mark per figure

@@ -17,6 +17,18 @@ def _value(c: Catalogue, value, unit) -> str:
     return "" if value is None or pd.isna(value) else c.fmt.stated(float(value), unit if isinstance(unit, str) else "")
 
 
+def _before_after(c: Catalogue, applied) -> str:
+    """The fact's value, and what a correction made of it (798亿元 → 789亿元)."""
+    before = _value(c, applied.fact["value"], applied.fact["unit"])
+    change = applied.entry.set.fields() if applied.entry.set else {}
+    if "value" not in change and "metric" not in change:
+        return before
+    from ..metrics import get_metric
+
+    unit = get_metric(change.get("metric") or applied.fact["metric"]).unit
+    return f"{before} → {_value(c, change.get('value', applied.fact['value']), unit)}"
+
+
 def review_html(dataset, catalogue: Catalogue) -> str:
     """The corrections file (name, sha256, entries), each entry applied with the fact it found and what it
     changed, the entries that changed nothing (with why), and every fact still marked "to confirm"."""
@@ -45,7 +57,7 @@ def review_html(dataset, catalogue: Catalogue) -> str:
                         c.t(f"corrections.{a.entry.action}"),
                         c.place(a.fact["region"]),
                         c.metric(a.fact["metric"]),
-                        _value(c, a.fact["value"], a.fact["unit"]),
+                        _before_after(c, a),
                         {"text": a.correction, "cls": "text"},
                         {"text": a.fact["quote"], "quote": True, "cls": "text"},
                         {"text": a.entry.note or "", "quote": bool(a.entry.note), "cls": "text"},
