@@ -2,7 +2,8 @@
 
 From a checkout (``make setup``: an editable install, ``src/jzanalysis`` beside ``pyproject.toml``) the data
 and the reports are the checkout's ``data/`` and ``reports/``; installed from a wheel they are ``data/`` and
-``reports/`` under the working directory. ``JZ_DATA_DIR`` and ``JZ_REPORTS_DIR`` move them anywhere. The
+``reports/`` under the working directory. ``JZ_DATA_DIR`` and ``JZ_REPORTS_DIR`` move them anywhere;
+``JZ_CORRECTIONS`` names the analyst's corrections file (default ``data/corrections.yaml``). The
 notebooks are the checkout's ``notebooks/``; a wheel carries them as package data (``jzanalysis/notebooks``),
 so a report runs wherever the package is installed.
 """
