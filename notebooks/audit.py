@@ -28,7 +28,7 @@ language = "zh"  # report language: "zh" or "en"
 from jzanalysis import report
 from jzanalysis.dataset import load_bulletins
 from jzanalysis.regions import city_named
-from jzanalysis.report.review import review_html
+from jzanalysis.report.analyst_review import review_html
 
 params = report.notebook_params(globals())  # first: any other name here would count as a parameter
 dataset = load_bulletins([params.source], city_named(params.region), params.corrections)

@@ -329,7 +329,7 @@ def test_extract_marks_a_fact_to_confirm(tmp_path, capsys, monkeypatch):
 
 def test_the_audit_section_shows_entries_warnings_and_figures_to_confirm(tmp_path, monkeypatch):
     from jzanalysis.report import Catalogue, han_outside_quotes
-    from jzanalysis.report.review import review_html
+    from jzanalysis.report.analyst_review import review_html
 
     path = write(
         tmp_path,

@@ -87,7 +87,7 @@ def review_html(dataset, catalogue: Catalogue) -> str:
             ],
         }
     return render(
-        "review",
+        "analyst_review",
         heading=c.t("corrections.heading"),
         file_line=file_line,
         applied_heading=c.t("corrections.applied_heading"),
