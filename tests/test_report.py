@@ -355,7 +355,7 @@ def test_english_report_has_no_han_outside_quoted_source(seed_en):
     text = " ".join(seed_en.text.values())
     assert "Gong'an 23 13%" in text and "=1 (1–8)" in text
     assert "Jingzhou Development Zone" in text
-    # funds: 1,345 against a plan of about 1,300, P(meet plan) 0.596 (35–65%): too close to call
+    # funds: 1,345 against a plan of about 1,300, P(meet plan) 0.62 → 60% (35–65%): too close to call
     assert "Funds in place: Too close to call whether the annual plan will be met (about 60% likely)" in text
     # 1,345亿元 = 134.5 bn yuan: the same figure in the report's English units
     assert "Full year expected at 134.5 bn yuan" in text
