@@ -3,26 +3,32 @@
 The model (docs/forecasting.md, "The calibrated default"): for a January..M total YTD, s = M/12 and
 the straight line SL = YTD / s,
 
-    log(full / SL) ~ N(β(kind, part of year), V),   V = c(kind)²·(1 − s)/s + d² [+ (1 − s)/YTD for counts]
+    log(full / SL) = β(kind, part of year) + e,
+    V = c(kind)²·(1 − s)/s + d² [+ d_def² drifted definition] [+ (1 − s)/YTD for counts]
 
 and the full year is never below YTD. c is the lumpiness of the months (the same form as the
 simulation's models: c² = φ/12 for a monthly negative binomial, c = σ/2 for the lumpy amounts), d the
-noise of reported figures (preliminary year-end numbers, drifting definitions), (1 − s)/YTD the
-Poisson noise of a count, β the seasonal bias of the straight line (开门红 front-loads the year,
-收网 back-loads it). Parts of the year: early (months 1–4), mid (5–8), late (9–11).
+noise of reported figures, d_def the extra noise of a year end published under another wording or as
+a preliminary or derived figure (estimated from pairs marked ``partly``/``approx``/``no`` in
+``definition_match``), (1 − s)/YTD the Poisson noise of a count, β the seasonal bias of the straight
+line (开门红 front-loads the year, 收网 back-loads it). Parts of the year: early (months 1–4), mid
+(5–8), late (9–11); β is partially pooled (a level per part of the year shared by both kinds, a class
+deviation τ).
+
+Nothing is plugged in: θ = (c per kind, d, d_def, τ) lies on a grid, β integrates out exactly given θ,
+each θ is weighted by prior × marginal likelihood (each pair's likelihood raised to 1/its series'
+snapshots), and the posterior is kept as a few dozen points (``posterior``). The predictive
+(:meth:`Calibration.line_mixture`) is their mixture, each a Student t with ``tail_df`` degrees of
+freedom (heavy tails, set in :data:`PRIORS`), so few pairs give wide intervals and many narrow ones.
 
 Where a plan is known, what published plans say about where years end enters as a second source:
 log(full / plan) ~ t_ν(γ, w), the posterior predictive of a normal model with a conjugate
-(normal–inverse-χ²) prior fitted on the pairs that carry a plan, one value per series.
+(normal–inverse-χ²) prior fitted on the pairs that carry a plan, one value per series; the forecast
+mixes "the plan is informative" with "the plan is irrelevant" (see :mod:`.methods`).
 
-Fitting is empirical Bayes: β, c and d are posterior modes under priors taken from the simulation
-study (β ~ N(0, 0.10²): the seasonal profiles the simulation claims shift the straight line by at
-most about 10%; c around the simulation's defaults; d around 3%), so a class with few pairs leans
-on its prior and says so (``pairs`` and ``leans_on_prior`` of :meth:`Calibration.bias`).
-
-The fitted calibration is a small JSON file (``calibration.json`` next to this module) with the pairs
-it was fitted on, the priors and the leave-one-city-out scores; ``jzanalysis calibrate PAIRS.csv``
-rewrites it.
+The fitted calibration is a JSON file (``calibration.json`` next to this module) with the pairs it was
+fitted on, the priors, the posterior points and the leave-one-city-out scores;
+``jzanalysis calibrate PAIRS.csv [MORE.csv …]`` rewrites it.
 """
 
 from __future__ import annotations
@@ -87,7 +93,7 @@ def part_of_year(month: int) -> str:
 
 @dataclass(frozen=True)
 class ClassBias:
-    """β of one (kind, part of year) class: posterior mode, posterior sd and the pairs behind it.
+    """β of one (kind, part of year) class: posterior mean and sd (over θ too) and the pairs behind it.
 
     ``series``: distinct (place, year, metric) among the pairs; snapshots of one series are not
     independent, so a class leans on its prior when it has two series or fewer.
