@@ -228,7 +228,7 @@ def test_plan_enters_as_a_mixture_of_informative_and_irrelevant():
     # log full ~ N(μ, V) from the pace (pool p); the plan is informative (t_df(log plan + γ, w) multiplies
     # the pool) or irrelevant, with prior probability π = 0.5 × the share of the plan left to do against
     # the calendar: (1300 − 600)/(1300 × (1 − 1/2)) = 1.0769 → capped at 1, π = 0.5.
-    # m1 = ∫ p·t, m0 = ∫ p·N(log plan, 0.5²), weight = π·m1/(π·m1 + (1 − π)·m0);
+    # m1 = ∫ p·t, m0 = ∫ p·Cauchy(log plan, 0.5), weight = π·m1/(π·m1 + (1 − π)·m0);
     # density = weight·p·t/m1 + (1 − weight)·p. P(full ≥ plan) by direct integration must equal the method's
     plan_prior = PlanPrior(loc=0.06, scale=0.11, df=12.0, series=8)
     cal = _hand_calibration(plan=plan_prior)
@@ -243,7 +243,7 @@ def test_plan_enters_as_a_mixture_of_informative_and_irrelevant():
         return pool(y) * stats.t.pdf(y, 12.0, math.log(1300) + 0.06, 0.11)
 
     m1 = integrate.quad(informative, lo, hi, limit=200)[0]
-    m0 = integrate.quad(lambda y: pool(y) * stats.norm.pdf(y, math.log(1300), 0.5), lo, hi, limit=200)[0]
+    m0 = integrate.quad(lambda y: pool(y) * stats.cauchy.pdf(y, math.log(1300), 0.5), lo, hi, limit=200)[0]
     weight = 0.5 * m1 / (0.5 * m1 + 0.5 * m0)
     above = weight * integrate.quad(informative, math.log(1300), hi, limit=200)[0] / m1 + (1 - weight) * stats.norm.sf(
         math.log(1300), mu, sd

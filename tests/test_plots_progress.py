@@ -41,7 +41,7 @@ def test_english_chart_shows_bn_yuan(seed):
     texts = figure_texts(fig)
     assert not re.search(r"[\u3400-\u9fff]", texts)
     assert fig.axes[0].get_ylabel() == "Cumulative (bn yuan)"
-    assert "Full-year forecast 134.5 bn yuan" in texts and "Annual plan about 130 bn yuan" in texts
+    assert "Full-year forecast 134.7 bn yuan" in texts and "Annual plan about 130 bn yuan" in texts
     points = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == "Bulletin figures")
     assert list(points.get_ydata()) == [pytest.approx(79.8)]  # 798亿元 = 79.8 bn yuan
     assert glyph_warnings(fig) == []

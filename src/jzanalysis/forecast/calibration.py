@@ -69,8 +69,9 @@ PRIORS: dict = {
     "plan_kappa0": 1.0,
     "plan_nu0": 4.0,
     "plan_w0": 0.15,
-    # the plan is informative (its t density above) or irrelevant (log(full/plan) as broad as sd 0.5),
-    # each with prior probability one half; the pace decides between them
+    # the plan is informative (its t density above) or irrelevant (log(full/plan) Cauchy with scale 0.5:
+    # broad, and heavier-tailed than the t), informative a priori with probability one half (times the
+    # share of the plan left to do, see methods); the pace decides between them
     "plan_informative": 0.5,
     "plan_irrelevant_sd": 0.5,
     # tails: the predictive of log(full/SL) is a Student t with this many degrees of freedom around

@@ -141,7 +141,7 @@ class LogGridPredictive(Predictive):
     information a published plan carries about where the year ends). ``plan_mix`` = (π, W): the plan
     is informative with prior probability π, else irrelevant; the result is the mixture
     w·(pool × t)/m1 + (1 − w)·pool, with w = π·m1 / (π·m1 + (1 − π)·m0), m1 = ∫ pool·t (how well pace
-    and plan agree) and m0 = ∫ pool·N(log plan, W²) (a plan unrelated to the outcome, W broad): the
+    and plan agree) and m0 = ∫ pool·Cauchy(log plan, W) (a plan unrelated to the outcome, W broad): the
     further the pace is from the plan, the less the plan counts, and a disagreement widens the
     forecast instead of narrowing it. Without ``plan_mix`` the plan always counts (the plain product). The grid has 8001 points
     over ±16 sd of the resulting density; a single normal without a plan uses
@@ -234,8 +234,11 @@ class LogGridPredictive(Predictive):
                 pool = base / _trapezoid(base, y)
                 product = pool * stats.t.pdf(y, df, loc, scale)
                 m1 = _trapezoid(product, y)
-                m0 = _trapezoid(pool * stats.norm.pdf(y, log_plan, wide), y)
-                weight = prior * m1 / (prior * m1 + (1 - prior) * m0) if m1 > 0 else 0.0
+                # a plan unrelated to the outcome: log(plan) anywhere around log(full), Cauchy (heavier-tailed
+                # than the plan's t, so a plan far from the pace is explained as irrelevant, never as informative)
+                m0 = _trapezoid(pool * stats.cauchy.pdf(y, log_plan, wide), y)
+                evidence = prior * m1 + (1 - prior) * m0
+                weight = prior * m1 / evidence if m1 > 0 and evidence > 0 else 0.0
                 self.plan_weight = float(weight)
                 density = (1 - weight) * pool + (weight * product / m1 if m1 > 0 else 0.0)
         return y, density / _trapezoid(density, y)
