@@ -343,6 +343,25 @@ def test_calibrate_writes_a_file_the_forecast_uses(tmp_path, capsys, monkeypatch
     assert forecast_series(174, year=2015, as_of=7, kind="count").calibration["id"] == cal.id
 
 
+def test_calibrate_reads_several_pairs_files(tmp_path, capsys):
+    from jzanalysis.cli import main
+
+    first = _pairs_csv(tmp_path)
+    more = tmp_path / "more.csv"
+    more.write_text(
+        "place,metric,year,ytd_month,ytd_value,full_year_value,unit,definition_match\nD,m,2017,8,500,700,亿元,partly\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "cal.json"
+    assert main(["calibrate", str(first), str(more), "--out", str(out), "--no-evaluate"]) == 0
+    capsys.readouterr()
+    cal = load_calibration(out)
+    # 3 + 1 pairs from 4 cities; the id names both files; 1 of the 4 pairs is marked partly: drift rate 1/4
+    assert cal.source["pairs"] == 4 and cal.source["cities"] == 4 and cal.id.startswith("pairs+more@")
+    assert [f["file"] for f in cal.source["files"]] == ["pairs.csv", "more.csv"]
+    assert cal.drift_rate == 0.25 and cal.pairs[-1]["definition_match"] == "partly"
+
+
 @pytest.mark.parametrize(
     "rows, message",
     [
