@@ -95,9 +95,9 @@ def test_shipped_grid_is_the_monthly_set(shipped_jobs):
 
     f = analyse(shipped_jobs[0].params).forecasts["projects_100m"].forecast
     text = dict(shipped_jobs[0].headline)["新引进亿元以上项目"]
-    # the report's own words and rounding: median 262, 80% 238–289, P(meet plan) 0.844 → 85%
-    assert round(f.point) == 262
-    assert text == "1-7月 174个；预计可以完成全年计划（把握约85%）；262个（80% 238–289个）"
+    # the report's own words and rounding: median 267, 80% 232–312, P(meet plan) 0.819 → 80%
+    assert round(f.point) == 267
+    assert text == "1-7月 174个；预计可以完成全年计划（把握约80%）；267个（80% 232–312个）"
     assert dict(shipped_jobs[0].headline)["发布日期"] == "2015-09-02"
 
 

@@ -606,9 +606,11 @@ def _calibrate_args(parser):
     parser.add_argument(
         "pairs",
         type=Path,
+        nargs="+",
         metavar="PAIRS.csv",
-        help="real January..M → full-year pairs (columns: place, metric, year, ytd_month, ytd_value, "
-        "full_year_value, unit; optional plan_value); see docs/forecasting.md",
+        help="real January..M → full-year pairs, one file or several with the same columns (place, metric, "
+        "year, ytd_month, ytd_value, full_year_value, unit; optional plan_value, definition_match); "
+        "see docs/forecasting.md",
     )
     # dest out_file: ``out`` is an output folder for the other commands (created before they run)
     parser.add_argument(
