@@ -230,6 +230,35 @@ def test_concurrent_publishers_leave_one_whole_set(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r-1234abcd"]
 
 
+def test_a_signal_just_after_the_staging_folder_is_made_leaves_no_staging_folder(tmp_path, monkeypatch):
+    # the race a loaded machine hit: Ctrl-C arriving between the staging folder's mkdir and the ``try``
+    # that removes it. A real SIGINT is sent the moment the folder exists; Python raises it right after.
+    made = []
+    original = Path.mkdir
+
+    def mkdir_then_sigint(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self.name.startswith(".partial-"):
+            made.append(self)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir_then_sigint)
+    with pytest.raises(KeyboardInterrupt):
+        publish(tmp_path, "r-1234abcd", {"html": b"<p>r</p>"}, {"key": "k"})
+        time.sleep(5)  # not reached: the signal is handled within a few bytecodes
+    monkeypatch.undo()
+    assert len(made) == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_the_last_sweep_of_a_batch_removes_its_own_staging_folders(tmp_path):
+    # a staging folder of this very process (the batch is alive, so the sweep at the start keeps it) is
+    # removed by the sweep at the end, when nothing of the batch publishes any more
+    own = tmp_path / f".partial-r-1234abcd-{socket.gethostname()}-{os.getpid()}-abc123"
+    own.mkdir()
+    result = run_jobs([], tmp_path, executor=InlineExecutor())
+    assert result.exit_status == 0 and not own.exists()
+
+
 def _dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()

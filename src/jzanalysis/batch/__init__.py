@@ -258,7 +258,8 @@ def run_jobs(
         try:
             write_index(out_dir)
         finally:
-            remove_stale_staging(out_dir)
+            # nothing of this process publishes any more: what it staged and a signal cut short goes too
+            remove_stale_staging(out_dir, own=True)
     result.seconds = time.monotonic() - started
     return result
 
