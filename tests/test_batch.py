@@ -152,6 +152,85 @@ def test_a_bad_grid_is_refused_before_anything_runs(tmp_path, text, message):
         plan(read_grid(grid))
 
 
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        # 9^9 = 387,420,489 strings once expanded: refused at the first alias, before any hashing
+        (BILLION_LAUGHS + "runs: [report.ipynb]\n", "line 2: anchors and aliases (&name, *name) are not allowed"),
+        ("defaults: &d {x: *d}\nruns: [report.ipynb]\n", "anchors and aliases (&name, *name) are not allowed"),
+        ("runs: [report.ipynb]\ndefaults: {region: " + "[" * 5000 + "]" * 5000 + "}\n", "nested deeper than 20"),
+        ("defaults: {source: 5}\nruns: [report.ipynb]\n", "source must be a path (text), got 5"),
+        (
+            "runs:\n  - notebook: report.ipynb\n    vary: {dispersion: [true]}\n",
+            "dispersion must be a number, got True",
+        ),
+        ("runs:\n  - notebook: report.ipynb\n    params: {year: '2015'}\n", "year must be a whole number"),
+        ("runs:\n  - notebook: report.ipynb\n    params: {colour: red}\n", "unknown parameter 'colour'"),
+        # 1000 × 1000 = 10⁶ runs: refused in one line at once, not minutes of planning
+        (
+            "runs:\n  - notebook: report.ipynb\n    vary:\n"
+            f"      dispersion: {[round(i / 1000, 3) for i in range(1000)]}\n"
+            f"      sigma: {[round(i / 1000, 3) for i in range(1000)]}\n",
+            "the grid asks for 1,000,000 runs (run 1: 1000 × 1000); at most 1,000 (--max-runs N allows more)",
+        ),
+        ("runs:\n  - notebook: ../../../../../../../../etc/passwd\n", "must be the name of a .ipynb file"),
+        (
+            "runs:\n  - notebook: ../../../../../../../../etc/x.ipynb\n",
+            "no notebook '../../../../../../../../etc/x.ipynb'",
+        ),
+        ("runs:\n  - notebook: {FIXTURES}/slow.ipynb\n", "no notebook"),  # outside the grid's folder
+        ("runs:\n  - notebook: secret.ipynb\n", "'secret.ipynb' is not a Jupyter notebook (.ipynb JSON with cells)"),
+        ("runs: [report.ipynb]\nnotebooks: 7\n", "`notebooks:` must name a folder, got 7"),
+    ],
+    ids=[
+        "billion laughs",
+        "self-reference",
+        "5000 deep",
+        "source 5",
+        "dispersion true",
+        "year as text",
+        "unknown parameter",
+        "a million runs",
+        "etc passwd",
+        "outside ipynb",
+        "absolute outside",
+        "not a notebook",
+        "notebooks not a folder",
+    ],
+)
+def test_a_hostile_grid_is_one_line_and_status_2_before_anything_is_hashed(tmp_path, jz, text, message):
+    (tmp_path / "secret.ipynb").write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    grid = _grid(tmp_path, text.replace("{FIXTURES}", str(FIXTURES)))
+    out = tmp_path / "out"
+    started = time.monotonic()
+    err = jz("batch", grid, "--out", out, "--format", "html", status=2)[1]
+    assert time.monotonic() - started < 10  # the billion laughs took 42 s of CPU, then a MemoryError
+    assert_one_line(err, message)
+    assert "root:x" not in err  # what a file holds is never printed
+    assert not out.exists()
+
+
+def test_max_runs_raises_the_cap(tmp_path):
+    text = "runs:\n  - notebook: report.ipynb\n    vary:\n      dispersion: [0.1, 0.2, 0.3]\n"
+    with pytest.raises(InputError, match="asks for 3 runs"):
+        read_grid(_grid(tmp_path, text), max_runs=2)
+    assert len(read_grid(_grid(tmp_path, text), max_runs=3).runs) == 1
+
+
+def test_notebooks_come_from_the_folder_the_grid_names(tmp_path):
+    grid = _grid(tmp_path, f"notebooks: {FIXTURES}\nruns:\n  - slow.ipynb\n  - report.ipynb\n")
+    spec = read_grid(grid)
+    assert [Path(r["notebook_path"]) for r in spec.runs] == [
+        FIXTURES / "slow.ipynb",
+        settings.NOTEBOOKS_DIR / "report.ipynb",
+    ]
+
+
 @pytest.mark.parametrize(
     "argv", [["--scenario-dispersion", "0", "nan"], ["--dispersion", "inf"]], ids=["scenario nan", "inf"]
 )
@@ -325,7 +404,7 @@ def test_index_and_manifest_list_every_run_with_hashes(tmp_path):
 def _fixture_grid(tmp_path: Path, runs: str, formats: str = "[html]") -> Path:
     return _grid(
         tmp_path,
-        f"defaults:\n  source: {settings.SEED_BULLETIN}\n  year: 2015\n  as_of_month: 7\n"
+        f"notebooks: {FIXTURES}\ndefaults:\n  source: {settings.SEED_BULLETIN}\n  year: 2015\n  as_of_month: 7\n"
         f"  formats: {formats}\nruns:\n{runs}",
     )
 
@@ -369,9 +448,7 @@ def test_two_cold_batches_give_byte_identical_files_and_the_same_as_a_plain_repo
 
 @pytest.mark.slow
 def test_no_state_leaks_from_one_run_to_the_next_on_the_same_worker(tmp_path):
-    grid = _fixture_grid(
-        tmp_path, f"  - notebook: {FIXTURES / 'leak_set.ipynb'}\n  - notebook: {FIXTURES / 'leak_check.ipynb'}\n"
-    )
+    grid = _fixture_grid(tmp_path, "  - notebook: leak_set.ipynb\n  - notebook: leak_check.ipynb\n")
     result = run_batch(read_grid(grid), tmp_path / "out", executor=LocalExecutor(workers=1))
     assert result.exit_status == 0
     check = next(j for j in result.jobs if j.notebook == "leak_check.ipynb")
@@ -383,7 +460,7 @@ def test_no_state_leaks_from_one_run_to_the_next_on_the_same_worker(tmp_path):
 
 @pytest.mark.slow
 def test_a_failing_notebook_is_reported_in_one_line_and_the_others_are_published(tmp_path):
-    grid = _fixture_grid(tmp_path, f"  - notebook: {FIXTURES / 'fails.ipynb'}\n  - audit.ipynb\n")
+    grid = _fixture_grid(tmp_path, "  - notebook: fails.ipynb\n  - audit.ipynb\n")
     out = tmp_path / "out"
     done = _jz("batch", grid, "--out", out, "--workers", "2")
     assert done.returncode == 1, done.stderr
@@ -425,7 +502,7 @@ def _running(pids: set[int]) -> set[int]:
 
 
 def _start_slow_batch(tmp_path: Path, out: Path):
-    grid = _fixture_grid(tmp_path, f"  - notebook: {FIXTURES / 'slow.ipynb'}\n    vary: {{region: each-county}}\n")
+    grid = _fixture_grid(tmp_path, "  - notebook: slow.ipynb\n    vary: {region: each-county}\n")
     process = subprocess.Popen(
         [*JZANALYSIS, "batch", str(grid), "--out", str(out), "--workers", "2"],
         stdout=subprocess.PIPE,

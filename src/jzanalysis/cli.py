@@ -793,6 +793,13 @@ def _batch_args(parser):
     parser.add_argument(
         "--force", action="store_true", help="run everything again, even runs whose inputs are unchanged"
     )
+    parser.add_argument(
+        "--max-runs",
+        type=_number_type((1, 1_000_000), whole=True),
+        default=None,
+        metavar="N",
+        help="refuse a grid of more runs than this (default: 1000)",
+    )
 
 
 def cmd_batch(args) -> int:
@@ -835,7 +842,8 @@ def cmd_batch(args) -> int:
                 "--scenario-dispersion, --no-counties and --no-audit describe the monthly set without a "
                 "grid file; put them in the grid instead (see batch.yaml)"
             )
-        spec = override(read_grid(args.grid), source=str(args.source) if args.source else None, **values)
+        limit = {"max_runs": args.max_runs} if args.max_runs else {}
+        spec = override(read_grid(args.grid, **limit), source=str(args.source) if args.source else None, **values)
         if formats:
             spec.formats = formats
     else:
