@@ -428,6 +428,16 @@ def test_implausible_figures_in_a_bulletin_are_not_read_and_said_so(tmp_path, ca
     assert [r["value"] for r in records] == ([174] if "174个" in sentence else [])
 
 
+@pytest.mark.parametrize("value", ["１２", "1_000", "٣", "300_0"])
+def test_a_plan_is_written_in_ascii_digits_like_every_other_number(capsys, value):
+    # Python's float() reads full-width and Arabic-Indic digits and underscores; no option takes them
+    status, out, err = run_main(["report", "--plan", f"projects_100m={value}", "--out", "/nonexistent/x"], capsys)
+    assert status == 2 and out == ""
+    assert_one_line(err, f"--plan 'projects_100m={value}': the plan must be a number 0.01..1,000,000")
+    status, _, err = run_main(["forecast", "--dispersion", value], capsys)
+    assert status == 2 and "--dispersion: must be a number 0..1" in err
+
+
 # --- the error boundary itself ------------------------------------------------------------------------
 
 

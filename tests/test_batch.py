@@ -248,6 +248,51 @@ def test_cli_refuses_an_out_that_is_a_file(tmp_path, jz):
     assert target.read_text() == "x"
 
 
+@pytest.mark.parametrize("command", ["batch", "report"])
+@pytest.mark.parametrize("inside", [".", "reports", "a/b"])
+def test_an_out_folder_inside_the_source_folder_is_refused_in_one_line(tmp_path, jz, command, inside):
+    # the next run would read the generated index.html as a bulletin, and nothing would ever be cached
+    folder = tmp_path / "bulletins"
+    folder.mkdir()
+    shutil.copy(settings.SEED_BULLETIN, folder / "seed.txt")
+    out = folder / inside
+    err = jz(command, "--source", folder, "--out", out, "--format", "html", status=2)[1]
+    assert_one_line(err, f"is inside the source folder {folder}: the reports would be read as bulletins")
+    assert sorted(p.name for p in folder.iterdir()) == ["seed.txt"]  # nothing written, nothing left
+
+
+def test_a_grid_whose_source_folder_holds_the_out_folder_is_refused(tmp_path, jz):
+    folder = tmp_path / "bulletins"
+    folder.mkdir()
+    shutil.copy(settings.SEED_BULLETIN, folder / "seed.txt")
+    grid = _grid(tmp_path, "runs:\n  - notebook: audit.ipynb\n    params: {source: bulletins}\n")
+    err = jz("batch", grid, "--out", folder / "reports", status=2)[1]
+    assert_one_line(err, "is inside the source folder")
+
+
+def test_an_interrupted_batch_says_which_signal_stopped_it():
+    from jzanalysis.batch import BatchResult
+    from jzanalysis.cli import _interrupted_line
+
+    jobs = [Job("audit.ipynb", {"source": "x"}, "audit", "t", name=f"audit-{n}", canonical={}) for n in range(3)]
+    line = _interrupted_line(BatchResult(jobs=jobs, out_dir=Path("."), done=jobs[:1], interrupted=signal.SIGTERM))
+    assert line == "terminated: 1 of 3 runs published, 2 left; run the same command again to finish them"
+    assert _interrupted_line(BatchResult(jobs=jobs, out_dir=Path("."), interrupted=signal.SIGINT)).startswith(
+        "interrupted: 0 of 3"
+    )
+
+
+def test_a_run_of_other_formats_is_a_folder_of_its_own():
+    # `report --format html` after `report` must not replace the folder (and remove its PDF): another name
+    params = ReportParams.build(year=2015, as_of_month=7)
+    both = Job("report.ipynb", params, "forecast_2015_m07", "t", ("html", "pdf"))
+    html = Job("report.ipynb", params, "forecast_2015_m07", "t", ("html",))
+    pdf = Job("report.ipynb", params, "forecast_2015_m07", "t", ("pdf",))  # a PDF needs the HTML: the same set
+    assert html.name != both.name and pdf.name == both.name
+    # the default set keeps the name it always had (published folders stay valid)
+    assert both.name == run_name("forecast_2015_m07", "report.ipynb", params)
+
+
 # --- names, keys, publishing ------------------------------------------------------------------------
 
 
@@ -545,7 +590,8 @@ def test_a_signalled_batch_stops_everything_and_a_restart_finishes_only_what_was
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == status, stderr
-    assert "interrupted:" in stderr and "run the same command again" in stderr and "Traceback" not in stderr
+    word = "interrupted:" if signum == signal.SIGINT else "terminated:"  # the README's words for each signal
+    assert word in stderr and "run the same command again" in stderr and "Traceback" not in stderr
     _assert_nothing_left(out, pids)
     assert [p.name for p in out.iterdir() if p.name.startswith(".partial-")] == []
     assert list(Path("/tmp").glob(f"jzk-{process.pid}-*")) == []
@@ -634,6 +680,20 @@ def test_report_command_publishes_one_folder_per_parameter_set(tmp_path):
     assert contents == [[".html", ".ipynb", ".json"], [".html", ".ipynb", ".json", ".pdf"]]
     html_line = next(line for line in second.stdout.splitlines() if line.startswith("html: "))
     assert Path(html_line.removeprefix("html: ")).is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"], ids=["full", "closed"])
+def test_a_report_whose_stdout_cannot_be_written_says_it_was_published(tmp_path, redirect):
+    out = tmp_path / "r"
+    command = " ".join([*JZANALYSIS, "report", "--out", str(out), "--format", "html"])
+    proc = subprocess.run(
+        ["sh", "-c", f"{command} {redirect}"], capture_output=False, stderr=subprocess.PIPE, text=True, timeout=300
+    )
+    assert proc.returncode == 1, proc.stderr
+    (folder,) = _run_folders(out)
+    assert_one_line(proc.stderr, f"jzanalysis report: error: published in {out / folder}, but the paths could not")
+    assert (out / folder / f"{folder}.html").is_file()  # the report is whole; only its paths were not printed
 
 
 @pytest.mark.slow

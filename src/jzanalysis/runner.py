@@ -375,11 +375,17 @@ def canonical_parameters(params: ReportParams) -> dict:
     return values
 
 
-def run_name(stem: str, notebook: str, params: ReportParams) -> str:
-    """``<stem>-<8 hex>``: the hash covers the notebook and every parameter, so no two differ only in hash."""
-    payload = json.dumps(
-        {"notebook": notebook, "parameters": canonical_parameters(params)}, sort_keys=True, ensure_ascii=False
-    )
+DEFAULT_FORMATS = ("html", "pdf")
+
+
+def run_name(stem: str, notebook: str, params: ReportParams, formats: tuple[str, ...] | None = None) -> str:
+    """``<stem>-<8 hex>``: the hash covers the notebook and every parameter, so no two differ only in hash;
+    and the formats when they are not the default (HTML and PDF): a run of the HTML alone is a folder of its
+    own, so it never replaces (and removes) the PDF of the same parameters."""
+    named = {"notebook": notebook, "parameters": canonical_parameters(params)}
+    if formats is not None and check_formats(formats) != DEFAULT_FORMATS:
+        named["formats"] = list(check_formats(formats))
+    payload = json.dumps(named, sort_keys=True, ensure_ascii=False)
     return f"{stem}-{hashlib.sha256(payload.encode('utf-8')).hexdigest()[:8]}"
 
 
@@ -520,7 +526,7 @@ def run_report(
         raise InputError(f"no notebook {notebook!r} in {settings.NOTEBOOKS_DIR}")
     out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    name = run_name(stem or report_stem(params), notebook, params)
+    name = run_name(stem or report_stem(params), notebook, params, formats)
     started = time.monotonic()
     files = render(
         source_notebook, params.notebook_parameters(), title=title or report_title(notebook, params), formats=formats

@@ -127,6 +127,19 @@ def plan_batch(analysis, *, scenarios: tuple[float, ...] = (), counties: bool = 
     return expand(spec)[0]
 
 
+def check_out_outside_sources(out_dir: Path, sources) -> None:
+    """``--out`` inside a source folder is refused: the next run would read the generated pages as
+    bulletins, and every run would change the inputs of the next (nothing ever cached)."""
+    out_dir = Path(out_dir).resolve()
+    for source in sources:
+        folder = Path(source).resolve()
+        if folder.is_dir() and (folder == out_dir or folder in out_dir.parents):
+            raise InputError(
+                f"--out {out_dir} is inside the source folder {folder}: the reports would be read as bulletins; "
+                "allowed: a folder outside it"
+            )
+
+
 def _failure_line(job: Job, error: dict) -> str:
     cell = f" cell {error['cell']}" if error.get("cell") is not None else ""
     cell += f" ({error['line'][:60]})" if error.get("line") else ""
@@ -199,6 +212,7 @@ def run_jobs(
     out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file, not a folder")
+    check_out_outside_sources(out_dir, {job.source for job in jobs})
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
     remove_stale_temp_dirs()
@@ -276,6 +290,10 @@ def run_batch(
     out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file, not a folder")
+    if isinstance(grid, GridSpec):
+        from .grid import input_paths
+
+        check_out_outside_sources(out_dir, [*input_paths(grid), grid.defaults.get("source") or settings.SEED_BULLETIN])
     executor = executor or LocalExecutor(workers=2)
     try:
         if isinstance(grid, GridSpec):

@@ -119,7 +119,7 @@ class Job:
     def name(self) -> str:
         """Folder and file name: the stem plus a hash of notebook and parameters."""
         if self._name is None:
-            self._name = run_name(self.stem, self.notebook, self.params)
+            self._name = run_name(self.stem, self.notebook, self.params, self.formats)
         return self._name
 
     @property
