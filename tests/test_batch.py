@@ -443,6 +443,55 @@ def test_index_and_manifest_list_every_run_with_hashes(tmp_path):
     assert params  # the record above is what run_jobs writes for such parameters
 
 
+KILLED_AFTER_FIRST = """
+import os, signal, sys
+from pathlib import Path
+from jzanalysis.batch import Job, run_jobs
+from jzanalysis.batch.executors import Executor
+from jzanalysis.params import ReportParams
+
+out, version, die = sys.argv[1], sys.argv[2], sys.argv[3] == "die"
+params = ReportParams.build(source=sys.argv[4], year=2015, as_of_month=7)
+notebook = Path(sys.argv[5])
+jobs = [Job(notebook.name, params.model_copy(update={"region": r}), f"run_{r}", r, ("html",), notebook) for r in "ab"]
+
+class PublishesThenDies(Executor):  # stands in for the kernels: the point is what the batch writes
+    def run(self, tasks, on_start, on_result):
+        for task in tasks:
+            on_start(task)
+            on_result(task, {"ok": True, "files": {"html": f"<p>{task['name']} {version}</p>".encode()}})
+            if die:
+                os.kill(os.getpid(), signal.SIGKILL)  # kill -9 right after the first publication
+
+run_jobs(jobs, out, executor=PublishesThenDies(), force=True)
+"""
+
+
+def test_kill_9_after_a_publication_leaves_a_manifest_that_matches_the_folder(tmp_path):
+    out = tmp_path / "out"
+    script = tmp_path / "batch.py"
+    script.write_text(KILLED_AFTER_FIRST, encoding="utf-8")
+
+    def batch(version: str, mode: str) -> int:
+        argv = [sys.executable, script, out, version, mode, settings.SEED_BULLETIN, FIXTURES / "slow.ipynb"]
+        return subprocess.run(list(map(str, argv)), capture_output=True, timeout=120).returncode
+
+    assert batch("old", "finish") == 0
+    finished = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert batch("new", "die") == -signal.SIGKILL
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    # every file the manifest lists has the sha256 it says (the first run's new HTML included) ...
+    for item in manifest["outputs"]:
+        assert _sha(out / item["path"]) == item["sha256"], item["path"]
+    # ... it lists every run folder there is, and it says that the batch did not finish
+    assert sorted(run["name"] for run in manifest["runs"]) == _run_folders(out)
+    assert manifest["complete"] is False and finished["complete"] is True
+    assert "批处理尚未完成" in (out / "index.html").read_text(encoding="utf-8")
+    assert batch("new", "finish") == 0  # the next batch finishes it: complete again, the notice gone
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["complete"] is True
+    assert "批处理尚未完成" not in (out / "index.html").read_text(encoding="utf-8")
+
+
 # --- real batches (slow) ----------------------------------------------------------------------------
 
 

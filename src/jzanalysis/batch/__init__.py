@@ -231,6 +231,7 @@ def run_jobs(
     restore = _on_signals()
     try:
         if to_run:
+            write_index(out_dir, complete=False)  # from here until the last rewrite: said to be incomplete
             executor.prepare()  # the template imports while we analyse
             blobs = _analyses_for(to_run, analyses)
             tasks = [_task(job, by_name[job.name][1], blobs, number) for number, job in enumerate(to_run)]
@@ -256,6 +257,7 @@ def run_jobs(
                         },
                     )
                     result.done.append(job)
+                    write_index(out_dir, complete=False)  # the manifest lists it, with its sha256, at once
                     bar.finish(True)
                 else:
                     line = _failure_line(job, outcome["error"])
