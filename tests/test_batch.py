@@ -321,6 +321,111 @@ def test_a_new_bulletin_changes_only_the_keys_of_runs_that_read_it(tmp_path):
     assert [i["path"].rsplit("/", 1)[-1] for i in run_key(reads_folder)[1]] == ["new.txt", "seed.txt"]
 
 
+def _audit_job(source) -> Job:
+    return Job("audit.ipynb", ReportParams.build(source=str(source), year=2015, as_of_month=7), "audit", "t")
+
+
+def test_the_key_covers_region_profiles_calibration_templates_and_every_byte_read(tmp_path, monkeypatch):
+    # each of these changes a byte of some report, so each must change every run's key
+    job = _audit_job(settings.SEED_BULLETIN)
+    keys = [run_key(job)[0]]
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    profile = profiles / "测试市.toml"
+    profile.write_text('name = "测试市"\n', encoding="utf-8")
+    monkeypatch.setenv("JZ_REGIONS_DIR", str(profiles))
+    keys.append(run_key(job)[0])
+    profile.write_text('name = "测试市"\nprovince = "湖北省"\n', encoding="utf-8")  # a profile edited
+    keys.append(run_key(job)[0])
+    from jzanalysis.forecast.calibration import ENV_VAR
+
+    calibration = tmp_path / "calibration.json"
+    calibration.write_text('{"id": "a"}', encoding="utf-8")
+    monkeypatch.setenv(ENV_VAR, str(calibration))
+    keys.append(run_key(job)[0])
+    calibration.write_text('{"id": "b"}', encoding="utf-8")  # the calibration edited: same size, new bytes
+    keys.append(run_key(job)[0])
+    template = tmp_path / "jupyter" / "nbconvert" / "templates" / "basic" / "index.html.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text("{% extends 'base.html.j2' %}\n", encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))  # a template nbconvert would use
+    keys.append(run_key(job)[0])
+    template.write_text("{% extends 'base.html.j2' %}\n<!-- x -->\n", encoding="utf-8")
+    keys.append(run_key(job)[0])
+    assert len(set(keys)) == len(keys) == 7
+
+
+def test_an_input_rewritten_with_its_old_size_and_time_changes_the_key(tmp_path):
+    bulletin = tmp_path / "b.txt"
+    bulletin.write_text("1-7月全市新引进亿元以上项目174个。", encoding="utf-8")
+    before = run_key(_audit_job(bulletin))
+    times = bulletin.stat()
+    bulletin.write_text("1-7月全市新引进亿元以上项目175个。", encoding="utf-8")  # same length in bytes
+    os.utime(bulletin, ns=(times.st_atime_ns, times.st_mtime_ns))  # and the old modification time
+    after = run_key(_audit_job(bulletin))
+    assert before[0] != after[0]
+    assert after[1][0]["sha256"] == hashlib.sha256(bulletin.read_bytes()).hexdigest()
+
+
+class _Publishes(InlineExecutor):
+    """Stands in for the kernels (the point is what the batch does with a result): each task's result is a
+    small HTML page; ``during`` runs while the "kernel" works."""
+
+    def __init__(self, during=None) -> None:
+        self.during = during
+
+    def run(self, tasks, on_start, on_result):
+        for task in tasks:
+            on_start(task)
+            if self.during:
+                self.during()
+            on_result(task, {"ok": True, "files": {"html": f"<p>{task['name']}</p>".encode()}, "seconds": 0})
+
+
+def test_an_input_moved_away_and_back_during_the_run_is_not_published(tmp_path):
+    folder = tmp_path / "bulletins"
+    folder.mkdir()
+    shutil.copy(settings.SEED_BULLETIN, folder / "a.txt")
+    (folder / "b.txt").write_text("2015年1-8月，全市新引进亿元以上项目190个。", encoding="utf-8")
+    params = ReportParams.build(source=str(folder), year=2015, as_of_month=7)
+    job = Job("slow.ipynb", params, "slow", "t", ("html",), FIXTURES / "slow.ipynb")
+
+    def move_away_and_back():  # the kernel reads the folder while b.txt is away: it sees one file
+        os.rename(folder / "b.txt", tmp_path / "b.txt")
+        time.sleep(0.01)
+        os.rename(tmp_path / "b.txt", folder / "b.txt")
+
+    result = run_jobs([job], tmp_path / "out", executor=_Publishes(move_away_and_back))
+    assert result.exit_status == 1 and result.done == []
+    assert (
+        result.failed[0][1]
+        == f"failed: {job.describe()}: InputChanged: {folder / 'b.txt'} changed during the run; run again"
+    )
+    assert _run_folders(tmp_path / "out") == []
+    again = run_jobs([job], tmp_path / "out", executor=_Publishes())  # nothing moves: published
+    assert again.exit_status == 0 and _run_folders(tmp_path / "out") == [job.name]
+
+
+def test_runs_dropped_from_the_grid_leave_the_index_and_the_manifest(tmp_path):
+    out = tmp_path / "out"
+
+    def job(region: str) -> Job:
+        params = ReportParams.build(source=str(settings.SEED_BULLETIN), year=2015, as_of_month=7, region=region)
+        return Job("slow.ipynb", params, f"run_{region}", region, ("html",), FIXTURES / "slow.ipynb")
+
+    first = run_jobs([job("江陵县"), job("公安县")], out, executor=_Publishes(), owner="grid-a")
+    other = run_jobs([job("洪湖市")], out, executor=_Publishes(), owner="grid-b")  # another grid, same folder
+    assert first.exit_status == other.exit_status == 0 and len(_run_folders(out)) == 3
+    # grid-a no longer has 公安县 (175 beside 176 in the issue: last month's run beside this month's)
+    second = run_jobs([job("江陵县")], out, executor=_Publishes(), owner="grid-a")
+    assert second.exit_status == 0 and len(second.cached) == 1
+    assert _run_folders(out) == sorted([job("江陵县").name, job("洪湖市").name])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(run["name"] for run in manifest["runs"]) == _run_folders(out)
+    assert "共 2 份报告" in (out / "index.html").read_text(encoding="utf-8")
+    assert (out / ".jzanalysis" / "dropped" / job("公安县").name / "run.json").is_file()  # kept aside, not deleted
+
+
 def test_publish_replaces_a_runs_files_as_one_set(tmp_path):
     first = publish(tmp_path, "r-1234abcd", {"ipynb": b"{}", "html": b"<p>old</p>", "pdf": b"%PDF old"}, {"key": "k1"})
     assert first["pdf"].read_bytes() == b"%PDF old"
