@@ -817,6 +817,62 @@ def test_dask_cluster_gives_the_same_files_as_local_workers(tmp_path):
             assert path.read_bytes() == (tmp_path / "dask" / folder / path.name).read_bytes(), path.name
 
 
+def test_a_scheduler_address_dask_cannot_use_is_one_line_and_status_2(tmp_path, jz):
+    pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    err = jz("batch", "--scheduler", "garbage://x", "--out", out, status=2)[1]
+    assert_one_line(err, "--scheduler 'garbage://x' is not a Dask scheduler address (unknown address scheme")
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_a_killed_scheduler_is_one_line_and_status_1(tmp_path):
+    pytest.importorskip("distributed")
+    log = tmp_path / "scheduler.log"
+    with open(log, "w") as handle:
+        scheduler = subprocess.Popen(
+            [Path(sys.executable).parent / "dask", "scheduler", "--port", "0", "--dashboard-address", ":0"],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        address = None
+        deadline = time.monotonic() + 120
+        while address is None and time.monotonic() < deadline:
+            found = re.search(r"Scheduler at:\s+(tcp://\S+)", log.read_text())
+            address = found and found.group(1)
+            time.sleep(0.2)
+        assert address, log.read_text()
+        batch = subprocess.Popen(
+            [
+                *JZANALYSIS,
+                "batch",
+                "--scheduler",
+                address,
+                "--out",
+                tmp_path / "out",
+                "--no-counties",
+                "--format",
+                "html",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        while "Receive client connection" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2)  # the tasks are submitted; no worker will ever run them
+        scheduler.kill()
+        _, stderr = batch.communicate(timeout=120)
+    finally:
+        scheduler.kill()
+        scheduler.wait()
+    assert batch.returncode == 1, stderr
+    assert_one_line(
+        stderr, f"jzanalysis batch: error: lost the Dask scheduler at {address}; run the same command again"
+    )
+
+
 @pytest.mark.slow
 def test_report_command_publishes_one_folder_per_parameter_set(tmp_path):
     out = tmp_path / "r"

@@ -890,7 +890,7 @@ def cmd_batch(args) -> int:
             **values,
         )
     if args.scheduler:
-        executor = DaskExecutor(args.scheduler)
+        executor = DaskExecutor(args.scheduler, debug=getattr(args, "debug", False))
     else:
         executor = LocalExecutor(workers=args.workers or max(1, min(os.cpu_count() or 1, 8)))
     try:
