@@ -488,6 +488,22 @@ def test_the_last_sweep_of_a_batch_removes_its_own_staging_folders(tmp_path):
     assert result.exit_status == 0 and not own.exists()
 
 
+def test_report_sweeps_what_killed_runs_left_even_when_its_own_input_is_bad(tmp_path, jz):
+    dead = _dead_pid()
+    out = tmp_path / "out"
+    stale = out / f".partial-r-1234abcd-{socket.gethostname()}-{dead}-abc123"
+    stale.mkdir(parents=True)
+    kernel_dir = Path(f"/tmp/jzk-{dead}-kzz")
+    kernel_dir.mkdir(exist_ok=True)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("本期无数字。", encoding="utf-8")
+    try:
+        jz("report", "--source", empty, "--out", out, status=2)
+        assert not stale.exists() and not kernel_dir.exists()
+    finally:
+        shutil.rmtree(kernel_dir, ignore_errors=True)
+
+
 def _dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()

@@ -707,6 +707,16 @@ def _interrupted_line(result) -> str:
     )
 
 
+def _sweep(out: Path) -> None:
+    """What killed runs left, removed before anything else (whether or not this run gets far): their
+    staging folders in ``out``, their kernels' folders in /tmp."""
+    from .kernels import remove_stale_temp_dirs
+    from .runner import remove_stale_staging
+
+    remove_stale_staging(Path(out))
+    remove_stale_temp_dirs()
+
+
 def cmd_report(args) -> int:
     """Run the report notebook through papermill into --out/<name>/: notebook, HTML (code hidden), PDF, run.json."""
     from .analysis_cache import artifact_key
@@ -718,6 +728,7 @@ def cmd_report(args) -> int:
 
     params = _report_params(args)
     formats = check_formats(tuple(args.formats or ("html", "pdf")))
+    _sweep(args.out)
     # Analyse once here, before a kernel starts: bad input fails in a second with one line, the
     # snapshot (year, month) the data holds names the files, and the kernel is handed this analysis.
     try:

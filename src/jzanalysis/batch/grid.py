@@ -18,8 +18,10 @@ A grid file (the shipped ``batch.yaml`` is the monthly set)::
 ``vary`` takes lists (the runs are their product) or one of the words ``each-county`` (for ``region``)
 and ``each-bulletin`` (for ``source``: every bulletin file of the source folder, each at its own
 as-of month; nothing when the folder holds a single bulletin, which the other runs already cover).
-Runs with the same notebook and parameters are one run. ``notebook`` is a file in ``notebooks/`` or a
-path relative to the grid file.
+Runs with the same notebook and parameters are one run. ``notebook`` is a file in ``notebooks/`` or in
+the grid's folder (or the folder a top-level ``notebooks:`` names, relative to the grid), never a path out
+of it. A grid is bounded (:data:`MAX_GRID_BYTES`, no YAML aliases, :data:`MAX_DEPTH`, :data:`MAX_RUNS`) and
+every value is checked for its parameter's kind before anything is hashed.
 
 Everything is validated before the first kernel starts: parameters (``ReportParams``, finite numbers),
 notebooks, formats; then every run's analysis is computed once, so bad data fails in a second too.
