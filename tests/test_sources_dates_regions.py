@@ -116,7 +116,11 @@ def test_a_city_without_a_profile_keeps_its_zones_under_their_names():
 @pytest.mark.parametrize(
     "phrase, unit, metric",
     [
-        ("全市新签约亿元以上重大招商引资项目", "个", "projects_100m"),
+        (
+            "全市新签约亿元以上重大招商引资项目",
+            "个",
+            "projects_signed_100m",
+        ),  # signed: its own id, family projects_100m
         ("全市新引进亿元以上工业项目和生产性服务业项目", "个", "projects_100m"),  # 生产性服务业 restricts nothing
         ("全市新开工亿元以上项目", "个", "projects_started"),  # started, not signed
         ("亿元以上新签约开工项目", "个", "projects_started"),
@@ -164,9 +168,9 @@ def test_a_table_flattened_to_text():
     # 52 + 38 = 90: the 合计 row is the city total the text also states (one fact); 402.6 + 251.3 = 653.9
     assert rows == [
         ("南陵县", "contract_investment", 251.3),
-        ("南陵县", "projects_100m", 38.0),
+        ("南陵县", "projects_signed_100m", 38.0),
         ("无为市", "contract_investment", 402.6),
-        ("无为市", "projects_100m", 52.0),
+        ("无为市", "projects_signed_100m", 52.0),
         ("芜湖市", "contract_investment", 653.9),
-        ("芜湖市", "projects_100m", 90.0),
+        ("芜湖市", "projects_signed_100m", 90.0),
     ]

@@ -255,11 +255,15 @@ def test_growth_phrasings(phrase, yoy_pct):
 
 @pytest.mark.parametrize(
     "metric_phrase, metric",
-    [("新引进亿元以上项目", "projects_100m"), ("新签约亿元以上项目", "projects_100m")],
+    [("新引进亿元以上项目", "projects_100m"), ("新签约亿元以上项目", "projects_signed_100m")],
 )
-def test_both_eras_count_the_same_metric(metric_phrase, metric):
+def test_both_eras_count_the_same_metric_family(metric_phrase, metric):
+    # a signing count keeps its own id (a report labels it 新签约) and is scored and pooled as projects_100m
+    from jzanalysis.metrics import METRICS
+
     facts, *_ = extract_text(f"发布时间:2021-07-08\n1-6月,全市{metric_phrase}152个。", "e.txt", region=JINGZHOU)
     assert facts.metric.item() == metric
+    assert METRICS[metric].family_id == "projects_100m"
 
 
 @pytest.mark.parametrize("label", ["合同引资额", "协议引资额", "签约总金额", "引进项目总投资", "引进项目总出资"])
