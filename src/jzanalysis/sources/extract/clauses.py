@@ -116,6 +116,13 @@ _PLAN_BEFORE = re.compile(
     r"(?:(?:完成|达到|占|为)了?(?:全年|年度|年|年初预期|年初|今年)?(?:预期)?(?:目标计划|目标任务|计划任务|计划|目标|任务)"
     r"(?:[（(][^（()）]{0,12}[）)])?的?|完成率(?:为|达|达到)?)$"
 )
+# "完成目标任务20亿元的56.3%", "完成市考核目标45个的88.9%": the target is named with its value between the
+# plan words and the share; the share is of the figure before the target, not of the target
+_PLAN_TARGET_NAMED = re.compile(
+    r"(?:完成|达到|占)了?[^,，;；。\d%]{0,10}(?:目标|任务|计划)(?:任务)?(?:数)?(?:为|是)?\s*\d+(?:\.\d+)?\s*"
+    r"(?:亿元|万元|亿美元|万美元|个|项|家)$"
+)
+_PLAN_BARE = re.compile(r"^(?:已|共|累计)?完成(?:了|率)?$")  # "…267.1亿元,完成100.8%": the share of its plan
 _GROWTH_BEFORE = re.compile(r"(?P<dir>增长|增幅|增速|增加|下降|下滑|回落|减少)(?:了|为|达|达到)?(?P<sign>[-−－])?$")
 _SHARE_BEFORE = re.compile(r"占比(?:达|为)?$|占[^,，。;；]{1,12}的$|比重(?:达|为)?$")
 _BASE_YEAR_RE = re.compile(r"较(?P<y>20\d{2})年(?:同期)?(?:相比)?(?:同比)?(?:分别)?$")
@@ -155,8 +162,17 @@ def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -
         lead_phrase = lead[cut:]
         normalised = lead_phrase.replace("完结", "完成").replace("分别", "").rstrip(" \t\u3000\n")
         kind, negative, signed, base_year = "other", False, False, None
+        first_at = first.start
         growth = _GROWTH_BEFORE.search(normalised)
-        if _PLAN_BEFORE.search(normalised) and "开门红" not in lead_phrase:
+        target_named = (
+            _PLAN_TARGET_NAMED.search(sentence, max(0, floors[i] - 40), floors[i])
+            if floors[i] and not normalised.strip(" 的")
+            else None
+        )
+        if target_named:
+            kind = "plan"  # the group is placed before the target, so the target is not what it is a share of
+            lead_start, cut, first_at = target_named.start(), 0, target_named.start()
+        elif (_PLAN_BEFORE.search(normalised) or _PLAN_BARE.match(normalised)) and "开门红" not in lead_phrase:
             kind = "plan"
         elif growth:
             kind = "growth"
@@ -172,7 +188,7 @@ def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -
                 values=[p.value for p in percents[i : j + 1]],
                 start=lead_start + cut,
                 end=percents[j].end,
-                first=first.start,
+                first=first_at,
                 respective="分别" in lead_phrase or "分别" in sentence[max(0, lead_start + cut - 3) : lead_start + cut],
                 phrase=lead_phrase,
                 negative=negative,
