@@ -11,8 +11,11 @@ The cleaned text keeps a map back to the raw text (``origin[i]`` = raw offset of
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import InputError
 
@@ -22,7 +25,8 @@ class CleaningStep:
     """One removal or change, for the report's source section.
 
     - ``kind``: spam_title, spam (stuffing inside a line), js_tail, script (a script block pasted into
-      text), site_chrome, broken_markup, pinyin_gloss, t2s, fullwidth_digits, doubled_punct, spacing;
+      text), site_chrome, broken_markup, pinyin_gloss, t2s, fullwidth_digits, doubled_punct, spacing,
+      spun_synonym (a content farm's synonym swap undone, ``spinning.toml``);
       html_script, html_style, html_comment for what an HTML page hides (not read).
     - ``text``: what was removed, or ``old→new`` for a change (e.g. ``經→经``, ``１７４→174``).
     - ``line``: 1-based line in the text as read (for HTML: its visible text; for html_* kinds: the line in
@@ -292,7 +296,48 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
     note_change("doubled_punct", "重复标点", _DOUBLED_PUNCT_RE, lambda m: m.group(1))
     note_change("spacing", "数字两侧多余的空格", _NUMBER_SPACING_RE, lambda m: "")
     _traditional_to_simplified(editor, steps, raw)
+    _unspin(editor, note_change)
     return CleanedText(text=editor.text, origin=editor.origin, steps=steps)
+
+
+SPINNING_PATH = Path(__file__).with_name("spinning.toml")
+
+
+@functools.cache
+def _spinning(path: Path = SPINNING_PATH) -> tuple[int, re.Pattern, re.Pattern, dict[str, str]]:
+    """``spinning.toml``: (markers needed, marker pattern, substitution pattern, spun → original)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        minimum = int(data["min_markers"])
+        markers = [str(w) for w in data["markers"]["words"]]
+        table = {str(k): str(v) for k, v in data["substitutions"].items()}
+    except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(
+            f"{path} is not a valid spinning table (min_markers, [markers] words, [substitutions]): {exc}"
+        ) from None
+
+    def alternation(words) -> re.Pattern:
+        return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+    return minimum, alternation(markers), alternation(table), table
+
+
+def spun(text: str) -> bool:
+    """True when ``text`` carries enough distinct markers of synonym spinning (``spinning.toml``).
+
+    >>> spun("协议出资额229.66亿元,完结年度使命的143.5%"), spun("企业出资额3亿元")
+    (True, False)
+    """
+    minimum, markers, _, _ = _spinning()
+    return len({m.group(0) for m in markers.finditer(text)}) >= minimum
+
+
+def _unspin(editor: _Editor, note_change) -> None:
+    """Undo a content farm's synonym swaps (完结年度使命 → 完成年度任务) in a text found to be spun."""
+    if not spun(editor.text):
+        return
+    _, _, pattern, table = _spinning()
+    note_change("spun_synonym", "洗稿软件替换的同义词，已还原", pattern, lambda m: table[m.group(0)])
 
 
 _converter = None
