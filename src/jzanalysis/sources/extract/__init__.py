@@ -1058,7 +1058,7 @@ def _continue(features: Features, head: _Item, independent: bool, amount: bool =
             values["object"] = source.object
     if values["object"] is None:
         values["object"] = source.object
-    if not independent:
+    if not independent or features.subset:  # "其中10亿元以上项目16个" of one event is the event's too
         values["restrictions"] = tuple(dict.fromkeys((*features.restrictions, *source.restrictions)))
         values["subset"] = features.subset or source.subset
     if values["scope"] is None and source.scope in ("resident", "leader"):
