@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 
 from ...errors import InputError
+from ...metrics import METRICS
 from ...regions import Region
 from .clauses import HAS_NUMBER_RE, STRIPPED_RE, paren_depths, percent_groups, phrase_after, phrase_start, sentences
 from .dates import (
@@ -1017,7 +1018,9 @@ class _Context:
                     months=months,
                     region=region,
                     metric=metric,
-                    value=item.q.value,
+                    value=METRICS[metric].to_unit(item.q.value, item.q.unit)
+                    if item.q.unit in METRICS[metric].convert
+                    else item.q.value,  # 5008万美元 → 0.5008亿美元
                     start=s_start + item.quote_start,
                     end=s_start + item.end,
                     plan_pct=item.plan_pct if len(item.regions) == 1 else None,
