@@ -76,6 +76,9 @@ def paren_depths(sentence: str) -> list[int]:
 _BREAK_RE = re.compile(r"[,，;；!！?？。\n\t(（|｜]|(?<=[^\x00-\x7f])[ \u3000\xa0](?=[^\x00-\x7f \u3000])")
 
 
+_LINK_ONLY = re.compile(r"\s*(?:已|共|累计|总计|合计)?(?:达到|达|为|计)?\s*")
+
+
 def phrase_start(sentence: str, position: int, floor: int, depths: list[int]) -> int:
     """Start of the phrase of a figure at ``position``: after the last clause break, the unclosed bracket the
     figure sits in, or ``floor`` (the end of the figure before it), at most :data:`PHRASE_LIMIT` back."""
@@ -88,6 +91,8 @@ def phrase_start(sentence: str, position: int, floor: int, depths: list[int]) ->
             continue  # "新签约亿元以上项目\n142个": a figure alone on its line is named by the line before
         if ch in "(（" and depths[i] >= depth:
             continue  # a closed bracket inside the phrase: "荆州区(含华中农高区)、洪湖市各18个"
+        if ch in ",，" and _LINK_ONLY.fullmatch(sentence[i + 1 : position]) and i > lower:
+            continue  # "协议引资额超千亿,达1322亿元": a clause of a bare 达 is named by the clause before
         return i + 1
     start = max(lower, 0)
     while start < position and sentence[start] in "、 \u3000":

@@ -170,7 +170,7 @@ _FLOOR_RE = re.compile(
 _OVER_RE = re.compile(rf"(?:过|超过|超)(?P<n>\d+(?:\.\d+)?|{CN_NUMERAL})?\s*(?P<u>亿|千万|万)元?(?:级)?(?=[^元\d]|$)")
 # …and a bare size class before its count ("50亿元1个": about 50亿元, neither a floor nor a band's bounds)
 _BAND_RE = re.compile(
-    r"\d+(?:\.\d+)?\s*[-—–~至到]\s*\d+(?:\.\d+)?\s*(?:亿|万)元|不含\d|(?<![\d.])\d+(?:\.\d+)?\s*(?:亿|万)元$"
+    r"\d+(?:\.\d+)?\s*(?:(?:亿|万)元?)?\s*[-—–~至到]\s*\d+(?:\.\d+)?\s*(?:亿|万)元|不含\d|(?<![\d.])\d+(?:\.\d+)?\s*(?:亿|万)元$"
 )
 _QUALIFIER_RE = re.compile(r"(?P<q>近|约|逾|愈|超过|超|达到|达)$")
 _QUALIFIERS = {
