@@ -302,7 +302,7 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
     return CleanedText(text=editor.text, origin=editor.origin, steps=steps)
 
 
-_WRAP_MIN_LINES = 6  # lines of about one width a text needs to be taken as hard-wrapped
+_WRAP_MIN_LINES = 5  # lines of about one width a text needs to be taken as hard-wrapped
 _TERMINAL_END = tuple("。！？!?；;：:")
 _TABLE_ROW = re.compile(r"[|｜\t]|\S(?: {2,}|\u3000{2,})\S")  # a table's row: its cells are never one sentence
 
@@ -311,14 +311,14 @@ def _wrap_width(text: str) -> int | None:
     """The width a text is hard-wrapped at (a PDF's text: "新签约亿元以上项目\n122 个、总投资…"), or None.
 
     Wrapped when at least :data:`_WRAP_MIN_LINES` lines of 12 characters or more, and 60% of them, are within
-    80%–115% of their median length."""
+    75%–130% of their median length (spaces around numbers widen a line)."""
     lengths = sorted(
         len(line.strip()) for line in text.split("\n") if len(line.strip()) >= 12 and not _TABLE_ROW.search(line)
     )
     if len(lengths) < _WRAP_MIN_LINES:
         return None
     median = lengths[len(lengths) // 2]
-    near = sum(1 for n in lengths if 0.8 * median <= n <= 1.15 * median)
+    near = sum(1 for n in lengths if 0.75 * median <= n <= 1.3 * median)
     return median if near >= max(_WRAP_MIN_LINES, 0.6 * len(lengths)) else None
 
 
@@ -328,7 +328,7 @@ def _unwrap(editor: _Editor, steps: list) -> None:
     width = _wrap_width(editor.text)
     if width is None:
         return
-    lower = 0.8 * width
+    lower = 0.75 * width
 
     def join(match: re.Match) -> str:
         line = match.group(1).strip()

@@ -155,6 +155,7 @@ def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -
 
     ``floors[i]`` is where the phrase of percentage i may start (the end of the figure before it)."""
     groups: list[PercentGroup] = []
+    named_until, named_first = -1, 0  # the end and anchor of a plan share placed before its named target
     i = 0
     while i < len(percents):
         first = percents[i]
@@ -187,6 +188,14 @@ def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -
             base_year = int(base.group("y")) if base else None
         elif _SHARE_BEFORE.search(normalised):
             kind = "share"
+        if target_named:
+            named_until, named_first = first.start, first_at
+        elif (
+            kind == "growth"
+            and named_until >= 0
+            and not sentence[named_until : lead_start + cut].strip("%0123456789. ,，")
+        ):
+            first_at = named_first  # "…800亿元的70.1%,同比增长9.6%": the growth is of the same figure as the share
         groups.append(
             PercentGroup(
                 kind=kind,

@@ -150,7 +150,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     # 计划/目标 followed by 的, a digit or % is progress ("完成全年计划的71.6%"), not a target
     # …and 计划总投资 is the planned investment of signed projects, an amount, not a target
     targets = [
-        re.escape(w) + (r"(?!(?:任务|计划)?[的\d%]|总投资|投资)" if w in ("计划", "目标") else "")
+        re.escape(w)
+        + (r"(?!(?:任务|计划)?[的\d%]|总投资|投资)" if w in ("计划", "目标") else "")
+        + (r"(?!引资)" if w == "拟" else "")  # 拟引资 of signed projects is an amount, not a plan
         for w in lexicon.targets
     ]
     matchers["target"] = re.compile("|".join(targets))

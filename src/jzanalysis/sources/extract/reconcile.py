@@ -8,6 +8,8 @@
 - A rounded headline and the exact figure (690亿元, 690.85亿元) are one figure: the exact one is kept.
 - A figure stated under a metric and under a variant of it (招引…267个 and 新签约…267个: ``projects_100m`` and
   its family member ``projects_signed_100m``) is one figure, kept under the family's own id.
+- A value the text states as the metric (协议引资额, 拟引资) stands before a different one read through its
+  projects (签约项目…总投资).
 - Two different values of equal standing are a conflict: both are left out and reported, never averaged.
 """
 
@@ -55,7 +57,7 @@ def reconcile(out, text: str) -> None:
                         fact.end,
                     )
                 )
-        candidates = [f for f in facts if f.breadth == widest]
+        candidates = _stated_over_derived([f for f in facts if f.breadth == widest], out)
         first = candidates[0]
         values: list = [first]
         for fact in candidates[1:]:
@@ -91,6 +93,32 @@ def reconcile(out, text: str) -> None:
         )
     order = {id(f): i for i, f in enumerate(out.facts)}
     out.facts = sorted(kept, key=lambda f: order[id(f)])
+
+
+def _stated_over_derived(facts: list, out) -> list:
+    """Facts whose rule reads the metric from the amount's own words (协议引资额, 拟引资) stand before different
+    values whose rule reads it only through the stage of their projects (签约项目…总投资): "已签约项目241个,
+    总投资3124亿元,拟引资2492亿元" is 2492 stated and 3124 derived; the derived one is reported, not a conflict."""
+    from . import Unmapped
+    from .lexicon import load_lexicon
+
+    derived_ids = {r.id for r in load_lexicon().rules if r.population_stage is not None}
+    stated = [f for f in facts if f.rule not in derived_ids]
+    derived = [f for f in facts if f.rule in derived_ids]
+    if not stated or not derived:
+        return facts
+    kept = list(stated)
+    for fact in derived:
+        if any(_same_figure(s.value, fact.value) for s in stated):
+            kept.append(fact)  # the same figure stated twice: merged below
+            continue
+        out.unmapped.append(
+            Unmapped(
+                fact.value, "", fact.phrase or "", "a total investment beside the stated amount", fact.start, fact.end
+            )
+        )
+    order = {id(f): i for i, f in enumerate(facts)}
+    return sorted(kept, key=lambda f: order[id(f)])
 
 
 def _merge_variants(out) -> None:
