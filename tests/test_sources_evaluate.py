@@ -124,3 +124,31 @@ def test_real_bulletins_of_eleven_cities():
         (o.kind, o.file, o.region, o.metric, o.value, o.detail) for o in result.outcomes
     ]
     assert all(labelled == read for labelled, read in result.cities.values()), result.cities
+
+
+def test_a_variant_metric_is_scored_as_its_family(tmp_path):
+    # 新签约 is filed as projects_signed_100m (family projects_100m): right against a projects_100m label, and
+    # the same count under another family (projects_1b) would still be false
+    text = "发布时间:2024-07-15\n1-6月，全市新签约亿元以上项目174个，其中10亿元以上项目36个。"
+    labels = [_label("projects_100m", "六安市", 174)]
+    result = evaluate_corpus(_one_bulletin(tmp_path, text, "六安市", 2024, 6, labels), region="六安市")
+    assert (result.labelled, result.right) == (1, 1)
+    assert result.unscored == 1  # 36 is projects_1b, a metric no label uses
+
+
+def test_a_figure_of_another_period_the_labels_name_is_neutral(tmp_path):
+    # other_periods: 2020 Jan..Apr 19 is stated beside the 2019 full year; neither required nor false.
+    # The 2019 figure is the file's; 19 of 2020 (a later year, months 4) would otherwise be a false fact.
+    text = "发布时间:2020-05-20\n2019年,全市引进亿元以上项目86个。今年1-4月,全市新引进亿元以上项目19个。"
+    labels = dict(
+        city="鄂州市",
+        year=2019,
+        year_in_text=True,
+        months=12,
+        facts=[_label("projects_100m", "鄂州市", 86)],
+        other_periods=[dict(metric="projects_100m", region="鄂州市", value=19, year=2020, months=4)],
+    )
+    folder = _write(tmp_path / "c", {"a.txt": text}, {"a.txt": labels})
+    result = evaluate_corpus(folder, region="鄂州市")
+    assert [o for o in result.outcomes if o.kind == "false"] == []
+    assert (result.right, result.extracted, result.unscored) == (1, 1, 1)

@@ -377,3 +377,15 @@ def test_a_text_past_its_time_budget_is_one_clear_error(monkeypatch):
     monkeypatch.setattr(settings, "EXTRACT_SECONDS", 0.0)
     with pytest.raises(InputError, match=r"^b\.txt: not read within 0 s \(stopped at character 0 of 33\)"):
         read_text("1-7月全市新引进亿元以上项目174个，完成全年计划的71.6%。", "b.txt")
+
+
+def test_fdi_in_wan_dollars_is_converted_to_the_metrics_unit():
+    # 5008万美元 = 5008 × 0.0001 = 0.5008亿美元 (metrics.toml [metric.convert]); its share is its own, not the
+    # 54.81亿元 funds figure's
+    facts, *_ = extract_text(
+        "发布时间:2021-07-16\n上半年,全市实际到位资金54.81亿元,实际到账外资5008万美元,占全年目标任务的100.16%。",
+        "f.txt",
+        region=JINGZHOU,
+    )
+    rows = sorted(zip(facts.metric, facts.value, facts.unit, facts.plan_pct.fillna(0)))
+    assert rows == [("fdi_in_place", 0.5008, "亿美元", 100.16), ("funds_in_place", 54.81, "亿元", 0.0)]
