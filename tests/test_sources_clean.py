@@ -173,7 +173,7 @@ def test_a_hard_wrapped_text_is_joined_but_not_its_table():
     cleaned = clean_text("\n".join(lines) + "\n")
     assert "新引进亿元以上项目174个" in cleaned.text and "分别增长12.4%" in cleaned.text
     assert cleaned.text.count("\n") == 1  # only the break after the last line (it ends with 。)
-    assert [s.text for s in cleaned.steps if s.kind == "line_wrap"][0] == "5 line breaks"
+    assert next(s.text for s in cleaned.steps if s.kind == "line_wrap") == "5 line breaks"
     table = "\n".join(
         ["县市区 | 签约项目数（个） | 协议投资额（亿元）"] + [f"第{i}县 | {i}2 | {i}02.5" for i in range(1, 8)]
     )
