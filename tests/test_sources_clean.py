@@ -178,3 +178,6 @@ def test_a_hard_wrapped_text_is_joined_but_not_its_table():
         ["县市区 | 签约项目数（个） | 协议投资额（亿元）"] + [f"第{i}县 | {i}2 | {i}02.5" for i in range(1, 8)]
     )
     assert clean_text(table).text == table
+    # short lines of one length are a list, a figure to a line (under 18 characters): their breaks stay
+    listing = "全市签约项目374个\n计划总投资458.75亿元\n其中亿元以上项目160个\n计划总投资395.81亿元\n新开工项目112个\n"
+    assert clean_text(listing).text == listing

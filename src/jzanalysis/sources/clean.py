@@ -303,6 +303,7 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
 
 
 _WRAP_MIN_LINES = 5  # lines of about one width a text needs to be taken as hard-wrapped
+_WRAP_MIN_WIDTH = 18  # characters: a page's width; shorter lines of one length are a list
 _TERMINAL_END = tuple("。！？!?；;：:")
 _TABLE_ROW = re.compile(r"[|｜\t]|\S(?: {2,}|\u3000{2,})\S")  # a table's row: its cells are never one sentence
 
@@ -318,6 +319,8 @@ def _wrap_width(text: str) -> int | None:
     if len(lengths) < _WRAP_MIN_LINES:
         return None
     median = lengths[len(lengths) // 2]
+    if median < _WRAP_MIN_WIDTH:
+        return None  # a list of short lines, a figure to a line: its breaks separate items (clauses.sentences)
     near = sum(1 for n in lengths if 0.75 * median <= n <= 1.3 * median)
     return median if near >= max(_WRAP_MIN_LINES, 0.6 * len(lengths)) else None
 
