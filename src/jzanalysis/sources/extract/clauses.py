@@ -76,6 +76,7 @@ def paren_depths(sentence: str) -> list[int]:
 _BREAK_RE = re.compile(r"[,，;；!！?？。\n\t(（|｜]|(?<=[^\x00-\x7f])[ \u3000\xa0](?=[^\x00-\x7f \u3000])")
 
 
+_SUBSET_HEAD = re.compile(r"[\s\u3000]*(其中)[,，:：]")
 _LINK_ONLY = re.compile(r"\s*(?:已|共|累计|总计|合计)?(?:达到|达|为|计)?\s*")
 
 
@@ -93,6 +94,9 @@ def phrase_start(sentence: str, position: int, floor: int, depths: list[int]) ->
             continue  # a closed bracket inside the phrase: "荆州区(含华中农高区)、洪湖市各18个"
         if ch in ",，" and _LINK_ONLY.fullmatch(sentence[i + 1 : position]) and i > lower:
             continue  # "协议引资额超千亿,达1322亿元": a clause of a bare 达 is named by the clause before
+        subset = _SUBSET_HEAD.match(sentence) if floor == 0 else None
+        if subset and i >= subset.end() - 1 and ch in ",，:：":
+            return subset.start(1)  # "其中,2022年新签约项目中,新开工项目285个": the first figure is a part
         return i + 1
     start = max(lower, 0)
     while start < position and sentence[start] in "、 \u3000":
