@@ -590,6 +590,13 @@ class _Context:
         )
         independent = own.floor is not None or (own.object not in (None, "project")) or own.band
         population = count_head
+        if (
+            own.kind == "funds"
+            and count_head is not None
+            and count_head.sentence is sentence
+            and re.search("[；;]", sentence[count_head.q.end : start])
+        ):
+            population = None  # "…外资方面,已签约项目2个;内联引资方面,实际利用内资54亿元": a new topic's funds
         if q.unit == "个":
             if count_head is not None:
                 features = _continue(features, count_head, independent)
