@@ -174,3 +174,17 @@ def test_a_table_flattened_to_text():
         ("芜湖市", "contract_investment", 653.9),
         ("芜湖市", "projects_signed_100m", 90.0),
     ]
+
+
+def test_a_table_column_in_wan_dollars_is_converted():
+    # 实际利用外资（万美元）: 2500万美元 = 0.25亿美元, 1200万美元 = 0.12亿美元 (metrics.toml: 万美元 × 0.0001)
+    text = (
+        "发布时间:2022-09-13\n1—8月份，全市新签约亿元以上项目90个。\n附表：1—8月份各县市区招商情况\n"
+        "县市区 | 签约项目数（个） | 实际利用外资（万美元）\n无为市 | 52 | 2500\n南陵县 | 38 | 1200\n"
+    )
+    facts = read_text(text, "t.txt", region=get_region("芜湖市")).facts
+    fdi = facts[facts.metric == "fdi_in_place"]
+    assert sorted(zip(fdi.region, fdi.value.round(6), fdi.unit)) == [
+        ("南陵县", 0.12, "亿美元"),
+        ("无为市", 0.25, "亿美元"),
+    ]
