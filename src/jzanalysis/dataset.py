@@ -298,7 +298,7 @@ def load_bulletins(
         verify_raw_file(path, sha256=result.sha256)  # the bytes extracted are the bytes recorded
         warnings.extend(f"{result.source}: {w}" for w in result.warnings)
     frames = [r.facts for r in results if not r.facts.empty]
-    facts = pd.concat(frames, ignore_index=True) if frames else facts_frame()
+    facts = pooled(pd.concat(frames, ignore_index=True)) if frames else facts_frame()
     validate_facts(facts, origin=None)
     outcome = None
     if fixes is not None:
@@ -319,6 +319,30 @@ def load_bulletins(
         cities=cities,
         corrections=outcome,
     )
+
+
+def pooled(facts: pd.DataFrame) -> pd.DataFrame:
+    """``facts`` with each variant figure (a metric with a ``family`` in metrics.toml: a 新签约 count,
+    ``projects_signed_100m``) filed under its family's id where the family has no figure of its own for that
+    year, months and region: the series a forecast and a report read. The extraction results keep the variant.
+
+    >>> f = facts_frame([dict(year=2024, months=6, region="六安市", metric="projects_signed_100m", value=174, unit="个")])
+    >>> pooled(f).metric.tolist()
+    ['projects_100m']
+    """
+    family = {m.id: m.family_id for m in METRICS.values() if m.family}
+    variants = facts.metric.isin(list(family))
+    if not variants.any():
+        return facts
+    own = set(zip(facts.year, facts.months, facts.region, facts.metric))
+    facts = facts.copy()
+    for index in facts.index[variants]:
+        row = facts.loc[index]
+        key = (row.year, row.months, row.region, family[row.metric])
+        if key not in own:
+            facts.at[index, "metric"] = family[row.metric]
+            own.add(key)
+    return facts
 
 
 def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
@@ -344,7 +368,7 @@ def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
             if not pd.isna(value):
                 bounds.check_range(f"{path} row {number}: {column}", value, allowed, whole=True)
     try:
-        facts = facts_frame(frame[ALL_COLUMNS].to_dict("records"))
+        facts = pooled(facts_frame(frame[ALL_COLUMNS].to_dict("records")))
     except (TypeError, ValueError, OverflowError) as exc:
         raise InputError(f"{path}: a column has a value of the wrong type ({str(exc).splitlines()[0]})") from None
     validate_facts(facts, origin=str(path))
