@@ -439,9 +439,9 @@ def perturb_pairs(pairs: pd.DataFrame, drift: float = 0.15) -> pd.DataFrame:
     """The pairs with every outcome moved by a definitional drift: × (1 + drift) and × (1 − drift) in
     turn, in file order, never below the YTD (a stress test: do the intervals degrade gracefully?).
 
-    >>> f = pd.DataFrame(dict(ytd_value=[100.0, 100.0, 100.0], full_year_value=[200.0, 200.0, 110.0]))
-    >>> perturb_pairs(f).full_year_value.tolist()
-    [230.0, 170.0, 126.5]
+    >>> f = pd.DataFrame(dict(ytd_value=[100.0] * 4, full_year_value=[200.0, 200.0, 110.0, 110.0]))
+    >>> [round(v, 6) for v in perturb_pairs(f).full_year_value]  # 110 × 0.85 = 93.5 is below the YTD: 100
+    [230.0, 170.0, 126.5, 100.0]
     """
     out = pairs.copy()
     sign = np.where(np.arange(len(out)) % 2 == 0, 1.0, -1.0)
