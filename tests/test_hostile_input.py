@@ -115,4 +115,3 @@ def test_the_time_budget_stops_a_single_long_sentence():
     assert time.monotonic() - started < 1.0 + 1.5  # stopped soon after the deadline, not at the sentence's end
     # the deadline is forgotten once it has stopped an extraction: the next text is read in full
     assert len(extract("1-7月全市新引进亿元以上项目174个。", region=JINGZHOU, published=dt.date(2015, 9, 2)).facts) == 1
-

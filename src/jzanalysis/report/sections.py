@@ -46,9 +46,17 @@ def render(template: str, **context) -> str:
 
 
 def _css_string(text: str) -> str:
-    """A CSS string literal: quotes and backslashes escaped, and < > as code points (no </style> can end it)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace(">", "\\3e ")
-    return f'"{escaped}"'
+    """A CSS string literal: every character but a letter, a digit or a space as its code point (``\\a `` for a
+    line break, ``\\22 `` for a quote, ``\\3c `` for <), so no text ends the string, the rule or the <style>.
+
+    >>> _css_string('荆州市 1-7月"\\n}')
+    '"荆州市 1\\\\2d 7月\\\\22 \\\\a \\\\7d "'
+    """
+    return (
+        '"'
+        + "".join(ch if (ch.isalnum() or ch == " ") and ch.isprintable() else f"\\{ord(ch):x} " for ch in text)
+        + '"'
+    )
 
 
 REPORT_CSS = """
