@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,42 @@ def test_the_time_budget_stops_a_single_long_sentence():
     assert time.monotonic() - started < 1.0 + 1.5  # stopped soon after the deadline, not at the sentence's end
     # the deadline is forgotten once it has stopped an extraction: the next text is read in full
     assert len(extract("1-7月全市新引进亿元以上项目174个。", region=JINGZHOU, published=dt.date(2015, 9, 2)).facts) == 1
+
+
+# --- names in the PDF header's CSS and in file names ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        '荆州市2015年1-7月 "情景" 报告',
+        "公安县\n} @import url(file:///etc/passwd); x {",  # a line break ended the string before
+        "a\\'b</style><script>",
+        "\r\f\x00\u2028",
+    ],
+)
+def test_a_title_is_one_string_in_the_page_header_css(title):
+    import tinycss2
+
+    from jzanalysis.report.sections import _css_string
+
+    header = f"@page {{ @top-center {{ content: {_css_string(title)}; }} }}"
+    (rule,) = tinycss2.parse_stylesheet(header, skip_comments=True, skip_whitespace=True)
+    (inner,) = [t for t in rule.content if t.type == "{} block"]
+    content = [t for t in tinycss2.parse_declaration_list(inner.content, skip_whitespace=True) if t.type != "error"]
+    (declaration,) = content  # content: "…" and nothing else; no @import, no second rule
+    (string,) = [t for t in declaration.value if t.type != "whitespace"]
+    # CSS reads U+0000 as U+FFFD; every other character comes back as written
+    assert (string.type, string.value) == ("string", title.replace("\x00", "\ufffd"))
+
+
+def test_a_run_name_is_one_part_of_a_path():
+    from jzanalysis.params import ReportParams
+    from jzanalysis.runner import run_name
+
+    params = ReportParams.build(year=2015, as_of_month=7)
+    for stem in ("county_2015_m07_公安/县", "county_2015_m07_../../x", "county_2015_m07_a\nb", "..", "a\\b:c"):
+        name = run_name(stem, "county.ipynb", params)
+        assert "/" not in name and "\\" not in name and "\n" not in name and not name.startswith(".")
+        assert len(Path(name).parts) == 1 and Path(name).name == name
+    assert run_name("county_2015_m07_公安县", "county.ipynb", params).startswith("county_2015_m07_公安县-")
