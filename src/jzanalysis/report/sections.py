@@ -46,17 +46,16 @@ def render(template: str, **context) -> str:
 
 
 def _css_string(text: str) -> str:
-    """A CSS string literal: every character but a letter, a digit or a space as its code point (``\\a `` for a
-    line break, ``\\22 `` for a quote, ``\\3c `` for <), so no text ends the string, the rule or the <style>.
+    """A CSS string literal in which no text ends the string, the rule or the <style>: quotes, backslashes,
+    < > &, line breaks and every other unprintable character as code points (``\\22 ``, ``\\a ``, ``\\3c ``).
 
-    >>> _css_string('荆州市 1-7月"\\n}')
-    '"荆州市 1\\\\2d 7月\\\\22 \\\\a \\\\7d "'
+    >>> print(_css_string('荆州市 1-7月"\\n}</style>'))
+    "荆州市 1-7月\\22 \\a }\\3c /style\\3e "
     """
-    return (
-        '"'
-        + "".join(ch if (ch.isalnum() or ch == " ") and ch.isprintable() else f"\\{ord(ch):x} " for ch in text)
-        + '"'
-    )
+    return '"' + "".join(ch if ch.isprintable() and ch not in _CSS_UNSAFE else f"\\{ord(ch):x} " for ch in text) + '"'
+
+
+_CSS_UNSAFE = frozenset("\"'\\<>&")
 
 
 REPORT_CSS = """
