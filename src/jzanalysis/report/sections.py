@@ -46,8 +46,8 @@ def render(template: str, **context) -> str:
 
 
 def _css_string(text: str) -> str:
-    """A CSS string literal in which no text ends the string, the rule or the <style>: quotes, backslashes,
-    < > &, line breaks and every other unprintable character as code points (``\\22 ``, ``\\a ``, ``\\3c ``).
+    """A CSS string literal in which no text ends the string, the rule or the <style>: double quotes,
+    backslashes, < >, line breaks and every other unprintable character as code points (``\\22 ``, ``\\a ``, ``\\3c ``).
 
     >>> print(_css_string('荆州市 1-7月"\\n}</style>'))
     "荆州市 1-7月\\22 \\a }\\3c /style\\3e "
@@ -55,7 +55,7 @@ def _css_string(text: str) -> str:
     return '"' + "".join(ch if ch.isprintable() and ch not in _CSS_UNSAFE else f"\\{ord(ch):x} " for ch in text) + '"'
 
 
-_CSS_UNSAFE = frozenset("\"'\\<>&")
+_CSS_UNSAFE = frozenset('"\\<>')  # inside "…": what ends it, escapes, or closes the <style>
 
 
 REPORT_CSS = """
