@@ -252,11 +252,9 @@ def cmd_extract(args) -> int:
         records = json.loads(facts.to_json(orient="records", force_ascii=False))
         _print_json(records)
     elif args.excel_csv:
-        from .report import labelled_facts
+        from .report.export import write_excel_csv
 
-        # the byte-order mark tells Excel the file is UTF-8 (without it Excel on Windows reads GBK: mojibake)
-        sys.stdout.write("\ufeff")
-        labelled_facts(facts).to_csv(sys.stdout, index=False)
+        write_excel_csv(facts, sys.stdout)  # a byte-order mark, then text cells that are never formulas
     else:
         facts.to_csv(sys.stdout, index=False)
     return 0

@@ -25,6 +25,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -382,12 +383,25 @@ DEFAULT_FORMATS = ("html", "pdf")
 def run_name(stem: str, notebook: str, params: ReportParams, formats: tuple[str, ...] | None = None) -> str:
     """``<stem>-<8 hex>``: the hash covers the notebook and every parameter, so no two differ only in hash;
     and the formats when they are not the default (HTML and PDF): a run of the HTML alone is a folder of its
-    own, so it never replaces (and removes) the PDF of the same parameters."""
+    own, so it never replaces (and removes) the PDF of the same parameters. The stem is made safe for a file
+    name (see :func:`path_part`)."""
     named = {"notebook": notebook, "parameters": canonical_parameters(params)}
     if formats is not None and check_formats(formats) != DEFAULT_FORMATS:
         named["formats"] = list(check_formats(formats))
     payload = json.dumps(named, sort_keys=True, ensure_ascii=False)
-    return f"{stem}-{hashlib.sha256(payload.encode('utf-8')).hexdigest()[:8]}"
+    return f"{path_part(stem)}-{hashlib.sha256(payload.encode('utf-8')).hexdigest()[:8]}"
+
+
+def path_part(name: str) -> str:
+    """``name`` (a stem with a region's name in it) as one safe part of a path: letters (Chinese too), digits,
+    ``_ - .`` kept, anything else (``/``, ``\\``, a line break, ``:``) as ``_``; no leading dot; at most 100
+    characters.
+
+    >>> path_part("county_2015_m07_公安/县"), path_part("../etc"), path_part("a\\nb")
+    ('county_2015_m07_公安_县', '_._etc', 'a_b')
+    """
+    safe = re.sub(r"[^\w.\-]", "_", name)[:100]
+    return "_" + safe[1:] if safe.startswith(".") else safe or "_"
 
 
 def _exchange(a: Path, b: Path) -> bool:

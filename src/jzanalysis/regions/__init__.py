@@ -224,50 +224,31 @@ def load_profile(path: Path) -> Region:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"{path}: not a readable region profile ({exc})") from None
-    where = f"{path.name}"
-    if "name" not in data:
-        raise InputError(f"{where}: a region profile needs 'name'; see src/jzanalysis/regions/profiles/荆州市.toml")
-    unknown = set(data) - {"name", "province", "code", "en", "aliases", "media", "units"}
-    if unknown:
-        raise InputError(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: name, province, code, en, aliases, media, units"
+    from .schema import validate  # pydantic: imported when a profile is read, not with this module
+
+    profile = validate(data, str(path))
+    units = [
+        Unit(
+            name=raw.name,
+            kind=raw.kind or unit_kind(raw.name),
+            en=raw.en,
+            aliases=tuple(raw.aliases),
+            short=raw.short,
+            eras=tuple(Era(era.name, era.since, era.until) for era in raw.eras),
+            note=raw.note,
+            code=raw.code,
         )
-    units = []
-    for i, raw in enumerate(data.get("units", []), 1):
-        if not isinstance(raw, dict) or "name" not in raw:
-            raise InputError(f"{where}: unit {i} has no name")
-        extra = set(raw) - {"name", "kind", "en", "aliases", "short", "eras", "note", "code"}
-        if extra:
-            raise InputError(
-                f"{where}: unit {raw['name']} has unknown key(s) {', '.join(sorted(extra))}; allowed: "
-                "name, kind, en, aliases, short, eras, note, code"
-            )
-        eras = []
-        for era in raw.get("eras", []):
-            if "name" not in era or not set(era) <= {"name", "since", "until"}:
-                raise InputError(f"{where}: an era of {raw['name']} needs name and optional since/until (years)")
-            eras.append(Era(era["name"], era.get("since"), era.get("until")))
-        units.append(
-            Unit(
-                name=raw["name"],
-                kind=raw.get("kind") or unit_kind(raw["name"]),
-                en=raw.get("en", ""),
-                aliases=tuple(raw.get("aliases", ())),
-                short=raw.get("short", ""),
-                eras=tuple(eras),
-                note=raw.get("note", ""),
-                code=str(raw.get("code", "")),
-            )
-        )
+        for raw in profile.units
+    ]
     return Region(
-        name=data["name"],
-        province=data.get("province", ""),
-        code=str(data.get("code", "")),
-        en=data.get("en", ""),
-        aliases=tuple(data.get("aliases", ())),
+        name=profile.name,
+        province=profile.province,
+        code=profile.code,
+        en=profile.en,
+        aliases=tuple(profile.aliases),
         units=tuple(units),
         profile=path,
-        media=tuple(data.get("media", ())),
+        media=tuple(profile.media),
     )
 
 

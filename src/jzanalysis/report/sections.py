@@ -46,9 +46,16 @@ def render(template: str, **context) -> str:
 
 
 def _css_string(text: str) -> str:
-    """A CSS string literal: quotes and backslashes escaped, and < > as code points (no </style> can end it)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace(">", "\\3e ")
-    return f'"{escaped}"'
+    """A CSS string literal in which no text ends the string, the rule or the <style>: double quotes,
+    backslashes, < >, line breaks and every other unprintable character as code points (``\\22 ``, ``\\a ``, ``\\3c ``).
+
+    >>> print(_css_string('荆州市 1-7月"\\n}</style>'))
+    "荆州市 1-7月\\22 \\a }\\3c /style\\3e "
+    """
+    return '"' + "".join(ch if ch.isprintable() and ch not in _CSS_UNSAFE else f"\\{ord(ch):x} " for ch in text) + '"'
+
+
+_CSS_UNSAFE = frozenset('"\\<>')  # inside "…": what ends it, escapes, or closes the <style>
 
 
 REPORT_CSS = """

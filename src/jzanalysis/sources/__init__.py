@@ -36,7 +36,7 @@ from ..metrics import METRICS
 from ..regions import Region
 from ..schema import facts_frame
 from .clean import CleanedText, CleaningStep, clean_text, to_simplified
-from .extract import CITY_UNKNOWN, ExtractionBudgetExceeded, Unmapped, extract, publication_date
+from .extract import CITY_UNKNOWN, ExtractionBudgetExceeded, Unmapped, budget, extract, publication_date
 from .extract.regions import CityDetection
 from .read import BULLETIN_SUFFIXES, read_bulletin
 
@@ -143,6 +143,8 @@ def read_text(
             f"{source}: not read within {settings.EXTRACT_SECONDS:g} s ({exc}); a bulletin takes under a second, "
             "so this text is not one (JZ_EXTRACT_SECONDS=N allows more)"
         ) from None
+    finally:
+        budget.stop()
     records = [
         {
             "year": f.year,

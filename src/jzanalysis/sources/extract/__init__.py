@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from ...errors import InputError
 from ...metrics import METRICS
 from ...regions import Region
+from . import budget
 from .clauses import HAS_NUMBER_RE, STRIPPED_RE, paren_depths, percent_groups, phrase_after, phrase_start, sentences
 from .dates import (
     YEAR_MARK_RE,
@@ -250,6 +251,7 @@ def extract(
     [('荆州市', 'projects_100m', 174.0, 71.6)]
     """
     lexicon = load_lexicon()
+    budget.start(deadline, len(text))
     out = Extraction()
     detection = detect_city(page_text if page_text is not None else text, region)
     out.city = detection
@@ -284,6 +286,7 @@ def extract(
     heading: _Frame | None = None
     pending_breakdown = False
     for s_start, s_end in sentences(text):
+        budget.at(s_start)
         if deadline is not None and time.monotonic() > deadline:
             raise ExtractionBudgetExceeded(f"stopped at character {s_start:,} of {len(text):,}")
         sentence = text[s_start:s_end]
@@ -964,6 +967,7 @@ class _Context:
     # ---------------------------------------------------------------------------------------- facts
 
     def _emit(self, item: _Item, sentence: str, s_start: int) -> None:
+        budget.check()
         out = self.out
         phrase = item.features.text
         quote = sentence[item.quote_start : item.end]

@@ -265,7 +265,9 @@ def publication_date(raw: str) -> dt.date | None:
     return None
 
 
-_YEAR_AS_PERIOD_RE = re.compile(r"(?:^|[。\n])\s*(?P<y>20\d{2})年(?:度)?[,，]\s*(?:全市|全州|全区|全县|我市|我州|全年)")
+_YEAR_AS_PERIOD_RE = re.compile(
+    r"(?:^|[。\n])[^\S\n]*(?P<y>20\d{2})年(?:度)?[,，]\s*(?:全市|全州|全区|全县|我市|我州|全年)"
+)
 
 
 def whole_year(text: str, published: dt.date | None) -> int | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import InputError
+from . import budget
 from .numerals import CN_NUMERAL, number_value
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
@@ -166,13 +167,18 @@ def _group_of(word: str, groups: dict[str, tuple[str, ...]]) -> str:
 
 
 # "10亿元以上", "5000万元及以上", "1亿元以上", "十亿元以上"; a band "5-10亿元" is no floor.
+# Linear: a run of digits, numerals or spaces is tried from its first character only ((?<!…) before it), not
+# again from each character inside it (a phrase of 100,000 spaces once took a minute).
 _FLOOR_RE = re.compile(
-    rf"(?P<n>\d+(?:\.\d+)?|{CN_NUMERAL})?\s*(?P<u>亿|千万|万)元?(?:人民币)?(?:及其以上|及以上|以上|\+)"
+    rf"(?:(?<!\d)(?P<n>\d+(?:\.\d+)?)|(?<!{CN_NUMERAL[:-1]})(?P<cn>{CN_NUMERAL})|(?<!\s))"
+    r"\s*(?P<u>亿|千万|万)元?(?:人民币)?(?:及其以上|及以上|以上|\+)"
 )
 _OVER_RE = re.compile(rf"(?:过|超过|超)(?P<n>\d+(?:\.\d+)?|{CN_NUMERAL})?\s*(?P<u>亿|千万|万)元?(?:级)?(?=[^元\d]|$)")
-# …and a bare size class before its count ("50亿元1个": about 50亿元, neither a floor nor a band's bounds)
+# …and a bare size class before its count ("50亿元1个": about 50亿元, neither a floor nor a band's bounds).
+# Linear: each alternative starts only at the first digit of a run, and no two \s* meet around an optional part.
 _BAND_RE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:(?:亿|万)元?)?\s*[-—–~至到]\s*\d+(?:\.\d+)?\s*(?:亿|万)元|不含\d|(?<![\d.])\d+(?:\.\d+)?\s*(?:亿|万)元$"
+    r"(?<!\d)\d+(?:\.\d+)?\s*(?:(?:亿|万)元?\s*)?[-—–~至到]\s*\d+(?:\.\d+)?\s*(?:亿|万)元|不含\d"
+    r"|(?<![\d.])\d+(?:\.\d+)?\s*(?:亿|万)元$"
 )
 _QUALIFIER_RE = re.compile(r"(?P<q>近|约|逾|愈|超过|超|达到|达)$")
 _QUALIFIERS = {
@@ -213,6 +219,7 @@ def normalise(text: str, lexicon: Lexicon) -> str:
 
 def read_phrase(text: str, lexicon: Lexicon) -> Features:
     """The features a figure's phrase states (see :class:`Features`)."""
+    budget.check()  # read once per figure: the budget holds inside a sentence of many figures
     cached = lexicon.phrase_cache.get(text)
     if cached is None:
         if len(lexicon.phrase_cache) > 50_000:
@@ -240,7 +247,7 @@ def _read_phrase(text: str, lexicon: Lexicon) -> Features:
     band = bool(_BAND_RE.search(text))
     if not band:
         for match in _FLOOR_RE.finditer(text):
-            number = match.group("n")
+            number = match.group("n") or match.group("cn")
             floor = (number_value(number) if number else 1.0) * _UNIT_VALUE[match.group("u")]
         if floor is None:
             for match in _OVER_RE.finditer(text):  # 过亿元, 过10亿元, 过百亿元

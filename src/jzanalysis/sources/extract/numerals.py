@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import budget
+
 NUM = r"\d+(?:\.\d+)?"
 CN_NUMERAL = r"[零〇一二两三四五六七八九十百千万]+"
 CN_DECIMAL = rf"{CN_NUMERAL}(?:点[零〇一二三四五六七八九]+)?"
@@ -111,6 +113,8 @@ def quantities(sentence: str) -> list[Quantity]:
     """
     found = []
     for match in _QUANTITY_RE.finditer(sentence):
+        if len(found) % 512 == 511:
+            budget.check()
         number, unit = match.group("num"), match.group("unit")
         if number.startswith("百分之") or "成" in number or number.endswith("%"):
             unit = "%"

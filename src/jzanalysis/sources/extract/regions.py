@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...regions import Region, all_city_names, all_media_names, divisions, find_region
+from . import budget
 
 # A mention that is a destination, an origin or a company's home, not the bulletin's subject:
 # "赴广州、深圳等地", "北京企业在津投资", "上海咸宁商会".
@@ -245,10 +246,15 @@ class RegionMatcher:
         self._pattern = (
             re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
         )
+        # what a list item's start is read from: a unit's short name and the next character, or a county-like
+        # name of at most 14 characters and the 8 after it (see _short_unit, _unknown_name)
+        shorts = [len(unit.short) for unit in region.units if unit.short] if region is not None else []
+        self._window = max([32, *(n + 2 for n in shorts)])
 
     def mentions(self, phrase: str, anywhere: bool = False) -> list[Mention]:
         """Regions named in ``phrase``. Known names anywhere; a unit's short form (公安) or a county-like name
         the profile lacks only at the start of a list item (after 其中, 分别为:, 、)."""
+        budget.check()
         key = (phrase, anywhere)
         cached = self._cache.get(key)
         if cached is None:
@@ -258,7 +264,7 @@ class RegionMatcher:
         return list(cached)
 
     def _mentions(self, phrase: str, anywhere: bool) -> list[Mention]:
-        found: list[Mention] = []
+        found = _Found()
         if self._pattern is not None:
             for match in self._pattern.finditer(phrase):
                 canonical, is_city = self._names[match.group(0)]
@@ -267,7 +273,7 @@ class RegionMatcher:
                 note = _bracket_note(
                     match.group(0), match.group(0).find("(") if "(" in match.group(0) else match.group(0).find("（")
                 )
-                found.append(
+                found.add(
                     Mention(
                         canonical,
                         match.start(),
@@ -277,12 +283,15 @@ class RegionMatcher:
                     )
                 )
         starts = set(_item_starts(phrase)) if not anywhere else set()
-        starts |= {m.start for m in found if m.city}  # "岳阳经开区", "荆州新区": a zone named after the city
+        starts |= {m.start for m in found.all() if m.city}  # "岳阳经开区", "荆州新区": a zone named after the city
         if not anywhere:
             starts |= {x.end() for x in self._lexical[2].finditer(phrase)}  # "亿元以上项目城陵矶新港区…"
-        for item_start in sorted(starts):
-            rest = phrase[item_start:]
-            here = [m for m in found if m.start <= item_start < m.end]
+        window = self._window
+        for count, item_start in enumerate(sorted(starts)):
+            if count % 1024 == 1023:
+                budget.check()
+            rest = phrase[item_start : item_start + window]  # a name is short: no copy of the whole rest
+            here = found.overlapping(item_start, item_start + 1)
             if here and not (here[0].city and here[0].start == item_start):
                 continue
             if here:  # "荆州新区": a county-like name that starts with the city's short name
@@ -292,21 +301,21 @@ class RegionMatcher:
                 found.remove(here[0])
             unit = self._short_unit(rest)
             if unit is not None:
-                found.append(
+                found.add(
                     Mention(unit[0], item_start, item_start + unit[1], note=_bracket_note(phrase, item_start + unit[1]))
                 )
                 continue
             name = self._unknown_name(rest)
             if name:
-                inside = [m for m in found if m.start < item_start + len(name) and item_start < m.end]
+                inside = found.overlapping(item_start, item_start + len(name))
                 if any(not m.city and (m.start == item_start or m.end - m.start >= len(name)) for m in inside):
                     continue  # a known name where the item starts, e.g. 荆州高新区 itself
                 for m in inside:  # "随州高新区": not 荆州市's alias 高新区 inside another city's zone
                     found.remove(m)
                 if name in _prefecture_names():  # another city named, when the caller gave this one: the city
-                    found.append(Mention(self.city_name or name, item_start, item_start + len(name), city=True))
+                    found.add(Mention(self.city_name or name, item_start, item_start + len(name), city=True))
                     continue
-                found.append(
+                found.add(
                     Mention(
                         name,
                         item_start,
@@ -315,10 +324,9 @@ class RegionMatcher:
                         note=_bracket_note(phrase, item_start + len(name)),
                     )
                 )
-        found.sort(key=lambda m: m.start)
         # "天元区（株洲高新区）21个": a name in brackets right after another is its other name, not a second county
         kept: list[Mention] = []
-        for mention in found:
+        for mention in found.all():
             if (
                 kept
                 and re.fullmatch(r"[（(]", phrase[kept[-1].end : mention.start])
@@ -366,6 +374,39 @@ class RegionMatcher:
                 if following == "" or following in "各、,，0123456789" or following in "分":
                     return unit.name, len(short)
         return None
+
+
+class _Found:
+    """The mentions found in a phrase so far, indexed by start: which overlap a span is a look-up of the few
+    starts a name's length allows, not a pass over every mention (a list of 80,000 names stays linear)."""
+
+    def __init__(self) -> None:
+        self._by_start: dict[int, list[tuple[int, Mention]]] = {}
+        self._added = 0
+        self._longest = 0
+
+    def add(self, mention: Mention) -> None:
+        self._by_start.setdefault(mention.start, []).append((self._added, mention))
+        self._added += 1
+        self._longest = max(self._longest, mention.end - mention.start)
+
+    def remove(self, mention: Mention) -> None:
+        entries = self._by_start[mention.start]
+        entries.pop(next(i for i, (_, m) in enumerate(entries) if m is mention))
+
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        """The mentions that overlap ``[start, end)``, in the order they were added."""
+        entries = [
+            entry
+            for position in range(max(0, start - self._longest + 1), end)
+            for entry in self._by_start.get(position, ())
+            if entry[1].end > start
+        ]
+        return [m for _, m in sorted(entries, key=lambda e: e[0])]
+
+    def all(self) -> list[Mention]:
+        """Every mention by start (in the order added when two start together)."""
+        return [m for position in sorted(self._by_start) for _, m in self._by_start[position]]
 
 
 def _item_starts(phrase: str) -> list[int]:

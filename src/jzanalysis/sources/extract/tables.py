@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .lexicon import Lexicon, classify, read_phrase
 from .numerals import number_value
 
-_SEPARATOR = re.compile(r"\s*[|｜\t]\s*")
+_SEPARATOR = re.compile(r"(?<!\s)\s*[|｜\t]\s*")  # (?<!\s): a run of spaces is tried once, not from each
 _NUMBER = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 _UNIT_IN_LABEL = re.compile(r"[（(](个|亿元|万元|亿美元|万美元|%)[)）]")
 _TOTAL_ROW = re.compile(r"^(?:合计|总计|全市|全州|小计|总数)$")
