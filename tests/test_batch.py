@@ -431,6 +431,14 @@ def test_runs_dropped_from_the_grid_leave_the_index_and_the_manifest(tmp_path):
     assert (out / ".jzanalysis" / "dropped" / job("公安县").name / "run.json").is_file()  # kept aside, not deleted
 
 
+def test_shards_of_one_grid_by_month_do_not_drop_each_others_runs(tmp_path):
+    from jzanalysis.batch import override
+
+    grid = read_grid(_grid(tmp_path, "runs: [report.ipynb]\n"))
+    june, july = override(grid, as_of_month=6), override(grid, as_of_month=7)
+    assert len({grid.owner, june.owner, july.owner}) == 3 and override(grid, as_of_month=7).owner == july.owner
+
+
 def test_publish_replaces_a_runs_files_as_one_set(tmp_path):
     first = publish(tmp_path, "r-1234abcd", {"ipynb": b"{}", "html": b"<p>old</p>", "pdf": b"%PDF old"}, {"key": "k1"})
     assert first["pdf"].read_bytes() == b"%PDF old"

@@ -944,6 +944,7 @@ def cmd_batch(args) -> int:
         spec = override(read_grid(args.grid, **limit), source=str(args.source) if args.source else None, **values)
         if formats:
             spec.formats = formats
+            spec.overrides["formats"] = list(formats)
     else:
         spec = monthly_grid(
             source=str(args.source) if args.source else None,

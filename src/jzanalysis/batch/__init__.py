@@ -404,7 +404,7 @@ def run_batch(
     try:
         if isinstance(grid, GridSpec):
             since = input_stamps(grid)  # before a byte of them is read
-            owner = str(Path(grid.origin).resolve()) if Path(grid.origin).is_file() else grid.origin
+            owner = grid.owner
             # a grid not planned before needs pandas and the analyses: start the kernel template now,
             # so its imports overlap ours
             jobs, analyses = plan(grid, out_dir, on_miss=executor.prepare)

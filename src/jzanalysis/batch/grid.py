@@ -32,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -186,9 +186,20 @@ class GridSpec:
     runs: list[dict[str, Any]]
     origin: str = "grid"
     max_runs: int = MAX_RUNS
+    overrides: dict[str, Any] = field(default_factory=dict)  # what the command line set over the grid
 
     def to_json(self) -> dict:
         return {"defaults": self.defaults, "formats": list(self.formats), "runs": self.runs}
+
+    @property
+    def owner(self) -> str:
+        """Who the grid's runs in an output folder belong to: the grid file with the command line's values
+        (a shard by month, ``--as-of 6``, owns other runs than ``--as-of 7``), or the command line alone."""
+        import json
+
+        origin = str(Path(self.origin).resolve()) if Path(self.origin).is_file() else self.origin
+        values = json.dumps(self.overrides, sort_keys=True, ensure_ascii=False, default=str)
+        return f"{origin} {values}"
 
 
 _RUN_KEYS = {"notebook", "vary", "params", "formats", "title"}
@@ -500,16 +511,26 @@ def monthly_grid(
         run["notebook_path"] = str(settings.NOTEBOOKS_DIR / run["notebook"])
     values = {k: v for k, v in defaults.items() if v is not None}
     values["source"] = str(Path(source).resolve()) if source else str(settings.SEED_BULLETIN)
-    return GridSpec(defaults=values, formats=check_formats(formats), runs=runs, origin="command line")
+    return GridSpec(
+        defaults=values, formats=check_formats(formats), runs=runs, origin="command line", overrides=dict(values)
+    )
 
 
 def override(spec: GridSpec, **values) -> GridSpec:
     """The grid with command-line parameters (those not None) over its defaults."""
     defaults = dict(spec.defaults)
+    overrides = dict(spec.overrides)
     for key, value in values.items():
         if value is not None:
-            defaults[key] = str(Path(value).resolve()) if key in _PATH_FIELDS else value
-    return GridSpec(defaults=defaults, formats=spec.formats, runs=spec.runs, origin=spec.origin, max_runs=spec.max_runs)
+            defaults[key] = overrides[key] = str(Path(value).resolve()) if key in _PATH_FIELDS else value
+    return GridSpec(
+        defaults=defaults,
+        formats=spec.formats,
+        runs=spec.runs,
+        origin=spec.origin,
+        max_runs=spec.max_runs,
+        overrides=overrides,
+    )
 
 
 # --- checking and expanding ------------------------------------------------------------------------
