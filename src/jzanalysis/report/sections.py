@@ -20,11 +20,20 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from .. import __version__, settings
-from ..metrics import METRICS
+from ..metrics import METRICS, by_priority
 from .catalog import Catalogue
 from .counties import basis_lines, basis_name, county_findings
-from .model import CountyComparison, MetricFigures, county_comparison, metric_figures, verdict_key
-from .notes import note_lines, unmapped_rows
+from .model import (
+    CountyComparison,
+    MetricFigures,
+    county_comparisons,
+    forecast_basis,
+    metric_figures,
+    other_figures,
+    review_figures,
+    verdict_key,
+)
+from .notes import note_lines, publisher, unmapped_rows
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -120,8 +129,9 @@ class Report:
         self.language = language or analysis.params.language
         self.c = Catalogue(self.language, analysis.region)
         self.f = self.c.fmt
-        self.metrics: list[MetricFigures] = [metric_figures(analysis, m) for m in analysis.forecasts]
-        self.counties: CountyComparison | None = county_comparison(analysis)
+        self.metrics: list[MetricFigures] = [metric_figures(analysis, m) for m in by_priority(analysis.forecasts)]
+        self.comparisons: list[CountyComparison] = county_comparisons(analysis)
+        self.counties: CountyComparison | None = self.comparisons[0] if self.comparisons else None
 
     # --- words used in several places --------------------------------------------------------------
 
@@ -139,7 +149,12 @@ class Report:
 
     @property
     def period(self) -> str:
-        return self.f.period(self.params.as_of_month)
+        return self.f.period(self.params.as_of_month) if self.params.as_of_month else ""
+
+    @property
+    def review(self) -> bool:
+        """A year-end bulletin: the report reviews the year instead of forecasting it."""
+        return self.params.as_of_month == 12
 
     @property
     def place(self) -> str:
@@ -156,6 +171,10 @@ class Report:
             base = self.t("title.counties", city=self.c.place(self.a.region.name), year=p.year, period=self.period)
         elif kind == "audit":
             base = self.t("title.audit")
+        elif p.year is None or p.as_of_month is None:
+            base = self.t("title.report_undated", city=self.place)
+        elif self.review:
+            base = self.t("title.review", city=self.place, year=p.year)
         else:
             base = self.t("title.report", city=self.place, year=p.year, period=self.period)
         scenario = self.scenario_text() if kind == "report" else None
@@ -171,21 +190,76 @@ class Report:
     # --- head and verdict ---------------------------------------------------------------------------
 
     def head_html(self, kind: str = "report") -> str:
-        a = self.a
-        sources = self.c.join(r.source for r in a.dataset.extractions) or self.c.join(
-            Path(i["path"]).name for i in a.dataset.inputs
-        )
-        dates = self.c.join(d.isoformat() for d in a.publication_dates) or self.t("meta.unknown")
         scenario = self.scenario_text() if kind == "report" else None
         title = self.title(kind)
         return render(
             "head",
             css=self.css(title),
             title=title,
-            source_line=self.t("title.source_line", sources=sources, dates=dates),
+            source_line=self.source_line(),
             generated_line=self.t("title.generated_line"),
             scenario_line=self.t("title.scenario_line", what=scenario) if scenario else None,
         )
+
+    def source_line(self) -> str:
+        """Who published the bulletin and when, as its text says (the file name only when it says neither)."""
+        items = []
+        for r in self.a.dataset.extractions:
+            who = publisher(r.raw_text or r.text)
+            date = r.publication_date.isoformat() if r.publication_date else None
+            if who and date:
+                items.append(self.t("title.source_item", publisher=who, date=date))
+            elif who:
+                items.append(self.t("title.source_item_undated", publisher=who))
+            elif date:
+                items.append(self.t("title.source_item_date_only", date=date))
+            else:
+                items.append(self.t("title.source_item_unknown"))
+        return self.t("title.source_line", sources=self.c.join(dict.fromkeys(items)) or self.t("meta.unknown"))
+
+    def year_line(self) -> str | None:
+        """What the report's year rests on when the text does not write it."""
+        a, p = self.a, self.params
+        basis = getattr(a, "year_basis", "text")
+        if basis == "publication" and p.year is not None:
+            date = a.publication_dates[-1].isoformat() if a.publication_dates else "?"
+            return self.t("verdict.year_publication", year=p.year, date=date)
+        if basis == "given" and a.dataset.facts.year.isna().any():
+            return self.t("verdict.year_given", year=p.year)
+        return None
+
+    def basis_line(self, m: MetricFigures) -> str:
+        """What a forecast rests on: the pace so far against the pace it assumes, and its calibration."""
+        b = forecast_basis(m)
+        f = self.f
+        if b.pace_assumed is None:
+            compare = ""
+        else:
+            ratio = b.pace_assumed / b.pace_so_far if b.pace_so_far > 0 else 1.0
+            key = "slower" if ratio < 0.95 else "faster" if ratio > 1.05 else "same"
+            compare = self.t(f"verdict.pace_{key}")
+        pace = self.t(
+            "verdict.pace",
+            period=self.period,
+            done=f.value(b.pace_so_far, m.unit),
+            months=m.remaining_months,
+            assumed=f.value(b.pace_assumed, m.unit) if b.pace_assumed is not None else "–",
+            compare=compare,
+        )
+        if b.calibration_outcomes is None:
+            return pace
+        if b.calibration_outcomes < 5:
+            cal = self.t(
+                "verdict.calibration_few",
+                n=b.calibration_outcomes,
+                pairs=b.calibration_pairs,
+                cities=b.calibration_cities,
+            )
+        else:
+            cal = self.t(
+                "verdict.calibration", n=b.calibration_outcomes, pairs=b.calibration_pairs, cities=b.calibration_cities
+            )
+        return pace + cal
 
     def verdict_text(self, m: MetricFigures) -> tuple[str, str]:
         """(key, words) of a metric's verdict."""
@@ -220,20 +294,42 @@ class Report:
                     "key": key,
                     "line": self.t("verdict.line", metric=self.c.metric(m.metric), verdict=words),
                     "figures": figures,
+                    "basis": self.basis_line(m),
                 }
             )
+        for r in review_figures(self.a):
+            items.append({"key": "review", "line": self.review_line(r), "figures": None, "basis": None})
         for metric in self.a.forecast_notes:
             items.append(
                 {
                     "key": "none",
                     "figures": None,
+                    "basis": None,
                     "line": self.t("verdict.not_forecast", metric=self.c.metric(metric), reason=self.reason(metric)),
                 }
             )
         return items
 
+    def review_line(self, r) -> str:
+        """A year-end figure: the outcome, against plan and last year when the bulletin says."""
+        f = self.f
+        parts = [self.t("review.outcome", metric=self.c.metric(r.metric), value=f.stated(r.value, r.unit))]
+        if r.plan_pct is not None:
+            key = "review.plan_met" if r.plan_pct >= 100 else "review.plan_short"
+            parts.append(self.t(key, pct=f.as_written(r.plan_pct)))
+        if r.yoy_pct is not None:
+            parts.append(self.t("review.growth", yoy=f.as_written(r.yoy_pct)))
+        return self.t("meta.clause_sep").join(parts) + self.t("meta.sentence_end")
+
     def verdict_lines(self) -> list[str]:
         lines = []
+        year_line = self.year_line()
+        if year_line:
+            lines.append(year_line)
+        if self.a.dataset.facts.empty:
+            lines.append(self.t("verdict.nothing_read"))
+        elif not self.metrics and not self.review and not self.a.forecast_notes:
+            lines.append(self.t("verdict.nothing_to_forecast"))
         c = self.counties
         if c is not None:
             outside = [r for r in c.rows if r.position != "inside"]
@@ -437,8 +533,8 @@ class Report:
 
     # --- counties -------------------------------------------------------------------------------------
 
-    def basis_name(self, short: bool = False) -> str:
-        return basis_name(self.counties, self.c, short)
+    def basis_name(self, short: bool = False, c: CountyComparison | None = None) -> str:
+        return basis_name(c or self.counties, self.c, short)
 
     def rank_text(self, row) -> str:
         rank = self.t("counties.rank_tied" if row.tied else "counties.rank", rank=row.rank)
@@ -453,12 +549,18 @@ class Report:
             return name
         return {"text": name, "cls": "text name", "note": row.note}
 
-    def counties_context(self, heading: bool = True) -> dict:
-        c, f = self.counties, self.f
+    def counties_context(self, heading: bool = True, c: CountyComparison | None = None) -> dict:
+        c, f = c or self.counties, self.f
         if c is None:
             return {
                 "heading": self.t("counties.heading") if heading else None,
+                "subheading": None,
                 "none": self.t("counties.none", reason=self.comparison_reason()),
+                "intro": None,
+                "columns": [],
+                "rows": [],
+                "notes": [],
+                "findings": [],
             }
         unit = self.f.unit_label(c.unit)
         label = self.c.metric(c.metric)
@@ -467,8 +569,8 @@ class Report:
             {"label": self.t("counties.col_value", metric=label, unit=unit)},
             {"label": self.t("counties.col_share")},
             {"label": self.t("counties.col_ci")},
-            {"label": self.t("counties.col_expected", basis=self.basis_name())},
-            {"label": self.t("counties.col_ratio", basis=self.basis_name(short=True))},
+            {"label": self.t("counties.col_expected", basis=self.basis_name(c=c))},
+            {"label": self.t("counties.col_ratio", basis=self.basis_name(short=True, c=c))},
             {"label": self.t("counties.col_position"), "cls": "text nowrap"},
             {"label": self.t("counties.col_rank")},
         ]
@@ -487,32 +589,38 @@ class Report:
                     self.rank_text(r),
                 ]
             )
+        first = c is self.comparisons[0] if self.comparisons else True
+        intro = None
+        if heading and first:
+            intro = self.t("counties.intro_funnel" if c.expectations_differ else "counties.intro")
         return {
-            "heading": self.t("counties.heading") if heading else None,
+            "heading": self.t("counties.heading") if heading and first else None,
+            "subheading": label if len(self.comparisons) > 1 else None,
             "none": None,
-            "intro": self.t("counties.intro") if heading else None,
+            "intro": intro,
             "columns": columns,
             "rows": rows,
-            "notes": self.county_notes(),
-            "findings": self.county_findings(),
+            "notes": self.county_notes(c),
+            "findings": county_findings(c, self.c),
         }
 
     def comparison_reason(self) -> str:
+        """Why there is no county comparison: the bulletin breaks no count down by county (or one only)."""
         facts = self.a.dataset.facts
-        metric = self.params.compare_metric
-        label = self.c.metric(metric)
+        home = self.params.region
+        if home and home != self.a.region.name:
+            return self.t("reason.one_unit", unit=self.place)
         county_rows = facts[
-            (facts.metric == metric)
-            & (facts.region != self.a.region.name)
+            (facts.region != self.a.region.name)
             & (facts.year == self.params.year)
             & (facts.months == self.params.as_of_month)
         ]
         if county_rows.region.nunique() == 1:
-            return self.t("reason.one_county", metric=label)
-        return self.t("reason.no_counties", metric=label)
+            return self.t("reason.one_county_any")
+        return self.t("reason.no_breakdown")
 
-    def county_notes(self) -> list[str]:
-        c, f = self.counties, self.f
+    def county_notes(self, c: CountyComparison | None = None) -> list[str]:
+        c, f = c or self.counties, self.f
         unit = c.unit
         notes = basis_lines(c, self.c)
         if c.unassigned > 0:
@@ -536,16 +644,16 @@ class Report:
     def county_findings(self) -> list[str]:
         return county_findings(self.counties, self.c)
 
-    def counties_html(self, heading: bool = True) -> str:
-        return render("counties", **self.counties_context(heading))
+    def counties_html(self, heading: bool = True, c: CountyComparison | None = None) -> str:
+        return render("counties", **self.counties_context(heading, c))
 
-    def counties_after_html(self) -> str:
-        c = self.counties
+    def counties_after_html(self, c: CountyComparison | None = None) -> str:
+        c = c or self.counties
         if c is None:
             return ""
         lines = []
         if c.expectations_differ:
-            lines.append(self.t("counties.funnel_note", basis=self.basis_name(short=True)))
+            lines.append(self.t("counties.funnel_note", basis=self.basis_name(short=True, c=c)))
         if c.batch:
             items = self.c.join(
                 self.t("counties.batch_item", county=self.c.place(name), value=self.f.stated(value, c.unit))
@@ -554,16 +662,116 @@ class Report:
             lines.append(self.t("counties.batch", items=items))
         return render("counties_after", lines=lines)
 
-    def county_figures(self, highlight: str | None = None) -> list:
+    def county_figures(self, highlight: str | None = None, c: CountyComparison | None = None) -> list:
         """The dot-and-interval chart, and the funnel plot only when the expectations differ."""
         from ..plots.county import county_interval_chart, funnel_plot
 
-        if self.counties is None:
+        c = c or self.counties
+        if c is None:
             return []
-        figures = [county_interval_chart(self.counties, self.c, highlight=highlight)]
-        if self.counties.expectations_differ and highlight is None:
-            figures.append(funnel_plot(self.counties, self.c))
+        figures = [county_interval_chart(c, self.c, highlight=highlight)]
+        if c.expectations_differ and highlight is None:
+            figures.append(funnel_plot(c, self.c))
         return figures
+
+    def counties_parts(self) -> list:
+        """Every county comparison (one per metric two or more units report), or one line saying there is none."""
+        if not self.comparisons:
+            return [self.counties_html()]
+        out: list = []
+        for c in self.comparisons:
+            out += [self.counties_html(c=c), *self.county_figures(c=c), self.counties_after_html(c)]
+        return out
+
+    # --- other figures and the year in review ------------------------------------------------------------
+
+    def others_html(self) -> str:
+        """Figures that are not forecast (rates, rankings, stocks, other periods), with their dates."""
+        rows = other_figures(self.a, [m.metric for m in self.metrics])
+        if not rows:
+            return ""
+        f = self.f
+        columns = [
+            {"label": self.t("others.col_metric"), "cls": "text"},
+            {"label": self.t("others.col_region"), "cls": "text name"},
+            {"label": self.t("others.col_when"), "cls": "nowrap"},
+            {"label": self.t("others.col_value"), "cls": "nowrap"},
+            {"label": self.t("others.col_quote"), "cls": "text quote"},
+        ]
+        body = []
+        for r in rows:
+            spec = METRICS.get(r.metric)
+            period = "?" if r.months is None else f.period(r.months, spec.cumulative if spec else True)
+            body.append(
+                [
+                    self.c.metric(r.metric),
+                    self.c.place(r.region),
+                    f.year_period(r.year, period),
+                    f.stated(r.value, r.unit),
+                    _quote_cell(r.quote),
+                ]
+            )
+        return render(
+            "others", heading=self.t("others.heading"), intro=self.t("others.intro"), columns=columns, rows=body
+        )
+
+    def review_html(self) -> str:
+        """A year-end bulletin: the outcome of each figure, and how earlier bulletins' forecasts fared."""
+        if not self.review:
+            return ""
+        f = self.f
+        figures = review_figures(self.a)
+        columns = [
+            {"label": self.t("review.col_metric"), "cls": "text"},
+            {"label": self.t("review.col_outcome"), "cls": "nowrap"},
+            {"label": self.t("review.col_plan_pct"), "cls": "nowrap"},
+            {"label": self.t("review.col_yoy"), "cls": "nowrap"},
+        ]
+        rows = [
+            [
+                self.c.metric(r.metric),
+                f.stated(r.value, r.unit),
+                "–" if r.plan_pct is None else f.as_written(r.plan_pct) + "%",
+                "–" if r.yoy_pct is None else f.as_written(r.yoy_pct) + "%",
+            ]
+            for r in figures
+        ]
+        hind_rows = []
+        for metric, items in (getattr(self.a, "hindcasts", None) or {}).items():
+            unit = METRICS[metric].unit
+            whole = METRICS[metric].kind == "count"
+            for h in items:
+                hind_rows.append(
+                    [
+                        self.c.metric(metric),
+                        f.period(h.as_of),
+                        f.stated(h.ytd, unit),
+                        f.value(h.point, unit, whole),
+                        f.interval(h.interval80, unit, whole),
+                        f.stated(h.outcome, unit),
+                        self.t("review.inside" if h.inside80 else "review.outside"),
+                    ]
+                )
+        hind_columns = [
+            {"label": self.t("review.col_metric"), "cls": "text"},
+            {"label": self.t("review.col_as_of"), "cls": "nowrap"},
+            {"label": self.t("review.col_ytd"), "cls": "nowrap"},
+            {"label": self.t("review.col_point"), "cls": "nowrap"},
+            {"label": self.t("review.col_interval"), "cls": "nowrap"},
+            {"label": self.t("review.col_outcome"), "cls": "nowrap"},
+            {"label": self.t("review.col_inside"), "cls": "text"},
+        ]
+        return render(
+            "review",
+            heading=self.t("review.heading", year=self.params.year),
+            columns=columns,
+            rows=rows,
+            none=None if rows else self.t("review.none"),
+            hind_heading=self.t("review.hind_heading"),
+            hind_columns=hind_columns,
+            hind_rows=hind_rows,
+            hind_none=self.t("review.hind_none"),
+        )
 
     # --- appendix --------------------------------------------------------------------------------------
 
@@ -663,7 +871,7 @@ class Report:
         else:
             lo, hi = plan.range
             scale, digits = (10, 2) if (self.c.en and m.unit == "亿元") else (1, 2 if m.whole else 1)
-            rng = dict(lo=f.number(lo / scale, digits), hi=f.number(hi / scale, digits))
+            rng = dict(lo=f.number(lo / scale, digits), hi=f.number(hi / scale, digits), unit=f.unit(m.unit))
             if plan.pct_month not in (None, m.as_of):
                 source = self.t(
                     "appendix.plan_source_implied_earlier",
@@ -696,8 +904,14 @@ class Report:
                 self.t("appendix.param_snapshot"),
                 self.f.year_period(p.year, self.period),
             ],
-            [self.t("appendix.param_metrics"), self.c.join(self.c.metric(m) for m in p.metrics)],
-            [self.t("appendix.param_compare"), self.c.metric(p.compare_metric)],
+            [
+                self.t("appendix.param_metrics"),
+                self.c.join(self.c.metric(m) for m in p.metrics) if p.metrics else self.t("appendix.param_metrics_all"),
+            ],
+            [
+                self.t("appendix.param_compare"),
+                self.c.join(self.c.metric(c.metric) for c in self.comparisons) or self.t("meta.none"),
+            ],
             [
                 self.t("appendix.param_methods"),
                 self.c.join(self.c.method(m) for m in p.methods) if p.methods else self.t("appendix.param_methods_all"),
@@ -932,8 +1146,14 @@ class Report:
         if section == "verdict":
             return [self.verdict_html()]
         if section == "progress":
-            return [self.progress_html()]
+            return [self.progress_html()] if self.metrics else []
+        if section == "review":
+            return [self.review_html()] if self.review else []
+        if section == "others":
+            return [self.others_html()]
         if section == "forecast":
+            if not self.metrics:
+                return []
             out: list = [self.forecast_intro_html()]
             for m in self.metrics:
                 out += [
@@ -943,7 +1163,7 @@ class Report:
                 ]
             return out
         if section == "counties":
-            return [self.counties_html(), *self.county_figures(), self.counties_after_html()]
+            return self.counties_parts()
         if section == "counties_page":
             return [
                 self.head_html("counties"),
@@ -1004,8 +1224,25 @@ def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = No
             "yoy": "" if pd.isna(r.yoy_pct) else f.as_written(r.yoy_pct) + "%",
             "quote": _quote_cell(r.quote),
         }
+        marks = []
+        if _true(getattr(r, "to_confirm", None)):
+            marks.append(c.t("appendix.to_confirm"))
+        correction = getattr(r, "correction", None)
+        if isinstance(correction, str) and correction.strip():
+            marks.append(c.t("appendix.correction", text=correction.strip()))
+        if marks:
+            cells["value"] = {"text": cells["value"], "cls": "", "note": " ".join(marks), "plain_note": True}
         rows.append([cells[n] for n in names])
     return {"columns": columns, "rows": rows}
+
+
+def _true(value) -> bool:
+    """A flag column's value (bool, 1, "true", "yes"); missing values are false."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "y")
+    return bool(value)
 
 
 _FACT_CLASSES = {"source": "text", "region": "text", "metric": "text", "quote": "text quote"}
