@@ -88,12 +88,18 @@ td.name, th.name { white-space: nowrap; }
 table.methods td:first-child { white-space: nowrap; }
 /* figures, years and periods stay on one line; names, metrics and quotes wrap (English names are long) */
 table.facts td:not(.text) { white-space: nowrap; }
-table.facts td:nth-child(4) { min-width: 8em; }
+table.facts td.metric { min-width: 8em; }
+table.facts td.region, table.others td.name { min-width: 4.5em; }
+table.others td.quote { min-width: 12em; }
+table.headline { width: 100%; }
+p.verdict-basis { font-size: 9pt; color: #444; margin: 0.2em 0; }
+ul.findings, ul.notes { font-size: 9pt; padding-left: 1.4em; }
+li::marker { font-size: 0.9em; }
 table.progress td:first-child { min-width: 8em; }
 q.source { quotes: "“" "”"; }
 h2.appendix { border-top: 1px solid #1f4e79; padding-top: 0.3em; }
 h4 { font-size: 10.5pt; margin: 0.8em 0 0.2em 0; break-after: avoid; }
-ul.findings li { margin: 0.1em 0; }
+ul.findings li, ul.notes li { margin: 0.1em 0; }
 code { font-size: 8pt; word-break: break-all; }
 """
 
@@ -114,6 +120,10 @@ def scenario_words(params, c: Catalogue) -> str | None:
             )
         )
     return c.t("title.scenario_sep").join(parts) or None
+
+
+#: Forecast metrics page 1 gives a box of their own besides those with a plan; the rest share a table.
+HEADLINE_BOXES = 3
 
 
 class Report:
@@ -185,7 +195,9 @@ class Report:
     def css(self, title: str) -> str:
         """The report's own styles and a page header (the title, so a scenario's pages say so)."""
         header = f"@page {{ @top-center {{ content: {_css_string(title)}; font-size: 7.5pt; color: #777; }} }}"
-        return REPORT_CSS + header
+        # a Chinese header breaks between any two characters (完成计/划): kept on one line, the labels are short
+        headers = "" if self.c.en else "table.progress th, table.headline th, table.others th { white-space: nowrap; }"
+        return REPORT_CSS + headers + header
 
     # --- head and verdict ---------------------------------------------------------------------------
 
@@ -267,9 +279,52 @@ class Report:
         p = None if m.p_meet_plan is None else self.f.probability(m.p_meet_plan)
         return key, self.t(f"verdict.{key}", p=p) if p is not None else self.t(f"verdict.{key}")
 
+    def boxed(self) -> list[MetricFigures]:
+        """The metrics page 1 gives a box of their own: those with a plan, and the first few by priority; the
+        rest share one compact table (every forecast metric stays on page 1)."""
+        first = {m.metric for m in self.metrics[:HEADLINE_BOXES]}
+        return [m for m in self.metrics if m.plan is not None or m.metric in first]
+
+    def verdict_table(self) -> dict | None:
+        """The forecast metrics without a box of their own: one row each (figure, forecast, paces)."""
+        boxed = {m.metric for m in self.boxed()}
+        rest = [m for m in self.metrics if m.metric not in boxed]
+        if not rest:
+            return None
+        f = self.f
+        columns = [
+            {"label": self.t("verdict.col_metric"), "cls": "text"},
+            {"label": self.t("progress.col_ytd", period=self.period)},
+            {"label": self.t("verdict.col_point")},
+            {"label": self.t("verdict.col_interval")},
+            {"label": self.t("verdict.col_pace")},
+        ]
+        rows = []
+        for m in rest:
+            b = forecast_basis(m)
+            rows.append(
+                [
+                    self.c.metric(m.metric),
+                    f.stated(m.ytd, m.unit),
+                    f.value(m.forecast.point, m.unit, m.whole),
+                    f.interval(m.forecast.interval80, m.unit, m.whole),
+                    self.t(
+                        "verdict.pace_cell",
+                        done=f.value(b.pace_so_far, m.unit),
+                        assumed="–" if b.pace_assumed is None else f.value(b.pace_assumed, m.unit),
+                    ),
+                ]
+            )
+        return {
+            "intro": self.t("verdict.table_intro", n=len(rest)),
+            "columns": columns,
+            "rows": rows,
+            "note": self.t("verdict.table_note"),
+        }
+
     def verdict_items(self) -> list[dict]:
         items = []
-        for m in self.metrics:
+        for m in self.boxed():
             key, words = self.verdict_text(m)
             fc = m.forecast
             common = dict(
@@ -351,7 +406,11 @@ class Report:
 
     def verdict_html(self) -> str:
         return render(
-            "verdict", heading=self.t("verdict.heading"), items=self.verdict_items(), lines=self.verdict_lines()
+            "verdict",
+            heading=self.t("verdict.heading"),
+            items=self.verdict_items(),
+            table=self.verdict_table(),
+            lines=self.verdict_lines(),
         )
 
     def gap_words(self, gap: float | None) -> str:
@@ -1245,7 +1304,7 @@ def _true(value) -> bool:
     return bool(value)
 
 
-_FACT_CLASSES = {"source": "text", "region": "text", "metric": "text", "quote": "text quote"}
+_FACT_CLASSES = {"source": "text", "region": "text region", "metric": "text metric", "quote": "text quote"}
 
 
 def _quote_cell(text) -> dict:
