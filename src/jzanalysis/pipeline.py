@@ -164,6 +164,16 @@ def _with_year(dataset: Dataset, year: int | None, basis: str) -> Dataset:
     return dataset
 
 
+def _check_snapshot(facts: pd.DataFrame, year: int, as_of: int, region: str) -> None:
+    """A January..M asked for with --as-of that the data has no figure of is a bad request: say what it has."""
+    rows = facts[(facts.region == region) & facts.year.notna() & facts.months.notna()]
+    if ((rows.year == year) & (rows.months == as_of)).any():
+        return
+    snaps = sorted({(int(y), int(m)) for y, m in zip(rows.year, rows.months)})
+    have = ", ".join(f"{y} 1-{m}月" for y, m in snaps) or "no dated figure"
+    raise InputError(f"no figure for {region} {year} 1-{as_of}月; the data has {have}")
+
+
 def forecast_metrics(params: ReportParams, facts: pd.DataFrame) -> list[str]:
     """The metrics to forecast: those asked for, else every forecastable metric with a figure for the
     snapshot, in the catalogue's priority order."""
@@ -241,6 +251,7 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     from .forecast import forecast_result_from_facts
     from .plans import load_plans
 
+    given_snapshot = params.as_of_month is not None
     dataset = load_bulletins([Path(params.source)], city_named(params.region))
     params, basis = resolve_snapshot(params, dataset, city_level=not forecast)
     dataset = _with_year(dataset, params.year, basis)
@@ -272,6 +283,11 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
             except InputError as exc:
                 # A metric the bulletin does not support (no figure, no plan) is said in the report.
                 forecast_notes[metric] = str(exc)
+
+    if forecast and not forecasts and not review and forecast_notes and params.metrics:
+        raise InputError(next(iter(forecast_notes.values())))  # the metrics asked for have no figure at all
+    if given_snapshot and year is not None and as_of is not None and not facts.empty:
+        _check_snapshot(facts, year, as_of, params.region)
 
     county_plans = load_plans(params.county_plans, region) if params.county_plans else None
     comparisons: dict[str, dict] = {}

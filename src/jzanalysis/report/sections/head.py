@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup, escape
+
 from ..notes import publisher
 from .base import Section, render
 
@@ -19,21 +21,23 @@ class HeadSection:
             scenario_line=self.t("title.scenario_line", what=scenario) if scenario else None,
         )
 
-    def source_line(self) -> str:
-        """Who published the bulletin and when, as its text says (the file name only when it says neither)."""
-        items = []
+    def source_line(self) -> Markup:
+        """Who published the bulletin and when, as its page says; the publisher's name is quoted source text
+        (an English report keeps it as written)."""
+        items: list[Markup] = []
         for r in self.a.dataset.extractions:
             who = publisher(r.raw_text or r.text)
             date = r.publication_date.isoformat() if r.publication_date else None
             if who and date:
-                items.append(self.t("title.source_item", publisher=who, date=date))
+                items.append(self.t_html("title.source_item", publisher=self.quote(who), date=date))
             elif who:
-                items.append(self.t("title.source_item_undated", publisher=who))
+                items.append(self.t_html("title.source_item_undated", publisher=self.quote(who)))
             elif date:
-                items.append(self.t("title.source_item_date_only", date=date))
+                items.append(self.t_html("title.source_item_date_only", date=date))
             else:
-                items.append(self.t("title.source_item_unknown"))
-        return self.t("title.source_line", sources=self.c.join(dict.fromkeys(items)) or self.t("meta.unknown"))
+                items.append(self.t_html("title.source_item_unknown"))
+        sources = Markup(escape(self.t("meta.list_sep"))).join(dict.fromkeys(items)) or self.t("meta.unknown")
+        return self.t_html("title.source_line", sources=sources)
 
     def year_line(self) -> str | None:
         """What the report's year rests on when the text does not write it."""
