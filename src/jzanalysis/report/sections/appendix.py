@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import re
 from pathlib import Path
 
 from markupsafe import escape
@@ -280,19 +281,36 @@ class AppendixSection:
         )
 
     def appendix_html(self, methods: bool = True, parameters: bool = True) -> str:
+        method_items = self.methods_context() if methods else []
+        parameter_rows = self.parameters_context() if parameters else None
+        facts = self.facts_table(self.a.dataset.facts)
+        # the parts present are lettered A, B, C… in order (a year-end review has no forecast methods)
+        present = [
+            ("methods", bool(method_items)),
+            ("params", parameter_rows is not None),
+            ("sources", True),
+            ("facts", facts is not None),
+            ("provenance", True),
+        ]
+        letters = iter("ABCDEFG")
+        headings = {
+            key: f"{next(letters)}. " + re.sub(r"^[A-Z]\.\s*", "", self.t(f"appendix.{key}_heading"))
+            for key, shown in present
+            if shown
+        }
         return render(
             "appendix",
             heading=self.t("appendix.heading"),
-            methods=self.methods_context() if methods else [],
-            methods_heading=self.t("appendix.methods_heading"),
+            methods=method_items,
+            methods_heading=headings.get("methods", ""),
             methods_intro=self.t("appendix.methods_intro"),
-            parameters=self.parameters_context() if parameters else None,
-            params_heading=self.t("appendix.params_heading"),
-            sources_heading=self.t("appendix.sources_heading"),
+            parameters=parameter_rows,
+            params_heading=headings.get("params", ""),
+            sources_heading=headings["sources"],
             sources=self.sources_context(),
-            facts_heading=self.t("appendix.facts_heading"),
-            facts=self.facts_table(self.a.dataset.facts),
-            provenance_heading=self.t("appendix.provenance_heading"),
+            facts_heading=headings.get("facts", ""),
+            facts=facts,
+            provenance_heading=headings["provenance"],
             provenance=self.provenance_lines(),
         )
 

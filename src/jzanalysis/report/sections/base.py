@@ -91,6 +91,7 @@ table.facts td.metric { min-width: 8em; }
 table.facts td.region, table.others td.name { min-width: 4.5em; }
 table.others td.quote { min-width: 12em; }
 table.headline { width: 100%; }
+p.verdict-year { border-left: 3px solid #c58b00; padding-left: 6px; margin: 0.2em 0 0.6em 0; }
 p.verdict-basis { font-size: 9pt; color: #444; margin: 0.2em 0; }
 ul.findings, ul.notes { font-size: 9pt; padding-left: 1.4em; }
 li::marker { font-size: 0.9em; }

@@ -32,7 +32,7 @@ class CountiesSection:
             return {
                 "heading": self.t("counties.heading") if heading else None,
                 "subheading": None,
-                "none": self.t("counties.none", reason=self.comparison_reason()),
+                "none_line": self.t("counties.none", reason=self.comparison_reason()),
                 "intro": None,
                 "columns": [],
                 "rows": [],
@@ -73,7 +73,7 @@ class CountiesSection:
         return {
             "heading": self.t("counties.heading") if heading and first else None,
             "subheading": label if len(self.comparisons) > 1 else None,
-            "none": None,
+            "none_line": None,
             "intro": intro,
             "columns": columns,
             "rows": rows,

@@ -20,7 +20,7 @@ class OnePagerSection:
             return css + render(
                 "onepager",
                 title=title,
-                none=self.t("counties.none", reason=self.comparison_reason()),
+                none_line=self.t("counties.none", reason=self.comparison_reason()),
                 lines=[],
                 finding="",
             )
@@ -31,7 +31,7 @@ class OnePagerSection:
                 title=title,
                 lines=[],
                 finding="",
-                none=self.t("onepager.not_listed", county=self.c.place(name), year=p.year, period=self.period),
+                none_line=self.t("onepager.not_listed", county=self.c.place(name), year=p.year, period=self.period),
             )
         unit = c.unit
         ratio_ci = (
@@ -69,7 +69,7 @@ class OnePagerSection:
             )
         findings = [line for line in self.county_findings()[1:] if line.startswith(self.c.place(name))]
         finding = findings[0] if findings else self.t("onepager.no_difference")
-        return css + render("onepager", title=title, none=None, lines=lines, finding=finding)
+        return css + render("onepager", title=title, none_line=None, lines=lines, finding=finding)
 
     def onepager_facts_html(self, region: str) -> str:
         name = self.a.region.canonical(region)

@@ -61,7 +61,7 @@ class ReviewSection:
             heading=self.t("review.heading", year=self.params.year),
             columns=columns,
             rows=rows,
-            none=None if rows else self.t("review.none"),
+            none_line=None if rows else self.t("review.none"),
             hind_heading=self.t("review.hind_heading"),
             hind_columns=hind_columns,
             hind_rows=hind_rows,

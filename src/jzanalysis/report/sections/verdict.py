@@ -153,9 +153,6 @@ class VerdictSection:
 
     def verdict_lines(self) -> list[str]:
         lines = []
-        year_line = self.year_line()
-        if year_line:
-            lines.append(year_line)
         if self.a.dataset.facts.empty:
             lines.append(self.t("verdict.nothing_read"))
         elif not self.metrics and not self.review and not self.a.forecast_notes:
@@ -183,6 +180,7 @@ class VerdictSection:
         return render(
             "verdict",
             heading=self.t("verdict.heading"),
+            year_line=self.year_line(),
             items=self.verdict_items(),
             table=self.verdict_table(),
             lines=self.verdict_lines(),
