@@ -92,7 +92,7 @@ def test_every_real_bulletin_renders_every_section(path, expected):
         if language == "en":
             assert han_outside_quotes(html) == [], (path.name, han_outside_quotes(html)[:3])
         # a section appears only with content: no forecast section without a forecast, a review only at year end
-        assert (report.t("forecast.heading") in html) == bool(report.metrics), path.name
+        assert (f"<h2>{report.t('forecast.heading')}</h2>" in html) == bool(report.metrics), path.name
         assert report.review == (analysis.params.as_of_month == 12)
         # without a county comparison the county section is one line saying why (not a bare heading)
         if not report.comparisons:

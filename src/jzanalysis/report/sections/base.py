@@ -186,7 +186,7 @@ class ReportBase:
         """The report's own styles and a page header (the title, so a scenario's pages say so)."""
         header = f"@page {{ @top-center {{ content: {_css_string(title)}; font-size: 7.5pt; color: #777; }} }}"
         # a Chinese header breaks between any two characters (完成计/划): kept on one line, the labels are short
-        headers = "" if self.c.en else "table.progress th, table.headline th, table.others th { white-space: nowrap; }"
+        headers = "" if self.c.en else "th { white-space: nowrap; }"
         return REPORT_CSS + headers + header
 
     def gap_words(self, gap: float | None) -> str:
@@ -256,10 +256,12 @@ def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = No
         names += ("quote",)
     columns = [{"label": labels[n], "cls": _FACT_CLASSES.get(n, "")} for n in names]
     rows = []
+    snapshots = bulletin_snapshots(facts)
     for r in facts.itertuples():
         spec = METRICS.get(r.metric)
-        period = "?" if pd.isna(r.months) else f.period(int(r.months), spec.cumulative if spec else True)
         year = None if pd.isna(r.year) else int(r.year)
+        months = None if pd.isna(r.months) else int(r.months)
+        year, period = when(c, spec, year, months, snapshots.get(str(r.source)))
         qualifier = {"approx": c.t("appendix.approx"), "more_than": c.t("appendix.more_than")}.get(
             r.qualifier if isinstance(r.qualifier, str) else "", ""
         )
@@ -284,6 +286,31 @@ def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = No
             cells["value"] = {"text": cells["value"], "cls": "", "note": " ".join(marks), "plain_note": True}
         rows.append([cells[n] for n in names])
     return {"columns": columns, "rows": rows}
+
+
+def bulletin_snapshots(facts: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Each bulletin's own January..M (the latest dated running total it states): the date of its stock figures."""
+    out: dict[str, tuple[int, int]] = {}
+    cumulative = [m for m, spec in METRICS.items() if spec.cumulative]
+    rows = facts[facts.metric.isin(cumulative) & facts.year.notna() & facts.months.notna()]
+    for source, group in rows.groupby(rows.source.astype(str)):
+        latest = group.sort_values(["year", "months"]).iloc[-1]
+        out[str(source)] = (int(latest.year), int(latest.months))
+    return out
+
+
+def when(c: Catalogue, spec, year: int | None, months: int | None, snapshot: tuple[int, int] | None):
+    """(year, period) of a figure as a table shows them. A stock figure (a rate, a count of projects started
+    or in production, a number of teams) is no full-year flow: of the bulletin's own year it is as of the
+    bulletin's month ("2015, as of Jul"); tagged with another year (开工率 of the projects of 2014, 去年的99个)
+    its date is what its sentence says, and the table says so instead of "2014 full year"."""
+    f = c.fmt
+    cumulative = spec.cumulative if spec else True
+    if cumulative or snapshot is None or snapshot[1] >= 12:
+        return year, "?" if months is None else f.period(months, cumulative)
+    if year is not None and year != snapshot[0]:
+        return year, c.t("appendix.stock_dated_by_text")
+    return snapshot[0], c.t("appendix.stock_as_of", period=f.month(snapshot[1]))
 
 
 def _true(value) -> bool:

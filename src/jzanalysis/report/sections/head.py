@@ -26,12 +26,13 @@ class HeadSection:
         (an English report keeps it as written)."""
         items: list[Markup] = []
         for r in self.a.dataset.extractions:
-            who = publisher(r.raw_text or r.text)
+            name = publisher(r.raw_text or r.text)
+            who = (self.quote(name) if self.c.en else name) if name else None
             date = r.publication_date.isoformat() if r.publication_date else None
             if who and date:
-                items.append(self.t_html("title.source_item", publisher=self.quote(who), date=date))
+                items.append(self.t_html("title.source_item", publisher=who, date=date))
             elif who:
-                items.append(self.t_html("title.source_item_undated", publisher=self.quote(who)))
+                items.append(self.t_html("title.source_item_undated", publisher=who))
             elif date:
                 items.append(self.t_html("title.source_item_date_only", date=date))
             else:

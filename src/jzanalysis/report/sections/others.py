@@ -6,7 +6,7 @@ from ...metrics import METRICS
 from ..model import (
     other_figures,
 )
-from .base import Section, _quote_cell, render
+from .base import Section, _quote_cell, render, when
 
 
 class OthersSection:
@@ -26,12 +26,13 @@ class OthersSection:
         body = []
         for r in rows:
             spec = METRICS.get(r.metric)
-            period = "?" if r.months is None else f.period(r.months, spec.cumulative if spec else True)
+            snapshot = (self.params.year, self.params.as_of_month) if self.params.as_of_month else None
+            year, period = when(self.c, spec, r.year, r.months, snapshot)
             body.append(
                 [
                     self.c.metric(r.metric),
                     self.c.place(r.region),
-                    f.year_period(r.year, period),
+                    f.year_period(year, period),
                     f.stated(r.value, r.unit),
                     _quote_cell(r.quote),
                 ]
