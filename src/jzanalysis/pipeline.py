@@ -110,6 +110,18 @@ def year_clues(dataset: Dataset) -> tuple[int | None, str]:
     return None, "none"
 
 
+def year_written(dataset: Dataset, year: int) -> str:
+    """What a year the facts carry rests on: ``text`` when some bulletin writes it ("2015年"), else
+    ``publication`` when it is a publication date's year (the extractor reads 今年 as that year; a mirror's
+    repost date makes it a weak clue), else ``text`` (a year the extractor found some other way)."""
+    written = f"{year}年"
+    if any(written in (r.text or "") for r in dataset.extractions):
+        return "text"
+    if any(r.publication_date is not None and r.publication_date.year == year for r in dataset.extractions):
+        return "publication"
+    return "text"
+
+
 NO_YEAR = (
     "the text states no year (looked for a year at its period, 今年 with a publication date, a year in its "
     "title, a publication date); pass --year YYYY"
@@ -137,6 +149,7 @@ def resolve_snapshot(params: ReportParams, dataset: Dataset, city_level: bool = 
             forecastable = known[known.metric.isin(FORECASTABLE)]
             pick = forecastable if not forecastable.empty else known
             year = int(pick.year.max())
+            basis = year_written(dataset, year)
         elif rows.empty and facts.empty:
             year, basis = year_clues(dataset)
         else:
