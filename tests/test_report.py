@@ -622,3 +622,15 @@ def test_every_section_is_in_the_registry_in_order():
 
     assert ORDER == ("head", "verdict", "progress", "review", "forecast", "counties", "others", "appendix")
     assert set(ORDER) <= set(REGISTRY) and {"counties_page", "appendix_data", "audit"} <= set(REGISTRY)
+
+
+def test_a_text_without_year_or_date_asks_for_year_then_says_it_was_given(tmp_path):
+    source = _bulletin(tmp_path, "1-4月，荆州市新引进亿元以上项目50个。\n")
+    with pytest.raises(InputError, match=r"the text states no year .*; pass --year YYYY$"):
+        analyse(ReportParams.build(source=source))
+    r = Rendered(ReportParams.build(source=source, year=2016))
+    try:
+        assert (r.analysis.params.year, r.analysis.params.as_of_month) == (2016, 4)
+        assert "年份：通报正文没有写年份，按指定的 2016 年计算。" in r.text["verdict"]
+    finally:
+        r.close()

@@ -267,6 +267,8 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     given_snapshot = params.as_of_month is not None
     dataset = load_bulletins([Path(params.source)], city_named(params.region))
     params, basis = resolve_snapshot(params, dataset, city_level=not forecast)
+    if basis == "given" and not dataset.facts.year.isna().any():
+        basis = "text"  # --year for a text that writes its year: nothing to declare
     dataset = _with_year(dataset, params.year, basis)
     region = dataset.require_region()
     year, as_of = params.year, params.as_of_month

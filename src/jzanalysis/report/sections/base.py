@@ -186,7 +186,11 @@ class ReportBase:
         """The report's own styles and a page header (the title, so a scenario's pages say so)."""
         header = f"@page {{ @top-center {{ content: {_css_string(title)}; font-size: 7.5pt; color: #777; }} }}"
         # a Chinese header breaks between any two characters (完成计/划): kept on one line, the labels are short
-        headers = "" if self.c.en else "th { white-space: nowrap; }"
+        headers = (
+            ""
+            if self.c.en
+            else "table th, table.progress th, table.counties th, table.methods th { white-space: nowrap; }"
+        )
         return REPORT_CSS + headers + header
 
     def gap_words(self, gap: float | None) -> str:

@@ -47,7 +47,7 @@ class HeadSection:
         if basis == "publication" and p.year is not None:
             date = a.publication_dates[-1].isoformat() if a.publication_dates else "?"
             return self.t("verdict.year_publication", year=p.year, date=date)
-        if basis == "given" and a.dataset.facts.year.isna().any():
+        if basis == "given":
             return self.t("verdict.year_given", year=p.year)
         return None
 
