@@ -84,7 +84,7 @@ class AppendixSection:
     def method_notes(self, method, m: MetricFigures) -> str:
         params = method.parameters or {}
         parts = []
-        if params.get("basis"):
+        if params.get("basis") and self.c.has(f"method.basis_{params['basis']}"):
             parts.append(self.t(f"method.basis_{params['basis']}"))
         if params.get("calibration_class"):
             key = "method.calibrated_prior" if params.get("leans_on_prior") else "method.calibrated_pairs"
