@@ -96,9 +96,8 @@ def home_region(dataset: Dataset, city: Region) -> str:
 
 
 def _usable(facts: pd.DataFrame, region: str) -> pd.DataFrame:
-    """Facts of ``region`` with a period, forecastable (running totals of counts and amounts) first."""
-    rows = facts[(facts.region == region) & facts.months.notna()]
-    return rows
+    """Facts of ``region`` with a period."""
+    return facts[(facts.region == region) & facts.months.notna()]
 
 
 def year_clues(dataset: Dataset) -> tuple[int | None, str]:
@@ -150,12 +149,10 @@ def resolve_snapshot(params: ReportParams, dataset: Dataset, city_level: bool = 
             pick = forecastable if not forecastable.empty else known
             year = int(pick.year.max())
             basis = year_written(dataset, year)
-        elif rows.empty and facts.empty:
-            year, basis = year_clues(dataset)
         else:
             year, basis = year_clues(dataset)
-            if year is None:
-                raise InputError(NO_YEAR)
+            if year is None and not facts.empty:
+                raise InputError(NO_YEAR)  # figures without a year; a text with none at all still gets its report
     if as_of is None and year is not None and not rows.empty:
         this_year = rows[(rows.year == year) | rows.year.isna()]
         if this_year.empty:
