@@ -94,6 +94,9 @@ def test_every_real_bulletin_renders_every_section(path, expected):
         # a section appears only with content: no forecast section without a forecast, a review only at year end
         assert (f"<h2>{report.t('forecast.heading')}</h2>" in html) == bool(report.metrics), path.name
         assert report.review == (analysis.params.as_of_month == 12)
+        # page 1 points at the other figures only when they are listed
+        if report.t("verdict.nothing_to_forecast") in html:
+            assert f"<h2>{report.t('others.heading')}</h2>" in html, path.name
         # without a county comparison the county section is one line saying why (not a bare heading)
         if not report.comparisons:
             assert report.c.messages["counties.none"].split("{")[0] in html, path.name

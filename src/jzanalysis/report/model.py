@@ -380,13 +380,16 @@ def review_figures(analysis) -> list[Figure]:
 
 def other_figures(analysis, shown: list[str], limit: int = 24) -> list[Figure]:
     """Figures of the report's region the headline does not show: rates, rankings, stock figures, other
-    periods and metrics not forecast; county figures are in the county section."""
+    periods and metrics not forecast; county figures are in the county section. When no figure is filed
+    under the report's region, every figure of the bulletin (so page 1 never points at an empty table)."""
     p = analysis.params
     facts = analysis.dataset.facts
     if facts.empty:
         return []
     region = p.region or analysis.region.name
     rows = facts[facts.region == region]
+    if rows.empty:
+        rows = facts  # none filed under the report's region (a unit the text names otherwise): every figure
     headline = (rows.metric.isin(shown)) & (rows.year == p.year) & (rows.months == p.as_of_month)
     if p.as_of_month == 12:
         headline |= (
