@@ -89,6 +89,7 @@ table.methods td:first-child { white-space: nowrap; }
 table.facts td:not(.text) { white-space: nowrap; }
 table.facts td.metric { min-width: 8em; }
 table.facts td.region, table.others td.name { min-width: 4.5em; }
+table.facts td.period { min-width: 3.5em; }
 table.others td.quote { min-width: 12em; }
 table.headline { width: 100%; }
 p.verdict-year { border-left: 3px solid #c58b00; padding-left: 6px; margin: 0.2em 0 0.6em 0; }
@@ -326,7 +327,13 @@ def _true(value) -> bool:
     return bool(value)
 
 
-_FACT_CLASSES = {"source": "text", "region": "text region", "metric": "text metric", "quote": "text quote"}
+_FACT_CLASSES = {
+    "source": "text",
+    "period": "text period",
+    "region": "text region",
+    "metric": "text metric",
+    "quote": "text quote",
+}
 
 
 def _quote_cell(text) -> dict:

@@ -19,7 +19,7 @@ class OthersSection:
         columns = [
             {"label": self.t("others.col_metric"), "cls": "text"},
             {"label": self.t("others.col_region"), "cls": "text name"},
-            {"label": self.t("others.col_when"), "cls": "nowrap"},
+            {"label": self.t("others.col_when"), "cls": "text period"},
             {"label": self.t("others.col_value"), "cls": "nowrap"},
             {"label": self.t("others.col_quote"), "cls": "text quote"},
         ]

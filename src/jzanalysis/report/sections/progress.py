@@ -19,7 +19,7 @@ class ProgressSection:
             {"label": self.t("progress.col_pace_needed")},
         ]
         rows = []
-        for m in self.metrics:
+        for m in self.boxed():  # the others' figures and paces are in page 1's table
             rows.append(
                 [
                     self.c.metric(m.metric),
