@@ -262,7 +262,7 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     from .plans import load_plans
 
     given_snapshot = params.as_of_month is not None
-    dataset = load_bulletins([Path(params.source)], city_named(params.region))
+    dataset = load_bulletins([Path(params.source)], city_named(params.region), params.corrections)
     params, basis = resolve_snapshot(params, dataset, city_level=not forecast)
     if basis == "given" and not dataset.facts.year.isna().any():
         basis = "text"  # --year for a text that writes its year: nothing to declare

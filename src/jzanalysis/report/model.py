@@ -303,8 +303,9 @@ class ForecastBasis:
 
 def forecast_basis(m: MetricFigures) -> ForecastBasis:
     """The :class:`ForecastBasis` of one metric: the forecast result's own fields when it has them
-    (``pace_so_far_per_month``, ``pace_assumed_per_month``, ``calibration_outcomes``, ``calibration_cities``),
-    else computed here from the point, the YTD figure and the calibration summary (one place to switch)."""
+    (``pace_so_far_per_month``, ``pace_assumed_per_month``, ``calibration_outcomes`` — all the calibration's
+    outcomes —, ``calibration_cities``), else computed here from the point, the YTD figure and the
+    calibration summary; the outcomes of the forecast's own class come from its method's parameters."""
     result, fc = m.result, m.forecast
     so_far = getattr(result, "pace_so_far_per_month", None)
     if so_far is None:
@@ -314,19 +315,21 @@ def forecast_basis(m: MetricFigures) -> ForecastBasis:
         assumed = max(fc.point - m.ytd, 0.0) / m.remaining_months
     params = fc.parameters or {}
     cal = result.calibration or {}
-    outcomes = getattr(result, "calibration_outcomes", None)
-    if outcomes is None and params.get("class_pairs") is not None:
-        outcomes = int(params["class_pairs"])
+    # the outcomes of the forecast's own class (count or amount, early or late in the year) set its bias;
+    # the calibration's whole set (result.calibration_outcomes) its spread
+    outcomes = int(params["class_pairs"]) if params.get("class_pairs") is not None else None
+    pairs = getattr(result, "calibration_outcomes", None)
+    if pairs is None:
+        pairs = cal.get("pairs")
     cities = getattr(result, "calibration_cities", None)
-    if cities is None and cal.get("cities") is not None:
-        cities = int(cal["cities"])
-    pairs = cal.get("pairs")
+    if cities is None:
+        cities = cal.get("cities")
     return ForecastBasis(
         pace_so_far=float(so_far),
         pace_assumed=None if assumed is None else float(assumed),
         calibration_outcomes=outcomes,
         calibration_pairs=None if pairs is None else int(pairs),
-        calibration_cities=cities,
+        calibration_cities=None if cities is None else int(cities),
     )
 
 
