@@ -612,10 +612,14 @@ def test_facts_table_marks_rows_to_confirm_and_their_correction():
 
     facts = facts_frame([dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个")])
     facts["to_confirm"] = [True]
-    facts["correction"] = ["应为175个"]
+    facts["correction"] = ["corrected: value 175 → 174, yoy_pct – → 12"]  # as jzanalysis.corrections writes it
     table = facts_table(facts, Catalogue("zh"))
     value = table["rows"][0][table["columns"].index(next(c for c in table["columns"] if c["label"] == "数值"))]
-    assert value["text"] == "174个" and value["note"] == "待核实 更正：应为175个"
+    assert value["text"] == "174个" and value["note"] == "待核实 分析人员更正：数值 175 → 174、增长 – → 12"
+    facts["correction"] = ["accepted"]
+    facts["to_confirm"] = [False]
+    english = facts_table(facts, Catalogue("en"))
+    assert any(isinstance(cell, dict) and cell.get("note") == "confirmed by the analyst" for cell in english["rows"][0])
     # without those columns the cell is the plain value
     plain = facts_table(facts.drop(columns=["to_confirm", "correction"]), Catalogue("zh"))
     assert "174个" in plain["rows"][0]

@@ -286,7 +286,7 @@ def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = No
             marks.append(c.t("appendix.to_confirm"))
         correction = getattr(r, "correction", None)
         if isinstance(correction, str) and correction.strip():
-            marks.append(c.t("appendix.correction", text=correction.strip()))
+            marks += correction_words(c, correction)
         if marks:
             cells["value"] = {"text": cells["value"], "cls": "", "note": " ".join(marks), "plain_note": True}
         rows.append([cells[n] for n in names])
@@ -316,6 +316,29 @@ def when(c: Catalogue, spec, year: int | None, months: int | None, snapshot: tup
     if year is not None and year != snapshot[0]:
         return year, c.t("appendix.stock_dated_by_text")
     return snapshot[0], c.t("appendix.stock_as_of", period=f.month(snapshot[1]))
+
+
+#: facts columns a correction names → the appendix's column label of it
+_CORRECTED_FIELDS = {"yoy_pct": "yoy"}
+
+
+def correction_words(c: Catalogue, text: str) -> list[str]:
+    """The ``correction`` column of a fact (``accepted``; ``corrected: value 798 → 789, yoy_pct – → 31.3``;
+    several joined by ``; ``) in the catalogue's words: the analyst confirmed it, or changed which fields."""
+    out = []
+    for item in (part.strip() for part in text.split(";")):
+        if item == "accepted":
+            out.append(c.t("appendix.accepted"))
+        elif item.startswith("corrected:"):
+            changes = []
+            for change in item.removeprefix("corrected:").split(","):
+                name, _, rest = change.strip().partition(" ")
+                key = f"appendix.col_{_CORRECTED_FIELDS.get(name, name)}"
+                changes.append(f"{c.t(key) if c.has(key) else name} {rest}".strip())
+            out.append(c.t("appendix.correction", text=c.t("meta.list_sep").join(changes)))
+        elif item:
+            out.append(c.t("appendix.correction", text=item))
+    return out
 
 
 def _true(value) -> bool:
