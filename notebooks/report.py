@@ -24,7 +24,7 @@ source = None  # bulletin file or folder; None: the seed bulletin (data/raw/000_
 year = None  # None: the latest year in the data
 as_of_month = None  # figures cover January..as_of_month (None: the latest)
 region = None  # the city (or one of its counties); None: the city the bulletins are about
-metrics = ["projects_100m", "funds_in_place"]  # metric ids to forecast
+metrics = None  # metric ids to forecast (None: every forecastable metric the bulletin has a figure for)
 compare_metric = "projects_100m"  # metric for the county comparison
 methods = None  # forecast method ids (None: every method that applies)
 dispersion = None  # overdispersion φ of project counts, 0..1 (None: calibrated on real data)
@@ -44,12 +44,14 @@ report.show(r.parts("verdict"))
 
 # %%
 report.show(r.parts("progress"))
+report.show(r.parts("review"))
 
 # %%
 report.show(r.parts("forecast"))
 
 # %%
 report.show(r.parts("counties"))
+report.show(r.parts("others"))
 
 # %%
 report.show(r.parts("appendix"))

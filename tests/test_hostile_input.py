@@ -133,7 +133,7 @@ def test_the_time_budget_stops_a_single_long_sentence():
 def test_a_title_is_one_string_in_the_page_header_css(title):
     import tinycss2
 
-    from jzanalysis.report.sections import _css_string
+    from jzanalysis.report.sections.base import _css_string
 
     header = f"@page {{ @top-center {{ content: {_css_string(title)}; }} }}"
     (rule,) = tinycss2.parse_stylesheet(header, skip_comments=True, skip_whitespace=True)

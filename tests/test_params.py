@@ -7,20 +7,24 @@ from jzanalysis.params import ReportParams
 def test_defaults_point_at_the_seed():
     params = ReportParams.build()
     assert params.source.endswith("data/raw/000_f5510f0c233d12e8.txt")
-    assert params.metrics == ("projects_100m", "funds_in_place")
+    # no metric list: the report forecasts every forecastable metric the bulletin has a figure for
+    assert params.metrics is None
 
 
 def test_notebook_parameters_are_plain_json_values():
     values = ReportParams.build(year=2015, as_of_month=7, dispersion=0.2).notebook_parameters()
-    assert values["metrics"] == ["projects_100m", "funds_in_place"]
+    assert values["metrics"] is None
+    given = ReportParams.build(metrics=("projects_100m", "funds_in_place")).notebook_parameters()
+    assert given["metrics"] == ["projects_100m", "funds_in_place"]
     assert values["dispersion"] == 0.2 and values["year"] == 2015
 
 
 @pytest.mark.parametrize(
     "values, message",
     [
-        (dict(as_of_month=13), "as_of_month: as-of month must be a whole number 1..11, got 13"),
-        (dict(as_of_month=0), "as-of month must be a whole number 1..11, got 0"),
+        # 12 is a year-end bulletin (reviewed, not forecast): the month runs 1..12
+        (dict(as_of_month=13), "as_of_month: as-of month must be a whole number 1..12, got 13"),
+        (dict(as_of_month=0), "as-of month must be a whole number 1..12, got 0"),
         (dict(year=99999999999), "year: year must be a whole number 1990..2100, got 99999999999"),
         (dict(year=1989), "year must be a whole number 1990..2100, got 1989"),
         (dict(year="soon"), "year must be a whole number 1990..2100, got 'soon'"),

@@ -20,7 +20,7 @@ from jzanalysis.report.notes import note_lines
 from tests.helpers import figure_texts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SECTIONS = ("head", "verdict", "progress", "forecast", "counties", "appendix")
+SECTIONS = ("head", "verdict", "progress", "review", "forecast", "counties", "others", "appendix")
 
 
 def _html(parts) -> str:
@@ -140,14 +140,14 @@ def test_the_implied_plan_is_shown_only_as_precise_as_its_percent(seed):
     row = re.search(r"实际到位资金 798亿元 (\S+) 61.4% 58.3% \+3.1 114亿元 100亿元", seed.text["progress"])
     assert row and row.group(1) == "约1,300亿元"
     assert "1,299.7" not in seed.html and "243.0" not in seed.html
-    assert "计划在 1,298.6–1,300.7 之间" in seed.text["appendix"]
+    assert "计划在 1,298.6–1,300.7亿元 之间" in seed.text["appendix"]  # the bounds carry the unit
 
 
 def test_progress_table_has_units_and_short_headers(seed):
     text = seed.text["progress"]
     # 174/7 = 24.9 a month so far; (243 − 174)/5 = 13.8 needed; 798/7 = 114; (1,299.7 − 798)/5 = 100.3 → 100
     assert "新引进亿元以上项目 174个 243个 71.6% 58.3% +13.3 24.9个 13.8个" in text
-    assert "已实现月均" in text and "剩余月份所需月均" in text
+    assert "已实现月均" in text and "尚需月均" in text  # short enough to stay on one line
 
 
 # --- every parameter reaches every table, chart and sentence ---------------------------------------
@@ -221,7 +221,8 @@ def test_a_region_without_a_stated_plan_luan():
     try:
         assert r.report.title() == "六安市2024年1-6月招商引资进度与全年预测"
         assert "新引进亿元以上项目：通报未给出全年计划，无法判断能否完成" in r.text["verdict"]
-        assert "实际到位资金：通报没有2024年1-6月的数字，未作预测" in r.text["verdict"]
+        # the headline is what the bulletin holds: it has no funds figure, so funds are not mentioned on page 1
+        assert "实际到位资金" not in r.text["verdict"]
         assert "no funds_in_place" not in r.html and "has no" not in r.html
         # 8 counties listed, adding up to the city's 174: 霍山县 34 of 174 = 19.5% → 20%
         assert "霍山县 34 20%" in r.text["counties"] and "所列县市区合计174个，全市174个" in r.text["counties"]
@@ -515,3 +516,129 @@ def test_theme_is_applied_on_import_so_an_analysts_own_chart_shows_chinese():
         ax.figure.canvas.draw()
     plt.close(ax.figure)
     assert [w for w in caught if "Glyph" in str(w.message)] == []
+
+
+# --- what the bulletin holds, and what page 1 rests on ----------------------------------------------
+
+
+def test_page_one_says_the_pace_assumed_against_the_pace_so_far_and_the_calibration(seed):
+    text = seed.text["verdict"]
+    # 174 in 7 months = 24.857 → 24.9 a month; the forecast's median 267 leaves (267 − 174) / 5 = 18.6 a month:
+    # a slowdown, said in words; the count class of the calibration holds 3 real pairs (of 20, from 7 cities)
+    assert "1-7月月均24.9个；预测假设剩余 5 个月月均18.6个，慢于已实现的进度" in text
+    assert "区间只由 3 组同类真实的“1至当月 → 全年”数据校准（校准数据共 20 组，来自 7 个城市）" in text
+    # the publisher and the date the page gives, not the file's hashed name
+    assert "数据来源：荆州市招商促进中心，2015-09-02发布。" in seed.text["head"]
+    assert "000_f5510f0c233d12e8" not in seed.text["head"]
+
+
+def test_headline_boxes_then_one_table_for_the_rest(seed):
+    # metrics with a plan (新引进亿元以上项目, 实际到位资金) and the first three by priority get a box; the rest
+    # of the seed's running totals share one table on page 1, each with its forecast
+    boxes = re.findall(r'<div class="verdict verdict-(\w+)">', seed.html)
+    assert len(boxes) == 3
+    assert "其余 " in seed.text["verdict"] and "“四大家”领导外出 26次" in seed.text["verdict"]
+
+
+def _bulletin(tmp_path: Path, text: str, name: str = "b.txt") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_city_figure_only_bulletin_gets_one_line_for_counties_and_a_rate_in_other_figures(tmp_path):
+    source = _bulletin(
+        tmp_path,
+        "发布时间:2015-09-02\n2015年1-7月，荆州市新引进亿元以上项目174个，完成全年计划的71.6%；"
+        "实际到位资金798亿元。亿元以上工业项目开工率为78.1%。\n",
+    )
+    r = Rendered(ReportParams.build(source=source))
+    try:
+        # no county figure: one line, the bulletin's reason, no bare heading nor table (the 'none' literal bug)
+        assert r.text["counties"].strip() == "县市区比较 无县市区比较：通报没有按县市区分列数字。"
+        # the rate is not forecast; it is listed with its date
+        assert "亿元以上工业项目开工率 荆州市 2015年截至7月 78.1%" in r.text["others"]
+        assert "年份：" not in r.text["verdict"]  # 2015年 is written in the text: no clue to declare
+    finally:
+        r.close()
+
+
+def test_a_year_taken_from_the_publication_date_is_said_on_page_one(tmp_path):
+    # 今年 with a publication date: the extractor dates the figure 2019, from the page's date only
+    source = _bulletin(tmp_path, "发布时间:2019-05-06\n今年1-4月，荆州市新引进亿元以上项目50个，完成全年计划的40%。\n")
+    r = Rendered(ReportParams.build(source=source))
+    try:
+        assert r.analysis.params.year == 2019 and r.analysis.year_basis == "publication"
+        assert "年份：通报正文没有写年份，按页面的发布日期 2019-05-06 定为 2019 年" in r.text["verdict"]
+    finally:
+        r.close()
+
+
+def test_a_year_end_bulletin_is_reviewed_not_refused(tmp_path):
+    source = _bulletin(
+        tmp_path, "2015年全年，荆州市新引进亿元以上项目260个，完成全年计划的107%，增长12%。\n", "year_end.txt"
+    )
+    r = Rendered(ReportParams.build(source=source))
+    try:
+        assert r.report.title() == "荆州市2015年招商引资全年回顾"
+        assert "新引进亿元以上项目：全年完成260个，为全年计划的107%，完成计划，比上年增长12%。" in r.text["verdict"]
+        assert "新引进亿元以上项目 260个 107% 12%" in r.text["review"]
+        assert r.text["forecast"] == "" and r.text["progress"] == ""  # nothing to forecast, no empty section
+    finally:
+        r.close()
+
+
+def test_earlier_bulletins_forecasts_are_set_against_the_year_end_outcome():
+    from jzanalysis.pipeline import hindcasts
+    from jzanalysis.schema import facts_frame
+
+    facts = facts_frame(
+        [
+            dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个", plan_pct=71.6),
+            dict(year=2015, months=12, region="荆州市", metric="projects_100m", value=260, unit="个"),
+        ]
+    )
+    params = ReportParams.build(year=2015, as_of_month=12, region="荆州市")
+    (h,) = hindcasts(facts, params, "projects_100m")
+    # the 1-7月 forecast of the seed (median 267, 80% 232–312) against the outcome 260: inside, 2.7% high
+    assert (h.as_of, h.ytd, h.outcome) == (7, 174, 260)
+    assert round(h.point) == 267 and (round(h.interval80[0]), round(h.interval80[1])) == (232, 312) and h.inside80
+    assert round(h.error_pct, 1) == round((h.point - 260) / 260 * 100, 1)
+
+
+def test_facts_table_marks_rows_to_confirm_and_their_correction():
+    from jzanalysis.report.sections import facts_table
+    from jzanalysis.schema import facts_frame
+
+    facts = facts_frame([dict(year=2015, months=7, region="荆州市", metric="projects_100m", value=174, unit="个")])
+    facts["to_confirm"] = [True]
+    facts["correction"] = ["corrected: value 175 → 174, yoy_pct – → 12"]  # as jzanalysis.corrections writes it
+    table = facts_table(facts, Catalogue("zh"))
+    value = table["rows"][0][table["columns"].index(next(c for c in table["columns"] if c["label"] == "数值"))]
+    assert value["text"] == "174个" and value["note"] == "待核实 分析人员更正：数值 175 → 174、增长 – → 12"
+    facts["correction"] = ["accepted"]
+    facts["to_confirm"] = [False]
+    english = facts_table(facts, Catalogue("en"))
+    assert any(isinstance(cell, dict) and cell.get("note") == "confirmed by the analyst" for cell in english["rows"][0])
+    # without those columns the cell is the plain value
+    plain = facts_table(facts.drop(columns=["to_confirm", "correction"]), Catalogue("zh"))
+    assert "174个" in plain["rows"][0]
+
+
+def test_every_section_is_in_the_registry_in_order():
+    from jzanalysis.report.sections import ORDER, REGISTRY
+
+    assert ORDER == ("head", "verdict", "progress", "review", "forecast", "counties", "others", "appendix")
+    assert set(ORDER) <= set(REGISTRY) and {"counties_page", "appendix_data", "audit"} <= set(REGISTRY)
+
+
+def test_a_text_without_year_or_date_asks_for_year_then_says_it_was_given(tmp_path):
+    source = _bulletin(tmp_path, "1-4月，荆州市新引进亿元以上项目50个。\n")
+    with pytest.raises(InputError, match=r"the text states no year .*; pass --year YYYY$"):
+        analyse(ReportParams.build(source=source))
+    r = Rendered(ReportParams.build(source=source, year=2016))
+    try:
+        assert (r.analysis.params.year, r.analysis.params.as_of_month) == (2016, 4)
+        assert "年份：通报正文没有写年份，按指定的 2016 年计算。" in r.text["verdict"]
+    finally:
+        r.close()

@@ -760,6 +760,13 @@ def _interrupted_line(result) -> str:
     )
 
 
+def _undated_stem(params) -> str:
+    """The name of a report on a bulletin without a usable dated figure: ``bulletin_2017``, ``bulletin_undated``."""
+    from .report import file_suffix
+
+    return f"bulletin_{params.year or 'undated'}{file_suffix(params)}"
+
+
 def _sweep(out: Path) -> None:
     """What killed runs left, removed before anything else (whether or not this run gets far): their
     staging folders in ``out``, their kernels' folders in /tmp."""
@@ -793,7 +800,7 @@ def cmd_report(args) -> int:
     job = Job(
         "report.ipynb",
         params,
-        report_stem(params),
+        report_stem(params) if params.year and params.as_of_month else _undated_stem(params),
         report_title("report.ipynb", params),
         formats,
         headline=tuple(headline("report.ipynb", analysis)),

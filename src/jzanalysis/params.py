@@ -19,7 +19,8 @@ from . import bounds, settings
 from .errors import InputError
 from .metrics import get_metric
 
-DEFAULT_FORECAST_METRICS = ("projects_100m", "funds_in_place")
+#: None: every forecastable metric the bulletin has a figure for, in the metric catalogue's priority order
+DEFAULT_FORECAST_METRICS: tuple[str, ...] | None = None
 DEFAULT_COMPARE_METRIC = "projects_100m"
 
 #: An annual plan in the metric's unit (个 or 亿元), bounded like every number (see :mod:`jzanalysis.bounds`).
@@ -33,7 +34,9 @@ class ReportParams(BaseModel):
     - ``region``: the city (or one of its county-level units) to report on; None = the city the bulletins
       are about
     - ``year`` / ``as_of_month``: the January..M snapshot to forecast from; None = the latest in the data
-    - ``metrics``: metric ids to forecast; ``compare_metric``: metric for the county comparison
+    - ``metrics``: metric ids to forecast (None: every forecastable metric the bulletin has a figure for,
+      by the catalogue's priority); ``compare_metric``: the county comparison shown first (every count
+      metric two or more units report gets one)
     - ``methods``: forecast method ids (None = every method that applies); ``dispersion``: overdispersion
       φ of counts; ``sigma``: spread σ of amounts (None = the calibrated spread; see docs/forecasting.md)
     - ``language``: the report's language, ``zh`` or ``en``
@@ -54,9 +57,10 @@ class ReportParams(BaseModel):
 
     source: str = Field(default_factory=lambda: str(settings.SEED_BULLETIN))
     year: int | None = Field(None, ge=bounds.YEAR[0], le=bounds.YEAR[1], description="year")
-    as_of_month: int | None = Field(None, ge=bounds.AS_OF[0], le=bounds.AS_OF[1], description="as-of month")
+    # 12: a year-end bulletin, reviewed instead of forecast
+    as_of_month: int | None = Field(None, ge=bounds.MONTHS[0], le=bounds.MONTHS[1], description="as-of month")
     region: str | None = None
-    metrics: tuple[str, ...] = DEFAULT_FORECAST_METRICS
+    metrics: tuple[str, ...] | None = DEFAULT_FORECAST_METRICS
     compare_metric: str = DEFAULT_COMPARE_METRIC
     methods: tuple[str, ...] | None = None
     dispersion: float | None = Field(
@@ -71,6 +75,8 @@ class ReportParams(BaseModel):
     @field_validator("metrics", "compare_metric", "plans")
     @classmethod
     def _known_metrics(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return value
         ids = [value] if isinstance(value, str) else list(value)
         for metric in ids:
             try:
@@ -99,7 +105,7 @@ class ReportParams(BaseModel):
     def notebook_parameters(self) -> dict[str, Any]:
         """The dict papermill injects into a notebook's ``parameters`` cell (JSON-able values only)."""
         values = self.model_dump()
-        values["metrics"] = list(self.metrics)
+        values["metrics"] = list(self.metrics) if self.metrics is not None else None
         values["methods"] = list(self.methods) if self.methods is not None else None
         values["source"] = str(Path(self.source).resolve())
         if self.corrections:

@@ -100,7 +100,7 @@ def document_title(notebook: str, params) -> str:
     from ..regions import find_region
 
     c = Catalogue(params.language, find_region(params.region) if params.region else None)
-    period = c.fmt.period(params.as_of_month)
+    period = c.fmt.period(params.as_of_month) if params.as_of_month else ""
     place = c.place(params.region) if params.region else ""
     if notebook.startswith("counties"):
         return c.t("title.counties", city=place, year=params.year, period=period)
@@ -110,7 +110,12 @@ def document_title(notebook: str, params) -> str:
         )
     if notebook.startswith("audit"):
         return c.t("title.audit")
-    title = c.t("title.report", city=place, year=params.year, period=period)
+    if params.year is None or params.as_of_month is None:
+        title = c.t("title.report_undated", city=place)
+    elif params.as_of_month == 12:
+        title = c.t("title.review", city=place, year=params.year)
+    else:
+        title = c.t("title.report", city=place, year=params.year, period=period)
     scenario = scenario_words(params, c)
     if notebook.startswith("report") and scenario:
         title += c.t("meta.paren", text=c.t("title.scenario", what=scenario))

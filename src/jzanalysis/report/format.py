@@ -199,9 +199,11 @@ class Formatter:
         return _grouped(value, 2)
 
     def period(self, months: int, cumulative: bool = True) -> str:
-        """1-7月 / Jan–Jul; 6月 / Jun (a point in time); 全年 / full year."""
-        if months >= 12:
+        """1-7月 / Jan–Jul; 6月 / Jun (a point in time); 全年 / full year; 年末 / year-end (a stock at December)."""
+        if months >= 12 and cumulative:
             return "full year" if self.en else "全年"
+        if months >= 12:
+            return "year-end" if self.en else "年末"
         names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
         if not cumulative:
             return names[months - 1] if self.en else f"{months}月"

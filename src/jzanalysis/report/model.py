@@ -16,7 +16,7 @@ from ..calendar import time_progress
 from ..errors import InputError
 from ..forecast.plan import Plan, implied_plan
 from ..forecast.result import ForecastResult, MethodForecast
-from ..metrics import METRICS
+from ..metrics import METRICS, by_priority
 
 
 @dataclass(frozen=True)
@@ -274,3 +274,131 @@ def comparison_from_result(c: dict, region) -> CountyComparison:
         batch=batch,
         raw=c,
     )
+
+
+def county_comparisons(analysis) -> list[CountyComparison]:
+    """Every county comparison of ``analysis`` (one per metric two or more units report), the compare
+    metric's first; the single ``comparison`` of an older analysis when it has no ``comparisons``."""
+    many = getattr(analysis, "comparisons", None) or {}
+    if many:
+        return [comparison_from_result(c, analysis.region) for c in many.values()]
+    one = county_comparison(analysis)
+    return [one] if one is not None else []
+
+
+# --- what a forecast rests on ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastBasis:
+    """What page 1 says a forecast rests on: the pace so far, the pace the forecast assumes for the rest of
+    the year, and how many real outcomes calibrate it."""
+
+    pace_so_far: float  # per month, January..M
+    pace_assumed: float | None  # per month over the remaining months, from the default forecast's point
+    calibration_outcomes: int | None  # real January..M → full-year pairs of the forecast's class
+    calibration_pairs: int | None  # all pairs of the calibration
+    calibration_cities: int | None
+
+
+def forecast_basis(m: MetricFigures) -> ForecastBasis:
+    """The :class:`ForecastBasis` of one metric: the forecast result's own fields when it has them
+    (``pace_so_far_per_month``, ``pace_assumed_per_month``, ``calibration_outcomes`` — all the calibration's
+    outcomes —, ``calibration_cities``), else computed here from the point, the YTD figure and the
+    calibration summary; the outcomes of the forecast's own class come from its method's parameters."""
+    result, fc = m.result, m.forecast
+    so_far = getattr(result, "pace_so_far_per_month", None)
+    if so_far is None:
+        so_far = m.ytd / m.as_of
+    assumed = getattr(result, "pace_assumed_per_month", None)
+    if assumed is None and m.remaining_months > 0:
+        assumed = max(fc.point - m.ytd, 0.0) / m.remaining_months
+    params = fc.parameters or {}
+    cal = result.calibration or {}
+    # the outcomes of the forecast's own class (count or amount, early or late in the year) set its bias;
+    # the calibration's whole set (result.calibration_outcomes) its spread
+    outcomes = int(params["class_pairs"]) if params.get("class_pairs") is not None else None
+    pairs = getattr(result, "calibration_outcomes", None)
+    if pairs is None:
+        pairs = cal.get("pairs")
+    cities = getattr(result, "calibration_cities", None)
+    if cities is None:
+        cities = cal.get("cities")
+    return ForecastBasis(
+        pace_so_far=float(so_far),
+        pace_assumed=None if assumed is None else float(assumed),
+        calibration_outcomes=outcomes,
+        calibration_pairs=None if pairs is None else int(pairs),
+        calibration_cities=None if cities is None else int(cities),
+    )
+
+
+# --- figures that are not forecast, and the year in review ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One stated figure as the report lists it."""
+
+    metric: str
+    region: str
+    year: int | None
+    months: int | None
+    value: float
+    unit: str
+    plan_pct: float | None
+    yoy_pct: float | None
+    quote: str | None
+
+
+def _figure(row) -> Figure:
+    def number(x):
+        return None if pd.isna(x) else float(x)
+
+    return Figure(
+        metric=str(row.metric),
+        region=str(row.region),
+        year=None if pd.isna(row.year) else int(row.year),
+        months=None if pd.isna(row.months) else int(row.months),
+        value=float(row.value),
+        unit=row.unit if isinstance(row.unit, str) else METRICS[str(row.metric)].unit if row.metric in METRICS else "",
+        plan_pct=number(row.plan_pct),
+        yoy_pct=number(row.yoy_pct),
+        quote=row.quote if isinstance(row.quote, str) else None,
+    )
+
+
+def review_figures(analysis) -> list[Figure]:
+    """A year-end bulletin's full-year figures of the report's region, by the catalogue's priority."""
+    p = analysis.params
+    if p.as_of_month != 12 or p.year is None:
+        return []
+    facts = analysis.dataset.facts
+    rows = facts[(facts.year == p.year) & (facts.months == 12) & (facts.region == p.region)]
+    rows = rows[rows.metric.isin([m for m, spec in METRICS.items() if spec.cumulative])]
+    order = {m: i for i, m in enumerate(by_priority(set(rows.metric)))}
+    rows = rows.drop_duplicates("metric")
+    return sorted((_figure(r) for r in rows.itertuples()), key=lambda fig: order[fig.metric])
+
+
+def other_figures(analysis, shown: list[str], limit: int = 24) -> list[Figure]:
+    """Figures of the report's region the headline does not show: rates, rankings, stock figures, other
+    periods and metrics not forecast; county figures are in the county section. When no figure is filed
+    under the report's region, every figure of the bulletin (so page 1 never points at an empty table)."""
+    p = analysis.params
+    facts = analysis.dataset.facts
+    if facts.empty:
+        return []
+    region = p.region or analysis.region.name
+    rows = facts[facts.region == region]
+    if rows.empty:
+        rows = facts  # none filed under the report's region (a unit the text names otherwise): every figure
+    headline = (rows.metric.isin(shown)) & (rows.year == p.year) & (rows.months == p.as_of_month)
+    if p.as_of_month == 12:
+        headline |= (
+            rows.metric.isin([f.metric for f in review_figures(analysis)]) & (rows.year == p.year) & (rows.months == 12)
+        )
+    rows = rows[~headline.fillna(False)]
+    rows = rows.assign(_order=[METRICS[m].priority if m in METRICS else 10**6 for m in rows.metric])
+    rows = rows.sort_values(["_order", "year", "months"], na_position="last")
+    return [_figure(r) for r in rows.head(limit).itertuples()]

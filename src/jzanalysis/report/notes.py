@@ -166,3 +166,28 @@ def unmapped_rows(extraction, catalogue) -> list[list]:
             ]
         )
     return rows
+
+
+# "来源：咸宁日报", "信息来源:市投创中心发布时间:…": the name after the label, up to the next label, space or
+# punctuation; a web address is no publisher's name.
+_PUBLISHER_RE = re.compile(r"(?:文章|信息|稿件)?来源\s*[:：]\s*(?P<name>[^\s:：|｜/，。,;；()（）]{2,24})")
+_NEXT_LABEL_RE = re.compile(r"(?:发布|时间|日期|作者|编辑|责编|浏览|点击|收集|字号)")
+
+
+def publisher(text: str | None) -> str | None:
+    """The publisher a bulletin's page names (its 来源 line), or None; read at the top and bottom of the
+    page only, where a page's source line stands.
+
+    >>> publisher("信息来源:市投创中心发布时间:2024-07-15"), publisher("来源: 咸宁日报\\n"), publisher("来源: 发布时间:")
+    ('市投创中心', '咸宁日报', None)
+    >>> publisher("来源:http://www.qhhb.gov.cn") is None
+    True
+    """
+    if not text:
+        return None
+    edge = text[:6000] + "\n" + text[-3000:]
+    for match in _PUBLISHER_RE.finditer(edge):
+        name = _NEXT_LABEL_RE.split(match.group("name"))[0].strip()
+        if len(name) >= 2 and not re.match(r"(?:https?|www)", name, re.I):
+            return name
+    return None

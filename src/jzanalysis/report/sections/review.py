@@ -1,0 +1,72 @@
+"""The year in review: a year-end bulletin's outcomes, and earlier bulletins' forecasts against them."""
+
+from __future__ import annotations
+
+from ...metrics import METRICS
+from ..model import (
+    review_figures,
+)
+from .base import Section, render
+
+
+class ReviewSection:
+    def review_html(self) -> str:
+        """A year-end bulletin: the outcome of each figure, and how earlier bulletins' forecasts fared."""
+        if not self.review:
+            return ""
+        f = self.f
+        figures = review_figures(self.a)
+        columns = [
+            {"label": self.t("review.col_metric"), "cls": "text"},
+            {"label": self.t("review.col_outcome"), "cls": "nowrap"},
+            {"label": self.t("review.col_plan_pct"), "cls": "nowrap"},
+            {"label": self.t("review.col_yoy"), "cls": "nowrap"},
+        ]
+        rows = [
+            [
+                self.c.metric(r.metric),
+                f.stated(r.value, r.unit),
+                "–" if r.plan_pct is None else f.as_written(r.plan_pct) + "%",
+                "–" if r.yoy_pct is None else f.as_written(r.yoy_pct) + "%",
+            ]
+            for r in figures
+        ]
+        hind_rows = []
+        for metric, items in (getattr(self.a, "hindcasts", None) or {}).items():
+            unit = METRICS[metric].unit
+            whole = METRICS[metric].kind == "count"
+            for h in items:
+                hind_rows.append(
+                    [
+                        self.c.metric(metric),
+                        f.period(h.as_of),
+                        f.stated(h.ytd, unit),
+                        f.value(h.point, unit, whole),
+                        f.interval(h.interval80, unit, whole),
+                        f.stated(h.outcome, unit),
+                        self.t("review.inside" if h.inside80 else "review.outside"),
+                    ]
+                )
+        hind_columns = [
+            {"label": self.t("review.col_metric"), "cls": "text"},
+            {"label": self.t("review.col_as_of"), "cls": "nowrap"},
+            {"label": self.t("review.col_ytd"), "cls": "nowrap"},
+            {"label": self.t("review.col_point"), "cls": "nowrap"},
+            {"label": self.t("review.col_interval"), "cls": "nowrap"},
+            {"label": self.t("review.col_outcome"), "cls": "nowrap"},
+            {"label": self.t("review.col_inside"), "cls": "text"},
+        ]
+        return render(
+            "review",
+            heading=self.t("review.heading", year=self.params.year),
+            columns=columns,
+            rows=rows,
+            none_line=None if rows else self.t("review.none"),
+            hind_heading=self.t("review.hind_heading"),
+            hind_columns=hind_columns,
+            hind_rows=hind_rows,
+            hind_none=self.t("review.hind_none"),
+        )
+
+
+SECTIONS = (Section("review", parts=lambda r: [r.review_html()], applies=lambda r: r.review),)
