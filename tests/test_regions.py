@@ -206,3 +206,18 @@ def test_english_names_of_autonomous_counties_and_chang_places():
     assert (unit_en("长宁县"), unit_en("长子县")) == ("Changning", "Zhangzi")
     # a county named as its city gets its kind: 长沙县 is Changsha County beside Changsha
     assert {u.name: u.en for u in get_region("长沙市").units}["长沙县"] == "Changsha County"
+
+
+def test_a_renamed_unit_listed_twice_in_the_national_list_is_one_unit():
+    # divisions.csv keeps 澄江县 (530422) beside 澄江市 (530481, former 澄江县<2019): one place renamed, not a clash
+    yuxi = get_region("玉溪市")
+    assert yuxi.unit("澄江县").name == "澄江市" and yuxi.unit("澄江市").display_name(2018) == "澄江县"
+    assert "澄江县" not in yuxi.unit_names
+    # 湾里区 went into 新建区 in 2019: its name finds 新建区
+    assert get_region("南昌市").resolve("湾里区") == "新建区"
+
+
+def test_an_autonomous_prefecture_is_found_by_its_short_name_with_zhou():
+    # bulletins say 海北州 for 海北藏族自治州 (short form 海北 + 州)
+    haibei = get_region("海北州")
+    assert haibei.name == "海北藏族自治州" and haibei.resolve("海北州") == "海北藏族自治州"

@@ -110,6 +110,24 @@ def test_a_city_without_a_profile_keeps_its_zones_under_their_names():
     assert any(w.startswith("株洲经开区 is not in 株洲市's profile") for w in found.warnings)
 
 
+@pytest.mark.parametrize(
+    "phrase, names",
+    [
+        ("、完成市考核目标", []),  # words before 市, not a place
+        ("、实施区", []),
+        ("、紧盯自治区", []),
+        ("、道真县", ["道真县"]),  # 道真仡佬族苗族自治县 by its short form and 县: the national list holds it
+        ("、无为市", ["无为市"]),  # 无为县 became 无为市 (2019); the list's short form 无为 with 市
+        ("、城陵矶新港区", ["城陵矶新港区"]),  # a zone: no list holds every zone, the name is kept
+    ],
+)
+def test_no_region_name_is_made_of_words_before_a_suffix(phrase, names):
+    from jzanalysis.sources.extract.regions import RegionMatcher
+
+    matcher = RegionMatcher(get_region("池州市"))
+    assert [m.name for m in matcher.mentions(phrase)] == names
+
+
 # --- the lexicon -------------------------------------------------------------------------------------------
 
 

@@ -295,16 +295,31 @@ def _division_aliases() -> dict[str, str]:
     names: dict[str, str] = {}
     for name, entry in divisions().items():
         names[name] = name
-        if len(entry["short"]) >= 2:
-            names.setdefault(entry["short"], name)
+        for alias in _short_names(name, entry["short"]):
+            names.setdefault(alias, name)
     return names
+
+
+def _short_names(name: str, short: str) -> tuple[str, ...]:
+    """A region's short names: its short form (宜宾) and, for an autonomous prefecture, the short form with 州
+    (海北州 for 海北藏族自治州), the name bulletins use for it."""
+    if len(short) < 2 or short == name:
+        return ()
+    return (short, f"{short}州") if name.endswith("自治州") else (short,)
+
+
+def _live_units(units: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """The units of a national-list entry without a unit that is another's former name (澄江县 became 澄江市
+    in 2019; 湾里区 went into 新建区): the list keeps both rows, the later unit holds the old name as an era."""
+    former = {f.split("<")[0] for *_, formers in units for f in formers.split(";") if f}
+    return [unit for unit in units if unit[0] not in former]
 
 
 def _from_divisions(name: str) -> Region:
     entry = divisions()[name]
     city_en = pinyin_name(name)
     units = []
-    for unit_name, short, code, former in entry["units"]:
+    for unit_name, short, code, former in _live_units(entry["units"]):
         en = unit_en(unit_name)
         if en == city_en:  # 长沙县 beside 长沙市: the county says it is one
             en += " County"
@@ -324,7 +339,7 @@ def _from_divisions(name: str) -> Region:
         province=entry["province"],
         code=entry["code"],
         en=pinyin_name(name),
-        aliases=(entry["short"],) if entry["short"] != name else (),
+        aliases=_short_names(name, entry["short"]),
         units=tuple(units),
         profile=None,
     )

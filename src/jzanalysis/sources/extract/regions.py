@@ -27,6 +27,13 @@ _SUFFIXES = (
 # "天府新区眉山片区" (the longest such name that holds no word of the lexicon, see RegionMatcher._unknown_name).
 _UNKNOWN_UNIT_RE = re.compile(rf"[\u4e00-\u9fff—\-]{{1,9}}?{_SUFFIXES}(?![\u4e00-\u9fff]{{0,2}}(?:项目|企业))")
 _SUFFIX_END_RE = re.compile(_SUFFIXES)
+# A name with an administrative suffix alone (县, 市, 区, 旗, 自治县) is a place only when the national list holds
+# it: "完成市考核目标", "实施区", "紧盯自治区" are words before a suffix, not places. A zone's name (经开区, 新区,
+# 产业园区 …) is kept though no list holds every zone.
+_ZONE_SUFFIX_RE = re.compile(
+    r"(?:开发区|经开区|高新区|新区|港区|经济区|工业区|功能区|集中区|管理区|园区|产业园|集聚区|示范区|合作区|试验区|保税区|名胜区|"
+    r"风景区|旅游区|度假区|片区|新城|[\u4e00-\u9fff]{2}[湖山湾岛洲]区)$"
+)
 _LIST_WORDS_RE = re.compile(
     r"^[\s、,，:：;；(（)）]*(?:其中|分别为|分别是|依次为|包括|以及|和|及|另外|此外)?[\s、,，:：]*"
 )
@@ -90,6 +97,23 @@ def _scan(text: str, names: set[str], min_length: int) -> list[tuple[int, int]]:
         else:
             i += 1
     return found
+
+
+def is_national_name(name: str) -> bool:
+    """True for a name the national division list holds: a prefecture-level region (or its short form) or a
+    county-level unit (or its former name)."""
+    return (
+        name in _national_unit_index()
+        or name in _prefecture_names()
+        or name in all_city_names()
+        or name[:-1] in _national_short_names()  # 道真县 (道真仡佬族苗族自治县), 无为市 (无为县 until 2019)
+    )
+
+
+@functools.cache
+def _national_short_names() -> frozenset[str]:
+    """Short forms (two characters or more) of the national list's county-level units."""
+    return frozenset(short for entry in divisions().values() for _n, short, *_ in entry["units"] if len(short) >= 2)
 
 
 @functools.cache
@@ -349,6 +373,8 @@ class RegionMatcher:
         return any(m.start() < end < m.end() for matcher in self._lexical for m in matcher.finditer(text[: end + 8]))
 
     def _is_name(self, name: str) -> bool:
+        if not _ZONE_SUFFIX_RE.search(name) and not is_national_name(name):
+            return False
         return (
             not _GENERIC.search(name)
             and name != self.city_name
