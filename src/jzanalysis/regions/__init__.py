@@ -123,7 +123,7 @@ class Region:
     units: tuple[Unit, ...] = ()
     profile: Path | None = None
     media: tuple[str, ...] = ()  # local papers and news sites: a repost that names no city still names them
-    _index: dict[str, Unit] = field(default_factory=dict, compare=False, repr=False)
+    _index: dict[str, Unit] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         index: dict[str, Unit] = {}
