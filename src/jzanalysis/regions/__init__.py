@@ -328,6 +328,7 @@ def _from_divisions(name: str) -> Region:
             Unit(
                 unit_name,
                 unit_kind(unit_name),
+                aliases=zone_forms(unit_name),
                 en=en,
                 short=short if short != unit_name else "",
                 eras=eras,
@@ -343,6 +344,30 @@ def _from_divisions(name: str) -> Region:
         units=tuple(units),
         profile=None,
     )
+
+
+# the long and short forms of a zone's kind: 淮安经济技术开发区 is 淮安经开区
+_ZONE_FORMS = (
+    ("经济技术开发区", "经开区"),
+    ("经济开发区", "经开区"),
+    ("高新技术产业开发区", "高新区"),
+    ("高新技术开发区", "高新区"),
+)
+
+
+def zone_forms(name: str) -> tuple[str, ...]:
+    """A development zone's other written forms (淮安经济技术开发区 ↔ 淮安经开区); () for other units.
+
+    >>> zone_forms("淮安经济技术开发区"), zone_forms("济宁经开区")[:1], zone_forms("公安县")
+    (('淮安经开区',), ('济宁经济技术开发区',), ())
+    """
+    others = []
+    for long, short in _ZONE_FORMS:
+        if name.endswith(long):
+            others.append(name[: -len(long)] + short)
+        elif name.endswith(short):
+            others.append(name[: -len(short)] + long)
+    return tuple(dict.fromkeys(o for o in others if o != name))
 
 
 def find_region(name: str) -> Region | None:

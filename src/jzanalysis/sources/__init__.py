@@ -24,6 +24,7 @@ Decisions (tested in tests/test_sources_*.py and the corpus under tests/corpus/)
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,9 @@ _HIDDEN_DESCRIPTIONS = {
     "html_style": "网页样式（读者看不到，未读取）",
     "html_comment": "网页注释（读者看不到，未读取）",
 }
+
+# a pinyin gloss after a character in a mirror's copy: 区(qū), 领(lǐng)
+_PINYIN_GLOSS_RE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
 
 __all__ = [
     "CITY_UNKNOWN",
@@ -130,6 +134,7 @@ def read_text(
     spam = {s.text for s in cleaned.steps if s.kind in ("spam_title", "spam")}
     page = to_simplified(raw_text if len(raw_text) <= 12_000 else raw_text[:10_000] + "\n" + raw_text[-2_000:])
     page = "\n".join(line for line in page.split("\n") if line.strip() not in spam)
+    page = _PINYIN_GLOSS_RE.sub("", page)  # "全市领(lǐng)先": the words without the glosses cleaning also drops
     try:
         found = extract(
             cleaned.text,

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass, field, replace
 
-from ...regions import Region, Unit, all_city_names, all_media_names, divisions, find_region, unit_kind
+from ...regions import Region, Unit, all_city_names, all_media_names, divisions, find_region, unit_kind, zone_forms
 
 # A mention that is a destination, an origin or a company's home, not the bulletin's subject:
 # "赴广州、深圳等地", "北京企业在津投资", "上海咸宁商会".
@@ -37,6 +37,12 @@ _ZONE_SUFFIX_RE = re.compile(
 _LIST_WORDS_RE = re.compile(
     r"^[\s、,，:：;；(（)）]*(?:其中|分别为|分别是|依次为|包括|以及|和|及|另外|此外)?[\s、,，:：]*"
 )
+# a forum's or app's line on where the poster is ("IP属地:湖北省武汉市", "发表于 湖北省武汉市"): not the subject
+_POSTER_PLACE_RE = re.compile(r"(?:IP属地|发表于|所在地)[:：\s]*(?:[\u4e00-\u9fff]{2,3}省)?$")
+# other places named beside it in a list closed by 等 ("省内温州、义乌等发达地市也纷纷外出招商")
+_OTHERS_AFTER_RE = re.compile(r"(?:、[\u4e00-\u9fff]{2,4}){1,4}等")
+_ZONE_AFTER_RE = re.compile(r"经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区")
+_NOT_ZONE_SUBJECT_BEFORE = re.compile(r"(?:赴|到|去|来自|对接)$")
 _GENERIC = re.compile(
     r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|从|在|由|对|向|所属|相关|有关|周边|部分|个别|其他|其余|中心|主城)"
     r"|^(?:城区|郊区|新区|开发区|高新区|经开区|园区|县城)$"
@@ -177,6 +183,8 @@ def detect_city(text: str, given: Region | None = None) -> CityDetection:
         for city in owners:
             scores[city] = scores.get(city, 0.0) + 2.0 / len(owners)
             evidence.setdefault(city, []).append(name)
+    if not scores:
+        _short_form_clues(sample, scores, evidence)
     home_unit = None
     if given is not None:
         detection = CityDetection(given.name, given, given=True, evidence=evidence.get(given.name, []))
@@ -202,6 +210,30 @@ def detect_city(text: str, given: Region | None = None) -> CityDetection:
     return detection
 
 
+def _short_form_clues(text: str, scores: dict[str, float], evidence: dict[str, list[str]]) -> None:
+    """When no city or unit is named in full: a unit named by its short form at least three times ("到宿豫观摩",
+    "宿豫的招商引资成果") in a text that speaks of 全区/全县 as its own place gives the unit's city 2."""
+    if not re.search(r"全区|我区|本区|全县|我县|本县|该区|该县", text):
+        return
+    for short, owner in _unique_short_names().items():
+        if short in text and len(re.findall(re.escape(short) + r"(?![县市区旗])", text)) >= 3:
+            scores[owner] = scores.get(owner, 0.0) + 2.0
+            evidence.setdefault(owner, []).append(short)
+
+
+@functools.cache
+def _unique_short_names() -> dict[str, str]:
+    """Short forms (two characters or more) of county-level units that only one city has and that are not a
+    city's name → that city."""
+    owners: dict[str, set[str]] = {}
+    for city, entry in divisions().items():
+        for name, short, *_ in entry["units"]:
+            if len(short) >= 2 and name.startswith(short) and not _ZONE_SUFFIX_RE.search(name):
+                owners.setdefault(short, set()).add(city)
+    cities = all_city_names()
+    return {s: next(iter(o)) for s, o in owners.items() if len(o) == 1 and s not in cities}
+
+
 def _head_end(text: str) -> int:
     """End of the first two non-empty lines (the headline), at most 200 characters in."""
     count, position = 0, 0
@@ -217,6 +249,10 @@ def _head_end(text: str) -> int:
 def _is_subject_mention(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 4) : start]
     after = text[end : end + 4]
+    if _POSTER_PLACE_RE.search(text, max(0, start - 14), start) or _OTHERS_AFTER_RE.match(text, end, end + 24):
+        return False
+    if _ZONE_AFTER_RE.match(text, end, end + 10) and not _NOT_ZONE_SUBJECT_BEFORE.search(before):
+        return True  # "各县(市、区)和丽水经济开发区": the city's own zone, in a list
     return not (_NOT_SUBJECT_BEFORE.search(before) or _NOT_SUBJECT_AFTER.match(after))
 
 
@@ -225,14 +261,14 @@ _OWN_REFS = {
     "县": re.compile(r"全县|我县|本县|该县"),
     "区": re.compile(r"全区|我区|本区|该区|全开发区|全园区"),
 }
-_CITY_REFS_RE = re.compile(r"(?:全市|我市|本市|该市)(?!各|的)")  # "占全市的9.9%" does not make it the city's
+_CITY_REFS_RE = re.compile(
+    r"(?<![居占列在])(?:全市|我市|本市|该市)(?!各|的|领先|第|前列|首位|排名|之首)"
+)  # "占全市的9.9%" does not make it the city's
 _SOURCE_LINE_RE = re.compile(r"(?:来源|稿源|供稿|作者单位)\s*[:：]\s*([^\n|｜]{1,40})")
 _ZONE_TAIL = (
     r"[\u4e00-\u9fff]{0,4}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|开发区|经开区|高新区|新区|"
     r"示范区|产业园区|工业园区)"
 )
-# the long and short forms of a zone's kind: 淮安经济技术开发区 is 淮安经开区
-_ZONE_FORMS = (("经济技术开发区", "经开区"), ("经济开发区", "经开区"), ("高新技术产业开发区", "高新区"), ("高新技术开发区", "高新区"))
 
 
 @dataclass
@@ -258,7 +294,7 @@ def _unit_counts(text: str, region: Region) -> dict[str, int]:
     counts: dict[str, int] = {}
     for unit in region.units:
         n = sum(text.count(name) for name in unit.names if len(name) >= 2)
-        if len(unit.short) >= 2:
+        if len(unit.short) >= 2 and unit.name.startswith(unit.short):  # not 经开区 for 淮安经济技术开发区
             n += len(re.findall(re.escape(unit.short) + r"(?![县市区旗])", text))
         if n:
             counts[unit.name] = n
@@ -288,24 +324,13 @@ def _zones(text: str, region: Region) -> list[str]:
     return found
 
 
-def _zone_names(name: str) -> tuple[str, ...]:
-    """A zone's other written forms: 淮安经济技术开发区 ↔ 淮安经开区."""
-    others = []
-    for long, short in _ZONE_FORMS:
-        if name.endswith(long):
-            others.append(name[: -len(long)] + short)
-        elif name.endswith(short):
-            others.append(name[: -len(short)] + long)
-    return tuple(o for o in others if o != name)
-
-
 def _with_unit(region: Region, name: str, text: str) -> tuple[Region, str]:
     """``region`` holding the bulletin's own unit ``name`` when it lacks it: a zone (with its other forms), or a
     county renamed a county-level city after the national list was made (the text says 全市 and names it by
     its short form: 无为 of 芜湖市, listed as 无为县)."""
     unit = region.unit(name)
     if unit is None:
-        forms = _zone_names(name)
+        forms = zone_forms(name)
         canonical = next((f for f in (name, *forms) if f in text), name)
         aliases = tuple(f for f in (name, *forms) if f != canonical)
         zone = Unit(canonical, unit_kind(canonical), aliases=aliases)
@@ -377,7 +402,10 @@ def decide_subject(text: str, head_end: int, region: Region) -> Subject:
                 and (_ref_kind(name) == "市" or _renamed_city(name, window, region))
             ):
                 extended, shown = _as_city(region, name, window)
-                evidence = [f"the text names {shown} {n} times, {region.name} {city_count}", f"我市/全市 ({city_refs}) is {shown}"]
+                evidence = [
+                    f"the text names {shown} {n} times, {region.name} {city_count}",
+                    f"我市/全市 ({city_refs}) is {shown}",
+                ]
                 return Subject(shown, extended, evidence, 0.6)
     return Subject(None, region, [], 1.0)
 
