@@ -316,7 +316,7 @@ def _zones(text: str, region: Region) -> list[str]:
     for match in re.finditer(pattern, text):
         name = match.group(0)
         if name.startswith(region.name) and len(name) > len(region.name) + 2:  # 连云港市东海经济开发区: 东海经济开发区
-            inner = [z for z in re.finditer(pattern, name[len(region.name) :])]
+            inner = list(re.finditer(pattern, name[len(region.name) :]))
             if inner:
                 name = inner[0].group(0)
         if region.resolve(name) is None and name not in found:
