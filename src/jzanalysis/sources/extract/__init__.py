@@ -33,15 +33,12 @@ from .clauses import HAS_NUMBER_RE, STRIPPED_RE, paren_depths, percent_groups, p
 from .dates import (
     YEAR_MARK_RE,
     PeriodMention,
-    document_period,
     document_year,
     find_period,
-    first_day_date,
-    month_end_date,
     period_mentions,
     publication_date,
-    whole_year,
 )
+from .document import CITY_UNKNOWN, Document, decide_document
 from .lexicon import (
     Features,
     Lexicon,
@@ -72,7 +69,6 @@ __all__ = [
     "publication_date",
 ]
 
-CITY_UNKNOWN = "全市"  # the region of city-wide figures when the text names no city and none is given
 _LOOKBACK = 80  # characters a figure reaches back in its sentence for the year it is about
 _UNITS_KIND = {"个": "count", "亿元": "amount"}
 _OVERLONG_RE = re.compile(rf"(?<!\d)\d{{{MAX_DIGITS + 1},}}(?:\.\d+)?\s*(?:个|亿元|万元|%)")
@@ -127,6 +123,7 @@ class Extraction:
     conflicts: list[dict] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
     city: CityDetection | None = None
+    document: Document | None = None  # the subject, period and year decided for the whole text, with evidence
 
 
 @dataclass
@@ -253,32 +250,17 @@ def extract(
     detection = detect_city(page_text if page_text is not None else text, region)
     out.city = detection
     _say_city(detection, out)
-    city = detection.name or CITY_UNKNOWN
-    home = detection.home_unit or city
-    matcher = RegionMatcher(detection.region, detection.name)
-
-    doc_year = document_year(text, published)
-    doc_months = document_period(text, doc_year)
-    if doc_months is None:
-        review_year = whole_year(text, published)  # "2021年，全市新签约…" published in 2022: all of 2021
-        if review_year is not None:
-            doc_months, doc_year = 12, review_year
-    if doc_months is None:
-        doc_months = month_end_date(text, doc_year)  # "截至7月31日" as the only date: January..July
-    if doc_months is None:
-        day_date = first_day_date(text)
-        if day_date:
-            out.warnings.append(
-                f"the only date is “{day_date.group(0)}”, not the last day of a month (or 2月28日 with no year): "
-                "figures of part of a month are left out"
-            )
-        elif re.search(r"\d", text):
-            out.warnings.append("no period (1-M月, 上半年, …) found: figures cannot be dated and are left out")
+    document = decide_document(text, published, detection)
+    out.document = document
+    out.warnings.extend(document.warnings)
+    if document.months is None:
         return out
-    if doc_year is None:
-        out.warnings.append("no year in the text and no publication date: facts have no year")
+    city, home = document.city, document.home
+    matcher = RegionMatcher(detection.region, detection.name)
+    doc_year, doc_months = document.year.value, document.months
 
     context = _Context(lexicon, matcher, city, home, doc_year, doc_months, out)
+    context.writing_year = document.writing_year if document.writing_year is not None else doc_year
     frame: _Frame | None = None
     heading: _Frame | None = None
     pending_breakdown = False
@@ -354,6 +336,7 @@ class _Context:
         self.doc_year, self.doc_months, self.out = doc_year, doc_months, out
         self.unknown_reported: set[str] = set()
         self.headline: _Item | None = None
+        self.writing_year = doc_year  # the year the text was written in: 去年 is the year before it
 
     # ---------------------------------------------------------------------------------------- tables
 
@@ -809,7 +792,7 @@ class _Context:
                 item.excluded = item.excluded or "a figure of last year, and the bulletin's year is unknown"
             return
         else:
-            year = self.doc_year - 1 if mark.group("rel") in ("去年", "上年") else self.doc_year
+            year = self.writing_year - 1 if mark.group("rel") in ("去年", "上年") else self.doc_year
         if self.doc_year is None:
             item.year = year
             return

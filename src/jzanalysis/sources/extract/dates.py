@@ -268,6 +268,42 @@ def publication_date(raw: str) -> dt.date | None:
 _YEAR_AS_PERIOD_RE = re.compile(r"(?:^|[。\n])\s*(?P<y>20\d{2})年(?:度)?[,，]\s*(?:全市|全州|全区|全县|我市|我州|全年)")
 
 
+# "去年，全市签约项目374个", "据介绍，去年全年全市新签约…", "2022年，济宁经开区全力…": a review of a whole year
+_REVIEW_RE = re.compile(
+    r"(?:^|[。\n])\s*(?:[^。\n,，\d]{0,6}[,，])?\s*(?:(?P<y>20\d{2})年(?:度)?|(?P<rel>去年|上年))(?:全年)?[,，]?\s*"
+    r"(?P<who>全市|全州|全区|全县|我市|我州|我区|我县|全年|[\u4e00-\u9fff]{2,8}?(?:经开区|高新区|开发区|市|县|区|州|旗)(?![\u4e00-\u9fff]{0,2}年))"
+)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A bulletin that reviews a whole year: the year (None when only 去年 says it and no date fixes it), the
+    words that say so, and whether 去年 names it (then the text was written the year after)."""
+
+    year: int | None
+    text: str
+    last_year: bool
+
+
+def full_year_review(text: str, published: dt.date | None) -> Review | None:
+    """The whole year a review is about when no January..M period is written: "2021年，全市新签约…" published
+    the year after (or with no date), "去年，全市…" (the year before the publication, None without a date).
+
+    >>> full_year_review("去年，全市签约项目374个", dt.date(2024, 2, 1)).year, full_year_review("去年，全市签约项目374个", None)
+    (2023, Review(year=None, text='去年，全市', last_year=True))
+    >>> full_year_review("2022年，济宁经开区全力培育高端装备制造产业", None).year
+    2022
+    """
+    for match in _REVIEW_RE.finditer(text[:20_000]):
+        words = match.group(0).lstrip("。\n ")
+        if match.group("rel"):
+            return Review(published.year - 1 if published is not None else None, words, True)
+        year = int(match.group("y"))
+        if published is None or published.year > year:
+            return Review(year, words, False)
+    return None
+
+
 def whole_year(text: str, published: dt.date | None) -> int | None:
     """The year a full-year review is about when no period is written: "2021年，全市新签约…" in a text published
     in 2022 (or with no date) covers all of 2021.
@@ -285,7 +321,7 @@ def whole_year(text: str, published: dt.date | None) -> int | None:
 def document_year(text: str, published: dt.date | None) -> int | None:
     """The year a bulletin is about: a year written at its first period ("2015年1-7月"), else 今年 = the
     publication year, else a single year written before that period (a title "2015年招商引资通报"), else
-    None (never a guess from a repost date).
+    None (never a guess from a repost date). :func:`decide_year` says why.
 
     Only the first period dates the bulletin: "2014年全年…" further down a 2015 bulletin is a comparison.
 
@@ -294,23 +330,95 @@ def document_year(text: str, published: dt.date | None) -> int | None:
     >>> document_year("1-7月全市…174个。2014年全年,全市…250个。", None) is None
     True
     """
+    return decide_year(text, published)[0]
+
+
+def decide_year(text: str, published: dt.date | None) -> tuple[int | None, str]:
+    """:func:`document_year` and the evidence for it, in words."""
     first = find_period(text)
     if first is not None:
         match = first[1]
         near = YEAR_RE.search(text[max(0, match.start() - 8) : match.start() + 1])
         if near:
-            return int(near.group(1))
+            return int(near.group(1)), f"the first period “{near.group(0)}…{match.group(0)}” names it"
     if published is not None:
         if first is not None and first[0] == 12 and published.month <= 3 and f"{published.year - 1}年" in text[:3000]:
-            return published.year - 1  # "全年全市新签约…" in a review of 2019 published in January 2020
-        return published.year
+            # "全年全市新签约…" in a review of 2019 published in January 2020
+            return published.year - 1, f"a full year reviewed, published {published.isoformat()}: the year before"
+        return published.year, f"今年: the publication date {published.isoformat()}"
     head = text[: first[1].start()] if first is not None else text[:2000]
     years = {int(y) for y in YEAR_RE.findall(head)}
     if len(years) == 1 and not re.search(r"今年|去年|上年", text[:20_000]):
-        return years.pop()
-    return None
+        year = years.pop()
+        return year, f"the only year written before the first period: {year}年"
+    return None, ""
 
 
 # The year a clause is about: "2014年…", "去年…", "今年…"; "2014年同期"/"去年同期" = the same months of that
 # year. Comparisons ("比去年同期增加8个", "较2014年…") name a base, not the subject, and are skipped.
 YEAR_MARK_RE = re.compile(r"(?<![比较与])(?:(?P<y>20\d{2})年|(?P<rel>去年|上年|今年|本年))(?P<same>同期)?")
+
+
+# --------------------------------------------------------------------------- the year from every clue
+
+_YEAR_MENTION_RE = re.compile(
+    r"(?<![\d比较与同])(?P<y>20\d{2})"
+    r"(?:年(?:度)?(?!同期)|(?=[“\"《]?[\u4e00-\u9fff·]{2,16}?(?:大会|博览会|洽谈会|峰会|论坛|交易会|招商会)))"
+)
+_TOPIC_BEFORE_RE = re.compile(r"(?:^|[。！？；;\n])\s*$")
+_PERIOD_AFTER_RE = re.compile(
+    r"\s*(?:1\s*[-—–~～至到]\s*\d{1,2}\s*月|前[一二两三四五六七八九十\d]{1,2}个?月|上半年|一季度|第一季度|前三季度)"
+)
+
+
+@dataclass(frozen=True)
+class YearClue:
+    """A year the text writes, how much it says about the bulletin's year, and where."""
+
+    year: int
+    weight: float
+    why: str
+    start: int
+
+
+def year_clues(text: str) -> list[YearClue]:
+    """Every year the text writes that may be the bulletin's own (not a comparison base: 比2014年, 2014年同期):
+    each counts 1; one that opens a sentence ("2023年，西夏区…") or stands at a part of the year ("2021年前4个月")
+    counts more; one in the opening lines (a headline's event, "2025粤港澳大湾区全球招商大会") 1 more.
+
+    >>> [(c.year, c.weight) for c in year_clues("2022年，全区…。比2021年同期增长5%。2023年1-4月，…")]
+    [(2022, 3.0), (2023, 4.0)]
+    """
+    clues = []
+    for match in _YEAR_MENTION_RE.finditer(text[:20_000]):
+        year, weight, why = int(match.group("y")), 1.0, "named"
+        if _TOPIC_BEFORE_RE.search(text, max(0, match.start() - 3), match.start()) and re.match(
+            r"[,，]", text[match.end() : match.end() + 1]
+        ):
+            weight, why = 2.0, "opens a sentence"
+        elif _PERIOD_AFTER_RE.match(text, match.end()):
+            weight, why = 3.0, "stands at a part of the year"
+        if match.start() < 200:
+            weight += 1.0
+            why += ", in the opening lines"
+        clues.append(YearClue(year, weight, f"“{text[match.start() : match.end() + 8].strip()}…” {why}", match.start()))
+    return clues
+
+
+def year_from_clues(text: str, months: int | None) -> tuple[int | None, list[str]]:
+    """The year the text's written years point to when neither a period nor a publication date fixes it: the one
+    with the most weight (:func:`year_clues`); on a tie the latest for part of a year (earlier years are bases),
+    the earliest for a full year (later ones are plans). None when the text writes no year."""
+    clues = year_clues(text)
+    if not clues:
+        return None, []
+    totals: dict[int, float] = {}
+    for clue in clues:
+        totals[clue.year] = totals.get(clue.year, 0.0) + clue.weight
+    best = max(totals.values())
+    tied = sorted(y for y, w in totals.items() if w == best)
+    year = tied[0] if months == 12 else tied[-1]
+    evidence = [c.why for c in clues if c.year == year][:3]
+    if len(totals) > 1:
+        evidence.append("other years: " + "、".join(f"{y} ({w:g})" for y, w in sorted(totals.items()) if y != year))
+    return year, evidence

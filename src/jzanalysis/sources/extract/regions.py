@@ -73,6 +73,7 @@ class CityDetection:
     home_unit: str | None = None  # a bulletin of one district or zone
     subject_evidence: list[str] = field(default_factory=list)  # why the bulletin is about home_unit (or the city)
     subject_confidence: float = 1.0
+    confidence: float = 1.0  # how clearly the text names this city over any other
     evidence: list[str] = field(default_factory=list)
 
 
@@ -199,7 +200,11 @@ def detect_city(text: str, given: Region | None = None) -> CityDetection:
         if score < 1:
             return CityDetection(None, None)
         region = find_region(best)
-        detection = CityDetection(best, region, evidence=list(dict.fromkeys(evidence[best])))
+        second = max((v for k, v in scores.items() if k != best), default=0.0)
+        confidence = min(1.0, score / 6) * score / (score + second)  # two full names and no rival: 1
+        detection = CityDetection(
+            best, region, evidence=list(dict.fromkeys(evidence[best])), confidence=round(confidence, 2)
+        )
     if region is not None:
         subject = decide_subject(sample, head_end, region)
         home_unit = subject.unit
