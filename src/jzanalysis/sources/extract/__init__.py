@@ -781,7 +781,10 @@ class _Context:
         lower = max(item.floor, item.q.start - _LOOKBACK)
         year_marks = list(YEAR_MARK_RE.finditer(sentence, lower, item.q.start))
         if not year_marks:
-            return
+            topic = _topic_year(sentence, self.doc_year)
+            if topic is None or topic.end() > item.q.start:
+                return
+            year_marks = [topic]  # "2014年，我区实际利用外资…；实际到位内资30亿元": the sentence is about 2014
         if period is not None and period.start >= lower:
             item.period_kind, item.months, item.period_text = period.kind, period.months, period.text
         mark = year_marks[-1]
@@ -1013,6 +1016,18 @@ class _Context:
                     breadth=breadth,
                 )
             )
+
+
+_TOPIC_YEAR_RE = re.compile(r"\s*(?:(?P<y>20\d{2})年(?:度)?|(?P<rel>去年|上年))(?P<same>)[,，]")
+
+
+def _topic_year(sentence: str, doc_year: int | None) -> re.Match | None:
+    """A year that opens the sentence as its topic ("2014年，我区…", "去年，全市…") when it is not the bulletin's
+    own year: every figure of the sentence is of that year unless another year is named nearer."""
+    match = _TOPIC_YEAR_RE.match(sentence)
+    if match is None or doc_year is None or (match.group("y") and int(match.group("y")) == doc_year):
+        return None
+    return match
 
 
 def _listed(sentence: str, q: Quantity) -> bool:

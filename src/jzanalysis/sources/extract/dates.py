@@ -60,8 +60,22 @@ def document_period(text: str, year: int | None = None) -> int | None:
         ):
             if not re.search(r"\d{4}年$", text[max(0, mention.start - 5) : mention.start]) or year is None:
                 continue
+        if _of_an_earlier_year(text, mention.start, year):
+            continue
         return mention.months
     return None
+
+
+def _of_an_earlier_year(text: str, position: int, year: int | None) -> bool:
+    """True when the paragraph before ``position`` opens with an earlier year as its topic ("2014年，我区…。
+    全年共引进企业30余家"): a period there is that year's, not the bulletin's."""
+    if year is None:
+        return False
+    line_start = text.rfind("\n", 0, position) + 1
+    opening = re.match(r"\s*(?:(?P<y>20\d{2})年(?:度)?|(?P<rel>去年|上年))[,，]", text[line_start:position])
+    if opening is None:
+        return False
+    return opening.group("rel") is not None or int(opening.group("y")) < year
 
 
 def find_period(text: str) -> tuple[int, re.Match] | None:
@@ -162,7 +176,8 @@ _DATE = (
     r"|\s*年\s*(?P<mc>\d{1,2})\s*月\s*(?P<dc>\d{1,2})\s*日)"
 )
 _LABELLED_RE = re.compile(
-    r"(?P<label>发布(?:时间|日期)|发表(?:时间|日期)|发稿(?:时间|日期)|成文日期|印发日期|时间|日期)\s*[:：]?\s*" + _DATE
+    r"(?P<label>发布(?:时间|日期)|发表(?:时间|日期)|发稿(?:时间|日期)|成文日期|印发日期|时间|日期|发表于)\s*[:：]?\s*"
+    r"(?:(?<=发表于)\s*[\u4e00-\u9fff]{2,12}\s+)?" + _DATE
 )
 # a date anywhere on one of a page's first or last lines: "原创 泰州发布 2022-10-21 19:30", "2019/11/08 来源：…"
 _ANY_DATE_RE = re.compile(_DATE + r"(?!\d)")
