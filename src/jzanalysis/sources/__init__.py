@@ -38,6 +38,7 @@ from ..regions import Region
 from ..schema import facts_frame
 from .clean import CleanedText, CleaningStep, clean_text, to_simplified
 from .extract import CITY_UNKNOWN, ExtractionBudgetExceeded, Unmapped, extract, publication_date
+from .extract.document import Document
 from .extract.regions import CityDetection
 from .read import BULLETIN_SUFFIXES, read_bulletin
 
@@ -88,6 +89,7 @@ class ExtractionResult:
     raw_text: str = ""  # the decoded text before cleaning (an HTML page's visible text); raw_offset points into it
     unmapped: list[Unmapped] = field(default_factory=list)  # figures read but filed under no metric (audit)
     city: CityDetection | None = None  # the city the bulletin is about, and how that was found
+    document: Document | None = None  # the subject, period and year decided for the text, with evidence
 
     @property
     def city_name(self) -> str | None:
@@ -111,6 +113,7 @@ class TextExtraction:
     published: dt.date | None
     unmapped: list[Unmapped]
     city: CityDetection | None
+    document: Document | None = None  # the subject, period and year decided for the text, with evidence
 
 
 def read_text(
@@ -167,11 +170,19 @@ def read_text(
             "city": f.city,
             "rule": f.rule,
             "phrase": f.phrase,
+            "confidence": f.confidence,
         }
         for f in sorted(found.facts, key=lambda f: f.start)
     ]
     return TextExtraction(
-        facts_frame(records), cleaned, found.warnings, found.conflicts, published, found.unmapped, found.city
+        facts_frame(records),
+        cleaned,
+        found.warnings,
+        found.conflicts,
+        published,
+        found.unmapped,
+        found.city,
+        found.document,
     )
 
 
@@ -223,6 +234,7 @@ def extract_file(path: Path | str, region: Region | None = None) -> ExtractionRe
         raw_text=document.text,
         unmapped=found.unmapped,
         city=found.city,
+        document=found.document,
     )
 
 

@@ -64,6 +64,7 @@ __all__ = [
     "Unmapped",
     "document_year",
     "extract",
+    "fact_confidence",
     "find_period",
     "number_value",
     "publication_date",
@@ -99,6 +100,7 @@ class Fact:
     city: str | None = None
     breadth: tuple = (0, 0, 0, 0.0)  # how narrow a part of its population the figure is (reconcile)
     table: bool = False  # read from a table: the same figure in the prose gives its standing
+    confidence: float = 1.0  # how sure its region, period and year are (0..1; see :func:`fact_confidence`)
 
     def key(self) -> tuple:
         return (self.year, self.months, self.region, self.metric)
@@ -302,7 +304,29 @@ def extract(
     context.tables(text)
     reconcile(out, text)
     check_unit_sums(out, detection.region, city)
+    for fact in out.facts:
+        fact.confidence = fact_confidence(fact, document, context.unknown_reported)
     return out
+
+
+def fact_confidence(fact: Fact, document: Document, unknown: set[str]) -> float:
+    """How sure a fact's place and date are, from the document decisions it rests on: the subject's for a
+    figure of the city or the bulletin's own unit (a county named in the sentence is as sure as its name:
+    0.7 when no profile or national list holds it), the period's, and the year's for a figure of the
+    bulletin's year (a year written beside the figure is sure; no year at all is 0.3)."""
+    if fact.region in unknown:
+        place = 0.7
+    elif fact.region in (document.city, document.home):
+        place = document.subject.confidence if document.subject.value is not None else 0.3
+    else:
+        place = 1.0
+    if fact.year is None:
+        year = 0.3
+    elif fact.year == document.year.value:
+        year = document.year.confidence
+    else:
+        year = 1.0
+    return round(min(place, document.period.confidence, year), 2)
 
 
 def _say_city(detection: CityDetection, out: Extraction) -> None:
@@ -337,6 +361,8 @@ class _Context:
         self.unknown_reported: set[str] = set()
         self.headline: _Item | None = None
         self.writing_year = doc_year  # the year the text was written in: 去年 is the year before it
+        # a county-level city's own bulletin: its 全市/我市 are that city, not the prefecture
+        self.home_says_city = home != city and home.endswith("市")
 
     # ---------------------------------------------------------------------------------------- tables
 
@@ -692,8 +718,10 @@ class _Context:
             pass
         elif re.search(r"分别(?:为|是)?[:：]?\s*$", item.pre) and self._names_before(item):
             pass  # "共青城市、瑞昌市、九江经开区…位居全市前三，分别为32个、29个、28个": names in the clause before
-        elif own.city_named or any(m.city for m in item.mentions):
+        elif any(m.city for m in item.mentions):
             item.regions = [self.city]
+        elif own.city_named:
+            item.regions = [self.home if self.home_says_city else self.city]  # 我市 of 石首市's own bulletin
         elif own.unit_self:
             item.regions = [self.home]
         elif chain is not None:

@@ -52,6 +52,12 @@ def document_period(text: str, year: int | None = None) -> int | None:
     >>> document_period("截至9月30日，今年全市…95个。去年全年，全市…112个。"), document_period("去年全年…112个。1-9月…95个。")
     (9, 9)
     """
+    mention = document_period_mention(text, year)
+    return mention.months if mention is not None else None
+
+
+def document_period_mention(text: str, year: int | None = None) -> PeriodMention | None:
+    """The period expression :func:`document_period` reads (its text and place)."""
     for mention in period_mentions(text[:50_000], year):
         if mention.kind != "cumulative":
             continue
@@ -62,7 +68,7 @@ def document_period(text: str, year: int | None = None) -> int | None:
                 continue
         if _of_an_earlier_year(text, mention.start, year):
             continue
-        return mention.months
+        return mention
     return None
 
 

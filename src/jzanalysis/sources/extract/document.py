@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .dates import (
     decide_year,
-    document_period,
+    document_period_mention,
     first_day_date,
     full_year_review,
     month_end_date,
@@ -82,11 +82,11 @@ def decide_subject(detection: CityDetection) -> Decision:
         else []
     )
     confidence = 1.0 if detection.given else detection.confidence
-    if detection.home_unit:
+    if detection.home_unit:  # the unit names its city: the unit's evidence is the decision's
         return Decision(
             f"{detection.home_unit} ({detection.name})",
             [*city_evidence, *detection.subject_evidence],
-            round(min(confidence, detection.subject_confidence), 2),
+            round(detection.subject_confidence, 2),
         )
     return Decision(detection.name, [*city_evidence, *detection.subject_evidence], round(confidence, 2))
 
@@ -101,19 +101,24 @@ def decide_document(text: str, published: dt.date | None, detection: CityDetecti
     year_evidence = [year_why] if year_why else []
     year_confidence = 1.0 if doc_year is not None and "first period" in year_why else 0.9
     writing_year = published.year if published is not None else doc_year
-    months = document_period(text, doc_year)
+    mention = document_period_mention(text, doc_year)
+    months = mention.months if mention is not None else None
     period_evidence: list[str] = []
     period_confidence = 1.0
-    if months is not None:
-        period_evidence.append("the first January..M period of the text's own year")
+    if mention is not None:
+        context = text[max(0, mention.start - 6) : mention.end + 10].replace("\n", " ").strip()
+        period_evidence.append(f"the text's first period of its own year: “{mention.text}” in “…{context}…”")
     else:
         review = full_year_review(text, published)
         if review is not None:
             months = 12
             period_evidence.append(f"a review of a whole year: “{review.text}”")
             period_confidence = 0.8
-            if review.year is not None:
-                doc_year, year_evidence, year_confidence = review.year, [f"the review names {review.text}"], 0.9
+            if review.year is not None and review.last_year:
+                doc_year, year_confidence = review.year, 0.9
+                year_evidence = [f"“{review.text}”: the year before the publication date {published.isoformat()}"]
+            elif review.year is not None:
+                doc_year, year_evidence, year_confidence = review.year, [f"the review names “{review.text}”"], 0.9
             elif review.last_year and published is None:
                 doc_year = None  # 去年 with no date: the year is found from the years the text writes below
             if review.last_year and published is None:
