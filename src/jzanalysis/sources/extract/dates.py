@@ -21,7 +21,7 @@ _DASH = r"\s*[-—–~～－至到]\s*"
 
 # Period expressions → months covered (January..M); a group holds M where it varies.
 _CUMULATIVE: list[tuple[re.Pattern, int | None]] = [
-    (re.compile(r"前三季度|一至三季度|1\s*[-—–~至到]\s*3季度"), 9),
+    (re.compile(r"前三个?季度|一至三季度|1\s*[-—–~至到]\s*3季度"), 9),
     (re.compile(r"(?<![二三四])(?:第一季度|一季度)(?!末)"), 3),
     (re.compile(r"上半年"), 6),
     (re.compile(r"全年(?!计划|目标|任务|有效工作日|预期|的)"), 12),
@@ -29,13 +29,13 @@ _CUMULATIVE: list[tuple[re.Pattern, int | None]] = [
     (re.compile(rf"元月?{_DASH}{_M}\s*月"), None),
     (re.compile(rf"(?<![\d一二三四五六七八九十])一月?{_DASH}{_M}\s*月"), None),
     (re.compile(rf"(?<![提之以])前\s*{_M}\s*个?月"), None),
-    (re.compile(rf"截[止至]\s*(?:20\d{{2}}年)?\s*{_M}\s*月(?:底|末)"), None),
+    (re.compile(rf"截[止至]到?\s*(?:20\d{{2}}年|今年|本年)?\s*{_M}\s*月份?(?:底|末)"), None),
 ]
 _SINGLE = re.compile(
     r"当月|单月|本月|元月份?(?![至到\-—–~])|(?<![-—–~～至到\d前])\d{1,2}月份|(?<![前一至到、\-])第?[二三四]季度"
     r"|(?<![-—–~～至到\d前截止])(?<!截至)\d{1,2}月(?![\d份底末日号初中下上当]|[-—–~～至到]|以来)"
 )
-_DAY_DATE_RE = re.compile(r"截[止至]\s*(?:(?P<y>20\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_DAY_DATE_RE = re.compile(r"截[止至]到?\s*(?:(?P<y>20\d{2})年|今年|本年)?\s*(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _MONTH_END_POINT = re.compile(r"(?<![\d至到\-—–~])(?P<m>\d{1,2})月(?:底|末)")
 YEAR_RE = re.compile(r"(?<!\d)(20\d{2})年")
 

@@ -398,6 +398,13 @@ def decide_subject(text: str, head_end: int, region: Region) -> Subject:
             return Subject(
                 name, extended, [f"the source line names {publisher[0]}", f"我市/全市 ({city_refs}) is that city"], 0.8
             )
+        headline = text[:head_end]
+        in_headline = [n for n in named(headline) if _ref_kind(n) == "市"]
+        city_in_headline = any(n in headline for n in region.city_names if len(n) >= 2 and not n.isascii())
+        if len(in_headline) == 1 and not city_in_headline:
+            name = in_headline[0]
+            evidence = [f"the headline names {name}, not {region.name}", f"我市/全市 ({city_refs}) is {name}"]
+            return Subject(name, region, evidence, 0.8)
         if ranked:
             name, n = ranked[0]
             second = ranked[1][1] if len(ranked) > 1 else 0
