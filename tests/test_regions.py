@@ -221,3 +221,10 @@ def test_an_autonomous_prefecture_is_found_by_its_short_name_with_zhou():
     # bulletins say 海北州 for 海北藏族自治州 (short form 海北 + 州)
     haibei = get_region("海北州")
     assert haibei.name == "海北藏族自治州" and haibei.resolve("海北州") == "海北藏族自治州"
+
+
+def test_every_region_of_the_national_list_loads():
+    # a unit listed under its old and its new name (澄江县/澄江市) once stopped a whole run with a "name clash"
+    from jzanalysis.regions import divisions, find_region
+
+    assert all(find_region(name) is not None for name in divisions())
