@@ -161,6 +161,12 @@ def decide_document(text: str, published: dt.date | None, detection: CityDetecti
             *([f"the years the text writes ({'; '.join(clues)})"] if clue_year == earlier else []),
         ]
         doc_year, year_confidence = earlier, 0.5
+    if (
+        writing_year is not None
+        and doc_year is not None
+        and not (writing_year == doc_year or (writing_year == doc_year + 1 and months == 12))
+    ):
+        writing_year = doc_year  # a later copy's date (a repost): the text was written in its own year
     if writing_year is None and doc_year is not None:
         writing_year = doc_year + 1 if (months == 12 and published is None and _says_last_year(text)) else doc_year
     if doc_year is None and months is not None:
