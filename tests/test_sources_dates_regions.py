@@ -285,3 +285,26 @@ def test_extract_states_its_document_decisions_and_each_facts_confidence():
         (312.0, 2023, 12, 0.8),
         (1986.4, 2023, 12, 0.8),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, region, expected",
+    [
+        # a zone named after no place, in the headline of its own bulletin; the city given
+        (
+            "发布时间:2021-07-10\n空港新区上半年招商引资综述\n上半年，全区新签约亿元以上项目12个，实际到位资金88亿元。",
+            "郑州市",
+            [("空港新区", "projects_100m", 12.0, 2021, 6), ("空港新区", "funds_in_place", 88.0, 2021, 6)],
+        ),
+        # a county's review of 2021 published in January 2022; the county named only in the source line
+        (
+            "发布时间:2022-01-15\n2021年，我县新签约亿元以上项目45个，实际到位资金60亿元。\n来源：滑县人民政府",
+            None,
+            [("滑县", "projects_100m", 45.0, 2021, 12), ("滑县", "funds_in_place", 60.0, 2021, 12)],
+        ),
+    ],
+)
+def test_a_units_own_bulletin_files_its_figures_under_it(text, region, expected):
+    found = read_text(text, "u.txt", region=get_region(region) if region else None)
+    got = list(zip(found.facts.region, found.facts.metric, found.facts.value, found.facts.year, found.facts.months))
+    assert got == expected, found.document.lines()

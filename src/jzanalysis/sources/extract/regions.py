@@ -387,6 +387,10 @@ def decide_subject(text: str, head_end: int, region: Region) -> Subject:
         if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
             name = ranked[0][0]
             return Subject(name, region, [words, f"the text names {name} {ranked[0][1]} times"], 0.6)
+        zone = _headline_zone(text[:head_end], matcher) if kind == "区" else None
+        if zone is not None:  # a zone named after no place: "空港新区上半年招商引资综述"
+            extended, name = _with_unit(region, zone, text)
+            return Subject(name, extended, [words, f"the headline names the zone {zone}"], 0.6)
         return Subject(None, region, [words, "but no one unit of that kind is named: the whole city"], 0.3)
     if city_refs:
         publisher = [n for n in named(source) if _ref_kind(n) == "市" or _renamed_city(n, window, region)]
@@ -421,6 +425,19 @@ def decide_subject(text: str, head_end: int, region: Region) -> Subject:
                 ]
                 return Subject(shown, extended, evidence, 0.6)
     return Subject(None, region, [], 1.0)
+
+
+_HEADLINE_ZONE_RE = re.compile(
+    r"(?:^|(?<=[\s\n：:，,。]))[\u4e00-\u9fff]{2,8}?(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|"
+    r"示范区|试验区|实验区|合作区|产业园区)"
+)
+
+
+def _headline_zone(headline: str, matcher: RegionMatcher) -> str | None:
+    """The one zone a headline names at a line's or clause's start, when it is a name (no generic or lexicon
+    word in it)."""
+    names = {m.group(0) for m in _HEADLINE_ZONE_RE.finditer(headline) if matcher._is_name(m.group(0))}
+    return names.pop() if len(names) == 1 else None
 
 
 def _renamed_city(name: str, text: str, region: Region) -> bool:
