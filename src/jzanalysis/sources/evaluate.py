@@ -94,11 +94,6 @@ class _Label:
     alternatives: tuple[float, ...] = ()
 
 
-# (folder, file) → (metric, region, value) of figures of another period the text also states: neither
-# required nor false (``other_periods`` in the shared corpus schema)
-_OTHER_PERIODS: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
-
-
 def _none(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value) else value
 
@@ -137,9 +132,6 @@ def _labels(folder: Path) -> dict[str, tuple[str | None, list[_Label]]]:
                 for f in entry["facts"]
             ]
             labels[name] = (entry.get("city"), rows)
-            _OTHER_PERIODS[(str(folder), name)] = [
-                (o["metric"], o["region"], float(o["value"])) for o in entry.get("other_periods", [])
-            ]
         return labels
     for path in sorted(folder.glob("*.expected.json")):
         entry = json.loads(path.read_text(encoding="utf-8"))
@@ -180,7 +172,7 @@ def evaluate_corpus(folder: Path | str, region: str | None = None, label_city: b
         result.files += 1
         result.cities[name] = (city, found.city_name)
         profile = file_region or (found.city.region if found.city else None) or (find_region(city) if city else None)
-        _score(name, labels, found, profile, result, scored, _OTHER_PERIODS.get((str(folder), name), []))
+        _score(name, labels, found, profile, result, scored)
     return result
 
 
@@ -190,15 +182,7 @@ def _canonical(region: Region | None, name: str) -> str:
     return region.resolve(name) or name
 
 
-def _score(
-    name: str,
-    labels: list[_Label],
-    found,
-    region: Region | None,
-    result: Evaluation,
-    scored: set[str],
-    others: list[tuple[str, str, float]] = (),
-) -> None:
+def _score(name: str, labels: list[_Label], found, region: Region | None, result: Evaluation, scored: set[str]) -> None:
     facts = found.facts[found.facts.metric.isin(scored)]
     result.unscored += len(found.facts) - len(facts)
     result.labelled += len(labels)
@@ -259,16 +243,6 @@ def _score(
         ):
             # another year's figure ("去年全年…") or an earlier part of this year's ("一季度…39个" in a half-year
             # bulletin): the labels cover only the file's own period
-            unmatched.remove(fact)
-            result.extracted -= 1
-            result.unscored += 1
-        elif any(
-            fact.metric == metric
-            and _canonical(region, fact.region) == _canonical(region, other_region)
-            and _close(fact.value, value)
-            for metric, other_region, value in others
-        ):
-            # a figure of another period the labels name as stated by the text (other_periods)
             unmatched.remove(fact)
             result.extracted -= 1
             result.unscored += 1
