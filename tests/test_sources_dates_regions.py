@@ -308,3 +308,11 @@ def test_a_units_own_bulletin_files_its_figures_under_it(text, region, expected)
     found = read_text(text, "u.txt", region=get_region(region) if region else None)
     got = list(zip(found.facts.region, found.facts.metric, found.facts.value, found.facts.year, found.facts.months))
     assert got == expected, found.document.lines()
+
+
+def test_a_figure_as_of_now_is_not_the_bulletins_period():
+    # published 2020-05-21: 目前 is part of May, neither January..March (the first period) nor a month's end
+    text = "发布时间:2020-05-21\n一季度，全市新签约亿元以上项目7个。目前，全市新签约亿元以上项目19个，协议投资额141.5亿元。"
+    found = read_text(text, "n.txt", region=get_region("鄂州市"))
+    assert list(zip(found.facts.value, found.facts.months)) == [(7.0, 3)]
+    assert sum("dated to a day (目前)" in w for w in found.warnings) == 2

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .reader import Reader
 
 _LOOKBACK = 80  # characters a figure reaches back in its sentence for the year it is about
+_AS_OF_NOW_RE = re.compile(r"(?:截[至止]|到)?目前|至今")  # as of the day of writing
 
 
 def date_item(
@@ -34,6 +35,10 @@ def date_item(
     elif inherited is not None:
         source = inherited.item
         item.period_kind, item.months, item.period_text = source.period_kind, source.months, source.period_text
+    elif _AS_OF_NOW_RE.search(sentence, 0, item.q.start):
+        # "目前，全市新签约…19个" in a bulletin of 一季度 published in May: as of the day it was written, not a
+        # month's end and not the bulletin's period
+        item.period_kind, item.months, item.period_text = "day", None, "目前"
     else:
         item.months = ctx.doc_months
     item.year = ctx.doc_year
