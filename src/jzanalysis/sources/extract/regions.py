@@ -402,10 +402,11 @@ def decide_subject(text: str, head_end: int, region: Region) -> Subject:
             return Subject(
                 name, extended, [f"the source line names {publisher[0]}", f"我市/全市 ({city_refs}) is that city"], 0.8
             )
-        headline = text[:head_end]
-        in_headline = [n for n in named(headline) if _ref_kind(n) == "市"]
-        city_in_headline = any(n in headline for n in region.city_names if len(n) >= 2 and not n.isascii())
-        if len(in_headline) == 1 and not city_in_headline:
+        title = _title(text)
+        in_title = named(title)
+        in_headline = [n for n in in_title if _ref_kind(n) == "市" and title.startswith(n)]
+        city_in_headline = any(n in title for n in region.city_names if len(n) >= 2 and not n.isascii())
+        if len(in_title) == 1 and len(in_headline) == 1 and not city_in_headline:
             name = in_headline[0]
             evidence = [f"the headline names {name}, not {region.name}", f"我市/全市 ({city_refs}) is {name}"]
             return Subject(name, region, evidence, 0.8)
@@ -438,6 +439,16 @@ def _headline_zone(headline: str, matcher: RegionMatcher) -> str | None:
     word in it)."""
     names = {m.group(0) for m in _HEADLINE_ZONE_RE.finditer(headline) if matcher._is_name(m.group(0))}
     return names.pop() if len(names) == 1 else None
+
+
+def _title(text: str) -> str:
+    """The bulletin's title: its first short line that is not a date, source or site line ("" when none)."""
+    for line in text[:600].split("\n"):
+        line = line.strip()
+        if not line or re.search(r"发布|来源|日期|时间|[:：]", line):
+            continue
+        return line if len(line) <= 40 else ""
+    return ""
 
 
 def _renamed_city(name: str, text: str, region: Region) -> bool:
