@@ -44,7 +44,7 @@ def test_extract_explain_states_subject_period_and_year_first(jz, tmp_path):
     # year before the publication date
     path = tmp_path / "district.txt"
     path.write_text(
-        "发布时间:2024-02-20\n沙市区招商引资工作综述\n去年，全区新签约亿元以上项目41个，实际到位资金88.5亿元。\n",
+        "发布时间:2024-02-20\n沙市区招商引资工作综述\n去年，全区新引进亿元以上项目41个，实际到位资金88.5亿元。\n",
         encoding="utf-8",
     )
     out, err = jz("extract", str(path), "--explain", "--region", "荆州市")

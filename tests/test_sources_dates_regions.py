@@ -198,7 +198,7 @@ def test_a_table_flattened_to_text():
     [
         # 该县 is the county's own word; the opening names its zones, the text names 沭阳县 itself further down
         (
-            "日前，8个项目在沭阳经济开发区集中签约。\n今年以来，沭阳先后赴深圳招商。1-9月，该县新签约亿元以上项目52个。"
+            "日前，8个项目在沭阳经济开发区集中签约。\n今年以来，沭阳先后赴深圳招商。1-9月，该县新引进亿元以上项目52个。"
             "沭阳县将抓好项目落地。",
             "宿迁市",
             "沭阳县",
@@ -211,13 +211,13 @@ def test_a_table_flattened_to_text():
         ),
         # a zone named after its city, in its long form; 全区 and 该区 are its own words
         (
-            "2023年以来，盐城经济技术开发区狠抓项目。该区全年新签约亿元以上项目45个，全区实际到位资金80亿元。",
+            "2023年以来，盐城经济技术开发区狠抓项目。该区全年新引进亿元以上项目45个，全区实际到位资金80亿元。",
             "盐城市",
             "盐城经济技术开发区",
         ),
         # a county renamed a county-level city after the national list was made: named by its short form, 全市
         (
-            "无为家政品牌叫响。平安银行入驻无为。智汇无为人才计划推进。全市新签约亿元以上项目122个。芜湖市首位。",
+            "无为家政品牌叫响。平安银行入驻无为。智汇无为人才计划推进。全市新引进亿元以上项目122个。芜湖市首位。",
             "芜湖市",
             "无为市",
         ),
@@ -241,7 +241,7 @@ def test_a_zone_of_the_national_list_answers_to_its_short_form():
     "text, city",
     [
         (
-            "发表于 湖北省武汉市 2020-5-21\n抓住机遇 鄂州招商引资稳步回升\n全市新签约亿元以上项目19个",
+            "发表于 湖北省武汉市 2020-5-21\n抓住机遇 鄂州招商引资稳步回升\n全市新引进亿元以上项目19个",
             "鄂州市",
         ),  # a poster's place
         ("上半年，我市招商势头良好。省内温州、义乌等地市也纷纷外出招商。全市引进项目100个。", None),  # competitors
@@ -263,7 +263,7 @@ def test_a_full_year_review_is_decided_with_its_evidence():
     assert full_year_review("据介绍，去年全年全市新签约亿元项目413个", dt.date(2023, 2, 1)).year == 2022
     assert full_year_review("据介绍，去年全年全市新签约亿元项目413个", None).year is None
     # "2022年，济宁经开区…": a zone's whole 2022
-    assert full_year_review("2022年，济宁经开区新签约亿元以上项目26个", None).year == 2022
+    assert full_year_review("2022年，济宁经开区新引进亿元以上项目26个", None).year == 2022
     # the years written: 2023 counts 2 (topic) + 2 (a part of the year) = 4 against 2022's 2 (topic)
     year, evidence = year_from_clues("收官。\n2022年，全市GDP增长3.6%。2023年，全市1-4月…。2023年1-4月，全市…", 4)
     assert year == 2023 and "2022" in evidence[-1]
@@ -272,7 +272,7 @@ def test_a_full_year_review_is_decided_with_its_evidence():
 def test_extract_states_its_document_decisions_and_each_facts_confidence():
     from jzanalysis.sources.extract import extract
 
-    text = "去年，全市新签约亿元以上项目312个，协议引资额1986.4亿元。"
+    text = "去年，全市新引进亿元以上项目312个，协议引资额1986.4亿元。"
     found = extract(text, published=dt.date(2024, 2, 20), region=get_region("荆州市"))
     document = found.document
     assert (document.subject.value, document.period.value, document.year.value) == ("荆州市", 12, 2023)
@@ -292,13 +292,13 @@ def test_extract_states_its_document_decisions_and_each_facts_confidence():
     [
         # a zone named after no place, in the headline of its own bulletin; the city given
         (
-            "发布时间:2021-07-10\n空港新区上半年招商引资综述\n上半年，全区新签约亿元以上项目12个，实际到位资金88亿元。",
+            "发布时间:2021-07-10\n空港新区上半年招商引资综述\n上半年，全区新引进亿元以上项目12个，实际到位资金88亿元。",
             "郑州市",
             [("空港新区", "projects_100m", 12.0, 2021, 6), ("空港新区", "funds_in_place", 88.0, 2021, 6)],
         ),
         # a county's review of 2021 published in January 2022; the county named only in the source line
         (
-            "发布时间:2022-01-15\n2021年，我县新签约亿元以上项目45个，实际到位资金60亿元。\n来源：滑县人民政府",
+            "发布时间:2022-01-15\n2021年，我县新引进亿元以上项目45个，实际到位资金60亿元。\n来源：滑县人民政府",
             None,
             [("滑县", "projects_100m", 45.0, 2021, 12), ("滑县", "funds_in_place", 60.0, 2021, 12)],
         ),
@@ -312,7 +312,7 @@ def test_a_units_own_bulletin_files_its_figures_under_it(text, region, expected)
 
 def test_a_figure_as_of_now_is_not_the_bulletins_period():
     # published 2020-05-21: 目前 is part of May, neither January..March (the first period) nor a month's end
-    text = "发布时间:2020-05-21\n一季度，全市新签约亿元以上项目7个。目前，全市新签约亿元以上项目19个，协议投资额141.5亿元。"
+    text = "发布时间:2020-05-21\n一季度，全市新引进亿元以上项目7个。目前，全市新引进亿元以上项目19个，协议投资额141.5亿元。"
     found = read_text(text, "n.txt", region=get_region("鄂州市"))
     assert list(zip(found.facts.value, found.facts.months)) == [(7.0, 3)]
     assert sum("dated to a day (目前)" in w for w in found.warnings) == 2
