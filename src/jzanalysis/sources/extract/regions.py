@@ -294,12 +294,17 @@ def _ref_kind(name: str) -> str:
     return "市" if name.endswith("市") else "区"
 
 
+_BARE_ZONE_RE = re.compile(
+    r"(?:经济技术|经济|高新技术产业|高新)?(?:开发区|经开区|高新区|新区|园区)"
+)  # an alias, not a name
+
+
 def _unit_counts(text: str, region: Region) -> dict[str, int]:
     """How often each unit of ``region`` is named in ``text``, by its names or its short form (宿豫, 无为) not
     followed by a kind (宿豫区 is counted once)."""
     counts: dict[str, int] = {}
     for unit in region.units:
-        n = sum(text.count(name) for name in unit.names if len(name) >= 2)
+        n = sum(text.count(name) for name in unit.names if len(name) >= 2 and not _BARE_ZONE_RE.fullmatch(name))
         if len(unit.short) >= 2 and unit.name.startswith(unit.short):  # not 经开区 for 淮安经济技术开发区
             n += len(re.findall(re.escape(unit.short) + r"(?![县市区旗])", text))
         if n:
