@@ -201,8 +201,8 @@ def detect_city(text: str, given: Region | None = None) -> CityDetection:
             return CityDetection(None, None)
         region = find_region(best)
         second = max((v for k, v in scores.items() if k != best), default=0.0)
-        # two full names (or one in the headline) and no rival: 1; one short name and no rival: 0.67
-        confidence = (0.5 + 0.5 * min(1.0, score / 6)) * score / (score + second)
+        # two full names (or one in the headline) and no rival: 1; one short name in the headline and no rival: 0.73
+        confidence = (0.6 + 0.4 * min(1.0, score / 6)) * score / (score + second)
         detection = CityDetection(
             best, region, evidence=list(dict.fromkeys(evidence[best])), confidence=round(confidence, 2)
         )
