@@ -121,10 +121,10 @@ def forecastable_metric(metric_id: str) -> Metric:
     """The :class:`Metric` for ``metric_id`` if a year-end forecast applies to it (a running total of a count
     or an amount); one-line :class:`InputError` listing those otherwise.
 
-    >>> forecastable_metric("industrial_start_rate")
+    >>> forecastable_metric("industrial_start_rate")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jzanalysis.errors.InputError: metric industrial_start_rate (rate) is not a running total that can be forecast; allowed: projects_100m, industrial_projects_100m, projects_1b, projects_10b, projects_started, industrial_projects_100m_started, projects_in_production, funds_in_place, contract_investment, resident_projects, resident_investment, resident_industrial_projects_100m, resident_projects_1b, leader_leads, leader_trips, leader_negotiations
+    jzanalysis.errors.InputError: metric industrial_start_rate (rate) is not a running total that can be forecast; allowed: projects_100m, projects_signed_100m, ...
     """
     spec = get_metric(metric_id)
     if spec.id not in FORECASTABLE:

@@ -99,6 +99,13 @@ def read_item(
     )
     independent = own.floor is not None or (own.object not in (None, "project")) or own.band
     population = count_head
+    if (
+        own.kind == "funds"
+        and count_head is not None
+        and count_head.sentence is sentence
+        and re.search("[；;]", sentence[count_head.q.end : start])
+    ):
+        population = None  # "…外资方面,已签约项目2个;内联引资方面,实际利用内资54亿元": a new topic's funds
     if q.unit == "个":
         if count_head is not None:
             features = _continue(features, count_head, independent)
@@ -220,7 +227,7 @@ def _continue(features: Features, head: Item, independent: bool, amount: bool = 
             values["object"] = source.object
     if values["object"] is None:
         values["object"] = source.object
-    if not independent:
+    if not independent or features.subset:  # "其中10亿元以上项目16个" of one event is the event's too
         values["restrictions"] = tuple(dict.fromkeys((*features.restrictions, *source.restrictions)))
         values["subset"] = features.subset or source.subset
     if values["scope"] is None and source.scope in ("resident", "leader"):

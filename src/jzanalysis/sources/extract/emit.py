@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...metrics import METRICS
 from .dates import YEAR_MARK_RE, period_mentions
 from .document import CITY_UNKNOWN, Document
 from .items import Fact, Item, Unmapped
@@ -70,7 +71,9 @@ def emit_item(ctx: Reader, item: Item, sentence: str, s_start: int) -> None:
                 months=months,
                 region=region,
                 metric=metric,
-                value=item.q.value,
+                value=METRICS[metric].to_unit(item.q.value, item.q.unit)
+                if item.q.unit in METRICS[metric].convert
+                else item.q.value,  # 5008万美元 → 0.5008亿美元
                 start=s_start + item.quote_start,
                 end=s_start + item.end,
                 plan_pct=item.plan_pct if len(item.regions) == 1 else None,
