@@ -334,3 +334,15 @@ def test_a_figure_as_of_now_is_not_the_bulletins_period():
     found = read_text(text, "n.txt", region=get_region("鄂州市"))
     assert list(zip(found.facts.value, found.facts.months)) == [(7.0, 3)]
     assert sum("dated to a day (目前)" in w for w in found.warnings) == 2
+
+
+def test_a_review_of_last_year_with_no_date_keeps_its_figures_without_a_year():
+    # no date: 去年 is the review's own year, which the text does not name; its figures are kept with no year
+    found = read_text(
+        "去年，全市新引进亿元以上项目160个，实际到位资金395.8亿元。", "r.txt", region=get_region("仙桃市")
+    )
+    assert list(zip(found.facts.value, found.facts.months, found.facts.year.isna())) == [
+        (160.0, 12, True),
+        (395.8, 12, True),
+    ]
+    assert found.document.year.value is None and found.document.period.value == 12

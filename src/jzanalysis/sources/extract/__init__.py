@@ -101,6 +101,7 @@ def extract(
 
     context = Reader(lexicon, matcher, city, home, doc_year, doc_months, out)
     context.writing_year = document.writing_year if document.writing_year is not None else doc_year
+    context.last_year_review = document.last_year_review
     frame: Frame | None = None
     heading: Frame | None = None
     pending_breakdown = False

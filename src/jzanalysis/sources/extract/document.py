@@ -53,6 +53,7 @@ class Document:
     city: str  # the city figures are filed under (CITY_UNKNOWN when none)
     home: str  # the unit 全区/全县/我市 figures are filed under (the city itself for a city's bulletin)
     writing_year: int | None = None  # the year the text was written in: 去年 is the year before it
+    last_year_review: bool = False  # the text reviews 去年 as a whole: its 去年 is its own year
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -105,6 +106,7 @@ def decide_document(text: str, published: dt.date | None, detection: CityDetecti
     months = mention.months if mention is not None else None
     period_evidence: list[str] = []
     period_confidence = 1.0
+    last_year_review = False
     if mention is not None:
         context = text[max(0, mention.start - 6) : mention.end + 10].replace("\n", " ").strip()
         period_evidence.append(f"the text's first period of its own year: “{mention.text}” in “…{context}…”")
@@ -123,6 +125,7 @@ def decide_document(text: str, published: dt.date | None, detection: CityDetecti
                 doc_year = None  # 去年 with no date: the year is found from the years the text writes below
             if review.last_year and published is None:
                 writing_year = None
+            last_year_review = review.last_year
     if months is None:
         months = month_end_date(text, doc_year)  # "截至7月31日" as the only date: January..July
         if months is not None:
@@ -180,6 +183,7 @@ def decide_document(text: str, published: dt.date | None, detection: CityDetecti
         city,
         home,
         writing_year,
+        last_year_review,
         warnings,
     )
 

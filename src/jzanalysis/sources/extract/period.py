@@ -62,7 +62,7 @@ def date_item(
     if mark.group("y"):
         year = int(mark.group("y"))
     elif ctx.doc_year is None:
-        if mark.group("rel") in ("去年", "上年"):
+        if mark.group("rel") in ("去年", "上年") and not ctx.last_year_review:
             item.excluded = item.excluded or "a figure of last year, and the bulletin's year is unknown"
         return
     else:

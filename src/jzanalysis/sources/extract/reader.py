@@ -25,6 +25,7 @@ class Reader:
         self.unknown_reported: set[str] = set()
         self.headline: Item | None = None
         self.writing_year = doc_year  # the year the text was written in: 去年 is the year before it
+        self.last_year_review = False  # the text reviews 去年 as a whole: its 去年 is its own year (year unknown)
         # a county-level city's own bulletin: its 全市/我市 are that city, not the prefecture
         self.home_says_city = home != city and home.endswith("市")
 
