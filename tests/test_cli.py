@@ -40,6 +40,28 @@ def test_extract_seed_csv_has_the_contract_columns(jz, seed_path):
     assert "欧洲杯外围买球网" in err
 
 
+def test_extract_explain_states_subject_period_and_year_first(jz, tmp_path):
+    # a district's full-year review published the next February: 全区 is 沙市区 (named in the headline), 去年 the
+    # year before the publication date
+    path = tmp_path / "district.txt"
+    path.write_text(
+        "发布时间:2024-02-20\n沙市区招商引资工作综述\n去年，全区新引进亿元以上项目41个，实际到位资金88.5亿元。\n",
+        encoding="utf-8",
+    )
+    out, err = jz("extract", str(path), "--explain", "--region", "荆州市")
+    lines = err.splitlines()
+    assert lines[1].startswith("#   subject: 沙市区 (荆州市) (confidence 0.90) — given (荆州市); its own words 全区")
+    assert lines[2].startswith("#   period: 1-12月 (confidence 0.80) — a review of a whole year: “去年，全区”")
+    assert (
+        lines[3] == "#   year: 2023 (confidence 0.90) — “去年，全区”: the year before the publication date 2024-02-20"
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["region"], r["year"], r["months"], r["value"]) for r in rows] == [
+        ("沙市区", "2023", "12", "41.0"),
+        ("沙市区", "2023", "12", "88.5"),
+    ]
+
+
 def test_extract_json_is_a_list_of_records(jz, seed_path):
     records = json.loads(jz("extract", seed_path, "--json")[0])
     funds = next(r for r in records if r["metric"] == "funds_in_place" and r["region"] == "荆州市")

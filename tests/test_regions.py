@@ -408,3 +408,25 @@ def test_a_generated_profile_is_checked_or_refused_in_one_line(capsys, profile):
     names = "、".join(f"{u.name}{i + 1}个" for i, u in enumerate(region.units))
     text = f"1-7月{region.name}新引进亿元以上项目174个，其中{names}。"
     extract(text, region=region, published=dt.date(2015, 9, 2))
+
+
+def test_a_renamed_unit_listed_twice_in_the_national_list_is_one_unit():
+    # divisions.csv keeps 澄江县 (530422) beside 澄江市 (530481, former 澄江县<2019): one place renamed, not a clash
+    yuxi = get_region("玉溪市")
+    assert yuxi.unit("澄江县").name == "澄江市" and yuxi.unit("澄江市").display_name(2018) == "澄江县"
+    assert "澄江县" not in yuxi.unit_names
+    # 湾里区 went into 新建区 in 2019: its name finds 新建区
+    assert get_region("南昌市").resolve("湾里区") == "新建区"
+
+
+def test_an_autonomous_prefecture_is_found_by_its_short_name_with_zhou():
+    # bulletins say 海北州 for 海北藏族自治州 (short form 海北 + 州)
+    haibei = get_region("海北州")
+    assert haibei.name == "海北藏族自治州" and haibei.resolve("海北州") == "海北藏族自治州"
+
+
+def test_every_region_of_the_national_list_loads():
+    # a unit listed under its old and its new name (澄江县/澄江市) once stopped a whole run with a "name clash"
+    from jzanalysis.regions import divisions, find_region
+
+    assert all(find_region(name) is not None for name in divisions())

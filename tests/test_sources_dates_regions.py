@@ -110,6 +110,24 @@ def test_a_city_without_a_profile_keeps_its_zones_under_their_names():
     assert any(w.startswith("株洲经开区 is not in 株洲市's profile") for w in found.warnings)
 
 
+@pytest.mark.parametrize(
+    "phrase, names",
+    [
+        ("、完成市考核目标", []),  # words before 市, not a place
+        ("、实施区", []),
+        ("、紧盯自治区", []),
+        ("、道真县", ["道真县"]),  # 道真仡佬族苗族自治县 by its short form and 县: the national list holds it
+        ("、无为市", ["无为市"]),  # 无为县 became 无为市 (2019); the list's short form 无为 with 市
+        ("、城陵矶新港区", ["城陵矶新港区"]),  # a zone: no list holds every zone, the name is kept
+    ],
+)
+def test_no_region_name_is_made_of_words_before_a_suffix(phrase, names):
+    from jzanalysis.sources.extract.regions import RegionMatcher
+
+    matcher = RegionMatcher(get_region("池州市"))
+    assert [m.name for m in matcher.mentions(phrase)] == names
+
+
 # --- the lexicon -------------------------------------------------------------------------------------------
 
 
@@ -188,3 +206,143 @@ def test_a_table_column_in_wan_dollars_is_converted():
         ("南陵县", 0.12, "亿美元"),
         ("无为市", 0.25, "亿美元"),
     ]
+
+
+# --- document decisions: subject, period, year ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, city, unit",
+    [
+        # 该县 is the county's own word; the opening names its zones, the text names 沭阳县 itself further down
+        (
+            "日前，8个项目在沭阳经济开发区集中签约。\n今年以来，沭阳先后赴深圳招商。1-9月，该县新引进亿元以上项目52个。"
+            "沭阳县将抓好项目落地。",
+            "宿迁市",
+            "沭阳县",
+        ),
+        # 我市 of a county-level city: its media centre signs the text; the prefecture's officials only visit
+        (
+            "9月2日，衡阳市商务局一行来我市调研。上半年，我市实际到位资金38亿元。\n来源：耒阳市融媒体中心",
+            "衡阳市",
+            "耒阳市",
+        ),
+        # a zone named after its city, in its long form; 全区 and 该区 are its own words
+        (
+            "2023年以来，盐城经济技术开发区狠抓项目。该区全年新引进亿元以上项目45个，全区实际到位资金80亿元。",
+            "盐城市",
+            "盐城经济技术开发区",
+        ),
+        # a county renamed a county-level city after the national list was made: named by its short form, 全市
+        (
+            "无为家政品牌叫响。平安银行入驻无为。智汇无为人才计划推进。全市新引进亿元以上项目122个。芜湖市首位。",
+            "芜湖市",
+            "无为市",
+        ),
+    ],
+)
+def test_the_subject_is_decided_from_every_clue(text, city, unit):
+    from jzanalysis.sources.extract.regions import detect_city
+
+    detection = detect_city(text)
+    assert (detection.name, detection.home_unit) == (city, unit), detection.subject_evidence
+    assert detection.subject_evidence  # the decision says why
+    assert detection.region.resolve(unit) == unit  # the region holds it (a zone or a renamed city is added)
+
+
+def test_a_zone_of_the_national_list_answers_to_its_short_form():
+    # 淮安经济技术开发区 is in the national list; bulletins and labels write 淮安经开区
+    assert get_region("淮安市").resolve("淮安经开区") == "淮安经济技术开发区"
+
+
+@pytest.mark.parametrize(
+    "text, city",
+    [
+        (
+            "发表于 湖北省武汉市 2020-5-21\n抓住机遇 鄂州招商引资稳步回升\n全市新引进亿元以上项目19个",
+            "鄂州市",
+        ),  # a poster's place
+        ("上半年，我市招商势头良好。省内温州、义乌等地市也纷纷外出招商。全市引进项目100个。", None),  # competitors
+        ("今年1-8月，我市各县（市、区）和丽水经济开发区招商工作总体较好。", "丽水市"),  # the city's zone in a list
+        (
+            "到宿豫观摩。宿豫始终强化招商。为宿豫的发展注入活力。上半年，全区实际到位资金54亿元。",
+            "宿迁市",
+        ),  # short form
+    ],
+)
+def test_the_city_is_not_taken_from_a_poster_or_a_competitor(text, city):
+    assert detect_city(text).name == city
+
+
+def test_a_full_year_review_is_decided_with_its_evidence():
+    from jzanalysis.sources.extract.dates import full_year_review, year_from_clues
+
+    # 去年 with a publication date: the year before it; without one, the review's year is open
+    assert full_year_review("据介绍，去年全年全市新签约亿元项目413个", dt.date(2023, 2, 1)).year == 2022
+    assert full_year_review("据介绍，去年全年全市新签约亿元项目413个", None).year is None
+    # "2022年，济宁经开区…": a zone's whole 2022
+    assert full_year_review("2022年，济宁经开区新引进亿元以上项目26个", None).year == 2022
+    # the years written: 2023 counts 2 (topic) + 2 (a part of the year) = 4 against 2022's 2 (topic)
+    year, evidence = year_from_clues("收官。\n2022年，全市GDP增长3.6%。2023年，全市1-4月…。2023年1-4月，全市…", 4)
+    assert year == 2023 and "2022" in evidence[-1]
+
+
+def test_extract_states_its_document_decisions_and_each_facts_confidence():
+    from jzanalysis.sources.extract import extract
+
+    text = "去年，全市新引进亿元以上项目312个，协议引资额1986.4亿元。"
+    found = extract(text, published=dt.date(2024, 2, 20), region=get_region("荆州市"))
+    document = found.document
+    assert (document.subject.value, document.period.value, document.year.value) == ("荆州市", 12, 2023)
+    assert "去年，全市" in document.period.evidence[0] and "2024-02-20" in document.year.evidence[0]
+    lines = document.lines()
+    assert [line.split(":")[0] for line in lines] == ["subject", "period", "year"]
+    assert lines[1].startswith("period: 1-12月 (confidence 0.80)")  # a review of a whole year, not a written 1-12月
+    # a fact is as sure as the decisions it rests on: the period's 0.8 here
+    assert [(f.value, f.year, f.months, f.confidence) for f in found.facts] == [
+        (312.0, 2023, 12, 0.8),
+        (1986.4, 2023, 12, 0.8),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, region, expected",
+    [
+        # a zone named after no place, in the headline of its own bulletin; the city given
+        (
+            "发布时间:2021-07-10\n空港新区上半年招商引资综述\n上半年，全区新引进亿元以上项目12个，实际到位资金88亿元。",
+            "郑州市",
+            [("空港新区", "projects_100m", 12.0, 2021, 6), ("空港新区", "funds_in_place", 88.0, 2021, 6)],
+        ),
+        # a county's review of 2021 published in January 2022; the county named only in the source line
+        (
+            "发布时间:2022-01-15\n2021年，我县新引进亿元以上项目45个，实际到位资金60亿元。\n来源：滑县人民政府",
+            None,
+            [("滑县", "projects_100m", 45.0, 2021, 12), ("滑县", "funds_in_place", 60.0, 2021, 12)],
+        ),
+    ],
+)
+def test_a_units_own_bulletin_files_its_figures_under_it(text, region, expected):
+    found = read_text(text, "u.txt", region=get_region(region) if region else None)
+    got = list(zip(found.facts.region, found.facts.metric, found.facts.value, found.facts.year, found.facts.months))
+    assert got == expected, found.document.lines()
+
+
+def test_a_figure_as_of_now_is_not_the_bulletins_period():
+    # published 2020-05-21: 目前 is part of May, neither January..March (the first period) nor a month's end
+    text = "发布时间:2020-05-21\n一季度，全市新引进亿元以上项目7个。目前，全市新引进亿元以上项目19个，协议投资额141.5亿元。"
+    found = read_text(text, "n.txt", region=get_region("鄂州市"))
+    assert list(zip(found.facts.value, found.facts.months)) == [(7.0, 3)]
+    assert sum("dated to a day (目前)" in w for w in found.warnings) == 2
+
+
+def test_a_review_of_last_year_with_no_date_keeps_its_figures_without_a_year():
+    # no date: 去年 is the review's own year, which the text does not name; its figures are kept with no year
+    found = read_text(
+        "去年，全市新引进亿元以上项目160个，实际到位资金395.8亿元。", "r.txt", region=get_region("仙桃市")
+    )
+    assert list(zip(found.facts.value, found.facts.months, found.facts.year.isna())) == [
+        (160.0, 12, True),
+        (395.8, 12, True),
+    ]
+    assert found.document.year.value is None and found.document.period.value == 12

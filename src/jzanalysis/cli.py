@@ -206,8 +206,9 @@ def _extract_args(parser):
     parser.add_argument(
         "--explain",
         action="store_true",
-        help="say why each figure was read as it was (rule, phrase, city) and list the figures "
-        "filed under no metric; the facts table then carries the rule and phrase columns",
+        help="say what the text is about (subject, period, year: each with its evidence and confidence), why "
+        "each figure was read as it was (rule, phrase, city) and list the figures filed under no metric; the "
+        "facts table then carries the rule and phrase columns",
     )
 
 
@@ -234,6 +235,9 @@ def cmd_extract(args) -> int:
             f"# {result.source}: encoding {result.encoding}, {len(result.facts)} facts, city {result.city_name or '?'} ({found})",
             file=sys.stderr,
         )
+        if args.explain and result.document is not None:
+            for line in result.document.lines():  # subject, period, year: value, evidence, confidence
+                print(f"#   {line}", file=sys.stderr)
         for step in result.cleaning:
             print(f"#   removed/changed [{step.kind}] line {step.line}: {step.text}", file=sys.stderr)
         if args.explain:

@@ -123,7 +123,7 @@ class Region:
     units: tuple[Unit, ...] = ()
     profile: Path | None = None
     media: tuple[str, ...] = ()  # local papers and news sites: a repost that names no city still names them
-    _index: dict[str, Unit] = field(default_factory=dict, compare=False, repr=False)
+    _index: dict[str, Unit] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         index: dict[str, Unit] = {}
@@ -276,16 +276,31 @@ def _division_aliases() -> dict[str, str]:
     names: dict[str, str] = {}
     for name, entry in divisions().items():
         names[name] = name
-        if len(entry["short"]) >= 2:
-            names.setdefault(entry["short"], name)
+        for alias in _short_names(name, entry["short"]):
+            names.setdefault(alias, name)
     return names
+
+
+def _short_names(name: str, short: str) -> tuple[str, ...]:
+    """A region's short names: its short form (宜宾) and, for an autonomous prefecture, the short form with 州
+    (海北州 for 海北藏族自治州), the name bulletins use for it."""
+    if len(short) < 2 or short == name:
+        return ()
+    return (short, f"{short}州") if name.endswith("自治州") else (short,)
+
+
+def _live_units(units: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """The units of a national-list entry without a unit that is another's former name (澄江县 became 澄江市
+    in 2019; 湾里区 went into 新建区): the list keeps both rows, the later unit holds the old name as an era."""
+    former = {f.split("<")[0] for *_, formers in units for f in formers.split(";") if f}
+    return [unit for unit in units if unit[0] not in former]
 
 
 def _from_divisions(name: str) -> Region:
     entry = divisions()[name]
     city_en = pinyin_name(name)
     units = []
-    for unit_name, short, code, former in entry["units"]:
+    for unit_name, short, code, former in _live_units(entry["units"]):
         en = unit_en(unit_name)
         if en == city_en:  # 长沙县 beside 长沙市: the county says it is one
             en += " County"
@@ -294,6 +309,7 @@ def _from_divisions(name: str) -> Region:
             Unit(
                 unit_name,
                 unit_kind(unit_name),
+                aliases=zone_forms(unit_name),
                 en=en,
                 short=short if short != unit_name else "",
                 eras=eras,
@@ -305,10 +321,34 @@ def _from_divisions(name: str) -> Region:
         province=entry["province"],
         code=entry["code"],
         en=pinyin_name(name),
-        aliases=(entry["short"],) if entry["short"] != name else (),
+        aliases=_short_names(name, entry["short"]),
         units=tuple(units),
         profile=None,
     )
+
+
+# the long and short forms of a zone's kind: 淮安经济技术开发区 is 淮安经开区
+_ZONE_FORMS = (
+    ("经济技术开发区", "经开区"),
+    ("经济开发区", "经开区"),
+    ("高新技术产业开发区", "高新区"),
+    ("高新技术开发区", "高新区"),
+)
+
+
+def zone_forms(name: str) -> tuple[str, ...]:
+    """A development zone's other written forms (淮安经济技术开发区 ↔ 淮安经开区); () for other units.
+
+    >>> zone_forms("淮安经济技术开发区"), zone_forms("济宁经开区")[:1], zone_forms("公安县")
+    (('淮安经开区',), ('济宁经济技术开发区',), ())
+    """
+    others = []
+    for long, short in _ZONE_FORMS:
+        if name.endswith(long):
+            others.append(name[: -len(long)] + short)
+        elif name.endswith(short):
+            others.append(name[: -len(short)] + long)
+    return tuple(dict.fromkeys(o for o in others if o != name))
 
 
 def find_region(name: str) -> Region | None:

@@ -24,6 +24,7 @@ Decisions (tested in tests/test_sources_*.py and the corpus under tests/corpus/)
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from ..regions import Region
 from ..schema import facts_frame
 from .clean import CleanedText, CleaningStep, clean_text, to_simplified
 from .extract import CITY_UNKNOWN, ExtractionBudgetExceeded, Unmapped, budget, extract, publication_date
+from .extract.document import Document
 from .extract.regions import CityDetection
 from .read import BULLETIN_SUFFIXES, read_bulletin
 
@@ -45,6 +47,9 @@ _HIDDEN_DESCRIPTIONS = {
     "html_style": "网页样式（读者看不到，未读取）",
     "html_comment": "网页注释（读者看不到，未读取）",
 }
+
+# a pinyin gloss after a character in a mirror's copy: 区(qū), 领(lǐng)
+_PINYIN_GLOSS_RE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
 
 __all__ = [
     "CITY_UNKNOWN",
@@ -84,6 +89,7 @@ class ExtractionResult:
     raw_text: str = ""  # the decoded text before cleaning (an HTML page's visible text); raw_offset points into it
     unmapped: list[Unmapped] = field(default_factory=list)  # figures read but filed under no metric (audit)
     city: CityDetection | None = None  # the city the bulletin is about, and how that was found
+    document: Document | None = None  # the subject, period and year decided for the text, with evidence
 
     @property
     def city_name(self) -> str | None:
@@ -107,6 +113,7 @@ class TextExtraction:
     published: dt.date | None
     unmapped: list[Unmapped]
     city: CityDetection | None
+    document: Document | None = None  # the subject, period and year decided for the text, with evidence
 
 
 def read_text(
@@ -130,6 +137,7 @@ def read_text(
     spam = {s.text for s in cleaned.steps if s.kind in ("spam_title", "spam")}
     page = to_simplified(raw_text if len(raw_text) <= 12_000 else raw_text[:10_000] + "\n" + raw_text[-2_000:])
     page = "\n".join(line for line in page.split("\n") if line.strip() not in spam)
+    page = _PINYIN_GLOSS_RE.sub("", page)  # "全市领(lǐng)先": the words without the glosses cleaning also drops
     try:
         found = extract(
             cleaned.text,
@@ -164,11 +172,19 @@ def read_text(
             "city": f.city,
             "rule": f.rule,
             "phrase": f.phrase,
+            "confidence": f.confidence,
         }
         for f in sorted(found.facts, key=lambda f: f.start)
     ]
     return TextExtraction(
-        facts_frame(records), cleaned, found.warnings, found.conflicts, published, found.unmapped, found.city
+        facts_frame(records),
+        cleaned,
+        found.warnings,
+        found.conflicts,
+        published,
+        found.unmapped,
+        found.city,
+        found.document,
     )
 
 
@@ -220,6 +236,7 @@ def extract_file(path: Path | str, region: Region | None = None) -> ExtractionRe
         raw_text=document.text,
         unmapped=found.unmapped,
         city=found.city,
+        document=found.document,
     )
 
 

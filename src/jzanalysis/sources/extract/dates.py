@@ -21,7 +21,7 @@ _DASH = r"\s*[-—–~～－至到]\s*"
 
 # Period expressions → months covered (January..M); a group holds M where it varies.
 _CUMULATIVE: list[tuple[re.Pattern, int | None]] = [
-    (re.compile(r"前三季度|一至三季度|1\s*[-—–~至到]\s*3季度"), 9),
+    (re.compile(r"前三个?季度|一至三季度|1\s*[-—–~至到]\s*3季度"), 9),
     (re.compile(r"(?<![二三四])(?:第一季度|一季度)(?!末)"), 3),
     (re.compile(r"上半年"), 6),
     (re.compile(r"全年(?!计划|目标|任务|有效工作日|预期|的)"), 12),
@@ -29,13 +29,13 @@ _CUMULATIVE: list[tuple[re.Pattern, int | None]] = [
     (re.compile(rf"元月?{_DASH}{_M}\s*月"), None),
     (re.compile(rf"(?<![\d一二三四五六七八九十])一月?{_DASH}{_M}\s*月"), None),
     (re.compile(rf"(?<![提之以])前\s*{_M}\s*个?月"), None),
-    (re.compile(rf"截[止至]\s*(?:20\d{{2}}年)?\s*{_M}\s*月(?:底|末)"), None),
+    (re.compile(rf"截[止至]到?\s*(?:20\d{{2}}年|今年|本年)?\s*{_M}\s*月份?(?:底|末)"), None),
 ]
 _SINGLE = re.compile(
     r"当月|单月|本月|元月份?(?![至到\-—–~])|(?<![-—–~～至到\d前])\d{1,2}月份|(?<![前一至到、\-])第?[二三四]季度"
     r"|(?<![-—–~～至到\d前截止])(?<!截至)\d{1,2}月(?![\d份底末日号初中下上当]|[-—–~～至到]|以来)"
 )
-_DAY_DATE_RE = re.compile(r"截[止至]\s*(?:(?P<y>20\d{2})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_DAY_DATE_RE = re.compile(r"截[止至]到?\s*(?:(?P<y>20\d{2})年|今年|本年)?\s*(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _MONTH_END_POINT = re.compile(r"(?<![\d至到\-—–~])(?P<m>\d{1,2})月(?:底|末)")
 YEAR_RE = re.compile(r"(?<!\d)(20\d{2})年")
 
@@ -52,6 +52,12 @@ def document_period(text: str, year: int | None = None) -> int | None:
     >>> document_period("截至9月30日，今年全市…95个。去年全年，全市…112个。"), document_period("去年全年…112个。1-9月…95个。")
     (9, 9)
     """
+    mention = document_period_mention(text, year)
+    return mention.months if mention is not None else None
+
+
+def document_period_mention(text: str, year: int | None = None) -> PeriodMention | None:
+    """The period expression :func:`document_period` reads (its text and place)."""
     for mention in period_mentions(text[:50_000], year):
         if mention.kind != "cumulative":
             continue
@@ -60,8 +66,22 @@ def document_period(text: str, year: int | None = None) -> int | None:
         ):
             if not re.search(r"\d{4}年$", text[max(0, mention.start - 5) : mention.start]) or year is None:
                 continue
-        return mention.months
+        if _of_an_earlier_year(text, mention.start, year):
+            continue
+        return mention
     return None
+
+
+def _of_an_earlier_year(text: str, position: int, year: int | None) -> bool:
+    """True when the paragraph before ``position`` opens with an earlier year as its topic ("2014年，我区…。
+    全年共引进企业30余家"): a period there is that year's, not the bulletin's."""
+    if year is None:
+        return False
+    line_start = text.rfind("\n", 0, position) + 1
+    opening = re.match(r"\s*(?:(?P<y>20\d{2})年(?:度)?|(?P<rel>去年|上年))[,，]", text[line_start:position])
+    if opening is None:
+        return False
+    return opening.group("rel") is not None or int(opening.group("y")) < year
 
 
 def find_period(text: str) -> tuple[int, re.Match] | None:
@@ -162,7 +182,8 @@ _DATE = (
     r"|\s*年\s*(?P<mc>\d{1,2})\s*月\s*(?P<dc>\d{1,2})\s*日)"
 )
 _LABELLED_RE = re.compile(
-    r"(?P<label>发布(?:时间|日期)|发表(?:时间|日期)|发稿(?:时间|日期)|成文日期|印发日期|时间|日期)\s*[:：]?\s*" + _DATE
+    r"(?P<label>发布(?:时间|日期)|发表(?:时间|日期)|发稿(?:时间|日期)|成文日期|印发日期|时间|日期|发表于)\s*[:：]?\s*"
+    r"(?:(?<=发表于)\s*[\u4e00-\u9fff]{2,12}\s+)?" + _DATE
 )
 # a date anywhere on one of a page's first or last lines: "原创 泰州发布 2022-10-21 19:30", "2019/11/08 来源：…"
 _ANY_DATE_RE = re.compile(_DATE + r"(?!\d)")
@@ -270,6 +291,42 @@ _YEAR_AS_PERIOD_RE = re.compile(
 )
 
 
+# "去年，全市签约项目374个", "据介绍，去年全年全市新签约…", "2022年，济宁经开区全力…": a review of a whole year
+_REVIEW_RE = re.compile(
+    r"(?:^|[。\n])\s*(?:[^。\n,，\d]{0,6}[,，])?\s*(?:(?P<y>20\d{2})年(?:度)?|(?P<rel>去年|上年))(?:全年)?[,，]?\s*"
+    r"(?P<who>全市|全州|全区|全县|我市|我州|我区|我县|全年|[\u4e00-\u9fff]{2,8}?(?:经开区|高新区|开发区|市|县|区|州|旗)(?![\u4e00-\u9fff]{0,2}年))"
+)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A bulletin that reviews a whole year: the year (None when only 去年 says it and no date fixes it), the
+    words that say so, and whether 去年 names it (then the text was written the year after)."""
+
+    year: int | None
+    text: str
+    last_year: bool
+
+
+def full_year_review(text: str, published: dt.date | None) -> Review | None:
+    """The whole year a review is about when no January..M period is written: "2021年，全市新签约…" published
+    the year after (or with no date), "去年，全市…" (the year before the publication, None without a date).
+
+    >>> full_year_review("去年，全市签约项目374个", dt.date(2024, 2, 1)).year, full_year_review("去年，全市签约项目374个", None)
+    (2023, Review(year=None, text='去年，全市', last_year=True))
+    >>> full_year_review("2022年，济宁经开区全力培育高端装备制造产业", None).year
+    2022
+    """
+    for match in _REVIEW_RE.finditer(text[:20_000]):
+        words = match.group(0).lstrip("。\n ")
+        if match.group("rel"):
+            return Review(published.year - 1 if published is not None else None, words, True)
+        year = int(match.group("y"))
+        if published is None or published.year > year:
+            return Review(year, words, False)
+    return None
+
+
 def whole_year(text: str, published: dt.date | None) -> int | None:
     """The year a full-year review is about when no period is written: "2021年，全市新签约…" in a text published
     in 2022 (or with no date) covers all of 2021.
@@ -287,7 +344,7 @@ def whole_year(text: str, published: dt.date | None) -> int | None:
 def document_year(text: str, published: dt.date | None) -> int | None:
     """The year a bulletin is about: a year written at its first period ("2015年1-7月"), else 今年 = the
     publication year, else a single year written before that period (a title "2015年招商引资通报"), else
-    None (never a guess from a repost date).
+    None (never a guess from a repost date). :func:`decide_year` says why.
 
     Only the first period dates the bulletin: "2014年全年…" further down a 2015 bulletin is a comparison.
 
@@ -296,23 +353,95 @@ def document_year(text: str, published: dt.date | None) -> int | None:
     >>> document_year("1-7月全市…174个。2014年全年,全市…250个。", None) is None
     True
     """
+    return decide_year(text, published)[0]
+
+
+def decide_year(text: str, published: dt.date | None) -> tuple[int | None, str]:
+    """:func:`document_year` and the evidence for it, in words."""
     first = find_period(text)
     if first is not None:
         match = first[1]
         near = YEAR_RE.search(text[max(0, match.start() - 8) : match.start() + 1])
         if near:
-            return int(near.group(1))
+            return int(near.group(1)), f"the first period “{near.group(0)}…{match.group(0)}” names it"
     if published is not None:
         if first is not None and first[0] == 12 and published.month <= 3 and f"{published.year - 1}年" in text[:3000]:
-            return published.year - 1  # "全年全市新签约…" in a review of 2019 published in January 2020
-        return published.year
+            # "全年全市新签约…" in a review of 2019 published in January 2020
+            return published.year - 1, f"a full year reviewed, published {published.isoformat()}: the year before"
+        return published.year, f"今年: the publication date {published.isoformat()}"
     head = text[: first[1].start()] if first is not None else text[:2000]
     years = {int(y) for y in YEAR_RE.findall(head)}
     if len(years) == 1 and not re.search(r"今年|去年|上年", text[:20_000]):
-        return years.pop()
-    return None
+        year = years.pop()
+        return year, f"the only year written before the first period: {year}年"
+    return None, ""
 
 
 # The year a clause is about: "2014年…", "去年…", "今年…"; "2014年同期"/"去年同期" = the same months of that
 # year. Comparisons ("比去年同期增加8个", "较2014年…") name a base, not the subject, and are skipped.
 YEAR_MARK_RE = re.compile(r"(?<![比较与])(?:(?P<y>20\d{2})年|(?P<rel>去年|上年|今年|本年))(?P<same>同期)?")
+
+
+# --------------------------------------------------------------------------- the year from every clue
+
+_YEAR_MENTION_RE = re.compile(
+    r"(?<![\d比较与同])(?P<y>20\d{2})"
+    r"(?:年(?:度)?(?!同期)|(?=[“\"《]?[\u4e00-\u9fff·]{2,16}?(?:大会|博览会|洽谈会|峰会|论坛|交易会|招商会)))"
+)
+_TOPIC_BEFORE_RE = re.compile(r"(?:^|[。！？；;\n])\s*$")
+_PERIOD_AFTER_RE = re.compile(
+    r"\s*(?:1\s*[-—–~～至到]\s*\d{1,2}\s*月|前[一二两三四五六七八九十\d]{1,2}个?月|上半年|一季度|第一季度|前三季度)"
+)
+
+
+@dataclass(frozen=True)
+class YearClue:
+    """A year the text writes, how much it says about the bulletin's year, and where."""
+
+    year: int
+    weight: float
+    why: str
+    start: int
+
+
+def year_clues(text: str) -> list[YearClue]:
+    """Every year the text writes that may be the bulletin's own (not a comparison base: 比2014年, 2014年同期):
+    each counts 1; one that opens a sentence ("2023年，西夏区…") or stands at a part of the year ("2021年前4个月")
+    counts more; one in the opening lines (a headline's event, "2025粤港澳大湾区全球招商大会") 1 more.
+
+    >>> [(c.year, c.weight) for c in year_clues("2022年，全区…。比2021年同期增长5%。2023年1-4月，…")]
+    [(2022, 3.0), (2023, 4.0)]
+    """
+    clues = []
+    for match in _YEAR_MENTION_RE.finditer(text[:20_000]):
+        year, weight, why = int(match.group("y")), 1.0, "named"
+        if _TOPIC_BEFORE_RE.search(text, max(0, match.start() - 3), match.start()) and re.match(
+            r"[,，]", text[match.end() : match.end() + 1]
+        ):
+            weight, why = 2.0, "opens a sentence"
+        elif _PERIOD_AFTER_RE.match(text, match.end()):
+            weight, why = 3.0, "stands at a part of the year"
+        if match.start() < 200:
+            weight += 1.0
+            why += ", in the opening lines"
+        clues.append(YearClue(year, weight, f"“{text[match.start() : match.end() + 8].strip()}…” {why}", match.start()))
+    return clues
+
+
+def year_from_clues(text: str, months: int | None) -> tuple[int | None, list[str]]:
+    """The year the text's written years point to when neither a period nor a publication date fixes it: the one
+    with the most weight (:func:`year_clues`); on a tie the latest for part of a year (earlier years are bases),
+    the earliest for a full year (later ones are plans). None when the text writes no year."""
+    clues = year_clues(text)
+    if not clues:
+        return None, []
+    totals: dict[int, float] = {}
+    for clue in clues:
+        totals[clue.year] = totals.get(clue.year, 0.0) + clue.weight
+    best = max(totals.values())
+    tied = sorted(y for y, w in totals.items() if w == best)
+    year = tied[0] if months == 12 else tied[-1]
+    evidence = [c.why for c in clues if c.year == year][:3]
+    if len(totals) > 1:
+        evidence.append("other years: " + "、".join(f"{y} ({w:g})" for y, w in sorted(totals.items()) if y != year))
+    return year, evidence

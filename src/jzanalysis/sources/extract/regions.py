@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ...regions import Region, all_city_names, all_media_names, divisions, find_region
+from ...regions import Region, Unit, all_city_names, all_media_names, divisions, find_region, unit_kind, zone_forms
 from . import budget
 
 # A mention that is a destination, an origin or a company's home, not the bulletin's subject:
@@ -28,9 +28,22 @@ _SUFFIXES = (
 # "天府新区眉山片区" (the longest such name that holds no word of the lexicon, see RegionMatcher._unknown_name).
 _UNKNOWN_UNIT_RE = re.compile(rf"[\u4e00-\u9fff—\-]{{1,9}}?{_SUFFIXES}(?![\u4e00-\u9fff]{{0,2}}(?:项目|企业))")
 _SUFFIX_END_RE = re.compile(_SUFFIXES)
+# A name with an administrative suffix alone (县, 市, 区, 旗, 自治县) is a place only when the national list holds
+# it: "完成市考核目标", "实施区", "紧盯自治区" are words before a suffix, not places. A zone's name (经开区, 新区,
+# 产业园区 …) is kept though no list holds every zone.
+_ZONE_SUFFIX_RE = re.compile(
+    r"(?:开发区|经开区|高新区|新区|港区|经济区|工业区|功能区|集中区|管理区|园区|产业园|集聚区|示范区|合作区|试验区|保税区|名胜区|"
+    r"风景区|旅游区|度假区|片区|新城|[\u4e00-\u9fff]{2}[湖山湾岛洲]区)$"
+)
 _LIST_WORDS_RE = re.compile(
     r"^[\s、,，:：;；(（)）]*(?:其中|分别为|分别是|依次为|包括|以及|和|及|另外|此外)?[\s、,，:：]*"
 )
+# a forum's or app's line on where the poster is ("IP属地:湖北省武汉市", "发表于 湖北省武汉市"): not the subject
+_POSTER_PLACE_RE = re.compile(r"(?:IP属地|发表于|所在地)[:：\s]*(?:[\u4e00-\u9fff]{2,3}省)?$")
+# other places named beside it in a list closed by 等 ("省内温州、义乌等发达地市也纷纷外出招商")
+_OTHERS_AFTER_RE = re.compile(r"(?:、[\u4e00-\u9fff]{2,4}){1,4}等")
+_ZONE_AFTER_RE = re.compile(r"经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区")
+_NOT_ZONE_SUBJECT_BEFORE = re.compile(r"(?:赴|到|去|来自|对接)$")
 _GENERIC = re.compile(
     r"^(?:全|我|本|各|该|市|县|区|其|每|分|外|省|从|在|由|对|向|所属|相关|有关|周边|部分|个别|其他|其余|中心|主城)"
     r"|^(?:城区|郊区|新区|开发区|高新区|经开区|园区|县城)$"
@@ -59,6 +72,9 @@ class CityDetection:
     region: Region | None
     given: bool = False
     home_unit: str | None = None  # a bulletin of one district or zone
+    subject_evidence: list[str] = field(default_factory=list)  # why the bulletin is about home_unit (or the city)
+    subject_confidence: float = 1.0
+    confidence: float = 1.0  # how clearly the text names this city over any other
     evidence: list[str] = field(default_factory=list)
 
 
@@ -91,6 +107,23 @@ def _scan(text: str, names: set[str], min_length: int) -> list[tuple[int, int]]:
         else:
             i += 1
     return found
+
+
+def is_national_name(name: str) -> bool:
+    """True for a name the national division list holds: a prefecture-level region (or its short form) or a
+    county-level unit (or its former name)."""
+    return (
+        name in _national_unit_index()
+        or name in _prefecture_names()
+        or name in all_city_names()
+        or name[:-1] in _national_short_names()  # 道真县 (道真仡佬族苗族自治县), 无为市 (无为县 until 2019)
+    )
+
+
+@functools.cache
+def _national_short_names() -> frozenset[str]:
+    """Short forms (two characters or more) of the national list's county-level units."""
+    return frozenset(short for entry in divisions().values() for _n, short, *_ in entry["units"] if len(short) >= 2)
 
 
 @functools.cache
@@ -152,6 +185,8 @@ def detect_city(text: str, given: Region | None = None) -> CityDetection:
         for city in owners:
             scores[city] = scores.get(city, 0.0) + 2.0 / len(owners)
             evidence.setdefault(city, []).append(name)
+    if not scores:
+        _short_form_clues(sample, scores, evidence)
     home_unit = None
     if given is not None:
         detection = CityDetection(given.name, given, given=True, evidence=evidence.get(given.name, []))
@@ -166,11 +201,44 @@ def detect_city(text: str, given: Region | None = None) -> CityDetection:
         if score < 1:
             return CityDetection(None, None)
         region = find_region(best)
-        detection = CityDetection(best, region, evidence=list(dict.fromkeys(evidence[best])))
+        second = max((v for k, v in scores.items() if k != best), default=0.0)
+        # two full names (or one in the headline) and no rival: 1; one short name in the headline and no rival: 0.73
+        confidence = (0.6 + 0.4 * min(1.0, score / 6)) * score / (score + second)
+        detection = CityDetection(
+            best, region, evidence=list(dict.fromkeys(evidence[best])), confidence=round(confidence, 2)
+        )
     if region is not None:
-        home_unit = _home_unit(sample, head_end, region)
+        subject = decide_subject(sample, head_end, region)
+        home_unit = subject.unit
+        detection.region = subject.region
+        detection.subject_evidence = subject.evidence
+        detection.subject_confidence = subject.confidence
     detection.home_unit = home_unit
     return detection
+
+
+def _short_form_clues(text: str, scores: dict[str, float], evidence: dict[str, list[str]]) -> None:
+    """When no city or unit is named in full: a unit named by its short form at least three times ("到宿豫观摩",
+    "宿豫的招商引资成果") in a text that speaks of 全区/全县 as its own place gives the unit's city 2."""
+    if not re.search(r"全区|我区|本区|全县|我县|本县|该区|该县", text):
+        return
+    for short, owner in _unique_short_names().items():
+        if short in text and len(re.findall(re.escape(short) + r"(?![县市区旗])", text)) >= 3:
+            scores[owner] = scores.get(owner, 0.0) + 2.0
+            evidence.setdefault(owner, []).append(short)
+
+
+@functools.cache
+def _unique_short_names() -> dict[str, str]:
+    """Short forms (two characters or more) of county-level units that only one city has and that are not a
+    city's name → that city."""
+    owners: dict[str, set[str]] = {}
+    for city, entry in divisions().items():
+        for name, short, *_ in entry["units"]:
+            if len(short) >= 2 and name.startswith(short) and not _ZONE_SUFFIX_RE.search(name):
+                owners.setdefault(short, set()).add(city)
+    cities = all_city_names()
+    return {s: next(iter(o)) for s, o in owners.items() if len(o) == 1 and s not in cities}
 
 
 def _head_end(text: str) -> int:
@@ -188,28 +256,222 @@ def _head_end(text: str) -> int:
 def _is_subject_mention(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 4) : start]
     after = text[end : end + 4]
+    if _POSTER_PLACE_RE.search(text, max(0, start - 14), start) or _OTHERS_AFTER_RE.match(text, end, end + 24):
+        return False
+    if _ZONE_AFTER_RE.match(text, end, end + 10) and not _NOT_ZONE_SUBJECT_BEFORE.search(before):
+        return True  # "各县(市、区)和丽水经济开发区": the city's own zone, in a list
     return not (_NOT_SUBJECT_BEFORE.search(before) or _NOT_SUBJECT_AFTER.match(after))
 
 
-def _home_unit(text: str, head_end: int, region: Region) -> str | None:
-    """The unit a bulletin is about when its figures speak of 全区/我区/全县/我县 and its headline (or first
-    sentence with such a figure) names one unit of ``region`` and no 全市."""
-    own = len(re.findall(r"全区|我区|本区|全县|我县|本县|全开发区|全园区", text[:4000]))
-    city = len(re.findall(r"(?:全市|我市)(?!各|的)", text[:4000]))  # "占全市的9.9%" does not make it the city's
-    if not own or city >= own:
-        return None
+# 全县/该区/我市 …: the words a bulletin uses for its own place, by the kind of place (县, 区 or a zone, 市)
+_OWN_REFS = {
+    "县": re.compile(r"全县|我县|本县|该县"),
+    "区": re.compile(r"全区|我区|本区|该区|全开发区|全园区"),
+}
+_CITY_REFS_RE = re.compile(
+    r"(?<![居占列在])(?:全市|我市|本市|该市)(?!各|的|领先|第|前列|首位|排名|之首)"
+)  # "占全市的9.9%" does not make it the city's
+_SOURCE_LINE_RE = re.compile(r"(?:来源|稿源|供稿|作者单位)\s*[:：]\s*([^\n|｜]{1,40})")
+_ZONE_TAIL = (
+    r"[\u4e00-\u9fff]{0,4}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|开发区|经开区|高新区|新区|"
+    r"示范区|产业园区|工业园区)"
+)
+
+
+@dataclass
+class Subject:
+    """The unit a bulletin is about (None: the whole city), the region that holds it, and why."""
+
+    unit: str | None
+    region: Region
+    evidence: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+
+
+def _ref_kind(name: str) -> str:
+    """The words a place uses for itself: 县 (全县) for a county, 市 (全市) for a county-level city, else 区."""
+    if name.endswith(("县", "旗")):
+        return "县"
+    return "市" if name.endswith("市") else "区"
+
+
+_BARE_ZONE_RE = re.compile(
+    r"(?:经济技术|经济|高新技术产业|高新)?(?:开发区|经开区|高新区|新区|园区)"
+)  # an alias, not a name
+
+
+def _unit_counts(text: str, region: Region) -> dict[str, int]:
+    """How often each unit of ``region`` is named in ``text``, by its names or its short form (宿豫, 无为) not
+    followed by a kind (宿豫区 is counted once)."""
+    counts: dict[str, int] = {}
+    for unit in region.units:
+        n = sum(text.count(name) for name in unit.names if len(name) >= 2 and not _BARE_ZONE_RE.fullmatch(name))
+        if len(unit.short) >= 2 and unit.name.startswith(unit.short):  # not 经开区 for 淮安经济技术开发区
+            n += len(re.findall(re.escape(unit.short) + r"(?![县市区旗])", text))
+        if n:
+            counts[unit.name] = n
+    return counts
+
+
+def _zones(text: str, region: Region) -> list[str]:
+    """Development zones named in ``text`` after the city or one of its units (济宁经开区, 东海经济开发区)."""
+    stems = {n for n in region.city_names if len(n) >= 2 and not n.isascii()}
+    for unit in region.units:
+        stems.update(n[:-1] for n in (unit.name,) if len(n) >= 3)
+        if len(unit.short) >= 2:
+            stems.add(unit.short)
+    stems = {s for s in stems if s}
+    if not stems:
+        return []
+    pattern = "(?:" + "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)) + ")" + _ZONE_TAIL
+    found = []
+    for match in re.finditer(pattern, text):
+        name = match.group(0)
+        if name.startswith(region.name) and len(name) > len(region.name) + 2:  # 连云港市东海经济开发区: 东海经济开发区
+            inner = list(re.finditer(pattern, name[len(region.name) :]))
+            if inner:
+                name = inner[0].group(0)
+        if region.resolve(name) is None and name not in found:
+            found.append(name)
+    return found
+
+
+def _with_unit(region: Region, name: str, text: str) -> tuple[Region, str]:
+    """``region`` holding the bulletin's own unit ``name`` when it lacks it: a zone (with its other forms), or a
+    county renamed a county-level city after the national list was made (the text says 全市 and names it by
+    its short form: 无为 of 芜湖市, listed as 无为县)."""
+    unit = region.unit(name)
+    if unit is None:
+        forms = zone_forms(name)
+        canonical = next((f for f in (name, *forms) if f in text), name)
+        aliases = tuple(f for f in (name, *forms) if f != canonical)
+        zone = Unit(canonical, unit_kind(canonical), aliases=aliases)
+        return replace(region, units=(*region.units, zone)), canonical
+    return region, unit.name
+
+
+def decide_subject(text: str, head_end: int, region: Region) -> Subject:
+    """The unit a bulletin is about, from every clue: the words it uses for itself (全区/该县/我市), the units its
+    headline, first lines and source line name, and how often it names each.
+
+    A bulletin whose own words are 全县/全区 (more than 全市) is about the county, district or zone its opening
+    or source line names (the one of that kind when several are named), else the unit of that kind it names
+    most. A bulletin that says 我市 is about a county-level city when its source line names that city (a
+    县级市's media centre), or when it names that city (or its short form) at least three times, more than the
+    prefecture and twice as often as any other unit.
+    """
+    window = text[:4000]
+    own = {kind: len(pattern.findall(window)) for kind, pattern in _OWN_REFS.items()}
+    city_refs = len(_CITY_REFS_RE.findall(window))
+    opening = text[: head_end + 200]
+    source = " ".join(_SOURCE_LINE_RE.findall(text))
     matcher = RegionMatcher(region)
-    named = {m.name for m in matcher.mentions(text[: head_end + 200], anywhere=True) if m.known and not m.city}
-    if len(named) == 1:
-        return named.pop()
-    if not named:  # a zone the profile lacks, named in the headline: "许昌经济技术开发区前三季度…"
-        zone = re.search(
-            r"[\u4e00-\u9fff]{2,6}(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|示范区)",
-            text[:head_end],
+
+    def named(part: str) -> list[str]:
+        names = [m.name for m in matcher.mentions(part, anywhere=True) if m.known and not m.city]
+        return list(dict.fromkeys(names))
+
+    counts = _unit_counts(window, region)
+    own_total = own["县"] + own["区"]
+    if own_total and city_refs < own_total:
+        kind = "县" if own["县"] >= own["区"] else "区"
+        words = f"its own words {'、'.join(sorted(set(_OWN_REFS[kind].findall(window))))} ({own_total}) outnumber 全市/我市 ({city_refs})"
+        at_start = named(opening)
+        zones = [z for z in _zones(opening, region) if kind == "区"]
+        if len(at_start) == 1 and not zones:
+            return Subject(at_start[0], region, [words, f"the opening names {at_start[0]}"], 0.9)
+        if not at_start and len(zones) >= 1 and own["区"]:
+            extended, name = _with_unit(region, zones[0], text)
+            return Subject(name, extended, [words, f"the opening names the zone {zones[0]}"], 0.8)
+        candidates = [n for n in dict.fromkeys([*at_start, *named(source)]) if _ref_kind(n) == kind]
+        if len(candidates) == 1:
+            return Subject(candidates[0], region, [words, f"the opening or source line names {candidates[0]}"], 0.8)
+        ranked = sorted(
+            ((n, c) for n, c in counts.items() if _ref_kind(n) == kind and (not candidates or n in candidates)),
+            key=lambda nc: -nc[1],
         )
-        if zone and re.search(r"全区|我区|本区", text):
-            return zone.group(0)
-    return None
+        if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+            name = ranked[0][0]
+            return Subject(name, region, [words, f"the text names {name} {ranked[0][1]} times"], 0.6)
+        zone = _headline_zone(text[:head_end], matcher) if kind == "区" else None
+        if zone is not None:  # a zone named after no place: "空港新区上半年招商引资综述"
+            extended, name = _with_unit(region, zone, text)
+            return Subject(name, extended, [words, f"the headline names the zone {zone}"], 0.6)
+        return Subject(None, region, [words, "but no one unit of that kind is named: the whole city"], 0.3)
+    if city_refs:
+        publisher = [n for n in named(source) if _ref_kind(n) == "市" or _renamed_city(n, window, region)]
+        city_count = sum(window.count(n) for n in region.city_names if len(n) >= 2 and not n.isascii())
+        ranked = sorted(counts.items(), key=lambda nc: -nc[1])
+        if len(publisher) == 1:
+            name = publisher[0]
+            extended, name = _as_city(region, name, window)
+            return Subject(
+                name, extended, [f"the source line names {publisher[0]}", f"我市/全市 ({city_refs}) is that city"], 0.8
+            )
+        title = _title(text)
+        in_title = named(title)
+        in_headline = [n for n in in_title if _ref_kind(n) == "市" and title.startswith(n)]
+        city_in_headline = any(n in title for n in region.city_names if len(n) >= 2 and not n.isascii())
+        if len(in_title) == 1 and len(in_headline) == 1 and not city_in_headline:
+            name = in_headline[0]
+            evidence = [f"the headline names {name}, not {region.name}", f"我市/全市 ({city_refs}) is {name}"]
+            return Subject(name, region, evidence, 0.8)
+        if ranked:
+            name, n = ranked[0]
+            second = ranked[1][1] if len(ranked) > 1 else 0
+            if (
+                n >= 3
+                and n > city_count
+                and n >= 2 * second
+                and (_ref_kind(name) == "市" or _renamed_city(name, window, region))
+            ):
+                extended, shown = _as_city(region, name, window)
+                evidence = [
+                    f"the text names {shown} {n} times, {region.name} {city_count}",
+                    f"我市/全市 ({city_refs}) is {shown}",
+                ]
+                return Subject(shown, extended, evidence, 0.6)
+    return Subject(None, region, [], 1.0)
+
+
+_HEADLINE_ZONE_RE = re.compile(
+    r"(?:^|(?<=[\s\n：:，,。]))[\u4e00-\u9fff]{2,8}?(?:经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|"
+    r"示范区|试验区|实验区|合作区|产业园区)"
+)
+
+
+def _headline_zone(headline: str, matcher: RegionMatcher) -> str | None:
+    """The one zone a headline names at a line's or clause's start, when it is a name (no generic or lexicon
+    word in it)."""
+    names = {m.group(0) for m in _HEADLINE_ZONE_RE.finditer(headline) if matcher._is_name(m.group(0))}
+    return names.pop() if len(names) == 1 else None
+
+
+def _title(text: str) -> str:
+    """The bulletin's title: its first short line that is not a date, source or site line ("" when none)."""
+    for line in text[:600].split("\n"):
+        line = line.strip()
+        if not line or re.search(r"发布|来源|日期|时间|[:：]", line):
+            continue
+        return line if len(line) <= 40 else ""
+    return ""
+
+
+def _renamed_city(name: str, text: str, region: Region) -> bool:
+    """A county (…县) the text never calls by its 县 name: a county-level city since (无为县 → 无为市)."""
+    unit = region.unit(name)
+    return name.endswith("县") and name not in text and unit is not None and len(unit.short) >= 2
+
+
+def _as_city(region: Region, name: str, text: str) -> tuple[Region, str]:
+    """``name`` as a county-level city: itself, or a county renamed 市 (its short form + 市, the old name an era)."""
+    unit = region.unit(name)
+    if unit is None or name.endswith("市"):
+        return region, name
+    city_name = unit.short + "市"
+    renamed = replace(unit, name=city_name, kind="市", aliases=(*unit.aliases, unit.name))
+    units = tuple(renamed if u is unit else u for u in region.units)
+    return replace(region, units=units), city_name
 
 
 class RegionMatcher:
@@ -357,6 +619,8 @@ class RegionMatcher:
         return any(m.start() < end < m.end() for matcher in self._lexical for m in matcher.finditer(text[: end + 8]))
 
     def _is_name(self, name: str) -> bool:
+        if not _ZONE_SUFFIX_RE.search(name) and not is_national_name(name):
+            return False
         return (
             not _GENERIC.search(name)
             and name != self.city_name
