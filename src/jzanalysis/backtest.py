@@ -44,6 +44,7 @@ from .forecast import (
     implied_plan,
 )
 from .metrics import FORECASTABLE, METRICS
+from .report.catalog import method_label
 
 REQUIRED_COLUMNS = ("year", "months", "region", "metric", "value", "actual")
 BASELINE = "straight_line_months"
@@ -295,7 +296,7 @@ def summarise(method_id: str, records: list[dict], baseline: dict[int, dict], la
     k95 = sum(r["in95"] for r in records)
     out = {
         "method": method_id,
-        "label_zh": label or (METHODS[method_id].label_zh if method_id in METHODS else method_id),
+        "label_zh": label or method_label(method_id, "zh"),
         "n": n,
         "mape": _mean(r["ape"] for r in records),
         "bias_pct": None

@@ -232,7 +232,6 @@ def _run_methods(
         out.append(
             method_forecast(
                 method_id,
-                method.label_zh,
                 point,
                 dist,
                 params,
