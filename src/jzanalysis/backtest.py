@@ -27,6 +27,7 @@ different size can be pooled):
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,12 +39,16 @@ from .errors import InputError
 from .forecast import (
     DEFAULT_METHOD,
     METHODS,
+    Calibration,
     GridPredictive,
+    fit_calibration,
     forecast_series,
     given_plan,
     implied_plan,
 )
+from .forecast.calibration import part_of_year
 from .metrics import FORECASTABLE, METRICS
+from .report.catalog import method_label
 
 REQUIRED_COLUMNS = ("year", "months", "region", "metric", "value", "actual")
 BASELINE = "straight_line_months"
@@ -295,7 +300,7 @@ def summarise(method_id: str, records: list[dict], baseline: dict[int, dict], la
     k95 = sum(r["in95"] for r in records)
     out = {
         "method": method_id,
-        "label_zh": label or (METHODS[method_id].label_zh if method_id in METHODS else method_id),
+        "label_zh": label or method_label(method_id, "zh"),
         "n": n,
         "mape": _mean(r["ape"] for r in records),
         "bias_pct": None
@@ -359,10 +364,6 @@ def evaluate_pairs(
     ``straight_line_band`` (the straight line with the fixed ±band that scores best on these very
     pairs: an optimistic baseline), ``by_class`` and ``rows`` (each with its PIT per variant).
     """
-    from dataclasses import replace
-
-    from .forecast import fit_calibration
-
     holdout = holdout or ("city" if loco else "none")
     if holdout not in HOLDOUTS:
         raise InputError(f"holdout must be one of {', '.join(HOLDOUTS)}, got {holdout!r}")
@@ -375,54 +376,12 @@ def evaluate_pairs(
         cal = fit_calibration(pairs[~inside] if holdout != "none" else pairs, priors=priors)
         no_plan = replace(cal, plan=None)
         for row in pairs[inside].itertuples():
-            plan = None if pd.isna(row.plan) else given_plan(float(row.plan))
-            common = dict(year=int(row.year), as_of=int(row.ytd_month), kind=row.kind, plan=plan)
-            ytd, y = float(row.ytd_value), float(row.full_year_value)
-            made = {
-                "calibrated": forecast_series(ytd, methods=["calibrated"], calibration=cal, **common).forecast,
-                "calibrated_without_plan": forecast_series(
-                    ytd, methods=["calibrated"], calibration=no_plan, **common
-                ).forecast,
-                "straight_line_months": forecast_series(
-                    ytd, methods=["straight_line_months"], calibration=cal, **common
-                ).forecast,
-                "simulation_default": forecast_series(ytd, methods=[_SIMULATION_DEFAULT[row.kind]], **common).forecast,
-            }
-            record = {
-                "place": row.place,
-                "metric": row.metric,
-                "year": int(row.year),
-                "months": int(row.ytd_month),
-                "kind": row.kind,
-                "class": f"{row.kind}/{_part(int(row.ytd_month))}",
-                "value": ytd,
-                "actual": y,
-                "plan": None if plan is None else plan.value,
-                "methods": {},
-            }
-            for variant, forecast in made.items():
-                scores = score_forecast(forecast, y, plan)
-                record["methods"][variant] = scores
+            record = _scored_pair(row, cal, no_plan)
+            for variant, scores in record["methods"].items():
                 per[variant].append({"row": len(rows), **scores})
             rows.append(record)
     baseline = {r["row"]: r for r in per["straight_line_months"]}
-    labels = {
-        "calibrated": "calibrated (default)",
-        "calibrated_without_plan": "calibrated, plan not used",
-        "straight_line_months": "straight line, calibrated spread",
-        "simulation_default": "gamma_poisson / lognormal_ratio (simulation-tuned)",
-    }
-    summaries = [summarise(v, per[v], baseline, label=labels[v]) for v in PAIR_VARIANTS]
-    by_class = {}
-    for cls in sorted({r["class"] for r in rows}):
-        idx = [i for i, r in enumerate(rows) if r["class"] == cls]
-        recs = [per["calibrated"][i] for i in idx]
-        by_class[cls] = {
-            "n": len(idx),
-            "coverage80": float(np.mean([r["in80"] for r in recs])),
-            "mape": _mean(r["ape"] for r in recs),
-            "interval_score80": _mean(r["is80"] for r in recs),
-        }
+    summaries = [summarise(v, per[v], baseline, label=_PAIR_LABELS[v]) for v in PAIR_VARIANTS]
     return {
         "n_pairs": len(rows),
         "n_cities": int(pairs.place.nunique()),
@@ -430,9 +389,60 @@ def evaluate_pairs(
         "holdout": holdout,
         "methods": summaries,
         "straight_line_band": best_band(pairs),
-        "by_class": by_class,
+        "by_class": _by_class(rows, per["calibrated"]),
         "rows": rows,
     }
+
+
+#: The name of each variant of :data:`PAIR_VARIANTS` in the scores (a record, not report prose).
+_PAIR_LABELS = {
+    "calibrated": "calibrated (default)",
+    "calibrated_without_plan": "calibrated, plan not used",
+    "straight_line_months": "straight line, calibrated spread",
+    "simulation_default": "gamma_poisson / lognormal_ratio (simulation-tuned)",
+}
+
+
+def _scored_pair(row, cal: Calibration, no_plan: Calibration) -> dict:
+    """One pair's record: its figures and, under ``methods``, each variant's scores against the outcome."""
+    plan = None if pd.isna(row.plan) else given_plan(float(row.plan))
+    common = dict(year=int(row.year), as_of=int(row.ytd_month), kind=row.kind, plan=plan)
+    ytd, y = float(row.ytd_value), float(row.full_year_value)
+    made = {
+        "calibrated": forecast_series(ytd, methods=["calibrated"], calibration=cal, **common).forecast,
+        "calibrated_without_plan": forecast_series(ytd, methods=["calibrated"], calibration=no_plan, **common).forecast,
+        "straight_line_months": forecast_series(
+            ytd, methods=["straight_line_months"], calibration=cal, **common
+        ).forecast,
+        "simulation_default": forecast_series(ytd, methods=[_SIMULATION_DEFAULT[row.kind]], **common).forecast,
+    }
+    return {
+        "place": row.place,
+        "metric": row.metric,
+        "year": int(row.year),
+        "months": int(row.ytd_month),
+        "kind": row.kind,
+        "class": f"{row.kind}/{part_of_year(int(row.ytd_month))}",
+        "value": ytd,
+        "actual": y,
+        "plan": None if plan is None else plan.value,
+        "methods": {variant: score_forecast(forecast, y, plan) for variant, forecast in made.items()},
+    }
+
+
+def _by_class(rows: list[dict], calibrated: list[dict]) -> dict:
+    """The calibrated default's coverage, MAPE and interval score by kind and part of the year."""
+    by_class = {}
+    for cls in sorted({r["class"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["class"] == cls]
+        recs = [calibrated[i] for i in idx]
+        by_class[cls] = {
+            "n": len(idx),
+            "coverage80": float(np.mean([r["in80"] for r in recs])),
+            "mape": _mean(r["ape"] for r in recs),
+            "interval_score80": _mean(r["is80"] for r in recs),
+        }
+    return by_class
 
 
 def perturb_pairs(pairs: pd.DataFrame, drift: float = 0.15) -> pd.DataFrame:
@@ -448,12 +458,6 @@ def perturb_pairs(pairs: pd.DataFrame, drift: float = 0.15) -> pd.DataFrame:
     moved = out.full_year_value.to_numpy(dtype=float) * (1 + sign * drift)
     out["full_year_value"] = np.maximum(moved, out.ytd_value.to_numpy(dtype=float))
     return out
-
-
-def _part(month: int) -> str:
-    from .forecast.calibration import part_of_year
-
-    return part_of_year(month)
 
 
 def best_band(pairs: pd.DataFrame) -> dict:

@@ -40,7 +40,11 @@ YOY_PCT = (-100.0, 10_000.0)
 WORKING_DAYS = (1, 366)
 
 _COUNT = (0.0, 1_000_000.0)
-#: Range of a figure by the unit of its metric (see :mod:`jzanalysis.metrics`).
+#: Range of a figure by the unit of its metric (see :mod:`jzanalysis.metrics`): the one table of units and
+#: their limits, for a figure a bulletin states as much as for one a user or a file gives. 人 counts people
+#: of a metric (驻点人数, staff stationed away): a count like any other; % is a rate (开工率, the share of
+#: projects started), so never above 100 (a growth or a percent of plan is not a figure of a metric: see
+#: YOY_PCT and PLAN_PCT).
 VALUE_BY_UNIT: dict[str, tuple[float, float]] = {
     "个": _COUNT,
     "条": _COUNT,
@@ -50,6 +54,8 @@ VALUE_BY_UNIT: dict[str, tuple[float, float]] = {
     "%": (0.0, 100.0),
     "天": (0.0, 366.0),
 }
+#: The largest figure of each unit (a figure above it is beyond any plausible one of a bulletin).
+UPPER_BY_UNIT: dict[str, float] = {unit: high for unit, (_low, high) in VALUE_BY_UNIT.items()}
 
 
 def fmt(value: float) -> str:

@@ -23,7 +23,7 @@ from .methods import (
     NotApplicable,
 )
 from .plan import Plan, given_plan, implied_plan
-from .result import ForecastResult, method_forecast
+from .result import ForecastResult, MethodForecast, method_forecast
 
 
 def _check_number(name: str, value, minimum: float = 0.0) -> None:
@@ -110,93 +110,13 @@ def forecast_series(
     >>> round(r.forecast.point, 1), r.plan
     (298.3, 243.0)
     """
-    check_as_of(as_of)
-    if kind not in FORECASTABLE_KINDS:
-        raise InputError(f"cannot forecast a figure of kind {kind!r}; allowed kinds: {', '.join(FORECASTABLE_KINDS)}")
-    if ytd is None or not isinstance(ytd, (int, float, np.number)) or not math.isfinite(ytd) or ytd < 0:
-        raise InputError(f"year-to-date value must be a number >= 0, got {ytd!r}")
-    if isinstance(plan, Plan):
-        plan_obj = plan
-    elif plan is not None:
-        if not isinstance(plan, (int, float, np.number)) or not math.isfinite(plan) or plan <= 0:
-            raise InputError(f"plan must be a number > 0, got {plan!r}")
-        plan_obj = given_plan(float(plan))
-    elif plan_pct is not None:
-        if not isinstance(plan_pct, (int, float, np.number)) or not plan_pct > 0 or ytd <= 0:
-            raise InputError(f"plan_pct must be > 0 with a YTD > 0 to imply a plan, got {plan_pct!r}")
-        plan_obj = implied_plan(float(ytd), float(plan_pct), kind, as_of)
-    else:
-        plan_obj = None
-    _check_dispersion(dispersion)
-    _check_number("sigma", sigma)
-    if not a0 > 0:
-        raise InputError(f"prior shape a0 must be > 0 (0.5 = Jeffreys), got {a0!r}")
-    if working_days is not None:
-        elapsed, total = working_days
-        if not (0 < elapsed < total):
-            raise InputError(f"working days must be 0 < elapsed < total, got {elapsed}/{total}")
-    requested = list(methods) if methods else None
-    if requested:
-        unknown = [m for m in requested if m not in METHODS]
-        if unknown:
-            raise InputError(f"unknown forecast method {unknown[0]!r}; allowed: {', '.join(METHODS)}")
+    plan_obj = _check_series_inputs(ytd, year, as_of, kind, plan, plan_pct, dispersion, sigma, a0, working_days)
+    requested = _requested_methods(methods)
     cal = _resolve_calibration(calibration)
     ytd = float(ytd)
-    spread = _given_spread(kind, dispersion, sigma)
-    prof, prof_years = (None, []) if profile is None else _profile_dicts(profile)
-    inp = ForecastInputs(
-        ytd=ytd,
-        year=int(year),
-        as_of=int(as_of),
-        kind=kind,
-        plan=plan_obj,
-        dispersion=DEFAULT_DISPERSION[kind] if spread is None else spread,
-        calibration=cal,
-        spread_c=None if spread is None else (math.sqrt(spread / 12) if kind == "count" else spread / 2),
-        a0=float(a0),
-        profile=prof,
-        profile_years=prof_years,
-        history=list(history or []),
-        working_days=None if working_days is None else (int(working_days[0]), int(working_days[1])),
-    )
-    ids = requested or list(METHODS)
-    out, skipped = [], []
-    for method_id in ids:
-        method = METHODS[method_id]
-        try:
-            if kind not in method.kinds:
-                raise NotApplicable(f"kind_{kind}_not_supported")
-            point, dist, params = method.run(inp)
-        except NotApplicable as exc:
-            if requested:
-                raise InputError(f"method {method_id} does not apply: {exc}") from None
-            skipped.append({"method": method_id, "reason": str(exc)})
-            continue
-        except InputError as exc:
-            if requested:
-                raise
-            skipped.append({"method": method_id, "reason": str(exc)})
-            continue
-        out.append(
-            method_forecast(
-                method_id,
-                method.label_zh,
-                point,
-                dist,
-                params,
-                ytd=ytd,
-                as_of=int(as_of),
-                kind=kind,
-                plan=plan_obj,
-                unit=unit,
-            )
-        )
-    if not out:
-        raise InputError("no forecast method applies: " + "; ".join(f"{s['method']}: {s['reason']}" for s in skipped))
-    ran = {m.method: m for m in out}
-    chosen = ran.get(DEFAULT_METHOD[kind]) or ran.get(FALLBACK_METHOD[kind]) or out[0]
-    if requested and requested[0] in ran and DEFAULT_METHOD[kind] not in requested:
-        chosen = ran[requested[0]]
+    inp = _forecast_inputs(ytd, year, as_of, kind, plan_obj, dispersion, sigma, a0, profile, history, working_days, cal)
+    out, skipped = _run_methods(inp, requested, unit)
+    chosen = _chosen_forecast(out, requested, kind)
     return ForecastResult(
         metric=None,
         region=None,
@@ -218,6 +138,123 @@ def forecast_series(
         pace_so_far_per_month=ytd / as_of,
         pace_assumed_per_month=max(chosen.point - ytd, 0.0) / (12 - as_of),
     )
+
+
+def _check_series_inputs(ytd, year, as_of, kind, plan, plan_pct, dispersion, sigma, a0, working_days) -> Plan | None:
+    """The arguments of :func:`forecast_series` checked (an InputError names the first wrong one); the plan."""
+    check_as_of(as_of)
+    if kind not in FORECASTABLE_KINDS:
+        raise InputError(f"cannot forecast a figure of kind {kind!r}; allowed kinds: {', '.join(FORECASTABLE_KINDS)}")
+    if ytd is None or not isinstance(ytd, (int, float, np.number)) or not math.isfinite(ytd) or ytd < 0:
+        raise InputError(f"year-to-date value must be a number >= 0, got {ytd!r}")
+    plan_obj = _series_plan(ytd, kind, as_of, plan, plan_pct)
+    _check_dispersion(dispersion)
+    _check_number("sigma", sigma)
+    if not a0 > 0:
+        raise InputError(f"prior shape a0 must be > 0 (0.5 = Jeffreys), got {a0!r}")
+    if working_days is not None:
+        elapsed, total = working_days
+        if not (0 < elapsed < total):
+            raise InputError(f"working days must be 0 < elapsed < total, got {elapsed}/{total}")
+    return plan_obj
+
+
+def _series_plan(ytd, kind: str, as_of: int, plan, plan_pct) -> Plan | None:
+    """The plan given (a number or a :class:`Plan`), else the one ``plan_pct`` implies, else None."""
+    if isinstance(plan, Plan):
+        return plan
+    if plan is not None:
+        if not isinstance(plan, (int, float, np.number)) or not math.isfinite(plan) or plan <= 0:
+            raise InputError(f"plan must be a number > 0, got {plan!r}")
+        return given_plan(float(plan))
+    if plan_pct is not None:
+        if not isinstance(plan_pct, (int, float, np.number)) or not plan_pct > 0 or ytd <= 0:
+            raise InputError(f"plan_pct must be > 0 with a YTD > 0 to imply a plan, got {plan_pct!r}")
+        return implied_plan(float(ytd), float(plan_pct), kind, as_of)
+    return None
+
+
+def _requested_methods(methods: Sequence[str] | None) -> list[str] | None:
+    """The method ids asked for (None: every method), each a known one."""
+    requested = list(methods) if methods else None
+    if requested:
+        unknown = [m for m in requested if m not in METHODS]
+        if unknown:
+            raise InputError(f"unknown forecast method {unknown[0]!r}; allowed: {', '.join(METHODS)}")
+    return requested
+
+
+def _forecast_inputs(
+    ytd: float, year, as_of, kind: str, plan_obj, dispersion, sigma, a0, profile, history, working_days, cal
+) -> ForecastInputs:
+    """What every method reads: the figure, the plan, the spread given (φ or σ, else the default), the profile."""
+    spread = _given_spread(kind, dispersion, sigma)
+    prof, prof_years = (None, []) if profile is None else _profile_dicts(profile)
+    return ForecastInputs(
+        ytd=ytd,
+        year=int(year),
+        as_of=int(as_of),
+        kind=kind,
+        plan=plan_obj,
+        dispersion=DEFAULT_DISPERSION[kind] if spread is None else spread,
+        calibration=cal,
+        spread_c=None if spread is None else (math.sqrt(spread / 12) if kind == "count" else spread / 2),
+        a0=float(a0),
+        profile=prof,
+        profile_years=prof_years,
+        history=list(history or []),
+        working_days=None if working_days is None else (int(working_days[0]), int(working_days[1])),
+    )
+
+
+def _run_methods(
+    inp: ForecastInputs, requested: list[str] | None, unit: str | None
+) -> tuple[list[MethodForecast], list[dict]]:
+    """Each method's forecast, and the methods skipped with a reason code; a requested method that does not
+    apply, or no method applying, is an InputError."""
+    out, skipped = [], []
+    for method_id in requested or list(METHODS):
+        method = METHODS[method_id]
+        try:
+            if inp.kind not in method.kinds:
+                raise NotApplicable(f"kind_{inp.kind}_not_supported")
+            point, dist, params = method.run(inp)
+        except NotApplicable as exc:
+            if requested:
+                raise InputError(f"method {method_id} does not apply: {exc}") from None
+            skipped.append({"method": method_id, "reason": str(exc)})
+            continue
+        except InputError as exc:
+            if requested:
+                raise
+            skipped.append({"method": method_id, "reason": str(exc)})
+            continue
+        out.append(
+            method_forecast(
+                method_id,
+                point,
+                dist,
+                params,
+                ytd=inp.ytd,
+                as_of=inp.as_of,
+                kind=inp.kind,
+                plan=inp.plan,
+                unit=unit,
+            )
+        )
+    if not out:
+        raise InputError("no forecast method applies: " + "; ".join(f"{s['method']}: {s['reason']}" for s in skipped))
+    return out, skipped
+
+
+def _chosen_forecast(out: list[MethodForecast], requested: list[str] | None, kind: str) -> MethodForecast:
+    """The kind's default method (else its fallback, else the first that ran); the first requested one when
+    the default was not asked for."""
+    ran = {m.method: m for m in out}
+    chosen = ran.get(DEFAULT_METHOD[kind]) or ran.get(FALLBACK_METHOD[kind]) or out[0]
+    if requested and requested[0] in ran and DEFAULT_METHOD[kind] not in requested:
+        chosen = ran[requested[0]]
+    return chosen
 
 
 def plan_source_code(plan: Plan, ytd: float) -> str:
@@ -289,9 +326,6 @@ def _profile_dicts(source) -> tuple[dict[int, float] | None, list[dict[int, floa
         return dict(zip(frame["month"], frame["share"])), []
     years = [dict(zip(g["month"], g["share"])) for _, g in frame.groupby("year")]
     return None, years
-
-
-# --- from the facts table -----------------------------------------------------------------------
 
 
 # --- from the facts table -----------------------------------------------------------------------

@@ -38,7 +38,7 @@ import hashlib
 import json
 import math
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -251,8 +251,6 @@ class Calibration:
 
     def with_evaluation(self, result: dict) -> Calibration:
         """A copy carrying the scores of :func:`jzanalysis.backtest.evaluate_pairs` (without the rows)."""
-        from dataclasses import replace
-
         keep = {k: v for k, v in result.items() if k != "rows"}
         return replace(self, evaluation=keep)
 

@@ -80,11 +80,11 @@ RunResult = tuple[float | None, Predictive, dict]
 class Method:
     """A forecast method: ``run(inputs) -> (point or None, predictive, parameters)``.
 
-    ``point`` None means the predictive's median.
+    ``point`` None means the predictive's median. Its label is the report catalogue's (``[method]`` of
+    report/catalog/zh.toml, en.toml), keyed by ``id``.
     """
 
     id: str
-    label_zh: str
     kinds: tuple[str, ...]
     run: Callable[[ForecastInputs], RunResult]
     description: str = ""
@@ -355,56 +355,48 @@ METHODS: dict[str, Method] = {
     for m in (
         Method(
             "straight_line_months",
-            "直线外推（按月）",
             FORECASTABLE_KINDS,
             _straight_line("months"),
             "full = YTD × 12 / M",
         ),
         Method(
             "straight_line_days",
-            "直线外推（按日历日）",
             FORECASTABLE_KINDS,
             _straight_line("days"),
             "full = YTD / (calendar days elapsed / days in year)",
         ),
         Method(
             "straight_line_workdays",
-            "直线外推（按工作日）",
             FORECASTABLE_KINDS,
             _straight_line("workdays"),
             "full = YTD / (official working days elapsed / working days in year)",
         ),
         Method(
             "seasonal_share",
-            "季节进度",
             FORECASTABLE_KINDS,
             _seasonal_share,
             "full = YTD / ŝ_M, ŝ from a cumulative profile or prior years",
         ),
         Method(
             "last_year_ratio",
-            "上年同比",
             FORECASTABLE_KINDS,
             _last_year_ratio,
             "full = last full year × (1 + YTD growth)",
         ),
         Method(
             "gamma_poisson",
-            "伽马-泊松（过度离散）",
             ("count",),
             _gamma_poisson,
             "remaining count beta-negative-binomial; NegBin(a0 + YTD, e_obs/(e_obs + e_rem)) at φ = 0",
         ),
         Method(
             "lognormal_ratio",
-            "对数正态比值",
             ("amount",),
             _lognormal_ratio,
             "full/YTD − 1 lognormal around the straight line",
         ),
         Method(
             "calibrated",
-            "实证校准",
             FORECASTABLE_KINDS,
             _calibrated,
             "straight line × exp(β), spread fitted on real outcomes; pooled with last year / profile; "

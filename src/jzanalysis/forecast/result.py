@@ -3,7 +3,8 @@
 Top level: ``metric, region, year, as_of, ytd, plan, forecast, methods`` plus ``plan_source, unit, kind,
 quote, default_method, skipped, calibration, plan_info, path, updates, calibration_outcomes,
 calibration_cities, pace_so_far_per_month, pace_assumed_per_month``. Each method object:
-``method, point, interval80, interval95, p_meet_plan`` plus ``label_zh, required_pace, observed_pace,
+``method, point, interval80, interval95, p_meet_plan`` plus ``label_zh`` (the report catalogue's label of
+the method), ``required_pace, observed_pace,
 parameters, quantiles, unit, kind, mean, point_is, plan_verdict`` and, for the calibrated method with a
 plan, ``without_plan`` (the same forecast before the plan's information).
 """
@@ -27,7 +28,6 @@ class MethodForecast:
     """One method's forecast. ``point`` is the median of its predictive distribution."""
 
     method: str
-    label_zh: str
     point: float
     mean: float
     interval80: list[float]
@@ -44,8 +44,18 @@ class MethodForecast:
     point_is: str = "median"
     predictive: Predictive | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def label_zh(self) -> str:
+        """The method's Chinese label, from the report catalogue (the one place labels live)."""
+        # jzanalysis.report imports this module (report.model reads these results), so the catalogue is
+        # imported when a label is asked for, not when this module loads: at load time the import is circular
+        from ..report.catalog import method_label
+
+        return method_label(self.method, "zh")
+
     def to_dict(self) -> dict:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "predictive"}
+        out = {"method": out.pop("method"), "label_zh": self.label_zh, **out}
         if out["without_plan"] is None:
             del out["without_plan"]
         return jsonable(out)
@@ -60,7 +70,6 @@ def p_meet(dist: Predictive, plan: Plan | None) -> float | None:
 
 def method_forecast(
     method_id: str,
-    label_zh: str,
     point: float | None,
     dist: Predictive,
     params: dict,
@@ -87,7 +96,6 @@ def method_forecast(
         }
     return MethodForecast(
         method=method_id,
-        label_zh=label_zh,
         point=point,
         mean=float(dist.mean()),
         interval80=[quantiles["0.1"], quantiles["0.9"]],

@@ -48,6 +48,15 @@ def messages(language: str) -> dict[str, str]:
     return dict(_load(language))
 
 
+def method_label(method_id: str, language: str = "zh") -> str:
+    """A forecast method's label (``[method]`` of the catalogue); an unknown id as is.
+
+    >>> method_label("straight_line_months")
+    '直线外推（按月份）'
+    """
+    return _load(language).get(f"method.{method_id}", method_id)
+
+
 class Catalogue:
     """Messages of one language, with the region whose names it shows (English names from its profile)."""
 
@@ -80,7 +89,7 @@ class Catalogue:
         return spec.label_en if self.en else spec.label
 
     def method(self, method_id: str) -> str:
-        return self.messages.get(f"method.{method_id}", method_id)
+        return method_label(method_id, self.language)
 
     def place(self, name: str | None) -> str:
         """A city or county name: as written in Chinese; its English name (profile, else pinyin) in English."""

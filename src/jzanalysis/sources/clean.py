@@ -17,6 +17,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import opencc
+
 from ..errors import InputError
 
 
@@ -218,31 +220,47 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
     _check_mojibake(raw, name)
     editor = _Editor(raw)
     steps: list[CleaningStep] = []
+    _drop_script_blocks(editor, steps)
+    _drop_lines(editor, steps)
+    _drop_inline_spam(editor, steps)
+    note_change = _change_recorder(editor, steps)
+    _normalise(editor, steps, note_change)
+    _traditional_to_simplified(editor, steps, raw)
+    _unspin(editor, note_change)
+    return CleanedText(text=editor.text, origin=editor.origin, steps=steps)
 
-    def line_kind(line: str) -> tuple[str, str] | None:
-        stripped = line.strip()
-        if not stripped:
-            return None
-        lowered = stripped[:7].lower() == "<script" and stripped.lower()
-        # A .txt copy of a page keeps its <script> lines, whose strings ("1-7月实际到位资金999亿元") would read as
-        # figures; the line goes whole unless bulletin text follows its </script>.
-        if lowered and (lowered.endswith("</script>") or "</script>" not in lowered):
-            return "js_tail", "脚本（不是通报内容）"
-        if len(stripped) <= 200 and _JS_TAIL_RE.search(stripped):  # bounded: the pattern is not linear
-            return "js_tail", "脚本残留（不是通报内容）"
-        spam = _SPAM_RE.search(stripped)
-        # A short line with a keyword is an injected title, unless a figure survives the keyword's removal
-        # (stuffing glued before the text): then only the stuffing goes, below.
-        if spam and len(stripped) < 60 and not re.search(r"\d", _INLINE_SPAM_RE.sub("", stripped)):
-            return "spam_title", f"注入的垃圾标题或关键词（含“{spam.group(0)}”）"
-        if _CHROME_RE.search(stripped):
-            return "site_chrome", "网站页面元素（不是通报内容）"
-        if _SOURCE_LINE_RE.search(stripped):
-            return "site_chrome", "来源/发布时间行（元数据，发布日期另行读取）"
+
+_LINE_RE = re.compile(r"[^\n]*\n?")
+
+
+def _line_kind(line: str) -> tuple[str, str] | None:
+    """(step kind, description) of a line that goes whole: a script, an injected title, site chrome; else None."""
+    stripped = line.strip()
+    if not stripped:
         return None
+    lowered = stripped[:7].lower() == "<script" and stripped.lower()
+    # A .txt copy of a page keeps its <script> lines, whose strings ("1-7月实际到位资金999亿元") would read as
+    # figures; the line goes whole unless bulletin text follows its </script>.
+    if lowered and (lowered.endswith("</script>") or "</script>" not in lowered):
+        return "js_tail", "脚本（不是通报内容）"
+    if len(stripped) <= 200 and _JS_TAIL_RE.search(stripped):  # bounded: the pattern is not linear
+        return "js_tail", "脚本残留（不是通报内容）"
+    spam = _SPAM_RE.search(stripped)
+    # A short line with a keyword is an injected title, unless a figure survives the keyword's removal
+    # (stuffing glued before the text): then only the stuffing goes, below.
+    if spam and len(stripped) < 60 and not re.search(r"\d", _INLINE_SPAM_RE.sub("", stripped)):
+        return "spam_title", f"注入的垃圾标题或关键词（含“{spam.group(0)}”）"
+    if _CHROME_RE.search(stripped):
+        return "site_chrome", "网站页面元素（不是通报内容）"
+    if _SOURCE_LINE_RE.search(stripped):
+        return "site_chrome", "来源/发布时间行（元数据，发布日期另行读取）"
+    return None
 
-    # Script and style blocks pasted into a text file ("<script>document.write('…999亿元')</script>"): their
-    # text is code, not the bulletin, even when it reads like a figure.
+
+def _drop_script_blocks(editor: _Editor, steps: list[CleaningStep]) -> None:
+    """Script and style blocks pasted into a text file ("<script>document.write('…999亿元')</script>"): their
+    text is code, not the bulletin, even when it reads like a figure."""
+
     def drop_block(match: re.Match) -> str:
         steps.append(
             CleaningStep(
@@ -256,31 +274,44 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
 
     editor.sub(_SCRIPT_BLOCK_RE, drop_block)
 
-    # Whole lines next: spam titles, script tails and site chrome.
-    line_re = re.compile(r"[^\n]*\n?")
+
+def _drop_lines(editor: _Editor, steps: list[CleaningStep]) -> None:
+    """Whole lines: spam titles, script tails and site chrome (see :func:`_line_kind`)."""
 
     def drop_line(match: re.Match) -> str:
         line = match.group(0)
-        verdict = line_kind(line)
+        verdict = _line_kind(line)
         if verdict is None:
             return line
         kind, description = verdict
         steps.append(CleaningStep(kind, line.strip(), editor.line_of(match.start()), description))
         return ""
 
-    editor.sub(line_re, drop_line)
+    editor.sub(_LINE_RE, drop_line)
 
-    # Spam stuffed inside a longer line: remove the keyword run, keep the line.
-    def drop_inline_spam(match: re.Match) -> str:
+
+def _drop_inline_spam(editor: _Editor, steps: list[CleaningStep]) -> None:
+    """Spam stuffed inside a longer line: remove the keyword run, keep the line."""
+
+    def drop(match: re.Match) -> str:
         steps.append(CleaningStep("spam", match.group(0), editor.line_of(match.start()), "行内注入的垃圾关键词"))
         return ""
 
-    editor.sub(_INLINE_SPAM_RE, drop_inline_spam)
+    editor.sub(_INLINE_SPAM_RE, drop)
+
+
+def _change_recorder(editor: _Editor, steps: list[CleaningStep]):
+    """``note_change(kind, description, pattern, replace)``: substitute ``pattern`` and record each change."""
 
     def note_change(kind: str, description: str, pattern: re.Pattern, replace) -> None:
         for position, old, new in editor.sub(pattern, replace):
             steps.append(CleaningStep(kind, f"{old}→{new}" if new else old, editor.line_at(position), description))
 
+    return note_change
+
+
+def _normalise(editor: _Editor, steps: list[CleaningStep], note_change) -> None:
+    """Broken markup, hard wraps, pinyin glosses, full-width digits, doubled punctuation, spaces by numbers."""
     note_change("broken_markup", "残缺的网页标记", _BROKEN_MARKUP_RE, lambda m: "")
     _unwrap(editor, steps)
     before = len(steps)
@@ -297,9 +328,6 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
     )
     note_change("doubled_punct", "重复标点", _DOUBLED_PUNCT_RE, lambda m: m.group(1))
     note_change("spacing", "数字两侧多余的空格", _NUMBER_SPACING_RE, lambda m: "")
-    _traditional_to_simplified(editor, steps, raw)
-    _unspin(editor, note_change)
-    return CleanedText(text=editor.text, origin=editor.origin, steps=steps)
 
 
 _WRAP_MIN_LINES = 5  # lines of about one width a text needs to be taken as hard-wrapped
@@ -401,29 +429,22 @@ def _unspin(editor: _Editor, note_change) -> None:
     note_change("spun_synonym", "洗稿软件替换的同义词，已还原", pattern, lambda m: table[m.group(0)])
 
 
-_converter = None
+@functools.cache
+def _t2s() -> opencc.OpenCC:
+    """OpenCC's traditional → simplified converter, built once (its dictionaries load on first use)."""
+    return opencc.OpenCC("t2s")
 
 
 def to_simplified(text: str) -> str:
     """``text`` in simplified characters (OpenCC t2s), unreported; e.g. for reading 發布時間 as 发布时间."""
-    global _converter
-    if _converter is None:
-        import opencc
-
-        _converter = opencc.OpenCC("t2s")
-    return _converter.convert(text)
+    return _t2s().convert(text)
 
 
 def _traditional_to_simplified(editor: _Editor, steps: list[CleaningStep], raw: str) -> None:
     """Convert traditional characters to simplified (OpenCC t2s), one step per changed line."""
-    global _converter
     if not any("\u4e00" <= ch <= "\u9fff" for ch in editor.text[:100_000]):
         return
-    if _converter is None:
-        import opencc
-
-        _converter = opencc.OpenCC("t2s")
-    converted = _converter.convert(editor.text)
+    converted = _t2s().convert(editor.text)
     if converted == editor.text:
         return
     if len(converted) == len(editor.text):
@@ -436,7 +457,7 @@ def _traditional_to_simplified(editor: _Editor, steps: list[CleaningStep], raw: 
     if len(converted) != len(editor.text):
         # Phrase-level conversions can change length: convert line by line so the map stays per line.
         def per_line(match: re.Match) -> str:
-            return _converter.convert(match.group(0))
+            return _t2s().convert(match.group(0))
 
         changes = editor.sub(re.compile(r"[^\n]+"), per_line)
     else:

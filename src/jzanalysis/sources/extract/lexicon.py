@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import InputError
+from ...metrics import METRICS
 from . import budget
 from .numerals import CN_NUMERAL, number_value
 
@@ -75,66 +76,78 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     """Read ``lexicon.toml`` (a one-line :class:`InputError` if it is malformed)."""
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        rules = []
-        for raw in data["rule"]:
-            known = {
-                "id",
-                "metric",
-                "units",
-                "scope",
-                "stage",
-                "floor",
-                "object",
-                "kind",
-                "population_stage",
-                "requires",
-                "restricted_ok",
-                "note",
-                "note_other_year",
-            }
-            if set(raw) - known:
-                raise InputError(
-                    f"{path}: rule {raw.get('id')} has unknown key(s) {', '.join(sorted(set(raw) - known))}"
-                )
-            rules.append(
-                Rule(
-                    id=raw["id"],
-                    metric=raw["metric"],
-                    units=tuple(raw["units"]),
-                    scope=raw.get("scope", "general"),
-                    stage=tuple(raw["stage"]) if "stage" in raw else None,
-                    floor=tuple(float(x) for x in raw["floor"]) if "floor" in raw else None,
-                    object=tuple(raw["object"]) if "object" in raw else None,
-                    kind=tuple(raw["kind"]) if "kind" in raw else None,
-                    population_stage=tuple(raw["population_stage"]) if "population_stage" in raw else None,
-                    requires=tuple(raw.get("requires", ())),
-                    restricted_ok=bool(raw.get("restricted_ok", False)),
-                    note=raw.get("note"),
-                    note_other_year=raw.get("note_other_year"),
-                )
-            )
-        lexicon = Lexicon(
-            synonyms=dict(data["synonyms"]),
-            scopes={k: tuple(v) for k, v in data["scopes"].items()},
-            stages={k: tuple(v) for k, v in data["stages"].items()},
-            objects={k: tuple(v) for k, v in data["objects"].items()},
-            kinds={k: tuple(v) for k, v in data["amount_kinds"].items()},
-            restrictions=tuple(data["restrictions"]["words"]),
-            neutral=tuple(data["neutral"]["words"]),
-            floors={k: float(v) for k, v in data["floors"].items()},
-            targets=tuple(data["targets"]["words"]),
-            comparisons=tuple(data["comparisons"]["words"]),
-            continuations=tuple(data["continuations"]["words"]),
-            breakdowns=tuple(data["continuations"]["breakdowns"]),
-            rules=tuple(rules),
-        )
+        lexicon = _lexicon_of(data, [_rule_of(raw, path) for raw in data["rule"]])
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"{path} is not a valid metric lexicon: {exc}") from None
-    from ...metrics import METRICS
-
     unknown = [r.metric for r in lexicon.rules if r.metric not in METRICS]
     if unknown:
         raise InputError(f"{path}: rule(s) name unknown metric id(s) {', '.join(unknown)}; add them to metrics.py")
+    _build_matchers(lexicon)
+    return lexicon
+
+
+_RULE_KEYS = frozenset(
+    {
+        "id",
+        "metric",
+        "units",
+        "scope",
+        "stage",
+        "floor",
+        "object",
+        "kind",
+        "population_stage",
+        "requires",
+        "restricted_ok",
+        "note",
+        "note_other_year",
+    }
+)
+
+
+def _rule_of(raw: dict, path) -> Rule:
+    """One ``[[rule]]`` table as a :class:`Rule` (an InputError names an unknown key)."""
+    if set(raw) - _RULE_KEYS:
+        raise InputError(f"{path}: rule {raw.get('id')} has unknown key(s) {', '.join(sorted(set(raw) - _RULE_KEYS))}")
+    return Rule(
+        id=raw["id"],
+        metric=raw["metric"],
+        units=tuple(raw["units"]),
+        scope=raw.get("scope", "general"),
+        stage=tuple(raw["stage"]) if "stage" in raw else None,
+        floor=tuple(float(x) for x in raw["floor"]) if "floor" in raw else None,
+        object=tuple(raw["object"]) if "object" in raw else None,
+        kind=tuple(raw["kind"]) if "kind" in raw else None,
+        population_stage=tuple(raw["population_stage"]) if "population_stage" in raw else None,
+        requires=tuple(raw.get("requires", ())),
+        restricted_ok=bool(raw.get("restricted_ok", False)),
+        note=raw.get("note"),
+        note_other_year=raw.get("note_other_year"),
+    )
+
+
+def _lexicon_of(data: dict, rules: list[Rule]) -> Lexicon:
+    """The word lists of ``lexicon.toml`` and its rules, without matchers yet."""
+    return Lexicon(
+        synonyms=dict(data["synonyms"]),
+        scopes={k: tuple(v) for k, v in data["scopes"].items()},
+        stages={k: tuple(v) for k, v in data["stages"].items()},
+        objects={k: tuple(v) for k, v in data["objects"].items()},
+        kinds={k: tuple(v) for k, v in data["amount_kinds"].items()},
+        restrictions=tuple(data["restrictions"]["words"]),
+        neutral=tuple(data["neutral"]["words"]),
+        floors={k: float(v) for k, v in data["floors"].items()},
+        targets=tuple(data["targets"]["words"]),
+        comparisons=tuple(data["comparisons"]["words"]),
+        continuations=tuple(data["continuations"]["words"]),
+        breakdowns=tuple(data["continuations"]["breakdowns"]),
+        rules=tuple(rules),
+    )
+
+
+def _build_matchers(lexicon: Lexicon) -> None:
+    """Fill ``lexicon.matchers``: one longest-first alternation per word group, and the target, continuation
+    and breakdown patterns."""
     matchers = lexicon.matchers
     for name, groups in (
         ("scope", lexicon.scopes),
@@ -159,7 +172,6 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     matchers["target"] = re.compile("|".join(targets))
     matchers["continuation"] = re.compile(r"^[\s、,，:：]*(?:" + "|".join(map(re.escape, lexicon.continuations)) + ")")
     matchers["breakdown"] = re.compile("|".join(f"(?:{p})" for p in lexicon.breakdowns))
-    return lexicon
 
 
 def _group_of(word: str, groups: dict[str, tuple[str, ...]]) -> str:
