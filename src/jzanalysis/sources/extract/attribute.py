@@ -193,3 +193,6 @@ def pair_stages(ctx: Reader, sentence: str, items: list[Item]) -> None:
             value.excluded = item.excluded
             value.quote_start = item.quote_start
             value.end = max(value.end, values[-1].q.end)
+            if value is not item:  # its own words are the list's, with its stage (what "not mapped" shows)
+                own = item.own.text.replace(listed, word.group(0))
+                value.own = Features(**{**item.own.__dict__, "stage": stage, "text": own})
