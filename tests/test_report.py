@@ -434,6 +434,32 @@ def test_the_seeds_figures_not_mapped_are_in_the_audit_and_counted_in_the_append
     assert "月均驻点天数" not in seed.text["appendix"]
 
 
+def test_the_audit_shows_the_seeds_subject_period_and_year_with_their_evidence(seed_path):
+    # The seed names 荆州市 and its counties; its first period of its own year is "1-7月"; it writes no year
+    # but 今年, so the year is the publication date's (2015-09-02) at 0.90 (extract --explain prints the same)
+    zh = _audit(seed_path, "zh")
+    table = zh[zh.index('<table class="decisions">') :]
+    table = _text(table[: table.index("</table>")])
+    assert "整篇通报的判断（主体、时期、年份）及其依据" in zh
+    assert "主体（城市、区县或开发区） 荆州市 0.97 the text names 荆州市" in table
+    assert "统计时期 1-7月 1.00 the text's first period of its own year: “1-7月”" in table
+    assert "年份 2015 0.90 今年: the publication date 2015-09-02" in table
+    en = _audit(seed_path, "en")
+    table = _text(en[en.index('<table class="decisions">') :])
+    assert "Subject (city, district or zone) Jingzhou 0.97" in table
+    assert "Period Jan–Jul 1.00" in table and "Year 2015 0.90" in table
+    assert han_outside_quotes(en) == []  # the evidence is the extractor's own words, shown as program text
+
+
+def test_the_audit_shows_a_districts_bulletin_under_its_district_and_city(tmp_path):
+    # a bulletin of 沙市区 alone (全区…): its subject is the district of 荆州市, not the city
+    path = tmp_path / "shashi.txt"
+    path.write_text("荆州市沙市区2021年1-6月招商引资情况\n1-6月,全区新签约亿元以上项目18个。\n", encoding="utf-8")
+    zh = _audit(path, "zh")
+    table = zh[zh.index('<table class="decisions">') :]
+    assert '<td class="text">沙市区 (荆州市)</td>' in table[: table.index("</table>")]
+
+
 def test_every_reason_the_extractor_gives_is_worded_from_the_catalogue():
     from types import SimpleNamespace
 

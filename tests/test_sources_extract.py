@@ -389,3 +389,16 @@ def test_fdi_in_wan_dollars_is_converted_to_the_metrics_unit():
     )
     rows = sorted(zip(facts.metric, facts.value, facts.unit, facts.plan_pct.fillna(0)))
     assert rows == [("fdi_in_place", 0.5008, "亿美元", 100.16), ("funds_in_place", 54.81, "亿元", 0.0)]
+
+
+def test_a_run_of_figure_lines_inside_prose_is_one_sentence():
+    """Lines 2-4 are short, unpunctuated and each carry a figure: one sentence laid out a clause per line, so
+    they read as one; the headline (no figure) and the prose line ending in 。 stay sentences of their own."""
+    from jzanalysis.sources.extract.clauses import sentences
+
+    text = "招商成绩单\n全市签约项目412个\n计划总投资1320.6亿元\n其中亿元以上项目188个\n全市上下坚持项目为王。"
+    assert [text[a:b].strip() for a, b in sentences(text)] == [
+        "招商成绩单",
+        "全市签约项目412个\n计划总投资1320.6亿元\n其中亿元以上项目188个",
+        "全市上下坚持项目为王。",
+    ]

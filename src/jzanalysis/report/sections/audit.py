@@ -94,6 +94,7 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
         files.append(
             {
                 "name": r.source,
+                "decisions": decision_rows(getattr(r, "document", None), c),
                 "line": c.t(
                     "appendix.source_file",
                     file=r.source,
@@ -117,11 +118,44 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
         conflicts=conflicts,
         conflicts_none=c.t("audit.conflicts_none"),
         files_heading=c.t("audit.files_heading"),
+        decisions_heading=c.t("audit.decisions_heading"),
+        decision_columns=[c.t(f"audit.col_{k}") for k in ("decision", "value", "confidence", "evidence")],
         files=files,
         cleaned_heading=c.t("audit.cleaned_heading"),
         technical_heading=c.t("notes.technical_audit"),
         unmapped_heading=c.t("unmapped.heading"),
     )
+
+
+def decision_rows(document, catalogue: Catalogue) -> list[dict] | None:
+    """The document decisions of one file (subject, period, year): each one's value, confidence and evidence
+    (the extractor's own words, shown as program text); None when the file was not read that far."""
+    if document is None:
+        return None
+    c, f = catalogue, catalogue.fmt
+    none = c.t("audit.decision_none")
+    subject = document.subject
+    if subject.value is None:
+        subject_value = none
+    elif document.home != document.city:
+        subject_value = f"{c.place(document.home)} ({c.place(document.city)})"
+    else:
+        subject_value = c.place(document.city)
+    months = document.period.value
+    values = {
+        "subject": subject_value,
+        "period": f.period(int(months), True) if months else none,
+        "year": str(document.year.value) if document.year.value is not None else none,
+    }
+    return [
+        {
+            "label": c.t(f"audit.decision_{name}"),
+            "value": values[name],
+            "confidence": f"{decision.confidence:.2f}",
+            "evidence": decision.evidence,
+        }
+        for name, decision in (("subject", subject), ("period", document.period), ("year", document.year))
+    ]
 
 
 class AuditSection:

@@ -89,6 +89,8 @@ td.nowrap { white-space: nowrap; }
 table.facts td.text, table.facts th.text { white-space: normal; }
 td.quote { white-space: normal; min-width: 14em; }
 table.unmapped td:nth-child(2) { white-space: nowrap; }
+table.decisions td.text { white-space: normal; }
+table.decisions td:last-child { min-width: 18em; }
 td.name, th.name { white-space: nowrap; }
 .cellnote { font-size: 7.5pt; color: #555; white-space: normal; }
 table.methods td:first-child { white-space: nowrap; }

@@ -5,11 +5,13 @@ name the n-th value."""
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from typing import TYPE_CHECKING
 
 from .clauses import percent_groups
 from .items import Item
+from .lexicon import Features, _group_of, classify
 from .numerals import Quantity
 
 if TYPE_CHECKING:
@@ -153,3 +155,44 @@ def _pick(candidates: list[Item], n: int) -> list[Item] | None:
         if len(subset) == n:
             return subset
     return None
+
+
+_LIST_JOIN = re.compile(r"\s*[、和及与]\s*")
+
+
+def pair_stages(ctx: Reader, sentence: str, items: list[Item]) -> None:
+    """ "新开工、新竣工亿元以上项目59个、40个": a list of stages before a list of as many values gives the n-th
+    value the n-th stage (a phrase naming two stages otherwise reads as the one that takes precedence)."""
+    stage_matcher = ctx.lexicon.matchers["stage"]
+    for index, item in enumerate(items):
+        if item.q.unit not in ("个", "亿元"):
+            continue
+        words = list(stage_matcher.finditer(item.own.text))
+        if len(words) < 2 or not all(
+            _LIST_JOIN.fullmatch(item.own.text[a.end() : b.start()]) for a, b in itertools.pairwise(words)
+        ):
+            continue
+        values = [item]
+        for other in items[index + 1 :]:
+            between = sentence[values[-1].q.end : other.q.start]
+            if len(values) == len(words) or other.q.unit != item.q.unit or not _LIST_JOIN.fullmatch(between):
+                break
+            values.append(other)
+        if len(values) != len(words) or any(v.head for v in values[1:]):
+            continue
+        listed = item.own.text[words[0].start() : words[-1].end()]
+        base = item.features
+        for value, word in zip(values, words):
+            stage = _group_of(word.group(0), ctx.lexicon.stages)
+            value.features = Features(
+                **{**base.__dict__, "stage": stage, "text": base.text.replace(listed, word.group(0))}
+            )
+            value.rule = classify(value.features, value.q.unit, ctx.lexicon, stage if value.q.unit == "个" else None)
+            value.regions, value.unknown = list(item.regions), list(item.unknown)
+            value.year, value.months, value.period_kind = item.year, item.months, item.period_kind
+            value.excluded = item.excluded
+            value.quote_start = item.quote_start
+            value.end = max(value.end, values[-1].q.end)
+            if value is not item:  # its own words are the list's, with its stage (what "not mapped" shows)
+                own = item.own.text.replace(listed, word.group(0))
+                value.own = Features(**{**item.own.__dict__, "stage": stage, "text": own})

@@ -41,7 +41,25 @@ def _joined_lines(text: str) -> set[int]:
                 offset += len(line)
                 joined.add(offset)
                 offset += 1
+        else:
+            joined |= _figure_runs(lines, stripped, position)
         position += len(paragraph)
+    return joined
+
+
+def _figure_runs(lines: list[str], stripped: list[str], position: int) -> set[int]:
+    """Line breaks inside a run of short unpunctuated lines that each carry a figure, in a paragraph of
+    prose: one sentence laid out a clause per line ("全市签约项目374个\n计划总投资458.75亿元\n其中…")."""
+    joined: set[int] = set()
+    offset = position
+    for index, line in enumerate(lines[:-1]):
+        offset += len(line)
+        if all(
+            0 < len(one) <= _SHORT_LINE and one[-1] not in _TERMINAL and re.search(r"\d", one)
+            for one in (stripped[index], stripped[index + 1])
+        ):
+            joined.add(offset)
+        offset += 1
     return joined
 
 

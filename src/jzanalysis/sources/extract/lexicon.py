@@ -275,6 +275,10 @@ def _read_phrase(text: str, lexicon: Lexicon) -> Features:
     # objects ("工业项目和生产性服务业项目") and neutral compounds ("省外资金") restrict nothing
     masked = m["neutral"].sub(lambda x: "□" * len(x.group(0)), m["object"].sub(lambda x: "□" * len(x.group(0)), text))
     restrictions = tuple(dict.fromkeys(x.group(0) for x in m["restriction"].finditer(masked)))
+    # …but a restriction that names its object ("市重大项目": a list by designation) is read unmasked
+    unmasked = m["neutral"].sub(lambda x: "□" * len(x.group(0)), text)
+    named = [x.group(0) for x in m["restriction"].finditer(unmasked) if m["object"].search(x.group(0))]
+    restrictions = tuple(dict.fromkeys((*restrictions, *named)))
     target = m["target"].search(text)
     qualifier = _QUALIFIER_RE.search(text)
     return Features(

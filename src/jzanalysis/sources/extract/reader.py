@@ -5,7 +5,7 @@ a :class:`Reader` reads each sentence's figures in order (:mod:`.classify`, whic
 
 from __future__ import annotations
 
-from .attribute import attach_percentages, pair_respective
+from .attribute import attach_percentages, pair_respective, pair_stages
 from .classify import is_listed, read_item, read_rate
 from .clauses import paren_depths
 from .dates import period_mentions
@@ -133,6 +133,7 @@ class Reader:
                     item.rule, item.excluded = None, "a part of the total broken down by something other than county"
         attach_percentages(self, sentence, [q for q in all_quantities if q.unit == "%"], floors, depths, items)
         pair_respective(self, sentence, items)
+        pair_stages(self, sentence, items)
         for item in items:
             emit_item(self, item, sentence, s_start)
             if (
