@@ -37,21 +37,14 @@ from typing import TYPE_CHECKING
 
 from . import settings
 from .errors import InputError
+from .kernels import KERNEL_NAME, alive, spawned_kernel_manager, stop_kernel
 
+# papermill, nbformat, nbconvert, WeasyPrint and jzanalysis.report (pandas) are imported inside the functions
+# that use them: each costs up to seconds, and an unchanged batch imports this module without running anything.
 if TYPE_CHECKING:  # nbformat costs seconds to import (jsonschema's format checkers): only where used
     import nbformat
 
     from .params import ReportParams
-
-# The kernel of every run: always this process's own Python (kernels.own_kernel_spec_manager), so an
-# installed package needs no kernel spec; a user-level "python3" spec could point at another Python that
-# has no jzanalysis. The same name is the notebooks' kernel in JupyterLab (make setup installs its spec).
-KERNEL_NAME = "jzanalysis"
-
-# Under load ipykernel sometimes logs "KeyboardInterrupt caught in kernel" while jupyter_client shuts it
-# down after the last cell; the run has succeeded by then. What matters of the kernel (a cell's error,
-# a dead kernel) reaches us through the notebook and papermill, not through the kernel's own log.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 STAGING_PREFIX = ".partial-"
 RUN_RECORD = "run.json"
@@ -132,8 +125,6 @@ def execute_notebook(
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
-
-    from .kernels import spawned_kernel_manager, stop_kernel
 
     name = (
         notebook.name if isinstance(notebook, Path) else notebook.metadata.get("jzanalysis", {}).get("name", "notebook")
@@ -357,7 +348,7 @@ def report_stem(params: ReportParams) -> str:
     return f"forecast_{params.year}_m{params.as_of_month:02d}{file_suffix(params)}"
 
 
-def _display_path(path: str | None) -> str | None:
+def display_path(path: str | None) -> str | None:
     """A path as stored in names and records: relative to the checkout when inside it."""
     if path is None:
         return None
@@ -371,9 +362,9 @@ def _display_path(path: str | None) -> str | None:
 def canonical_parameters(params: ReportParams) -> dict:
     """The parameters as they name a run: JSON-able, paths relative to the checkout when inside it."""
     values = params.notebook_parameters()
-    values["source"] = _display_path(values["source"])
-    values["county_plans"] = _display_path(values.get("county_plans"))
-    values["corrections"] = _display_path(values.get("corrections"))
+    values["source"] = display_path(values["source"])
+    values["county_plans"] = display_path(values.get("county_plans"))
+    values["corrections"] = display_path(values.get("corrections"))
     return values
 
 
@@ -474,8 +465,6 @@ def publish(out_dir: Path, name: str, files: dict[str, bytes], record: dict) -> 
 def remove_stale_staging(out_dir: Path, max_age: float = 24 * 3600, *, own: bool = False) -> list[Path]:
     """Remove staging folders left by killed runs: this host's whose process is gone, any older than a day;
     with ``own``, this process's too (called when it publishes nothing any more: a batch's last sweep)."""
-    from .kernels import _alive
-
     removed = []
     host = socket.gethostname()
     if not Path(out_dir).is_dir():
@@ -486,7 +475,7 @@ def remove_stale_staging(out_dir: Path, max_age: float = 24 * 3600, *, own: bool
         try:
             stale = time.time() - path.lstat().st_mtime > max_age
             if len(parts) == 4 and parts[1] == host:
-                stale = stale or not _alive(int(parts[2])) or (own and int(parts[2]) == os.getpid())
+                stale = stale or not alive(int(parts[2])) or (own and int(parts[2]) == os.getpid())
         except (ValueError, OSError):
             continue
         if stale:

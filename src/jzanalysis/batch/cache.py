@@ -23,7 +23,7 @@ import platform
 from pathlib import Path
 
 from .. import __version__, settings
-from ..runner import RUN_RECORD, _display_path
+from ..runner import RUN_RECORD, display_path
 
 KEY_SCHEMA = 2  # 2: dependencies, templates, region profiles and calibration in the key
 # jzanalysis.forecast.calibration.ENV_VAR, named here: importing the forecast package costs scipy and pandas
@@ -82,7 +82,7 @@ def input_files(params) -> list[Path]:
 
 def inputs_record(params) -> list[dict]:
     """``[{"path", "sha256"}]`` of :func:`input_files`, paths relative to the checkout where inside it."""
-    return [{"path": _display_path(str(p)), "sha256": sha256_file(p)} for p in input_files(params)]
+    return [{"path": display_path(str(p)), "sha256": sha256_file(p)} for p in input_files(params)]
 
 
 @functools.cache
@@ -234,7 +234,7 @@ def plan_key(spec) -> str:
     for path in input_paths(spec):
         p = Path(path)
         candidates = sorted(x for x in p.iterdir() if x.is_file()) if p.is_dir() else [p] if p.exists() else []
-        files.extend((_display_path(str(x)), sha256_file(x)) for x in candidates)
+        files.extend((display_path(str(x)), sha256_file(x)) for x in candidates)
     notebooks = sorted({run["notebook_path"] for run in spec.runs})
     payload = {
         "schema": KEY_SCHEMA,

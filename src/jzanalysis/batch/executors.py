@@ -204,7 +204,7 @@ def _accept(server, template, timeout: float = 120):
 
 def _wait_gone(template, timeout: float = 5.0) -> None:
     """Wait until the template's children (workers, kernels) are gone, so their folders can go too."""
-    from ..kernels import _alive
+    from ..kernels import alive
 
     pid = template.process.pid
     deadline = time.monotonic() + timeout
@@ -215,7 +215,7 @@ def _wait_gone(template, timeout: float = 5.0) -> None:
                 try:
                     with open(f"/proc/{entry}/stat", "rb") as handle:
                         fields = handle.read().rsplit(b")", 1)[1].split()
-                    if int(fields[1]) == pid and _alive(int(entry)):
+                    if int(fields[1]) == pid and alive(int(entry)):
                         children.append(entry)
                 except (OSError, IndexError, ValueError):
                     continue
