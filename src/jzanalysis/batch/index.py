@@ -8,6 +8,7 @@ atomically; nothing in them depends on the time, so an unchanged folder gives th
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import html
 import json
@@ -27,8 +28,6 @@ INCOMPLETE = "<p><b>批处理尚未完成（正在运行，或已被中止）：
 @contextlib.contextmanager
 def folder_lock(out_dir: Path):
     """An exclusive lock on the output folder's index (short: held while the index is rewritten)."""
-    import fcntl
-
     folder = Path(out_dir) / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "lock", "a+") as handle:

@@ -1,0 +1,66 @@
+"""What a run is called and what the index says of it: its file stem, its page title and its headline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ...runner import report_stem, report_title
+
+if TYPE_CHECKING:
+    from ...params import ReportParams
+
+
+def run_stem(notebook: str, params: ReportParams, values: dict, run: dict) -> str:
+    snapshot = f"{params.year}_m{params.as_of_month:02d}"
+    language = "" if params.language == "zh" else f"_{params.language}"
+    if notebook == "report.ipynb":
+        return report_stem(params)  # a scenario (φ, σ, a plan) and the language say so
+    if notebook == "county.ipynb":
+        return f"county_{snapshot}_{params.region}{language}"
+    return f"{Path(notebook).stem}_{snapshot}{language}"
+
+
+def run_title(notebook: str, params: ReportParams) -> str:
+    return report_title(notebook, params)  # in the report's language; a scenario says which
+
+
+def headline(notebook: str, analysis) -> list[tuple[str, str]]:
+    """The figures the index shows for a run: (label, text) pairs, the very words and rounding of the
+    report itself (jzanalysis.report: the default forecast, its verdict; a county's share of the city)."""
+    from ...report import Report  # pandas: only when a grid is expanded
+
+    items: list[tuple[str, str]] = []
+    if analysis is None:
+        return items
+    report = Report(analysis)
+    c, f = report.c, report.f
+    dates = [d.isoformat() for d in getattr(analysis, "publication_dates", [])]
+    if dates:
+        items.append((c.t("audit.col_date"), dates[-1]))
+    if notebook == "report.ipynb":
+        for m in report.metrics:
+            _, verdict = report.verdict_text(m)
+            text = (
+                f"{f.period(m.as_of)} {f.stated(m.ytd, m.unit)}；{verdict}；"
+                f"{f.value(m.forecast.point, m.unit, m.whole)}（80% {f.interval(m.forecast.interval80, m.unit, m.whole)}）"
+            )
+            items.append((c.metric(m.metric), text))
+    elif notebook == "county.ipynb" and report.counties is not None:
+        row = next((r for r in report.counties.rows if r.name == analysis.params.region), None)
+        if row is not None:
+            items.append(
+                (
+                    c.metric(report.counties.metric),
+                    f"{f.stated(row.value, report.counties.unit)}，{c.t('counties.col_share')} "
+                    f"{f.share(row.share_of_city)}，{c.t('counties.col_rank')} {report.rank_text(row)}",
+                )
+            )
+    elif notebook == "counties.ipynb" and report.counties is not None:
+        items.append((c.metric(report.counties.metric), report.county_findings()[0]))
+    elif notebook == "audit.ipynb":
+        dataset = analysis.dataset
+        items.append(
+            ("核查", f"{len(dataset.extractions)} 个文件，{len(dataset.facts)} 条数字，{len(dataset.warnings)} 条提示")
+        )
+    return items
