@@ -41,9 +41,13 @@ def headline(notebook: str, analysis) -> list[tuple[str, str]]:
     if notebook == "report.ipynb":
         for m in report.metrics:
             _, verdict = report.verdict_text(m)
-            text = (
-                f"{f.period(m.as_of)} {f.stated(m.ytd, m.unit)}；{verdict}；"
-                f"{f.value(m.forecast.point, m.unit, m.whole)}（80% {f.interval(m.forecast.interval80, m.unit, m.whole)}）"
+            text = c.t(
+                "batch_index.report_headline",
+                period=f.period(m.as_of),
+                ytd=f.stated(m.ytd, m.unit),
+                verdict=verdict,
+                point=f.value(m.forecast.point, m.unit, m.whole),
+                interval=f.interval(m.forecast.interval80, m.unit, m.whole),
             )
             items.append((c.metric(m.metric), text))
     elif notebook == "county.ipynb" and report.counties is not None:
@@ -52,15 +56,25 @@ def headline(notebook: str, analysis) -> list[tuple[str, str]]:
             items.append(
                 (
                     c.metric(report.counties.metric),
-                    f"{f.stated(row.value, report.counties.unit)}，{c.t('counties.col_share')} "
-                    f"{f.share(row.share_of_city)}，{c.t('counties.col_rank')} {report.rank_text(row)}",
+                    c.t(
+                        "batch_index.county_headline",
+                        value=f.stated(row.value, report.counties.unit),
+                        share_label=c.t("counties.col_share"),
+                        share=f.share(row.share_of_city),
+                        rank_label=c.t("counties.col_rank"),
+                        rank=report.rank_text(row),
+                    ),
                 )
             )
     elif notebook == "counties.ipynb" and report.counties is not None:
         items.append((c.metric(report.counties.metric), report.county_findings()[0]))
     elif notebook == "audit.ipynb":
         dataset = analysis.dataset
-        items.append(
-            ("核查", f"{len(dataset.extractions)} 个文件，{len(dataset.facts)} 条数字，{len(dataset.warnings)} 条提示")
+        summary = c.t(
+            "batch_index.audit_headline",
+            files=len(dataset.extractions),
+            facts=len(dataset.facts),
+            warnings=len(dataset.warnings),
         )
+        items.append((c.t("batch_index.audit_label"), summary))
     return items
