@@ -36,7 +36,7 @@ from .. import settings
 from ..analysis_cache import artifact_key, dumps
 from ..errors import InputError
 from ..kernels import remove_stale_temp_dirs
-from ..runner import publish, remove_stale_staging
+from ..run_folder import publish, remove_stale_staging
 from .cache import CACHE_DIR, input_files, is_fresh, load_plan, plan_key, run_key, save_plan, stamp
 from .executors import EXECUTORS, DaskExecutor, Executor, InlineExecutor, LocalExecutor
 from .grid import GridSpec, Job, bulletins_read_once, check_spec, expand, input_paths, monthly_grid, override, read_grid

@@ -26,7 +26,7 @@ from pathlib import Path
 from jupyter_core.paths import jupyter_path
 
 from .. import __version__, settings
-from ..runner import RUN_RECORD, display_path
+from ..run_folder import RUN_RECORD, display_path
 from .grid import Job, input_paths
 
 KEY_SCHEMA = 2  # 2: dependencies, templates, region profiles and calibration in the key

@@ -18,7 +18,8 @@ import tomllib
 from pathlib import Path
 
 from .. import __version__
-from ..runner import RUN_RECORD, html_page
+from ..exporters import html_page
+from ..run_folder import RUN_RECORD
 from .cache import CACHE_DIR
 
 NOTEBOOK_ORDER = {"report.ipynb": 0, "counties.ipynb": 1, "county.ipynb": 2, "audit.ipynb": 3}

@@ -12,7 +12,7 @@ import yaml
 
 from ... import settings
 from ...errors import InputError
-from ...runner import EXPORTERS, check_formats
+from ...exporters import EXPORTERS, check_formats
 from .jobs import EACH_BULLETIN, EACH_COUNTY, MAX_DEPTH, MAX_GRID_BYTES, MAX_NOTEBOOK_BYTES, MAX_RUNS, GridSpec
 
 _RUN_KEYS = {"notebook", "vary", "params", "formats", "title"}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import settings
-from ...runner import canonical_parameters, run_name
+from ...run_folder import canonical_parameters, run_name
 
 # Which analyses a notebook's kernel asks ``pipeline.analyse`` for (its ``forecast`` flag): the batch
 # computes exactly these once and hands them over. A notebook not listed computes its own.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...runner import report_stem, report_title
+from ...run_folder import report_stem, report_title
 
 if TYPE_CHECKING:
     from ...params import ReportParams
