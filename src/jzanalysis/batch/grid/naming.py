@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 
 def run_stem(notebook: str, params: ReportParams, values: dict, run: dict) -> str:
+    """The readable part of a run's name: ``county_2015_m07_江陵县``, ``counties_2015_m07_en``; a report's is
+    :func:`jzanalysis.run_folder.report_stem`."""
     snapshot = f"{params.year}_m{params.as_of_month:02d}"
     language = "" if params.language == "zh" else f"_{params.language}"
     if notebook == "report.ipynb":
@@ -22,6 +24,7 @@ def run_stem(notebook: str, params: ReportParams, values: dict, run: dict) -> st
 
 
 def run_title(notebook: str, params: ReportParams) -> str:
+    """The page title of a run's HTML (see :func:`jzanalysis.run_folder.report_title`)."""
     return report_title(notebook, params)  # in the report's language; a scenario says which
 
 
