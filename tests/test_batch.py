@@ -577,6 +577,22 @@ def test_index_and_manifest_list_every_run_with_hashes(tmp_path):
     assert params  # the record above is what run_jobs writes for such parameters
 
 
+def test_the_index_of_an_english_batch_is_in_english_and_a_mixed_folder_in_chinese(tmp_path):
+    def record(name: str, language: str) -> dict:
+        parameters = {"year": 2015, "as_of_month": 7, "language": language}
+        return {"key": "k", "notebook": "report.ipynb", "title": name, "parameters": parameters}
+
+    publish(tmp_path, "forecast_2015_m07_en-aaaaaaaa", {"html": b"<p>r</p>", "ipynb": b"{}"}, record("r", "en"))
+    index = write_index(tmp_path).read_text(encoding="utf-8")
+    # the words of [batch_index] in en.toml: one run listed, its snapshot July 2015, its notebook's link
+    assert '<html lang="en">' in index and "<h1>Reports</h1>" in index and "<p>Reports: 1. One folder each" in index
+    assert "2015, months 1–7" in index and ">Notebook</a>" in index
+    assert "报告目录" not in index and "笔记本" not in index
+    publish(tmp_path, "forecast_2015_m07-bbbbbbbb", {"html": b"<p>r</p>"}, record("r", "zh"))
+    index = write_index(tmp_path).read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in index and "<h1>报告目录</h1>" in index and "共 2 份报告" in index
+
+
 KILLED_AFTER_FIRST = """
 import os, signal, sys
 from pathlib import Path

@@ -19,8 +19,10 @@ to fork safely: it imports modules but starts no thread, no event loop and no Ze
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
+import importlib
 import json
 import os
 import re
@@ -30,8 +32,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
+import uuid
 from pathlib import Path
+
+# jupyter_client and ipykernel are imported inside the functions that use them: they cost a second, and the
+# template imports them itself, after its environment is set (this module is also imported by every batch).
 
 # Kernel-side modules a report notebook imports; client-side ones a worker uses.
 KERNEL_PRELOAD = (
@@ -78,6 +86,16 @@ TEMPLATE_ENV = {
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
 }
 
+# The kernel of every run: always this process's own Python (kernels.own_kernel_spec_manager), so an
+# installed package needs no kernel spec; a user-level "python3" spec could point at another Python that
+# has no jzanalysis. The same name is the notebooks' kernel in JupyterLab (make setup installs its spec).
+KERNEL_NAME = "jzanalysis"
+
+# Under load ipykernel sometimes logs "KeyboardInterrupt caught in kernel" while jupyter_client shuts it
+# down after the last cell; the run has succeeded by then. What matters of the kernel (a cell's error,
+# a dead kernel) reaches us through the notebook and papermill, not through the kernel's own log.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+
 PR_SET_PDEATHSIG = 1
 TEMP_PREFIX = "jzk-"  # kernel sockets, connection files and template sockets live in /tmp/jzk-<pid>-*
 
@@ -110,13 +128,13 @@ def remove_stale_temp_dirs() -> list[str]:
         if not match:
             continue
         pid = int(match.group(1))
-        if not _alive(pid) and path.is_dir() and path.stat().st_uid == os.getuid():
+        if not alive(pid) and path.is_dir() and path.stat().st_uid == os.getuid():
             shutil.rmtree(path, ignore_errors=True)
             removed.append(str(path))
     return removed
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -177,12 +195,9 @@ def _template_main(socket_path: str, parent: str, extra: str = "") -> None:
     signal.signal(signal.SIGCHLD, reap)
     signal.signal(signal.SIGTERM, stop)
     os.environ.update(TEMPLATE_ENV)
-    import importlib
-    import threading
-
     for name in (*KERNEL_PRELOAD, *CLIENT_PRELOAD, *filter(None, extra.split(","))):
         importlib.import_module(name)
-    import matplotlib
+    import matplotlib  # after TEMPLATE_ENV is set (its backend) and with the preloads: never at the top
 
     matplotlib.get_backend()  # resolve the backend now, as the kernel's first plot would
     if threading.active_count() != 1:  # forking a threaded process is unsafe: say so, do not limp on
@@ -211,14 +226,10 @@ def _template_main(socket_path: str, parent: str, extra: str = "") -> None:
                 if request["kind"] == "kernel":
                     _become_kernel(request)
                 else:
-                    import importlib
-
                     signal.signal(signal.SIGINT, signal.SIG_IGN)
                     module, function = request["target"].split(":")
                     getattr(importlib.import_module(module), function)(request["args"])
             except BaseException:  # a child must never return into the template's loop
-                import traceback
-
                 traceback.print_exc()
                 os._exit(1)
             os._exit(0)
@@ -328,7 +339,7 @@ class _ForkedProcess:
     """The little of :class:`subprocess.Popen` that jupyter_client's provisioner uses, for a forked kernel.
 
     The kernel is the template's child, not ours: it is reaped by the template, and "gone" is what
-    :func:`_alive` sees.
+    :func:`alive` sees.
     """
 
     def __init__(self, pid: int) -> None:
@@ -337,7 +348,7 @@ class _ForkedProcess:
         self.stdin = self.stdout = self.stderr = None
 
     def poll(self) -> int | None:
-        if self.returncode is None and not _alive(self.pid):
+        if self.returncode is None and not alive(self.pid):
             self.returncode = 0
         return self.returncode
 
@@ -370,8 +381,6 @@ def own_kernel_spec_manager():
     """
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
-    from .runner import KERNEL_NAME
-
     class OwnKernelSpecManager(KernelSpecManager):
         def get_kernel_spec(self, kernel_name):
             if kernel_name != KERNEL_NAME:
@@ -388,8 +397,6 @@ def own_kernel_spec_manager():
 def _on_private_sockets(manager_class, socket_dir: str):
     """A kernel manager of ``manager_class`` for the kernel ``jzanalysis`` talking over Unix sockets in
     ``socket_dir`` (private to this run: no TCP port to race for, nothing another user can connect to)."""
-    from .runner import KERNEL_NAME
-
     km = manager_class(
         kernel_name=KERNEL_NAME,
         kernel_spec_manager=own_kernel_spec_manager(),
@@ -427,8 +434,6 @@ def forked_kernel_manager(template: TemplateClient, cwd: str, env: dict[str, str
         async def wait(self):
             if self.process:
                 while await self.poll() is None:
-                    import asyncio
-
                     await asyncio.sleep(0.02)
                 self.process = None
             return 0
@@ -440,16 +445,12 @@ def forked_kernel_manager(template: TemplateClient, cwd: str, env: dict[str, str
 
     class ForkedKernelManager(KernelManager):
         async def _async_pre_start_kernel(self, **kw):
-            import uuid
-
             self.kernel_id = self.kernel_id or str(uuid.uuid4())
             if self.provisioner is None:
                 self.provisioner = ForkedProvisioner(
                     kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
                 )
             return await super()._async_pre_start_kernel(**kw)
-
-    from .runner import KERNEL_ARGUMENTS
 
     km = _on_private_sockets(ForkedKernelManager, socket_dir)
     km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd))
@@ -475,8 +476,6 @@ def spawned_kernel_manager(cwd: str, env: dict[str, str] | None = None):
     Same private Unix sockets as :func:`forked_kernel_manager`; the kernel dies with this process.
     """
     from jupyter_client.manager import KernelManager
-
-    from .runner import KERNEL_ARGUMENTS
 
     socket_dir = private_temp_dir("k")
     km = _on_private_sockets(KernelManager, socket_dir)

@@ -22,6 +22,9 @@ running the same command again finishes only what was left.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import os
 import shutil
 import signal
 import threading
@@ -30,12 +33,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import settings
+from ..analysis_cache import artifact_key, dumps
 from ..errors import InputError
-from ..runner import publish, remove_stale_staging
-from .cache import is_fresh, load_plan, plan_key, run_key, save_plan
+from ..kernels import remove_stale_temp_dirs
+from ..run_folder import publish, remove_stale_staging
+from .cache import CACHE_DIR, input_files, is_fresh, load_plan, plan_key, run_key, save_plan, stamp
 from .executors import EXECUTORS, DaskExecutor, Executor, InlineExecutor, LocalExecutor
-from .grid import GridSpec, Job, expand, monthly_grid, override, read_grid
+from .grid import GridSpec, Job, bulletins_read_once, check_spec, expand, input_paths, monthly_grid, override, read_grid
 from .index import write_index
+from .progress import Progress
+from .worker import error_record
 
 __all__ = [
     "EXECUTORS",
@@ -96,8 +103,6 @@ def plan(spec: GridSpec, out_dir: Path | None = None, on_miss=None) -> tuple[lis
     Returns ``(jobs, analyses)``; ``analyses`` is None when the jobs came from the cache (then the
     analyses are computed only for the runs that must execute).
     """
-    from .grid import check_spec
-
     key = plan_key(spec)
     if out_dir is not None:
         jobs = load_plan(out_dir, key)
@@ -144,16 +149,11 @@ def check_out_outside_sources(out_dir: Path, sources) -> None:
 
 def _stamps(job: Job, since: dict) -> dict[str, tuple | None]:
     """The stamp of each input file of ``job``: the one taken before planning when there is one."""
-    from .cache import input_files, stamp
-
     return {str(path): since.get(str(path)) or stamp(path) for path in input_files(job)}
 
 
 def input_stamps(spec: GridSpec) -> dict[str, tuple | None]:
     """Stamps of every file the grid reads (each file of a source folder), before anything is read."""
-    from .cache import stamp
-    from .grid import input_paths
-
     stamps = {}
     for name in input_paths(spec):
         path = Path(name)
@@ -167,8 +167,6 @@ def input_stamps(spec: GridSpec) -> dict[str, tuple | None]:
 
 def _changed_input(job: Job, stamps: dict) -> str | None:
     """The first input file of ``job`` added, removed or touched since ``stamps`` were taken, else None."""
-    from .cache import input_files, stamp
-
     now = {str(path): stamp(path) for path in input_files(job)}
     for path in sorted(set(now) | set(stamps)):
         if now.get(path) != stamps.get(path):
@@ -177,10 +175,6 @@ def _changed_input(job: Job, stamps: dict) -> str | None:
 
 
 def _owners_file(out_dir: Path, owner: str) -> Path:
-    import hashlib
-
-    from .cache import CACHE_DIR
-
     return Path(out_dir) / CACHE_DIR / "grids" / f"{hashlib.sha256(owner.encode()).hexdigest()[:16]}.json"
 
 
@@ -188,11 +182,6 @@ def drop_runs_left_out(out_dir: Path, owner: str, names: list[str]) -> list[str]
     """Take the runs ``owner`` (a grid) published before and no longer has out of ``out_dir`` (moved into
     ``.jzanalysis/dropped/``, never deleted); runs another grid also has stay. Records ``names`` as the grid's
     runs. Returns the names taken out."""
-    import json
-    import os
-
-    from .cache import CACHE_DIR
-
     record = _owners_file(out_dir, owner)
     try:
         before = set(json.loads(record.read_text(encoding="utf-8"))["runs"])
@@ -229,12 +218,10 @@ def _failure_line(job: Job, error: dict) -> str:
 
 def _analyses_for(jobs: list[Job], analyses: dict | None) -> dict[str, bytes]:
     """Pickled artifacts (key → bytes) of every analysis the jobs' kernels ask for."""
-    from ..analysis_cache import artifact_key, dumps
-    from ..pipeline import analyse
-    from .grid import _bulletins_read_once
+    from ..pipeline import analyse  # pandas and the extraction: only when some run must execute
 
     blobs: dict[str, bytes] = {}
-    with _bulletins_read_once():
+    with bulletins_read_once():
         for job in jobs:
             for flag in job.analyses:
                 key = artifact_key(job.params, flag)
@@ -246,8 +233,6 @@ def _analyses_for(jobs: list[Job], analyses: dict | None) -> dict[str, bytes]:
 
 
 def _task(job: Job, key: str, blobs: dict[str, bytes], number: int) -> dict:
-    from ..analysis_cache import artifact_key
-
     return {
         "id": number,
         "name": job.name,
@@ -274,6 +259,66 @@ def _on_signals():
     return lambda: [signal.signal(s, h) for s, h in previous.items()]
 
 
+def _prepare_out_dir(out_dir: Path | None, jobs: list[Job]) -> Path:
+    """The output folder, made, checked (not a file, not inside a source) and swept of what killed runs left."""
+    out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--out {out_dir} is a file, not a folder")
+    check_out_outside_sources(out_dir, {job.source for job in jobs})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out_dir)
+    remove_stale_temp_dirs()
+    return out_dir
+
+
+def _keyed(jobs: list[Job], keys: dict | None) -> dict[str, tuple[Job, str, list]]:
+    """Each job by name, with its run key and the input files' record."""
+    by_name = {}
+    for job in jobs:
+        key, inputs = keys[job.name] if keys and job.name in keys else run_key(job)
+        by_name[job.name] = (job, key, inputs)
+    return by_name
+
+
+def _input_changed(job: Job, changed: str) -> dict:
+    """The outcome of a run whose input file changed while it ran: a failure, never published."""
+    return {
+        "ok": False,
+        "error": error_record(job.notebook, "InputChanged", f"{changed} changed during the run; run again"),
+    }
+
+
+def _publisher(out_dir: Path, by_name: dict, stamps: dict, result: BatchResult, bar):
+    """The executor's ``on_result``: publish a run that succeeded on unchanged inputs (and say so in the index
+    at once), count a failure with its one line."""
+
+    def on_result(task, outcome):
+        job, key, inputs = by_name[task["name"]]
+        changed = _changed_input(job, stamps[job.name]) if outcome["ok"] else None
+        if changed is not None:  # what the run read may not be what its key hashed: not published
+            outcome = _input_changed(job, changed)
+        if outcome["ok"]:
+            record = {
+                "key": key,
+                "notebook": job.notebook,
+                "title": job.title,
+                "parameters": job.canonical,
+                "formats": list(job.formats),
+                "inputs": inputs,
+                "headline": [list(item) for item in job.headline],
+            }
+            publish(out_dir, job.name, outcome["files"], record)
+            result.done.append(job)
+            write_index(out_dir, complete=False)  # the manifest lists it, with its sha256, at once
+            bar.finish(True)
+        else:
+            line = _failure_line(job, outcome["error"])
+            result.failed.append((job, line, outcome["error"]))
+            bar.finish(False, line)
+
+    return on_result
+
+
 def run_jobs(
     jobs: list[Job],
     out_dir: Path | None = None,
@@ -293,25 +338,14 @@ def run_jobs(
     planning); a run whose inputs changed after that (edited, or moved away and back) is not published.
     ``owner``: the grid the jobs are (its file); runs it published before and no longer has are taken out of
     the folder (into ``.jzanalysis/dropped/``), so the index and manifest list the grid as it is."""
-    from ..kernels import remove_stale_temp_dirs
-    from .progress import Progress
-
     started = time.monotonic()
-    out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out {out_dir} is a file, not a folder")
-    check_out_outside_sources(out_dir, {job.source for job in jobs})
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(out_dir)
-    remove_stale_temp_dirs()
+    out_dir = _prepare_out_dir(out_dir, jobs)
     executor = executor or LocalExecutor(workers=2)
     result = BatchResult(jobs=jobs, out_dir=out_dir)
-    by_name: dict[str, tuple[Job, str, list]] = {}
+    by_name = _keyed(jobs, keys)
     to_run: list[Job] = []
     for job in jobs:
-        key, inputs = keys[job.name] if keys and job.name in keys else run_key(job)
-        by_name[job.name] = (job, key, inputs)
-        if not force and is_fresh(out_dir, job.name, key):
+        if not force and is_fresh(out_dir, job.name, by_name[job.name][1]):
             result.cached.append(job)
         else:
             to_run.append(job)
@@ -324,48 +358,7 @@ def run_jobs(
             executor.prepare()  # the template imports while we analyse
             blobs = _analyses_for(to_run, analyses)
             tasks = [_task(job, by_name[job.name][1], blobs, number) for number, job in enumerate(to_run)]
-
-            def on_start(task):
-                bar.start()
-
-            def on_result(task, outcome):
-                job, key, inputs = by_name[task["name"]]
-                changed = _changed_input(job, stamps[job.name]) if outcome["ok"] else None
-                if changed is not None:  # what the run read may not be what its key hashed: not published
-                    outcome = {
-                        "ok": False,
-                        "error": {
-                            "notebook": job.notebook,
-                            "cell": None,
-                            "ename": "InputChanged",
-                            "evalue": f"{changed} changed during the run; run again",
-                            "input_error": False,
-                        },
-                    }
-                if outcome["ok"]:
-                    publish(
-                        out_dir,
-                        job.name,
-                        outcome["files"],
-                        {
-                            "key": key,
-                            "notebook": job.notebook,
-                            "title": job.title,
-                            "parameters": job.canonical,
-                            "formats": list(job.formats),
-                            "inputs": inputs,
-                            "headline": [list(item) for item in job.headline],
-                        },
-                    )
-                    result.done.append(job)
-                    write_index(out_dir, complete=False)  # the manifest lists it, with its sha256, at once
-                    bar.finish(True)
-                else:
-                    line = _failure_line(job, outcome["error"])
-                    result.failed.append((job, line, outcome["error"]))
-                    bar.finish(False, line)
-
-            executor.run(tasks, on_start, on_result)
+            executor.run(tasks, lambda task: bar.start(), _publisher(out_dir, by_name, stamps, result, bar))
     except Interrupted as exc:
         result.interrupted = exc.signum
     finally:
@@ -396,8 +389,6 @@ def run_batch(
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file, not a folder")
     if isinstance(grid, GridSpec):
-        from .grid import input_paths
-
         check_out_outside_sources(out_dir, [*input_paths(grid), grid.defaults.get("source") or settings.SEED_BULLETIN])
     executor = executor or LocalExecutor(workers=2)
     since, owner = None, None

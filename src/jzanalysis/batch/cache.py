@@ -20,10 +20,14 @@ import hashlib
 import json
 import os
 import platform
+import sys
 from pathlib import Path
 
+from jupyter_core.paths import jupyter_path
+
 from .. import __version__, settings
-from ..runner import RUN_RECORD, _display_path
+from ..run_folder import RUN_RECORD, display_path
+from .grid import Job, input_paths
 
 KEY_SCHEMA = 2  # 2: dependencies, templates, region profiles and calibration in the key
 # jzanalysis.forecast.calibration.ENV_VAR, named here: importing the forecast package costs scipy and pandas
@@ -82,7 +86,7 @@ def input_files(params) -> list[Path]:
 
 def inputs_record(params) -> list[dict]:
     """``[{"path", "sha256"}]`` of :func:`input_files`, paths relative to the checkout where inside it."""
-    return [{"path": _display_path(str(p)), "sha256": sha256_file(p)} for p in input_files(params)]
+    return [{"path": display_path(str(p)), "sha256": sha256_file(p)} for p in input_files(params)]
 
 
 @functools.cache
@@ -115,8 +119,6 @@ def installed_distributions() -> str:
     """sha256 over the name and version of every distribution installed where this Python imports from
     (the ``*.dist-info`` folders: a dependency upgraded or downgraded changes it), and the lock file of a
     checkout (the environment it was synced from)."""
-    import sys
-
     names = set()
     for entry in sys.path:
         with contextlib.suppress(OSError):
@@ -131,8 +133,6 @@ def installed_distributions() -> str:
 def nbconvert_templates() -> str:
     """Fingerprint of the nbconvert templates the HTML export may use (every folder of Jupyter's template
     path: the environment's, the user's, ``JUPYTER_PATH``): an edited template changes the HTML."""
-    from jupyter_core.paths import jupyter_path
-
     return _folder_fingerprint(jupyter_path("nbconvert", "templates"))
 
 
@@ -228,13 +228,11 @@ def is_fresh(out_dir: Path, name: str, key: str) -> bool:
 
 def plan_key(spec) -> str:
     """Hash of a grid and every file its expansion reads."""
-    from .grid import input_paths
-
     files = []
     for path in input_paths(spec):
         p = Path(path)
         candidates = sorted(x for x in p.iterdir() if x.is_file()) if p.is_dir() else [p] if p.exists() else []
-        files.extend((_display_path(str(x)), sha256_file(x)) for x in candidates)
+        files.extend((display_path(str(x)), sha256_file(x)) for x in candidates)
     notebooks = sorted({run["notebook_path"] for run in spec.runs})
     payload = {
         "schema": KEY_SCHEMA,
@@ -248,8 +246,6 @@ def plan_key(spec) -> str:
 
 
 def load_plan(out_dir: Path, key: str):
-    from .grid import Job
-
     path = Path(out_dir) / CACHE_DIR / "plans" / f"{key[:32]}.json"
     try:
         return [Job.from_json(item) for item in json.loads(path.read_text(encoding="utf-8"))]

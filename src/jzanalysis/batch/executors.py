@@ -16,12 +16,17 @@ every worker and kernel goes with it, and removes their temporary folders.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Connection, wait
 
+from .. import settings
 from ..errors import InputError
+from ..kernels import Template, alive, remove_stale_temp_dirs, spawned_kernel_manager
+from .worker import KERNEL_ENV, dask_task, failed, first_line, run_task
 
 
 class Executor:
@@ -43,9 +48,6 @@ class InlineExecutor(Executor):
     name = "inline"
 
     def run(self, tasks, on_start, on_result):
-        from ..kernels import spawned_kernel_manager
-        from .worker import KERNEL_ENV, run_task
-
         for task in tasks:
             on_start(task)
             km = spawned_kernel_manager(task["cwd"], KERNEL_ENV)
@@ -64,8 +66,6 @@ class LocalExecutor(Executor):
         self._template = None
 
     def prepare(self) -> None:
-        from ..kernels import Template
-
         if self._template is None:
             self._template = Template(preload=("jzanalysis.batch.worker",))
 
@@ -75,11 +75,6 @@ class LocalExecutor(Executor):
             self._template = None
 
     def run(self, tasks, on_start, on_result):
-        from multiprocessing.connection import Connection, wait
-
-        from .. import settings
-        from ..kernels import remove_stale_temp_dirs
-
         pending = list(tasks)
         if not pending:
             return
@@ -90,99 +85,106 @@ class LocalExecutor(Executor):
         server.bind(address)
         server.listen(self.workers)
         server.settimeout(0.5)
-        conns: dict = {}  # Connection → task in flight (or None)
+        workers = _Workers(template, server, address)
         try:
             template.wait_ready()
-            wanted = min(self.workers, len(pending))
-
-            def fork_worker(number: int) -> None:
-                template.fork(
-                    "call",
-                    target="jzanalysis.batch.worker:serve",
-                    args={
-                        "address": address,
-                        "template": template.socket_path,
-                        "worker": number,
-                        "cwd": str(settings.NOTEBOOKS_DIR),
-                    },
-                )
-
-            for number in range(wanted):
-                fork_worker(number)
-            started = 0
-            deadline = time.monotonic() + 120
-            while len(conns) < wanted:
-                try:
-                    sock, _ = server.accept()
-                except TimeoutError:
-                    if not template.alive() or time.monotonic() > deadline:
-                        raise RuntimeError("batch workers did not start") from None
-                    continue
-                conn = Connection(sock.detach())
-                conn.recv()  # hello
-                conns[conn] = None
-                started += 1
-            outstanding = len(pending)
-            while outstanding:
-                for conn, task in list(conns.items()):
-                    if task is None and pending:
-                        task = pending.pop(0)
-                        conns[conn] = task
-                        on_start(task)
-                        conn.send(task)
-                ready = wait(list(conns), timeout=0.5)
-                for conn in ready:
-                    task = conns[conn]
-                    try:
-                        message = conn.recv()
-                    except (EOFError, OSError):
-                        # the worker died (killed, out of memory): its run failed, the others go on
-                        del conns[conn]
-                        if task is not None:
-                            outstanding -= 1
-                            on_result(
-                                task,
-                                {
-                                    "ok": False,
-                                    "seconds": 0.0,
-                                    "error": {
-                                        "notebook": task["notebook"],
-                                        "cell": None,
-                                        "ename": "WorkerDied",
-                                        "evalue": "the worker process ended during the run",
-                                        "input_error": False,
-                                    },
-                                },
-                            )
-                        if pending and template.alive():
-                            fork_worker(started)
-                            started += 1
-                            sock, _ = _accept(server, template)
-                            new = Connection(sock.detach())
-                            new.recv()
-                            conns[new] = None
-                        continue
-                    conns[conn] = None
-                    outstanding -= 1
-                    on_result(task, message[2])
-                if not conns:
-                    raise RuntimeError("every batch worker died")
-            for conn in conns:
-                with contextlib.suppress(OSError):
-                    conn.send(None)
-            _wait_closed(list(conns))  # let the workers stop their spare kernels and leave on their own
+            workers.start(min(self.workers, len(pending)))
+            workers.feed(pending, on_start, on_result)
+            workers.finish()
         finally:
-            for conn in conns:
-                conn.close()
+            workers.close()
             server.close()
             template.close()  # kills the template; workers and kernels die with it
             _wait_gone(template)
             remove_stale_temp_dirs()
 
 
-def _wait_closed(conns: list, timeout: float = 5.0) -> None:
-    from multiprocessing.connection import wait
+class _Workers:
+    """The worker processes of one local run: forked from the template, each connected back over ``server``
+    and fed one task at a time."""
 
+    def __init__(self, template, server, address: str) -> None:
+        self.template, self.server, self.address = template, server, address
+        self.conns: dict = {}  # Connection → task in flight (or None)
+        self.started = 0
+
+    def _fork(self) -> None:
+        self.template.fork(
+            "call",
+            target="jzanalysis.batch.worker:serve",
+            args={
+                "address": self.address,
+                "template": self.template.socket_path,
+                "worker": self.started,
+                "cwd": str(settings.NOTEBOOKS_DIR),
+            },
+        )
+        self.started += 1
+
+    def _connect(self, sock) -> None:
+        conn = Connection(sock.detach())
+        conn.recv()  # hello
+        self.conns[conn] = None
+
+    def start(self, wanted: int) -> None:
+        """Fork ``wanted`` workers and wait until each has said hello (two minutes at most)."""
+        for _ in range(wanted):
+            self._fork()
+        deadline = time.monotonic() + 120
+        while len(self.conns) < wanted:
+            try:
+                sock, _ = self.server.accept()
+            except TimeoutError:
+                if not self.template.alive() or time.monotonic() > deadline:
+                    raise RuntimeError("batch workers did not start") from None
+                continue
+            self._connect(sock)
+
+    def feed(self, pending: list[dict], on_start, on_result) -> None:
+        """Hand out ``pending`` tasks to idle workers until every one has a result; a worker that dies
+        fails its run only, and another takes its place while tasks remain."""
+        conns = self.conns
+        outstanding = len(pending)
+        while outstanding:
+            for conn, task in list(conns.items()):
+                if task is None and pending:
+                    task = pending.pop(0)
+                    conns[conn] = task
+                    on_start(task)
+                    conn.send(task)
+            for conn in wait(list(conns), timeout=0.5):
+                task = conns[conn]
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):
+                    # the worker died (killed, out of memory): its run failed, the others go on
+                    del conns[conn]
+                    if task is not None:
+                        outstanding -= 1
+                        on_result(task, failed(task, "WorkerDied", "the worker process ended during the run"))
+                    if pending and self.template.alive():
+                        self._fork()
+                        self._connect(_accept(self.server, self.template)[0])
+                    continue
+                conns[conn] = None
+                outstanding -= 1
+                on_result(task, message[2])
+            if not conns:
+                raise RuntimeError("every batch worker died")
+
+    def finish(self) -> None:
+        """Tell every worker to stop, and let them stop their spare kernels and leave on their own."""
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        _wait_closed(list(self.conns))
+
+    def close(self) -> None:
+        for conn in self.conns:
+            conn.close()
+
+
+def _wait_closed(conns: list, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while conns and time.monotonic() < deadline:
         for conn in wait(conns, timeout=0.2):
@@ -204,8 +206,6 @@ def _accept(server, template, timeout: float = 120):
 
 def _wait_gone(template, timeout: float = 5.0) -> None:
     """Wait until the template's children (workers, kernels) are gone, so their folders can go too."""
-    from ..kernels import _alive
-
     pid = template.process.pid
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -215,7 +215,7 @@ def _wait_gone(template, timeout: float = 5.0) -> None:
                 try:
                     with open(f"/proc/{entry}/stat", "rb") as handle:
                         fields = handle.read().rsplit(b")", 1)[1].split()
-                    if int(fields[1]) == pid and _alive(int(entry)):
+                    if int(fields[1]) == pid and alive(int(entry)):
                         children.append(entry)
                 except (OSError, IndexError, ValueError):
                     continue
@@ -231,7 +231,7 @@ class ClusterLost(OSError):
 
 def check_scheduler_address(address: str) -> str:
     """``tcp://HOST:PORT`` (or another scheme Dask knows, or ``HOST:PORT``); anything else one InputError line."""
-    try:
+    try:  # an optional dependency (jzanalysis[dask]), and seconds to import: only with --scheduler
         from distributed.comm.addressing import parse_address
         from distributed.comm.registry import get_backend
     except ImportError:
@@ -253,8 +253,6 @@ def check_scheduler_address(address: str) -> str:
 def _quiet_distributed(debug: bool):
     """Dask logs a lost connection as tracebacks on stderr: the batch says it in one line instead (all of
     it with ``--debug``)."""
-    import logging
-
     if debug:
         yield
         return
@@ -283,11 +281,10 @@ class DaskExecutor(Executor):
             self._run(tasks, on_start, on_result)
 
     def _run(self, tasks, on_start, on_result):
-        try:
+        try:  # optional, and seconds to import (see check_scheduler_address)
             from distributed import Client, as_completed
         except ImportError:
             raise InputError("--scheduler needs Dask: pip install 'jzanalysis[dask]'") from None
-        from .worker import dask_task
 
         client = self.address if hasattr(self.address, "submit") else None
         owns = client is None
@@ -311,17 +308,7 @@ class DaskExecutor(Executor):
                         raise ClusterLost(
                             None, f"lost the Dask scheduler at {self.address}; run the same command again to finish"
                         ) from None
-                    result = {
-                        "ok": False,
-                        "seconds": 0.0,
-                        "error": {
-                            "notebook": task["notebook"],
-                            "cell": None,
-                            "ename": type(exc).__name__,
-                            "evalue": str(exc).splitlines()[0] if str(exc) else "",
-                            "input_error": False,
-                        },
-                    }
+                    result = failed(task, type(exc).__name__, first_line(exc))
                 on_result(task, result)
         finally:
             for future in futures:

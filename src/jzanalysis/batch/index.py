@@ -8,27 +8,56 @@ atomically; nothing in them depends on the time, so an unchanged folder gives th
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import functools
 import hashlib
 import html
 import json
 import os
+import tomllib
 from pathlib import Path
 
 from .. import __version__
-from ..runner import RUN_RECORD, html_page
+from ..exporters import html_page
+from ..run_folder import RUN_RECORD
 from .cache import CACHE_DIR
 
 NOTEBOOK_ORDER = {"report.ipynb": 0, "counties.ipynb": 1, "county.ipynb": 2, "audit.ipynb": 3}
-KIND_LABEL = {"html": "HTML", "pdf": "PDF", "ipynb": "笔记本"}
-# said while a batch publishes into the folder (and left so when it was killed before its last rewrite)
-INCOMPLETE = "<p><b>批处理尚未完成（正在运行，或已被中止）：此目录只列出已发布的报告。</b></p>"
+FILE_ORDER = ("html", "pdf", "ipynb")
+
+# The page's words: the report catalogue's ``[batch_index]`` table, read here rather than through
+# jzanalysis.report.Catalogue, whose package imports pandas (a second): every batch, an unchanged one too,
+# rewrites the index.
+CATALOG_DIR = Path(__file__).resolve().parents[1] / "report" / "catalog"
+
+
+class IndexWords:
+    """The index page's messages in one language (``zh`` or ``en``), from the report catalogue."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.messages = _catalogue(language)
+
+    def t(self, key: str, **values) -> str:
+        section, name = key.split(".", 1)
+        return self.messages[section][name].format(**values)
+
+
+@functools.cache
+def _catalogue(language: str) -> dict:
+    with open(CATALOG_DIR / f"{language}.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def index_language(records: list[dict]) -> str:
+    """English when every run listed is in English, else Chinese (the package's default)."""
+    languages = {(record.get("parameters") or {}).get("language") or "zh" for record in records}
+    return "en" if languages == {"en"} else "zh"
 
 
 @contextlib.contextmanager
 def folder_lock(out_dir: Path):
     """An exclusive lock on the output folder's index (short: held while the index is rewritten)."""
-    import fcntl
-
     folder = Path(out_dir) / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "lock", "a+") as handle:
@@ -74,34 +103,46 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def index_html(records: list[dict], complete: bool = True) -> str:
+    w = IndexWords(index_language(records))
+    kind_label = {"html": "HTML", "pdf": "PDF", "ipynb": w.t("batch_index.notebook")}
     rows = []
     for record in records:
         p = record.get("parameters", {})
-        snapshot = f"{p.get('year')}年1-{p.get('as_of_month')}月" if p.get("year") else ""
+        snapshot = w.t("batch_index.snapshot", year=p.get("year"), month=p.get("as_of_month")) if p.get("year") else ""
         headline = "".join(
             f"<div><b>{html.escape(label)}</b> {html.escape(text)}</div>" for label, text in record.get("headline", [])
         )
         links = " · ".join(
-            f'<a href="{html.escape(record["name"])}/{html.escape(info["file"])}">{KIND_LABEL.get(kind, kind)}</a>'
+            f'<a href="{html.escape(record["name"])}/{html.escape(info["file"])}">{kind_label.get(kind, kind)}</a>'
             for kind, info in sorted(
                 record.get("outputs", {}).items(),
-                key=lambda item: ("html", "pdf", "ipynb").index(item[0]) if item[0] in ("html", "pdf", "ipynb") else 9,
+                key=lambda item: FILE_ORDER.index(item[0]) if item[0] in FILE_ORDER else 9,
             )
         )
         rows.append(
             f'<tr><td class="text">{html.escape(record.get("title", record["name"]))}</td>'
             f'<td>{html.escape(snapshot)}</td><td class="text">{headline}</td><td>{links}</td></tr>'
         )
+    # said while a batch publishes into the folder (and left so when it was killed before its last rewrite)
+    incomplete = "" if complete else f"<p><b>{html.escape(w.t('batch_index.incomplete'))}</b></p>"
+    header = "".join(
+        f'<th class="text">{html.escape(w.t(key))}</th>' if text else f"<th>{html.escape(w.t(key))}</th>"
+        for key, text in (
+            ("batch_index.col_report", True),
+            ("batch_index.col_snapshot", False),
+            ("batch_index.col_headline", True),
+            ("batch_index.col_files", False),
+        )
+    )
     body = (
-        "<h1>报告目录</h1>"
-        f"<p>共 {len(records)} 份报告；每份报告一个文件夹（HTML、PDF、笔记本与 run.json 参数记录），"
-        "输入与输出的 sha256 见 manifest.json。</p>"
-        f"{'' if complete else INCOMPLETE}"
-        '<table><thead><tr><th class="text">报告</th><th>数据截至</th><th class="text">要点</th><th>文件</th></tr></thead>'
+        f"<h1>{html.escape(w.t('batch_index.title'))}</h1>"
+        f"<p>{html.escape(w.t('batch_index.count', n=len(records)))}</p>"
+        f"{incomplete}"
+        f"<table><thead><tr>{header}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         f'<div class="provenance"><p>jzanalysis {html.escape(__version__)}</p></div>'
     )
-    return html_page("报告目录", body)
+    return html_page(w.t("batch_index.title"), body, w.t("batch_index.html_lang"))
 
 
 def write_index(out_dir: Path, *, complete: bool = True) -> Path:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import sys
 import time
 
+from tqdm import tqdm
+
 
 class Progress:
     def __init__(self, total: int, cached: int = 0, stream=None, enabled: bool | None = None) -> None:
-        from tqdm import tqdm
-
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.counts = {"done": 0, "running": 0, "failed": 0, "cached": cached}

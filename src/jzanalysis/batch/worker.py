@@ -15,6 +15,7 @@ Only the batch (the parent) writes into the output folder: when it is gone, noth
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -22,9 +23,13 @@ import signal
 import socket
 import threading
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ..analysis_cache import ENVIRONMENT_VARIABLE
+from ..errors import InputError
+from ..kernels import Template, TemplateClient, forked_kernel_manager, stop_kernel
+from ..runner import NotebookFailed, render
 
 # Kernels (and their private folders) this process has started and not yet stopped.
 _ACTIVE: set = set()
@@ -42,14 +47,20 @@ def _prepare_context(km, task: dict) -> None:
 KERNEL_ENV = {ENVIRONMENT_VARIABLE: "{socket_dir}/run", "JZ_RUN_KEY": ""}
 
 
+def error_record(notebook: str, ename: str, evalue: str, *, input_error: bool = False, cell=None) -> dict:
+    """What a failed run reports: the notebook, the cell (when known), the error's name and first line."""
+    return {"notebook": notebook, "cell": cell, "ename": ename, "evalue": evalue, "input_error": input_error}
+
+
+def failed(task: dict, ename: str, evalue: str) -> dict:
+    """The result of a task that never ran to its end (its worker died, its cluster lost it)."""
+    return {"ok": False, "seconds": 0.0, "error": error_record(task["notebook"], ename, evalue)}
+
+
 def run_task(task: dict, km) -> dict:
     """Run one task on the started kernel manager ``km`` (stopped afterwards); never raises for the
     notebook's own failures: they are the result."""
-    import nbformat
-
-    from ..errors import InputError
-    from ..kernels import stop_kernel
-    from ..runner import NotebookFailed, render
+    import nbformat  # seconds to import (jsonschema): in the worker, where the template has it already
 
     started = time.monotonic()
     try:
@@ -67,34 +78,20 @@ def run_task(task: dict, km) -> dict:
         )
         return {"ok": True, "files": files, "seconds": time.monotonic() - started}
     except NotebookFailed as exc:
-        error = {
-            "notebook": task["notebook"],
-            "cell": exc.cell,
-            "line": exc.line,
-            "ename": exc.ename,
-            "evalue": exc.evalue,
-            "input_error": False,
-        }
+        error = {**error_record(task["notebook"], exc.ename, exc.evalue, cell=exc.cell), "line": exc.line}
     except InputError as exc:
-        error = {
-            "notebook": task["notebook"],
-            "cell": None,
-            "ename": "InputError",
-            "evalue": str(exc),
-            "input_error": True,
-        }
+        error = error_record(task["notebook"], "InputError", str(exc), input_error=True)
     except Exception as exc:  # an export failing is this run's failure, not the batch's
-        error = {
-            "notebook": task["notebook"],
-            "cell": None,
-            "ename": type(exc).__name__,
-            "evalue": str(exc).splitlines()[0] if str(exc) else "",
-            "input_error": False,
-        }
+        error = error_record(task["notebook"], type(exc).__name__, first_line(exc))
     finally:
         stop_kernel(km)
         _ACTIVE.discard(km)
     return {"ok": False, "error": error, "seconds": time.monotonic() - started}
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message ("" when it has none)."""
+    return str(exc).splitlines()[0] if str(exc) else ""
 
 
 # --- local worker process --------------------------------------------------------------------------
@@ -113,10 +110,6 @@ def _on_terminate(signum, frame) -> None:
 
 def serve(args: dict) -> None:
     """Main loop of a local worker (forked from the template): connect to the batch, run what it sends."""
-    from multiprocessing.connection import Connection
-
-    from ..kernels import TemplateClient, forked_kernel_manager
-
     signal.signal(signal.SIGTERM, _on_terminate)
     # what a library prints must not reach the batch's terminal (its progress bar) or fill the
     # template's pipe: stdout to /dev/null, stderr to a log beside the template's socket (removed with it)
@@ -162,8 +155,6 @@ def serve(args: dict) -> None:
         except (BrokenPipeError, OSError):
             break
     if next_km is not None:
-        from ..kernels import stop_kernel
-
         stop_kernel(next_km)
 
 
@@ -176,24 +167,18 @@ _TEMPLATE_LOCK = threading.Lock()
 def _dask_template():
     """This Dask worker process's kernel template, started on first use (and again if it died)."""
     global _TEMPLATE
-    from ..kernels import Template
-
     with _TEMPLATE_LOCK:
         if _TEMPLATE is None or not _TEMPLATE.alive():
             if _TEMPLATE is not None:
                 _TEMPLATE.close()
             _TEMPLATE = Template()
             _TEMPLATE.wait_ready()
-            import atexit
-
             atexit.register(_TEMPLATE.close)
         return _TEMPLATE
 
 
 def dask_task(task: dict) -> dict:
     """Run a task inside a Dask worker: a kernel forked from the worker's template, files returned."""
-    from ..kernels import forked_kernel_manager
-
     km = forked_kernel_manager(_dask_template(), task["cwd"], KERNEL_ENV)
     _ACTIVE.add(km)
     return run_task(task, km)
