@@ -22,6 +22,7 @@
 # Parameters (papermill injects its own values after this cell); the others are ReportParams' defaults
 source = None  # bulletin file or folder; None: the seed bulletin (data/raw/000_f5510f0c233d12e8.txt)
 region = None  # the city (or one of its counties); None: the city the bulletins are about
+corrections = None  # the analyst's corrections YAML; None: data/corrections.yaml when it exists
 language = "zh"  # report language: "zh" or "en"
 
 # %%

@@ -26,6 +26,7 @@ as_of_month = None  # figures cover January..as_of_month (None: the latest)
 region = None  # the city (or one of its counties); None: the city the bulletins are about
 compare_metric = "projects_100m"  # metric for the county comparison
 county_plans = None  # CSV of county plans (year, region, metric, plan)
+corrections = None  # the analyst's corrections YAML; None: data/corrections.yaml when it exists
 language = "zh"  # report language: "zh" or "en"
 
 # %%

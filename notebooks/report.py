@@ -31,6 +31,7 @@ dispersion = None  # overdispersion φ of project counts, 0..1 (None: calibrated
 sigma = None  # spread σ of funds (amounts), 0..1 (None: calibrated on real data)
 plans = {}  # annual plan overrides: metric id -> plan, e.g. {"projects_100m": 300}
 county_plans = None  # CSV of county plans (year, region, metric, plan)
+corrections = None  # the analyst's corrections YAML; None: data/corrections.yaml when it exists
 language = "zh"  # report language: "zh" or "en"
 
 # %%

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ...bounds import UPPER_BY_UNIT
 from .clauses import phrase_after, phrase_start
 from .items import Item, Trail
 from .lexicon import Features, classify, read_phrase
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 _TARGET_AFTER = re.compile(r"[\"“”'’」』)）]?(?:的)?(?:目标|任务|计划)(?!的)")
 _TARGET_BRACKET = re.compile(r"(?:目标|任务|计划)(?:任务)?[（(]$")
-_PLAUSIBLE = {"个": 1e6, "亿元": 1e6, "%": 1e5, "条": 1e6, "次": 1e6, "人": 1e7, "天": 366}
+_PLAUSIBLE = UPPER_BY_UNIT  # bounds.py: the one table of units and their limits
 
 
 def read_item(
