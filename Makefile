@@ -20,7 +20,7 @@ help:
 	@echo "make report   set up everything, then build the forecast report for the seed bulletin into reports/"
 	@echo "make lint     ruff: the lint rules and the formatting (pyproject.toml [tool.ruff])"
 	@echo "make test     set up everything, lint, then run the whole test suite"
-	@echo "make bench    run the benchmarks (calibration table on real pairs, forecast simulation study, pipeline timings)"
+	@echo "make bench    run the benchmarks (calibration table on real pairs + docs/forecast_pit.png, docs/forecast_reliability.png; forecast simulation study; pipeline timings)"
 	@echo "make lab      open the notebooks in JupyterLab"
 
 setup: system-deps $(VENV)/.synced

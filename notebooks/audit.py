@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown] tags=["analyst-only"]
-# **Data-audit notebook: what was read, cleaned, extracted, warned and conflicting, per file, and every figure read but not mapped to a metric**
+# **Data-audit notebook: what was read, cleaned, extracted, warned and conflicting, per file, every figure read but not mapped to a metric, what the analyst's corrections file did and the figures to confirm**
 #
 # (this cell is not part of the report) Set the parameters in the next cell and run all cells, from any working directory; the names and defaults are those of `jzanalysis.params.ReportParams`.
 
@@ -28,7 +28,9 @@ language = "zh"  # report language: "zh" or "en"
 from jzanalysis import report
 from jzanalysis.dataset import load_bulletins
 from jzanalysis.regions import city_named
+from jzanalysis.report.analyst_review import review_html
 
 params = report.notebook_params(globals())  # first: any other name here would count as a parameter
-dataset = load_bulletins([params.source], city_named(params.region))
-report.show([report.audit_html(dataset, report.Catalogue(params.language, dataset.region), dataset.region)])
+dataset = load_bulletins([params.source], city_named(params.region), params.corrections)
+catalogue = report.Catalogue(params.language, dataset.region)
+report.show([report.audit_html(dataset, catalogue, dataset.region), review_html(dataset, catalogue)])

@@ -19,12 +19,15 @@
 # Every figure the bulletins give, as a DataFrame with Chinese and English metric labels (`label_zh`,
 # `label_en`) and English region names (`region_en`). `import jzanalysis.plots` applies the project's
 # theme (the CJK font included), so your own seaborn and matplotlib charts show Chinese without boxes.
-# Run it from any working directory; change `source` to a file or a folder of bulletins.
+# Run it from any working directory; change `source` to a file or a folder of bulletins. `to_confirm` marks a
+# figure the extractor is unsure of (`confidence` below the threshold) until the analyst accepts or corrects it in
+# `data/corrections.yaml`; `correction` says what the analyst did (see README: the corrections file).
 
 # %% tags=["parameters"]
 # Parameters
 source = None  # bulletin file or folder; None: the seed bulletin
 region = None  # the city; None: found from the text
+corrections = None  # the analyst's corrections YAML; None: data/corrections.yaml when it exists
 
 # %%
 import seaborn as sns
@@ -35,9 +38,10 @@ from jzanalysis.dataset import load_bulletins
 from jzanalysis.regions import city_named
 from jzanalysis.report import labelled_facts
 
-dataset = load_bulletins([source or settings.SEED_BULLETIN], city_named(region))
+dataset = load_bulletins([source or settings.SEED_BULLETIN], city_named(region), corrections)
 facts = labelled_facts(dataset.facts)
-facts[["year", "months", "region", "region_en", "label_zh", "label_en", "value", "unit", "plan_pct", "quote"]]
+shown = ["year", "months", "region", "region_en", "label_zh", "label_en", "value", "unit", "plan_pct", "quote"]
+facts[[*shown, "confidence", "to_confirm", "correction"]]
 
 # %% [markdown]
 # County figures of the city's main count, largest first:

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
@@ -428,6 +428,16 @@ def test_implausible_figures_in_a_bulletin_are_not_read_and_said_so(tmp_path, ca
     assert [r["value"] for r in records] == ([174] if "174个" in sentence else [])
 
 
+@pytest.mark.parametrize("value", ["１２", "1_000", "٣", "300_0"])
+def test_a_plan_is_written_in_ascii_digits_like_every_other_number(capsys, value):
+    # Python's float() reads full-width and Arabic-Indic digits and underscores; no option takes them
+    status, out, err = run_main(["report", "--plan", f"projects_100m={value}", "--out", "/nonexistent/x"], capsys)
+    assert status == 2 and out == ""
+    assert_one_line(err, f"--plan 'projects_100m={value}': the plan must be a number 0.01..1,000,000")
+    status, _, err = run_main(["forecast", "--dispersion", value], capsys)
+    assert status == 2 and "--dispersion: must be a number 0..1" in err
+
+
 # --- the error boundary itself ------------------------------------------------------------------------
 
 
@@ -806,3 +816,153 @@ def test_no_generated_bulletin_file_makes_extract_fail_but_in_one_line(tmp_path,
     assert "Traceback" not in err and "internal error" not in err
     if status == 2:
         assert len([line for line in err.splitlines() if not line.startswith("#")]) == 1, err
+
+
+# --- generated grids (batch.yaml): one line and status 2, never a traceback or "internal error" ------------
+
+GRID_SCALARS = st.one_of(
+    NUMBERS,
+    st.text(max_size=6),
+    st.none(),
+    st.booleans(),
+    st.sampled_from(["each-county", "each-bulletin", "荆州市", "江陵县", "zh", "en", "projects_100m", "html", "pdf"]),
+    st.sampled_from([str(SEED), "data/raw/", "../../../../etc/passwd", "", "/dev/null", "missing.csv"]),
+)
+GRID_VALUES = st.recursive(
+    GRID_SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.one_of(st.sampled_from(["projects_100m", "funds_in_place", "nope"]), st.text(max_size=3)),
+            inner,
+            max_size=2,
+        ),
+    ),
+    max_leaves=6,
+)
+GRID_PARAMETER = st.sampled_from(
+    [
+        "source",
+        "year",
+        "as_of_month",
+        "region",
+        "metrics",
+        "compare_metric",
+        "methods",
+        "dispersion",
+        "sigma",
+        "plans",
+        "county_plans",
+        "language",
+        "formats",
+        "colour",
+    ]
+)
+GRID_NOTEBOOK = st.one_of(
+    st.sampled_from(["report.ipynb", "county.ipynb", "audit.ipynb", "counties.ipynb"]),
+    st.sampled_from(["nope.ipynb", "../../../../etc/passwd", "../../../../etc/x.ipynb"]),
+    GRID_SCALARS,
+)
+GRID_MAPPING = st.dictionaries(GRID_PARAMETER, GRID_VALUES, max_size=3)
+GRID_RUN = st.one_of(
+    st.sampled_from(["report.ipynb", "audit.ipynb"]),
+    st.fixed_dictionaries(
+        {"notebook": GRID_NOTEBOOK},
+        optional={
+            "vary": st.one_of(GRID_MAPPING, GRID_SCALARS),
+            "params": st.one_of(GRID_MAPPING, GRID_SCALARS),
+            "formats": GRID_VALUES,
+            "title": GRID_SCALARS,
+            "colour": GRID_SCALARS,
+        },
+    ),
+    GRID_SCALARS,
+)
+# mostly well-formed around one odd value, so the checks past the first are reached too
+GRID_DATA = st.fixed_dictionaries(
+    {"runs": st.one_of(st.lists(GRID_RUN, min_size=1, max_size=3), st.lists(GRID_RUN, max_size=6))},
+    optional={"defaults": st.one_of(GRID_MAPPING, GRID_MAPPING, GRID_SCALARS)},
+)
+# YAML written by hand: anchors, aliases, tags, tabs, unclosed brackets, deep nesting
+GRID_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "runs:",
+            "defaults:",
+            "\n",
+            "  ",
+            "- ",
+            "report.ipynb",
+            "notebook: ",
+            "vary: ",
+            "{",
+            "}",
+            "[",
+            "]",
+            ", ",
+            ": ",
+            "&a ",
+            "*a",
+            "<<: *a",
+            "!!binary ",
+            "!!python/object/apply:os.system ",
+            "!!set ",
+            "2015-07-01",
+            "~",
+            "\t",
+            "'",
+            '"',
+            "#",
+            "dispersion: ",
+            "[" * 60,
+            "source: ",
+            "1e999",
+            ".nan",
+            "0x1F",
+            "\ufeff",
+            "\x00",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+GRID_HAND_WRITTEN = st.builds(
+    str.__add__,
+    st.sampled_from(["", "runs: [report.ipynb]\n", "runs:\n  - notebook: report.ipynb\n    ", "defaults: "]),
+    GRID_PIECES,
+)
+
+
+def _grid_text(data) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True) if not isinstance(data, str) else data
+
+
+@hsettings(
+    max_examples=int(os.environ.get("JZ_GRID_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(grid=st.one_of(GRID_DATA, GRID_DATA, GRID_DATA, GRID_HAND_WRITTEN))
+def test_no_generated_grid_escapes_as_anything_but_one_line_and_status_2(tmp_path, capsys, grid):
+    from jzanalysis.batch import read_grid
+    from jzanalysis.batch.grid import check_spec, expand
+
+    path = tmp_path / "grid.yaml"
+    path.write_bytes(_grid_text(grid).encode("utf-8", "surrogatepass"))
+    try:
+        spec = read_grid(path)
+        check_spec(spec)
+        expand(spec)  # what `batch` does before the first kernel: every parameter set analysed
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        event(str(exc).split(": ")[-1][:25])
+    else:
+        event("valid grid")
+        return  # a valid grid: running it is the slow tests' business
+    # refused: the command line says so in one line with status 2, and writes nothing
+    out = tmp_path / "out"
+    status, _out, err = run_main(["batch", path, "--out", out, "--format", "html"], capsys)
+    assert status == 2, err
+    assert_one_line(err, "jzanalysis batch: error: ")
+    assert "internal error" not in err and not out.exists()

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from jzanalysis import settings
-from jzanalysis.schema import FACT_COLUMNS
+from jzanalysis.schema import FACT_COLUMNS, REVIEW_COLUMNS
 from tests.helpers import facts_csv
 
 
@@ -30,7 +30,8 @@ def test_the_exit_statuses_are_in_the_help(jz):
 def test_extract_seed_csv_has_the_contract_columns(jz, seed_path):
     out, err = jz("extract", seed_path)
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0].keys()) == FACT_COLUMNS
+    # the contract columns, then how sure each fact is and what the analyst's corrections did (extensions)
+    assert list(rows[0].keys()) == FACT_COLUMNS + REVIEW_COLUMNS
     city = {(r["region"], r["metric"]): r for r in rows if r["months"] == "7" and r["year"] == "2015"}
     assert float(city[("荆州市", "projects_100m")]["value"]) == 174
     assert float(city[("荆州市", "projects_100m")]["plan_pct"]) == 71.6
@@ -43,7 +44,7 @@ def test_extract_json_is_a_list_of_records(jz, seed_path):
     records = json.loads(jz("extract", seed_path, "--json")[0])
     funds = next(r for r in records if r["metric"] == "funds_in_place" and r["region"] == "荆州市")
     assert (funds["value"], funds["plan_pct"], funds["yoy_pct"], funds["unit"]) == (798, 61.4, 31.3, "亿元")
-    assert "798" in funds["quote"] and set(records[0]) == set(FACT_COLUMNS)
+    assert "798" in funds["quote"] and set(records[0]) == set(FACT_COLUMNS + REVIEW_COLUMNS)
 
 
 def test_forecast_json_contract_for_the_seed(jz, seed_path):
@@ -103,12 +104,13 @@ def test_backtest_command_prints_scores(jz):
     out = json.loads(jz("backtest", fixture, "--json")[0])
     assert out["n_snapshots"] == 60 and out["baseline"] == "straight_line_months"
     baseline = next(m for m in out["methods"] if m["method"] == "straight_line_months")
-    # 47 of the 60 actuals fall inside the straight line's 80% interval: 47/60 = 0.7833. Its Wilson 95% interval,
-    # z = 1.96, z² = 3.8416: centre (47 + 1.9208)/(60 + 3.8416) = 0.76628, half-width
-    # 1.96 × √(47 × 13/60 + 0.9604)/63.8416 = 1.96 × 3.33822/63.8416 = 0.10249 → [0.6638, 0.8688]
-    assert baseline["coverage80"] == pytest.approx(47 / 60)
-    assert baseline["coverage80_ci"] == pytest.approx([0.6638, 0.8688], abs=1e-4)
+    # 58 of the 60 actuals fall inside the straight line's 80% interval (the calibrated spread, its parameters
+    # integrated over their posterior, with t tails): 58/60 = 0.9667. Its Wilson 95% interval, z = 1.96,
+    # z² = 3.8416: centre (58 + 1.9208)/(60 + 3.8416) = 0.93859, half-width
+    # 1.96 × √(58 × 2/60 + 0.9604)/63.8416 = 1.96 × 1.70110/63.8416 = 0.05223 → [0.8864, 0.9908]
+    assert baseline["coverage80"] == pytest.approx(58 / 60)
+    assert baseline["coverage80_ci"] == pytest.approx([0.8864, 0.9908], abs=1e-4)
     table = jz("backtest", fixture)[0]
     row = next(line for line in table.splitlines() if line.split()[0] == "straight_line_months")
-    assert row.split()[1] == "60" and " 78 [66-87] " in row  # cov80 in percent: 78.33 [66.38-86.88]
+    assert row.split()[1] == "60" and " 97 [89-99] " in row  # cov80 in percent: 96.67 [88.64-99.08]
     assert "gamma_poisson" in table

@@ -14,9 +14,9 @@ from jzanalysis.report.text import width
 def test_forecast_defaults_to_projects_and_shows_the_reports_rounding(jz, seed_path):
     out = jz("forecast", seed_path)[0]
     assert out.startswith("荆州市 projects_100m 2015 1-7月: YTD 174个, plan 243")
-    # the default: median 262, 80% 238–289, P(meet plan) 0.844 → 85%, as every report shows it
+    # the default: median 267, 80% 232–312, P(meet plan) 0.819 → 80%, as every report shows it
     row = next(line for line in out.splitlines() if line.startswith("*calibrated"))
-    assert row.split() == ["*calibrated", "262", "238–289", "225–305", "85%"]
+    assert row.split() == ["*calibrated", "267", "232–312", "206–366", "80%"]
     header = out.splitlines()[1]
     assert header.index("P(meet plan)") + len("P(meet plan)") == len(row)  # right-aligned under its header
 

@@ -43,6 +43,7 @@ fmt_probability = Formatter("zh").probability  # the report's words for a probab
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_PAIRS = REPO / ".." / "shared" / "data" / "calibration_pairs.csv"
+SHARED_PAIRS_NEW = SHARED_PAIRS.with_name("calibration_pairs_new.csv")
 CONTRACT_KEYS = {"metric", "region", "year", "as_of", "ytd", "plan", "forecast", "methods"}
 METHOD_KEYS = {"method", "point", "interval80", "interval95", "p_meet_plan"}
 Z90 = 1.2815515655446004  # Φ⁻¹(0.9)
@@ -223,24 +224,70 @@ def test_calibrated_never_below_ytd_and_mass_at_ytd_late_in_year():
     assert f.parameters["point_mass_at_ytd"] > 0.5
 
 
-def test_plan_prior_is_the_product_of_the_two_densities():
-    # log full ~ N(μ, V) from the pace, times t_df(log plan + γ, w) from the plan; P(full ≥ plan) by
-    # direct integration of that product must equal the method's
+def test_plan_enters_as_a_mixture_of_informative_and_irrelevant():
+    # log full ~ N(μ, V) from the pace (pool p); the plan is informative (t_df(log plan + γ, w) multiplies
+    # the pool) or irrelevant, with prior probability π = 0.5 × the share of the plan left to do against
+    # the calendar: (1300 − 600)/(1300 × (1 − 1/2)) = 1.0769 → capped at 1, π = 0.5.
+    # m1 = ∫ p·t, m0 = ∫ p·Cauchy(log plan, 0.5), weight = π·m1/(π·m1 + (1 − π)·m0);
+    # density = weight·p·t/m1 + (1 − weight)·p. P(full ≥ plan) by direct integration must equal the method's
     plan_prior = PlanPrior(loc=0.06, scale=0.11, df=12.0, series=8)
     cal = _hand_calibration(plan=plan_prior)
     r = forecast_series(600, year=2016, as_of=6, kind="amount", plan=1300.0, methods=["calibrated"], calibration=cal)
     mu, sd = math.log(1200) + 0.1, math.sqrt(0.045)
+    lo, hi = mu - 12 * sd, mu + 12 * sd
 
-    def dens(y):
-        return stats.norm.pdf(y, mu, sd) * stats.t.pdf(y, 12.0, math.log(1300) + 0.06, 0.11)
+    def pool(y):
+        return stats.norm.pdf(y, mu, sd)
 
-    total = integrate.quad(dens, mu - 12 * sd, mu + 12 * sd, limit=200)[0]
-    above = integrate.quad(dens, math.log(1300), mu + 12 * sd, limit=200)[0]
-    assert r.forecast.p_meet_plan == pytest.approx(above / total, abs=1e-6)
+    def informative(y):
+        return pool(y) * stats.t.pdf(y, 12.0, math.log(1300) + 0.06, 0.11)
+
+    m1 = integrate.quad(informative, lo, hi, limit=200)[0]
+    m0 = integrate.quad(lambda y: pool(y) * stats.cauchy.pdf(y, math.log(1300), 0.5), lo, hi, limit=200)[0]
+    weight = 0.5 * m1 / (0.5 * m1 + 0.5 * m0)
+    above = weight * integrate.quad(informative, math.log(1300), hi, limit=200)[0] / m1 + (1 - weight) * stats.norm.sf(
+        math.log(1300), mu, sd
+    )
+    assert r.forecast.parameters["plan_weight"] == pytest.approx(weight, abs=1e-4)
+    assert r.forecast.p_meet_plan == pytest.approx(above, abs=1e-5)
     # the same forecast before the plan's information
     wp = r.forecast.without_plan
     assert wp["p_meet_plan"] == pytest.approx(stats.norm.sf(math.log(1300), mu, sd), abs=1e-9)
     assert 0 < r.forecast.parameters["plan_information_share"] < 1
+
+
+def test_a_plan_far_from_the_pace_counts_less_and_widens():
+    # pace: 200 by March → SL 800, × e^0.1 = 884; plans from near the pace to far above it
+    cal = _hand_calibration(plan=PlanPrior(loc=0.06, scale=0.11, df=12.0, series=8))
+    weights, widths = [], []
+    for plan in (900.0, 1400.0, 2000.0, 3000.0):
+        f = forecast_series(200, year=2016, as_of=3, kind="amount", plan=plan, methods=["calibrated"], calibration=cal)
+        weights.append(f.forecast.parameters["plan_weight"])
+        lo, hi = f.forecast.interval80
+        widths.append(math.log(hi / lo))
+    assert weights == sorted(weights, reverse=True) and weights[-1] < 0.05 < 0.5 < weights[0]
+    # the plain product would narrow the forecast whatever the plan; the mixture narrows it where pace and
+    # plan agree (900) and widens it where they disagree (2000). The pace alone: V = 0.04 × 0.75/0.25 + 0.0025
+    # + 0.0025 = 0.125, its 80% interval spans 2 × 1.28155 × √0.125 = 0.9062 on the log scale
+    pace_alone = 2 * Z90 * math.sqrt(0.04 * 3 + 0.0025 + 0.0025)
+    assert widths[0] < pace_alone < widths[2]
+
+
+def test_ytd_at_or_past_the_plan_leaves_the_plan_out():
+    # 1180 by August against a plan of 1000: the plan is met; it says nothing about how far above it the
+    # year ends, so the forecast is the pace's alone: 1180 × 12/8 = 1770, × e^0.1 = 1956.1
+    cal = _hand_calibration(plan=PlanPrior(loc=0.06, scale=0.11, df=12.0, series=8))
+    f = forecast_series(1180, year=2016, as_of=8, kind="amount", plan=1000.0, methods=["calibrated"], calibration=cal)
+    f = f.forecast
+    assert f.point == pytest.approx(1770 * math.exp(0.1), rel=1e-9)
+    assert f.parameters["plan_used"] is False and f.parameters["plan_skipped"] == "ytd_at_or_past_plan"
+    assert "plan_prior" not in f.parameters and f.without_plan["point"] == f.point
+    assert f.p_meet_plan == 1.0
+    # 99.5% of the plan by August: 0.5% left to do against a third of the year: π = 0.5 × 0.005/(1/3) = 0.0075,
+    # the plan hardly counts, and the point stays within 1% of the pace's
+    g = forecast_series(995, year=2016, as_of=8, kind="amount", plan=1000.0, methods=["calibrated"], calibration=cal)
+    assert g.forecast.parameters["plan_left_share"] == pytest.approx(0.015)
+    assert g.forecast.point == pytest.approx(995 * 1.5 * math.exp(0.1), rel=0.01)
 
 
 def test_grid_agrees_with_closed_form():
@@ -433,9 +480,10 @@ def test_fit_recovers_a_known_bias():
     frame = validate_pairs(
         pd.DataFrame(
             dict(
+                # 30 cities × 10 years: 300 series, each its own outcome (snapshots of one series count once)
                 place=[f"c{i % 30}" for i in range(n)],
                 metric="m",
-                year=2020,
+                year=[2000 + i // 30 for i in range(n)],
                 ytd_month=month,
                 ytd_value=ytd,
                 full_year_value=full,
@@ -445,7 +493,7 @@ def test_fit_recovers_a_known_bias():
     )
     cal = fit_calibration(frame)
     early = cal.beta["amount/early"]
-    assert early.pairs == 300 and early.series == 30
+    assert early.pairs == 300 and early.series == 300
     # within three posterior sds (about 0.016 each: 300 pairs, sd of log(full/SL) 0.2-0.5)
     assert early.value == pytest.approx(0.15, abs=3 * early.sd) and early.sd < 0.02
     assert cal.c["amount"] == pytest.approx(0.15, rel=0.15)
@@ -456,8 +504,11 @@ def test_fit_recovers_a_known_bias():
 def test_shipped_calibration_was_fitted_on_the_shared_pairs():
     import hashlib
 
+    # both shared files, read in order: the sha256 of their bytes one after the other
     cal = load_calibration()
-    assert cal.source["sha256"] == hashlib.sha256(SHARED_PAIRS.read_bytes()).hexdigest()
+    raw = SHARED_PAIRS.read_bytes() + SHARED_PAIRS_NEW.read_bytes()
+    assert cal.source["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert [f["file"] for f in cal.source["files"]] == ["calibration_pairs.csv", "calibration_pairs_new.csv"]
 
 
 # --- contract -------------------------------------------------------------------------------------
@@ -715,3 +766,70 @@ def test_bad_profile_one_line(tmp_path, content, match):
     with pytest.raises(InputError, match=match) as info:
         forecast_series(174, year=2015, as_of=7, kind="count", profile=path, methods=["seasonal_share"])
     assert "\n" not in str(info.value)
+
+
+# --- what the pairs leave uncertain ----------------------------------------------------------------
+
+
+def _model_pairs(n: int, seed: int, drift_sd: float = 0.0) -> pd.DataFrame:
+    """n pairs drawn from the line model (β = 0, c = 0.15, d = 0.03, amounts, June), one series each;
+    every other pair marked ``partly`` and moved by a further N(0, drift_sd²) on the log scale."""
+    rng = np.random.default_rng(seed)
+    s = 0.5
+    marks = np.where(np.arange(n) % 2 == 0, "yes", "partly")
+    noise = np.sqrt(0.15**2 * (1 - s) / s + 0.03**2) * rng.standard_normal(n)
+    noise += np.where(marks == "partly", drift_sd, 0.0) * rng.standard_normal(n)
+    full = np.maximum(1000 * np.exp(noise), 500.0)
+    return validate_pairs(
+        pd.DataFrame(
+            dict(
+                place=[f"c{i}" for i in range(n)],
+                metric="m",
+                year=2020,
+                ytd_month=6,
+                ytd_value=500.0,
+                full_year_value=full,
+                unit="亿元",
+                definition_match=marks,
+            )
+        )
+    )
+
+
+def test_few_pairs_give_wide_intervals_many_narrow():
+    # the same model, 4 pairs or 400: with 4 the posterior of β, c and d is wide, and so is the forecast
+    widths = {}
+    for n in (4, 400):
+        cal = fit_calibration(_model_pairs(n, seed=3))
+        f = forecast_series(500, year=2020, as_of=6, kind="amount", methods=["calibrated"], calibration=cal).forecast
+        widths[n] = math.log(f.interval95[1] / f.interval95[0])
+    # with 400 pairs the 95% interval is about the model's own: 2 × 1.96 × √(0.0225 + 0.0009) = 0.600 on the
+    # log scale, a little more for the t tails and the drift; with 4 it is wider still
+    assert 0.55 < widths[400] < 0.8
+    assert widths[4] > widths[400] * 1.1
+
+
+def test_definition_drift_is_estimated_from_the_partly_pairs():
+    # half the pairs marked partly carry an extra N(0, 0.25²): d_def is estimated near 0.25; without it, small
+    drifted = fit_calibration(_model_pairs(400, seed=5, drift_sd=0.25))
+    clean = fit_calibration(_model_pairs(400, seed=5, drift_sd=0.0))
+    assert drifted.drift_rate == 0.5 == clean.drift_rate
+    assert drifted.d_def == pytest.approx(0.25, rel=0.25)
+    assert clean.d_def < 0.1
+    # the drift is not dropped: the forecast carries it in the share it has in the pairs
+    wide = forecast_series(500, year=2020, as_of=6, kind="amount", methods=["calibrated"], calibration=drifted)
+    narrow = forecast_series(500, year=2020, as_of=6, kind="amount", methods=["calibrated"], calibration=clean)
+    assert wide.forecast.parameters["sd_log"] > narrow.forecast.parameters["sd_log"]
+
+
+def test_result_names_its_calibration_and_both_paces(seed_city_facts):
+    out = _seed(seed_city_facts, "projects_100m")
+    cal = load_calibration()
+    assert out["calibration_outcomes"] == len(cal.pairs) == cal.source["pairs"]
+    assert out["calibration_cities"] == len({p["place"] for p in cal.pairs}) == cal.source["cities"]
+    # 174 projects by July: 174/7 = 24.857 a month so far; the forecast assumes (point − 174)/5 a month after
+    assert out["pace_so_far_per_month"] == pytest.approx(174 / 7)
+    assert out["pace_assumed_per_month"] == pytest.approx((out["forecast"]["point"] - 174) / 5)
+    r = forecast_series(600, year=2016, as_of=6, kind="amount", methods=["calibrated"], calibration=_hand_calibration())
+    # hand calibration: 1326.205 (see test_calibrated_amount_by_hand) → (1326.205 − 600)/6 = 121.03 a month
+    assert r.pace_assumed_per_month == pytest.approx(121.034, abs=1e-3) and r.pace_so_far_per_month == 100.0

@@ -26,7 +26,7 @@ def test_chart_labels_plan_line_and_forecast(seed):
     ax = fig.axes[0]
     texts = figure_texts(fig)
     assert ax.get_xlabel() == "月份" and ax.get_ylabel() == "累计（个）"
-    assert "全年计划 243个" in texts and "按时间进度（月份）" in texts and "全年预测 262个" in texts
+    assert "全年计划 243个" in texts and "按时间进度（月份）" in texts and "全年预测 267个" in texts
     assert [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [243.0, 243.0]]  # the plan line
     # the time line: plan × month/12, 243 × 7/12 = 141.75 at July
     schedule = next(ln for ln in ax.get_lines() if ln.get_label() == "按时间进度（月份）")
@@ -41,7 +41,7 @@ def test_english_chart_shows_bn_yuan(seed):
     texts = figure_texts(fig)
     assert not re.search(r"[\u3400-\u9fff]", texts)
     assert fig.axes[0].get_ylabel() == "Cumulative (bn yuan)"
-    assert "Full-year forecast 138.3 bn yuan" in texts and "Annual plan about 130 bn yuan" in texts
+    assert "Full-year forecast 134.7 bn yuan" in texts and "Annual plan about 130 bn yuan" in texts
     points = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == "Bulletin figures")
     assert list(points.get_ydata()) == [pytest.approx(79.8)]  # 798亿元 = 79.8 bn yuan
     assert glyph_warnings(fig) == []

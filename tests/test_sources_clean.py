@@ -143,3 +143,41 @@ def test_utf8_read_as_latin1_is_refused():
     mojibake = good.encode("utf-8").decode("cp1252", errors="replace")  # "å…¨å¸‚æ–°å¼•è¿›…"
     with pytest.raises(InputError, match=r"looks like mojibake \(UTF-8 read as Latin-1\?\)"):
         clean_text(mojibake, "latin.txt")
+
+
+def test_a_spun_copy_is_read_back_through_the_spinning_table():
+    # two distinct markers (完结年度, 出资额 …): every swap of the table is undone and reported
+    cleaned = clean_text("1-9月,全区引入项目82个,协议出资额229.66亿元,完结年度使命的143.5%。")
+    assert cleaned.text == "1-9月,全区引进项目82个,协议投资额229.66亿元,完成年度任务的143.5%。"
+    assert {s.text for s in cleaned.steps if s.kind == "spun_synonym"} == {
+        "引入→引进",
+        "出资→投资",
+        "完结→完成",
+        "使命→任务",
+    }
+    # one marker is no evidence of spinning: ordinary words stay ("引入" and "出资" are Chinese too)
+    plain = "全市引入社会资本出资额3亿元。"
+    assert clean_text(plain).text == plain
+
+
+def test_a_hard_wrapped_text_is_joined_but_not_its_table():
+    # six lines of about 20 characters without a sentence's end: the breaks are inside phrases
+    lines = [
+        "今年以来,全市上下把招商引资作为头号工程来",
+        "抓,坚持项目为王,强化全员招商,新引进亿元",
+        "以上项目174个,实际到位资金798亿元,分 别 增",
+        "长 12.4%、10.2%,新开工亿元以上项目96个,",
+        "完成全年目标的71.6%,全市招商引资保持良好",
+        "态势,一批重大项目相继落户开工建设见效。",
+    ]
+    cleaned = clean_text("\n".join(lines) + "\n")
+    assert "新引进亿元以上项目174个" in cleaned.text and "分别增长12.4%" in cleaned.text
+    assert cleaned.text.count("\n") == 1  # only the break after the last line (it ends with 。)
+    assert next(s.text for s in cleaned.steps if s.kind == "line_wrap") == "5 line breaks"
+    table = "\n".join(
+        ["县市区 | 签约项目数（个） | 协议投资额（亿元）"] + [f"第{i}县 | {i}2 | {i}02.5" for i in range(1, 8)]
+    )
+    assert clean_text(table).text == table
+    # short lines of one length are a list, a figure to a line (under 18 characters): their breaks stay
+    listing = "全市签约项目374个\n计划总投资458.75亿元\n其中亿元以上项目160个\n计划总投资395.81亿元\n新开工项目112个\n"
+    assert clean_text(listing).text == listing

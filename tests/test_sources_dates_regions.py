@@ -116,7 +116,11 @@ def test_a_city_without_a_profile_keeps_its_zones_under_their_names():
 @pytest.mark.parametrize(
     "phrase, unit, metric",
     [
-        ("全市新签约亿元以上重大招商引资项目", "个", "projects_100m"),
+        (
+            "全市新签约亿元以上重大招商引资项目",
+            "个",
+            "projects_signed_100m",
+        ),  # signed: its own id, family projects_100m
         ("全市新引进亿元以上工业项目和生产性服务业项目", "个", "projects_100m"),  # 生产性服务业 restricts nothing
         ("全市新开工亿元以上项目", "个", "projects_started"),  # started, not signed
         ("亿元以上新签约开工项目", "个", "projects_started"),
@@ -164,9 +168,23 @@ def test_a_table_flattened_to_text():
     # 52 + 38 = 90: the 合计 row is the city total the text also states (one fact); 402.6 + 251.3 = 653.9
     assert rows == [
         ("南陵县", "contract_investment", 251.3),
-        ("南陵县", "projects_100m", 38.0),
+        ("南陵县", "projects_signed_100m", 38.0),
         ("无为市", "contract_investment", 402.6),
-        ("无为市", "projects_100m", 52.0),
+        ("无为市", "projects_signed_100m", 52.0),
         ("芜湖市", "contract_investment", 653.9),
-        ("芜湖市", "projects_100m", 90.0),
+        ("芜湖市", "projects_signed_100m", 90.0),
+    ]
+
+
+def test_a_table_column_in_wan_dollars_is_converted():
+    # 实际利用外资（万美元）: 2500万美元 = 0.25亿美元, 1200万美元 = 0.12亿美元 (metrics.toml: 万美元 × 0.0001)
+    text = (
+        "发布时间:2022-09-13\n1—8月份，全市新签约亿元以上项目90个。\n附表：1—8月份各县市区招商情况\n"
+        "县市区 | 签约项目数（个） | 实际利用外资（万美元）\n无为市 | 52 | 2500\n南陵县 | 38 | 1200\n"
+    )
+    facts = read_text(text, "t.txt", region=get_region("芜湖市")).facts
+    fdi = facts[facts.metric == "fdi_in_place"]
+    assert sorted(zip(fdi.region, fdi.value.round(6), fdi.unit)) == [
+        ("南陵县", 0.12, "亿美元"),
+        ("无为市", 0.25, "亿美元"),
     ]

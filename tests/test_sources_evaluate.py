@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from jzanalysis.cli import main
@@ -124,3 +125,86 @@ def test_real_bulletins_of_eleven_cities():
         (o.kind, o.file, o.region, o.metric, o.value, o.detail) for o in result.outcomes
     ]
     assert all(labelled == read for labelled, read in result.cities.values()), result.cities
+
+
+def test_a_variant_metric_is_scored_as_its_family(tmp_path):
+    # 新签约 is filed as projects_signed_100m (family projects_100m): right against a projects_100m label, and
+    # the same count under another family (projects_1b) would still be false
+    text = "发布时间:2024-07-15\n1-6月，全市新签约亿元以上项目174个，其中10亿元以上项目36个。"
+    labels = [_label("projects_100m", "六安市", 174)]
+    result = evaluate_corpus(_one_bulletin(tmp_path, text, "六安市", 2024, 6, labels), region="六安市")
+    assert (result.labelled, result.right) == (1, 1)
+    assert result.unscored == 1  # 36 is projects_1b, a metric no label uses
+
+
+def test_a_figure_of_another_period_the_labels_name_is_neutral(tmp_path):
+    # other_periods: 2020 Jan..Apr 19 is stated beside the 2019 full year; neither required nor false.
+    # The 2019 figure is the file's; 19 of 2020 (a later year, months 4) would otherwise be a false fact.
+    text = "发布时间:2020-05-20\n2019年,全市引进亿元以上项目86个。今年1-4月,全市新引进亿元以上项目19个。"
+    labels = dict(
+        city="鄂州市",
+        year=2019,
+        year_in_text=True,
+        months=12,
+        facts=[_label("projects_100m", "鄂州市", 86)],
+        other_periods=[dict(metric="projects_100m", region="鄂州市", value=19, year=2020, months=4)],
+    )
+    folder = _write(tmp_path / "c", {"a.txt": text}, {"a.txt": labels})
+    result = evaluate_corpus(folder, region="鄂州市")
+    assert [o for o in result.outcomes if o.kind == "false"] == []
+    assert (result.right, result.extracted, result.unscored) == (1, 1, 1)
+
+
+SHARED_REAL2 = SHARED_REAL.with_name("real2")
+
+
+@pytest.mark.skipif(not SHARED_REAL2.is_dir(), reason="../shared/corpus/real2 is not here")
+@pytest.mark.parametrize(
+    "name, city, present, absent",
+    [
+        # a plan share past its named target: 完成目标任务20亿元的56.3% is 11.26's
+        ("haibei_2013_h1.txt", "海北藏族自治州", [("funds_in_place", 11.26, 56.3, None)], []),
+        # a spun mirror: 协议出资额…完结年度使命的143.5%,同比增加84.8%
+        ("foshan_sanshui_m09.txt", "佛山市", [("contract_investment", 229.66, 143.5, 84.8)], []),
+        # one event's size class (其中10亿元以上项目16个 at a 集中签约仪式) is not the city's projects_1b
+        ("zhumadian_2021_h1.txt", "驻马店市", [("projects_100m", 277, None, None)], [("projects_1b", 16)]),
+        # 完成市考核目标45个的88.9%; 亿元投资项目 is a size floor
+        (
+            "chizhou_guichi_m07.txt",
+            "池州市",
+            [("projects_100m", 40, 88.9, None), ("funds_in_place", 99.68, 68.7, None)],
+            [],
+        ),
+        # a packaged pipeline's 计划投资总额 is no contracted investment: 365.18 stands alone
+        ("haikou_2017_q1_trad.txt", "海口市", [("contract_investment", 365.18, None, 31.8)], []),
+        # a PDF's hard-wrapped lines: 新签约亿元以上项目\n122 个…分别增长17.3%、26.3%
+        (
+            "wuhu_wuwei_m12.txt",
+            "芜湖市",
+            [("projects_100m", 122, None, 17.3), ("projects_started", 112, None, 53.4)],
+            [],
+        ),
+        # 拟引资 (stated) stands before the signed projects' 总投资 (derived): no conflict
+        ("changzhi_2011_m10.txt", "长治市", [("contract_investment", 2492, None, None)], []),
+    ],
+)
+def test_second_real_set_by_kind_of_failure(name, city, present, absent):
+    # the city given (the subject is another step's); each figure by its metric family, value, plan share, growth
+    from jzanalysis.metrics import METRICS
+    from jzanalysis.regions import find_region
+    from jzanalysis.sources import extract_file
+
+    facts = extract_file(SHARED_REAL2 / name, find_region(city)).facts
+    rows = [
+        (
+            METRICS[f.metric].family_id,
+            f.value,
+            None if pd.isna(f.plan_pct) else f.plan_pct,
+            None if pd.isna(f.yoy_pct) else f.yoy_pct,
+        )
+        for f in facts.itertuples()
+    ]
+    for row in present:
+        assert row in rows, (row, rows)
+    for metric, value in absent:
+        assert not any(r[0] == metric and r[1] == value for r in rows), rows

@@ -255,11 +255,15 @@ def test_growth_phrasings(phrase, yoy_pct):
 
 @pytest.mark.parametrize(
     "metric_phrase, metric",
-    [("新引进亿元以上项目", "projects_100m"), ("新签约亿元以上项目", "projects_100m")],
+    [("新引进亿元以上项目", "projects_100m"), ("新签约亿元以上项目", "projects_signed_100m")],
 )
-def test_both_eras_count_the_same_metric(metric_phrase, metric):
+def test_both_eras_count_the_same_metric_family(metric_phrase, metric):
+    # a signing count keeps its own id (a report labels it 新签约) and is scored and pooled as projects_100m
+    from jzanalysis.metrics import METRICS
+
     facts, *_ = extract_text(f"发布时间:2021-07-08\n1-6月,全市{metric_phrase}152个。", "e.txt", region=JINGZHOU)
     assert facts.metric.item() == metric
+    assert METRICS[metric].family_id == "projects_100m"
 
 
 @pytest.mark.parametrize("label", ["合同引资额", "协议引资额", "签约总金额", "引进项目总投资", "引进项目总出资"])
@@ -373,3 +377,15 @@ def test_a_text_past_its_time_budget_is_one_clear_error(monkeypatch):
     monkeypatch.setattr(settings, "EXTRACT_SECONDS", 0.0)
     with pytest.raises(InputError, match=r"^b\.txt: not read within 0 s \(stopped at character 0 of 33\)"):
         read_text("1-7月全市新引进亿元以上项目174个，完成全年计划的71.6%。", "b.txt")
+
+
+def test_fdi_in_wan_dollars_is_converted_to_the_metrics_unit():
+    # 5008万美元 = 5008 × 0.0001 = 0.5008亿美元 (metrics.toml [metric.convert]); its share is its own, not the
+    # 54.81亿元 funds figure's
+    facts, *_ = extract_text(
+        "发布时间:2021-07-16\n上半年,全市实际到位资金54.81亿元,实际到账外资5008万美元,占全年目标任务的100.16%。",
+        "f.txt",
+        region=JINGZHOU,
+    )
+    rows = sorted(zip(facts.metric, facts.value, facts.unit, facts.plan_pct.fillna(0)))
+    assert rows == [("fdi_in_place", 0.5008, "亿美元", 100.16), ("funds_in_place", 54.81, "亿元", 0.0)]

@@ -141,6 +141,15 @@ def crps_of(dist, y: float) -> float:
     return float(2 * np.sum(p * ((y < values) - middle) * (values - y)))
 
 
+def pit_of(dist, y: float) -> float:
+    """The probability integral transform of outcome ``y``: P(full < y) + P(full = y)/2 (the mid-PIT of a
+    distribution with atoms: a count, or the mass on the YTD). Uniform on [0, 1] when the forecasts are
+    calibrated."""
+    below = float(dist.cdf_below(y))
+    at_or_below = float(np.asarray(dist.cdf(y)))
+    return (below + at_or_below) / 2
+
+
 def wilson_interval(successes: int, n: int) -> list[float]:
     """Wilson 95% confidence interval of a proportion (e.g. coverage 8 of 10 → [0.49, 0.94])."""
     if n == 0:
@@ -239,16 +248,21 @@ def score_forecast(m, y: float, plan) -> dict:
     """Scores of one method's forecast (a :class:`~jzanalysis.forecast.MethodForecast`) at outcome ``y``."""
     lo80, hi80 = m.interval80
     lo95, hi95 = m.interval95
+    lo50, hi50 = m.quantiles["0.25"], m.quantiles["0.75"]
     met = None if plan is None else float(y >= (plan.value if hasattr(plan, "value") else plan))
     return {
         "point": m.point,
+        "interval50": [lo50, hi50],
         "interval80": [lo80, hi80],
         "interval95": [lo95, hi95],
         "p_meet_plan": m.p_meet_plan,
         "ape": abs(m.point - y) / y if y > 0 else None,
         "rel_error": (m.point - y) / y if y > 0 else None,
+        "in50": bool(lo50 <= y <= hi50),
         "in80": bool(lo80 <= y <= hi80),
         "in95": bool(lo95 <= y <= hi95),
+        "pit": None if m.predictive is None else pit_of(m.predictive, y),
+        "is50": interval_score(lo50, hi50, y, 0.5) / y if y > 0 else None,
         "is80": interval_score(lo80, hi80, y, 0.2) / y if y > 0 else None,
         "is95": interval_score(lo95, hi95, y, 0.05) / y if y > 0 else None,
         "crps": crps_of(m.predictive, y) / y if y > 0 else None,
@@ -276,6 +290,7 @@ def _mean(values) -> float | None:
 def summarise(method_id: str, records: list[dict], baseline: dict[int, dict], label: str | None = None) -> dict:
     """Scores of one method over its records; skill against ``baseline`` (row index → record)."""
     n = len(records)
+    k50 = sum(r.get("in50", False) for r in records)
     k80 = sum(r["in80"] for r in records)
     k95 = sum(r["in95"] for r in records)
     out = {
@@ -286,10 +301,12 @@ def summarise(method_id: str, records: list[dict], baseline: dict[int, dict], la
         "bias_pct": None
         if _mean(r["rel_error"] for r in records) is None
         else 100 * _mean(r["rel_error"] for r in records),
+        "coverage50": k50 / n,
         "coverage80": k80 / n,
         "coverage80_ci": wilson_interval(k80, n),
         "coverage95": k95 / n,
         "coverage95_ci": wilson_interval(k95, n),
+        "interval_score50": _mean(r.get("is50") for r in records),
         "interval_score80": _mean(r["is80"] for r in records),
         "interval_score95": _mean(r["is95"] for r in records),
         "crps": _mean(r["crps"] for r in records),
@@ -323,23 +340,41 @@ PAIR_VARIANTS = ("calibrated", "calibrated_without_plan", "straight_line_months"
 _SIMULATION_DEFAULT = {"count": "gamma_poisson", "amount": "lognormal_ratio"}
 
 
-def evaluate_pairs(pairs: pd.DataFrame, *, loco: bool = True, priors: dict | None = None) -> dict:
-    """Score the calibrated default on real pairs, each city forecast by a calibration fitted without it.
+HOLDOUTS = ("city", "series", "none")
 
-    ``pairs``: a validated pairs frame (:func:`jzanalysis.forecast.read_pairs_csv`). ``loco=False``
-    fits once on every pair (in-sample, optimistic). Returns ``methods`` (one score object per variant
-    of :data:`PAIR_VARIANTS`), ``straight_line_band`` (the straight line with the fixed ±band that
-    scores best on these very pairs: an optimistic baseline), ``by_class`` and ``rows``.
+
+def _series_key(frame: pd.DataFrame) -> pd.Series:
+    return frame.place.astype(str) + "|" + frame.year.astype(str) + "|" + frame.metric.astype(str)
+
+
+def evaluate_pairs(
+    pairs: pd.DataFrame, *, loco: bool = True, priors: dict | None = None, holdout: str | None = None
+) -> dict:
+    """Score the calibrated default on real pairs, each forecast by a calibration that never saw it.
+
+    ``pairs``: a validated pairs frame (:func:`jzanalysis.forecast.read_pairs_csv`). ``holdout``:
+    ``city`` (leave one city out, the default), ``series`` (leave one series, i.e. one place, year and
+    metric, out) or ``none`` (fit once on every pair: in-sample, optimistic; ``loco=False`` says the
+    same). Returns ``methods`` (one score object per variant of :data:`PAIR_VARIANTS`),
+    ``straight_line_band`` (the straight line with the fixed ±band that scores best on these very
+    pairs: an optimistic baseline), ``by_class`` and ``rows`` (each with its PIT per variant).
     """
     from dataclasses import replace
 
     from .forecast import fit_calibration
 
+    holdout = holdout or ("city" if loco else "none")
+    if holdout not in HOLDOUTS:
+        raise InputError(f"holdout must be one of {', '.join(HOLDOUTS)}, got {holdout!r}")
+    groups = {"city": pairs.place.astype(str), "series": _series_key(pairs), "none": pd.Series("all", pairs.index)}[
+        holdout
+    ]
     rows, per = [], {v: [] for v in PAIR_VARIANTS}
-    for city in sorted(pairs.place.unique()):
-        cal = fit_calibration(pairs[pairs.place != city] if loco else pairs, priors=priors)
+    for group in sorted(groups.unique()):
+        inside = groups == group
+        cal = fit_calibration(pairs[~inside] if holdout != "none" else pairs, priors=priors)
         no_plan = replace(cal, plan=None)
-        for row in pairs[pairs.place == city].itertuples():
+        for row in pairs[inside].itertuples():
             plan = None if pd.isna(row.plan) else given_plan(float(row.plan))
             common = dict(year=int(row.year), as_of=int(row.ytd_month), kind=row.kind, plan=plan)
             ytd, y = float(row.ytd_value), float(row.full_year_value)
@@ -391,12 +426,28 @@ def evaluate_pairs(pairs: pd.DataFrame, *, loco: bool = True, priors: dict | Non
     return {
         "n_pairs": len(rows),
         "n_cities": int(pairs.place.nunique()),
-        "loco": loco,
+        "loco": holdout == "city",
+        "holdout": holdout,
         "methods": summaries,
         "straight_line_band": best_band(pairs),
         "by_class": by_class,
         "rows": rows,
     }
+
+
+def perturb_pairs(pairs: pd.DataFrame, drift: float = 0.15) -> pd.DataFrame:
+    """The pairs with every outcome moved by a definitional drift: × (1 + drift) and × (1 − drift) in
+    turn, in file order, never below the YTD (a stress test: do the intervals degrade gracefully?).
+
+    >>> f = pd.DataFrame(dict(ytd_value=[100.0, 100.0, 100.0], full_year_value=[200.0, 200.0, 110.0]))
+    >>> perturb_pairs(f).full_year_value.tolist()
+    [230.0, 170.0, 126.5]
+    """
+    out = pairs.copy()
+    sign = np.where(np.arange(len(out)) % 2 == 0, 1.0, -1.0)
+    moved = out.full_year_value.to_numpy(dtype=float) * (1 + sign * drift)
+    out["full_year_value"] = np.maximum(moved, out.ytd_value.to_numpy(dtype=float))
+    return out
 
 
 def _part(month: int) -> str:
@@ -409,14 +460,14 @@ def best_band(pairs: pd.DataFrame) -> dict:
     """The straight line YTD × 12/M with the fixed band that minimises the mean interval score on ``pairs``.
 
     Bands tried: [SL/(1 + b), SL·(1 + b)] and [SL·(1 − b), SL·(1 + b)], b = 0.005, 0.010, …, 1.000, the
-    lower end never below the YTD; chosen separately for the 80% and the 95% interval. The band is
+    lower end never below the YTD; chosen separately for the 50%, the 80% and the 95% interval. The band is
     chosen on the very pairs it is scored on, so it is an optimistic baseline.
     """
     ytd = pairs.ytd_value.to_numpy(dtype=float)
     y = pairs.full_year_value.to_numpy(dtype=float)
     sl = ytd * 12 / pairs.ytd_month.to_numpy()
     out = {"mape": float(np.mean(np.abs(sl - y) / y)), "bias_pct": float(100 * np.mean((sl - y) / y))}
-    for level, alpha in (("80", 0.2), ("95", 0.05)):
+    for level, alpha in (("50", 0.5), ("80", 0.2), ("95", 0.05)):
         best = None
         for b in np.round(np.arange(1, 201) * 0.005, 3):
             for form in ("log", "linear"):

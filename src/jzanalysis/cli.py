@@ -57,6 +57,14 @@ def _as_of(value: str) -> int:
 # --- bounded numbers on the command line (ranges: jzanalysis.bounds) --------------------------------
 
 
+def _ascii_number(text: str, whole: bool = False) -> float:
+    """``int``/``float`` of a number written in ASCII digits: Python also reads ``１２``, ``٣`` and ``1_000``,
+    which no option takes (ValueError)."""
+    if not text.isascii() or "_" in text:
+        raise ValueError(text)
+    return int(text) if whole else float(text)
+
+
 def _number_type(allowed: tuple[float, float], *, whole: bool = False, meaning: str = ""):
     """An argparse ``type`` that accepts a number inside ``allowed`` and says the range otherwise."""
     kind = "a whole number" if whole else "a number"
@@ -64,7 +72,7 @@ def _number_type(allowed: tuple[float, float], *, whole: bool = False, meaning: 
 
     def parse(text: str):
         try:
-            value = int(text) if whole else float(text)
+            value = _ascii_number(text, whole)
         except ValueError:
             raise argparse.ArgumentTypeError(f"must be {kind} {bounds.describe(allowed)}{note}, got {text!r}") from None
         if not bounds.in_range(value, allowed):
@@ -95,6 +103,7 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
         help="a facts table written by `jzanalysis extract` instead of bulletins",
     )
     _add_region_arg(parser)
+    _add_corrections_arg(parser)
 
 
 def _add_region_arg(parser: argparse.ArgumentParser) -> None:
@@ -104,6 +113,24 @@ def _add_region_arg(parser: argparse.ArgumentParser) -> None:
         help="the city the bulletins are about (or one of its counties), e.g. 荆州市 or 六安; "
         "default: found from each text (see `jzanalysis regions list`)",
     )
+
+
+def _add_corrections_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--corrections",
+        type=Path,
+        metavar="FILE",
+        help="the analyst's corrections (accept, reject or correct a fact, found by file and quote), "
+        "default: data/corrections.yaml when it exists (see README)",
+    )
+
+
+def _corrections_arg(args) -> str | None:
+    """``--corrections FILE`` checked to exist (one line otherwise), or None for the default file."""
+    from .corrections import corrections_path
+
+    given = getattr(args, "corrections", None)
+    return str(corrections_path(given)) if given is not None else None
 
 
 def _city_arg(args):
@@ -136,9 +163,11 @@ def _load(args):
 
     if args.data and args.paths:
         raise InputError("give bulletin PATHs or --data FACTS.csv, not both")
+    if args.data and getattr(args, "corrections", None):
+        raise InputError("--corrections applies to bulletins; a facts CSV written by `extract` already has them")
     if args.data:
         return read_facts_csv(args.data, _city_arg(args))
-    return load_bulletins(args.paths or [settings.RAW_DIR], _city_arg(args))
+    return load_bulletins(args.paths or [settings.RAW_DIR], _city_arg(args), _corrections_arg(args))
 
 
 def _region_of(args, dataset) -> str:
@@ -161,6 +190,7 @@ def _snapshot(args, dataset, region: str) -> tuple[int, int]:
 def _extract_args(parser):
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="bulletin files (.txt, .html) or folders")
     _add_region_arg(parser)
+    _add_corrections_arg(parser)
     _add_json_arg(parser, "a JSON list of records instead of CSV")
     parser.add_argument(
         "--xlsx",
@@ -184,13 +214,13 @@ def _extract_args(parser):
 def cmd_extract(args) -> int:
     """Bulletins → tidy facts (CSV on stdout); what was stripped or doubtful goes to stderr."""
     from .dataset import load_bulletins
-    from .schema import FACT_COLUMNS
+    from .schema import FACT_COLUMNS, REVIEW_COLUMNS
 
     if args.xlsx is not None:
         from .report.export import check_xlsx_path
 
         check_xlsx_path(args.xlsx)
-    dataset = load_bulletins(args.paths, _city_arg(args))
+    dataset = load_bulletins(args.paths, _city_arg(args), _corrections_arg(args))
     for result in dataset.extractions:
         city = result.city
         found = (
@@ -210,7 +240,9 @@ def cmd_extract(args) -> int:
             _explain(result)
     for warning in dataset.warnings:
         print(f"# warning: {warning}", file=sys.stderr)
-    columns = FACT_COLUMNS + (["rule", "phrase", "city"] if args.explain else [])
+    _print_review_marks(dataset)
+    columns = [*FACT_COLUMNS, *REVIEW_COLUMNS]
+    columns += ["rule", "phrase", "city"] if args.explain else []
     facts = dataset.facts[columns]
     if args.xlsx is not None:
         from .report.export import write_xlsx
@@ -226,6 +258,33 @@ def cmd_extract(args) -> int:
     else:
         facts.to_csv(sys.stdout, index=False)
     return 0
+
+
+def _print_review_marks(dataset) -> None:
+    """Facts to confirm (low confidence), and what the analyst's corrections file did, on stderr."""
+    from .corrections import to_confirm_facts
+
+    for row in to_confirm_facts(dataset.facts).itertuples():
+        print(
+            f"# 待核实/to confirm (confidence {row.confidence:.2f} < {settings.CONFIRM_BELOW:g}): "
+            f"{row.source} {row.region} {row.metric} = {row.value:g}; quote “{row.quote}”",
+            file=sys.stderr,
+        )
+    fixes = dataset.corrections
+    if fixes is None:
+        return
+    for done in fixes.applied:
+        if done.fact is not None:
+            print(
+                f"# by the analyst ({fixes.corrections.name} entry {done.number}): {done.correction}; "
+                f"{done.fact['source']} {done.fact['region']} {done.fact['metric']}; quote “{done.fact['quote']}”",
+                file=sys.stderr,
+            )
+    for done in fixes.other_files:
+        print(
+            f"# {fixes.corrections.name} entry {done.number} is about {done.entry.file_name}, not read in this run",
+            file=sys.stderr,
+        )
 
 
 def _explain(result) -> None:
@@ -553,9 +612,11 @@ def _calibrate_args(parser):
     parser.add_argument(
         "pairs",
         type=Path,
+        nargs="+",
         metavar="PAIRS.csv",
-        help="real January..M → full-year pairs (columns: place, metric, year, ytd_month, ytd_value, "
-        "full_year_value, unit; optional plan_value); see docs/forecasting.md",
+        help="real January..M → full-year pairs, one file or several with the same columns (place, metric, "
+        "year, ytd_month, ytd_value, full_year_value, unit; optional plan_value, definition_match); "
+        "see docs/forecasting.md",
     )
     # dest out_file: ``out`` is an output folder for the other commands (created before they run)
     parser.add_argument(
@@ -640,6 +701,7 @@ def _report_args(parser, *, grid: bool = False):
         help="report language: zh (default) or en (English headings, sentences, labels and county names)",
     )
     parser.add_argument("--plans", type=Path, metavar="FILE", help="county plans CSV")
+    _add_corrections_arg(parser)
     parser.add_argument(
         "--format",
         action="append",
@@ -667,6 +729,7 @@ def _report_params(args):
         sigma=args.sigma,
         plans=_plan_overrides(args.plan_overrides),
         county_plans=str(args.plans.resolve()) if args.plans else None,
+        corrections=_corrections_arg(args),
         language=args.lang or "zh",
     )
 
@@ -682,7 +745,7 @@ def _plan_overrides(items: list[str] | None) -> dict[str, float]:
             raise InputError(f"--plan {item!r}: allowed: METRIC=VALUE, e.g. projects_100m=300")
         get_metric(metric.strip())
         try:
-            plans[metric.strip()] = float(value)
+            plans[metric.strip()] = _ascii_number(value.strip())
         except ValueError:
             raise InputError(f"--plan {item!r}: the plan must be a number {bounds.describe(bounds.PLAN)}") from None
     return plans
@@ -690,10 +753,21 @@ def _plan_overrides(items: list[str] | None) -> dict[str, float]:
 
 def _interrupted_line(result) -> str:
     left = len(result.jobs) - len(result.done) - len(result.cached) - len(result.failed)
+    word = "terminated" if result.interrupted == signal.SIGTERM else "interrupted"  # as the README promises
     return (
-        f"interrupted: {len(result.done) + len(result.cached)} of {len(result.jobs)} runs published, {left} left; "
+        f"{word}: {len(result.done) + len(result.cached)} of {len(result.jobs)} runs published, {left} left; "
         "run the same command again to finish them"
     )
+
+
+def _sweep(out: Path) -> None:
+    """What killed runs left, removed before anything else (whether or not this run gets far): their
+    staging folders in ``out``, their kernels' folders in /tmp."""
+    from .kernels import remove_stale_temp_dirs
+    from .runner import remove_stale_staging
+
+    remove_stale_staging(Path(out))
+    remove_stale_temp_dirs()
 
 
 def cmd_report(args) -> int:
@@ -707,6 +781,7 @@ def cmd_report(args) -> int:
 
     params = _report_params(args)
     formats = check_formats(tuple(args.formats or ("html", "pdf")))
+    _sweep(args.out)
     # Analyse once here, before a kernel starts: bad input fails in a second with one line, the
     # snapshot (year, month) the data holds names the files, and the kernel is handed this analysis.
     try:
@@ -741,10 +816,34 @@ def cmd_report(args) -> int:
             raise InputError(error["evalue"])
         return 1
     folder = result.folder(job)
-    for kind in formats:
-        print(f"{kind}: {folder / f'{job.name}.{kind}'}")
-    print(f"notebook: {folder / f'{job.name}.ipynb'}")
+    lines = [f"{kind}: {folder / f'{job.name}.{kind}'}" for kind in formats]
+    failed = _print_published([*lines, f"notebook: {folder / f'{job.name}.ipynb'}"], folder, "report")
+    if failed:
+        return failed
     print(f"done in {result.seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _print_published(lines: list[str], where: Path, command: str) -> int:
+    """Print the paths of what was published; 0, or 1 when stdout is closed or cannot be written (a full
+    disk), said as what it is: the files are published, only their paths could not be printed."""
+    try:
+        if sys.stdout is None:  # started with stdout closed (`>&-`)
+            raise OSError(errno.EBADF, "stdout is closed")
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader left: status 0, as for every command
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "stdout is closed"
+        _silence_stdout()
+        print(
+            f"jzanalysis {command}: error: published in {where}, but the paths could not be written to stdout "
+            f"({reason})",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return 0
 
 
@@ -791,6 +890,13 @@ def _batch_args(parser):
     parser.add_argument(
         "--force", action="store_true", help="run everything again, even runs whose inputs are unchanged"
     )
+    parser.add_argument(
+        "--max-runs",
+        type=_number_type((1, 1_000_000), whole=True),
+        default=None,
+        metavar="N",
+        help="refuse a grid of more runs than this (default: 1000)",
+    )
 
 
 def cmd_batch(args) -> int:
@@ -824,6 +930,7 @@ def cmd_batch(args) -> int:
         sigma=args.sigma,
         plans=_plan_overrides(args.plan_overrides) or None,
         county_plans=str(args.plans.resolve()) if args.plans else None,
+        corrections=_corrections_arg(args),
     )
     if args.lang is not None:
         values["language"] = args.lang
@@ -833,7 +940,8 @@ def cmd_batch(args) -> int:
                 "--scenario-dispersion, --no-counties and --no-audit describe the monthly set without a "
                 "grid file; put them in the grid instead (see batch.yaml)"
             )
-        spec = override(read_grid(args.grid), source=str(args.source) if args.source else None, **values)
+        limit = {"max_runs": args.max_runs} if args.max_runs else {}
+        spec = override(read_grid(args.grid, **limit), source=str(args.source) if args.source else None, **values)
         if formats:
             spec.formats = formats
     else:
@@ -847,7 +955,7 @@ def cmd_batch(args) -> int:
             **values,
         )
     if args.scheduler:
-        executor = DaskExecutor(args.scheduler)
+        executor = DaskExecutor(args.scheduler, debug=getattr(args, "debug", False))
     else:
         executor = LocalExecutor(workers=args.workers or max(1, min(os.cpu_count() or 1, 8)))
     try:
@@ -855,7 +963,9 @@ def cmd_batch(args) -> int:
     except KeyboardInterrupt:  # while planning: nothing was run or written yet
         print("jzanalysis batch: interrupted before any run started", file=sys.stderr)
         return 130
-    print(f"index: {result.index}")
+    failed = _print_published([f"index: {result.index}"], result.out_dir, "batch")
+    if failed:
+        return failed
     if result.interrupted:
         print(f"jzanalysis batch: {_interrupted_line(result)}", file=sys.stderr)
     else:
@@ -991,12 +1101,16 @@ def _encoding_line(exc: UnicodeEncodeError) -> str:
     return f"cannot write {culprit!r} in the output's encoding ({encoding}); set PYTHONIOENCODING=utf-8"
 
 
-def _check_out(out: Path) -> bool:
-    """--out must be a folder that can be written: created when missing (True then), tried with a
+def _check_out(out: Path) -> Path | None:
+    """--out must be a folder that can be written: created when missing (returned then), tried with a
     temporary file. A file there, /proc/x, a read-only file system: one-line InputError before any work."""
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out} is a file; allowed: a folder (created if missing)")
-    created = not out.exists()
+    created = None  # the outermost folder this run creates (out itself, or an ancestor missing too)
+    for folder in (out.absolute(), *out.absolute().parents):
+        if folder.exists():
+            break
+        created = folder
     try:
         out.mkdir(parents=True, exist_ok=True)
         import tempfile
@@ -1012,8 +1126,9 @@ def _check_out(out: Path) -> bool:
 
 def _flush_stdout() -> None:
     """Flush now, inside the error boundary: a full disk or a closed pipe on stdout surfaces here, not as an
-    'Exception ignored' message when Python exits."""
-    sys.stdout.flush()
+    'Exception ignored' message when Python exits. No stdout at all (started with it closed): nothing to do."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
 
 
 def _silence_stdout() -> None:
@@ -1023,6 +1138,23 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # stdout replaced in-process (tests): nothing to redirect
         pass
+
+
+def _hold_closed_descriptors() -> None:
+    """Started with stdin, stdout or stderr closed (``>&-``): put /dev/null on that descriptor, so that no file,
+    socket or kernel pipe opened later takes its number (a kernel writing to "stdout" would write into it).
+    ``sys.stdout`` stays None: what a command prints says it could not be printed."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != fd:
+                    os.dup2(null, fd)  # inheritable, as a standard descriptor must be
+                    os.close(null)
+                else:  # the lowest free number was that very one: make it inheritable too
+                    os.set_inheritable(fd, True)
 
 
 def _is_utf8(text: str) -> bool:
@@ -1069,6 +1201,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error already printed as one line
         return EXIT_OK if exc.code is None else exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     prog = f"jzanalysis {args.command}"
+    _hold_closed_descriptors()
     global _MAIN_PID
     _MAIN_PID = os.getpid()
     unset = object()
@@ -1103,8 +1236,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous_sigterm is not unset:
             signal.signal(signal.SIGTERM, signal.SIG_DFL if previous_sigterm is None else previous_sigterm)
-        if status != EXIT_OK and getattr(args, "created_out", False):
-            _remove_if_empty(Path(args.out))
+        if status != EXIT_OK and getattr(args, "created_out", None):
+            _remove_if_empty(Path(args.out).absolute(), args.created_out)
     return status
 
 
@@ -1122,10 +1255,15 @@ def _report(args, prog: str, line: str, status: int) -> int:
     return status
 
 
-def _remove_if_empty(folder: Path) -> None:
-    """A folder this run created for its output and left empty (the run failed) is removed again."""
+def _remove_if_empty(folder: Path, created: Path | None = None) -> None:
+    """A folder this run created for its output and left empty (the run failed) is removed again, and the
+    folders it created around it (up to ``created``)."""
     with contextlib.suppress(OSError):  # not empty, or gone: leave it
-        folder.rmdir()
+        while True:
+            folder.rmdir()
+            if created is None or folder == created or created not in folder.parents:
+                break
+            folder = folder.parent
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ from .errors import InputError, RawFileChanged
 from .metrics import METRICS, get_metric
 from .regions import Region, find_region, infer_region
 from .schema import ALL_COLUMNS, FACT_COLUMNS, facts_frame
+
+if TYPE_CHECKING:
+    from .corrections import Outcome
 
 
 @dataclass
@@ -36,6 +40,8 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
     region: Region | None = None
     cities: list[str] = field(default_factory=list)
+    # the analyst's corrections applied to ``facts`` (None: no corrections file; see jzanalysis.corrections)
+    corrections: Outcome | None = None
 
     def require_region(self) -> Region:
         """The city the facts are about, or a one-line InputError saying how to give it."""
@@ -264,10 +270,16 @@ def write_manifest(raw_dir: Path | str, *, accept_changes: bool = False) -> Mani
     return update
 
 
-def load_bulletins(paths: list[Path | str], region: Region | None = None) -> Dataset:
-    """Extract facts from bulletin files or folders into one validated :class:`Dataset`.
+def load_bulletins(
+    paths: list[Path | str], region: Region | None = None, corrections: Path | str | None = None
+) -> Dataset:
+    """Extract facts from bulletin files or folders into one validated :class:`Dataset`, with the analyst's
+    corrections applied (the one place they are: every command and notebook reads bulletins through here).
 
-    ``region``: the city the bulletins are about (``--region``); None finds it from each text."""
+    ``region``: the city the bulletins are about (``--region``); None finds it from each text.
+    ``corrections``: a corrections YAML file; None: ``data/corrections.yaml`` when it exists
+    (:func:`jzanalysis.corrections.corrections_path`)."""
+    from .corrections import apply_corrections, corrections_path, load_corrections
     from .sources import bulletin_files, extract_file  # the sources stage is heavy (opencc, bs4); import on use
 
     if not paths:
@@ -276,6 +288,8 @@ def load_bulletins(paths: list[Path | str], region: Region | None = None) -> Dat
         if not Path(path).exists():
             raise InputError(f"no such file or folder: {path}")
     files = bulletin_files([Path(p) for p in paths])
+    fixes_path = corrections_path(corrections)
+    fixes = load_corrections(fixes_path) if fixes_path else None  # a malformed file fails before any reading
     for path in files:  # before reading: a changed or unlisted raw file is not even extracted
         verify_raw_file(path)
     results = [extract_file(path, region) for path in files]
@@ -284,15 +298,51 @@ def load_bulletins(paths: list[Path | str], region: Region | None = None) -> Dat
         verify_raw_file(path, sha256=result.sha256)  # the bytes extracted are the bytes recorded
         warnings.extend(f"{result.source}: {w}" for w in result.warnings)
     frames = [r.facts for r in results if not r.facts.empty]
-    facts = pd.concat(frames, ignore_index=True) if frames else facts_frame()
+    facts = pooled(pd.concat(frames, ignore_index=True)) if frames else facts_frame()
     validate_facts(facts, origin=None)
+    outcome = None
+    if fixes is not None:
+        facts, outcome = apply_corrections(facts, fixes, [r.source for r in results])
+        warnings.extend(outcome.warnings)  # each names the corrections file and its entry
     from .sources.read import printable
 
     inputs = [{"path": printable(str(r.path)), "sha256": r.sha256} for r in results]
     cities = sorted({r.city_name for r in results if r.city_name})
     if region is None and len(cities) == 1:
         region = find_region(cities[0])
-    return Dataset(facts=facts, extractions=results, inputs=inputs, warnings=warnings, region=region, cities=cities)
+    return Dataset(
+        facts=facts,
+        extractions=results,
+        inputs=inputs,
+        warnings=warnings,
+        region=region,
+        cities=cities,
+        corrections=outcome,
+    )
+
+
+def pooled(facts: pd.DataFrame) -> pd.DataFrame:
+    """``facts`` with each variant figure (a metric with a ``family`` in metrics.toml: a 新签约 count,
+    ``projects_signed_100m``) filed under its family's id where the family has no figure of its own for that
+    year, months and region: the series a forecast and a report read. The extraction results keep the variant.
+
+    >>> f = facts_frame([dict(year=2024, months=6, region="六安市", metric="projects_signed_100m", value=174, unit="个")])
+    >>> pooled(f).metric.tolist()
+    ['projects_100m']
+    """
+    family = {m.id: m.family_id for m in METRICS.values() if m.family}
+    variants = facts.metric.isin(list(family))
+    if not variants.any():
+        return facts
+    own = set(zip(facts.year, facts.months, facts.region, facts.metric))
+    facts = facts.copy()
+    for index in facts.index[variants]:
+        row = facts.loc[index]
+        key = (row.year, row.months, row.region, family[row.metric])
+        if key not in own:
+            facts.at[index, "metric"] = family[row.metric]
+            own.add(key)
+    return facts
 
 
 def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
@@ -318,7 +368,7 @@ def read_facts_csv(path: Path | str, region: Region | None = None) -> Dataset:
             if not pd.isna(value):
                 bounds.check_range(f"{path} row {number}: {column}", value, allowed, whole=True)
     try:
-        facts = facts_frame(frame[ALL_COLUMNS].to_dict("records"))
+        facts = pooled(facts_frame(frame[ALL_COLUMNS].to_dict("records")))
     except (TypeError, ValueError, OverflowError) as exc:
         raise InputError(f"{path}: a column has a value of the wrong type ({str(exc).splitlines()[0]})") from None
     validate_facts(facts, origin=str(path))
@@ -352,6 +402,9 @@ def validate_facts(facts: pd.DataFrame, origin: str | None) -> None:
                 f"{where}: region is empty; give the city's name for a city-wide figure, else the county's"
             )
         check_fact_numbers(row, where)
+        confidence = getattr(row, "confidence", None)
+        if confidence is not None and not pd.isna(confidence):
+            bounds.check_range(f"{where}: confidence", confidence, (0.0, 1.0))
 
 
 def _short(text, limit: int = 40) -> str:

@@ -1,4 +1,5 @@
-"""Metric ids of the facts table: what each figure is, its unit, and whether it is a count or an amount.
+"""Metric ids of the facts table, loaded from ``metrics.toml``: what each figure is, its labels, its unit, whether
+it is a count or an amount, and its place in a report.
 
 ``kind`` decides which forecast methods apply: counts (个) are modelled as overdispersed Poisson,
 amounts (亿元) as lumpy lognormal ratios; rates and stock figures are not forecast.
@@ -6,49 +7,94 @@ amounts (亿元) as lumpy lognormal ratios; rates and stock figures are not fore
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import InputError
+
+KINDS = ("count", "amount", "rate", "other")
+METRICS_FILE = Path(__file__).resolve().parent / "metrics.toml"
 
 
 @dataclass(frozen=True)
 class Metric:
+    """One row of ``metrics.toml``: what a figure is, its unit, how it is forecast and where a report puts it."""
+
     id: str
     label: str  # Chinese label as used in reports
-    unit: str  # 个, 亿元, %, 条, 次, 人
+    unit: str  # 个, 亿元, 亿美元, %, 条, 次, 人, 天
     kind: str  # count | amount | rate | other
     cumulative: bool = True  # a January..M running total, so a year-end forecast makes sense
+    label_en: str = ""
+    priority: int = 1000  # lower comes first in a report
+    family: str = ""  # the id this one is a variant of (scoring, pooling); "" = itself
+    convert: dict[str, float] = field(default_factory=dict)  # other unit → factor to ``unit``
+
+    @property
+    def family_id(self) -> str:
+        """The id this metric is scored and pooled as: its ``family`` or, without one, its own id."""
+        return self.family or self.id
+
+    def to_unit(self, value: float, unit: str) -> float:
+        """``value`` stated in ``unit``, in this metric's unit (万美元 → 亿美元 divides by 10,000).
+
+        >>> Metric("x", "x", "亿美元", "amount", convert={"万美元": 1e-4}).to_unit(2500, "万美元")
+        0.25
+        """
+        if unit == self.unit:
+            return value
+        try:
+            return value * self.convert[unit]
+        except KeyError:
+            raise InputError(
+                f"metric {self.id}: no conversion from {unit!r}; allowed: {self.unit}, {', '.join(self.convert)}"
+            ) from None
 
 
-METRICS: dict[str, Metric] = {
-    m.id: m
-    for m in (
-        Metric("projects_100m", "新引进亿元以上项目", "个", "count"),
-        Metric("industrial_projects_100m", "亿元以上工业项目", "个", "count"),
-        Metric("projects_1b", "10亿元以上项目", "个", "count"),
-        Metric("projects_10b", "过百亿元项目", "个", "count"),
-        Metric("projects_started", "开工项目", "个", "count"),
-        Metric("industrial_projects_100m_started", "亿元以上工业项目已开工", "个", "count"),
-        Metric("projects_in_production", "已投产项目", "个", "count"),
-        Metric("funds_in_place", "实际到位资金", "亿元", "amount"),
-        Metric("contract_investment", "合同/协议引资额", "亿元", "amount"),
-        Metric("industrial_start_rate", "亿元以上工业项目开工率", "%", "rate", cumulative=False),
-        # 市直驻点招商单位: the city departments' resident investment-promotion teams
-        Metric("resident_projects", "市直驻点招商单位引进项目", "个", "count"),
-        Metric("resident_investment", "市直驻点招商单位引进项目总投资", "亿元", "amount"),
-        Metric("resident_industrial_projects_100m", "市直驻点单位亿元以上工业项目", "个", "count"),
-        Metric("resident_projects_1b", "市直驻点单位10亿元以上项目", "个", "count"),
-        Metric("resident_projects_in_production", "市直驻点单位引进项目已投产", "个", "count", cumulative=False),
-        Metric("resident_projects_started", "市直驻点单位引进项目已开工", "个", "count", cumulative=False),
-        Metric("resident_teams", "驻点招商专班", "个", "other", cumulative=False),
-        Metric("resident_staff", "驻点人数", "人", "other", cumulative=False),
-        Metric("leader_leads", "“四大家”领导提供信息", "条", "count"),
-        Metric("leader_trips", "“四大家”领导外出", "次", "count"),
-        Metric("leader_negotiations", "“四大家”领导直接洽谈项目", "个", "count"),
-        Metric("batch_signings_june", "6月底集中签约项目", "个", "count", cumulative=False),
-        Metric("working_days_left_claim", "全年有效工作日仅剩(通报所述)", "天", "other", cumulative=False),
-    )
-}
+def load_metrics(path: Path = METRICS_FILE) -> dict[str, Metric]:
+    """Every metric of the catalogue file, in file order; one-line :class:`InputError` on a bad row."""
+    with open(path, "rb") as handle:
+        rows = tomllib.load(handle).get("metric", [])
+    metrics: dict[str, Metric] = {}
+    for number, row in enumerate(rows, 1):
+        where = f"{path.name} metric {number}"
+        try:
+            metric = Metric(
+                id=row["id"],
+                label=row["zh"],
+                label_en=row["en"],
+                unit=row["unit"],
+                kind=row["kind"],
+                cumulative=bool(row.get("cumulative", True)),
+                priority=int(row.get("priority", 1000)),
+                family=row.get("family", ""),
+                convert={str(k): float(v) for k, v in row.get("convert", {}).items()},
+            )
+        except KeyError as missing:
+            raise InputError(f"{where}: missing key {missing}; each metric needs id, zh, en, unit, kind") from None
+        if metric.kind not in KINDS:
+            raise InputError(f"{where}: kind {metric.kind!r}; allowed: {', '.join(KINDS)}")
+        if metric.id in metrics:
+            raise InputError(f"{where}: id {metric.id!r} given twice")
+        metrics[metric.id] = metric
+    for metric in metrics.values():
+        if metric.family and metric.family not in metrics:
+            raise InputError(f"{path.name}: {metric.id} names family {metric.family!r}, which is no metric id")
+    return metrics
+
+
+METRICS: dict[str, Metric] = load_metrics()
+
+
+def by_priority(metric_ids) -> list[str]:
+    """``metric_ids`` in report order (the catalogue's priority, then id).
+
+    >>> by_priority(["projects_started", "funds_in_place", "projects_100m"])
+    ['projects_100m', 'funds_in_place', 'projects_started']
+    """
+    return sorted(metric_ids, key=lambda m: (METRICS[m].priority if m in METRICS else 10**6, m))
+
 
 FORECASTABLE_KINDS = ("count", "amount")
 
@@ -75,10 +121,10 @@ def forecastable_metric(metric_id: str) -> Metric:
     """The :class:`Metric` for ``metric_id`` if a year-end forecast applies to it (a running total of a count
     or an amount); one-line :class:`InputError` listing those otherwise.
 
-    >>> forecastable_metric("industrial_start_rate")
+    >>> forecastable_metric("industrial_start_rate")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    jzanalysis.errors.InputError: metric industrial_start_rate (rate) is not a running total that can be forecast; allowed: projects_100m, industrial_projects_100m, projects_1b, projects_10b, projects_started, industrial_projects_100m_started, projects_in_production, funds_in_place, contract_investment, resident_projects, resident_investment, resident_industrial_projects_100m, resident_projects_1b, leader_leads, leader_trips, leader_negotiations
+    jzanalysis.errors.InputError: metric industrial_start_rate (rate) is not a running total that can be forecast; allowed: projects_100m, projects_signed_100m, ...
     """
     spec = get_metric(metric_id)
     if spec.id not in FORECASTABLE:

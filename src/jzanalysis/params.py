@@ -39,6 +39,8 @@ class ReportParams(BaseModel):
     - ``language``: the report's language, ``zh`` or ``en``
     - ``plans``: per-metric annual plan overrides (metric id → value; otherwise implied from plan_pct)
     - ``county_plans``: optional CSV of county plans (year, region, metric, plan)
+    - ``corrections``: the analyst's corrections YAML (None: ``data/corrections.yaml`` when it exists; see
+      :mod:`jzanalysis.corrections`)
 
     Numbers are bounded (:mod:`jzanalysis.bounds`); a value outside its range says the range:
 
@@ -63,6 +65,7 @@ class ReportParams(BaseModel):
     sigma: float | None = Field(None, ge=bounds.SIGMA[0], le=bounds.SIGMA[1], allow_inf_nan=False, description="sigma")
     plans: dict[str, Plan] = Field(default_factory=dict)
     county_plans: str | None = None
+    corrections: str | None = None
     language: Literal["zh", "en"] = "zh"
 
     @field_validator("metrics", "compare_metric", "plans")
@@ -99,6 +102,8 @@ class ReportParams(BaseModel):
         values["metrics"] = list(self.metrics)
         values["methods"] = list(self.methods) if self.methods is not None else None
         values["source"] = str(Path(self.source).resolve())
+        if self.corrections:
+            values["corrections"] = str(Path(self.corrections).resolve())
         return values
 
 

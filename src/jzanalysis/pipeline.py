@@ -73,7 +73,7 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     from .forecast import forecast_result_from_facts
     from .plans import load_plans
 
-    dataset = load_bulletins([Path(params.source)], city_named(params.region))
+    dataset = load_bulletins([Path(params.source)], city_named(params.region), params.corrections)
     params = resolve_snapshot(params, dataset, city_level=not forecast)
     region = dataset.require_region()
     year, as_of = params.year, params.as_of_month

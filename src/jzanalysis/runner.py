@@ -373,15 +373,22 @@ def canonical_parameters(params: ReportParams) -> dict:
     values = params.notebook_parameters()
     values["source"] = _display_path(values["source"])
     values["county_plans"] = _display_path(values.get("county_plans"))
+    values["corrections"] = _display_path(values.get("corrections"))
     return values
 
 
-def run_name(stem: str, notebook: str, params: ReportParams) -> str:
-    """``<stem>-<8 hex>``: the hash covers the notebook and every parameter, so no two differ only in hash.
-    The stem is made safe for a file name (see :func:`path_part`)."""
-    payload = json.dumps(
-        {"notebook": notebook, "parameters": canonical_parameters(params)}, sort_keys=True, ensure_ascii=False
-    )
+DEFAULT_FORMATS = ("html", "pdf")
+
+
+def run_name(stem: str, notebook: str, params: ReportParams, formats: tuple[str, ...] | None = None) -> str:
+    """``<stem>-<8 hex>``: the hash covers the notebook and every parameter, so no two differ only in hash;
+    and the formats when they are not the default (HTML and PDF): a run of the HTML alone is a folder of its
+    own, so it never replaces (and removes) the PDF of the same parameters. The stem is made safe for a file
+    name (see :func:`path_part`)."""
+    named = {"notebook": notebook, "parameters": canonical_parameters(params)}
+    if formats is not None and check_formats(formats) != DEFAULT_FORMATS:
+        named["formats"] = list(check_formats(formats))
+    payload = json.dumps(named, sort_keys=True, ensure_ascii=False)
     return f"{path_part(stem)}-{hashlib.sha256(payload.encode('utf-8')).hexdigest()[:8]}"
 
 
@@ -413,9 +420,14 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def staging_path(out_dir: Path, name: str) -> Path:
+    """A unique staging folder's path in ``out_dir``: ``.partial-<name>-<host>-<pid>-<random>`` (not made)."""
+    return out_dir / f"{STAGING_PREFIX}{name}-{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
 def staging_folder(out_dir: Path, name: str) -> Path:
-    """A new, unique staging folder in ``out_dir``: ``.partial-<name>-<host>-<pid>-<random>``."""
-    folder = out_dir / f"{STAGING_PREFIX}{name}-{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+    """A new, unique staging folder in ``out_dir`` (see :func:`staging_path`)."""
+    folder = staging_path(out_dir, name)
     folder.mkdir(parents=True)
     return folder
 
@@ -427,8 +439,11 @@ def publish(out_dir: Path, name: str, files: dict[str, bytes], record: dict) -> 
     folder, which is then removed). Returns ``{kind: path}`` of the published files.
     """
     out_dir = Path(out_dir)
-    staging = staging_folder(out_dir, name)
+    # The path is chosen before the ``try`` and the folder made inside it: a signal (Ctrl-C) arriving
+    # just after the mkdir still finds the ``finally`` that removes it.
+    staging = staging_path(out_dir, name)
     try:
+        staging.mkdir(parents=True)
         outputs = {}
         for kind, data in files.items():
             path = staging / f"{name}.{kind}"
@@ -456,8 +471,9 @@ def publish(out_dir: Path, name: str, files: dict[str, bytes], record: dict) -> 
     return {kind: out_dir / name / info["file"] for kind, info in outputs.items()}
 
 
-def remove_stale_staging(out_dir: Path, max_age: float = 24 * 3600) -> list[Path]:
-    """Remove staging folders left by killed runs: this host's whose process is gone, any older than a day."""
+def remove_stale_staging(out_dir: Path, max_age: float = 24 * 3600, *, own: bool = False) -> list[Path]:
+    """Remove staging folders left by killed runs: this host's whose process is gone, any older than a day;
+    with ``own``, this process's too (called when it publishes nothing any more: a batch's last sweep)."""
     from .kernels import _alive
 
     removed = []
@@ -470,7 +486,7 @@ def remove_stale_staging(out_dir: Path, max_age: float = 24 * 3600) -> list[Path
         try:
             stale = time.time() - path.lstat().st_mtime > max_age
             if len(parts) == 4 and parts[1] == host:
-                stale = stale or not _alive(int(parts[2]))
+                stale = stale or not _alive(int(parts[2])) or (own and int(parts[2]) == os.getpid())
         except (ValueError, OSError):
             continue
         if stale:
@@ -525,7 +541,7 @@ def run_report(
         raise InputError(f"no notebook {notebook!r} in {settings.NOTEBOOKS_DIR}")
     out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    name = run_name(stem or report_stem(params), notebook, params)
+    name = run_name(stem or report_stem(params), notebook, params, formats)
     started = time.monotonic()
     files = render(
         source_notebook, params.notebook_parameters(), title=title or report_title(notebook, params), formats=formats

@@ -18,7 +18,10 @@ Extension columns (added, never renamed): ``start`` and ``end`` (character offse
 cleaned text), ``qualifier`` (``approx`` for 近/约, ``more_than`` for 逾/愈/超过, else null),
 ``note`` (e.g. 含华中农高区), ``city`` (the city the bulletin is about, null when the text names none),
 ``rule`` and ``phrase`` (the lexicon rule that classified the figure and the words it read; ``extract
---explain`` prints them).
+--explain`` prints them), ``confidence`` (0..1, how sure the extractor is; 1.0 when it does not say),
+``to_confirm`` (confidence below :data:`jzanalysis.settings.CONFIRM_BELOW` and not accepted or corrected by
+the analyst: shown as "to confirm" wherever the fact appears) and ``correction`` (``""``, or what the analyst's
+corrections file did to it: ``accepted``, ``corrected: value 798 → 789``; see :mod:`jzanalysis.corrections`).
 """
 
 from __future__ import annotations
@@ -37,8 +40,21 @@ FACT_COLUMNS: list[str] = [
     "source",
     "quote",
 ]
-EXTRA_COLUMNS: list[str] = ["start", "end", "qualifier", "note", "city", "rule", "phrase"]
+EXTRA_COLUMNS: list[str] = [
+    "start",
+    "end",
+    "qualifier",
+    "note",
+    "city",
+    "rule",
+    "phrase",
+    "confidence",
+    "to_confirm",
+    "correction",
+]
 ALL_COLUMNS: list[str] = FACT_COLUMNS + EXTRA_COLUMNS
+#: What ``jzanalysis extract`` writes after the contract columns: how sure the fact is and what the analyst did
+REVIEW_COLUMNS: list[str] = ["confidence", "to_confirm", "correction"]
 
 _DTYPES = {
     "year": "Int64",
@@ -58,10 +74,19 @@ _DTYPES = {
     "city": "string",
     "rule": "string",
     "phrase": "string",
+    "confidence": "float64",
+    "to_confirm": "boolean",
+    "correction": "string",
 }
 
 
 def facts_frame(records: list[dict] | None = None) -> pd.DataFrame:
     """A facts DataFrame with every column and its dtype, from a list of dict records."""
+    from .settings import CONFIRM_BELOW
+
     frame = pd.DataFrame.from_records(records or [], columns=ALL_COLUMNS)
+    # records without a confidence (an extractor that does not give one, a facts CSV) are taken as sure
+    frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce").fillna(1.0)
+    frame["to_confirm"] = frame["to_confirm"].where(frame["to_confirm"].notna(), frame["confidence"] < CONFIRM_BELOW)
+    frame["correction"] = frame["correction"].astype("string").fillna("")
     return frame.astype(_DTYPES)

@@ -2,7 +2,8 @@
 
 From a checkout (``make setup``: an editable install, ``src/jzanalysis`` beside ``pyproject.toml``) the data
 and the reports are the checkout's ``data/`` and ``reports/``; installed from a wheel they are ``data/`` and
-``reports/`` under the working directory. ``JZ_DATA_DIR`` and ``JZ_REPORTS_DIR`` move them anywhere. The
+``reports/`` under the working directory. ``JZ_DATA_DIR`` and ``JZ_REPORTS_DIR`` move them anywhere;
+``JZ_CORRECTIONS`` names the analyst's corrections file (default ``data/corrections.yaml``). The
 notebooks are the checkout's ``notebooks/``; a wheel carries them as package data (``jzanalysis/notebooks``),
 so a report runs wherever the package is installed.
 """
@@ -35,6 +36,14 @@ NOTEBOOKS_DIR = CHECKOUT / "notebooks" if CHECKOUT else PACKAGE_DIR / "notebooks
 REPORTS_DIR = Path(os.environ.get("JZ_REPORTS_DIR", REPO_ROOT / "reports")).resolve()
 
 SEED_BULLETIN = RAW_DIR / "000_f5510f0c233d12e8.txt"
+
+#: The analyst's corrections (accept, reject or correct a fact; see :mod:`jzanalysis.corrections`), applied on
+#: every run when the file exists; ``JZ_CORRECTIONS`` or ``--corrections FILE`` names another.
+CORRECTIONS_PATH = Path(os.environ.get("JZ_CORRECTIONS", DATA_DIR / "corrections.yaml")).resolve()
+
+# A fact whose confidence (0..1, given by the extractor) is below this is marked "to confirm" wherever it is
+# shown, until the analyst accepts or corrects it in the corrections file.
+CONFIRM_BELOW = 0.6
 
 # Seconds one bulletin may take to clean and extract. A real bulletin takes well under one; every pattern
 # is linear, so only megabytes of text built to be hard come near (1 MB adversarial files: 1-6 s on two

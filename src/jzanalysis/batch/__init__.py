@@ -21,6 +21,8 @@ running the same command again finishes only what was left.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import signal
 import threading
 import time
@@ -127,6 +129,98 @@ def plan_batch(analysis, *, scenarios: tuple[float, ...] = (), counties: bool = 
     return expand(spec)[0]
 
 
+def check_out_outside_sources(out_dir: Path, sources) -> None:
+    """``--out`` inside a source folder is refused: the next run would read the generated pages as
+    bulletins, and every run would change the inputs of the next (nothing ever cached)."""
+    out_dir = Path(out_dir).resolve()
+    for source in sources:
+        folder = Path(source).resolve()
+        if folder.is_dir() and (folder == out_dir or folder in out_dir.parents):
+            raise InputError(
+                f"--out {out_dir} is inside the source folder {folder}: the reports would be read as bulletins; "
+                "allowed: a folder outside it"
+            )
+
+
+def _stamps(job: Job, since: dict) -> dict[str, tuple | None]:
+    """The stamp of each input file of ``job``: the one taken before planning when there is one."""
+    from .cache import input_files, stamp
+
+    return {str(path): since.get(str(path)) or stamp(path) for path in input_files(job)}
+
+
+def input_stamps(spec: GridSpec) -> dict[str, tuple | None]:
+    """Stamps of every file the grid reads (each file of a source folder), before anything is read."""
+    from .cache import stamp
+    from .grid import input_paths
+
+    stamps = {}
+    for name in input_paths(spec):
+        path = Path(name)
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            stamps[str(file)] = stamp(file)
+    if settings.MANIFEST_PATH.is_file():
+        stamps[str(settings.MANIFEST_PATH)] = stamp(settings.MANIFEST_PATH)
+    return stamps
+
+
+def _changed_input(job: Job, stamps: dict) -> str | None:
+    """The first input file of ``job`` added, removed or touched since ``stamps`` were taken, else None."""
+    from .cache import input_files, stamp
+
+    now = {str(path): stamp(path) for path in input_files(job)}
+    for path in sorted(set(now) | set(stamps)):
+        if now.get(path) != stamps.get(path):
+            return path
+    return None
+
+
+def _owners_file(out_dir: Path, owner: str) -> Path:
+    import hashlib
+
+    from .cache import CACHE_DIR
+
+    return Path(out_dir) / CACHE_DIR / "grids" / f"{hashlib.sha256(owner.encode()).hexdigest()[:16]}.json"
+
+
+def drop_runs_left_out(out_dir: Path, owner: str, names: list[str]) -> list[str]:
+    """Take the runs ``owner`` (a grid) published before and no longer has out of ``out_dir`` (moved into
+    ``.jzanalysis/dropped/``, never deleted); runs another grid also has stay. Records ``names`` as the grid's
+    runs. Returns the names taken out."""
+    import json
+    import os
+
+    from .cache import CACHE_DIR
+
+    record = _owners_file(out_dir, owner)
+    try:
+        before = set(json.loads(record.read_text(encoding="utf-8"))["runs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        before = set()
+    kept_by_others = set()
+    for other in record.parent.glob("*.json") if record.parent.is_dir() else []:
+        if other != record:
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                kept_by_others |= set(json.loads(other.read_text(encoding="utf-8"))["runs"])
+    dropped = sorted(before - set(names) - kept_by_others)
+    aside = Path(out_dir) / CACHE_DIR / "dropped"
+    for name in dropped:
+        folder = Path(out_dir) / name
+        if "/" in name or name.startswith(".") or not folder.is_dir():
+            continue
+        aside.mkdir(parents=True, exist_ok=True)
+        target = aside / name
+        if target.exists():
+            shutil.rmtree(target, ignore_errors=True)
+        os.rename(folder, target)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    temporary = record.with_name(f".{record.name}.{os.getpid()}")
+    temporary.write_text(json.dumps({"grid": owner, "runs": sorted(names)}, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, record)
+    return dropped
+
+
 def _failure_line(job: Job, error: dict) -> str:
     cell = f" cell {error['cell']}" if error.get("cell") is not None else ""
     cell += f" ({error['line'][:60]})" if error.get("line") else ""
@@ -189,9 +283,16 @@ def run_jobs(
     analyses: dict | None = None,
     progress=None,
     keys: dict | None = None,
+    since: dict | None = None,
+    owner: str | None = None,
 ) -> BatchResult:
     """Run the jobs that are not fresh in ``out_dir``, publish each, rebuild the index; never raises
-    for a failing notebook (see :attr:`BatchResult.failed`)."""
+    for a failing notebook (see :attr:`BatchResult.failed`).
+
+    ``since``: the input files' stamps (:func:`.cache.stamp`) taken when the batch began reading them (before
+    planning); a run whose inputs changed after that (edited, or moved away and back) is not published.
+    ``owner``: the grid the jobs are (its file); runs it published before and no longer has are taken out of
+    the folder (into ``.jzanalysis/dropped/``), so the index and manifest list the grid as it is."""
     from ..kernels import remove_stale_temp_dirs
     from .progress import Progress
 
@@ -199,6 +300,7 @@ def run_jobs(
     out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file, not a folder")
+    check_out_outside_sources(out_dir, {job.source for job in jobs})
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out_dir)
     remove_stale_temp_dirs()
@@ -213,10 +315,12 @@ def run_jobs(
             result.cached.append(job)
         else:
             to_run.append(job)
+    stamps = {job.name: _stamps(job, since or {}) for job in to_run}
     bar = progress if progress is not None else Progress(total=len(jobs), cached=len(result.cached))
     restore = _on_signals()
     try:
         if to_run:
+            write_index(out_dir, complete=False)  # from here until the last rewrite: said to be incomplete
             executor.prepare()  # the template imports while we analyse
             blobs = _analyses_for(to_run, analyses)
             tasks = [_task(job, by_name[job.name][1], blobs, number) for number, job in enumerate(to_run)]
@@ -226,6 +330,18 @@ def run_jobs(
 
             def on_result(task, outcome):
                 job, key, inputs = by_name[task["name"]]
+                changed = _changed_input(job, stamps[job.name]) if outcome["ok"] else None
+                if changed is not None:  # what the run read may not be what its key hashed: not published
+                    outcome = {
+                        "ok": False,
+                        "error": {
+                            "notebook": job.notebook,
+                            "cell": None,
+                            "ename": "InputChanged",
+                            "evalue": f"{changed} changed during the run; run again",
+                            "input_error": False,
+                        },
+                    }
                 if outcome["ok"]:
                     publish(
                         out_dir,
@@ -242,6 +358,7 @@ def run_jobs(
                         },
                     )
                     result.done.append(job)
+                    write_index(out_dir, complete=False)  # the manifest lists it, with its sha256, at once
                     bar.finish(True)
                 else:
                     line = _failure_line(job, outcome["error"])
@@ -256,9 +373,12 @@ def run_jobs(
         restore()
         bar.close()
         try:
+            if owner is not None:
+                drop_runs_left_out(out_dir, owner, [job.name for job in jobs])
             write_index(out_dir)
         finally:
-            remove_stale_staging(out_dir)
+            # nothing of this process publishes any more: what it staged and a signal cut short goes too
+            remove_stale_staging(out_dir, own=True)
     result.seconds = time.monotonic() - started
     return result
 
@@ -275,9 +395,16 @@ def run_batch(
     out_dir = Path(out_dir or settings.REPORTS_DIR).resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir} is a file, not a folder")
+    if isinstance(grid, GridSpec):
+        from .grid import input_paths
+
+        check_out_outside_sources(out_dir, [*input_paths(grid), grid.defaults.get("source") or settings.SEED_BULLETIN])
     executor = executor or LocalExecutor(workers=2)
+    since, owner = None, None
     try:
         if isinstance(grid, GridSpec):
+            since = input_stamps(grid)  # before a byte of them is read
+            owner = str(Path(grid.origin).resolve()) if Path(grid.origin).is_file() else grid.origin
             # a grid not planned before needs pandas and the analyses: start the kernel template now,
             # so its imports overlap ours
             jobs, analyses = plan(grid, out_dir, on_miss=executor.prepare)
@@ -286,4 +413,6 @@ def run_batch(
     except BaseException:
         executor.close()
         raise
-    return run_jobs(jobs, out_dir, executor=executor, force=force, analyses=analyses, progress=progress)
+    return run_jobs(
+        jobs, out_dir, executor=executor, force=force, analyses=analyses, progress=progress, since=since, owner=owner
+    )

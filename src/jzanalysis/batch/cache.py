@@ -14,6 +14,7 @@ No pandas here: this module must stay cheap to import.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -24,12 +25,14 @@ from pathlib import Path
 from .. import __version__, settings
 from ..runner import RUN_RECORD, _display_path
 
-KEY_SCHEMA = 1
+KEY_SCHEMA = 2  # 2: dependencies, templates, region profiles and calibration in the key
+# jzanalysis.forecast.calibration.ENV_VAR, named here: importing the forecast package costs scipy and pandas
+CALIBRATION_VARIABLE = "JZANALYSIS_CALIBRATION"
 CACHE_DIR = ".jzanalysis"  # inside the output folder: plans and failed notebooks
 
 
 @functools.lru_cache(maxsize=4096)
-def _sha256(path: str, size: int, mtime_ns: int) -> str:
+def _sha256(path: str, size: int, mtime_ns: int, inode: int = 0, ctime_ns: int = 0) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -38,15 +41,26 @@ def _sha256(path: str, size: int, mtime_ns: int) -> str:
 
 
 def sha256_file(path: Path | str) -> str:
-    """sha256 of a file (memoised on path, size and modification time within one process)."""
+    """sha256 of a file (memoised on path, size, times and inode within one process: a file rewritten with
+    its old modification time, or replaced by another, changes its inode or its ctime)."""
     stat = os.stat(path)
-    return _sha256(str(path), stat.st_size, stat.st_mtime_ns)
+    return _sha256(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+
+
+def stamp(path: Path | str) -> tuple[int, int, int, int] | None:
+    """What says a file was not touched since: inode, size, modification and change time (a file moved away
+    and back keeps its bytes and mtime, not its ctime). None when it is gone."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def input_files(params) -> list[Path]:
     """The files a run reads: its source (a file, or every file of the folder), county plans, and the
-    raw-data manifest that vouches for files in data/raw/. ``params``: anything with ``source`` and
-    ``county_plans`` (ReportParams, a Job)."""
+    raw-data manifest that vouches for files in data/raw/, and the analyst's corrections file. ``params``:
+    anything with ``source``, ``county_plans`` and ``corrections`` (ReportParams, a Job)."""
     files: list[Path] = []
     source = Path(params.source)
     if source.is_dir():
@@ -58,6 +72,11 @@ def input_files(params) -> list[Path]:
             files.append(settings.MANIFEST_PATH)
     if params.county_plans:
         files.append(Path(params.county_plans))
+    # the analyst's corrections change the facts: the file given, else the default one when it exists
+    corrections = getattr(params, "corrections", None)
+    corrections = Path(corrections) if corrections else settings.CORRECTIONS_PATH
+    if corrections.is_file():
+        files.append(corrections)
     return files
 
 
@@ -77,9 +96,67 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _folder_fingerprint(folders, pattern: str = "*") -> str:
+    """sha256 over the relative paths and bytes of the files matching ``pattern`` under ``folders``."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            continue
+        digest.update(str(folder).encode() + b"\0")
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + sha256_file(path).encode())
+    return digest.hexdigest()
+
+
 @functools.cache
-def environment() -> dict:
-    """What else a run's bytes depend on: package, commit, Python, font."""
+def installed_distributions() -> str:
+    """sha256 over the name and version of every distribution installed where this Python imports from
+    (the ``*.dist-info`` folders: a dependency upgraded or downgraded changes it), and the lock file of a
+    checkout (the environment it was synced from)."""
+    import sys
+
+    names = set()
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            names.update(name for name in os.listdir(entry or ".") if name.endswith(".dist-info"))
+    digest = hashlib.sha256("\n".join(sorted(names)).encode())
+    lock = settings.CHECKOUT / "uv.lock" if settings.CHECKOUT else None
+    if lock is not None and lock.is_file():
+        digest.update(sha256_file(lock).encode())
+    return digest.hexdigest()
+
+
+def nbconvert_templates() -> str:
+    """Fingerprint of the nbconvert templates the HTML export may use (every folder of Jupyter's template
+    path: the environment's, the user's, ``JUPYTER_PATH``): an edited template changes the HTML."""
+    from jupyter_core.paths import jupyter_path
+
+    return _folder_fingerprint(jupyter_path("nbconvert", "templates"))
+
+
+def region_profiles() -> str | None:
+    """Fingerprint of the region profiles outside the package (``JZ_REGIONS_DIR``); the package's own are in
+    :func:`code_fingerprint`."""
+    folder = os.environ.get("JZ_REGIONS_DIR")
+    return _folder_fingerprint([folder], "*.toml") if folder else None
+
+
+def calibration() -> str | None:
+    """sha256 of the calibration file named by ``JZANALYSIS_CALIBRATION`` (the default forecast's parameters);
+    None: the packaged one (in :func:`code_fingerprint`). A missing file: the run itself will say so."""
+    path = os.environ.get(CALIBRATION_VARIABLE)
+    if not path:
+        return None
+    try:
+        return sha256_file(path)
+    except OSError:
+        return f"missing:{path}"
+
+
+@functools.cache
+def _fixed_environment() -> dict:
     try:
         font = settings.cjk_font_path()
         font_id = f"{font.name}:{sha256_file(font)[:16]}"
@@ -91,6 +168,18 @@ def environment() -> dict:
         "code": code_fingerprint(),
         "python": platform.python_version(),
         "font": font_id,
+        "distributions": installed_distributions(),
+    }
+
+
+def environment() -> dict:
+    """What else a run's bytes depend on: package, commit, Python, font, the installed dependencies and
+    nbconvert's templates, the region profiles of ``JZ_REGIONS_DIR`` and the calibration file in use."""
+    return {
+        **_fixed_environment(),
+        "nbconvert_templates": nbconvert_templates(),
+        "regions": region_profiles(),
+        "calibration": calibration(),
     }
 
 

@@ -224,16 +224,65 @@ def _wait_gone(template, timeout: float = 5.0) -> None:
         time.sleep(0.05)
 
 
+class ClusterLost(OSError):
+    """The Dask scheduler went away during the batch (a failed run of the batch, status 1; what was
+    published stays, the same command finishes the rest)."""
+
+
+def check_scheduler_address(address: str) -> str:
+    """``tcp://HOST:PORT`` (or another scheme Dask knows, or ``HOST:PORT``); anything else one InputError line."""
+    try:
+        from distributed.comm.addressing import parse_address
+        from distributed.comm.registry import get_backend
+    except ImportError:
+        raise InputError("--scheduler needs Dask: pip install 'jzanalysis[dask]'") from None
+    try:
+        scheme, location = parse_address(address)
+        get_backend(scheme)
+    except (ValueError, TypeError) as exc:
+        raise InputError(
+            f"--scheduler {address!r} is not a Dask scheduler address ({str(exc).split(' (')[0]}); "
+            "allowed: tcp://HOST:PORT, tls://HOST:PORT, ws://… or HOST:PORT"
+        ) from None
+    if not location:
+        raise InputError(f"--scheduler {address!r} names no host; allowed: tcp://HOST:PORT")
+    return address
+
+
+@contextlib.contextmanager
+def _quiet_distributed(debug: bool):
+    """Dask logs a lost connection as tracebacks on stderr: the batch says it in one line instead (all of
+    it with ``--debug``)."""
+    import logging
+
+    if debug:
+        yield
+        return
+    # distributed's own configuration sets levels on its child loggers: silence logging as a whole (this
+    # process logs nothing else of use while the batch runs) and restore it after
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
 class DaskExecutor(Executor):
     """Tasks on a Dask distributed cluster: each Dask worker process forks kernels from its own template
     and returns the files; this process publishes them."""
 
     name = "dask"
 
-    def __init__(self, address) -> None:
-        self.address = address
+    def __init__(self, address, *, debug: bool = False) -> None:
+        self.address = check_scheduler_address(address) if isinstance(address, str) else address
+        self.debug = debug
 
     def run(self, tasks, on_start, on_result):
+        with _quiet_distributed(self.debug):
+            self._run(tasks, on_start, on_result)
+
+    def _run(self, tasks, on_start, on_result):
         try:
             from distributed import Client, as_completed
         except ImportError:
@@ -258,6 +307,10 @@ class DaskExecutor(Executor):
                 try:
                     result = future.result()
                 except Exception as exc:  # a task lost on the cluster fails this run only
+                    if "scheduler-connection-lost" in str(exc) or client.status not in ("running", "connecting"):
+                        raise ClusterLost(
+                            None, f"lost the Dask scheduler at {self.address}; run the same command again to finish"
+                        ) from None
                     result = {
                         "ok": False,
                         "seconds": 0.0,

@@ -18,8 +18,10 @@ A grid file (the shipped ``batch.yaml`` is the monthly set)::
 ``vary`` takes lists (the runs are their product) or one of the words ``each-county`` (for ``region``)
 and ``each-bulletin`` (for ``source``: every bulletin file of the source folder, each at its own
 as-of month; nothing when the folder holds a single bulletin, which the other runs already cover).
-Runs with the same notebook and parameters are one run. ``notebook`` is a file in ``notebooks/`` or a
-path relative to the grid file.
+Runs with the same notebook and parameters are one run. ``notebook`` is a file in ``notebooks/`` or in
+the grid's folder (or the folder a top-level ``notebooks:`` names, relative to the grid), never a path out
+of it. A grid is bounded (:data:`MAX_GRID_BYTES`, no YAML aliases, :data:`MAX_DEPTH`, :data:`MAX_RUNS`) and
+every value is checked for its parameter's kind before anything is hashed.
 
 Everything is validated before the first kernel starts: parameters (``ReportParams``, finite numbers),
 notebooks, formats; then every run's analysis is computed once, so bad data fails in a second too.
@@ -51,6 +53,14 @@ NOTEBOOK_ANALYSES: dict[str, tuple[bool, ...]] = {
 }
 EACH_COUNTY = "each-county"
 EACH_BULLETIN = "each-bulletin"
+
+#: What a grid file may be: its size, how deep its YAML nests, how many runs it asks for (``--max-runs``
+#: raises the last). A grid is a short hand-written file; these stop a file built to be huge (a YAML
+#: "billion laughs", a list of a million values) before anything is hashed, expanded or run.
+MAX_GRID_BYTES = 1 << 20
+MAX_DEPTH = 20
+MAX_RUNS = 1000
+MAX_NOTEBOOK_BYTES = 32 << 20
 
 
 class Job:
@@ -99,6 +109,10 @@ class Job:
         return self._data.get("county_plans") if self._params is None else self._params.county_plans
 
     @property
+    def corrections(self) -> str | None:
+        return self._data.get("corrections") if self._params is None else self._params.corrections
+
+    @property
     def canonical(self) -> dict:
         """The parameters as they name the run (see :func:`jzanalysis.runner.canonical_parameters`)."""
         if self._canonical is None:
@@ -111,7 +125,7 @@ class Job:
     def name(self) -> str:
         """Folder and file name: the stem plus a hash of notebook and parameters."""
         if self._name is None:
-            self._name = run_name(self.stem, self.notebook, self.params)
+            self._name = run_name(self.stem, self.notebook, self.params, self.formats)
         return self._name
 
     @property
@@ -171,49 +185,209 @@ class GridSpec:
     formats: tuple[str, ...]
     runs: list[dict[str, Any]]
     origin: str = "grid"
+    max_runs: int = MAX_RUNS
 
     def to_json(self) -> dict:
         return {"defaults": self.defaults, "formats": list(self.formats), "runs": self.runs}
 
 
 _RUN_KEYS = {"notebook", "vary", "params", "formats", "title"}
-_PATH_FIELDS = ("source", "county_plans")
+_TOP_KEYS = ("defaults", "runs", "notebooks")
+_PATH_FIELDS = ("source", "county_plans", "corrections")
+
+# The parameters a grid may set and the kind of value each takes (ReportParams' fields), checked here
+# so that a value of the wrong kind is one line before pydantic (which would read `true` as 1.0) sees it.
+_PARAMETER_KINDS = {
+    "source": "path",
+    "county_plans": "path",
+    "corrections": "path",
+    "year": "whole",
+    "as_of_month": "whole",
+    "dispersion": "number",
+    "sigma": "number",
+    "region": "text",
+    "compare_metric": "text",
+    "language": "text",
+    "metrics": "texts",
+    "methods": "texts",
+    "plans": "plans",
+}
+_KIND_WORDS = {
+    "path": "a path (text)",
+    "whole": "a whole number",
+    "number": "a number",
+    "text": "a text",
+    "texts": "a list of texts",
+    "plans": "a mapping of metric id to a number",
+}
 
 
-def read_grid(path: Path) -> GridSpec:
-    """Read and check a grid YAML file (structure, names, paths); one InputError line when it is wrong."""
+def _yaml_loader():
+    """PyYAML's safe loader, refusing aliases (so no "billion laughs" and no self-reference) and nesting
+    deeper than :data:`MAX_DEPTH` (so no recursion error)."""
     import yaml
 
+    class GridLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark
+                raise InputError(
+                    f"line {mark.line + 1}: anchors and aliases (&name, *name) are not allowed in a grid; "
+                    "write the values out"
+                )
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    mark = self.peek_event().start_mark
+                    raise InputError(f"line {mark.line + 1}: nested deeper than {MAX_DEPTH} levels")
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return GridLoader
+
+
+def _load_yaml(path: Path):
+    import yaml
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_GRID_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"grid file {path} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > MAX_GRID_BYTES:
+        raise InputError(f"{path} is larger than {MAX_GRID_BYTES // 1024} KB; a grid is a short YAML file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text; a grid is a YAML file in UTF-8") from None
+    try:
+        return yaml.load(text, Loader=_yaml_loader())  # a SafeLoader, with limits
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path} is not a readable YAML grid: {first}") from None
+    except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
+        raise InputError(f"{path} is not a readable YAML grid: {type(exc).__name__}") from None
+
+
+def read_grid(path: Path, *, max_runs: int = MAX_RUNS) -> GridSpec:
+    """Read and check a grid YAML file (size, structure, kinds of values, names, paths, number of runs);
+    one InputError line when it is wrong. Nothing is hashed or expanded before these checks."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"no such grid file: {path}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{path} is not a readable YAML grid: {first}") from None
+    data = _load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("runs"), list) or not data["runs"]:
         raise InputError(f"{path}: a grid needs a non-empty list `runs:` (see batch.yaml)")
-    unknown = set(data) - {"defaults", "runs"}
+    unknown = [key for key in data if key not in _TOP_KEYS]
     if unknown:
-        raise InputError(f"{path}: unknown top-level key {sorted(unknown)[0]!r}; allowed: defaults, runs")
-    defaults = dict(data.get("defaults") or {})
+        raise InputError(f"{path}: unknown top-level key {_shown(unknown[0])}; allowed: {', '.join(_TOP_KEYS)}")
+    defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise InputError(f"{path}: `defaults:` must be a mapping of parameters")
+    defaults = dict(defaults)
     formats = defaults.pop("formats", ["html", "pdf"])
+    _check_parameters(defaults, f"{path}: defaults")
     base = path.resolve().parent
-    return GridSpec(
+    notebooks = _user_notebooks(data.get("notebooks"), base, path)
+    spec = GridSpec(
         defaults=_absolute_paths(defaults, base, path),
         formats=_formats(formats, path),
-        runs=[_read_run(entry, number, base, path) for number, entry in enumerate(data["runs"], 1)],
+        runs=[_read_run(entry, number, base, path, notebooks) for number, entry in enumerate(data["runs"], 1)],
         origin=str(path),
+        max_runs=max_runs,
     )
+    check_size(spec)
+    return spec
+
+
+def _shown(value, limit: int = 60) -> str:
+    """A value from the user's file as a message shows it: repr, shortened."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _check_parameters(values, where: str) -> None:
+    """Every key a parameter, every value of its kind (a bool is no number)."""
+    if not isinstance(values, dict):
+        raise InputError(f"{where}: parameters must be a mapping of name to value")
+    for key, value in values.items():
+        _check_parameter(key, value, where)
+
+
+def _number(value, whole: bool) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return not whole or isinstance(value, int)
+
+
+_KIND_CHECKS = {
+    "path": lambda v: isinstance(v, str) and v != "" and "\0" not in v,
+    "whole": lambda v: _number(v, True),
+    "number": lambda v: _number(v, False),
+    "text": lambda v: isinstance(v, str),
+    "texts": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "plans": lambda v: isinstance(v, dict) and all(isinstance(k, str) and _number(x, False) for k, x in v.items()),
+}
+
+
+def _check_parameter(key, value, where: str) -> None:
+    kind = _PARAMETER_KINDS.get(key) if isinstance(key, str) else None
+    if kind is None:
+        allowed = ", ".join(sorted(_PARAMETER_KINDS))
+        raise InputError(f"{where}: unknown parameter {_shown(key)}; allowed: {allowed} (and formats in defaults)")
+    if value is None and key in ("county_plans", "year", "as_of_month", "dispersion", "sigma", "region", "methods"):
+        return  # None: the default (from the data, calibrated, every method)
+    if not _KIND_CHECKS[kind](value):
+        raise InputError(f"{where}: {key} must be {_KIND_WORDS[kind]}, got {_shown(value)}")
+
+
+def _user_notebooks(value, base: Path, where) -> Path:
+    """The folder the grid's own notebooks come from: ``notebooks:`` (relative to the grid), else the grid's
+    folder. A notebook is a file of the package's notebooks or of this folder, nothing else."""
+    if value is None:
+        return base
+    if not isinstance(value, str) or not value or "\0" in value:
+        raise InputError(f"{where}: `notebooks:` must name a folder, got {_shown(value)}")
+    folder = (base / value).resolve()
+    if not folder.is_dir():
+        raise InputError(f"{where}: `notebooks:` {_shown(value)} is not a folder")
+    return folder
+
+
+def _notebook_in(folder: Path, name: str) -> Path | None:
+    """``folder/name`` when it is a file inside ``folder`` (links resolved), else None."""
+    folder = folder.resolve()
+    candidate = (folder / name).resolve()
+    if folder not in candidate.parents or not candidate.is_file():
+        return None
+    return candidate
+
+
+def _check_notebook_file(path: Path, shown: str, where) -> None:
+    """A notebook must be a Jupyter notebook (JSON with cells); what the file holds is never quoted."""
+    import json
+
+    try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise InputError(f"{where}: notebook {shown} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
+        data = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"{where}: notebook {shown} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise InputError(f"{where}: {shown} is not a Jupyter notebook (.ipynb JSON with cells)")
 
 
 def _formats(value, where) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise InputError(f"{where}: formats must be a list, allowed: {', '.join(EXPORTERS)}")
     return check_formats(tuple(value))
 
@@ -226,26 +400,31 @@ def _absolute_paths(values: dict, base: Path, where) -> dict:
     return values
 
 
-def _read_run(entry, number: int, base: Path, where) -> dict:
+def _read_run(entry, number: int, base: Path, where, notebooks: Path | None = None) -> dict:
+    notebooks = notebooks or base
     if isinstance(entry, str):
         entry = {"notebook": entry}
     if not isinstance(entry, dict) or "notebook" not in entry:
         raise InputError(f"{where}: run {number} needs `notebook:` (e.g. report.ipynb)")
-    unknown = set(entry) - _RUN_KEYS
+    unknown = [key for key in entry if key not in _RUN_KEYS]
     if unknown:
         raise InputError(
-            f"{where}: run {number} has unknown key {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(_RUN_KEYS))}"
+            f"{where}: run {number} has unknown key {_shown(unknown[0])}; allowed: {', '.join(sorted(_RUN_KEYS))}"
         )
-    notebook = str(entry["notebook"])
-    notebook_path = settings.NOTEBOOKS_DIR / notebook
-    if "/" in notebook or not notebook_path.is_file():
-        candidate = (base / notebook).resolve()
-        if not candidate.is_file():
+    notebook = entry["notebook"]
+    if not isinstance(notebook, str) or not notebook.endswith(".ipynb") or "\0" in notebook:
+        raise InputError(f"{where}: run {number}: notebook must be the name of a .ipynb file, got {_shown(notebook)}")
+    shown = _shown(notebook)
+    notebook_path = _notebook_in(settings.NOTEBOOKS_DIR, notebook) if "/" not in notebook else None
+    if notebook_path is None:
+        notebook_path = _notebook_in(notebooks, notebook)
+        if notebook_path is None:
             raise InputError(
-                f"{where}: run {number}: no notebook {notebook!r} in {settings.NOTEBOOKS_DIR} or next to the grid"
+                f"{where}: run {number}: no notebook {shown} in {settings.NOTEBOOKS_DIR} or in {notebooks} "
+                "(the grid's folder, or its `notebooks:` folder)"
             )
-        notebook_path = candidate
-        notebook = candidate.name
+        notebook = notebook_path.name
+    _check_notebook_file(notebook_path, shown, f"{where}: run {number}")
     vary = entry.get("vary") or {}
     if not isinstance(vary, dict):
         raise InputError(f"{where}: run {number}: `vary:` must map a parameter to a list of values")
@@ -254,10 +433,14 @@ def _read_run(entry, number: int, base: Path, where) -> dict:
             continue
         if not isinstance(values, list) or not values:
             raise InputError(
-                f"{where}: run {number}: vary {key} must be a non-empty list (or region: {EACH_COUNTY}, "
+                f"{where}: run {number}: vary {_shown(key)} must be a non-empty list (or region: {EACH_COUNTY}, "
                 f"source: {EACH_BULLETIN})"
             )
-    params = _absolute_paths(entry.get("params") or {}, base, where)
+        for value in values:
+            _check_parameter(key, value, f"{where}: run {number}: vary")
+    params = entry.get("params") or {}
+    _check_parameters(params, f"{where}: run {number}: params")
+    params = _absolute_paths(params, base, where)
     vary = {
         k: ([str((base / v).resolve()) for v in vs] if k in _PATH_FIELDS and isinstance(vs, list) else vs)
         for k, vs in vary.items()
@@ -266,8 +449,29 @@ def _read_run(entry, number: int, base: Path, where) -> dict:
     if "formats" in entry:
         run["formats"] = list(_formats(entry["formats"], where))
     if "title" in entry:
-        run["title"] = str(entry["title"])
+        if not isinstance(entry["title"], str):
+            raise InputError(f"{where}: run {number}: title must be a text, got {_shown(entry['title'])}")
+        run["title"] = entry["title"]
     return run
+
+
+def check_size(spec: GridSpec) -> int:
+    """The number of runs the grid's lists multiply to (each-county and each-bulletin counted once); more
+    than ``spec.max_runs`` is one InputError line naming ``--max-runs``. Returns the count."""
+    total = 0
+    largest = (0, 0, "")
+    for number, run in enumerate(spec.runs, 1):
+        sizes = [len(v) for v in run["vary"].values() if isinstance(v, list)]
+        count = math.prod(sizes) if sizes else 1
+        total += count
+        if count > largest[1]:
+            largest = (number, count, " × ".join(map(str, sizes)) or "1")
+    if total > spec.max_runs:
+        raise InputError(
+            f"{spec.origin}: the grid asks for {total:,} runs (run {largest[0]}: {largest[2]}); at most "
+            f"{spec.max_runs:,} (--max-runs N allows more)"
+        )
+    return total
 
 
 def monthly_grid(
@@ -305,7 +509,7 @@ def override(spec: GridSpec, **values) -> GridSpec:
     for key, value in values.items():
         if value is not None:
             defaults[key] = str(Path(value).resolve()) if key in _PATH_FIELDS else value
-    return GridSpec(defaults=defaults, formats=spec.formats, runs=spec.runs, origin=spec.origin)
+    return GridSpec(defaults=defaults, formats=spec.formats, runs=spec.runs, origin=spec.origin, max_runs=spec.max_runs)
 
 
 # --- checking and expanding ------------------------------------------------------------------------
@@ -370,7 +574,12 @@ def expand(spec: GridSpec, analyse_fn=None) -> tuple[list[Job], dict]:
     check_spec(spec)
     computed: dict[str, tuple] = {}
     with _bulletins_read_once():
-        return _expand(spec, analyse_fn, computed)
+        jobs, analyses = _expand(spec, analyse_fn, computed)
+    if len(jobs) > spec.max_runs:  # each-county and each-bulletin counted: the grid's real size
+        raise InputError(
+            f"{spec.origin}: the grid expands to {len(jobs):,} runs; at most {spec.max_runs:,} (--max-runs N allows more)"
+        )
+    return jobs, analyses
 
 
 @contextlib.contextmanager
@@ -384,7 +593,8 @@ def _bulletins_read_once():
 
     def load(paths, *args, **kwargs):
         region = args[0] if args else kwargs.get("region")
-        key = (tuple(str(Path(p).resolve()) for p in paths), getattr(region, "name", region))
+        corrections = args[1] if len(args) > 1 else kwargs.get("corrections")
+        key = (tuple(str(Path(p).resolve()) for p in paths), getattr(region, "name", region), corrections)
         if key not in loaded:
             loaded[key] = original(paths, *args, **kwargs)
         return loaded[key]

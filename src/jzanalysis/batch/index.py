@@ -20,6 +20,8 @@ from .cache import CACHE_DIR
 
 NOTEBOOK_ORDER = {"report.ipynb": 0, "counties.ipynb": 1, "county.ipynb": 2, "audit.ipynb": 3}
 KIND_LABEL = {"html": "HTML", "pdf": "PDF", "ipynb": "笔记本"}
+# said while a batch publishes into the folder (and left so when it was killed before its last rewrite)
+INCOMPLETE = "<p><b>批处理尚未完成（正在运行，或已被中止）：此目录只列出已发布的报告。</b></p>"
 
 
 @contextlib.contextmanager
@@ -71,7 +73,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)  # a full disk leaves no half-written temporary file
 
 
-def index_html(records: list[dict]) -> str:
+def index_html(records: list[dict], complete: bool = True) -> str:
     rows = []
     for record in records:
         p = record.get("parameters", {})
@@ -94,6 +96,7 @@ def index_html(records: list[dict]) -> str:
         "<h1>报告目录</h1>"
         f"<p>共 {len(records)} 份报告；每份报告一个文件夹（HTML、PDF、笔记本与 run.json 参数记录），"
         "输入与输出的 sha256 见 manifest.json。</p>"
+        f"{'' if complete else INCOMPLETE}"
         '<table><thead><tr><th class="text">报告</th><th>数据截至</th><th class="text">要点</th><th>文件</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         f'<div class="provenance"><p>jzanalysis {html.escape(__version__)}</p></div>'
@@ -101,22 +104,26 @@ def index_html(records: list[dict]) -> str:
     return html_page("报告目录", body)
 
 
-def write_index(out_dir: Path) -> Path:
+def write_index(out_dir: Path, *, complete: bool = True) -> Path:
     """Rewrite ``index.html`` and ``manifest.json`` in ``out_dir`` from the published runs (none are written
-    into a folder that has no run and no index yet)."""
+    into a folder that has no run and no index yet).
+
+    A batch rewrites both after each run it publishes with ``complete=False`` (``"complete": false`` in the
+    manifest, a line in the index) and once more at its end: killed at any moment, the folder's manifest
+    lists what is there with its current sha256, or says that a batch was cut short."""
     out_dir = Path(out_dir)
     if not published_runs(out_dir) and not (out_dir / "index.html").exists():
         return out_dir / "index.html"  # nothing published (a first run that failed): no empty index either
     with folder_lock(out_dir):
         records = published_runs(out_dir)
-        index_bytes = index_html(records).encode("utf-8")
+        index_bytes = index_html(records, complete).encode("utf-8")
         _atomic_write(out_dir / "index.html", index_bytes)
-        inputs: dict[str, str] = {}
+        inputs: set[tuple[str, str]] = set()  # (path, sha256): two runs that read two versions list both
         outputs: dict[str, str] = {"index.html": hashlib.sha256(index_bytes).hexdigest()}
         runs = []
         for record in records:
             for item in record.get("inputs", []):
-                inputs[item["path"]] = item["sha256"]
+                inputs.add((item["path"], item["sha256"]))
             files = {}
             for info in record.get("outputs", {}).values():
                 files[f"{record['name']}/{info['file']}"] = info["sha256"]
@@ -135,7 +142,8 @@ def write_index(out_dir: Path) -> Path:
             )
         manifest = {
             "jzanalysis": __version__,
-            "inputs": [{"path": k, "sha256": v} for k, v in sorted(inputs.items())],
+            "complete": complete,
+            "inputs": [{"path": k, "sha256": v} for k, v in sorted(inputs)],
             "outputs": [{"path": k, "sha256": v} for k, v in sorted(outputs.items())],
             "runs": runs,
         }

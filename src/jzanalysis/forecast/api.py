@@ -213,6 +213,10 @@ def forecast_series(
         calibration=cal.summary(),
         plan_info=plan_obj,
         plan_source=None if plan_obj is None else plan_source_code(plan_obj, ytd),
+        calibration_outcomes=cal.source.get("pairs", len(cal.pairs) or None),
+        calibration_cities=cal.source.get("cities"),
+        pace_so_far_per_month=ytd / as_of,
+        pace_assumed_per_month=max(chosen.point - ytd, 0.0) / (12 - as_of),
     )
 
 

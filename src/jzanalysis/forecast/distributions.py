@@ -138,7 +138,12 @@ class LogGridPredictive(Predictive):
 
     ``components``: (weight, mean, sd) of normals on log X, pooled (a linear pool: the mixture).
     ``plan_prior``: (loc, scale, df) of a Student-t density on log X that multiplies the pool (the
-    information a published plan carries about where the year ends). The grid has 8001 points
+    information a published plan carries about where the year ends). ``plan_mix`` = (π, W): the plan
+    is informative with prior probability π, else irrelevant; the result is the mixture
+    w·(pool × t)/m1 + (1 − w)·pool, with w = π·m1 / (π·m1 + (1 − π)·m0), m1 = ∫ pool·t (how well pace
+    and plan agree) and m0 = ∫ pool·Cauchy(log plan, W) (a plan unrelated to the outcome, W broad): the
+    further the pace is from the plan, the less the plan counts, and a disagreement widens the
+    forecast instead of narrowing it. Without ``plan_mix`` the plan always counts (the plain product). The grid has 8001 points
     over ±16 sd of the resulting density; a single normal without a plan uses
     the closed form (scipy), and the grid agrees with it to about 1e-7 (checked in the tests).
 
@@ -161,24 +166,32 @@ class LogGridPredictive(Predictive):
         *,
         integer: bool = False,
         plan_prior: tuple[float, float, float] | None = None,
+        plan_mix: tuple[float, float, float] | None = None,
     ):
-        comps = [(float(w), float(m), float(s)) for w, m, s in components if w > 0]
+        # a component is (weight, mean, sd) of a normal, or (weight, location, scale, df) of a Student t
+        comps = [tuple(float(v) for v in c) + ((math.inf,) if len(c) == 3 else ()) for c in components if c[0] > 0]
         if not comps:
             raise ValueError("a predictive needs at least one component with weight > 0")
-        total = sum(w for w, _, _ in comps)
-        self.components = [(w / total, m, max(s, 1e-9)) for w, m, s in comps]
+        total = sum(c[0] for c in comps)
+        self._comps = np.array([(w / total, m, max(s, 1e-9), df) for w, m, s, df in comps])
+        self.components = [(w, m, s) for w, m, s, _ in self._comps]
         self.floor = float(floor)
         self.integer = bool(integer)
         self.plan_prior = plan_prior
+        self.plan_mix = plan_mix if plan_prior is not None else None
+        self.plan_weight: float | None = None if plan_prior is None else 1.0
         # one normal and no plan: the closed form (exact quantiles); otherwise the grid, built when needed
-        self._normal = self.components[0][1:] if len(self.components) == 1 and plan_prior is None else None
+        single = len(self.components) == 1 and math.isinf(self._comps[0, 3])
+        self._normal = self.components[0][1:] if single and plan_prior is None else None
         self._grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def _build_grid(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(log x, density, cdf) on the grid."""
         if self._grid is None:
-            lo = min(m - 12 * s for _, m, s in self.components)
-            hi = max(m + 12 * s for _, m, s in self.components)
+            # a t's tail reaches further than a normal's: 40 scales for it, 12 for a normal
+            reach = np.where(np.isinf(self._comps[:, 3]), 12.0, 40.0) * self._comps[:, 2]
+            lo = float(np.min(self._comps[:, 1] - reach))
+            hi = float(np.max(self._comps[:, 1] + reach))
             if self.plan_prior is not None:
                 loc, scale, _ = self.plan_prior
                 lo, hi = min(lo, loc - 12 * scale), max(hi, loc + 12 * scale)
@@ -194,16 +207,40 @@ class LogGridPredictive(Predictive):
     def _density(self, lo: float, hi: float, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         y = np.linspace(lo, hi, n or self.N_GRID)
         base = np.zeros_like(y)
-        for w, m, s in self.components:
-            base += w * np.exp(-0.5 * ((y - m) / s) ** 2) / (s * math.sqrt(2 * math.pi))
+        for df in np.unique(self._comps[:, 3]):
+            w, m, s = self._comps[self._comps[:, 3] == df, :3].T[:, :, None]
+            z = (y[None, :] - m) / s
+            if math.isinf(df):
+                kernel = np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
+            else:
+                kernel = np.exp(
+                    gammaln((df + 1) / 2)
+                    - gammaln(df / 2)
+                    - 0.5 * math.log(df * math.pi)
+                    - (df + 1) / 2 * np.log1p(z**2 / df)
+                )
+            base += (w * kernel / s).sum(0)
         density = base
         if self.plan_prior is not None:
             loc, scale, df = self.plan_prior
-            # Student t density up to its constant (the product is normalised below)
-            density = base * (1 + ((y - loc) / scale) ** 2 / df) ** (-(df + 1) / 2)
-            if not np.any(density > 0):
-                # the pool and the plan density do not overlap in double precision: keep the pool
-                density = base
+            if self.plan_mix is None:
+                # Student t density up to its constant (the product is normalised below)
+                density = base * (1 + ((y - loc) / scale) ** 2 / df) ** (-(df + 1) / 2)
+                if not np.any(density > 0):
+                    # the pool and the plan density do not overlap in double precision: keep the pool
+                    density = base
+            else:
+                prior, log_plan, wide = self.plan_mix
+                pool = base / _trapezoid(base, y)
+                product = pool * stats.t.pdf(y, df, loc, scale)
+                m1 = _trapezoid(product, y)
+                # a plan unrelated to the outcome: log(plan) anywhere around log(full), Cauchy (heavier-tailed
+                # than the plan's t, so a plan far from the pace is explained as irrelevant, never as informative)
+                m0 = _trapezoid(pool * stats.cauchy.pdf(y, log_plan, wide), y)
+                evidence = prior * m1 + (1 - prior) * m0
+                weight = prior * m1 / evidence if m1 > 0 and evidence > 0 else 0.0
+                self.plan_weight = float(weight)
+                density = (1 - weight) * pool + (weight * product / m1 if m1 > 0 else 0.0)
         return y, density / _trapezoid(density, y)
 
     # --- on the log scale of X -----------------------------------------------------------------

@@ -98,9 +98,9 @@ def _c_for(inp: ForecastInputs) -> float:
 
 
 def calibrated_variance(inp: ForecastInputs, share: float, ytd: float | None = None) -> float:
-    """The calibrated spread of log(full / line) at ``share``: V plus the uncertainty of β."""
-    cb = inp.calibration.bias(inp.kind, inp.as_of)
-    return inp.calibration.variance(inp.kind, share, inp.ytd if ytd is None else ytd, _c_for(inp)) + cb.sd**2
+    """The calibrated spread of log(full / line) at ``share``: V and the uncertainty of β, c, d (and of
+    the definition the year end is published under) integrated over their posterior, with t tails."""
+    return inp.calibration.line_variance(inp.kind, inp.as_of, share, inp.ytd if ytd is None else ytd, inp.spread_c)
 
 
 def _need_positive_ytd(inp: ForecastInputs) -> None:
@@ -265,6 +265,20 @@ def calibrated_components(inp: ForecastInputs) -> tuple[list[tuple[str, float, f
     return parts, details
 
 
+def plan_applies(inp: ForecastInputs) -> str | None:
+    """Why the plan does not enter the calibrated forecast (a code), or None when it does.
+
+    Once the year to date is at or past the plan, the plan says nothing about how far above it the
+    year ends: it is left out (``ytd_at_or_past_plan``)."""
+    if inp.plan is None:
+        return "no_plan"
+    if inp.calibration.plan is None:
+        return "no_plan_record"
+    if inp.ytd >= inp.plan.value:
+        return "ytd_at_or_past_plan"
+    return None
+
+
 def _calibrated(inp: ForecastInputs) -> RunResult:
     _need_positive_ytd(inp)
     s = inp.as_of / 12
@@ -274,17 +288,28 @@ def _calibrated(inp: ForecastInputs) -> RunResult:
     precision = {name: 1 / var for name, _, var in parts}
     total = sum(precision.values())
     weights = {name: p / total for name, p in precision.items()}
-    components = [(weights[name], math.log(median), math.sqrt(var)) for name, median, var in parts]
+    # the straight line is a mixture over the calibration's posterior; the others are one normal each
+    line = cal.line_mixture(inp.kind, inp.as_of, s, inp.ytd, inp.spread_c)
+    log_line = math.log(inp.ytd / s)
+    components = [(weights["straight_line_calibrated"] * w, log_line + m, sd, df) for w, m, sd, df in line]
+    components += [(weights[name], math.log(median), math.sqrt(var)) for name, median, var in parts[1:]]
     integer = inp.kind == "count"
     base = LogGridPredictive(components, floor=inp.ytd, integer=integer)
     plan_prior = None
-    if inp.plan is not None and cal.plan is not None:
+    plan_skip = plan_applies(inp)
+    if plan_skip is None:
         plan_prior = cal.plan.density_params(inp.plan.value)
-    dist = (
-        base
-        if plan_prior is None
-        else LogGridPredictive(components, floor=inp.ytd, integer=integer, plan_prior=plan_prior)
-    )
+        # a plan is a target for the rest of the year: the less of it is left to do than the calendar
+        # leaves, the less it constrains where the year ends (none once the YTD reaches it)
+        left = min(max((inp.plan.value - inp.ytd) / (inp.plan.value * (1 - s)), 0.0), 1.0)
+        mix = (
+            cal.priors.get("plan_informative", 0.5) * left,
+            math.log(inp.plan.value),
+            cal.priors.get("plan_irrelevant_sd", 0.5),
+        )
+        dist = LogGridPredictive(components, floor=inp.ytd, integer=integer, plan_prior=plan_prior, plan_mix=mix)
+    else:
+        dist = base
     c = _c_for(inp)
     params = {
         "basis": "months",
@@ -297,6 +322,10 @@ def _calibrated(inp: ForecastInputs) -> RunResult:
         "bias_sd": cb.sd,
         "c": c,
         "d": cal.d,
+        "d_def": cal.d_def,
+        "drift_rate": cal.drift_rate,
+        "tail_df": cal.priors.get("tail_df") if cal.posterior else None,
+        "posterior_points": len(cal.posterior),
         "dispersion": 12 * c**2 if inp.kind == "count" else 2 * c,
         "dispersion_source": "calibration" if inp.spread_c is None else "given",
         "sd_log": math.sqrt(base.log_variance()),
@@ -305,13 +334,20 @@ def _calibrated(inp: ForecastInputs) -> RunResult:
             name: {"median": median, "sd_log": math.sqrt(var), **details.get(name, {})} for name, median, var in parts
         },
         "point_mass_at_ytd": dist.point_mass_at_floor(),
+        "plan_used": plan_skip is None,
+        "plan_skipped": None if plan_skip in (None, "no_plan") else plan_skip,
     }
     if plan_prior is not None:
         _loc, scale, df = plan_prior
+        dist.point_mass_at_floor()  # builds the grid, which sets plan_weight
         params["plan_prior"] = {"loc_log_ratio": cal.plan.loc, "scale": scale, "df": df, "series": cal.plan.series}
-        # how much of the final spread's precision the plan supplied (0: none, 1: all)
+        # the posterior probability that the plan is informative here (the pace decides, see distributions)
+        params["plan_left_share"] = left
+        params["plan_weight"] = dist.plan_weight
+        # how much of the final spread's precision the plan supplied (0: none or it widened, 1: all)
         params["plan_information_share"] = max(0.0, 1 - dist.log_variance() / base.log_variance())
-    return None, dist, {**params, "_without_plan": base if plan_prior is not None else None}
+    without = base if (plan_prior is not None or plan_skip == "ytd_at_or_past_plan") else None
+    return None, dist, {**params, "_without_plan": without}
 
 
 METHODS: dict[str, Method] = {

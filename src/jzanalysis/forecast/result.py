@@ -1,7 +1,8 @@
 """Typed forecast results; ``to_dict()`` is the JSON contract (keys are only ever added).
 
 Top level: ``metric, region, year, as_of, ytd, plan, forecast, methods`` plus ``plan_source, unit, kind,
-quote, default_method, skipped, calibration, plan_info, path, updates``. Each method object:
+quote, default_method, skipped, calibration, plan_info, path, updates, calibration_outcomes,
+calibration_cities, pace_so_far_per_month, pace_assumed_per_month``. Each method object:
 ``method, point, interval80, interval95, p_meet_plan`` plus ``label_zh, required_pace, observed_pace,
 parameters, quantiles, unit, kind, mean, point_is, plan_verdict`` and, for the calibrated method with a
 plan, ``without_plan`` (the same forecast before the plan's information).
@@ -126,6 +127,13 @@ class ForecastResult:
     plan_info: Plan | None = None
     path: dict[int, float] = field(default_factory=dict)
     updates: list[dict] = field(default_factory=list)
+    #: real January..M → full-year outcomes, and their cities, the calibration was fitted on
+    calibration_outcomes: int | None = None
+    calibration_cities: int | None = None
+    #: the pace so far (YTD / M per month) and the pace the forecast assumes for the rest of the year
+    #: ((point − YTD) / (12 − M) per month): page 1 sets them side by side
+    pace_so_far_per_month: float | None = None
+    pace_assumed_per_month: float | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready dict: plain floats, lists and None only."""

@@ -17,6 +17,7 @@ import functools
 import tomllib
 from pathlib import Path
 
+from ..metrics import METRICS
 from .format import Formatter
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
@@ -72,7 +73,11 @@ class Catalogue:
         return key in self.messages
 
     def metric(self, metric_id: str) -> str:
-        return self.messages.get(f"metric.{metric_id}", metric_id)
+        """A metric's label in this language, from the metric catalogue (``metrics.toml``); an unknown id as is."""
+        spec = METRICS.get(metric_id)
+        if spec is None:
+            return metric_id
+        return spec.label_en if self.en else spec.label
 
     def method(self, method_id: str) -> str:
         return self.messages.get(f"method.{method_id}", method_id)

@@ -14,7 +14,7 @@ def format_calibration_table(cal: Calibration) -> str:
         f"calibration {cal.id}: {src.get('pairs', '?')} pairs, {src.get('cities', '?')} cities, "
         f"{src.get('series', '?')} series (file {src.get('file', '?')}, sha256 {str(src.get('sha256', '?'))[:12]}…)",
         "",
-        "| class | β (posterior mode) | sd of β | pairs | series | leans on prior |",
+        "| class | β (posterior mean) | sd of β | pairs | series | leans on prior |",
         "|---|---|---|---|---|---|",
     ]
     for name in CLASSES:
@@ -26,7 +26,14 @@ def format_calibration_table(cal: Calibration) -> str:
         "",
         f"spread: c(count) = {cal.c['count']:.3f} (prior median {cal.priors['c_median']['count']:.3f}), "
         f"c(amount) = {cal.c['amount']:.3f} (prior median {cal.priors['c_median']['amount']:.3f}), "
-        f"d = {cal.d:.3f} (prior median {cal.priors['d_median']:.3f})",
+        f"d = {cal.d:.3f} (prior median {cal.priors['d_median']:.3f})"
+        + (
+            f", d_def = {cal.d_def:.3f} (prior median {cal.priors.get('d_def_median', 0):.3f}) on "
+            f"{100 * cal.drift_rate:.0f}% of outcomes; posterior means over {len(cal.posterior)} points, "
+            f"t tails with {cal.priors.get('tail_df')} df"
+            if cal.posterior
+            else ""
+        ),
     ]
     if cal.plan is not None:
         p = cal.plan

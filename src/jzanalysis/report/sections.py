@@ -808,6 +808,9 @@ class Report:
         ]
         for i in self.a.dataset.inputs:
             lines.append(self.t("appendix.input", file=Path(i["path"]).name, sha=i["sha256"]))
+        fixes = getattr(self.a.dataset, "corrections", None)  # the analyst's corrections file, when it has entries
+        if fixes is not None and fixes.corrections.entries:
+            lines.append(self.t("appendix.corrected_by_analyst", **fixes.provenance()))
         return lines
 
     def generated(self) -> str:

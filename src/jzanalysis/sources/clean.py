@@ -11,8 +11,11 @@ The cleaned text keeps a map back to the raw text (``origin[i]`` = raw offset of
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import InputError
 
@@ -22,7 +25,9 @@ class CleaningStep:
     """One removal or change, for the report's source section.
 
     - ``kind``: spam_title, spam (stuffing inside a line), js_tail, script (a script block pasted into
-      text), site_chrome, broken_markup, pinyin_gloss, t2s, fullwidth_digits, doubled_punct, spacing;
+      text), site_chrome, broken_markup, pinyin_gloss, t2s, fullwidth_digits, doubled_punct, spacing,
+      line_wrap (a line break of text hard-wrapped at a fixed width, as a PDF's text is, joined),
+      spun_synonym (a content farm's synonym swap undone, ``spinning.toml``);
       html_script, html_style, html_comment for what an HTML page hides (not read).
     - ``text``: what was removed, or ``old→new`` for a change (e.g. ``經→经``, ``１７４→174``).
     - ``line``: 1-based line in the text as read (for HTML: its visible text; for html_* kinds: the line in
@@ -277,6 +282,7 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
             steps.append(CleaningStep(kind, f"{old}→{new}" if new else old, editor.line_at(position), description))
 
     note_change("broken_markup", "残缺的网页标记", _BROKEN_MARKUP_RE, lambda m: "")
+    _unwrap(editor, steps)
     before = len(steps)
     note_change("pinyin_gloss", "繁体转码留下的拼音注音", _PINYIN_RE, lambda m: "")
     if len(steps) > before:
@@ -292,7 +298,107 @@ def clean_text(raw: str, name: str = "bulletin") -> CleanedText:
     note_change("doubled_punct", "重复标点", _DOUBLED_PUNCT_RE, lambda m: m.group(1))
     note_change("spacing", "数字两侧多余的空格", _NUMBER_SPACING_RE, lambda m: "")
     _traditional_to_simplified(editor, steps, raw)
+    _unspin(editor, note_change)
     return CleanedText(text=editor.text, origin=editor.origin, steps=steps)
+
+
+_WRAP_MIN_LINES = 5  # lines of about one width a text needs to be taken as hard-wrapped
+_WRAP_MIN_WIDTH = 18  # characters: a page's width; shorter lines of one length are a list
+_TERMINAL_END = tuple("。！？!?；;：:")
+_TABLE_ROW = re.compile(r"[|｜\t]|\S(?: {2,}|\u3000{2,})\S")  # a table's row: its cells are never one sentence
+
+
+def _wrap_width(text: str) -> int | None:
+    """The width a text is hard-wrapped at (a PDF's text: "新签约亿元以上项目\n122 个、总投资…"), or None.
+
+    Wrapped when at least :data:`_WRAP_MIN_LINES` lines of 12 characters or more, and 60% of them, are within
+    75%–130% of their median length (spaces around numbers widen a line)."""
+    lengths = sorted(
+        len(line.strip()) for line in text.split("\n") if len(line.strip()) >= 12 and not _TABLE_ROW.search(line)
+    )
+    if len(lengths) < _WRAP_MIN_LINES:
+        return None
+    median = lengths[len(lengths) // 2]
+    if median < _WRAP_MIN_WIDTH:
+        return None  # a list of short lines, a figure to a line: its breaks separate items (clauses.sentences)
+    near = sum(1 for n in lengths if 0.75 * median <= n <= 1.3 * median)
+    return median if near >= max(_WRAP_MIN_LINES, 0.6 * len(lengths)) else None
+
+
+def _unwrap(editor: _Editor, steps: list) -> None:
+    """Join the lines of a hard-wrapped text: a break after a line of about the wrap width that ends without a
+    sentence's punctuation is inside a sentence (often inside a word or a number's phrase)."""
+    width = _wrap_width(editor.text)
+    if width is None:
+        return
+    lower = 0.75 * width
+
+    def join(match: re.Match) -> str:
+        line = match.group(1).strip()
+        following = match.group(2)
+        if (
+            len(line) >= lower
+            and not line.endswith(_TERMINAL_END)
+            and following.strip()
+            and not _TABLE_ROW.search(match.group(1))
+            and not _TABLE_ROW.search(following)
+        ):
+            return match.group(1)
+        return match.group(0)
+
+    joined = editor.sub(re.compile(r"([^\n]*)\n(?=([^\n]*))"), join)
+    if joined:
+        line = editor.line_at(joined[0][0])
+        steps.append(
+            CleaningStep(
+                "line_wrap", f"{len(joined)} line breaks", line, "按固定宽度折行的文本（如PDF），行内换行已合并"
+            )
+        )
+        # the same extraction spaces out words ("分 别 增 长"): a single space between two characters goes
+        spaced = editor.sub(re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])"), lambda m: "")
+        if spaced:
+            where = editor.line_at(spaced[0][0])
+            steps.append(CleaningStep("line_wrap", f"{len(spaced)} spaces", where, "PDF文本字间多余的空格"))
+
+
+SPINNING_PATH = Path(__file__).with_name("spinning.toml")
+
+
+@functools.cache
+def _spinning(path: Path = SPINNING_PATH) -> tuple[int, re.Pattern, re.Pattern, dict[str, str]]:
+    """``spinning.toml``: (markers needed, marker pattern, substitution pattern, spun → original)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        minimum = int(data["min_markers"])
+        markers = [str(w) for w in data["markers"]["words"]]
+        table = {str(k): str(v) for k, v in data["substitutions"].items()}
+    except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(
+            f"{path} is not a valid spinning table (min_markers, [markers] words, [substitutions]): {exc}"
+        ) from None
+
+    def alternation(words) -> re.Pattern:
+        return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+    return minimum, alternation(markers), alternation(table), table
+
+
+def spun(text: str) -> bool:
+    """True when ``text`` carries enough distinct markers of synonym spinning (``spinning.toml``).
+
+    >>> spun("协议出资额229.66亿元,完结年度使命的143.5%"), spun("企业出资额3亿元")
+    (True, False)
+    """
+    minimum, markers, _, _ = _spinning()
+    return len({m.group(0) for m in markers.finditer(text)}) >= minimum
+
+
+def _unspin(editor: _Editor, note_change) -> None:
+    """Undo a content farm's synonym swaps (完结年度使命 → 完成年度任务) in a text found to be spun."""
+    if not spun(editor.text):
+        return
+    _, _, pattern, table = _spinning()
+    note_change("spun_synonym", "洗稿软件替换的同义词，已还原", pattern, lambda m: table[m.group(0)])
 
 
 _converter = None

@@ -8,7 +8,8 @@ A corpus folder holds bulletins and their labels in one of two forms:
 - ``NAME.expected.json`` beside each ``NAME.txt`` (the project's own corpus, ``tests/corpus/README.md``):
   rows ``[year, months, region, metric, value, plan_pct, yoy_pct, qualifier]``.
 
-A fact is right when its metric, region, value, period, year, ``plan_pct`` and ``yoy_pct`` all match a label.
+Metrics are compared by family (:attr:`jzanalysis.metrics.Metric.family_id`): a 新签约 count
+(``projects_signed_100m``) is scored as the ``projects_100m`` a label names. A fact is right when its metric, region, value, period, year, ``plan_pct`` and ``yoy_pct`` all match a label.
 A fact that matches a label's metric, region and value but not an attribute is a wrong attribute: it counts
 against recall and precision both. Anything else extracted under a metric the corpus labels is a false fact;
 facts of metrics no label uses, and figures of an earlier year or an earlier part of the year quoted in the
@@ -29,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..metrics import METRICS
 from ..regions import Region, find_region, get_region
 
 
@@ -94,6 +96,23 @@ class _Label:
     alternatives: tuple[float, ...] = ()
 
 
+def _family(metric_id: str) -> str:
+    """The id ``metric_id`` is scored as (its family; an id the catalogue lacks is its own)."""
+    spec = METRICS.get(metric_id)
+    return spec.family_id if spec is not None else metric_id
+
+
+@dataclass(frozen=True)
+class _Other:
+    """A figure of another period the text also states (``other_periods``): neutral."""
+
+    metric: str
+    region: str
+    value: float
+    year: int | None
+    months: int | None
+
+
 def _none(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value) else value
 
@@ -104,10 +123,10 @@ def _close(a, b) -> bool:
     return abs(float(a) - float(b)) < 1e-6
 
 
-def _labels(folder: Path) -> dict[str, tuple[str | None, list[_Label]]]:
-    """File name → (labelled city, labels), from either label form."""
+def _labels(folder: Path) -> dict[str, tuple[str | None, list[_Label], list[_Other]]]:
+    """File name → (labelled city, labels, figures of other periods), from either label form."""
     shared = folder / "expected.json"
-    labels: dict[str, tuple[str | None, list[_Label]]] = {}
+    labels: dict[str, tuple[str | None, list[_Label], list[_Other]]] = {}
     if shared.is_file():
         try:
             data = json.loads(shared.read_text(encoding="utf-8"))
@@ -131,7 +150,11 @@ def _labels(folder: Path) -> dict[str, tuple[str | None, list[_Label]]]:
                 )
                 for f in entry["facts"]
             ]
-            labels[name] = (entry.get("city"), rows)
+            others = [
+                _Other(o["metric"], o["region"], float(o["value"]), o.get("year"), o.get("months"))
+                for o in entry.get("other_periods", [])
+            ]
+            labels[name] = (entry.get("city"), rows, others)
         return labels
     for path in sorted(folder.glob("*.expected.json")):
         entry = json.loads(path.read_text(encoding="utf-8"))
@@ -140,7 +163,7 @@ def _labels(folder: Path) -> dict[str, tuple[str | None, list[_Label]]]:
         if source is None or entry.get("error"):
             continue
         rows = [_Label(r[3], r[2], float(r[4]), r[5], r[6], r[0], r[1], False) for r in entry["facts"]]
-        labels[source.name] = (entry.get("city"), rows)
+        labels[source.name] = (entry.get("city"), rows, [])
     if not labels:
         raise InputError(
             f"{folder} has no labels; allowed: an expected.json (shared corpus schema) or NAME.expected.json files"
@@ -162,8 +185,8 @@ def evaluate_corpus(folder: Path | str, region: str | None = None, label_city: b
     given = get_region(region) if region else None
     result = Evaluation()
     corpus = _labels(folder)
-    scored = {label.metric for _, labels in corpus.values() for label in labels}
-    for name, (city, labels) in corpus.items():
+    scored = {_family(label.metric) for _, labels, _ in corpus.values() for label in labels}
+    for name, (city, labels, others) in corpus.items():
         path = folder / name
         if not path.is_file():
             raise InputError(f"{folder}: the labels name {name}, which is not in the folder")
@@ -172,7 +195,7 @@ def evaluate_corpus(folder: Path | str, region: str | None = None, label_city: b
         result.files += 1
         result.cities[name] = (city, found.city_name)
         profile = file_region or (found.city.region if found.city else None) or (find_region(city) if city else None)
-        _score(name, labels, found, profile, result, scored)
+        _score(name, labels, found, profile, result, scored, others)
     return result
 
 
@@ -182,8 +205,16 @@ def _canonical(region: Region | None, name: str) -> str:
     return region.resolve(name) or name
 
 
-def _score(name: str, labels: list[_Label], found, region: Region | None, result: Evaluation, scored: set[str]) -> None:
-    facts = found.facts[found.facts.metric.isin(scored)]
+def _score(
+    name: str,
+    labels: list[_Label],
+    found,
+    region: Region | None,
+    result: Evaluation,
+    scored: set[str],
+    others: list[_Other] = (),
+) -> None:
+    facts = found.facts[found.facts.metric.map(_family).isin(scored)]
     result.unscored += len(found.facts) - len(facts)
     result.labelled += len(labels)
     result.extracted += len(facts)
@@ -193,7 +224,7 @@ def _score(name: str, labels: list[_Label], found, region: Region | None, result
         candidates = [
             f
             for f in unmatched
-            if f.metric == label.metric
+            if _family(f.metric) == _family(label.metric)
             and _canonical(region, f.region) == label_region
             and any(_close(f.value, v) for v in (label.value, *label.alternatives))
         ]
@@ -230,8 +261,17 @@ def _score(name: str, labels: list[_Label], found, region: Region | None, result
         earlier_this_year = (
             file_months is not None and int(fact.months) < file_months and (year is None or year == file_year)
         )
+        other_period = any(
+            _family(fact.metric) == _family(o.metric)
+            and _canonical(region, fact.region) == _canonical(region, o.region)
+            and _close(fact.value, o.value)
+            and (o.months is None or int(fact.months) == o.months)
+            and (o.year is None or year is None or year == o.year)
+            for o in others
+        )
         if (
-            (file_year is not None and year is not None and year < file_year)
+            other_period
+            or (file_year is not None and year is not None and year < file_year)
             or earlier_this_year
             or (
                 file_months is not None

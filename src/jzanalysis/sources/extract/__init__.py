@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 
 from ...errors import InputError
+from ...metrics import METRICS
 from ...regions import Region
 from . import budget
 from .clauses import HAS_NUMBER_RE, STRIPPED_RE, paren_depths, percent_groups, phrase_after, phrase_start, sentences
@@ -592,6 +593,13 @@ class _Context:
         )
         independent = own.floor is not None or (own.object not in (None, "project")) or own.band
         population = count_head
+        if (
+            own.kind == "funds"
+            and count_head is not None
+            and count_head.sentence is sentence
+            and re.search("[；;]", sentence[count_head.q.end : start])
+        ):
+            population = None  # "…外资方面,已签约项目2个;内联引资方面,实际利用内资54亿元": a new topic's funds
         if q.unit == "个":
             if count_head is not None:
                 features = _continue(features, count_head, independent)
@@ -1021,7 +1029,9 @@ class _Context:
                     months=months,
                     region=region,
                     metric=metric,
-                    value=item.q.value,
+                    value=METRICS[metric].to_unit(item.q.value, item.q.unit)
+                    if item.q.unit in METRICS[metric].convert
+                    else item.q.value,  # 5008万美元 → 0.5008亿美元
                     start=s_start + item.quote_start,
                     end=s_start + item.end,
                     plan_pct=item.plan_pct if len(item.regions) == 1 else None,
@@ -1062,7 +1072,7 @@ def _continue(features: Features, head: _Item, independent: bool, amount: bool =
             values["object"] = source.object
     if values["object"] is None:
         values["object"] = source.object
-    if not independent:
+    if not independent or features.subset:  # "其中10亿元以上项目16个" of one event is the event's too
         values["restrictions"] = tuple(dict.fromkeys((*features.restrictions, *source.restrictions)))
         values["subset"] = features.subset or source.subset
     if values["scope"] is None and source.scope in ("resident", "leader"):

@@ -76,6 +76,10 @@ def paren_depths(sentence: str) -> list[int]:
 _BREAK_RE = re.compile(r"[,，;；!！?？。\n\t(（|｜]|(?<=[^\x00-\x7f])[ \u3000\xa0](?=[^\x00-\x7f \u3000])")
 
 
+_SUBSET_HEAD = re.compile(r"[\s\u3000]*(其中)[,，:：]")
+_LINK_ONLY = re.compile(r"\s*(?:已|共|累计|总计|合计)?(?:达到|达|为|计)?\s*")
+
+
 def phrase_start(sentence: str, position: int, floor: int, depths: list[int]) -> int:
     """Start of the phrase of a figure at ``position``: after the last clause break, the unclosed bracket the
     figure sits in, or ``floor`` (the end of the figure before it), at most :data:`PHRASE_LIMIT` back."""
@@ -88,6 +92,11 @@ def phrase_start(sentence: str, position: int, floor: int, depths: list[int]) ->
             continue  # "新签约亿元以上项目\n142个": a figure alone on its line is named by the line before
         if ch in "(（" and depths[i] >= depth:
             continue  # a closed bracket inside the phrase: "荆州区(含华中农高区)、洪湖市各18个"
+        if ch in ",，" and _LINK_ONLY.fullmatch(sentence[i + 1 : position]) and i > lower:
+            continue  # "协议引资额超千亿,达1322亿元": a clause of a bare 达 is named by the clause before
+        subset = _SUBSET_HEAD.match(sentence) if floor == 0 else None
+        if subset and i >= subset.end() - 1 and ch in ",，:：":
+            return subset.start(1)  # "其中,2022年新签约项目中,新开工项目285个": the first figure is a part
         return i + 1
     start = max(lower, 0)
     while start < position and sentence[start] in "、 \u3000":
@@ -116,6 +125,13 @@ _PLAN_BEFORE = re.compile(
     r"(?:(?:完成|达到|占|为)了?(?:全年|年度|年|年初预期|年初|今年)?(?:预期)?(?:目标计划|目标任务|计划任务|计划|目标|任务)"
     r"(?:[（(][^（()）]{0,12}[）)])?的?|完成率(?:为|达|达到)?)$"
 )
+# "完成目标任务20亿元的56.3%", "完成市考核目标45个的88.9%": the target is named with its value between the
+# plan words and the share; the share is of the figure before the target, not of the target
+_PLAN_TARGET_NAMED = re.compile(
+    r"(?:完成|达到|占)了?[^,，;；。\d%]{0,10}(?:目标|任务|计划)(?:任务)?(?:数)?(?:为|是)?\s*\d+(?:\.\d+)?\s*"
+    r"(?:亿元|万元|亿美元|万美元|个|项|家)$"
+)
+_PLAN_BARE = re.compile(r"^(?:已|共|累计)?完成(?:了|率)?$")  # "…267.1亿元,完成100.8%": the share of its plan
 _GROWTH_BEFORE = re.compile(r"(?P<dir>增长|增幅|增速|增加|下降|下滑|回落|减少)(?:了|为|达|达到)?(?P<sign>[-−－])?$")
 _SHARE_BEFORE = re.compile(r"占比(?:达|为)?$|占[^,，。;；]{1,12}的$|比重(?:达|为)?$")
 _BASE_YEAR_RE = re.compile(r"较(?P<y>20\d{2})年(?:同期)?(?:相比)?(?:同比)?(?:分别)?$")
@@ -143,6 +159,7 @@ def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -
 
     ``floors[i]`` is where the phrase of percentage i may start (the end of the figure before it)."""
     groups: list[PercentGroup] = []
+    named_until, named_first = -1, 0  # the end and anchor of a plan share placed before its named target
     i = 0
     while i < len(percents):
         first = percents[i]
@@ -155,8 +172,17 @@ def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -
         lead_phrase = lead[cut:]
         normalised = lead_phrase.replace("完结", "完成").replace("分别", "").rstrip(" \t\u3000\n")
         kind, negative, signed, base_year = "other", False, False, None
+        first_at = first.start
         growth = _GROWTH_BEFORE.search(normalised)
-        if _PLAN_BEFORE.search(normalised) and "开门红" not in lead_phrase:
+        target_named = (
+            _PLAN_TARGET_NAMED.search(sentence, max(0, floors[i] - 40), floors[i])
+            if floors[i] and not normalised.strip(" 的")
+            else None
+        )
+        if target_named:
+            kind = "plan"  # the group is placed before the target, so the target is not what it is a share of
+            lead_start, cut, first_at = target_named.start(), 0, target_named.start()
+        elif (_PLAN_BEFORE.search(normalised) or _PLAN_BARE.match(normalised)) and "开门红" not in lead_phrase:
             kind = "plan"
         elif growth:
             kind = "growth"
@@ -166,13 +192,21 @@ def percent_groups(sentence: str, percents: list[Quantity], floors: list[int]) -
             base_year = int(base.group("y")) if base else None
         elif _SHARE_BEFORE.search(normalised):
             kind = "share"
+        if target_named:
+            named_until, named_first = first.start, first_at
+        elif (
+            kind == "growth"
+            and named_until >= 0
+            and not sentence[named_until : lead_start + cut].strip("%0123456789. ,，")
+        ):
+            first_at = named_first  # "…800亿元的70.1%,同比增长9.6%": the growth is of the same figure as the share
         groups.append(
             PercentGroup(
                 kind=kind,
                 values=[p.value for p in percents[i : j + 1]],
                 start=lead_start + cut,
                 end=percents[j].end,
-                first=first.start,
+                first=first_at,
                 respective="分别" in lead_phrase or "分别" in sentence[max(0, lead_start + cut - 3) : lead_start + cut],
                 phrase=lead_phrase,
                 negative=negative,

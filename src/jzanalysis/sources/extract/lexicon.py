@@ -151,7 +151,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     # 计划/目标 followed by 的, a digit or % is progress ("完成全年计划的71.6%"), not a target
     # …and 计划总投资 is the planned investment of signed projects, an amount, not a target
     targets = [
-        re.escape(w) + (r"(?!(?:任务|计划)?[的\d%]|总投资|投资)" if w in ("计划", "目标") else "")
+        re.escape(w)
+        + (r"(?!(?:任务|计划)?[的\d%]|总投资|投资)" if w in ("计划", "目标") else "")
+        + (r"(?!引资)" if w == "拟" else "")  # 拟引资 of signed projects is an amount, not a plan
         for w in lexicon.targets
     ]
     matchers["target"] = re.compile("|".join(targets))
@@ -172,7 +174,12 @@ _FLOOR_RE = re.compile(
     r"\s*(?P<u>亿|千万|万)元?(?:人民币)?(?:及其以上|及以上|以上|\+)"
 )
 _OVER_RE = re.compile(rf"(?:过|超过|超)(?P<n>\d+(?:\.\d+)?|{CN_NUMERAL})?\s*(?P<u>亿|千万|万)元?(?:级)?(?=[^元\d]|$)")
-_BAND_RE = re.compile(r"(?<!\d)\d+(?:\.\d+)?\s*[-—–~至到]\s*\d+(?:\.\d+)?\s*(?:亿|万)元|不含\d")
+# …and a bare size class before its count ("50亿元1个": about 50亿元, neither a floor nor a band's bounds).
+# Linear: a digit run is tried from its first digit only, and the spaces around a unit are one \s* each.
+_BAND_RE = re.compile(
+    r"(?<!\d)\d+(?:\.\d+)?\s*(?:(?:亿|万)元?\s*)?[-—–~至到]\s*\d+(?:\.\d+)?\s*(?:亿|万)元|不含\d"
+    r"|(?<![\d.])\d+(?:\.\d+)?\s*(?:亿|万)元$"
+)
 _QUALIFIER_RE = re.compile(r"(?P<q>近|约|逾|愈|超过|超|达到|达)$")
 _QUALIFIERS = {
     "近": "approx",

@@ -6,6 +6,10 @@
   the 亿元以上 ones; a 其中 clause; a figure said to be a share of another) keep the widest; the parts are
   reported as not mapped.
 - A rounded headline and the exact figure (690亿元, 690.85亿元) are one figure: the exact one is kept.
+- A figure stated under a metric and under a variant of it (招引…267个 and 新签约…267个: ``projects_100m`` and
+  its family member ``projects_signed_100m``) is one figure, kept under the family's own id.
+- A value the text states as the metric (协议引资额, 拟引资) stands before a different one read through its
+  projects (签约项目…总投资).
 - Two different values of equal standing are a conflict: both are left out and reported, never averaged.
 """
 
@@ -28,6 +32,7 @@ def reconcile(out, text: str) -> None:
     """Merge repeats, keep the widest figure of each key, report conflicts (see the module docstring)."""
     from . import Unmapped
 
+    _merge_variants(out)
     by_key: dict[tuple, list] = {}
     for fact in out.facts:
         by_key.setdefault(fact.key(), []).append(fact)
@@ -52,7 +57,7 @@ def reconcile(out, text: str) -> None:
                         fact.end,
                     )
                 )
-        candidates = [f for f in facts if f.breadth == widest]
+        candidates = _stated_over_derived([f for f in facts if f.breadth == widest], out)
         first = candidates[0]
         values: list = [first]
         for fact in candidates[1:]:
@@ -88,6 +93,57 @@ def reconcile(out, text: str) -> None:
         )
     order = {id(f): i for i, f in enumerate(out.facts)}
     out.facts = sorted(kept, key=lambda f: order[id(f)])
+
+
+def _stated_over_derived(facts: list, out) -> list:
+    """Facts whose rule reads the metric from the amount's own words (协议引资额, 拟引资) stand before different
+    values whose rule reads it only through the stage of their projects (签约项目…总投资): "已签约项目241个,
+    总投资3124亿元,拟引资2492亿元" is 2492 stated and 3124 derived; the derived one is reported, not a conflict."""
+    from . import Unmapped
+    from .lexicon import load_lexicon
+
+    derived_ids = {r.id for r in load_lexicon().rules if r.population_stage is not None}
+    stated = [f for f in facts if f.rule not in derived_ids]
+    derived = [f for f in facts if f.rule in derived_ids]
+    if not stated or not derived:
+        return facts
+    kept = list(stated)
+    for fact in derived:
+        if any(_same_figure(s.value, fact.value) for s in stated):
+            kept.append(fact)  # the same figure stated twice: merged below
+            continue
+        out.unmapped.append(
+            Unmapped(
+                fact.value, "", fact.phrase or "", "a total investment beside the stated amount", fact.start, fact.end
+            )
+        )
+    order = {id(f): i for i, f in enumerate(facts)}
+    return sorted(kept, key=lambda f: order[id(f)])
+
+
+def _merge_variants(out) -> None:
+    """A variant's fact (its metric's ``family`` is another id) with the same value as a fact of that id, for
+    the same year, months and region, is that fact stated twice: merged into it (plan share, growth kept)."""
+    from ...metrics import METRICS
+
+    family = {m.id: m.family_id for m in METRICS.values() if m.family}
+    if not any(f.metric in family for f in out.facts):
+        return
+    heads = {}
+    for fact in out.facts:
+        if fact.metric not in family:
+            heads.setdefault((fact.year, fact.months, fact.region, fact.metric), []).append(fact)
+    kept = []
+    for fact in out.facts:
+        if fact.metric in family:
+            key = (fact.year, fact.months, fact.region, family[fact.metric])
+            match = next((h for h in heads.get(key, ()) if _same_figure(h.value, fact.value)), None)
+            if match is not None:
+                match.plan_pct = match.plan_pct if match.plan_pct is not None else fact.plan_pct
+                match.yoy_pct = match.yoy_pct if match.yoy_pct is not None else fact.yoy_pct
+                continue
+        kept.append(fact)
+    out.facts = kept
 
 
 def check_unit_sums(out, region: Region | None, city: str) -> None:

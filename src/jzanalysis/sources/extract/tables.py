@@ -20,7 +20,7 @@ from .numerals import number_value
 
 _SEPARATOR = re.compile(r"(?<!\s)\s*[|｜\t]\s*")  # (?<!\s): a run of spaces is tried once, not from each
 _NUMBER = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
-_UNIT_IN_LABEL = re.compile(r"[（(](个|亿元|万元|%)[)）]")
+_UNIT_IN_LABEL = re.compile(r"[（(](个|亿元|万元|亿美元|万美元|%)[)）]")
 _TOTAL_ROW = re.compile(r"^(?:合计|总计|全市|全州|小计|总数)$")
 
 
@@ -97,11 +97,12 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
             unit_name = unit.group(1) if unit else ("亿元" if re.search(r"额|资金|金额|投资", label) else "个")
             if unit_name == "%":
                 kind = "growth" if _GROWTH_LABEL.search(label) else "plan" if _PLAN_LABEL.search(label) else None
-                columns.append((label, kind, None))
+                columns.append((label, kind, None, unit_name))
                 continue
             features = read_phrase(f"{title}…{label}", lexicon)
             rule = classify(features, unit_name, lexicon, features.stage)
-            columns.append((label, rule, (0, 0, 1 if features.object == "industrial" else 0, features.floor or 0.0)))
+            breadth = (0, 0, 1 if features.object == "industrial" else 0, features.floor or 0.0)
+            columns.append((label, rule, breadth, unit_name))
         for row_index in block[1:]:
             row = _cells(lines[row_index])
             name = re.sub(r"[（(][^）)]*[)）]", "", row[0]).strip()
@@ -113,7 +114,7 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
                     continue
                 region, known, city = mentions[0].name, mentions[0].known, False
             previous = None
-            for (label, rule, breadth), cell in zip(columns, row[1:]):
+            for (label, rule, breadth, unit_name), cell in zip(columns, row[1:]):
                 if not _NUMBER.match(cell.replace(" ", "")):
                     previous = None
                     continue
@@ -133,7 +134,7 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
                     metric=rule.metric,
                     rule=rule.id,
                     phrase=f"{title}…{label}",
-                    value=number_value(cell.replace(" ", "")),
+                    value=_in_metric_unit(number_value(cell.replace(" ", "")), unit_name, rule.metric),
                     start=offsets[row_index],
                     end=offsets[row_index] + len(lines[row_index]),
                     title=title,
@@ -142,6 +143,14 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
                 found.append(previous)
     found.extend(_inline_lists(text, lexicon, matcher))
     return found
+
+
+def _in_metric_unit(value: float, unit: str, metric_id: str) -> float:
+    """A cell's value in its metric's unit (a column in 万美元 of an 亿美元 metric: × 0.0001, metrics.toml)."""
+    from ...metrics import METRICS
+
+    spec = METRICS[metric_id]
+    return spec.to_unit(value, unit) if unit in spec.convert else value
 
 
 def _inline_lists(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
