@@ -187,7 +187,7 @@ _FLOOR_RE = re.compile(
 )
 _OVER_RE = re.compile(rf"(?:过|超过|超)(?P<n>\d+(?:\.\d+)?|{CN_NUMERAL})?\s*(?P<u>亿|千万|万)元?(?:级)?(?=[^元\d]|$)")
 # …and a bare size class before its count ("50亿元1个": about 50亿元, neither a floor nor a band's bounds).
-# Linear: each alternative starts only at the first digit of a run, and no two \s* meet around an optional part.
+# Linear: a digit run is tried from its first digit only, and the spaces around a unit are one \s* each.
 _BAND_RE = re.compile(
     r"(?<!\d)\d+(?:\.\d+)?\s*(?:(?:亿|万)元?\s*)?[-—–~至到]\s*\d+(?:\.\d+)?\s*(?:亿|万)元|不含\d"
     r"|(?<![\d.])\d+(?:\.\d+)?\s*(?:亿|万)元$"

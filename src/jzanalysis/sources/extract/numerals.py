@@ -85,8 +85,9 @@ _NOT_COUNTED = re.compile(
     r"街道|专班|小组|团组|批次|场次)(?![\u4e00-\u9fff]{0,6}项目)"
 )
 # …or a size class that a count follows at once ("其中50亿元1个、10亿元3个": projects of about that size)
+# one \s* before the alternatives, none at the start of one: two would share a run of spaces (quadratic)
 _FLOOR_AFTER_RE = re.compile(
-    r"\s*(?:以上|及以上|及其以上|以下|级|档|规模以上|\+|左右的项目|的?(?:[\u4e00-\u9fff]{0,2})项目|\d+(?:\.\d+)?\s*个(?!百分点)|\s*[-—–~至到]\s*\d)"
+    r"\s*(?:以上|及以上|及其以上|以下|级|档|规模以上|\+|左右的项目|的?(?:[\u4e00-\u9fff]{0,2})项目|\d+(?:\.\d+)?\s*个(?!百分点)|[-—–~至到]\s*\d)"
 )
 _RANGE_BEFORE_RE = re.compile(r"(?:\d\s*(?:亿元|万元|亿|万)?\s*[-—–~至到]|不含|含|低于|小于|大于|过)\s*$")
 
