@@ -402,3 +402,12 @@ def test_a_run_of_figure_lines_inside_prose_is_one_sentence():
         "全市签约项目412个\n计划总投资1320.6亿元\n其中亿元以上项目188个",
         "全市上下坚持项目为王。",
     ]
+
+
+def test_a_rate_past_100_percent_is_left_out_with_a_warning_not_the_whole_bulletin():
+    # before: "industrial_start_rate value must be a number 0..100 %, got 120.0", exit 2 for the whole file
+    facts, _cleaned, warnings, _conflicts, _published = extract_text(
+        "荆州市1-7月亿元以上工业项目开工率120%，全市新引进亿元以上项目174个。", "rate.txt"
+    )
+    assert list(zip(facts.metric, facts.value)) == [("projects_100m", 174.0)]
+    assert any("120%" in w and "not kept" in w for w in warnings), warnings

@@ -199,6 +199,9 @@ def read_rate(ctx: Reader, sentence, q, floor, depths, trail: Trail, inherited, 
     place_item(ctx, item, chain, inherited)
     date_item(ctx, item, sentence, chain, inherited, period_marks, mark_ends)
     item.rule = classify(own, "%", ctx.lexicon)
+    if _PLAUSIBLE.get("%") is not None and q.value > _PLAUSIBLE["%"]:
+        # a rate past 100% is a misprint or another ratio: that figure is left out, not the whole bulletin
+        item.excluded = f"{q.number}% is beyond any plausible rate"
     return item
 
 
