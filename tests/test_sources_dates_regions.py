@@ -346,3 +346,13 @@ def test_a_review_of_last_year_with_no_date_keeps_its_figures_without_a_year():
         (395.8, 12, True),
     ]
     assert found.document.year.value is None and found.document.period.value == 12
+
+
+def test_a_year_from_the_written_years_is_as_sure_as_its_margin_over_any_other():
+    from jzanalysis.sources.extract.dates import year_clue_confidence
+
+    # one year only: 0.9; 2023 opens a sentence in the opening lines (2 + 1 = 3) against 2024 named once in
+    # them (1 + 1 = 2): 0.5 + 0.4 × (3 − 2) / 3 = 0.633 → 0.63; two years of equal weight: 0.5
+    assert year_clue_confidence("2023年，全区引进项目12个。", 2023) == 0.9
+    assert year_clue_confidence("2023年，全区…。2024年计划…", 2023) == 0.63
+    assert year_clue_confidence("2023年招商…2024年招商…", 2023) == 0.5

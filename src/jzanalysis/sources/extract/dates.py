@@ -428,6 +428,23 @@ def year_clues(text: str) -> list[YearClue]:
     return clues
 
 
+def year_clue_confidence(text: str, year: int) -> float:
+    """How sure the written years make ``year``: 0.9 when no other year competes, down to 0.5 when another
+    year weighs as much (0.5 + 0.4 × the winning margin over the winner's weight).
+
+    >>> year_clue_confidence("2023年，全区…。2023年招商…", 2023), year_clue_confidence("2023年，全区…。2024年计划…", 2023)
+    (0.9, 0.63)
+    """
+    totals: dict[int, float] = {}
+    for clue in year_clues(text):
+        totals[clue.year] = totals.get(clue.year, 0.0) + clue.weight
+    best = totals.get(year, 0.0)
+    if best <= 0:
+        return 0.5
+    rival = max((w for y, w in totals.items() if y != year), default=0.0)
+    return round(0.5 + 0.4 * max(0.0, best - rival) / best, 2)
+
+
 def year_from_clues(text: str, months: int | None) -> tuple[int | None, list[str]]:
     """The year the text's written years point to when neither a period nor a publication date fixes it: the one
     with the most weight (:func:`year_clues`); on a tie the latest for part of a year (earlier years are bases),

@@ -22,6 +22,7 @@ from .dates import (
     first_day_date,
     full_year_review,
     month_end_date,
+    year_clue_confidence,
     year_from_clues,
 )
 from .regions import CityDetection
@@ -146,7 +147,7 @@ def decide_document(text: str, published: dt.date | None, detection: CityDetecti
     if doc_year is None and months is not None:
         clue_year, clues = year_from_clues(text, months)
         if clue_year is not None:
-            doc_year, year_evidence, year_confidence = clue_year, ["the years the text writes: ", *clues], 0.5
+            doc_year, year_confidence = clue_year, year_clue_confidence(text, clue_year)
             year_evidence = [f"the years the text writes ({'; '.join(clues)})"]
     if (
         doc_year is not None
