@@ -170,6 +170,16 @@ class ReportBase:
     def place(self) -> str:
         return self.c.place(self.params.region or self.a.region.name)
 
+    @property
+    def title_place(self) -> str:
+        """The place a title names: a district's or county's own bulletin names its city beside it
+        (西夏区（银川市）); a city-wide bulletin names the city alone."""
+        name = self.params.region or self.a.region.name
+        city = self.a.region.name if self.a.region is not None else None
+        if city and name != city and self.a.region.is_unit(name):
+            return self.t("title.unit_of_city", unit=self.c.place(name), city=self.c.place(city))
+        return self.c.place(name)
+
     def scenario_text(self) -> str | None:
         """What makes this run a scenario (φ, σ, plans given), in words; None for the regular report."""
         return scenario_words(self.params, self.c)
@@ -182,11 +192,11 @@ class ReportBase:
         elif kind == "audit":
             base = self.t("title.audit")
         elif p.year is None or p.as_of_month is None:
-            base = self.t("title.report_undated", city=self.place)
+            base = self.t("title.report_undated", city=self.title_place)
         elif self.review:
-            base = self.t("title.review", city=self.place, year=p.year)
+            base = self.t("title.review", city=self.title_place, year=p.year)
         else:
-            base = self.t("title.report", city=self.place, year=p.year, period=self.period)
+            base = self.t("title.report", city=self.title_place, year=p.year, period=self.period)
         scenario = self.scenario_text() if kind == "report" else None
         if scenario:
             base += self.t("meta.paren", text=self.t("title.scenario", what=scenario))
