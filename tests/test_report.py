@@ -610,6 +610,10 @@ def test_a_year_end_bulletin_is_reviewed_not_refused(tmp_path):
         assert "新引进亿元以上项目：全年完成260个，为全年计划的107%，完成计划，比上年增长12%。" in r.text["verdict"]
         assert "新引进亿元以上项目 260个 107% 12%" in r.text["review"]
         assert r.text["forecast"] == "" and r.text["progress"] == ""  # nothing to forecast, no empty section
+        # the bulletin is given alone: no earlier forecast to set against the outcome, so no such subsection
+        assert "同年各期通报的预测与全年结果" not in r.text["review"] and "<h3>" not in r.report.review_html()
+        en = Report(r.analysis, "en").review_html()
+        assert "Only the year-end bulletin" not in en and "<h3>" not in en and "<h2>" in en
     finally:
         r.close()
 
