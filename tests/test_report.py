@@ -612,10 +612,23 @@ def test_a_year_end_bulletin_is_reviewed_not_refused(tmp_path):
         assert r.text["forecast"] == "" and r.text["progress"] == ""  # nothing to forecast, no empty section
         # the bulletin is given alone: no earlier forecast to set against the outcome, so no such subsection
         assert "同年各期通报的预测与全年结果" not in r.text["review"] and "<h3>" not in r.report.review_html()
+        # nothing was forecast: Appendix B says so in one line, without the forecast's methods, metrics, φ and σ
+        appendix = r.text["appendix"]
+        assert "预测 不作预测：通报已覆盖全年" in appendix and "B. 参数" not in appendix and "A. 参数" in appendix
+        for absent in ("要求预测", "全部适用的方法", "默认方法见", "按真实数据校准"):
+            assert absent not in appendix, absent
         en = Report(r.analysis, "en").review_html()
         assert "Only the year-end bulletin" not in en and "<h3>" not in en and "<h2>" in en
     finally:
         r.close()
+
+
+def test_the_parameters_point_at_the_appendix_part_that_lists_the_methods(seed):
+    # the seed is forecast: Appendix A lists the methods (★ the default), B the parameters pointing at it
+    appendix = seed.text["appendix"]
+    assert "A. 预测方法" in appendix and "B. 参数" in appendix
+    assert "预测方法 全部适用的方法，默认方法见附录 A 的表" in appendix
+    assert "要求预测的指标" in appendix
 
 
 def test_earlier_bulletins_forecasts_are_set_against_the_year_end_outcome():
