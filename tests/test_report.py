@@ -631,6 +631,17 @@ def test_the_parameters_point_at_the_appendix_part_that_lists_the_methods(seed):
     assert "要求预测的指标" in appendix
 
 
+def test_english_counts_one_bulletin_and_one_figure_in_the_singular(tmp_path):
+    # one bulletin with one figure (260 projects): "the bulletin's own text", "1 figure extracted"
+    source = _bulletin(tmp_path, "2015年全年，荆州市新引进亿元以上项目260个。\n", "one.txt")
+    analysis = analyse(ReportParams.build(source=source))
+    assert len(analysis.dataset.extractions) == 1 and len(analysis.dataset.facts) == 1
+    report = Report(analysis, "en")
+    assert "Generated from the bulletin's own text" in _text(report.head_html())
+    appendix = _text(report.appendix_html())
+    assert "1 figure extracted." in appendix and "figures extracted" not in appendix
+
+
 def test_earlier_bulletins_forecasts_are_set_against_the_year_end_outcome():
     from jzanalysis.pipeline import hindcasts
     from jzanalysis.schema import facts_frame

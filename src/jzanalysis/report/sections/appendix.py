@@ -244,17 +244,17 @@ class AppendixSection:
                 cleaning = self.t("appendix.cleaning_none")
             notes, technical = note_lines(r.warnings, self.c, self.a.region)
             if technical:
-                notes.append(self.t("notes.technical", n=len(technical)))
+                notes.append(self.t_n("notes.technical", len(technical)))
             if r.unmapped:
-                notes.append(self.t("notes.unmapped", n=len(r.unmapped)))
+                notes.append(self.t_n("notes.unmapped", len(r.unmapped)))
             out.append(
                 {
-                    "line": self.t(
+                    "line": self.t_n(
                         "appendix.source_file",
+                        len(r.facts),
                         file=r.source,
                         date=self.f.date(r.publication_date),
                         encoding=r.encoding,
-                        n=len(r.facts),
                     ),
                     "cleaning": cleaning,
                     "notes": notes,

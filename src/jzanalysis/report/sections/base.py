@@ -148,6 +148,10 @@ class ReportBase:
     def t(self, key: str, **values) -> str:
         return self.c.t(key, **values)
 
+    def t_n(self, key: str, n: int, **values) -> str:
+        """A message about ``n`` things: its singular form ``<key>_one`` when n is 1 and the catalogue has one."""
+        return self.c.t(f"{key}_one" if n == 1 and self.c.has(f"{key}_one") else key, n=n, **values)
+
     def t_html(self, key: str, **values) -> Markup:
         """A message as HTML: its text escaped, values that are :class:`Markup` (quoted source) kept."""
         return escape(self.c.messages[key]).format(**values)
