@@ -121,6 +121,14 @@ def test_forecast_from_a_facts_csv(jz, tmp_path):
     assert (out["year"], out["as_of"], out["ytd"]) == (2015, 7, 174)
 
 
+def test_forecast_table_words_a_probability_over_99_percent_in_its_own_language(jz, tmp_path):
+    # φ = 0.1 narrows gamma_poisson to 80% 265–335 against the plan 243 (174 ÷ 71.6%): P(meet plan) > 0.99,
+    # which the English table says as "over 99%", not in Chinese
+    out = jz("forecast", "--data", facts_csv(tmp_path), "--metric", "projects_100m", "--dispersion", "0.1")[0]
+    row = next(line for line in out.splitlines() if "gamma_poisson" in line)
+    assert row.rstrip().endswith("over 99%") and "超过" not in out
+
+
 def test_backtest_command_prints_scores(jz):
     fixture = settings.REPO_ROOT / "tests" / "fixtures" / "backtest_synthetic.csv"
     out = json.loads(jz("backtest", fixture, "--json")[0])

@@ -87,7 +87,7 @@ def test_every_message_the_code_asks_for_exists():
     source = "".join(
         p.read_text(encoding="utf-8") for p in (Path(__file__).resolve().parents[1] / "src/jzanalysis").rglob("*.py")
     )
-    asked = set(re.findall(r"""\.t(?:_html)?\(\s*["']([a-z_]+\.[a-z_0-9]+)["']""", source))
+    asked = set(re.findall(r"""\.t(?:_html|_n)?\(\s*["']([a-z_]+\.[a-z_0-9]+)["']""", source))
     assert asked, "no catalogue keys found in the code"
     assert asked <= set(messages("zh")), asked - set(messages("zh"))
 
@@ -610,8 +610,46 @@ def test_a_year_end_bulletin_is_reviewed_not_refused(tmp_path):
         assert "新引进亿元以上项目：全年完成260个，为全年计划的107%，完成计划，比上年增长12%。" in r.text["verdict"]
         assert "新引进亿元以上项目 260个 107% 12%" in r.text["review"]
         assert r.text["forecast"] == "" and r.text["progress"] == ""  # nothing to forecast, no empty section
+        # the bulletin is given alone: no earlier forecast to set against the outcome, so no such subsection
+        assert "同年各期通报的预测与全年结果" not in r.text["review"] and "<h3>" not in r.report.review_html()
+        # nothing was forecast: Appendix B says so in one line, without the forecast's methods, metrics, φ and σ
+        appendix = r.text["appendix"]
+        assert "预测 不作预测：通报已覆盖全年" in appendix and "B. 参数" not in appendix and "A. 参数" in appendix
+        for absent in ("要求预测", "全部适用的方法", "默认方法见", "按真实数据校准"):
+            assert absent not in appendix, absent
+        en = Report(r.analysis, "en").review_html()
+        assert "Only the year-end bulletin" not in en and "<h3>" not in en and "<h2>" in en
     finally:
         r.close()
+
+
+def test_the_parameters_point_at_the_appendix_part_that_lists_the_methods(seed):
+    # the seed is forecast: Appendix A lists the methods (★ the default), B the parameters pointing at it
+    appendix = seed.text["appendix"]
+    assert "A. 预测方法" in appendix and "B. 参数" in appendix
+    assert "预测方法 全部适用的方法，默认方法见附录 A 的表" in appendix
+    assert "要求预测的指标" in appendix
+
+
+def test_the_year_in_review_sets_an_earlier_bulletins_forecast_against_the_outcome(tmp_path):
+    # 1-7月 (174, 71.6% of plan) and the year-end bulletin (260) given together: the subsection is there, with
+    # the 1-7月 forecast's row (its 80% interval 232–312 holds 260, see the hindcast test below)
+    early = _bulletin(tmp_path, "2015年1-7月，荆州市新引进亿元以上项目174个，完成全年计划的71.6%。\n", "m07.txt")
+    _bulletin(tmp_path, "2015年全年，荆州市新引进亿元以上项目260个，完成全年计划的107%。\n", "m12.txt")
+    analysis = analyse(ReportParams.build(source=str(Path(early).parent)))
+    html = Report(analysis).review_html()
+    assert "<h3>同年各期通报的预测与全年结果</h3>" in html and "1-7月" in _text(html)
+
+
+def test_english_counts_one_bulletin_and_one_figure_in_the_singular(tmp_path):
+    # one bulletin with one figure (260 projects): "the bulletin's own text", "1 figure extracted"
+    source = _bulletin(tmp_path, "2015年全年，荆州市新引进亿元以上项目260个。\n", "one.txt")
+    analysis = analyse(ReportParams.build(source=source))
+    assert len(analysis.dataset.extractions) == 1 and len(analysis.dataset.facts) == 1
+    report = Report(analysis, "en")
+    assert "Generated from the bulletin's own text" in _text(report.head_html())
+    appendix = _text(report.appendix_html())
+    assert "1 figure extracted." in appendix and "figures extracted" not in appendix
 
 
 def test_earlier_bulletins_forecasts_are_set_against_the_year_end_outcome():

@@ -153,3 +153,27 @@ def test_report_command_on_every_real_bulletin(path, expected, tmp_path):
     own = {expected["city"][:2], place}
     others = sorted({c for c in set(all_city_names().values()) if c[:2] not in own and len(c) >= 3 and c in first})
     assert not others, (path.name, others)
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "name,year,zh,en",
+    [
+        # the expected.json of real2: 西夏区 is a district of 银川市, 常宁市 a county-level city of 衡阳市
+        ("yinchuan_xixia_2023_m12.txt", None, "西夏区（银川市）2023年", "Xixia District (Yinchuan): "),
+        ("hengyang_changning_2022_h1.txt", 2022, "常宁市（衡阳市）2022年", "Changning (Hengyang): "),
+    ],
+)
+def test_a_districts_own_bulletin_names_its_city_in_title_and_page_header(name, year, zh, en):
+    from jzanalysis.report import document_title
+
+    path = SHARED / "real2" / name
+    values = {"source": str(path)} | ({"year": year} if year else {})
+    analysis = analyse(ReportParams.build(**values))
+    for language, start in (("zh", zh), ("en", en)):
+        report = Report(analysis, language)
+        head = report.head_html()
+        assert f"<h1>{start}" in head, head[:300]
+        assert f'@top-center {{ content: "{start}' in head  # the PDF's page header
+        params = analysis.params.model_copy(update={"language": language})
+        assert document_title("report.ipynb", params).startswith(start)

@@ -465,7 +465,7 @@ def cmd_forecast(args) -> int:
     from .report import Formatter
     from .report.text import text_table
 
-    f = Formatter("zh")
+    f = Formatter("en")  # the table's headers are English: its words (over 99%) are too
     whole = result.get("kind") == "count"
     unit = result.get("unit") or ""
     plan = f"plan {f.number(result['plan'], whole=whole)}" if result.get("plan") else "no plan"

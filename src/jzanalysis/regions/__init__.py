@@ -530,6 +530,19 @@ def city_named(name: str | None, strict: bool = False) -> Region | None:
     return infer_region([name]) or (get_region(name) if strict else None)
 
 
+def unit_city(name: str | None) -> Region | None:
+    """The one city that has a county-level unit called ``name`` (西夏区 → 银川市); None for a city's own
+    name, a name no city has, or a name several cities share (鼓楼区).
+
+    >>> unit_city("西夏区").name, unit_city("荆州市")
+    ('银川市', None)
+    """
+    if not name or find_region(name) is not None:
+        return None
+    cities = [city for city, entry in divisions().items() if any(unit[0] == name for unit in entry["units"])]
+    return find_region(cities[0]) if len(cities) == 1 else None
+
+
 def infer_region(names) -> Region | None:
     """The region a set of region names belongs to: the city one of them names, else the profile whose
     units cover most of them (公安县, 江陵县 → 荆州市); None when nothing matches.

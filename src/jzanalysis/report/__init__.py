@@ -97,11 +97,14 @@ def show(parts, width: int = 680) -> None:
 
 def document_title(notebook: str, params) -> str:
     """The HTML page title of a report run, in the report's language (a scenario says so)."""
-    from ..regions import find_region
+    from ..regions import find_region, unit_city
 
-    c = Catalogue(params.language, find_region(params.region) if params.region else None)
+    city = unit_city(params.region)  # a district's or county's own bulletin: the title names its city beside it
+    c = Catalogue(params.language, city or (find_region(params.region) if params.region else None))
     period = c.fmt.period(params.as_of_month) if params.as_of_month else ""
     place = c.place(params.region) if params.region else ""
+    if city is not None and not notebook.startswith("county"):
+        place = c.t("title.unit_of_city", unit=place, city=c.place(city.name))
     if notebook.startswith("counties"):
         return c.t("title.counties", city=place, year=params.year, period=period)
     if notebook.startswith("county"):

@@ -184,14 +184,17 @@ class Formatter:
 
     def probability(self, p: float) -> str:
         """A probability (see the module docstring): 85%, 略低于50%, 超过99%, 不到1%."""
+        from .catalog import messages  # the words are the catalogue's (it imports this module)
+
+        words = messages(self.language)
         if p > 0.99:
-            return "over 99%" if self.en else "超过99%"
+            return words["meta.probability_over_99"]
         if p < 0.01:
-            return "under 1%" if self.en else "不到1%"
+            return words["meta.probability_under_1"]
         # int(): round() of a NumPy float is a NumPy float, and "70.0%" is not a percentage the report writes
         rounded = int(round(p * 20)) * 5 if 0.1 <= p <= 0.9 else int(round(p * 100))  # noqa: RUF046
         if p < 0.5 <= rounded / 100:
-            return "just under 50%" if self.en else "略低于50%"
+            return words["meta.probability_just_under_50"]
         return f"{rounded}%"
 
     def ratio(self, value: float) -> str:

@@ -141,7 +141,9 @@ class AppendixSection:
             quote=quote,
         )
 
-    def parameters_context(self) -> dict:
+    def parameters_context(self, methods_letter: str | None = None) -> dict:
+        """The run's parameters; the forecast's (metrics, methods, φ, σ) only when something was forecast, else
+        one line saying why nothing was. ``methods_letter``: the appendix part that lists the methods."""
         p, f = self.params, self.f
         rows = [
             [self.t("appendix.param_region"), self.place],
@@ -150,36 +152,15 @@ class AppendixSection:
                 self.f.year_period(p.year, self.period),
             ],
             [
-                self.t("appendix.param_metrics"),
-                self.c.join(self.c.metric(m) for m in p.metrics) if p.metrics else self.t("appendix.param_metrics_all"),
-            ],
-            [
                 self.t("appendix.param_compare"),
                 self.c.join(self.c.metric(c.metric) for c in self.comparisons) or self.t("meta.none"),
             ],
-            [
-                self.t("appendix.param_methods"),
-                self.c.join(self.c.method(m) for m in p.methods) if p.methods else self.t("appendix.param_methods_all"),
-            ],
         ]
-        spreads = {m.kind: (m.forecast.parameters or {}).get("dispersion") for m in self.metrics}
-        default_spread = self.t("appendix.param_default_spread_one")
-        rows.append(
-            [
-                self.t("appendix.param_dispersion"),
-                f"{p.dispersion:g}"
-                if p.dispersion is not None
-                else default_spread + ("" if spreads.get("count") is None else f" (φ = {spreads['count']:.2f})"),
-            ]
-        )
-        rows.append(
-            [
-                self.t("appendix.param_sigma"),
-                f"{p.sigma:g}"
-                if p.sigma is not None
-                else default_spread + ("" if spreads.get("amount") is None else f" (σ = {spreads['amount']:.2f})"),
-            ]
-        )
+        if self.metrics:
+            self.forecast_parameter_rows(rows, methods_letter)
+        else:
+            key = "appendix.param_no_forecast_review" if self.review else "appendix.param_no_forecast"
+            rows.append([self.t("appendix.param_forecast"), self.t(key)])
         plans = self.c.join(
             f"{self.c.metric(k)} {f.plan_value(v, None, METRICS[k].unit, True)}" for k, v in p.plans.items()
         )
@@ -207,6 +188,42 @@ class AppendixSection:
         columns = [{"label": "", "cls": "text"}, {"label": "", "cls": "text"}]
         return {"columns": columns, "rows": rows}
 
+    def forecast_parameter_rows(self, rows: list, methods_letter: str | None) -> None:
+        """The rows of the forecast's own parameters: metrics asked for, methods, φ and σ."""
+        p = self.params
+        rows.insert(
+            2,
+            [
+                self.t("appendix.param_metrics"),
+                self.c.join(self.c.metric(m) for m in p.metrics) if p.metrics else self.t("appendix.param_metrics_all"),
+            ],
+        )
+        if p.methods:
+            methods = self.c.join(self.c.method(m) for m in p.methods)
+        elif methods_letter:
+            methods = self.t("appendix.param_methods_all", part=methods_letter)
+        else:
+            methods = self.t("appendix.param_methods_every")
+        rows.append([self.t("appendix.param_methods"), methods])
+        spreads = {m.kind: (m.forecast.parameters or {}).get("dispersion") for m in self.metrics}
+        default_spread = self.t("appendix.param_default_spread_one")
+        rows.append(
+            [
+                self.t("appendix.param_dispersion"),
+                f"{p.dispersion:g}"
+                if p.dispersion is not None
+                else default_spread + ("" if spreads.get("count") is None else f" (φ = {spreads['count']:.2f})"),
+            ]
+        )
+        rows.append(
+            [
+                self.t("appendix.param_sigma"),
+                f"{p.sigma:g}"
+                if p.sigma is not None
+                else default_spread + ("" if spreads.get("amount") is None else f" (σ = {spreads['amount']:.2f})"),
+            ]
+        )
+
     def sources_context(self) -> list[dict]:
         out = []
         for r in self.a.dataset.extractions:
@@ -227,17 +244,17 @@ class AppendixSection:
                 cleaning = self.t("appendix.cleaning_none")
             notes, technical = note_lines(r.warnings, self.c, self.a.region)
             if technical:
-                notes.append(self.t("notes.technical", n=len(technical)))
+                notes.append(self.t_n("notes.technical", len(technical)))
             if r.unmapped:
-                notes.append(self.t("notes.unmapped", n=len(r.unmapped)))
+                notes.append(self.t_n("notes.unmapped", len(r.unmapped)))
             out.append(
                 {
-                    "line": self.t(
+                    "line": self.t_n(
                         "appendix.source_file",
+                        len(r.facts),
                         file=r.source,
                         date=self.f.date(r.publication_date),
                         encoding=r.encoding,
-                        n=len(r.facts),
                     ),
                     "cleaning": cleaning,
                     "notes": notes,
@@ -285,7 +302,7 @@ class AppendixSection:
 
     def appendix_html(self, methods: bool = True, parameters: bool = True) -> str:
         method_items = self.methods_context() if methods else []
-        parameter_rows = self.parameters_context() if parameters else None
+        parameter_rows = self.parameters_context("A" if method_items else None) if parameters else None
         facts = self.facts_table(self.a.dataset.facts)
         # the parts present are lettered A, B, C… in order (a year-end review has no forecast methods)
         present = [

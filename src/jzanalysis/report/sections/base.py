@@ -148,6 +148,10 @@ class ReportBase:
     def t(self, key: str, **values) -> str:
         return self.c.t(key, **values)
 
+    def t_n(self, key: str, n: int, **values) -> str:
+        """A message about ``n`` things: its singular form ``<key>_one`` when n is 1 and the catalogue has one."""
+        return self.c.t(f"{key}_one" if n == 1 and self.c.has(f"{key}_one") else key, n=n, **values)
+
     def t_html(self, key: str, **values) -> Markup:
         """A message as HTML: its text escaped, values that are :class:`Markup` (quoted source) kept."""
         return escape(self.c.messages[key]).format(**values)
@@ -170,6 +174,16 @@ class ReportBase:
     def place(self) -> str:
         return self.c.place(self.params.region or self.a.region.name)
 
+    @property
+    def title_place(self) -> str:
+        """The place a title names: a district's or county's own bulletin names its city beside it
+        (西夏区（银川市）); a city-wide bulletin names the city alone."""
+        name = self.params.region or self.a.region.name
+        city = self.a.region.name if self.a.region is not None else None
+        if city and name != city and self.a.region.is_unit(name):
+            return self.t("title.unit_of_city", unit=self.c.place(name), city=self.c.place(city))
+        return self.c.place(name)
+
     def scenario_text(self) -> str | None:
         """What makes this run a scenario (φ, σ, plans given), in words; None for the regular report."""
         return scenario_words(self.params, self.c)
@@ -182,11 +196,11 @@ class ReportBase:
         elif kind == "audit":
             base = self.t("title.audit")
         elif p.year is None or p.as_of_month is None:
-            base = self.t("title.report_undated", city=self.place)
+            base = self.t("title.report_undated", city=self.title_place)
         elif self.review:
-            base = self.t("title.review", city=self.place, year=p.year)
+            base = self.t("title.review", city=self.title_place, year=p.year)
         else:
-            base = self.t("title.report", city=self.place, year=p.year, period=self.period)
+            base = self.t("title.report", city=self.title_place, year=p.year, period=self.period)
         scenario = self.scenario_text() if kind == "report" else None
         if scenario:
             base += self.t("meta.paren", text=self.t("title.scenario", what=scenario))

@@ -17,7 +17,9 @@ class HeadSection:
             css=self.css(title),
             title=title,
             source_line=self.source_line(),
-            generated_line=self.t("title.generated_line"),
+            generated_line=self.t(
+                "title.generated_line_one" if len(self.a.dataset.extractions) == 1 else "title.generated_line"
+            ),
             scenario_line=self.t("title.scenario_line", what=scenario) if scenario else None,
         )
 

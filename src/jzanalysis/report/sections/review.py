@@ -65,7 +65,6 @@ class ReviewSection:
             hind_heading=self.t("review.hind_heading"),
             hind_columns=hind_columns,
             hind_rows=hind_rows,
-            hind_none=self.t("review.hind_none"),
         )
 
 
