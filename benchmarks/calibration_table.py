@@ -44,7 +44,7 @@ from jzanalysis.forecast.calibration import (
     pairs_from_calibration,
     read_pairs_csv,
 )
-from jzanalysis.report.scores import format_calibration_table
+from jzanalysis.report.scores import format_calibration_table, score_cell
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = [REPO / ".." / "shared" / "data" / name for name in ("calibration_pairs.csv", "calibration_pairs_new.csv")]
@@ -74,16 +74,13 @@ def forecaster_table(results: dict[str, dict]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
 
-    def f(v, d=3):
-        return "–" if v is None else f"{v:.{d}f}"
-
     for name, res in results.items():
         for m in res["methods"]:
             ci = m["coverage80_ci"]
             lines.append(
                 f"| {name} | {m['label_zh']} | {m['coverage50']:.2f} | {m['coverage80']:.2f} [{ci[0]:.2f}–{ci[1]:.2f}] | "
-                f"{m['coverage95']:.2f} | {f(m['interval_score50'])} | {f(m['interval_score80'])} | "
-                f"{f(m['interval_score95'])} | {f(m['crps'])} | {100 * m['mape']:.1f} | {f(m['brier'])} ({m['n_brier']}) |"
+                f"{m['coverage95']:.2f} | {score_cell(m['interval_score50'])} | {score_cell(m['interval_score80'])} | "
+                f"{score_cell(m['interval_score95'])} | {score_cell(m['crps'])} | {100 * m['mape']:.1f} | {score_cell(m['brier'])} ({m['n_brier']}) |"
             )
         b = res["straight_line_band"]
         lines.append(

@@ -7,6 +7,15 @@ from __future__ import annotations
 from ..forecast.calibration import CLASSES, Calibration
 
 
+def score_cell(value: float | None, digits: int = 3) -> str:
+    """A score in a Markdown table: ``digits`` decimals, a dash when there is none.
+
+    >>> score_cell(0.6061), score_cell(None)
+    ('0.606', '–')
+    """
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
 def format_calibration_table(cal: Calibration) -> str:
     """Markdown table of a calibration's parameters (docs/forecasting.md shows it)."""
     src = cal.source
@@ -55,15 +64,12 @@ def format_pairs_table(result: dict) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
 
-    def f(v, d=3):
-        return "–" if v is None else f"{v:.{d}f}"
-
     for m in result["methods"]:
         ci = m["coverage80_ci"]
         lines.append(
             f"| {m['label_zh']} | {m['coverage80']:.2f} [{ci[0]:.2f}–{ci[1]:.2f}] | {m['coverage95']:.2f} | "
-            f"{f(m['interval_score80'])} | {f(m['interval_score95'])} | {f(m['crps'])} | {100 * m['mape']:.1f} | "
-            f"{m['bias_pct']:+.1f} | {f(m['brier'])} ({m['n_brier']}) |"
+            f"{score_cell(m['interval_score80'])} | {score_cell(m['interval_score95'])} | {score_cell(m['crps'])} | {100 * m['mape']:.1f} | "
+            f"{m['bias_pct']:+.1f} | {score_cell(m['brier'])} ({m['n_brier']}) |"
         )
     b = result["straight_line_band"]
     lines.append(

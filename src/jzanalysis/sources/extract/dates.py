@@ -428,6 +428,14 @@ def year_clues(text: str) -> list[YearClue]:
     return clues
 
 
+def _year_weights(clues: list[YearClue]) -> dict[int, float]:
+    """Each written year's total weight over its clues."""
+    totals: dict[int, float] = {}
+    for clue in clues:
+        totals[clue.year] = totals.get(clue.year, 0.0) + clue.weight
+    return totals
+
+
 def year_clue_confidence(text: str, year: int) -> float:
     """How sure the written years make ``year``: 0.9 when no other year competes, down to 0.5 when another
     year weighs as much (0.5 + 0.4 × the winning margin over the winner's weight).
@@ -435,9 +443,7 @@ def year_clue_confidence(text: str, year: int) -> float:
     >>> year_clue_confidence("2023年，全区…。2023年招商…", 2023), year_clue_confidence("2023年，全区…。2024年计划…", 2023)
     (0.9, 0.63)
     """
-    totals: dict[int, float] = {}
-    for clue in year_clues(text):
-        totals[clue.year] = totals.get(clue.year, 0.0) + clue.weight
+    totals = _year_weights(year_clues(text))
     best = totals.get(year, 0.0)
     if best <= 0:
         return 0.5
@@ -452,9 +458,7 @@ def year_from_clues(text: str, months: int | None) -> tuple[int | None, list[str
     clues = year_clues(text)
     if not clues:
         return None, []
-    totals: dict[int, float] = {}
-    for clue in clues:
-        totals[clue.year] = totals.get(clue.year, 0.0) + clue.weight
+    totals = _year_weights(clues)
     best = max(totals.values())
     tied = sorted(y for y, w in totals.items() if w == best)
     year = tied[0] if months == 12 else tied[-1]
