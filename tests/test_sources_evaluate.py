@@ -62,14 +62,25 @@ def test_scorer_counts_right_missed_false_and_wrong_attributes(tmp_path):
     assert result.cities == {"a.txt": ("六安市", "六安市")}
 
 
-def test_a_figure_filed_under_no_city_is_not_the_citys(tmp_path):
-    # the text names no city: its figure is filed under 全市, which is not the labelled 十堰市 …
+def test_a_figure_under_the_unnamed_city_is_the_labelled_citys_only_when_the_text_never_names_it(tmp_path):
+    # the text names no city (我市 only): its figure is filed under 全市, the bulletin's own unnamed city; the
+    # labels' 十堰市 cannot be read from it, so 全市 counts as 十堰市, as a label's year does when no year is stated
     text = "上半年,我市新签约亿元以上项目178个。"
     folder = _one_bulletin(tmp_path, text, "十堰市", None, 6, [_label("projects_100m", "十堰市", 178)])
-    assert evaluate_corpus(folder).right == 0
-    # … unless the city is given, as --region does
+    result = evaluate_corpus(folder)
+    assert (result.right, result.extracted, result.cities) == (1, 1, {"a.txt": ("十堰市", None)})
+    # … and given the city (--region, --label-city), the figure is filed under it
     assert evaluate_corpus(folder, region="十堰市").right == 1
     assert evaluate_corpus(folder, label_city=True).right == 1
+
+
+def test_a_figure_filed_under_another_city_is_false_even_when_the_labelled_city_is_unnamed(tmp_path):
+    # the text names 襄阳市 and not the labelled 十堰市: 178 is filed under 襄阳市, a false fact and a miss
+    text = "上半年,襄阳市新签约亿元以上项目178个。"
+    folder = _one_bulletin(tmp_path, text, "十堰市", None, 6, [_label("projects_100m", "十堰市", 178)])
+    result = evaluate_corpus(folder)
+    assert result.right == 0
+    assert sorted((o.kind, o.region) for o in result.outcomes) == [("false", "襄阳市"), ("miss", "十堰市")]
 
 
 def test_another_years_figure_is_outside_what_the_labels_measure(tmp_path):
@@ -131,11 +142,10 @@ def test_real_bulletins_of_eleven_cities():
 @pytest.mark.skipif(not SHARED_REAL2.is_dir(), reason="../shared/corpus/real2 is not here")
 def test_real_bulletins_never_seen_subject_period_and_year():
     """The second real set (24 bulletins, 23 cities the extractor was not written against): every bulletin's city
-    is found from its text (衢州's names none), and every labelled figure that is read is filed under the right
-    place, year and period — the document decisions. (Recall and precision also depend on the vocabulary, events
-    and attribution: 41 of 44 right, 44 read; the 3 misses and the 3 false facts are 衢州's, whose text names no
-    city: its figures are filed under 全市, and the labels name 衢州市 with no rule that accepts a city left
-    unknown, as year_in_text does for the year.)"""
+    is found from its text (衢州's names none), every labelled figure that is read is filed under the right place,
+    year and period (the document decisions), and recall and precision meet the first set's bar. Measured when
+    this was written: 44 of 44 right, 44 read. 衢州's three figures are filed under the unnamed 全市 and count as
+    衢州市's because its text never names the city (without that rule: 41 of 44, 93.2% / 93.2%)."""
     result = evaluate_corpus(SHARED_REAL2)
     wrong_cities = {
         name: (labelled, read)
@@ -153,7 +163,7 @@ def test_real_bulletins_never_seen_subject_period_and_year():
         if o.kind == "false" and (o.file, o.metric, o.value) in missed and o.file != "quzhou_2014_h1.txt"
     ]
     assert not misplaced, misplaced
-    assert result.recall >= 0.93 and result.precision >= 0.93, [
+    assert result.recall >= 0.95 and result.precision >= 0.98, [
         (o.kind, o.file, o.region, o.metric, o.value, o.detail) for o in result.outcomes
     ]
 

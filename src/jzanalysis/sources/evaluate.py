@@ -176,6 +176,10 @@ def evaluate_corpus(folder: Path | str, region: str | None = None, label_city: b
 
     ``region`` gives every bulletin's city (``--region``); ``label_city`` gives each the city its label names;
     otherwise the city is found from the text, as a new user's ``jzanalysis extract`` would.
+
+    A text that never names its city ("我市" only; the city is in the page's address) cannot be read as that
+    city. Its figures filed under the unnamed 全市 are scored as the labelled city's, as a label's year is
+    when the text states none (``year_in_text: false``); a figure filed under any other city is not.
     """
     from . import extract_file
 
@@ -195,65 +199,115 @@ def evaluate_corpus(folder: Path | str, region: str | None = None, label_city: b
         result.files += 1
         result.cities[name] = (city, found.city_name)
         profile = file_region or (found.city.region if found.city else None) or (find_region(city) if city else None)
-        _score(name, labels, found, profile, result, scored, others)
+        unnamed = profile if found.city_name is None and not _names_city(found, city, profile) else None
+        _score(_Scoring(name, found, profile, result, scored, others, unnamed), labels)
     return result
 
 
+_UNNAMED_CITY = ("全市", "我市", "本市")
+
+
+def _names_city(found, city: str | None, region: Region | None) -> bool:
+    """Whether the bulletin's text (cleaned or as read) names its labelled city in any of its forms."""
+    names = {city, *(region.city_names if region is not None else ())} - {None, ""}
+    return any(name in text for name in names for text in (found.text, found.raw_text))
+
+
+@dataclass
+class _Scoring:
+    """One file's comparison: its extraction, the city profile, the totals it adds to."""
+
+    name: str
+    found: object
+    region: Region | None
+    result: Evaluation
+    scored: set[str]
+    others: list[_Other]
+    unnamed: Region | None = None  # the labelled city, when the text never names it
+
+    def place(self, name: str) -> str:
+        if self.unnamed is not None and name in _UNNAMED_CITY:
+            return self.unnamed.name
+        return _canonical(self.region, name)
+
+
 def _canonical(region: Region | None, name: str) -> str:
-    if region is None or name in ("全市", "我市", "本市"):  # a figure filed under no city is not the city's
+    if region is None or name in _UNNAMED_CITY:  # a figure filed under no city is not the city's
         return name
     return region.resolve(name) or name
 
 
-def _score(
-    name: str,
-    labels: list[_Label],
-    found,
-    region: Region | None,
-    result: Evaluation,
-    scored: set[str],
-    others: list[_Other] = (),
-) -> None:
-    facts = found.facts[found.facts.metric.map(_family).isin(scored)]
+def _score(run: _Scoring, labels: list[_Label]) -> None:
+    found, result = run.found, run.result
+    facts = found.facts[found.facts.metric.map(_family).isin(run.scored)]
     result.unscored += len(found.facts) - len(facts)
     result.labelled += len(labels)
     result.extracted += len(facts)
     unmatched = list(facts.itertuples())
     for label in labels:
-        label_region = _canonical(region, label.region)
-        candidates = [
-            f
-            for f in unmatched
-            if _family(f.metric) == _family(label.metric)
-            and _canonical(region, f.region) == label_region
-            and any(_close(f.value, v) for v in (label.value, *label.alternatives))
-        ]
-        if not candidates:
-            result.outcomes.append(Outcome(name, "miss", label.metric, label.region, label.value))
+        label_region = run.place(label.region)
+        fact = next(
+            (
+                f
+                for f in unmatched
+                if _family(f.metric) == _family(label.metric)
+                and run.place(f.region) == label_region
+                and any(_close(f.value, v) for v in (label.value, *label.alternatives))
+            ),
+            None,
+        )
+        if fact is None:
+            result.outcomes.append(Outcome(run.name, "miss", label.metric, label.region, label.value))
             continue
-        fact = candidates[0]
         unmatched.remove(fact)
-        wrong = []
-        if not _close(_none(fact.plan_pct), label.plan_pct):
-            wrong.append(f"plan_pct {_none(fact.plan_pct)} (label {label.plan_pct})")
-        if not _close(_none(fact.yoy_pct), label.yoy_pct):
-            wrong.append(f"yoy_pct {_none(fact.yoy_pct)} (label {label.yoy_pct})")
-        year = _none(fact.year)
-        if label.year is not None and year != label.year and not (label.year_free and year is None):
-            wrong.append(f"year {year} (label {label.year})")
-        if label.year is None and not label.year_free and year is not None:
-            wrong.append(f"year {year} (label none)")
-        if label.months is not None and int(fact.months) != label.months:
-            wrong.append(f"months {int(fact.months)} (label {label.months})")
+        wrong = _wrong_attributes(fact, label)
+        for item in wrong:
+            key = item.split(" ")[0]
+            result.wrong_attributes[key] = result.wrong_attributes.get(key, 0) + 1
         if wrong:
-            for item in wrong:
-                key = item.split(" ")[0]
-                result.wrong_attributes[key] = result.wrong_attributes.get(key, 0) + 1
             result.outcomes.append(
-                Outcome(name, "attribute", label.metric, label.region, label.value, "; ".join(wrong), fact.quote)
+                Outcome(run.name, "attribute", label.metric, label.region, label.value, "; ".join(wrong), fact.quote)
             )
         else:
             result.right += 1
+    _set_aside_other_periods(run, labels, unmatched)
+    for fact in unmatched:
+        result.outcomes.append(
+            Outcome(
+                run.name,
+                "false",
+                fact.metric,
+                fact.region,
+                float(fact.value),
+                f"{int(fact.months)} months, year {_none(fact.year)}",
+                fact.quote,
+            )
+        )
+
+
+def _wrong_attributes(fact, label: _Label) -> list[str]:
+    """The attributes of a fact found for ``label`` that differ from it (plan_pct, yoy_pct, year, months)."""
+    wrong = []
+    if not _close(_none(fact.plan_pct), label.plan_pct):
+        wrong.append(f"plan_pct {_none(fact.plan_pct)} (label {label.plan_pct})")
+    if not _close(_none(fact.yoy_pct), label.yoy_pct):
+        wrong.append(f"yoy_pct {_none(fact.yoy_pct)} (label {label.yoy_pct})")
+    year = _none(fact.year)
+    if label.year is not None and year != label.year and not (label.year_free and year is None):
+        wrong.append(f"year {year} (label {label.year})")
+    if label.year is None and not label.year_free and year is not None:
+        wrong.append(f"year {year} (label none)")
+    if label.months is not None and int(fact.months) != label.months:
+        wrong.append(f"months {int(fact.months)} (label {label.months})")
+    return wrong
+
+
+def _set_aside_other_periods(run: _Scoring, labels: list[_Label], unmatched: list) -> None:
+    """Move out of ``unmatched`` (into ``unscored``) the figures of another year or an earlier part of this one.
+
+    The labels cover only the file's own period: "去年全年…", or "一季度…39个" in a half-year bulletin, is
+    neither right nor false.
+    """
     file_year = next((label.year for label in labels if label.year is not None), None)
     file_months = next((label.months for label in labels if label.months is not None), None)
     for fact in list(unmatched):
@@ -263,38 +317,21 @@ def _score(
         )
         other_period = any(
             _family(fact.metric) == _family(o.metric)
-            and _canonical(region, fact.region) == _canonical(region, o.region)
+            and run.place(fact.region) == run.place(o.region)
             and _close(fact.value, o.value)
             and (o.months is None or int(fact.months) == o.months)
             and (o.year is None or year is None or year == o.year)
-            for o in others
+            for o in run.others
         )
+        undated_full_year = (
+            file_months is not None and int(fact.months) == 12 and file_months != 12 and year is not None
+        ) and file_year is None
         if (
             other_period
             or (file_year is not None and year is not None and year < file_year)
             or earlier_this_year
-            or (
-                file_months is not None
-                and int(fact.months) == 12
-                and file_months != 12
-                and year is not None
-                and file_year is None
-            )
+            or undated_full_year
         ):
-            # another year's figure ("去年全年…") or an earlier part of this year's ("一季度…39个" in a half-year
-            # bulletin): the labels cover only the file's own period
             unmatched.remove(fact)
-            result.extracted -= 1
-            result.unscored += 1
-    for fact in unmatched:
-        result.outcomes.append(
-            Outcome(
-                name,
-                "false",
-                fact.metric,
-                fact.region,
-                float(fact.value),
-                f"{int(fact.months)} months, year {_none(fact.year)}",
-                fact.quote,
-            )
-        )
+            run.result.extracted -= 1
+            run.result.unscored += 1
