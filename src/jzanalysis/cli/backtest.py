@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .. import bounds
 from ..metrics import get_metric
 from . import options
@@ -11,11 +9,11 @@ from .output import print_json
 
 
 def add_arguments(parser):
-    parser.add_argument(
+    options.add_path(
+        parser,
         "file",
-        type=Path,
-        metavar="FILE.csv",
-        help="YTD snapshots with full-year actuals: the facts columns plus `actual` (see docs/forecasting.md)",
+        "FILE.csv",
+        "YTD snapshots with full-year actuals: the facts columns plus `actual` (see docs/forecasting.md)",
     )
     options.add_dispersion(parser, "φ for count rows, σ for amount rows, 0..1")
     options.add_json(parser)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from ..errors import InputError
 from . import options, report
@@ -13,13 +12,13 @@ from .output import interrupted_line, print_published
 
 
 def add_arguments(parser):
-    parser.add_argument(
+    options.add_path(
+        parser,
         "grid",
-        nargs="?",
-        type=Path,
-        metavar="GRID.yaml",
-        help="a grid of notebooks × parameters (the monthly set: batch.yaml); "
+        "GRID.yaml",
+        "a grid of notebooks × parameters (the monthly set: batch.yaml); "
         "without one, the monthly set from the flags below",
+        nargs="?",
     )
     report.add_arguments(parser, grid=True)
     for flag, parse, metavar, what in (

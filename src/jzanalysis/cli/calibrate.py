@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from . import options
 from .output import print_json
 
 
 def add_arguments(parser):
-    parser.add_argument(
+    options.add_path(
+        parser,
         "pairs",
-        type=Path,
-        nargs="+",
-        metavar="PAIRS.csv",
-        help="real January..M → full-year pairs, one file or several with the same columns (place, metric, "
+        "PAIRS.csv",
+        "real January..M → full-year pairs, one file or several with the same columns (place, metric, "
         "year, ytd_month, ytd_value, full_year_value, unit; optional plan_value, definition_match); "
         "see docs/forecasting.md",
+        nargs="+",
     )
     # dest out_file: ``out`` is an output folder for the other commands (created before they run)
-    parser.add_argument(
+    options.add_path(
+        parser,
         "--out",
-        dest="out_file",
-        type=Path,
-        metavar="FILE.json",
-        help="where to write the calibration (default: the one shipped with the package, used by "
+        "FILE.json",
+        "where to write the calibration (default: the one shipped with the package, used by "
         "every forecast; elsewhere, set JZANALYSIS_CALIBRATION=FILE.json to use it)",
+        dest="out_file",
     )
     parser.add_argument(
         "--no-evaluate",

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from . import options
 from .output import print_json
 
 
 def add_arguments(parser):
-    parser.add_argument(
+    options.add_path(
+        parser,
         "corpus",
-        type=Path,
-        metavar="CORPUS_DIR",
-        help="bulletins with labels: an expected.json (shared corpus schema) or NAME.expected.json files",
+        "CORPUS_DIR",
+        "bulletins with labels: an expected.json (shared corpus schema) or NAME.expected.json files",
     )
     options.add_region(parser)
     parser.add_argument("--label-city", action="store_true", help="give each bulletin the city its label names")

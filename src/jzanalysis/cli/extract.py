@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from .. import settings
 from . import options
@@ -13,15 +12,15 @@ from .output import print_json
 
 
 def add_arguments(parser):
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="bulletin files (.txt, .html) or folders")
+    options.add_path(parser, "paths", "PATH", "bulletin files (.txt, .html) or folders", nargs="+")
     options.add_region(parser)
     options.add_corrections(parser)
     options.add_json(parser, "a JSON list of records instead of CSV")
-    parser.add_argument(
+    options.add_path(
+        parser,
         "--xlsx",
-        type=Path,
-        metavar="FILE.xlsx",
-        help="also write the facts as an Excel workbook, metric labels in Chinese and English beside the ids",
+        "FILE.xlsx",
+        "also write the facts as an Excel workbook, metric labels in Chinese and English beside the ids",
     )
     parser.add_argument(
         "--excel-csv",

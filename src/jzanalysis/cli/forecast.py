@@ -29,11 +29,11 @@ def add_arguments(parser):
         "σ for amounts, 0..1: the spread of the log remainder (0 = no month-to-month lumpiness); "
         "default: calibrated on real data",
     )
-    parser.add_argument(
+    options.add_path(
+        parser,
         "--profile",
-        type=Path,
-        metavar="CSV",
-        help="cumulative seasonal profile (month,share with 0 < share <= 1) for seasonal_share",
+        "CSV",
+        "cumulative seasonal profile (month,share with 0 < share <= 1) for seasonal_share",
     )
     parser.add_argument(
         "--working-days",

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from .. import settings
+from . import options
 
 
 def add_arguments(parser):
-    parser.add_argument(
-        "folder",
-        nargs="?",
-        type=Path,
-        default=settings.RAW_DIR,
-        metavar="FOLDER",
-        help="folder of raw bulletins (default: data/raw/)",
+    options.add_path(
+        parser, "folder", "FOLDER", "folder of raw bulletins (default: data/raw/)", nargs="?", default=settings.RAW_DIR
     )
     parser.add_argument(
         "--accept-changes",

@@ -55,6 +55,11 @@ working_days = number_type(bounds.WORKING_DAYS, whole=True)
 # --- options of several commands -------------------------------------------------------------------
 
 
+def add_path(parser: argparse.ArgumentParser, name: str, metavar: str, help: str, **more) -> None:
+    """A file or folder: an argument (``name`` without dashes) or an option; ``more`` as argparse takes it."""
+    parser.add_argument(name, type=Path, metavar=metavar, help=help, **more)
+
+
 def add_json(parser: argparse.ArgumentParser, what: str = "one JSON object") -> None:
     parser.add_argument("--json", action="store_true", help=f"print {what}")
 
@@ -69,11 +74,11 @@ def add_region(parser: argparse.ArgumentParser) -> None:
 
 
 def add_corrections(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    add_path(
+        parser,
         "--corrections",
-        type=Path,
-        metavar="FILE",
-        help="the analyst's corrections (accept, reject or correct a fact, found by file and quote), "
+        "FILE",
+        "the analyst's corrections (accept, reject or correct a fact, found by file and quote), "
         "default: data/corrections.yaml when it exists (see README)",
     )
 
@@ -100,20 +105,13 @@ def add_sigma(parser: argparse.ArgumentParser, help: str) -> None:
 
 
 def add_plans(parser: argparse.ArgumentParser, help: str) -> None:
-    parser.add_argument("--plans", type=Path, metavar="FILE", help=help)
+    add_path(parser, "--plans", "FILE", help)
 
 
 def add_data(parser: argparse.ArgumentParser) -> None:
     """Where the facts come from: bulletin PATHs (or data/raw/), or a facts CSV; the city; the corrections."""
-    parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="bulletin files or folders (default: data/raw/)"
-    )
-    parser.add_argument(
-        "--data",
-        type=Path,
-        metavar="FACTS.csv",
-        help="a facts table written by `jzanalysis extract` instead of bulletins",
-    )
+    add_path(parser, "paths", "PATH", "bulletin files or folders (default: data/raw/)", nargs="*")
+    add_path(parser, "--data", "FACTS.csv", "a facts table written by `jzanalysis extract` instead of bulletins")
     add_region(parser)
     add_corrections(parser)
 
