@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .. import settings
+from ..analysis_cache import artifact_key
 from ..errors import InputError
 from . import options
 from .inputs import as_of, check_source_and_plans, corrections_arg, plan_overrides
@@ -103,7 +104,6 @@ def _sweep(out: Path) -> None:
 def run(args) -> int:
     """Run the report notebook through papermill into --out/<name>/: notebook, HTML (code hidden), PDF, run.json."""
     # the pipeline, the batch machinery and the notebook runner: loaded when the command runs, not for --help
-    from ..analysis_cache import artifact_key
     from ..batch import InlineExecutor, Job, run_jobs
     from ..batch.grid import headline
     from ..batch.progress import Progress
