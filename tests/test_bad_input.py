@@ -27,6 +27,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from jzanalysis import cli, settings
+from jzanalysis.cli.boundary import encoding_line
 from jzanalysis.errors import InputError
 from tests.helpers import assert_one_line, facts_csv, run_main
 
@@ -495,7 +496,7 @@ def test_an_encoding_error_from_a_file_name_says_so():
     try:
         json.dumps({"source": os.fsdecode(b"/data/b\xff.txt")}, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
-        line = cli._encoding_line(exc)
+        line = encoding_line(exc)
     assert line.startswith("a file name that is not valid UTF-8 cannot be written (")
     assert "/data/b\\\\xff.txt" in line and line.endswith("; rename the file")
 

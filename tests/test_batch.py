@@ -272,7 +272,7 @@ def test_a_grid_whose_source_folder_holds_the_out_folder_is_refused(tmp_path, jz
 
 def test_an_interrupted_batch_says_which_signal_stopped_it():
     from jzanalysis.batch import BatchResult
-    from jzanalysis.cli import _interrupted_line
+    from jzanalysis.cli.output import interrupted_line as _interrupted_line
 
     jobs = [Job("audit.ipynb", {"source": "x"}, "audit", "t", name=f"audit-{n}", canonical={}) for n in range(3)]
     line = _interrupted_line(BatchResult(jobs=jobs, out_dir=Path("."), done=jobs[:1], interrupted=signal.SIGTERM))
