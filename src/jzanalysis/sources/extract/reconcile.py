@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+from ...notes import Note
 from ...regions import Region
 
 
@@ -52,7 +53,7 @@ def reconcile(out, text: str) -> None:
                         fact.value,
                         "",
                         fact.phrase or "",
-                        "a part of a wider figure of the same metric",
+                        Note("unmapped.wider_figure"),
                         fact.start,
                         fact.end,
                     )
@@ -88,9 +89,8 @@ def reconcile(out, text: str) -> None:
         }
         out.conflicts.append(conflict)
         shown = " and as ".join(f"{v.value:g}" for v in values)
-        out.warnings.append(
-            f"conflict: {key[2]} {key[3]} {key[0]} 1-{key[1]}月 is stated as {shown}; none of them is used"
-        )
+        fields = {"region": key[2], "metric": key[3], "year": key[0], "months": key[1], "shown": shown}
+        out.notes.append(Note("conflict", fields))
     order = {id(f): i for i, f in enumerate(out.facts)}
     out.facts = sorted(kept, key=lambda f: order[id(f)])
 
@@ -113,9 +113,7 @@ def _stated_over_derived(facts: list, out) -> list:
             kept.append(fact)  # the same figure stated twice: merged below
             continue
         out.unmapped.append(
-            Unmapped(
-                fact.value, "", fact.phrase or "", "a total investment beside the stated amount", fact.start, fact.end
-            )
+            Unmapped(fact.value, "", fact.phrase or "", Note("unmapped.beside_stated"), fact.start, fact.end)
         )
     order = {id(f): i for i, f in enumerate(facts)}
     return sorted(kept, key=lambda f: order[id(f)])
@@ -164,6 +162,5 @@ def check_unit_sums(out, region: Region | None, city: str) -> None:
         total = sum(units.values())
         complete = administrative and administrative <= set(units)
         if total > totals[key] + 1e-9 or (complete and abs(total - totals[key]) > 1e-9):
-            out.warnings.append(
-                f"county figures of {key[2]} {key[0]} 1-{key[1]}月 sum to {total:g}, but the city total is {totals[key]:g}"
-            )
+            fields = {"metric": key[2], "year": key[0], "months": key[1], "total": total, "city_total": totals[key]}
+            out.notes.append(Note("sums", fields))
