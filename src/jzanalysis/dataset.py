@@ -218,7 +218,7 @@ def write_manifest(raw_dir: Path | str, *, accept_changes: bool = False) -> Mani
     A symbolic link is refused. A missing or unreadable manifest is written anew. The file is replaced
     atomically (written beside it, then renamed).
     """
-    from .sources.read import BULLETIN_SUFFIXES
+    from .sources.read import BULLETIN_SUFFIXES  # the sources stage is heavy (opencc, bs4): import on use
 
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
@@ -285,8 +285,10 @@ def load_bulletins(
     ``region``: the city the bulletins are about (``--region``); None finds it from each text.
     ``corrections``: a corrections YAML file; None: ``data/corrections.yaml`` when it exists
     (:func:`jzanalysis.corrections.corrections_path`)."""
+    # imported on use: the sources stage is heavy (opencc, bs4), corrections need pydantic
     from .corrections import apply_corrections, corrections_path, load_corrections
-    from .sources import bulletin_files, extract_file  # the sources stage is heavy (opencc, bs4); import on use
+    from .sources import bulletin_files, extract_file
+    from .sources.read import printable
 
     if not paths:
         raise InputError("no bulletin given; pass a file or folder (e.g. data/raw/)")
@@ -311,8 +313,6 @@ def load_bulletins(
         facts, outcome = apply_corrections(facts, fixes, [r.source for r in results])
         # each names the corrections file and its entry
         notes.extend(Note("dataset.correction", {"text": text}) for text in outcome.warnings)
-    from .sources.read import printable
-
     inputs = [{"path": printable(str(r.path)), "sha256": r.sha256} for r in results]
     cities = sorted({r.city_name for r in results if r.city_name})
     if region is None and len(cities) == 1:

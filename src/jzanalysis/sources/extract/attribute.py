@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ...notes import Note
 from .clauses import percent_groups
 from .items import Item
-from .lexicon import Features, _group_of, classify
+from .lexicon import Features, classify, group_of
 from .numerals import Quantity
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ def pair_stages(ctx: Reader, sentence: str, items: list[Item]) -> None:
         listed = item.own.text[words[0].start() : words[-1].end()]
         base = item.features
         for value, word in zip(values, words):
-            stage = _group_of(word.group(0), ctx.lexicon.stages)
+            stage = group_of(word.group(0), ctx.lexicon.stages)
             value.features = Features(
                 **{**base.__dict__, "stage": stage, "text": base.text.replace(listed, word.group(0))}
             )

@@ -212,7 +212,6 @@ def _chinese_dates(text: str) -> str:
     >>> _chinese_dates("二〇一八年六月十二日印发")
     '2018年6月12日印发'
     """
-    from .numerals import number_value
 
     def digits(match: re.Match) -> str:
         year = "".join(_CN_DIGIT[c] for c in match.group(1))

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import math
 
+from ...metrics import METRICS
 from ...notes import Note
 from ...regions import Region
+from .items import Unmapped
+from .lexicon import load_lexicon
 
 
 def _same_figure(a: float, b: float) -> bool:
@@ -31,8 +34,6 @@ def _same_figure(a: float, b: float) -> bool:
 
 def reconcile(out, text: str) -> None:
     """Merge repeats, keep the widest figure of each key, report conflicts (see the module docstring)."""
-    from . import Unmapped
-
     _merge_variants(out)
     by_key: dict[tuple, list] = {}
     for fact in out.facts:
@@ -99,9 +100,6 @@ def _stated_over_derived(facts: list, out) -> list:
     """Facts whose rule reads the metric from the amount's own words (协议引资额, 拟引资) stand before different
     values whose rule reads it only through the stage of their projects (签约项目…总投资): "已签约项目241个,
     总投资3124亿元,拟引资2492亿元" is 2492 stated and 3124 derived; the derived one is reported, not a conflict."""
-    from . import Unmapped
-    from .lexicon import load_lexicon
-
     derived_ids = {r.id for r in load_lexicon().rules if r.population_stage is not None}
     stated = [f for f in facts if f.rule not in derived_ids]
     derived = [f for f in facts if f.rule in derived_ids]
@@ -122,8 +120,6 @@ def _stated_over_derived(facts: list, out) -> list:
 def _merge_variants(out) -> None:
     """A variant's fact (its metric's ``family`` is another id) with the same value as a fact of that id, for
     the same year, months and region, is that fact stated twice: merged into it (plan share, growth kept)."""
-    from ...metrics import METRICS
-
     family = {m.id: m.family_id for m in METRICS.values() if m.family}
     if not any(f.metric in family for f in out.facts):
         return

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...metrics import METRICS
 from .lexicon import Lexicon, classify, read_phrase
 from .numerals import number_value
 
@@ -148,8 +149,6 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
 
 def _in_metric_unit(value: float, unit: str, metric_id: str) -> float:
     """A cell's value in its metric's unit (a column in 万美元 of an 亿美元 metric: × 0.0001, metrics.toml)."""
-    from ...metrics import METRICS
-
     spec = METRICS[metric_id]
     return spec.to_unit(value, unit) if unit in spec.convert else value
 
