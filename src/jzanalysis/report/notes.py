@@ -10,10 +10,12 @@ catalogue's keys (``unmapped.*``) and which the data audit lists per file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
 from ..metrics import METRICS
+from ..notes import Note
 
 _NOT_KEPT = ("notes.not_kept", {})
 _NOT_IN_PROFILE = ("notes.unit_not_in_profile", {"unit": "place", "city": "place"})
@@ -45,7 +47,7 @@ _WORDED: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def note_lines(notes, catalogue, region=None) -> tuple[list[str], list[str]]:
+def note_lines(notes: Iterable[Note], catalogue, region=None) -> tuple[list[str], list[str]]:
     """(notes worded from the catalogue, without repeats; the notes it has no words for, as written)."""
     worded: list[str] = []
     technical: list[str] = []
@@ -86,7 +88,7 @@ def _is_place(phrase: str, catalogue) -> bool:
     return bool(_PLACE_LIKE.fullmatch(name))
 
 
-def unmapped_reason(reason, phrase: str, catalogue) -> Markup:
+def unmapped_reason(reason: Note, phrase: str, catalogue) -> Markup:
     """Why a figure is filed under no metric (a note whose code is a catalogue key), in the catalogue's words
     (HTML: bulletin text quoted: the phrase, and a field ``source``); a reason the catalogue has no words for
     is shown as the program wrote it."""
