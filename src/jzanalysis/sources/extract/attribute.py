@@ -53,11 +53,11 @@ def attach_percentages(
             chosen = _pick(candidates, len(group.values))
             if chosen is None:
                 if group.respective or any(i.plan_pct is None for i in before(2)):
-                    quote = {"quote": sentence[group.start : group.end]}
+                    fields = {"quote": sentence[group.start : group.end]}
                     if group.kind == "plan" and not group.respective:
-                        ctx.out.notes.append(Note("percent.plan_shares_unpaired", quote))
+                        ctx.out.notes.append(Note("percent.plan_shares_unpaired", fields))
                     elif group.respective:
-                        ctx.out.notes.append(Note("percent.list_unpaired", quote))
+                        ctx.out.notes.append(Note("percent.list_unpaired", fields))
                 continue
             for target, value in zip(chosen, group.values):
                 _attach(ctx, group, target, value, sentence)
