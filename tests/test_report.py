@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from jzanalysis.errors import InputError
+from jzanalysis.notes import Note
 from jzanalysis.params import ReportParams
 from jzanalysis.pipeline import analyse
 from jzanalysis.report import Catalogue, Formatter, Report, han_outside_quotes, messages, notebook_params
@@ -377,14 +378,10 @@ def test_english_audit_and_counties_page_have_no_han_outside_quotes():
 def test_extraction_notes_are_worded_from_the_catalogue():
     from jzanalysis.regions import get_region
 
-    warnings_ = [
-        "南通市 has no region profile: its counties come from the national division list only (no development "
-        "zones, aliases or English names); add src/jzanalysis/regions/profiles/南通市.toml",
-        "something new the extractor says",
-    ]
+    warnings_ = [Note("city.no_profile", {"city": "南通市"}), Note("file.no_figures")]
     zh, technical = note_lines(warnings_, Catalogue("zh", get_region("南通市")))
     assert zh == ["南通市还没有地区档案：县市区名单只来自全国行政区划表（没有开发区、别名与英文名）。"]
-    assert technical == ["something new the extractor says"]
+    assert technical == ["no figures found in this file"]
     en, _ = note_lines(warnings_, Catalogue("en", get_region("南通市")))
     assert en[0].startswith("Nantong has no region profile yet")
 
@@ -469,24 +466,21 @@ def test_every_reason_the_extractor_gives_is_worded_from_the_catalogue():
 
     text = "来自沪苏浙项目45个；到位资金712.5亿元"
     reasons = {
-        "no metric for this phrase": ("措辞", "its wording"),
-        "a part of the total (来自沪苏浙)": ("只是总数的一部分", "only a part of the total"),
-        "a part of the total broken down by something other than county": ("而非县市区", "not by county"),
-        "a part of a wider figure of the same metric": ("口径更宽", "a wider figure"),
-        "a difference against another period": ("增减数", "a change against"),
-        "1500000000亿元 is beyond any plausible figure of a bulletin": ("合理范围", "plausible"),
-        "a group of counties, not one county-level unit": ("几个县市区的合计", "a group of counties"),
-        "the city's own level (市本级, 市直/州直 units), neither the city's total nor a county's": (
-            "市本级",
-            "own level",
-        ),
-        "names more than one county": ("多个县市区", "more than one county"),
-        "names “新区”, which is not a county of the city's profile and not placed": ("不在本市", "region profile"),
-        "a figure of last year, and the bulletin's year is unknown": ("上年", "last year"),
-        "in a 分别 list that cannot be paired": ("分别", "cannot be paired"),
+        Note("unmapped.no_metric"): ("措辞", "its wording"),
+        Note("unmapped.part_of_total", {"source": "来自沪苏浙"}): ("只是总数的一部分", "only a part of the total"),
+        Note("unmapped.other_breakdown"): ("而非县市区", "not by county"),
+        Note("unmapped.wider_figure"): ("口径更宽", "a wider figure"),
+        Note("unmapped.difference"): ("增减数", "a change against"),
+        Note("unmapped.implausible", {"number": "1500000000", "unit": "亿元"}): ("合理范围", "plausible"),
+        Note("unmapped.county_group"): ("几个县市区的合计", "a group of counties"),
+        Note("unmapped.city_level"): ("市本级", "own level"),
+        Note("unmapped.several_counties"): ("多个县市区", "more than one county"),
+        Note("unmapped.not_placed", {"source": "新区"}): ("不在本市", "region profile"),
+        Note("unmapped.last_year"): ("上年", "last year"),
+        Note("unmapped.unpaired_list"): ("分别", "cannot be paired"),
     }
     items = [Unmapped(45, "个", "来自沪苏浙项目", reason, 0, 10) for reason in reasons]
-    items.append(Unmapped(712.5, "", "到位资金", "a part of a wider figure of the same metric", 11, 22))
+    items.append(Unmapped(712.5, "", "到位资金", Note("unmapped.wider_figure"), 11, 22))
     extraction = SimpleNamespace(text=text, unmapped=items)
     zh_rows = unmapped_rows(extraction, Catalogue("zh"))
     en_rows = unmapped_rows(extraction, Catalogue("en"))
@@ -500,13 +494,15 @@ def test_every_reason_the_extractor_gives_is_worded_from_the_catalogue():
     # an item of a list is read with the list's heading, and said to be one
     luan = "1-6月份全市5亿元以上新签约项目23个,分别为:霍山县9个、霍邱县4个。"
     at = luan.index("霍山县")
-    item = Unmapped(9, "个", "分别为:霍山县", "no metric for this phrase", at, at + 5)
+    item = Unmapped(9, "个", "分别为:霍山县", Note("unmapped.no_metric"), at, at + 5)
     (row,) = unmapped_rows(SimpleNamespace(text=luan, unmapped=[item]), Catalogue("zh", get_region("六安市")))
     assert row[0]["text"] == "1-6月份全市5亿元以上新签约项目23个,…霍山县9个" and row[1] == "9个"
     assert row[2]["text"] == "是列举中的一项，列举开头的措辞不对应任何指标"
-    # a reason no rule words is shown as the program wrote it
-    odd = SimpleNamespace(text=text, unmapped=[Unmapped(45, "个", "", "something new", 0, 10)])
-    assert unmapped_rows(odd, Catalogue("zh"))[0][2]["text"] == "<code>something new</code>"
+    # a reason the catalogue has no words for is shown as the program wrote it
+    odd = SimpleNamespace(text=text, unmapped=[Unmapped(45, "个", "", Note("unmapped.beside_stated"), 0, 10)])
+    assert (
+        unmapped_rows(odd, Catalogue("zh"))[0][2]["text"] == "<code>a total investment beside the stated amount</code>"
+    )
 
 
 # --- notebooks' parameters --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 from . import bounds, settings
 from .errors import InputError, RawFileChanged
 from .metrics import METRICS, get_metric
+from .notes import Note
 from .regions import Region, find_region, infer_region
 from .schema import ALL_COLUMNS, FACT_COLUMNS, facts_frame
 
@@ -37,7 +38,7 @@ class Dataset:
     facts: pd.DataFrame
     extractions: list = field(default_factory=list)
     inputs: list[dict] = field(default_factory=list)  # {"path", "sha256"} per input file
-    warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # each file's notes, then the corrections file's
     region: Region | None = None
     cities: list[str] = field(default_factory=list)
     # the analyst's corrections applied to ``facts`` (None: no corrections file; see jzanalysis.corrections)
@@ -54,6 +55,11 @@ class Dataset:
         if self.cities:
             raise InputError(f"{self.cities[0]} is not a known region; give a city with --region NAME")
         raise InputError("the data does not name its city; give it with --region NAME (e.g. --region 荆州市)")
+
+    @property
+    def warnings(self) -> list[str]:
+        """The notes as the lines ``extract`` prints ("FILE: sentence")."""
+        return [str(note) for note in self.notes]
 
     def latest_snapshot(self, metric: str, region: str) -> tuple[int, int]:
         """(year, months) of the most recent January..M figure of ``metric`` for ``region``."""
@@ -212,7 +218,7 @@ def write_manifest(raw_dir: Path | str, *, accept_changes: bool = False) -> Mani
     A symbolic link is refused. A missing or unreadable manifest is written anew. The file is replaced
     atomically (written beside it, then renamed).
     """
-    from .sources.read import BULLETIN_SUFFIXES
+    from .sources.read import BULLETIN_SUFFIXES  # the sources stage is heavy (opencc, bs4): import on use
 
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
@@ -279,8 +285,10 @@ def load_bulletins(
     ``region``: the city the bulletins are about (``--region``); None finds it from each text.
     ``corrections``: a corrections YAML file; None: ``data/corrections.yaml`` when it exists
     (:func:`jzanalysis.corrections.corrections_path`)."""
+    # imported on use: the sources stage is heavy (opencc, bs4), corrections need pydantic
     from .corrections import apply_corrections, corrections_path, load_corrections
-    from .sources import bulletin_files, extract_file  # the sources stage is heavy (opencc, bs4); import on use
+    from .sources import bulletin_files, extract_file
+    from .sources.read import printable
 
     if not paths:
         raise InputError("no bulletin given; pass a file or folder (e.g. data/raw/)")
@@ -293,19 +301,18 @@ def load_bulletins(
     for path in files:  # before reading: a changed or unlisted raw file is not even extracted
         verify_raw_file(path)
     results = [extract_file(path, region) for path in files]
-    warnings: list[str] = []
+    notes: list[Note] = []
     for path, result in zip(files, results):
         verify_raw_file(path, sha256=result.sha256)  # the bytes extracted are the bytes recorded
-        warnings.extend(f"{result.source}: {w}" for w in result.warnings)
+        notes.extend(Note("dataset.in_file", {"source": result.source, "note": note}) for note in result.notes)
     frames = [r.facts for r in results if not r.facts.empty]
     facts = pooled(pd.concat(frames, ignore_index=True)) if frames else facts_frame()
     validate_facts(facts, origin=None)
     outcome = None
     if fixes is not None:
         facts, outcome = apply_corrections(facts, fixes, [r.source for r in results])
-        warnings.extend(outcome.warnings)  # each names the corrections file and its entry
-    from .sources.read import printable
-
+        # each names the corrections file and its entry
+        notes.extend(Note("dataset.correction", {"text": text}) for text in outcome.warnings)
     inputs = [{"path": printable(str(r.path)), "sha256": r.sha256} for r in results]
     cities = sorted({r.city_name for r in results if r.city_name})
     if region is None and len(cities) == 1:
@@ -314,7 +321,7 @@ def load_bulletins(
         facts=facts,
         extractions=results,
         inputs=inputs,
-        warnings=warnings,
+        notes=notes,
         region=region,
         cities=cities,
         corrections=outcome,

@@ -1,91 +1,75 @@
 """Extraction notes in the report's language.
 
-The extractor's warnings are English sentences for the command line. A report words the ones a reader
-needs from the catalogue (a city without a region profile, figures that do not add up, a conflict, …);
-the rest are counted and shown as the program wrote them only in the data audit. Likewise the reasons a
-figure was filed under no metric ("not mapped"), which the data audit lists per file.
+The extractor's warnings are typed notes (:class:`jzanalysis.notes.Note`: a code and its fields). A report
+words the ones a reader needs from the catalogue by their code (a city without a region profile, figures that
+do not add up, a conflict, …); the rest are counted and shown as the program wrote them (``str(note)``) only
+in the data audit. Likewise the reasons a figure was filed under no metric ("not mapped"), whose codes are the
+catalogue's keys (``unmapped.*``) and which the data audit lists per file.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
 from ..metrics import METRICS
+from ..notes import Note
 
-# (pattern of the extractor's sentence, catalogue key, group name → placeholder)
-_RULES: tuple[tuple[re.Pattern, str, dict[str, str]], ...] = tuple(
-    (re.compile(pattern), key, names)
-    for pattern, key, names in (
-        (r"^(?P<city>\S+) has no region profile", "notes.no_profile", {"city": "place"}),
-        (r"^(?P<city>\S+) is not a known region", "notes.unknown_region", {"city": "place"}),
-        (r"^the text names no city", "notes.no_city", {}),
-        (r", not (?P<city>\S+); its figures are filed under", "notes.other_city", {"city": "place"}),
-        (
-            r"^the bulletin is about (?P<unit>\S+) \(.*\), not all of (?P<city>\S+)$",
-            "notes.home_unit",
-            {"unit": "place", "city": "place"},
-        ),
-        (
-            r"^(?P<unit>\S+) is not in (?P<city>\S+)'s profile",
-            "notes.unit_not_in_profile",
-            {"unit": "place", "city": "place"},
-        ),
-        (r"^conflict: ", "notes.conflict", {}),
-        (r"^county figures of (?P<metric>\S+) ", "notes.sums", {"metric": "metric"}),
-        (r"^(no period|the only date is)", "notes.not_dated", {}),
-        (r"^no year in the text", "notes.no_year", {}),
-        (r"(not kept|not read|not assigned|not used|no fact taken|left empty)", "notes.not_kept", {}),
-    )
-)
+_NOT_KEPT = ("notes.not_kept", {})
+_NOT_IN_PROFILE = ("notes.unit_not_in_profile", {"unit": "place", "city": "place"})
+
+# note code → (catalogue key, field → kind of value: a place or a metric, worded from the catalogue); a note
+# whose code is not here is technical: shown as the program wrote it
+_WORDED: dict[str, tuple[str, dict[str, str]]] = {
+    "city.no_profile": ("notes.no_profile", {"city": "place"}),
+    "city.unknown_region": ("notes.unknown_region", {"city": "place"}),
+    "city.none": ("notes.no_city", {}),
+    "city.other_than_given": ("notes.other_city", {"city": "place"}),
+    "city.home_unit": ("notes.home_unit", {"unit": "place", "city": "place"}),
+    "unit.not_in_profile": _NOT_IN_PROFILE,
+    "unit.not_in_profile_table": _NOT_IN_PROFILE,
+    "conflict": ("notes.conflict", {}),
+    "sums": ("notes.sums", {"metric": "metric"}),
+    "period.none": ("notes.not_dated", {}),
+    "period.day_only": ("notes.not_dated", {}),
+    "year.none": ("notes.no_year", {}),
+    "figure.digits_stripped": _NOT_KEPT,
+    "figure.overlong": _NOT_KEPT,
+    "figure.not_kept": _NOT_KEPT,
+    "list.unpaired": _NOT_KEPT,
+    "percent.plan_shares_unpaired": _NOT_KEPT,
+    "percent.list_unpaired": _NOT_KEPT,
+    "percent.plan_implausible": _NOT_KEPT,
+    "percent.double_negative": _NOT_KEPT,
+    "percent.other_base": _NOT_KEPT,
+}
 
 
-def note_lines(warnings, catalogue, region=None) -> tuple[list[str], list[str]]:
-    """(notes worded from the catalogue, without repeats; the warnings no rule words, as written)."""
+def note_lines(notes: Iterable[Note], catalogue, region=None) -> tuple[list[str], list[str]]:
+    """(notes worded from the catalogue, without repeats; the notes it has no words for, as written)."""
     worded: list[str] = []
     technical: list[str] = []
-    for warning in warnings:
-        for pattern, key, names in _RULES:
-            match = pattern.search(warning)
-            if match is None:
-                continue
-            values = {}
-            for group, kind in names.items():
-                text = match.group(group)
-                if kind == "place":
-                    values[group] = catalogue.place(text)
-                elif kind == "metric":
-                    values[group] = catalogue.metric(text) if text in METRICS else text
-            line = catalogue.t(key, **values)
-            if line not in worded:
-                worded.append(line)
-            break
-        else:
-            technical.append(warning)
+    for note in notes:
+        if note.code not in _WORDED:
+            technical.append(str(note))
+            continue
+        key, kinds = _WORDED[note.code]
+        values = {}
+        for name, kind in kinds.items():
+            value = note.fields[name]
+            if kind == "place":
+                values[name] = catalogue.place(value)
+            elif kind == "metric":
+                values[name] = catalogue.metric(value) if value in METRICS else value
+        line = catalogue.t(key, **values)
+        if line not in worded:
+            worded.append(line)
     return worded, technical
 
 
 # --- figures read but filed under no metric ----------------------------------------------------------
-
-# (pattern of the extractor's reason, catalogue key); a group ``source`` is bulletin text, shown quoted
-_UNMAPPED_RULES: tuple[tuple[re.Pattern, str], ...] = tuple(
-    (re.compile(pattern), key)
-    for pattern, key in (
-        (r"^no metric for this phrase", "unmapped.no_metric"),
-        (r"^a part of the total broken down by something other than county", "unmapped.other_breakdown"),
-        (r"^a part of the total \((?P<source>.+)\)$", "unmapped.part_of_total"),
-        (r"^a part of a wider figure of the same metric", "unmapped.wider_figure"),
-        (r"^a difference against another period", "unmapped.difference"),
-        (r"is beyond any plausible figure", "unmapped.implausible"),
-        (r"^a group of counties", "unmapped.county_group"),
-        (r"^the city's own level", "unmapped.city_level"),
-        (r"^names more than one county", "unmapped.several_counties"),
-        (r"^names “(?P<source>[^”]+)”, which is not a county", "unmapped.not_placed"),
-        (r"^a figure of last year, and the bulletin's year is unknown", "unmapped.last_year"),
-        (r"list that cannot be paired", "unmapped.unpaired_list"),
-    )
-)
 
 
 def _quoted(text: str) -> Markup:
@@ -104,27 +88,19 @@ def _is_place(phrase: str, catalogue) -> bool:
     return bool(_PLACE_LIKE.fullmatch(name))
 
 
-def unmapped_reason(reason: str, phrase: str, catalogue) -> Markup:
-    """Why a figure is filed under no metric, in the catalogue's words (HTML: bulletin text quoted); a reason
-    no rule words is shown as the program wrote it."""
-    for pattern, key in _UNMAPPED_RULES:
-        match = pattern.search(reason)
-        if match is None:
-            continue
-        if key == "unmapped.no_metric" and _is_place(phrase, catalogue):
-            key = "unmapped.no_metric_list"  # "分别为:霍山县9个": the list's heading names no metric
-        values = {"phrase": _quoted(phrase.strip()) if phrase.strip() else ""}
-        if "source" in pattern.groupindex:
-            values["source"] = _quoted(match.group("source"))
-        return escape(catalogue.t(key)).format(**values)
-    return Markup("<code>") + escape(reason) + Markup("</code>")
-
-
-def _unit_in_quote(value: float, quote: str) -> str:
-    """The unit the quote gives the number ``value`` (a figure a later step set aside carries none)."""
-    from ..sources.extract.numerals import quantities
-
-    return next((q.unit for q in quantities(quote) if q.value == value), "")
+def unmapped_reason(reason: Note, phrase: str, catalogue) -> Markup:
+    """Why a figure is filed under no metric (a note whose code is a catalogue key), in the catalogue's words
+    (HTML: bulletin text quoted: the phrase, and a field ``source``); a reason the catalogue has no words for
+    is shown as the program wrote it."""
+    key = reason.code
+    if not key.startswith("unmapped.") or not catalogue.has(key):
+        return Markup("<code>") + escape(str(reason)) + Markup("</code>")
+    if key == "unmapped.no_metric" and _is_place(phrase, catalogue):
+        key = "unmapped.no_metric_list"  # "分别为:霍山县9个": the list's heading names no metric
+    values = {"phrase": _quoted(phrase.strip()) if phrase.strip() else ""}
+    if "source" in reason.fields:
+        values["source"] = _quoted(reason.fields["source"])
+    return escape(catalogue.t(key)).format(**values)
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
@@ -156,8 +132,7 @@ def unmapped_rows(extraction, catalogue) -> list[list]:
     sentence (quoted), the number with its unit, and why it was not mapped."""
     rows = []
     for item in extraction.unmapped:
-        quote = extraction.text[item.start : item.end]
-        unit = item.unit or _unit_in_quote(item.value, quote)
+        unit = item.stated_unit(extraction.text)
         rows.append(
             [
                 {"text": in_context(extraction.text, item.start, item.end), "quote": True, "cls": "text quote"},

@@ -34,6 +34,7 @@ import pandas as pd
 from .. import settings
 from ..errors import InputError
 from ..metrics import METRICS
+from ..notes import Note
 from ..regions import Region
 from ..schema import facts_frame
 from .clean import CleanedText, CleaningStep, clean_text, to_simplified
@@ -69,9 +70,10 @@ class ExtractionResult:
     """What one bulletin yielded.
 
     ``facts`` is the tidy table (:func:`jzanalysis.schema.facts_frame`; ``quote == text[start:end]``),
-    ``cleaning`` every removal or change, ``warnings`` one sentence each (stripped digits, county sums,
-    conflicts, other-year growth …), ``conflicts`` dicts with ``key`` (year, months, region, metric),
-    ``values`` and ``quotes``: conflicting figures are reported there and left out of ``facts``.
+    ``cleaning`` every removal or change, ``notes`` the warnings (stripped digits, county sums, conflicts,
+    other-year growth …; :class:`jzanalysis.notes.Note`, ``warnings`` their sentences), ``conflicts`` dicts
+    with ``key`` (year, months, region, metric), ``values`` and ``quotes``: conflicting figures are reported
+    there and left out of ``facts``.
     """
 
     source: str
@@ -83,13 +85,18 @@ class ExtractionResult:
     text: str  # the cleaned text; quotes are text[start:end]
     facts: pd.DataFrame
     cleaning: list[CleaningStep] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     cleaned: CleanedText | None = None
     raw_text: str = ""  # the decoded text before cleaning (an HTML page's visible text); raw_offset points into it
     unmapped: list[Unmapped] = field(default_factory=list)  # figures read but filed under no metric (audit)
     city: CityDetection | None = None  # the city the bulletin is about, and how that was found
     document: Document | None = None  # the subject, period and year decided for the text, with evidence
+
+    @property
+    def warnings(self) -> list[str]:
+        """The notes as the sentences ``extract`` prints."""
+        return [str(note) for note in self.notes]
 
     @property
     def city_name(self) -> str | None:
@@ -108,12 +115,17 @@ class TextExtraction:
 
     facts: pd.DataFrame
     cleaned: CleanedText
-    warnings: list[str]
+    notes: list[Note]
     conflicts: list[dict]
     published: dt.date | None
     unmapped: list[Unmapped]
     city: CityDetection | None
     document: Document | None = None  # the subject, period and year decided for the text, with evidence
+
+    @property
+    def warnings(self) -> list[str]:
+        """The notes as the sentences ``extract`` prints."""
+        return [str(note) for note in self.notes]
 
 
 def read_text(
@@ -179,7 +191,7 @@ def read_text(
     return TextExtraction(
         facts_frame(records),
         cleaned,
-        found.warnings,
+        found.notes,
         found.conflicts,
         published,
         found.unmapped,
@@ -209,29 +221,23 @@ def extract_file(path: Path | str, region: Region | None = None) -> ExtractionRe
     """
     document = read_bulletin(path)
     found = read_text(document.text, document.source, meta_published=document.meta_published, region=region)
-    facts, cleaned, warnings, conflicts, published = (
-        found.facts,
-        found.cleaned,
-        found.warnings,
-        found.conflicts,
-        found.published,
-    )
+    facts, cleaned, notes = found.facts, found.cleaned, found.notes
     # What an HTML page hides is not read; it is still reported (line = line in the HTML source).
     unread = [CleaningStep(kind, text, line, _HIDDEN_DESCRIPTIONS[kind]) for kind, text, line in document.hidden]
     if facts.empty:
-        warnings = [*warnings, "no figures found in this file"]
+        notes = [*notes, Note("file.no_figures")]
     return ExtractionResult(
         source=document.source,
         path=document.path,
         sha256=document.sha256,
         encoding=document.encoding,
         encoding_confidence=document.encoding_confidence,
-        publication_date=published,
+        publication_date=found.published,
         text=cleaned.text,
         facts=facts,
         cleaning=unread + cleaned.steps,
-        warnings=warnings,
-        conflicts=conflicts,
+        notes=notes,
+        conflicts=found.conflicts,
         cleaned=cleaned,
         raw_text=document.text,
         unmapped=found.unmapped,

@@ -242,7 +242,7 @@ class AppendixSection:
                 cleaning = self.t("appendix.cleaning", items=items)
             else:
                 cleaning = self.t("appendix.cleaning_none")
-            notes, technical = note_lines(r.warnings, self.c, self.a.region)
+            notes, technical = note_lines(r.notes, self.c, self.a.region)
             if technical:
                 notes.append(self.t_n("notes.technical", len(technical)))
             if r.unmapped:

@@ -79,7 +79,7 @@ def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
                     for s in r.cleaning
                 ],
             }
-        notes, technical = note_lines(r.warnings, c, region)
+        notes, technical = note_lines(r.notes, c, region)
         facts = facts_table(dataset.facts[dataset.facts.source.astype(str) == str(r.source)], c, with_source=False)
         unmapped = None
         if r.unmapped:

@@ -30,6 +30,7 @@ import re
 import time
 
 from ...errors import InputError
+from ...notes import Note
 from ...regions import Region
 from . import budget
 from .clauses import HAS_NUMBER_RE, STRIPPED_RE, sentences
@@ -94,7 +95,7 @@ def extract(
     _say_city(detection, out)
     document = decide_document(text, published, detection)
     out.document = document
-    out.warnings.extend(document.warnings)
+    out.notes.extend(document.notes)
     if document.months is None:
         return out
     city, home = document.city, document.home
@@ -104,6 +105,19 @@ def extract(
     context = Reader(lexicon, matcher, city, home, doc_year, doc_months, out)
     context.writing_year = document.writing_year if document.writing_year is not None else doc_year
     context.last_year_review = document.last_year_review
+    _read_sentences(context, text, deadline)
+    emit_tables(context, text)
+    reconcile(out, text)
+    check_unit_sums(out, detection.region, city)
+    for fact in out.facts:
+        fact.confidence = fact_confidence(fact, document, context.unknown_reported)
+    return out
+
+
+def _read_sentences(context: Reader, text: str, deadline: float | None) -> None:
+    """Read ``text`` sentence by sentence, each with the frame it continues: the sentence before (其中…,
+    分别为…), a heading line, or the bulletin's headline figure (分县市区看…)."""
+    lexicon = context.lexicon
     frame: Frame | None = None
     heading: Frame | None = None
     pending_breakdown = False
@@ -112,16 +126,7 @@ def extract(
         if deadline is not None and time.monotonic() > deadline:
             raise ExtractionBudgetExceeded(f"stopped at character {s_start:,} of {len(text):,}")
         sentence = text[s_start:s_end]
-        stripped = STRIPPED_RE.search(sentence)  # before the number test: a fully stripped sentence has none
-        if stripped:
-            out.warnings.append(
-                f"a figure's number is missing (digits stripped?) at “{stripped.group(0)}” in “{sentence.strip()[:120]}”: no fact taken"
-            )
-        overlong = _OVERLONG_RE.search(sentence)
-        if overlong:
-            out.warnings.append(
-                f"a number of more than {MAX_DIGITS} digits is not a bulletin's figure: “{overlong.group(0)[:40]}…”; not read"
-            )
+        _say_unreadable(sentence, context.out)
         if not HAS_NUMBER_RE.search(sentence):
             heading = context.heading(sentence) or heading
             frame = None
@@ -143,32 +148,28 @@ def extract(
             inherited = heading  # "二、新签约亿元以上项目情况" then a list of counties
         frame = context.sentence(sentence, s_start, inherited, frame, breakdown, found)
         heading = None
-    emit_tables(context, text)
-    reconcile(out, text)
-    check_unit_sums(out, detection.region, city)
-    for fact in out.facts:
-        fact.confidence = fact_confidence(fact, document, context.unknown_reported)
-    return out
+
+
+def _say_unreadable(sentence: str, out: Extraction) -> None:
+    """A figure whose digits were stripped, or a number too long to be a bulletin's figure: reported."""
+    stripped = STRIPPED_RE.search(sentence)  # before the number test: a fully stripped sentence has none
+    if stripped:
+        fields = {"at": stripped.group(0), "sentence": sentence.strip()[:120]}
+        out.notes.append(Note("figure.digits_stripped", fields))
+    overlong = _OVERLONG_RE.search(sentence)
+    if overlong:
+        out.notes.append(Note("figure.overlong", {"digits": MAX_DIGITS, "number": overlong.group(0)[:40]}))
 
 
 def _say_city(detection: CityDetection, out: Extraction) -> None:
+    name = detection.name
     if detection.given and detection.evidence and detection.evidence[0].startswith("the text names"):
-        out.warnings.append(
-            f"{detection.evidence[0]}, not {detection.name}; its figures are filed under {detection.name} as asked"
-        )
-    if detection.name is None:
-        out.warnings.append(
-            f"the text names no city (no city name, no county of a known city): city-wide figures are filed under "
-            f"“{CITY_UNKNOWN}”; give the city with --region NAME"
-        )
+        out.notes.append(Note("city.other_than_given", {"evidence": detection.evidence[0], "city": name}))
+    if name is None:
+        out.notes.append(Note("city.none", {"unknown": CITY_UNKNOWN}))
     elif detection.region is None:
-        out.warnings.append(f"{detection.name} is not a known region: its counties cannot be placed")
+        out.notes.append(Note("city.unknown_region", {"city": name}))
     elif detection.region.profile is None:
-        out.warnings.append(
-            f"{detection.name} has no region profile: its counties come from the national division list only (no "
-            f"development zones, aliases or English names); add src/jzanalysis/regions/profiles/{detection.name}.toml"
-        )
+        out.notes.append(Note("city.no_profile", {"city": name}))
     if detection.home_unit:
-        out.warnings.append(
-            f"the bulletin is about {detection.home_unit} (全区/全县 figures are filed under it), not all of {detection.name}"
-        )
+        out.notes.append(Note("city.home_unit", {"unit": detection.home_unit, "city": name}))

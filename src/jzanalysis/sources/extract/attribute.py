@@ -9,9 +9,10 @@ import itertools
 import re
 from typing import TYPE_CHECKING
 
+from ...notes import Note
 from .clauses import percent_groups
 from .items import Item
-from .lexicon import Features, _group_of, classify
+from .lexicon import Features, classify, group_of
 from .numerals import Quantity
 
 if TYPE_CHECKING:
@@ -52,14 +53,11 @@ def attach_percentages(
             chosen = _pick(candidates, len(group.values))
             if chosen is None:
                 if group.respective or any(i.plan_pct is None for i in before(2)):
+                    fields = {"quote": sentence[group.start : group.end]}
                     if group.kind == "plan" and not group.respective:
-                        ctx.out.warnings.append(
-                            f"two plan shares “{sentence[group.start : group.end]}” not tied to figures one to one; not assigned"
-                        )
+                        ctx.out.notes.append(Note("percent.plan_shares_unpaired", fields))
                     elif group.respective:
-                        ctx.out.warnings.append(
-                            f"a 分别 list of percentages “{sentence[group.start : group.end]}” cannot be paired with the figures before it; not assigned"
-                        )
+                        ctx.out.notes.append(Note("percent.list_unpaired", fields))
                 continue
             for target, value in zip(chosen, group.values):
                 _attach(ctx, group, target, value, sentence)
@@ -80,12 +78,11 @@ def _attach(ctx: Reader, group, target: Item, value: float, sentence: str) -> No
         and target.population.plan_pct is None
     ):
         target = target.population  # "项目23个，总投资156.8亿元，完成全年目标任务的57.5%": the count's plan
+    quote = sentence[group.start : group.end]
     if group.kind == "plan":
         if target.plan_pct is None:
             if not 0 < value <= 1000:
-                ctx.out.warnings.append(
-                    f"a plan share of {value:g}% is not plausible (allowed: 0–1000%): “{sentence[group.start : group.end]}”; not used"
-                )
+                ctx.out.notes.append(Note("percent.plan_implausible", {"value": value, "quote": quote}))
                 return
             target.plan_pct = value
             target.end = max(target.end, group.end)
@@ -93,15 +90,11 @@ def _attach(ctx: Reader, group, target: Item, value: float, sentence: str) -> No
         target.share = True
     elif group.kind == "growth":
         if group.negative and group.signed:
-            ctx.out.warnings.append(
-                f"growth written as a double negative “{sentence[group.start : group.end]}”: unclear, yoy_pct left empty"
-            )
+            ctx.out.notes.append(Note("percent.double_negative", {"quote": quote}))
             return
         value = -value if group.negative or group.signed else value
         if group.base_year is not None and (target.year is None or group.base_year != target.year - 1):
-            ctx.out.warnings.append(
-                f"growth against {group.base_year} (not the previous year) is not year-on-year: “{sentence[group.start : group.end]}”; yoy_pct left empty"
-            )
+            ctx.out.notes.append(Note("percent.other_base", {"base_year": group.base_year, "quote": quote}))
             target.note = (
                 f"较{group.base_year}年同期增长{abs(value):g}%（非同比）"
                 if value >= 0
@@ -127,11 +120,9 @@ def pair_respective(ctx: Reader, sentence: str, items: list[Item]) -> None:
         values = [item, *followers]
         quote = sentence[item.quote_start : values[-1].q.end]
         if len(values) != len(item.regions):
-            ctx.out.warnings.append(
-                f"a 分别 list whose names and values cannot be paired one to one: “{quote}”; not kept"
-            )
+            ctx.out.notes.append(Note("list.unpaired", {"quote": quote}))
             for follower in values:
-                follower.excluded = "in a 分别 list that cannot be paired"
+                follower.excluded = Note("unmapped.unpaired_list")
             continue
         regions, unknown = list(item.regions), list(item.unknown)
         for follower, region in zip(values, regions):
@@ -183,7 +174,7 @@ def pair_stages(ctx: Reader, sentence: str, items: list[Item]) -> None:
         listed = item.own.text[words[0].start() : words[-1].end()]
         base = item.features
         for value, word in zip(values, words):
-            stage = _group_of(word.group(0), ctx.lexicon.stages)
+            stage = group_of(word.group(0), ctx.lexicon.stages)
             value.features = Features(
                 **{**base.__dict__, "stage": stage, "text": base.text.replace(listed, word.group(0))}
             )

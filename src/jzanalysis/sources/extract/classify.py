@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ...bounds import UPPER_BY_UNIT
+from ...notes import Note
 from .clauses import phrase_after, phrase_start
 from .items import Item, Trail
 from .lexicon import Features, classify, read_phrase
@@ -138,11 +139,11 @@ def read_item(
     ):
         item.target = chain.own.target or chain.target  # "力争新签约…250个、实际到位资金突破560亿元"
     if item.rule is None and features.restrictions:
-        item.excluded = item.excluded or f"a part of the total ({'、'.join(features.restrictions)})"
+        item.excluded = item.excluded or Note("unmapped.part_of_total", {"source": "、".join(features.restrictions)})
     if features.comparison:
-        item.rule, item.excluded = None, "a difference against another period"
+        item.rule, item.excluded = None, Note("unmapped.difference")
     if _PLAUSIBLE.get(unit) is not None and q.value > _PLAUSIBLE[unit]:
-        item.excluded = f"{q.number}{unit} is beyond any plausible figure of a bulletin"
+        item.excluded = Note("unmapped.implausible", {"number": q.number, "unit": unit})
     return item
 
 
@@ -201,7 +202,7 @@ def read_rate(ctx: Reader, sentence, q, floor, depths, trail: Trail, inherited, 
     item.rule = classify(own, "%", ctx.lexicon)
     if _PLAUSIBLE.get("%") is not None and q.value > _PLAUSIBLE["%"]:
         # a rate past 100% is a misprint or another ratio: that figure is left out, not the whole bulletin
-        item.excluded = f"{q.number}% is beyond any plausible rate"
+        item.excluded = Note("figure.implausible_rate", {"number": q.number})
     return item
 
 

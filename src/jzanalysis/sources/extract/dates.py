@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .lexicon import load_lexicon
 from .numerals import number_value
 
 _M = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"  # a month number, in digits or Chinese
@@ -211,7 +212,6 @@ def _chinese_dates(text: str) -> str:
     >>> _chinese_dates("二〇一八年六月十二日印发")
     '2018年6月12日印发'
     """
-    from .numerals import number_value
 
     def digits(match: re.Match) -> str:
         year = "".join(_CN_DIGIT[c] for c in match.group(1))
@@ -286,15 +286,22 @@ def publication_date(raw: str) -> dt.date | None:
     return None
 
 
-_YEAR_AS_PERIOD_RE = re.compile(
-    r"(?:^|[。\n])[^\S\n]*(?P<y>20\d{2})年(?:度)?[,，]\s*(?:全市|全州|全区|全县|我市|我州|全年)"
-)
+def _own_place_words() -> str:
+    """The words a bulletin uses for its own city or unit (全市, 我州, 全县, …: the lexicon's ``city`` and
+    ``unit`` scopes), as a regular-expression alternation, longest first."""
+    scopes = load_lexicon().scopes
+    words = sorted(dict.fromkeys([*scopes["city"], *scopes["unit"]]), key=len, reverse=True)
+    return "|".join(map(re.escape, words))
+
+
+_OWN_PLACE = _own_place_words()
+_YEAR_AS_PERIOD_RE = re.compile(rf"(?:^|[。\n])[^\S\n]*(?P<y>20\d{{2}})年(?:度)?[,，]\s*(?:{_OWN_PLACE}|全年)")
 
 
 # "去年，全市签约项目374个", "据介绍，去年全年全市新签约…", "2022年，济宁经开区全力…": a review of a whole year
 _REVIEW_RE = re.compile(
     r"(?:^|[。\n])\s*(?:[^。\n,，\d]{0,6}[,，])?\s*(?:(?P<y>20\d{2})年(?:度)?|(?P<rel>去年|上年))(?:全年)?[,，]?\s*"
-    r"(?P<who>全市|全州|全区|全县|我市|我州|我区|我县|全年|[\u4e00-\u9fff]{2,8}?(?:经开区|高新区|开发区|市|县|区|州|旗)(?![\u4e00-\u9fff]{0,2}年))"
+    rf"(?P<who>{_OWN_PLACE}|全年|[\u4e00-\u9fff]{{2,8}}?(?:经开区|高新区|开发区|市|县|区|州|旗)(?![\u4e00-\u9fff]{{0,2}}年))"
 )
 
 

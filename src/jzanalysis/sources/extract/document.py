@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ...notes import Note
 from .dates import (
     decide_year,
     document_period_mention,
@@ -55,7 +56,7 @@ class Document:
     home: str  # the unit 全区/全县/我市 figures are filed under (the city itself for a city's bulletin)
     writing_year: int | None = None  # the year the text was written in: 去年 is the year before it
     last_year_review: bool = False  # the text reviews 去年 as a whole: its 去年 is its own year
-    warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # no period, no year
 
     @property
     def months(self) -> int | None:
@@ -95,76 +96,100 @@ def decide_subject(detection: CityDetection) -> Decision:
 
 def decide_document(text: str, published: dt.date | None, detection: CityDetection) -> Document:
     """The subject, period and year of ``text`` (see the module docstring); ``period.value`` None when the text
-    names no period (its figures cannot be dated; the reason is in ``warnings``)."""
+    names no period (its figures cannot be dated; the reason is in ``notes``)."""
     city = detection.name or CITY_UNKNOWN
-    home = detection.home_unit or city
-    subject = decide_subject(detection)
     doc_year, year_why = decide_year(text, published)
-    year_evidence = [year_why] if year_why else []
-    year_confidence = 1.0 if doc_year is not None and "first period" in year_why else 0.9
+    year = Decision(
+        doc_year,
+        [year_why] if year_why else [],
+        1.0 if doc_year is not None and "first period" in year_why else 0.9,
+    )
+    period = Decision(None, [], 1.0)
     writing_year = published.year if published is not None else doc_year
-    mention = document_period_mention(text, doc_year)
-    months = mention.months if mention is not None else None
-    period_evidence: list[str] = []
-    period_confidence = 1.0
     last_year_review = False
+    mention = document_period_mention(text, doc_year)
     if mention is not None:
+        period.value = mention.months
         context = text[max(0, mention.start - 6) : mention.end + 10].replace("\n", " ").strip()
-        period_evidence.append(f"the text's first period of its own year: “{mention.text}” in “…{context}…”")
+        period.evidence.append(f"the text's first period of its own year: “{mention.text}” in “…{context}…”")
     else:
         review = full_year_review(text, published)
         if review is not None:
-            months = 12
-            period_evidence.append(f"a review of a whole year: “{review.text}”")
-            period_confidence = 0.8
-            if review.year is not None and review.last_year:
-                doc_year, year_confidence = review.year, 0.9
-                year_evidence = [f"“{review.text}”: the year before the publication date {published.isoformat()}"]
-            elif review.year is not None:
-                doc_year, year_evidence, year_confidence = review.year, [f"the review names “{review.text}”"], 0.9
-            elif review.last_year and published is None:
-                doc_year = None  # 去年 with no date: the year is found from the years the text writes below
+            _whole_year(review, published, period, year)
             if review.last_year and published is None:
                 writing_year = None
             last_year_review = review.last_year
-    if months is None:
-        months = month_end_date(text, doc_year)  # "截至7月31日" as the only date: January..July
-        if months is not None:
-            period_evidence.append("a month's last day is the only date")
-            period_confidence = 0.8
-    warnings: list[str] = []
-    if months is None:
-        day_date = first_day_date(text)
-        if day_date:
-            warnings.append(
-                f"the only date is “{day_date.group(0)}”, not the last day of a month (or 2月28日 with no year): "
-                "figures of part of a month are left out"
-            )
-        elif re.search(r"\d", text):
-            warnings.append("no period (1-M月, 上半年, …) found: figures cannot be dated and are left out")
-        period_evidence.append("no period named")
-        period_confidence = 0.0
-    if doc_year is None and months is not None:
+    notes: list[Note] = []
+    if period.value is None:
+        _month_end_or_none(text, period, year.value, notes)
+    months = period.value
+    if year.value is None and months is not None:
         clue_year, clues = year_from_clues(text, months)
         if clue_year is not None:
-            doc_year, year_confidence = clue_year, year_clue_confidence(text, clue_year)
-            year_evidence = [f"the years the text writes ({'; '.join(clues)})"]
-    if (
-        doc_year is not None
-        and published is not None
-        and months is not None
-        and months < 12
-        and doc_year == published.year
-        and published.month < months
-    ):
-        # a January..M figure cannot be published before month M ends: the date is a later copy's
-        clue_year, clues = year_from_clues(text, months)
-        earlier = clue_year if clue_year is not None and clue_year < published.year else published.year - 1
-        year_evidence = [
-            f"published {published.isoformat()}, before the period 1-{months}月 ends: a later copy's date",
-            *([f"the years the text writes ({'; '.join(clues)})"] if clue_year == earlier else []),
-        ]
-        doc_year, year_confidence = earlier, 0.5
+            year.value, year.confidence = clue_year, year_clue_confidence(text, clue_year)
+            year.evidence = [f"the years the text writes ({'; '.join(clues)})"]
+    _published_before_period_end(text, published, months, year)
+    writing_year = _writing_year(text, published, writing_year, year.value, months)
+    if year.value is None and months is not None:
+        notes.append(Note("year.none"))
+        year.evidence = year.evidence or ["no year written, no publication date"]
+        year.confidence = 0.0
+    home = detection.home_unit or city
+    subject = decide_subject(detection)
+    return Document(subject, period, year, city, home, writing_year, last_year_review, notes)
+
+
+def _whole_year(review, published: dt.date | None, period: Decision, year: Decision) -> None:
+    """A review of a whole year ("2021年，全市…", "去年，全市…") as the period, and its year."""
+    period.value = 12
+    period.evidence.append(f"a review of a whole year: “{review.text}”")
+    period.confidence = 0.8
+    if review.year is not None and review.last_year:
+        year.value, year.confidence = review.year, 0.9
+        year.evidence = [f"“{review.text}”: the year before the publication date {published.isoformat()}"]
+    elif review.year is not None:
+        year.value, year.evidence, year.confidence = review.year, [f"the review names “{review.text}”"], 0.9
+    elif review.last_year and published is None:
+        year.value = None  # 去年 with no date: the year is found from the years the text writes below
+
+
+def _month_end_or_none(text: str, period: Decision, doc_year: int | None, notes: list[Note]) -> None:
+    """A month's last day as the only date ("截至7月31日": January..July); else no period, and why."""
+    months = month_end_date(text, doc_year)
+    if months is not None:
+        period.value = months
+        period.evidence.append("a month's last day is the only date")
+        period.confidence = 0.8
+        return
+    day_date = first_day_date(text)
+    if day_date:
+        notes.append(Note("period.day_only", {"date": day_date.group(0)}))
+    elif re.search(r"\d", text):
+        notes.append(Note("period.none"))
+    period.evidence.append("no period named")
+    period.confidence = 0.0
+
+
+def _published_before_period_end(text: str, published: dt.date | None, months: int | None, year: Decision) -> None:
+    """A January..M figure cannot be published before month M ends: the date is a later copy's, and the year
+    is the one before (or an earlier year the text writes)."""
+    if year.value is None or published is None or months is None or months >= 12:
+        return
+    if not (year.value == published.year and published.month < months):
+        return
+    clue_year, clues = year_from_clues(text, months)
+    earlier = clue_year if clue_year is not None and clue_year < published.year else published.year - 1
+    year.evidence = [
+        f"published {published.isoformat()}, before the period 1-{months}月 ends: a later copy's date",
+        *([f"the years the text writes ({'; '.join(clues)})"] if clue_year == earlier else []),
+    ]
+    year.value, year.confidence = earlier, 0.5
+
+
+def _writing_year(
+    text: str, published: dt.date | None, writing_year: int | None, doc_year: int | None, months: int | None
+) -> int | None:
+    """The year the text was written in (去年 is the year before it)."""
     if (
         writing_year is not None
         and doc_year is not None
@@ -173,20 +198,7 @@ def decide_document(text: str, published: dt.date | None, detection: CityDetecti
         writing_year = doc_year  # a later copy's date (a repost): the text was written in its own year
     if writing_year is None and doc_year is not None:
         writing_year = doc_year + 1 if (months == 12 and published is None and _says_last_year(text)) else doc_year
-    if doc_year is None and months is not None:
-        warnings.append("no year in the text and no publication date: facts have no year")
-        year_evidence = year_evidence or ["no year written, no publication date"]
-        year_confidence = 0.0
-    return Document(
-        subject,
-        Decision(months, period_evidence, period_confidence),
-        Decision(doc_year, year_evidence, year_confidence),
-        city,
-        home,
-        writing_year,
-        last_year_review,
-        warnings,
-    )
+    return writing_year
 
 
 def _says_last_year(text: str) -> bool:

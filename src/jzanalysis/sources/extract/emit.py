@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...metrics import METRICS
+from ...notes import Note
 from . import budget
 from .dates import YEAR_MARK_RE, period_mentions
 from .document import CITY_UNKNOWN, Document
@@ -24,7 +25,7 @@ def emit_item(ctx: Reader, item: Item, sentence: str, s_start: int) -> None:
     quote = sentence[item.quote_start : item.end]
     if item.rule is None:
         if item.q.unit not in ("个百分点",) and (item.q.unit != "%"):
-            reason = item.excluded or "no metric for this phrase"
+            reason = item.excluded or Note("unmapped.no_metric")
             out.unmapped.append(
                 Unmapped(
                     item.q.value, item.q.unit, item.own.text, reason, s_start + item.quote_start, s_start + item.end
@@ -34,15 +35,16 @@ def emit_item(ctx: Reader, item: Item, sentence: str, s_start: int) -> None:
     metric = item.rule.metric
     skip = item.excluded
     if skip is None and (item.own.target or item.target):
-        skip = "is a target or plan, not a result"
+        skip = Note("figure.target")
     if skip is None and item.period_kind == "single" and metric != "batch_signings_june":
-        skip = f"is a single month's or quarter's figure (“{item.period_text}”), not a January..M total"
+        skip = Note("figure.single_period", {"period": item.period_text})
     if skip is None and item.period_kind == "day":
-        skip = f"is dated to a day ({item.period_text}), not to a month's end"
+        skip = Note("figure.day", {"period": item.period_text})
     if skip is None and item.months is None:
-        skip = "has no period"
+        skip = Note("figure.no_period")
     if skip is not None:
-        out.warnings.append(f"a figure {skip}: “{sentence[max(0, item.q.start - 30) : item.end].strip()}”; not kept")
+        quote_of_skipped = sentence[max(0, item.q.start - 30) : item.end].strip()
+        out.notes.append(Note("figure.not_kept", {"why": skip, "quote": quote_of_skipped}))
         return
     months = 6 if metric == "batch_signings_june" else item.months
     note = item.note
@@ -51,14 +53,11 @@ def emit_item(ctx: Reader, item: Item, sentence: str, s_start: int) -> None:
     for region in item.regions:
         if region in item.unknown and region not in ctx.unknown_reported:
             ctx.unknown_reported.add(region)
-            owner = (
-                ctx.matcher.region.name
-                if ctx.matcher.region is not None
-                else (ctx.city if ctx.city != CITY_UNKNOWN else "the city")
-            )
-            out.warnings.append(
-                f"{region} is not in {owner}'s profile: its figures are kept under its own name (“{quote}”)"
-            )
+            owner = ctx.matcher.region.name if ctx.matcher.region is not None else ctx.city
+            if owner == CITY_UNKNOWN:
+                out.notes.append(Note("unit.not_in_city_profile", {"unit": region, "quote": quote}))
+            else:
+                out.notes.append(Note("unit.not_in_profile", {"unit": region, "city": owner, "quote": quote}))
         fact_note = "；".join(n for n in (item.rule.note, item.notes.get(region), note) if n) or None
         population = item.population.features if item.population is not None else item.features
         breadth = (
@@ -104,9 +103,8 @@ def emit_tables(ctx: Reader, text: str) -> None:
         if not cell.known and region not in ctx.unknown_reported:
             ctx.unknown_reported.add(region)
             owner = ctx.matcher.region.name if ctx.matcher.region is not None else ctx.city
-            ctx.out.warnings.append(
-                f"{region} is not in {owner}'s profile: its figures are kept under its own name (table “{cell.title}”)"
-            )
+            fields = {"unit": region, "city": owner, "title": cell.title}
+            ctx.out.notes.append(Note("unit.not_in_profile_table", fields))
         # a cell's own figure, rule and place in the text; the row's region and the table's period
         same = ("metric", "value", "start", "end", "rule", "phrase", "breadth", "plan_pct", "yoy_pct")
         city = ctx.city if ctx.city != CITY_UNKNOWN else None

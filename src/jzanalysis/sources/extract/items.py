@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...notes import Note
 from .document import Document
 from .lexicon import Features, Rule
-from .numerals import Quantity
+from .numerals import Quantity, quantities
 from .regions import CityDetection, Mention
 
 
@@ -48,15 +49,22 @@ class Unmapped:
     value: float
     unit: str
     phrase: str
-    reason: str
+    reason: Note  # its code is the report catalogue's key (unmapped.*)
     start: int
     end: int
+
+    def stated_unit(self, text: str) -> str:
+        """Its unit, or the one its quote ``text[start:end]`` gives its number (a figure a later step set
+        aside carries none)."""
+        if self.unit:
+            return self.unit
+        return next((q.unit for q in quantities(text[self.start : self.end]) if q.value == self.value), "")
 
 
 @dataclass
 class Extraction:
     facts: list[Fact] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # the warnings; str(note) is the sentence `extract` prints
     conflicts: list[dict] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
     city: CityDetection | None = None
@@ -78,7 +86,7 @@ class Item:
     regions: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
-    excluded: str | None = None
+    excluded: Note | None = None  # why it is left out (unmapped.*, figure.*)
     rule: Rule | None = None
     year: int | None = None
     months: int | None = None

@@ -174,7 +174,7 @@ def _build_matchers(lexicon: Lexicon) -> None:
     matchers["breakdown"] = re.compile("|".join(f"(?:{p})" for p in lexicon.breakdowns))
 
 
-def _group_of(word: str, groups: dict[str, tuple[str, ...]]) -> str:
+def group_of(word: str, groups: dict[str, tuple[str, ...]]) -> str:
     return next(name for name, words in groups.items() if word in words)
 
 
@@ -246,14 +246,14 @@ def _read_phrase(text: str, lexicon: Lexicon) -> Features:
     scope = None
     city_named = unit_self = False
     for match in m["scope"].finditer(text):
-        group = _group_of(match.group(0), lexicon.scopes)
+        group = group_of(match.group(0), lexicon.scopes)
         if group == "city":
             city_named, scope = True, scope or "general"
         elif group == "unit":
             unit_self, scope = True, scope or "general"
         else:
             scope = group
-    stages = {_group_of(x.group(0), lexicon.stages) for x in m["stage"].finditer(text)}
+    stages = {group_of(x.group(0), lexicon.stages) for x in m["stage"].finditer(text)}
     stage = next((s for s in lexicon.stages if s in stages), None)
     floor = None
     band = bool(_BAND_RE.search(text))
@@ -268,10 +268,10 @@ def _read_phrase(text: str, lexicon: Lexicon) -> Features:
         if floor is None:
             words = [lexicon.floors[x.group(0)] for x in m["floor_word"].finditer(text)]
             floor = max(words) if words else None
-    objects = {_group_of(x.group(0), lexicon.objects) for x in m["object"].finditer(text)}
+    objects = {group_of(x.group(0), lexicon.objects) for x in m["object"].finditer(text)}
     obj = next((o for o in ("all", "industrial", "firm", "project") if o in objects), None)
     kinds = [x.group(0) for x in m["kind"].finditer(text)]
-    kind = _group_of(kinds[-1], lexicon.kinds) if kinds else None
+    kind = group_of(kinds[-1], lexicon.kinds) if kinds else None
     # objects ("工业项目和生产性服务业项目") and neutral compounds ("省外资金") restrict nothing
     masked = m["neutral"].sub(lambda x: "□" * len(x.group(0)), m["object"].sub(lambda x: "□" * len(x.group(0)), text))
     restrictions = tuple(dict.fromkeys(x.group(0) for x in m["restriction"].finditer(masked)))

@@ -9,6 +9,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING
 
+from ...notes import Note
 from .dates import YEAR_MARK_RE, PeriodMention
 from .items import Frame, Item
 
@@ -63,7 +64,7 @@ def date_item(
         year = int(mark.group("y"))
     elif ctx.doc_year is None:
         if mark.group("rel") in ("去年", "上年") and not ctx.last_year_review:
-            item.excluded = item.excluded or "a figure of last year, and the bulletin's year is unknown"
+            item.excluded = item.excluded or Note("unmapped.last_year")
         return
     else:
         year = ctx.writing_year - 1 if mark.group("rel") in ("去年", "上年") else ctx.doc_year

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ...notes import Note
 from .items import Frame, Item
 
 if TYPE_CHECKING:
@@ -17,9 +18,9 @@ def place_item(ctx: Reader, item: Item, chain: Item | None, inherited: Frame | N
     own = item.own
     units = [m for m in item.mentions if not m.city]
     if own.scope == "grouping" and not units:
-        item.excluded = "a group of counties, not one county-level unit"
+        item.excluded = Note("unmapped.county_group")
     elif own.scope == "city_own" and not units:
-        item.excluded = "the city's own level (市本级, 市直/州直 units), neither the city's total nor a county's"
+        item.excluded = Note("unmapped.city_level")
     if units:
         item.regions = [m.name for m in units]
         item.unknown = [m.name for m in units if not m.known]
@@ -32,7 +33,7 @@ def place_item(ctx: Reader, item: Item, chain: Item | None, inherited: Frame | N
             elif "分别" in after_names:
                 item.respective = []  # "枣阳市、谷城县分别引进亿元以上项目32个、29个"
             else:
-                item.excluded = "names more than one county"
+                item.excluded = Note("unmapped.several_counties")
     elif _unplaced(ctx, item, chain):
         pass
     elif re.search(r"分别(?:为|是)?[:：]?\s*$", item.pre) and _names_before(ctx, item):
@@ -46,7 +47,7 @@ def place_item(ctx: Reader, item: Item, chain: Item | None, inherited: Frame | N
     elif chain is not None:
         item.regions = list(chain.regions[-1:]) or [ctx.home]
         item.unknown = [r for r in chain.unknown if r in item.regions]
-        if chain.excluded and chain.excluded.startswith(("a group", "the city's own")):
+        if chain.excluded and chain.excluded.code in ("unmapped.county_group", "unmapped.city_level"):
             item.excluded = item.excluded or chain.excluded
     elif inherited is not None:
         item.regions = list(inherited.item.regions[-1:]) or [ctx.home]
@@ -70,7 +71,7 @@ def _unplaced(ctx: Reader, item: Item, chain: Item | None) -> bool:
     features = item.own
     if features.object or features.kind or features.stage or features.floor or features.scope or features.city_named:
         return False
-    item.excluded = f"names “{words}”, which is not a county of the city's profile and not placed"
+    item.excluded = Note("unmapped.not_placed", {"source": words})
     return True
 
 

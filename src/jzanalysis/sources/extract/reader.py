@@ -5,6 +5,7 @@ a :class:`Reader` reads each sentence's figures in order (:mod:`.classify`, whic
 
 from __future__ import annotations
 
+from ...notes import Note
 from .attribute import attach_percentages, pair_respective, pair_stages
 from .classify import is_listed, read_item, read_rate
 from .clauses import paren_depths
@@ -130,7 +131,7 @@ class Reader:
             for item in items:
                 if item.q.unit in ("个", "亿元") and item.regions == [self.home] and not item.own.city_named:
                     # "从招商方式看，以商招商签约项目43个": a part of the total by another dimension than county
-                    item.rule, item.excluded = None, "a part of the total broken down by something other than county"
+                    item.rule, item.excluded = None, Note("unmapped.other_breakdown")
         attach_percentages(self, sentence, [q for q in all_quantities if q.unit == "%"], floors, depths, items)
         pair_respective(self, sentence, items)
         pair_stages(self, sentence, items)

@@ -17,7 +17,11 @@ from __future__ import annotations
 
 import math
 
+from ...metrics import METRICS
+from ...notes import Note
 from ...regions import Region
+from .items import Unmapped
+from .lexicon import load_lexicon
 
 
 def _same_figure(a: float, b: float) -> bool:
@@ -30,8 +34,6 @@ def _same_figure(a: float, b: float) -> bool:
 
 def reconcile(out, text: str) -> None:
     """Merge repeats, keep the widest figure of each key, report conflicts (see the module docstring)."""
-    from . import Unmapped
-
     _merge_variants(out)
     by_key: dict[tuple, list] = {}
     for fact in out.facts:
@@ -52,7 +54,7 @@ def reconcile(out, text: str) -> None:
                         fact.value,
                         "",
                         fact.phrase or "",
-                        "a part of a wider figure of the same metric",
+                        Note("unmapped.wider_figure"),
                         fact.start,
                         fact.end,
                     )
@@ -88,9 +90,8 @@ def reconcile(out, text: str) -> None:
         }
         out.conflicts.append(conflict)
         shown = " and as ".join(f"{v.value:g}" for v in values)
-        out.warnings.append(
-            f"conflict: {key[2]} {key[3]} {key[0]} 1-{key[1]}月 is stated as {shown}; none of them is used"
-        )
+        fields = {"region": key[2], "metric": key[3], "year": key[0], "months": key[1], "shown": shown}
+        out.notes.append(Note("conflict", fields))
     order = {id(f): i for i, f in enumerate(out.facts)}
     out.facts = sorted(kept, key=lambda f: order[id(f)])
 
@@ -99,9 +100,6 @@ def _stated_over_derived(facts: list, out) -> list:
     """Facts whose rule reads the metric from the amount's own words (协议引资额, 拟引资) stand before different
     values whose rule reads it only through the stage of their projects (签约项目…总投资): "已签约项目241个,
     总投资3124亿元,拟引资2492亿元" is 2492 stated and 3124 derived; the derived one is reported, not a conflict."""
-    from . import Unmapped
-    from .lexicon import load_lexicon
-
     derived_ids = {r.id for r in load_lexicon().rules if r.population_stage is not None}
     stated = [f for f in facts if f.rule not in derived_ids]
     derived = [f for f in facts if f.rule in derived_ids]
@@ -113,9 +111,7 @@ def _stated_over_derived(facts: list, out) -> list:
             kept.append(fact)  # the same figure stated twice: merged below
             continue
         out.unmapped.append(
-            Unmapped(
-                fact.value, "", fact.phrase or "", "a total investment beside the stated amount", fact.start, fact.end
-            )
+            Unmapped(fact.value, "", fact.phrase or "", Note("unmapped.beside_stated"), fact.start, fact.end)
         )
     order = {id(f): i for i, f in enumerate(facts)}
     return sorted(kept, key=lambda f: order[id(f)])
@@ -124,8 +120,6 @@ def _stated_over_derived(facts: list, out) -> list:
 def _merge_variants(out) -> None:
     """A variant's fact (its metric's ``family`` is another id) with the same value as a fact of that id, for
     the same year, months and region, is that fact stated twice: merged into it (plan share, growth kept)."""
-    from ...metrics import METRICS
-
     family = {m.id: m.family_id for m in METRICS.values() if m.family}
     if not any(f.metric in family for f in out.facts):
         return
@@ -164,6 +158,5 @@ def check_unit_sums(out, region: Region | None, city: str) -> None:
         total = sum(units.values())
         complete = administrative and administrative <= set(units)
         if total > totals[key] + 1e-9 or (complete and abs(total - totals[key]) > 1e-9):
-            out.warnings.append(
-                f"county figures of {key[2]} {key[0]} 1-{key[1]}月 sum to {total:g}, but the city total is {totals[key]:g}"
-            )
+            fields = {"metric": key[2], "year": key[0], "months": key[1], "total": total, "city_total": totals[key]}
+            out.notes.append(Note("sums", fields))

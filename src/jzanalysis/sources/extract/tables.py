@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...metrics import METRICS
 from .lexicon import Lexicon, classify, read_phrase
 from .numerals import number_value
 
 _SEPARATOR = re.compile(r"(?<!\s)\s*[|｜\t]\s*")  # (?<!\s): a run of spaces is tried once, not from each
 _NUMBER = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 _UNIT_IN_LABEL = re.compile(r"[（(](个|亿元|万元|亿美元|万美元|%)[)）]")
-_TOTAL_ROW = re.compile(r"^(?:合计|总计|全市|全州|小计|总数)$")
+_TOTAL_WORDS = ("合计", "总计", "小计", "总数")  # a total row's label; or a word for the whole city (全市, 全州, …)
 
 
 # a percentage column: the plan share or the growth of the column before it ("到位资金完成年度目标(%)")
@@ -72,6 +73,7 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
         offsets.append(position)
         position += len(line) + 1
     found: list[TableCell] = []
+    totals = {*_TOTAL_WORDS, *lexicon.scopes["city"]}
     i = 0
     while i < len(lines):
         if not _is_row(lines[i]) or len(_cells(lines[i])) < 3:
@@ -106,7 +108,7 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
         for row_index in block[1:]:
             row = _cells(lines[row_index])
             name = re.sub(r"[（(][^）)]*[)）]", "", row[0]).strip()
-            if _TOTAL_ROW.match(name):
+            if name in totals:
                 region, known, city = None, True, True
             else:
                 mentions = [m for m in matcher.mentions(name) if not m.city]
@@ -147,8 +149,6 @@ def find_tables(text: str, lexicon: Lexicon, matcher) -> list[TableCell]:
 
 def _in_metric_unit(value: float, unit: str, metric_id: str) -> float:
     """A cell's value in its metric's unit (a column in 万美元 of an 亿美元 metric: × 0.0001, metrics.toml)."""
-    from ...metrics import METRICS
-
     spec = METRICS[metric_id]
     return spec.to_unit(value, unit) if unit in spec.convert else value
 
