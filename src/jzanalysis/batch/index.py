@@ -19,10 +19,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..exporters import html_page
+from ..notebook_registry import index_order
 from ..run_folder import RUN_RECORD
 from .cache import CACHE_DIR
 
-NOTEBOOK_ORDER = {"report.ipynb": 0, "counties.ipynb": 1, "county.ipynb": 2, "audit.ipynb": 3}
 FILE_ORDER = ("html", "pdf", "ipynb")
 
 # The page's words: the report catalogue's ``[batch_index]`` table, read here rather than through
@@ -86,7 +86,7 @@ def published_runs(out_dir: Path) -> list[dict]:
         return (
             -(p.get("year") or 0),
             -(p.get("as_of_month") or 0),
-            NOTEBOOK_ORDER.get(record.get("notebook"), 9),
+            index_order(record.get("notebook")),
             record["name"],
         )
 

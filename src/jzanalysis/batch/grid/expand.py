@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from ... import settings
 from ...analysis_cache import artifact_key
 from ...errors import InputError
+from ...notebook_registry import entry_of
 from .file import PATH_FIELDS
-from .jobs import EACH_BULLETIN, EACH_COUNTY, NOTEBOOK_ANALYSES, GridSpec, Job
+from .jobs import EACH_BULLETIN, EACH_COUNTY, GridSpec, Job
 from .naming import headline, run_stem, run_title
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def _expand(spec: GridSpec, analyse_fn, computed: dict) -> tuple[list[Job], dict
         notebook = run["notebook"]
         notebook_path = Path(run["notebook_path"])
         own = notebook_path == settings.NOTEBOOKS_DIR / notebook
-        flags = NOTEBOOK_ANALYSES.get(notebook, ()) if own else ()
+        flags = entry_of(notebook).analyses if own else ()
         for values in _combinations(fixed, run["vary"], where, analysed):
             params = _params(values, where)
             first = analysed(params, flags[0] if flags else False)
