@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import functools
 import hashlib
 import html
 import json
 import os
-import tomllib
 from pathlib import Path
 
 from .. import __version__
+from ..catalog_files import catalogue
 from ..exporters import html_page
 from ..notebook_registry import index_order
 from ..run_folder import RUN_RECORD
@@ -25,28 +24,18 @@ from .cache import CACHE_DIR
 
 FILE_ORDER = ("html", "pdf", "ipynb")
 
-# The page's words: the report catalogue's ``[batch_index]`` table, read here rather than through
-# jzanalysis.report.Catalogue, whose package imports pandas (a second): every batch, an unchanged one too,
-# rewrites the index.
-CATALOG_DIR = Path(__file__).resolve().parents[1] / "report" / "catalog"
-
 
 class IndexWords:
-    """The index page's messages in one language (``zh`` or ``en``), from the report catalogue."""
+    """The index page's messages in one language (``zh`` or ``en``): the report catalogue's ``[batch_index]``
+    table, read through :mod:`jzanalysis.catalog_files` (jzanalysis.report imports pandas, a second every
+    batch would pay, an unchanged one too: it rewrites the index)."""
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self.messages = _catalogue(language)
+        self.messages = catalogue(language)
 
     def t(self, key: str, **values) -> str:
-        section, name = key.split(".", 1)
-        return self.messages[section][name].format(**values)
-
-
-@functools.cache
-def _catalogue(language: str) -> dict:
-    with open(CATALOG_DIR / f"{language}.toml", "rb") as handle:
-        return tomllib.load(handle)
+        return self.messages[key].format(**values)
 
 
 def index_language(records: list[dict]) -> str:
