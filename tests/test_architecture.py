@@ -14,8 +14,6 @@ import ast
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "jzanalysis"
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
@@ -278,50 +276,43 @@ def test_no_module_over_600_lines():
     assert PENDING_LONG_MODULES - long == set(), "cleared: remove from PENDING_LONG_MODULES"
 
 
-def function_lengths(name: str) -> dict[str, int]:
-    """``module.function`` (``module.Class.method``) → its lines, decorators and docstring included."""
+def function_lengths(module: ast.Module, prefix: str) -> dict[str, int]:
+    """``prefix.function`` (``prefix.Class.method``, ``prefix.outer.inner``) → its lines, from its first
+    decorator to its last line, docstring included."""
     lengths = {}
-
-    def walk(node, prefix):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                start = min([child.lineno] + [d.lineno for d in child.decorator_list])
-                lengths[f"{prefix}.{child.name}"] = child.end_lineno - start + 1
-                walk(child, f"{prefix}.{child.name}")
-            elif isinstance(child, ast.ClassDef):
-                walk(child, f"{prefix}.{child.name}")
-
-    walk(tree(name), name)
+    for child in ast.iter_child_nodes(module):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            start = min([child.lineno] + [d.lineno for d in child.decorator_list])
+            lengths[f"{prefix}.{child.name}"] = child.end_lineno - start + 1
+            lengths |= function_lengths(child, f"{prefix}.{child.name}")
+        elif isinstance(child, ast.ClassDef):
+            lengths |= function_lengths(child, f"{prefix}.{child.name}")
     return lengths
+
+
+def test_function_lengths_count_from_the_decorator_to_the_last_line():
+    source = (
+        "@cache\ndef f():\n    def g():\n        return 1\n    return g\n\n\nclass C:\n    def m(self):\n        pass\n"
+    )
+    # f: lines 1 (@cache) to 5; g: lines 3–4; C.m: lines 9–10
+    assert function_lengths(ast.parse(source), "x") == {"x.f": 5, "x.f.g": 2, "x.C.m": 2}
 
 
 def test_no_function_over_80_lines():
     long = {
         function
         for name in modules()
-        for function, lines in function_lengths(name).items()
+        for function, lines in function_lengths(tree(name), name).items()
         if lines > MAX_FUNCTION_LINES and function not in LONG_DATA_TABLES
     }
     assert long - PENDING_LONG_FUNCTIONS == set()
     assert PENDING_LONG_FUNCTIONS - long == set(), "cleared: remove from PENDING_LONG_FUNCTIONS"
 
 
-def test_function_lengths_count_a_function_from_its_decorator_to_its_last_line():
-    # the test file's own helper: 16 lines from `def` to `return lengths`, 14 of the nested walk — read
-    # back from this very file as a check the counting works on a known function
-    source = Path(__file__).read_text(encoding="utf-8").splitlines()
-    start = source.index("def function_lengths(name: str) -> dict[str, int]:")
-    end = source.index("    return lengths", start)
-    module = ast.parse(Path(__file__).read_text(encoding="utf-8"))
-    found = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == "function_lengths")
-    assert found.end_lineno - found.lineno + 1 == end - start + 1
-
-
-@pytest.mark.parametrize("name", ["jzanalysis.batch.grid.jobs", "jzanalysis.sources.extract.numerals"])
-def test_imports_resolve_relative_imports(name):
-    # `from ... import settings` in batch/grid/jobs.py is the module jzanalysis.settings; numerals.py's
-    # `from . import X` names the package jzanalysis.sources.extract or one of its modules
-    found = {source for source, _ in imports(name)}
-    assert all(source.startswith("jzanalysis") for source in found)
-    if name.endswith("jobs"):
-        assert "jzanalysis.settings" in found
+def test_imports_resolve_relative_imports():
+    # batch/grid/jobs.py: `from ... import settings` is the module; `from ...notebook_registry import entry_of`
+    # a name of a module; regions.py (sources/extract): `from .matcher import Mention, RegionMatcher`
+    jobs = imports("jzanalysis.batch.grid.jobs")
+    assert ("jzanalysis.settings", None) in jobs
+    assert ("jzanalysis.notebook_registry", "entry_of") in jobs
+    assert ("jzanalysis.sources.extract.matcher", "RegionMatcher") in imports("jzanalysis.sources.extract.regions")

@@ -110,3 +110,23 @@ def test_adding_a_notebook_is_one_registry_entry(tmp_path, monkeypatch):
         record = {"name": run.name, "notebook": job.notebook, "parameters": {"year": 2015, "as_of_month": 7}}
         (run / "run.json").write_text(json.dumps(record), encoding="utf-8")
     assert [r["notebook"] for r in published_runs(tmp_path / "out")] == ["counties.ipynb", "summary.ipynb"]
+
+
+def test_a_notebook_of_ones_own_takes_the_words_of_the_entry_its_name_starts_with():
+    from jzanalysis.notebook_registry import index_order, kind_of
+
+    # county_extra.ipynb is titled as a county (its own county named, not the city), counties_x.ipynb as the
+    # comparison; a report_v2.ipynb's title says its scenario; any other name gets a report's title alone
+    assert kind_of("county_extra.ipynb").file == "county.ipynb" and kind_of("county_extra.ipynb").per_county
+    assert kind_of("counties_x.ipynb").file == "counties.ipynb"
+    assert kind_of("report_v2.ipynb").scenario_in_title
+    mine = kind_of("mine.ipynb")
+    assert (mine.title, mine.scenario_in_title, mine.analyses, mine.headline) == ("title.report", False, (), None)
+    # the index lists report, counties, county, audit, explore, then anything else
+    assert [index_order(n) for n in ("report.ipynb", "audit.ipynb", "explore.ipynb", "mine.ipynb", None)] == [
+        0,
+        3,
+        4,
+        5,
+        5,
+    ]
