@@ -142,7 +142,7 @@ def _expand(spec: GridSpec, analyse_fn, computed: dict) -> tuple[list[Job], dict
             job = Job(
                 notebook=notebook,
                 params=resolved,
-                stem=run_stem(notebook, resolved, values, run),
+                stem=run_stem(notebook, resolved),
                 title=run.get("title") or run_title(notebook, resolved),
                 formats=tuple(run.get("formats") or spec.formats),
                 notebook_path=None if own else notebook_path,

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from ...params import ReportParams
 
 
-def run_stem(notebook: str, params: ReportParams, values: dict | None = None, run: dict | None = None) -> str:
+def run_stem(notebook: str, params: ReportParams) -> str:
     """The readable part of a run's name: ``county_2015_m07_江陵县``, ``counties_2015_m07_en``, from the
     notebook's registry entry (:func:`jzanalysis.run_folder.notebook_stem`)."""
     return notebook_stem(notebook, params)
@@ -35,8 +35,9 @@ def headline(notebook: str, analysis) -> list[tuple[str, str]]:
     dates = [d.isoformat() for d in getattr(analysis, "publication_dates", [])]
     if dates:
         items.append((report.c.t("audit.col_date"), dates[-1]))
-    if entry_of(notebook).headline is not None:
-        items += HEADLINES[entry_of(notebook).headline](report, analysis)
+    kind = entry_of(notebook).headline
+    if kind is not None:
+        items += HEADLINES[kind](report, analysis)
     return items
 
 
