@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from .catalog_files import method_label
 from .csvcheck import first_failure, positive_where_given, require_columns, to_numbers
 from .errors import InputError
 from .forecast import (
@@ -48,7 +49,6 @@ from .forecast import (
 )
 from .forecast.calibration import part_of_year
 from .metrics import FORECASTABLE, METRICS
-from .report.catalog import method_label
 
 REQUIRED_COLUMNS = ("year", "months", "region", "metric", "value", "actual")
 BASELINE = "straight_line_months"

@@ -16,6 +16,7 @@ import re
 import secrets
 import shutil
 import socket
+import string
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from . import settings
 from .exporters import check_formats
 from .kernels import alive
+from .notebook_registry import entry_of
 
 # jzanalysis.report (pandas) is imported inside the functions that word a run: a batch whose runs are all
 # fresh names and checks them without it.
@@ -36,9 +38,25 @@ RUN_RECORD = "run.json"
 def report_stem(params: ReportParams) -> str:
     """Readable part of a forecast report's name: ``forecast_2015_m07``; a scenario or another language says
     so (``forecast_2015_m07_phi0.1``, ``forecast_2015_m07_en``; see :func:`jzanalysis.report.file_suffix`)."""
-    from .report import file_suffix  # pandas (see the note at the top)
+    return notebook_stem("report.ipynb", params)
 
-    return f"forecast_{params.year}_m{params.as_of_month:02d}{file_suffix(params)}"
+
+def notebook_stem(notebook: str, params: ReportParams) -> str:
+    """Readable part of the name of a run of ``notebook``: the ``stem`` of its registry entry filled in
+    (``county_2015_m07_江陵县``, ``counties_2015_m07_en``; :data:`jzanalysis.notebook_registry.NOTEBOOKS`)."""
+    entry = entry_of(notebook)
+    fields = {
+        "name": entry.name,
+        "year": params.year,
+        "month": params.as_of_month,
+        "region": params.region,
+        "language": "" if params.language == "zh" else f"_{params.language}",
+    }
+    if "suffix" in {field for _, field, _, _ in string.Formatter().parse(entry.stem)}:
+        from .report import file_suffix  # pandas (see the note at the top)
+
+        fields["suffix"] = file_suffix(params)
+    return entry.stem.format(**fields)
 
 
 def display_path(path: str | None) -> str | None:

@@ -43,6 +43,9 @@ from .run_folder import (
     staging_path,
 )
 
+# papermill (two seconds to import), nbformat (two, its jsonschema) and jzanalysis.report (pandas) are imported
+# inside the functions that run a notebook: a batch and the CLI import this module for its names without
+# running anything here.
 # The names above from exporters and run_folder are this module's too (scripts and the CLI import them from here).
 __all__ = [
     "DEFAULT_FORMATS",

@@ -9,44 +9,33 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import functools
 import hashlib
 import html
 import json
 import os
-import tomllib
 from pathlib import Path
 
 from .. import __version__
+from ..catalog_files import catalogue
 from ..exporters import html_page
+from ..notebook_registry import index_order
 from ..run_folder import RUN_RECORD
 from .cache import CACHE_DIR
 
-NOTEBOOK_ORDER = {"report.ipynb": 0, "counties.ipynb": 1, "county.ipynb": 2, "audit.ipynb": 3}
 FILE_ORDER = ("html", "pdf", "ipynb")
-
-# The page's words: the report catalogue's ``[batch_index]`` table, read here rather than through
-# jzanalysis.report.Catalogue, whose package imports pandas (a second): every batch, an unchanged one too,
-# rewrites the index.
-CATALOG_DIR = Path(__file__).resolve().parents[1] / "report" / "catalog"
 
 
 class IndexWords:
-    """The index page's messages in one language (``zh`` or ``en``), from the report catalogue."""
+    """The index page's messages in one language (``zh`` or ``en``): the report catalogue's ``[batch_index]``
+    table, read through :mod:`jzanalysis.catalog_files` (jzanalysis.report imports pandas, a second every
+    batch would pay, an unchanged one too: it rewrites the index)."""
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self.messages = _catalogue(language)
+        self.messages = catalogue(language)
 
     def t(self, key: str, **values) -> str:
-        section, name = key.split(".", 1)
-        return self.messages[section][name].format(**values)
-
-
-@functools.cache
-def _catalogue(language: str) -> dict:
-    with open(CATALOG_DIR / f"{language}.toml", "rb") as handle:
-        return tomllib.load(handle)
+        return self.messages[key].format(**values)
 
 
 def index_language(records: list[dict]) -> str:
@@ -86,7 +75,7 @@ def published_runs(out_dir: Path) -> list[dict]:
         return (
             -(p.get("year") or 0),
             -(p.get("as_of_month") or 0),
-            NOTEBOOK_ORDER.get(record.get("notebook"), 9),
+            index_order(record.get("notebook")),
             record["name"],
         )
 

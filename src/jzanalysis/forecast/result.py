@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from ..catalog_files import method_label
 from ..jsonable import jsonable
 from .distributions import Predictive
 from .plan import Plan
@@ -47,10 +48,6 @@ class MethodForecast:
     @property
     def label_zh(self) -> str:
         """The method's Chinese label, from the report catalogue (the one place labels live)."""
-        # jzanalysis.report imports this module (report.model reads these results), so the catalogue is
-        # imported when a label is asked for, not when this module loads: at load time the import is circular
-        from ..report.catalog import method_label
-
         return method_label(self.method, "zh")
 
     def to_dict(self) -> dict:

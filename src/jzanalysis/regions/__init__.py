@@ -20,7 +20,6 @@ list (``divisions.csv``: names, short names and codes of every prefecture and co
 
 from __future__ import annotations
 
-import csv
 import functools
 import os
 import re
@@ -29,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from .national import divisions
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
-DIVISIONS_PATH = Path(__file__).resolve().parent / "divisions.csv"
 
 # Kinds of county-level unit, by the suffix of the name (longest first).
 UNIT_KINDS = (
@@ -253,25 +252,6 @@ def load_profile(path: Path) -> Region:
 
 
 @functools.cache
-def divisions() -> dict[str, dict]:
-    """China's regions from ``divisions.csv``: canonical name → {province, short, code, units: [(name, short, code, former)]}."""
-    regions: dict[str, dict] = {}
-    with DIVISIONS_PATH.open(encoding="utf-8") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        for row in rows:
-            if row["level"] == "region":
-                regions[row["region"]] = {
-                    "province": row["province"],
-                    "short": row["short"],
-                    "code": row["code"],
-                    "units": [],
-                }
-            else:
-                regions[row["region"]]["units"].append((row["unit"], row["short"], row["code"], row["former"]))
-    return regions
-
-
-@functools.cache
 def _division_aliases() -> dict[str, str]:
     names: dict[str, str] = {}
     for name, entry in divisions().items():
@@ -420,7 +400,7 @@ _AUTONOMOUS_EN = {"县": "Autonomous County", "旗": "Autonomous Banner", "州":
 
 
 def _syllables(word: str) -> list[str]:
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style, lazy_pinyin  # its dictionaries: 0.4 s, only when a name is put into pinyin
 
     syllables = lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
     # 长 opens place names as chang (长沙, 长阳, 长宁, 长治), which pypinyin reads zhang outside its phrase

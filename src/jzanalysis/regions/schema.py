@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import InputError
+from .national import divisions
 
 LEXICON_PATH = Path(__file__).resolve().parents[1] / "sources" / "extract" / "lexicon.toml"
 
@@ -41,8 +42,6 @@ def generic_words() -> frozenset[str]:
     """Words every bulletin uses for the city, a unit speaking of itself or a group of counties (the
     lexicon's scopes city, unit, city_own and grouping), unless a county-level unit of China has that name
     (新城区 is a group of districts and a district of 西安市): never a unit's or a city's name."""
-    from . import divisions
-
     try:
         scopes = tomllib.loads(LEXICON_PATH.read_text(encoding="utf-8"))["scopes"]
     except (OSError, KeyError, tomllib.TOMLDecodeError):  # the lexicon's own check reports a broken lexicon

@@ -21,6 +21,8 @@ import io
 from typing import Any
 
 from ..errors import InputError
+from ..notebook_registry import kind_of
+from ..regions import find_region, unit_city
 from .catalog import Catalogue, messages
 from .counties import ComparisonWords, compare_json, comparison_words
 from .format import Formatter
@@ -96,23 +98,20 @@ def show(parts, width: int = 680) -> None:
 
 
 def document_title(notebook: str, params) -> str:
-    """The HTML page title of a report run, in the report's language (a scenario says so)."""
-    from ..regions import find_region, unit_city
-
+    """The HTML page title of a run of ``notebook``, in the report's language: the title its registry entry
+    names (:func:`jzanalysis.notebook_registry.kind_of`); a report's says the scenario."""
+    kind = kind_of(notebook)
     city = unit_city(params.region)  # a district's or county's own bulletin: the title names its city beside it
     c = Catalogue(params.language, city or (find_region(params.region) if params.region else None))
     period = c.fmt.period(params.as_of_month) if params.as_of_month else ""
     place = c.place(params.region) if params.region else ""
-    if city is not None and not notebook.startswith("county"):
+    if kind.per_county:
+        metric = c.metric(params.compare_metric)
+        return c.t(kind.title, county=place, year=params.year, period=period, metric=metric)
+    if city is not None:
         place = c.t("title.unit_of_city", unit=place, city=c.place(city.name))
-    if notebook.startswith("counties"):
-        return c.t("title.counties", city=place, year=params.year, period=period)
-    if notebook.startswith("county"):
-        return c.t(
-            "title.county", county=place, year=params.year, period=period, metric=c.metric(params.compare_metric)
-        )
-    if notebook.startswith("audit"):
-        return c.t("title.audit")
+    if kind.title != "title.report":
+        return c.t(kind.title, city=place, year=params.year, period=period)
     if params.year is None or params.as_of_month is None:
         title = c.t("title.report_undated", city=place)
     elif params.as_of_month == 12:
@@ -120,7 +119,7 @@ def document_title(notebook: str, params) -> str:
     else:
         title = c.t("title.report", city=place, year=params.year, period=period)
     scenario = scenario_words(params, c)
-    if notebook.startswith("report") and scenario:
+    if kind.scenario_in_title and scenario:
         title += c.t("meta.paren", text=c.t("title.scenario", what=scenario))
     return title
 

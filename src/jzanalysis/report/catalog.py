@@ -13,48 +13,11 @@ Adding a language is one file; adding a sentence is one key in each file and the
 
 from __future__ import annotations
 
-import functools
-import tomllib
-from pathlib import Path
-
+from ..catalog_files import catalogue, messages, method_label
 from ..metrics import METRICS
 from .format import Formatter
 
-CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
-LANGUAGES = ("zh", "en")
-
-
-@functools.cache
-def _load(language: str) -> dict[str, str]:
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
-    with open(CATALOG_DIR / f"{language}.toml", "rb") as handle:
-        data = tomllib.load(handle)
-    flat: dict[str, str] = {}
-
-    def walk(prefix: str, node: dict) -> None:
-        for key, value in node.items():
-            if isinstance(value, dict):
-                walk(f"{prefix}{key}.", value)
-            else:
-                flat[f"{prefix}{key}"] = value
-
-    walk("", data)
-    return flat
-
-
-def messages(language: str) -> dict[str, str]:
-    """Every key → message of one language (a copy)."""
-    return dict(_load(language))
-
-
-def method_label(method_id: str, language: str = "zh") -> str:
-    """A forecast method's label (``[method]`` of the catalogue); an unknown id as is.
-
-    >>> method_label("straight_line_months")
-    '直线外推（按月份）'
-    """
-    return _load(language).get(f"method.{method_id}", method_id)
+__all__ = ["Catalogue", "messages", "method_label"]  # the last two read in catalog_files, named here too
 
 
 class Catalogue:
@@ -62,7 +25,7 @@ class Catalogue:
 
     def __init__(self, language: str = "zh", region=None):
         self.language = language
-        self.messages = _load(language)
+        self.messages = catalogue(language)
         self.region = region
         self.fmt = Formatter(language)
 

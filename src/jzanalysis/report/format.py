@@ -184,7 +184,7 @@ class Formatter:
 
     def probability(self, p: float) -> str:
         """A probability (see the module docstring): 85%, 略低于50%, 超过99%, 不到1%."""
-        from .catalog import messages  # the words are the catalogue's (it imports this module)
+        from ..catalog_files import messages  # the words are the catalogue's
 
         words = messages(self.language)
         if p > 0.99:

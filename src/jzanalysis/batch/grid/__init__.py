@@ -40,7 +40,6 @@ from .jobs import (
     MAX_GRID_BYTES,
     MAX_NOTEBOOK_BYTES,
     MAX_RUNS,
-    NOTEBOOK_ANALYSES,
     GridSpec,
     Job,
 )
@@ -53,7 +52,6 @@ __all__ = [
     "MAX_GRID_BYTES",
     "MAX_NOTEBOOK_BYTES",
     "MAX_RUNS",
-    "NOTEBOOK_ANALYSES",
     "PATH_FIELDS",
     "GridSpec",
     "Job",

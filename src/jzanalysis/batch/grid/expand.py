@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from ... import settings
 from ...analysis_cache import artifact_key
 from ...errors import InputError
+from ...notebook_registry import entry_of
 from .file import PATH_FIELDS
-from .jobs import EACH_BULLETIN, EACH_COUNTY, NOTEBOOK_ANALYSES, GridSpec, Job
+from .jobs import EACH_BULLETIN, EACH_COUNTY, GridSpec, Job
 from .naming import headline, run_stem, run_title
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def _expand(spec: GridSpec, analyse_fn, computed: dict) -> tuple[list[Job], dict
         notebook = run["notebook"]
         notebook_path = Path(run["notebook_path"])
         own = notebook_path == settings.NOTEBOOKS_DIR / notebook
-        flags = NOTEBOOK_ANALYSES.get(notebook, ()) if own else ()
+        flags = entry_of(notebook).analyses if own else ()
         for values in _combinations(fixed, run["vary"], where, analysed):
             params = _params(values, where)
             first = analysed(params, flags[0] if flags else False)
@@ -141,7 +142,7 @@ def _expand(spec: GridSpec, analyse_fn, computed: dict) -> tuple[list[Job], dict
             job = Job(
                 notebook=notebook,
                 params=resolved,
-                stem=run_stem(notebook, resolved, values, run),
+                stem=run_stem(notebook, resolved),
                 title=run.get("title") or run_title(notebook, resolved),
                 formats=tuple(run.get("formats") or spec.formats),
                 notebook_path=None if own else notebook_path,

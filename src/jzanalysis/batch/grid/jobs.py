@@ -9,16 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ... import settings
+from ...notebook_registry import entry_of
 from ...run_folder import canonical_parameters, run_name
 
-# Which analyses a notebook's kernel asks ``pipeline.analyse`` for (its ``forecast`` flag): the batch
-# computes exactly these once and hands them over. A notebook not listed computes its own.
-NOTEBOOK_ANALYSES: dict[str, tuple[bool, ...]] = {
-    "report.ipynb": (True,),
-    "counties.ipynb": (False,),
-    "county.ipynb": (False,),
-    "audit.ipynb": (),
-}
 EACH_COUNTY = "each-county"
 EACH_BULLETIN = "each-bulletin"
 
@@ -100,12 +93,12 @@ class Job:
 
     @property
     def analyses(self) -> tuple[bool, ...]:
-        return () if self.notebook_path else NOTEBOOK_ANALYSES.get(self.notebook, ())
+        return () if self.notebook_path else entry_of(self.notebook).analyses
 
     def describe(self) -> str:
         """``county.ipynb [region=江陵县, 2015-07]``: the notebook and what sets this run apart."""
         extra = []
-        if self.notebook == "county.ipynb":
+        if entry_of(self.notebook).per_county:
             extra.append(f"region={self.params.region}")
         if self.params.dispersion is not None:
             extra.append(f"dispersion={self.params.dispersion:g}")
