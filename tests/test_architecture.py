@@ -60,6 +60,7 @@ LAYERS: dict[str, int] = {
     "jzanalysis.batch": 6,
     # 7: the command line
     "jzanalysis.cli": 7,
+    "jzanalysis.__main__": 7,  # python -m jzanalysis: the command line
 }
 
 # Functions allowed past MAX_FUNCTION_LINES: data tables, not logic.
@@ -70,31 +71,24 @@ LONG_DATA_TABLES: set[str] = set()
 # attribute, reconcile and __init__, dataset.py) or in modules no branch of the issue holds (marked
 # "unassigned"). Each entry is removed once it is fixed: the tests below fail on anything not listed here,
 # and on an entry listed here that no longer occurs (so the lists only shrink).
-PENDING_LONG_MODULES: set[str] = {
-    "jzanalysis.cli",  # becoming the package cli/
-}
+PENDING_LONG_MODULES: set[str] = set()
 PENDING_LONG_FUNCTIONS: set[str] = {
     "jzanalysis.compare._expected",
     "jzanalysis.compare.compare_from_facts",
     "jzanalysis.pipeline.analyse",  # unassigned
     "jzanalysis.report.sections.audit.audit_html",
-    "jzanalysis.sources.evaluate._score",  # unassigned (cut into three on the main line since)
     "jzanalysis.sources.extract.classify.read_item",
-    "jzanalysis.sources.extract.document.decide_document",
-    "jzanalysis.sources.extract.extract",
     "jzanalysis.sources.extract.reader.Reader.sentence",
 }
 PENDING_UPWARD_IMPORTS: set[tuple[str, str]] = set()
 PENDING_PRIVATE_IMPORTS: set[tuple[str, str]] = {
     ("jzanalysis.report.sections.others", "jzanalysis.report.sections.base._quote_cell"),
-    ("jzanalysis.sources.extract.attribute", "jzanalysis.sources.extract.lexicon._group_of"),
 }
 # an import cycle is listed by the import that would break it (importer, imported)
 PENDING_CYCLE_IMPORTS: set[tuple[str, str]] = {
     # ExtractionBudgetExceeded (defined in the package's __init__, which imports every module of it: the class
     # belongs in budget.py) and Unmapped (items.py has it)
     ("jzanalysis.sources.extract.budget", "jzanalysis.sources.extract"),
-    ("jzanalysis.sources.extract.reconcile", "jzanalysis.sources.extract"),
     ("jzanalysis.corrections", "jzanalysis.dataset"),  # check_fact_numbers, while dataset.py applies corrections
 }
 
