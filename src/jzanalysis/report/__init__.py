@@ -20,11 +20,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ..compare import CountyComparison
 from ..errors import InputError
 from .catalog import Catalogue, messages
 from .counties import ComparisonWords, compare_json, comparison_words
 from .format import Formatter
-from .model import CountyComparison, MetricFigures, county_comparison, metric_figures, verdict_key
+from .model import MetricFigures, county_comparison, metric_figures, verdict_key
 from .sections import Report, audit_html, han_outside_quotes, render, scenario_words
 
 __all__ = [

@@ -14,14 +14,10 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ...compare import CountyComparison
 from ...metrics import METRICS, by_priority
 from ..catalog import Catalogue
-from ..model import (
-    CountyComparison,
-    MetricFigures,
-    county_comparisons,
-    metric_figures,
-)
+from ..model import MetricFigures, county_comparisons, metric_figures
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from ...compare import CountyComparison
 from ..counties import basis_lines, basis_name, county_findings
-from ..model import (
-    CountyComparison,
-)
 from .base import Section, render
 
 
@@ -133,8 +131,8 @@ class CountiesSection:
             lines.append(self.t("counties.funnel_note", basis=self.basis_name(short=True, c=c)))
         if c.batch:
             items = self.c.join(
-                self.t("counties.batch_item", county=self.c.place(name), value=self.f.stated(value, c.unit))
-                for name, value in c.batch
+                self.t("counties.batch_item", county=self.c.place(b.region), value=self.f.stated(b.value, c.unit))
+                for b in c.batch
             )
             lines.append(self.t("counties.batch", items=items))
         return render("counties_after", lines=lines)
