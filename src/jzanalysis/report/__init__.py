@@ -22,11 +22,12 @@ from typing import Any
 
 from ..compare import CountyComparison
 from ..errors import InputError
-from .catalog import Catalogue, messages
+from .catalog import Catalogue
 from .counties import ComparisonWords, compare_json, comparison_words
 from .format import Formatter
 from .model import MetricFigures, county_comparison, metric_figures, verdict_key
 from .sections import Report, audit_html, han_outside_quotes, render, scenario_words
+from .words import messages
 
 __all__ = [
     "Catalogue",

@@ -1,8 +1,9 @@
 """The message catalogue: every sentence and label of the reports, one TOML file per language.
 
-``catalog/zh.toml`` and ``catalog/en.toml`` have the same keys (tests/test_report_catalog.py checks); a
-message is a Python format string whose placeholders are filled with text the formatter has written.
-Adding a language is one file; adding a sentence is one key in each file and the template that uses it.
+``catalog/zh.toml`` and ``catalog/en.toml`` have the same keys (tests/test_report.py checks); a message is a
+Python format string whose placeholders are filled with text the formatter has written (its own
+``[format]`` table is in the same file). Adding a language is one file (a :class:`Catalogue` of a path
+reads it); adding a sentence is one key in each file and the template that uses it.
 
 >>> c = Catalogue("en")
 >>> c.t("verdict.exceed", p="95%")
@@ -13,39 +14,11 @@ Adding a language is one file; adding a sentence is one key in each file and the
 
 from __future__ import annotations
 
-import functools
-import tomllib
 from pathlib import Path
 
 from ..metrics import METRICS
 from .format import Formatter
-
-CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
-LANGUAGES = ("zh", "en")
-
-
-@functools.cache
-def _load(language: str) -> dict[str, str]:
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
-    with open(CATALOG_DIR / f"{language}.toml", "rb") as handle:
-        data = tomllib.load(handle)
-    flat: dict[str, str] = {}
-
-    def walk(prefix: str, node: dict) -> None:
-        for key, value in node.items():
-            if isinstance(value, dict):
-                walk(f"{prefix}{key}.", value)
-            else:
-                flat[f"{prefix}{key}"] = value
-
-    walk("", data)
-    return flat
-
-
-def messages(language: str) -> dict[str, str]:
-    """Every key → message of one language (a copy)."""
-    return dict(_load(language))
+from .words import load_messages
 
 
 def method_label(method_id: str, language: str = "zh") -> str:
@@ -54,15 +27,15 @@ def method_label(method_id: str, language: str = "zh") -> str:
     >>> method_label("straight_line_months")
     '直线外推（按月份）'
     """
-    return _load(language).get(f"method.{method_id}", method_id)
+    return load_messages(language).get(f"method.{method_id}", method_id)
 
 
 class Catalogue:
     """Messages of one language, with the region whose names it shows (English names from its profile)."""
 
-    def __init__(self, language: str = "zh", region=None):
+    def __init__(self, language: str | Path = "zh", region=None):
         self.language = language
-        self.messages = _load(language)
+        self.messages = load_messages(language)
         self.region = region
         self.fmt = Formatter(language)
 

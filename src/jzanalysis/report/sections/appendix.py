@@ -115,8 +115,9 @@ class AppendixSection:
             source = self.t("appendix.plan_source_given")
         else:
             lo, hi = plan.range
-            scale, digits = (10, 2) if (self.c.en and m.unit == "亿元") else (1, 2 if m.whole else 1)
-            rng = dict(lo=f.number(lo / scale, digits), hi=f.number(hi / scale, digits), unit=f.unit(m.unit))
+            (lo, extra), (hi, _) = f.scaled(lo, m.unit), f.scaled(hi, m.unit)
+            digits = (2 if m.whole else 1) + extra
+            rng = dict(lo=f.number(lo, digits), hi=f.number(hi, digits), unit=f.unit(m.unit))
             if plan.pct_month not in (None, m.as_of):
                 source = self.t(
                     "appendix.plan_source_implied_earlier",
