@@ -144,6 +144,19 @@ class ReportBase:
     def t(self, key: str, **values) -> str:
         return self.c.t(key, **values)
 
+    def column(self, key: str, cls: str | None = None, **values) -> dict:
+        """A table column labelled with the message ``key``; ``cls``: its CSS classes (``text`` for words)."""
+        column = {"label": self.t(key, **values)}
+        if cls is not None:
+            column["cls"] = cls
+        return column
+
+    def metric_columns(self, metric_key: str, *keys: str) -> list[dict]:
+        """A table of metrics' figures: the metric (labelled ``metric_key``), its figure for the period, then
+        columns of numbers labelled with the messages ``keys``."""
+        first = [self.column(metric_key, "text"), self.column("progress.col_ytd", period=self.period)]
+        return first + [self.column(key) for key in keys]
+
     def t_n(self, key: str, n: int, **values) -> str:
         """A message about ``n`` things: its singular form ``<key>_one`` when n is 1 and the catalogue has one."""
         return self.c.t(f"{key}_one" if n == 1 and self.c.has(f"{key}_one") else key, n=n, **values)
