@@ -311,7 +311,7 @@ def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = No
             "value": qualifier + f.stated(r.value, r.unit if isinstance(r.unit, str) else ""),
             "plan_pct": "" if pd.isna(r.plan_pct) else f.as_written(r.plan_pct) + "%",
             "yoy": "" if pd.isna(r.yoy_pct) else f.as_written(r.yoy_pct) + "%",
-            "quote": _quote_cell(r.quote),
+            "quote": quote_cell(r.quote),
         }
         marks = []
         if _true(getattr(r, "to_confirm", None)):
@@ -391,7 +391,7 @@ _FACT_CLASSES = {
 }
 
 
-def _quote_cell(text) -> dict:
+def quote_cell(text) -> dict:
     """A table cell of source text, quoted (so an English page may hold it)."""
     return {"text": text if isinstance(text, str) else "", "quote": True, "cls": "text quote"}
 
