@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ..compare import CountyComparison, as_comparison
 from .catalog import Catalogue
+from .words import load_messages
 
 
 def basis_name(cc: CountyComparison | None, c: Catalogue, short: bool = False) -> str:
@@ -112,7 +113,7 @@ class ComparisonWords:
     @property
     def basis_text(self) -> str:
         """How the expected counts were made, as one text."""
-        return ("" if self.language == "zh" else " ").join(self.basis_lines)
+        return load_messages(self.language)["format.sentence_sep"].join(self.basis_lines)
 
 
 def comparison_words(result: CountyComparison | dict, region, language: str = "zh") -> ComparisonWords:

@@ -103,7 +103,7 @@ class AppendixSection:
                     items=self.c.join(f"{self.c.method(k)} {self.f.share(v)}" for k, v in weights.items()),
                 )
             )
-        return self.t("meta.list_sep").join(parts) if self.c.en else "，".join(parts)
+        return self.t("meta.clause_sep").join(parts)
 
     def plan_line(self, m: MetricFigures) -> str:
         f = self.f
