@@ -2,6 +2,8 @@
 
 - :mod:`.format`: numbers, percents, units, one rounding per kind of quantity
 - :mod:`.catalog` with ``catalog/zh.toml`` and ``catalog/en.toml``: every sentence and label
+- :mod:`.words`: the catalogue files read; a language is one file (its ``[format]`` table: how numbers,
+  units and periods are written)
 - :mod:`.model`: the typed figures a report shows, built once from an analysis
 - :mod:`.sections` with ``templates/*.html.j2``: the sections, rendered with Jinja2
 - :mod:`.notes`: extraction notes in the report's language, and why a figure was not mapped
