@@ -20,10 +20,13 @@ A notebook does::
 from __future__ import annotations
 
 import io
+import types
 from typing import Any
 
 from ..compare import CountyComparison
 from ..errors import InputError
+from ..params import ReportParams
+from ..regions import find_region, infer_region, unit_city
 from .catalog import Catalogue
 from .counties import ComparisonWords, compare_json, comparison_words
 from .format import Formatter
@@ -65,10 +68,6 @@ def notebook_params(namespace: dict[str, Any]):
 
     Call it in the cell after the parameters cell, before any other assignment.
     """
-    import types
-
-    from ..params import ReportParams
-
     allowed = list(ReportParams.model_fields)
     values = {}
     for name, value in namespace.items():
@@ -85,6 +84,7 @@ def notebook_params(namespace: dict[str, Any]):
 def show(parts, width: int = 680) -> None:
     """Display a section's parts in a notebook: HTML strings as HTML, figures as PNG images (then closed,
     so the inline backend does not show them twice)."""
+    # matplotlib and IPython (about a second): only a notebook shows parts
     import matplotlib.pyplot as plt
     from IPython.display import HTML, Image, display
 
@@ -101,8 +101,6 @@ def show(parts, width: int = 680) -> None:
 
 def document_title(notebook: str, params) -> str:
     """The HTML page title of a report run, in the report's language (a scenario says so)."""
-    from ..regions import find_region, unit_city
-
     city = unit_city(params.region)  # a district's or county's own bulletin: the title names its city beside it
     c = Catalogue(params.language, city or (find_region(params.region) if params.region else None))
     period = c.fmt.period(params.as_of_month) if params.as_of_month else ""
@@ -147,8 +145,6 @@ def file_suffix(params) -> str:
 def labelled_facts(facts):
     """The facts table with each metric's Chinese and English label (``label_zh``, ``label_en``) and each
     region's English name (``region_en``) beside the ids: for an analyst's DataFrame or a spreadsheet."""
-    from ..regions import find_region, infer_region
-
     zh, en = Catalogue("zh"), Catalogue("en")
     out = facts.copy()
     position = list(out.columns).index("metric") + 1 if "metric" in out.columns else len(out.columns)

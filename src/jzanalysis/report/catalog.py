@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..metrics import METRICS
+from ..regions import find_region, pinyin_name
 from .format import Formatter
 from .words import load_messages
 
@@ -72,8 +73,6 @@ class Catalogue:
             return name
         if self.region is not None:
             return self.region.en_name(name)
-        from ..regions import find_region, pinyin_name
-
         region = find_region(name)
         return region.en_name(name) if region is not None else pinyin_name(name)
 

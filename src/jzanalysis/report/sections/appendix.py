@@ -11,6 +11,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from ... import __version__, settings
+from ...analysis_cache import run_key
 from ...metrics import METRICS
 from ..model import (
     MetricFigures,
@@ -283,8 +284,6 @@ class AppendixSection:
     def generated(self) -> str:
         """When or from what the report was made: a batch run names its key (the hash of every input, so the
         same inputs give the same bytes); ``SOURCE_DATE_EPOCH`` fixes the time (reproducible builds)."""
-        from ...analysis_cache import run_key
-
         key = run_key()
         if key:
             return self.t("appendix.generated_key", fingerprint=key[:16])

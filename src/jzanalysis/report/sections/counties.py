@@ -139,6 +139,7 @@ class CountiesSection:
 
     def county_figures(self, highlight: str | None = None, c: CountyComparison | None = None) -> list:
         """The dot-and-interval chart, and the funnel plot only when the expectations differ."""
+        # matplotlib and seaborn (about a second): only a report with charts needs them
         from ...plots.county import county_interval_chart, funnel_plot
 
         c = c or self.counties
