@@ -44,7 +44,7 @@ from jzanalysis.forecast.calibration import (
     pairs_from_calibration,
     read_pairs_csv,
 )
-from jzanalysis.report.scores import format_calibration_table, score_cell
+from jzanalysis.report.scores import format_calibration_table, markdown_row, method_cells
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = [REPO / ".." / "shared" / "data" / name for name in ("calibration_pairs.csv", "calibration_pairs_new.csv")]
@@ -75,13 +75,9 @@ def forecaster_table(results: dict[str, dict]) -> str:
     ]
 
     for name, res in results.items():
-        for m in res["methods"]:
-            ci = m["coverage80_ci"]
-            lines.append(
-                f"| {name} | {m['label_zh']} | {m['coverage50']:.2f} | {m['coverage80']:.2f} [{ci[0]:.2f}–{ci[1]:.2f}] | "
-                f"{m['coverage95']:.2f} | {score_cell(m['interval_score50'])} | {score_cell(m['interval_score80'])} | "
-                f"{score_cell(m['interval_score95'])} | {score_cell(m['crps'])} | {100 * m['mape']:.1f} | {score_cell(m['brier'])} ({m['n_brier']}) |"
-            )
+        lines += [
+            markdown_row([name, m["label_zh"], *method_cells(m, (50, 80, 95), bias=False)]) for m in res["methods"]
+        ]
         b = res["straight_line_band"]
         lines.append(
             f"| {name} | straight line, best fixed bands (±{100 * b['band50']:.1f}% {b['form50']}, "

@@ -18,6 +18,8 @@ from jzanalysis.compare import (
     BASIS_EQUAL,
     BASIS_PLANS,
     BASIS_PRIOR,
+    CountyComparison,
+    compare_counties,
     compare_from_facts,
     funnel_limits,
     funnel_position,
@@ -569,3 +571,33 @@ def test_hand_built_plans_with_aliases_and_facts_without_region():
             as_of=7,
             metric="projects_100m",
         )
+
+
+# ----------------------------------------------------------------------------- the typed result
+
+
+def test_the_typed_comparison_says_what_it_holds():
+    result = compare_counties(seed_facts(), year=2015, as_of=7, metric="projects_100m")
+    first, last = result.rows[0], result.rows[-1]
+    # 公安县 and 监利县 both have 23: rank 1 twice, tied; 江陵县 has 11 of 174, the last
+    assert (first.name, first.rank, first.tied) == ("公安县", 1, True)
+    assert (last.name, last.value, last.tied) == ("江陵县", 11.0, False)
+    assert last.ratio == pytest.approx(11 / (174 / 9))  # 11 ÷ 19.33 = 0.569
+    assert last.share_of_city == pytest.approx(11 / 174)  # the city total is the counties' sum here
+    assert result.basis == "equal" and result.counties_sum == 174 and result.unassigned == 0
+    assert result.homogeneity.chi2 == pytest.approx(118 / (174 / 9)) and result.homogeneity.df == 8
+    assert result.overdispersion.widened is False and result.overdispersion.limit_factor == 1.0
+    # 荆州市 has 9 counties, districts and county-level cities plus zones; all nine are listed
+    assert result.missing == ()
+
+
+def test_the_json_object_is_the_typed_result_written_out_and_reads_back():
+    plans = load_plans(FIXTURES / "plans_some_counties.csv")
+    typed = compare_counties(seed_facts(), year=2015, as_of=7, metric="projects_100m", plans=plans)
+    out = compare_from_facts(seed_facts(), year=2015, as_of=7, metric="projects_100m", plans=plans)
+    assert typed.to_json() == out
+    assert list(out) == [
+        "metric", "city", "year", "as_of", "city_total", "counties_total", "counties", "expected_basis",
+        "expected_basis_code", "expected_detail", "homogeneity", "glm", "overdispersion", "context",
+    ]  # fmt: skip
+    assert CountyComparison.from_json(out, JINGZHOU) == typed

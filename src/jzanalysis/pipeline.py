@@ -17,11 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import analysis_cache
+from .compare import CountyComparison, compare_counties
 from .dataset import Dataset, load_bulletins
 from .errors import InputError
+from .forecast import forecast_result_from_facts
 from .forecast.result import ForecastResult
 from .metrics import FORECASTABLE, METRICS, by_priority
 from .params import ReportParams
+from .plans import load_plans
 from .progress import derived_table, working_days_left_check
 from .regions import Region, city_named
 
@@ -63,13 +67,20 @@ class Analysis:
         str, ForecastResult
     ]  # metric id → typed forecast (``to_dict()`` is the JSON of jzanalysis.forecast)
     forecast_notes: dict[str, str]  # metric id → why it has no forecast (no figure, no plan)
-    comparison: dict | None  # county comparison JSON object, None when the data has no county figures
-    comparison_note: str | None = None  # why there is no comparison
+    comparison_note: str | None = None  # why there is no county comparison
     working_days_check: dict | None = None
     publication_dates: list[dt.date] = field(default_factory=list)
-    comparisons: dict[str, dict] = field(default_factory=dict)  # metric id → county comparison (2+ units)
+    # metric id → county comparison (a metric two or more units report), the compare metric's first
+    comparisons: dict[str, CountyComparison] = field(default_factory=dict)
     year_basis: str = "text"  # one of YEAR_BASES
     hindcasts: dict[str, list[Hindcast]] = field(default_factory=dict)  # year in review: metric → earlier forecasts
+
+    @property
+    def comparison(self) -> dict | None:
+        """The first county comparison (the compare metric's when it has one) as its JSON object
+        (``jzanalysis compare --json``); None when the data has no county figures."""
+        first = next(iter(self.comparisons.values()), None)
+        return None if first is None else first.to_json()
 
     @property
     def review(self) -> bool:
@@ -216,8 +227,6 @@ def compare_metrics(params: ReportParams, facts: pd.DataFrame, city: Region) -> 
 
 def hindcasts(facts: pd.DataFrame, params: ReportParams, metric: str) -> list[Hindcast]:
     """For a year-end figure: the forecast each earlier bulletin of that year gives, against the outcome."""
-    from .forecast import forecast_result_from_facts
-
     rows = facts[(facts.metric == metric) & (facts.region == params.region) & (facts.year == params.year)]
     outcome_rows = rows[rows.months == 12]
     if outcome_rows.empty:
@@ -252,14 +261,9 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     ``forecast=False`` skips the forecasts (county one-pagers and the data audit need none, and a
     county's figures rarely state a percent of plan).
     """
-    from . import analysis_cache
-
     cached = analysis_cache.load(params, forecast)  # a batch computed it once for every notebook
     if cached is not None:
         return cached
-    from .compare import compare_from_facts
-    from .forecast import forecast_result_from_facts
-    from .plans import load_plans
 
     given_snapshot = params.as_of_month is not None
     dataset = load_bulletins([Path(params.source)], city_named(params.region), params.corrections)
@@ -271,57 +275,13 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
     year, as_of = params.year, params.as_of_month
     facts = dataset.facts
 
-    forecasts: dict[str, ForecastResult] = {}
-    forecast_notes: dict[str, str] = {}
-    review = as_of == 12
-    history: dict[str, list[Hindcast]] = {}
-    if forecast and year is not None and as_of is not None:
-        for metric in forecast_metrics(params, facts):
-            if review:
-                history[metric] = hindcasts(facts, params, metric)
-                continue
-            try:
-                forecasts[metric] = forecast_result_from_facts(
-                    facts,
-                    year=year,
-                    as_of=as_of,
-                    metric=metric,
-                    region=params.region,
-                    plan=params.plans.get(metric),
-                    methods=list(params.methods) if params.methods else None,
-                    dispersion=params.dispersion,
-                    sigma=params.sigma,
-                )
-            except InputError as exc:
-                # A metric the bulletin does not support (no figure, no plan) is said in the report.
-                forecast_notes[metric] = str(exc)
-
-    if forecast and not forecasts and not review and forecast_notes and params.metrics:
+    forecasts, forecast_notes, history = _forecasts(params, facts) if forecast else ({}, {}, {})
+    if forecast and not forecasts and as_of != 12 and forecast_notes and params.metrics:
         raise InputError(next(iter(forecast_notes.values())))  # the metrics asked for have no figure at all
     if given_snapshot and year is not None and as_of is not None and not facts.empty:
         _check_snapshot(facts, year, as_of, params.region)
-
-    county_plans = load_plans(params.county_plans, region) if params.county_plans else None
-    comparisons: dict[str, dict] = {}
-    notes: list[str] = []
-    if year is not None and as_of is not None:
-        for metric in compare_metrics(params, facts, region):
-            try:
-                comparisons[metric] = compare_from_facts(
-                    facts, year=year, as_of=as_of, metric=metric, plans=county_plans, region=region
-                )
-            except InputError as exc:
-                # A bulletin without county figures still gets its report; it says why there is no comparison.
-                notes.append(str(exc))
-    comparison = comparisons.get(params.compare_metric) or next(iter(comparisons.values()), None)
-    comparison_note = None if comparison is not None else (notes[0] if notes else "no county figures")
-
+    comparisons, comparison_note = _comparisons(params, facts, region)
     dates = sorted({r.publication_date for r in dataset.extractions if r.publication_date})
-    claims = facts[(facts.metric == "working_days_left_claim") & (facts.year == year)]
-    check = None
-    if not claims.empty and year is not None:
-        check = working_days_left_check(year, float(claims.value.iloc[0]), dates[-1] if dates else None)
-        check["quote"] = claims["quote"].iloc[0]
     derived = (
         derived_table(facts, year, as_of, params.region) if year is not None and as_of is not None else pd.DataFrame()
     )
@@ -332,11 +292,74 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
         derived=derived,
         forecasts=forecasts,
         forecast_notes=forecast_notes,
-        comparison=comparison,
         comparison_note=comparison_note,
-        working_days_check=check,
+        working_days_check=_working_days_check(facts, year, dates),
         publication_dates=dates,
         comparisons=comparisons,
         year_basis=basis,
         hindcasts=history,
     )
+
+
+def _forecasts(
+    params: ReportParams, facts: pd.DataFrame
+) -> tuple[dict[str, ForecastResult], dict[str, str], dict[str, list[Hindcast]]]:
+    """The forecast of each metric of the snapshot (a year-end snapshot: the earlier bulletins' forecasts
+    against the outcome instead), and why a metric has none."""
+    year, as_of = params.year, params.as_of_month
+    forecasts: dict[str, ForecastResult] = {}
+    notes: dict[str, str] = {}
+    history: dict[str, list[Hindcast]] = {}
+    if year is None or as_of is None:
+        return forecasts, notes, history
+    for metric in forecast_metrics(params, facts):
+        if as_of == 12:
+            history[metric] = hindcasts(facts, params, metric)
+            continue
+        try:
+            forecasts[metric] = forecast_result_from_facts(
+                facts,
+                year=year,
+                as_of=as_of,
+                metric=metric,
+                region=params.region,
+                plan=params.plans.get(metric),
+                methods=list(params.methods) if params.methods else None,
+                dispersion=params.dispersion,
+                sigma=params.sigma,
+            )
+        except InputError as exc:
+            # A metric the bulletin does not support (no figure, no plan) is said in the report.
+            notes[metric] = str(exc)
+    return forecasts, notes, history
+
+
+def _comparisons(
+    params: ReportParams, facts: pd.DataFrame, region: Region
+) -> tuple[dict[str, CountyComparison], str | None]:
+    """A county comparison of each metric two or more units report (the compare metric's first), and why
+    there is none when there is none."""
+    county_plans = load_plans(params.county_plans, region) if params.county_plans else None
+    comparisons: dict[str, CountyComparison] = {}
+    notes: list[str] = []
+    if params.year is not None and params.as_of_month is not None:
+        for metric in compare_metrics(params, facts, region):
+            try:
+                comparisons[metric] = compare_counties(
+                    facts, params.year, params.as_of_month, metric, plans=county_plans, region=region
+                )
+            except InputError as exc:
+                # A bulletin without county figures still gets its report; it says why there is no comparison.
+                notes.append(str(exc))
+    note = None if comparisons else (notes[0] if notes else "no county figures")
+    return comparisons, note
+
+
+def _working_days_check(facts: pd.DataFrame, year: int | None, dates: list[dt.date]) -> dict | None:
+    """The bulletin's "N working days left" claim checked against the official calendar, with its quote."""
+    claims = facts[(facts.metric == "working_days_left_claim") & (facts.year == year)]
+    if claims.empty or year is None:
+        return None
+    check = working_days_left_check(year, float(claims.value.iloc[0]), dates[-1] if dates else None)
+    check["quote"] = claims["quote"].iloc[0]
+    return check

@@ -34,11 +34,11 @@ def run(args) -> int:
 
 
 def _print_table(result, city) -> None:
-    """The county table in the reports' Chinese rounding, the homogeneity test and the findings."""
-    from ..report import Formatter, comparison_words  # as above
-    from ..report.text import text_table
+    """The county table (cells written as the command line's other tables are), the homogeneity test and the findings."""
+    from ..report import comparison_words  # as above
+    from ..report.text import table_formatter, text_table
 
-    f = Formatter("zh")
+    f = table_formatter()
     print(f"{result['metric']} {result['year']} 1-{result['as_of']}月, expected: {result['expected_basis']}")
     ranks = [c["rank"] for c in result["counties"]]
     rows = [

@@ -104,7 +104,8 @@ def funnel_plot(comparison, c):
     """Funnel plot: actual ÷ expected against the expected count, with the limits the comparison used."""
     f = c.fmt
     rows = comparison.rows
-    phi = comparison.phi if comparison.widened else 1.0
+    od = comparison.overdispersion
+    phi = od.phi if od.widened else 1.0
     expected = np.array([r.expected for r in rows])
     ratio = np.array([r.ratio for r in rows])
     fig, ax = new_figure(7.5, 4.0)
@@ -131,7 +132,7 @@ def funnel_plot(comparison, c):
     period = f.period(comparison.as_of)
     title = (
         c.t("chart.funnel_title_widened", metric=metric, year=comparison.year, period=period, phi=f"{phi:.2f}")
-        if comparison.widened
+        if od.widened
         else c.t("chart.funnel_title", metric=metric, year=comparison.year, period=period)
     )
     ax.set_title(title, fontsize=10)

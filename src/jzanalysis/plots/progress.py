@@ -24,7 +24,7 @@ def progress_chart(m, report):
     """Chart of one :class:`~jzanalysis.report.model.MetricFigures`, labelled by ``report`` (a
     :class:`~jzanalysis.report.Report`: its catalogue and formatter). Returns a matplotlib Figure."""
     c, f = report.c, report.f
-    scale = 10.0 if (c.en and m.unit == "亿元") else 1.0  # English shows 亿元 as bn yuan
+    scale = f.scale(m.unit)  # the language's unit: English shows 亿元 as bn yuan
     fc = m.forecast
     q = {k: v / scale for k, v in fc.quantiles.items()}
     ytd, point = m.ytd / scale, fc.point / scale

@@ -2,6 +2,8 @@
 
 - :mod:`.format`: numbers, percents, units, one rounding per kind of quantity
 - :mod:`.catalog` with ``catalog/zh.toml`` and ``catalog/en.toml``: every sentence and label
+- :mod:`.words`: the catalogue files read; a language is one file (its ``[format]`` table: how numbers,
+  units and periods are written)
 - :mod:`.model`: the typed figures a report shows, built once from an analysis
 - :mod:`.sections` with ``templates/*.html.j2``: the sections, rendered with Jinja2
 - :mod:`.notes`: extraction notes in the report's language, and why a figure was not mapped
@@ -18,16 +20,20 @@ A notebook does::
 from __future__ import annotations
 
 import io
+import types
 from typing import Any
 
+from ..compare import CountyComparison
 from ..errors import InputError
 from ..notebook_registry import kind_of
-from ..regions import find_region, unit_city
-from .catalog import Catalogue, messages
+from ..params import ReportParams
+from ..regions import find_region, infer_region, unit_city
+from .catalog import Catalogue
 from .counties import ComparisonWords, compare_json, comparison_words
 from .format import Formatter
-from .model import CountyComparison, MetricFigures, county_comparison, metric_figures, verdict_key
+from .model import MetricFigures, county_comparison, metric_figures, verdict_key
 from .sections import Report, audit_html, han_outside_quotes, render, scenario_words
+from .words import messages
 
 __all__ = [
     "Catalogue",
@@ -63,10 +69,6 @@ def notebook_params(namespace: dict[str, Any]):
 
     Call it in the cell after the parameters cell, before any other assignment.
     """
-    import types
-
-    from ..params import ReportParams
-
     allowed = list(ReportParams.model_fields)
     values = {}
     for name, value in namespace.items():
@@ -83,6 +85,7 @@ def notebook_params(namespace: dict[str, Any]):
 def show(parts, width: int = 680) -> None:
     """Display a section's parts in a notebook: HTML strings as HTML, figures as PNG images (then closed,
     so the inline backend does not show them twice)."""
+    # matplotlib and IPython (about a second): only a notebook shows parts
     import matplotlib.pyplot as plt
     from IPython.display import HTML, Image, display
 
@@ -142,8 +145,6 @@ def file_suffix(params) -> str:
 def labelled_facts(facts):
     """The facts table with each metric's Chinese and English label (``label_zh``, ``label_en``) and each
     region's English name (``region_en``) beside the ids: for an analyst's DataFrame or a spreadsheet."""
-    from ..regions import find_region, infer_region
-
     zh, en = Catalogue("zh"), Catalogue("en")
     out = facts.copy()
     position = list(out.columns).index("metric") + 1 if "metric" in out.columns else len(out.columns)

@@ -10,7 +10,9 @@ import pandas as pd
 
 from .. import settings
 from ..corrections import to_confirm_facts
+from ..metrics import get_metric
 from .catalog import Catalogue
+from .sections import render
 
 
 def _value(c: Catalogue, value, unit) -> str:
@@ -23,8 +25,6 @@ def _before_after(c: Catalogue, applied) -> str:
     change = applied.entry.set.fields() if applied.entry.set else {}
     if "value" not in change and "metric" not in change:
         return before
-    from ..metrics import get_metric
-
     unit = get_metric(change.get("metric") or applied.fact["metric"]).unit
     return f"{before} → {_value(c, change.get('value', applied.fact['value']), unit)}"
 
@@ -32,8 +32,6 @@ def _before_after(c: Catalogue, applied) -> str:
 def review_html(dataset, catalogue: Catalogue) -> str:
     """The corrections file (name, sha256, entries), each entry applied with the fact it found and what it
     changed, the entries that changed nothing (with why), and every fact still marked "to confirm"."""
-    from .sections import render
-
     c = catalogue
     fixes = getattr(dataset, "corrections", None)
     applied = not_applied = None

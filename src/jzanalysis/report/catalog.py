@@ -1,8 +1,9 @@
 """The message catalogue: every sentence and label of the reports, one TOML file per language.
 
-``catalog/zh.toml`` and ``catalog/en.toml`` have the same keys (tests/test_report_catalog.py checks); a
-message is a Python format string whose placeholders are filled with text the formatter has written.
-Adding a language is one file; adding a sentence is one key in each file and the template that uses it.
+``catalog/zh.toml`` and ``catalog/en.toml`` have the same keys (tests/test_report.py checks); a message is a
+Python format string whose placeholders are filled with text the formatter has written (its own
+``[format]`` table is in the same file). Adding a language is one file (a :class:`Catalogue` of a path
+reads it); adding a sentence is one key in each file and the template that uses it.
 
 >>> c = Catalogue("en")
 >>> c.t("verdict.exceed", p="95%")
@@ -13,8 +14,11 @@ Adding a language is one file; adding a sentence is one key in each file and the
 
 from __future__ import annotations
 
-from ..catalog_files import catalogue, messages, method_label
+from pathlib import Path
+
+from ..catalog_files import load_messages, messages, method_label
 from ..metrics import METRICS
+from ..regions import find_region, pinyin_name
 from .format import Formatter
 
 __all__ = ["Catalogue", "messages", "method_label"]  # the last two read in catalog_files, named here too
@@ -23,9 +27,9 @@ __all__ = ["Catalogue", "messages", "method_label"]  # the last two read in cata
 class Catalogue:
     """Messages of one language, with the region whose names it shows (English names from its profile)."""
 
-    def __init__(self, language: str = "zh", region=None):
+    def __init__(self, language: str | Path = "zh", region=None):
         self.language = language
-        self.messages = catalogue(language)
+        self.messages = load_messages(language)
         self.region = region
         self.fmt = Formatter(language)
 
@@ -62,8 +66,6 @@ class Catalogue:
             return name
         if self.region is not None:
             return self.region.en_name(name)
-        from ..regions import find_region, pinyin_name
-
         region = find_region(name)
         return region.en_name(name) if region is not None else pinyin_name(name)
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..compare import CountyComparison, as_comparison
 from .catalog import Catalogue
-from .model import CountyComparison, comparison_from_result
+from .words import load_messages
 
 
 def basis_name(cc: CountyComparison | None, c: Catalogue, short: bool = False) -> str:
@@ -68,9 +69,10 @@ def county_findings(cc: CountyComparison, c: Catalogue) -> list[str]:
     evidence says so: outside the funnel's 95% limits (widened for overdispersion when it applies), or with a
     plan and even the upper end of its 95% interval below what is due on schedule."""
     f, unit = c.fmt, cc.unit
-    p = f"= {cc.p:.2f}" if cc.p >= 0.01 else ("< 0.001" if cc.p < 0.001 else f"= {cc.p:.3f}")
-    lines = [c.t("counties.even" if cc.p >= 0.05 else "counties.uneven", metric=c.metric(cc.metric), p=p)]
-    widened = c.t("counties.widened") if cc.widened else ""
+    h = cc.homogeneity
+    p = f"= {h.p:.2f}" if h.p >= 0.01 else ("< 0.001" if h.p < 0.001 else f"= {h.p:.3f}")
+    lines = [c.t("counties.even" if h.p >= 0.05 else "counties.uneven", metric=c.metric(cc.metric), p=p)]
+    widened = c.t("counties.widened") if cc.overdispersion.widened else ""
     for r in cc.rows:
         if r.position != "inside":
             key = "counties.county_outside_high" if r.position.startswith("above") else "counties.county_outside_low"
@@ -111,13 +113,14 @@ class ComparisonWords:
     @property
     def basis_text(self) -> str:
         """How the expected counts were made, as one text."""
-        return ("" if self.language == "zh" else " ").join(self.basis_lines)
+        return load_messages(self.language)["format.sentence_sep"].join(self.basis_lines)
 
 
-def comparison_words(result: dict, region, language: str = "zh") -> ComparisonWords:
-    """The words of a :func:`jzanalysis.compare.compare_from_facts` result of the city ``region``."""
+def comparison_words(result: CountyComparison | dict, region, language: str = "zh") -> ComparisonWords:
+    """The words of a county comparison of the city ``region``: a :class:`~jzanalysis.compare.CountyComparison`
+    or its JSON object (:func:`jzanalysis.compare.compare_from_facts`)."""
     c = Catalogue(language, region)
-    cc = comparison_from_result(result, region)
+    cc = as_comparison(result, region)
     return ComparisonWords(
         basis=basis_name(cc, c),
         basis_lines=tuple(basis_lines(cc, c)),
@@ -126,12 +129,14 @@ def comparison_words(result: dict, region, language: str = "zh") -> ComparisonWo
     )
 
 
-def compare_json(result: dict, region) -> dict:
-    """The ``jzanalysis compare --json`` object: the result with ``expected_basis_zh`` (the basis and how it
-    was made, in Chinese, from the catalogue) beside ``expected_basis``, where the command has always had it."""
+def compare_json(result: CountyComparison | dict, region) -> dict:
+    """The ``jzanalysis compare --json`` object: the result's JSON with ``expected_basis_zh`` (the basis and
+    how it was made, in Chinese, from the catalogue) beside ``expected_basis``, where the command has always
+    had it."""
+    cc = as_comparison(result, region)
     out = {}
-    for key, value in result.items():
+    for key, value in (result if isinstance(result, dict) else cc.to_json()).items():
         out[key] = value
         if key == "expected_basis":
-            out["expected_basis_zh"] = comparison_words(result, region, "zh").basis_text
+            out["expected_basis_zh"] = comparison_words(cc, region, "zh").basis_text
     return out

@@ -14,17 +14,17 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from . import labelled_facts
+from .text import width
 
 
 def write_xlsx(facts, path: Path) -> Path:
     """Write ``facts`` (with ``label_zh``, ``label_en`` and ``region_en`` beside the ids) to ``path`` as one
     sheet named 数据, the header row frozen and columns sized to their text. Written to a temporary file
     first, so a failed write leaves no half a workbook."""
+    # openpyxl (about a tenth of a second): only an Excel workbook needs it
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
-
-    from . import labelled_facts
-    from .text import width
 
     path = check_xlsx_path(path)
     frame = labelled_facts(facts)
@@ -62,8 +62,6 @@ def write_xlsx(facts, path: Path) -> Path:
 def write_excel_csv(facts, stream) -> None:
     """``facts`` with their labels as CSV for Excel: a byte-order mark (without it Excel on Windows reads GBK),
     and text cells that Excel would run as a formula escaped (see :func:`csv_text`)."""
-    from . import labelled_facts
-
     frame = labelled_facts(facts)
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
@@ -87,7 +85,7 @@ def csv_text(value: str) -> str:
 
 def _as_text(value: str) -> str:
     """``value`` without the control characters a workbook cannot hold (each becomes U+FFFD)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl: see write_xlsx
 
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
 

@@ -11,8 +11,10 @@
   rounded across one half (0.476 is "略低于 50%" / "just under 50%"), so the words agree with the point
   against the plan
 
-English reports show 亿元 (10^8 yuan) as billions of yuan: 1,383亿元 is 138.3 bn yuan, the same figure
-with the decimal point moved one place.
+What differs between languages is the catalogue's ``[format]`` table (:mod:`.words`): the words (约 /
+about, 全年 / full year, month names, the unit after a number) and the scale of an amount: English reports
+show 亿元 (10^8 yuan) as billions of yuan, 1,383亿元 is 138.3 bn yuan, the same figure with the decimal
+point moved one place (``amount_divisor = "10"``). A language is one catalogue file; this module has none.
 
 >>> f = Formatter("zh")
 >>> f.quantity(262.0, "个"), f.quantity(1383.1, "亿元"), f.quantity(13.8, "个")
@@ -29,26 +31,12 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
-#: Units the report knows; anything else is shown as it is.
+from .words import load_messages
+
+#: The unit the catalogue's ``amount_divisor`` scales (a language may show it in other units).
 AMOUNT_UNIT = "亿元"
-#: A unit after a number in English (a count's 个 and a bare 条, 次, 人 need no word)
-_EN_UNITS = {
-    "个": "",
-    AMOUNT_UNIT: " bn yuan",
-    "%": "%",
-    "天": " days",
-    "条": "",
-    "次": "",
-    "人": "",
-    "人次": " visits",
-    "批次": " batches",
-    "家": " firms",
-    "万元": " × 10,000 yuan",
-    "亿美元": " × 100m US dollars",
-    "万美元": " × 10,000 US dollars",
-    "个百分点": " percentage points",
-}
 
 
 def half_up(value: float, digits: int) -> float:
@@ -74,13 +62,18 @@ def digits_for(value: float, whole: bool = False) -> int:
 
 
 class Formatter:
-    """Formatting in one language (``zh`` or ``en``); every number of a report goes through one of these."""
+    """Formatting in one language (``zh``, ``en`` or a catalogue file's path); every number of a report goes
+    through one of these."""
 
-    def __init__(self, language: str = "zh"):
-        if language not in ("zh", "en"):
-            raise ValueError(f"language must be zh or en, got {language!r}")
+    def __init__(self, language: str | Path = "zh"):
         self.language = language
-        self.en = language == "en"
+        self.words = load_messages(language)
+        self._divisor = float(self.words["format.amount_divisor"])
+        self._months = tuple(self.words["format.month_names"].split())
+
+    def scale(self, unit: str | None) -> float:
+        """What a value in ``unit`` is divided by in this language (10 for 亿元 shown as bn yuan, else 1)."""
+        return self._divisor if unit == AMOUNT_UNIT else 1.0
 
     # --- plain numbers ----------------------------------------------------------------------------
 
@@ -97,27 +90,28 @@ class Formatter:
 
     # --- with units -------------------------------------------------------------------------------
 
-    def _scaled(self, value: float, unit: str | None) -> tuple[float, int]:
-        """English shows 亿元 as bn yuan: the value ÷ 10 with one more decimal (the same figure)."""
-        return (value / 10, 1) if self.en and unit == AMOUNT_UNIT else (value, 0)
+    def scaled(self, value: float, unit: str | None) -> tuple[float, int]:
+        """The value in the language's unit, and the decimals the scaling adds (亿元 as bn yuan: ÷ 10, one more)."""
+        divisor = self.scale(unit)
+        if divisor == 1:
+            return value, 0
+        return value / divisor, round(math.log10(divisor))
 
     def unit(self, unit: str | None) -> str:
         """The unit as written after a number: 个 / 亿元 in Chinese; '' / ' bn yuan' in English."""
         if not unit:
             return ""
-        if not self.en:
-            return unit
-        return _EN_UNITS.get(unit, "")
+        return self.words.get(f"format.unit.{unit}", self.words["format.unit_other"].format(unit=unit))
 
     def unit_label(self, unit: str | None) -> str:
-        """The unit in a table header or an axis label: 个 / 亿元; projects / bn yuan."""
-        if not self.en:
-            return unit or ""
-        return {"个": "count", AMOUNT_UNIT: "bn yuan", "%": "%", "天": "days"}.get(unit or "", "")
+        """The unit in a table header or an axis label: 个 / 亿元; count / bn yuan."""
+        if not unit:
+            return self.words["format.unit_label_other"].format(unit="")
+        return self.words.get(f"format.unit_label.{unit}", self.words["format.unit_label_other"].format(unit=unit))
 
     def value(self, value: float, unit: str | None, whole: bool = False) -> str:
         """A derived figure with its unit (no unit sign on its own)."""
-        scaled, extra = self._scaled(value, unit)
+        scaled, extra = self.scaled(value, unit)
         digits = digits_for(value, whole) + extra
         return self.number(scaled, digits) + self.unit(unit)
 
@@ -125,13 +119,14 @@ class Formatter:
 
     def stated(self, value: float, unit: str | None) -> str:
         """A stated figure with its unit, as written (798亿元; 79.8 bn yuan)."""
-        if self.en and unit == AMOUNT_UNIT:
-            return self.as_written(half_up(value / 10, 6)) + self.unit(unit)
+        divisor = self.scale(unit)
+        if divisor != 1:
+            return self.as_written(half_up(value / divisor, 6)) + self.unit(unit)
         return self.as_written(value) + self.unit(unit)
 
     def bare(self, value: float, unit: str | None, whole: bool = False) -> str:
         """A derived figure scaled for the language, without its unit (a table column names the unit)."""
-        scaled, extra = self._scaled(value, unit)
+        scaled, extra = self.scaled(value, unit)
         return self.number(scaled, digits_for(value, whole) + extra)
 
     def interval(self, interval, unit: str | None, whole: bool = False, with_unit: bool = True) -> str:
@@ -146,11 +141,11 @@ class Formatter:
         The coarsest round number inside the range is shown (1,299.67 in 1,298.62–1,300.73 → 约1,300);
         when that is the value itself (a whole-number count plan), no 约.
         """
-        scaled, extra = self._scaled(value, unit)
+        scaled, extra = self.scaled(value, unit)
         suffix = self.unit(unit) if with_unit else ""
         if rounding_range is None:
             return self.as_written(half_up(scaled, 2 + extra)) + suffix
-        lo, hi = (x / 10 if (self.en and unit == AMOUNT_UNIT) else x for x in rounding_range)
+        lo, hi = (self.scaled(x, unit)[0] for x in rounding_range)
         for step in (1e6, 1e5, 1e4, 1e3, 100, 10, 1, 0.1, 0.01):
             rounded = half_up(round(scaled / step) * step, 2)
             if lo - 1e-9 <= rounded <= hi + 1e-9:
@@ -161,7 +156,8 @@ class Formatter:
         return self.about(self.number(scaled)) + suffix
 
     def about(self, text: str) -> str:
-        return f"about {text}" if self.en else f"约{text}"
+        """A rounded figure: 约1,300 / about 1,300."""
+        return self.words["format.about"].format(text=text)
 
     # --- percents ---------------------------------------------------------------------------------
 
@@ -184,9 +180,7 @@ class Formatter:
 
     def probability(self, p: float) -> str:
         """A probability (see the module docstring): 85%, 略低于50%, 超过99%, 不到1%."""
-        from ..catalog_files import messages  # the words are the catalogue's
-
-        words = messages(self.language)
+        words = self.words
         if p > 0.99:
             return words["meta.probability_over_99"]
         if p < 0.01:
@@ -203,25 +197,19 @@ class Formatter:
 
     def period(self, months: int, cumulative: bool = True) -> str:
         """1-7月 / Jan–Jul; 6月 / Jun (a point in time); 全年 / full year; 年末 / year-end (a stock at December)."""
-        if months >= 12 and cumulative:
-            return "full year" if self.en else "全年"
         if months >= 12:
-            return "year-end" if self.en else "年末"
-        names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-        if not cumulative:
-            return names[months - 1] if self.en else f"{months}月"
-        if self.en:
-            return names[0] if months == 1 else f"{names[0]}–{names[months - 1]}"
-        return "1月" if months == 1 else f"1-{months}月"
+            return self.words["format.full_year" if cumulative else "format.year_end"]
+        if months == 1 or not cumulative:
+            return self.month(months)
+        return self.words["format.months_from_january"].format(month=months, month_name=self._months[months - 1])
 
     def year_period(self, year: int | None, period: str) -> str:
         """A period with its year: 2015年1-7月 / 2015 Jan–Jul (a year the text does not give: ?)."""
-        year_text = "?" if year is None else str(int(year))
-        return f"{year_text} {period}" if self.en else f"{year_text}年{period}"
+        return self.words["format.year_period"].format(year="?" if year is None else str(int(year)), period=period)
 
     def month(self, month: int) -> str:
-        names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-        return names[month - 1] if self.en else f"{month}月"
+        """One month: 6月 / Jun."""
+        return self._months[month - 1]
 
     def date(self, day) -> str:
         if day is None:

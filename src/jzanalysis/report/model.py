@@ -2,7 +2,7 @@
 
 Every number of a report comes from here: :class:`MetricFigures` (one forecast metric: the year to date,
 the plan the forecast used, progress against time, the default method's forecast) and
-:class:`CountyComparison` (the county table). Sections, charts and the batch index read these and never
+:class:`~jzanalysis.compare.CountyComparison` (the county table, as the comparison gives it). Sections, charts and the batch index read these and never
 compute or re-read a figure of their own, so a parameter (a plan, φ, σ) reaches all of them at once.
 """
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..calendar import time_progress
+from ..compare import CountyComparison, as_comparison
 from ..errors import InputError
 from ..forecast.plan import Plan, implied_plan
 from ..forecast.result import ForecastResult, MethodForecast
@@ -154,136 +155,21 @@ def verdict_key(p: float | None) -> str:
 
 # --- counties ------------------------------------------------------------------------------------
 
-_ADMINISTRATIVE = ("县", "市", "区")
-
-
-@dataclass(frozen=True)
-class CountyRow:
-    name: str
-    value: float
-    share_of_city: float
-    ci95: tuple[float, float]
-    expected: float
-    ratio: float
-    ratio_ci95: tuple[float, float] | None
-    position: str  # inside | above95 | below95 | above998 | below998
-    rank: int
-    tied: bool
-    rank_interval: tuple[int, int] | None
-    plan: float | None
-    on_schedule: bool | None
-    behind: bool
-    note: str | None
-
-    @property
-    def flagged(self) -> bool:
-        return self.position != "inside" or self.behind
-
-
-@dataclass(frozen=True)
-class CountyComparison:
-    """The county comparison as the report shows it (from :func:`jzanalysis.compare.compare_from_facts`)."""
-
-    metric: str
-    unit: str
-    year: int
-    as_of: int
-    basis: str  # equal | plan | prior
-    rows: tuple[CountyRow, ...]
-    city_total: float
-    counties_sum: float
-    missing: tuple[str, ...]  # the city's counties the bulletin does not list
-    chi2: float
-    df: int
-    p: float
-    widened: bool
-    phi: float
-    detail: dict
-    batch: tuple[tuple[str, float], ...]
-    raw: dict = field(repr=False)
-
-    @property
-    def expectations_differ(self) -> bool:
-        values = [r.expected for r in self.rows]
-        return max(values) - min(values) > 1e-9 * max(1.0, max(values))
-
-    @property
-    def unassigned(self) -> float:
-        return max(self.city_total - self.counties_sum, 0.0)
-
 
 def county_comparison(analysis) -> CountyComparison | None:
-    """The :class:`CountyComparison` of ``analysis`` (None when it has none)."""
-    if analysis.comparison is None:
-        return None
-    return comparison_from_result(analysis.comparison, analysis.region)
-
-
-def comparison_from_result(c: dict, region) -> CountyComparison:
-    """The :class:`CountyComparison` of a :func:`jzanalysis.compare.compare_from_facts` result for the city
-    ``region`` (a :class:`~jzanalysis.regions.Region`)."""
-    from ..compare import BASIS_CODES
-
-    total = float(c["city_total"])
-    ranks = [county["rank"] for county in c["counties"]]
-    rows = []
-    for county in c["counties"]:
-        rows.append(
-            CountyRow(
-                name=county["region"],
-                value=float(county["value"]),
-                share_of_city=float(county["value"]) / total if total > 0 else float("nan"),
-                ci95=tuple(county["ci95"]),
-                expected=float(county["expected"]),
-                ratio=float(county["oe"]),
-                ratio_ci95=tuple(county["oe_ci95"]) if county.get("oe_ci95") else None,
-                position=county["funnel"],
-                rank=int(county["rank"]),
-                tied=ranks.count(county["rank"]) > 1,
-                rank_interval=tuple(county["rank_interval"]) if county.get("rank_interval") else None,
-                plan=county.get("plan"),
-                on_schedule=county.get("on_schedule"),
-                behind=bool(county.get("behind_schedule_evidence")),
-                note=county.get("note"),
-            )
-        )
-    listed = {r.name for r in rows}
-    counties_sum = float(c.get("counties_total", sum(r.value for r in rows)))
-    missing = [u.name for u in region.units if u.kind in _ADMINISTRATIVE and u.name not in listed]
-    if counties_sum < total - 1e-9:
-        # part of the city total is in no listed county: zones not listed may hold it too
-        missing += [u.name for u in region.units if u.kind not in _ADMINISTRATIVE and u.name not in listed]
-    batch = tuple((b["region"], float(b["value"])) for b in (c.get("context") or {}).get("batch_signings_june") or [])
-    od = c["overdispersion"]
-    return CountyComparison(
-        metric=c["metric"],
-        unit=METRICS[c["metric"]].unit,
-        year=int(c["year"]),
-        as_of=int(c["as_of"]),
-        basis=c.get("expected_basis_code") or BASIS_CODES.get(c["expected_basis"], "equal"),
-        rows=tuple(rows),
-        city_total=total,
-        counties_sum=counties_sum,
-        missing=tuple(missing),
-        chi2=float(c["homogeneity"]["chi2"]),
-        df=int(c["homogeneity"]["df"]),
-        p=float(c["homogeneity"]["p"]),
-        widened=bool(od["widened"]),
-        phi=float(od["phi"]),
-        detail=dict(c.get("expected_detail") or {}),
-        batch=batch,
-        raw=c,
-    )
+    """The first :class:`~jzanalysis.compare.CountyComparison` of ``analysis`` (None when it has none)."""
+    comparisons = county_comparisons(analysis)
+    return comparisons[0] if comparisons else None
 
 
 def county_comparisons(analysis) -> list[CountyComparison]:
     """Every county comparison of ``analysis`` (one per metric two or more units report), the compare
-    metric's first; the single ``comparison`` of an older analysis when it has no ``comparisons``."""
+    metric's first; the single ``comparison`` (its JSON object) of an analysis without ``comparisons``."""
     many = getattr(analysis, "comparisons", None) or {}
     if many:
-        return [comparison_from_result(c, analysis.region) for c in many.values()]
-    one = county_comparison(analysis)
-    return [one] if one is not None else []
+        return [as_comparison(c, analysis.region) for c in many.values()]
+    one = analysis.comparison
+    return [] if one is None else [as_comparison(one, analysis.region)]
 
 
 # --- what a forecast rests on ----------------------------------------------------------------------

@@ -16,6 +16,28 @@ def score_cell(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def method_cells(m: dict, levels: tuple[int, ...] = (80, 95), bias: bool = True) -> list[str]:
+    """The cells of one method of :func:`jzanalysis.backtest.evaluate_pairs` in a Markdown table: coverage at
+    each level (80% with its 95% interval), the interval score at each level, CRPS, MAPE%, bias% (with
+    ``bias``) and Brier (n).
+
+    >>> m = dict(coverage80=0.8, coverage80_ci=[0.7, 0.88], coverage95=0.93, interval_score80=0.6061,
+    ...          interval_score95=None, crps=0.1, mape=0.123, bias_pct=-2.04, brier=0.2, n_brier=12)
+    >>> markdown_row(["default", *method_cells(m)])
+    '| default | 0.80 [0.70–0.88] | 0.93 | 0.606 | – | 0.100 | 12.3 | -2.0 | 0.200 (12) |'
+    """
+    ci = m["coverage80_ci"]
+    cells = [f"{m[f'coverage{k}']:.2f}" + (f" [{ci[0]:.2f}–{ci[1]:.2f}]" if k == 80 else "") for k in levels]
+    cells += [score_cell(m[f"interval_score{k}"]) for k in levels]
+    cells += [score_cell(m["crps"]), f"{100 * m['mape']:.1f}"] + ([f"{m['bias_pct']:+.1f}"] if bias else [])
+    return [*cells, f"{score_cell(m['brier'])} ({m['n_brier']})"]
+
+
+def markdown_row(cells) -> str:
+    """One row of a Markdown table."""
+    return "| " + " | ".join(cells) + " |"
+
+
 def format_calibration_table(cal: Calibration) -> str:
     """Markdown table of a calibration's parameters (docs/forecasting.md shows it)."""
     src = cal.source
@@ -64,13 +86,7 @@ def format_pairs_table(result: dict) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
 
-    for m in result["methods"]:
-        ci = m["coverage80_ci"]
-        lines.append(
-            f"| {m['label_zh']} | {m['coverage80']:.2f} [{ci[0]:.2f}–{ci[1]:.2f}] | {m['coverage95']:.2f} | "
-            f"{score_cell(m['interval_score80'])} | {score_cell(m['interval_score95'])} | {score_cell(m['crps'])} | {100 * m['mape']:.1f} | "
-            f"{m['bias_pct']:+.1f} | {score_cell(m['brier'])} ({m['n_brier']}) |"
-        )
+    lines += [markdown_row([m["label_zh"], *method_cells(m)]) for m in result["methods"]]
     b = result["straight_line_band"]
     lines.append(
         f"| straight line, best fixed band (80%: {b['form80']} ±{100 * b['band80']:.1f}%, 95%: {b['form95']} "

@@ -10,6 +10,16 @@ from __future__ import annotations
 
 from wcwidth import wcswidth
 
+from .format import Formatter
+
+#: The language of the command line's tables: their headers are English, so their words are too ("over 99%").
+TABLE_LANGUAGE = "en"
+
+
+def table_formatter() -> Formatter:
+    """The formatter of a command-line table's cells (:data:`TABLE_LANGUAGE`)."""
+    return Formatter(TABLE_LANGUAGE)
+
 
 def width(text: str) -> int:
     """Columns ``text`` takes in a terminal (CJK characters 2, combining marks 0)."""

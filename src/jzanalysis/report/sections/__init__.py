@@ -4,7 +4,7 @@ it renders and the condition under which it appears); :data:`SECTIONS` orders th
 :class:`Report` is what the notebooks use: ``Report(analysis).parts("verdict")`` gives the HTML fragments
 and figures of one section in order (nothing when the section does not apply); ``Report.sections()`` names
 those that apply, in the report's order. Nothing here computes a figure: it formats those of
-:class:`~..model.MetricFigures` and :class:`~..model.CountyComparison`.
+:class:`~..model.MetricFigures` and :class:`~jzanalysis.compare.CountyComparison`.
 
 Adding a section is one module here (a mixin with its methods and ``SECTIONS = (Section(...),)``), one
 template in ``templates/``, and its name in :data:`ORDER`.

@@ -11,6 +11,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from ... import __version__, settings
+from ...analysis_cache import run_key
 from ...metrics import METRICS
 from ..model import (
     MetricFigures,
@@ -103,7 +104,7 @@ class AppendixSection:
                     items=self.c.join(f"{self.c.method(k)} {self.f.share(v)}" for k, v in weights.items()),
                 )
             )
-        return self.t("meta.list_sep").join(parts) if self.c.en else "，".join(parts)
+        return self.t("meta.clause_sep").join(parts)
 
     def plan_line(self, m: MetricFigures) -> str:
         f = self.f
@@ -115,8 +116,9 @@ class AppendixSection:
             source = self.t("appendix.plan_source_given")
         else:
             lo, hi = plan.range
-            scale, digits = (10, 2) if (self.c.en and m.unit == "亿元") else (1, 2 if m.whole else 1)
-            rng = dict(lo=f.number(lo / scale, digits), hi=f.number(hi / scale, digits), unit=f.unit(m.unit))
+            (lo, extra), (hi, _) = f.scaled(lo, m.unit), f.scaled(hi, m.unit)
+            digits = (2 if m.whole else 1) + extra
+            rng = dict(lo=f.number(lo, digits), hi=f.number(hi, digits), unit=f.unit(m.unit))
             if plan.pct_month not in (None, m.as_of):
                 source = self.t(
                     "appendix.plan_source_implied_earlier",
@@ -282,8 +284,6 @@ class AppendixSection:
     def generated(self) -> str:
         """When or from what the report was made: a batch run names its key (the hash of every input, so the
         same inputs give the same bytes); ``SOURCE_DATE_EPOCH`` fixes the time (reproducible builds)."""
-        from ...analysis_cache import run_key
-
         key = run_key()
         if key:
             return self.t("appendix.generated_key", fingerprint=key[:16])

@@ -11,120 +11,120 @@ from .base import Section, facts_table, render
 def audit_html(dataset, catalogue: Catalogue, region=None) -> str:
     """The data audit: per file what was read, cleaned (with the removed text), extracted, warned and conflicting,
     and each figure read but filed under no metric ("not mapped"), with its sentence and why."""
-    c, f = catalogue, catalogue.fmt
-    rows = []
-    for r in dataset.extractions:
-        confidence = "" if r.encoding_confidence is None else f" ({r.encoding_confidence:.2f})"
-        rows.append(
-            [
-                r.source,
-                f"{r.encoding}{confidence}",
-                r.sha256[:12] + "…",
-                f.date(r.publication_date),
-                str(len(r.facts)),
-                str(len(r.cleaning)),
-                str(len(r.warnings)),
-                str(len(r.conflicts)),
-                str(len(r.unmapped)),
-            ]
-        )
-    summary = None
-    if rows:
-        summary = {
-            "columns": [
-                {"label": c.t(f"audit.col_{k}"), "cls": "text" if k in ("file", "encoding", "sha", "date") else ""}
-                for k in ("file", "encoding", "sha", "date", "facts", "cleaning", "notes", "conflicts", "unmapped")
-            ],
-            "rows": rows,
-        }
-    conflicts = []
-    for r in dataset.extractions:
-        for conflict in r.conflicts:
-            item = conflict if isinstance(conflict, dict) else getattr(conflict, "__dict__", {})
-            metric = item.get("metric", "")
-            spec = METRICS.get(metric)
-            months = item.get("months")
-            period = (
-                f"{item.get('year', '?')} {f.period(int(months), spec.cumulative if spec else True)}" if months else ""
-            )
-            values = c.join(f.as_written(v) for v in item.get("values", []))
-            conflicts.append(
-                {
-                    "text": c.t(
-                        "audit.conflict_row",
-                        region=c.place(item.get("region", "")),
-                        metric=c.metric(metric),
-                        period=period,
-                        values=values,
-                    ),
-                    "quotes": " / ".join(item.get("quotes", [])),
-                }
-            )
-    files = []
-    for r in dataset.extractions:
-        cleaning = None
-        if r.cleaning:
-            cleaning = {
-                "columns": [
-                    {"label": c.t("audit.col_line")},
-                    {"label": c.t("audit.col_kind"), "cls": "text"},
-                    {"label": c.t("audit.col_text"), "cls": "text"},
-                ],
-                "rows": [
-                    [
-                        str(s.line),
-                        c.t(f"cleaning.{s.kind}") if c.has(f"cleaning.{s.kind}") else s.kind,
-                        {"text": s.text, "quote": True, "cls": "text"},
-                    ]
-                    for s in r.cleaning
-                ],
-            }
-        notes, technical = note_lines(r.notes, c, region)
-        facts = facts_table(dataset.facts[dataset.facts.source.astype(str) == str(r.source)], c, with_source=False)
-        unmapped = None
-        if r.unmapped:
-            unmapped = {
-                "columns": [
-                    {"label": c.t("unmapped.col_quote"), "cls": "text quote"},
-                    {"label": c.t("unmapped.col_figure")},
-                    {"label": c.t("unmapped.col_reason"), "cls": "text"},
-                ],
-                "rows": unmapped_rows(r, c),
-            }
-        files.append(
-            {
-                "name": r.source,
-                "decisions": decision_rows(getattr(r, "document", None), c),
-                "line": c.t(
-                    "appendix.source_file",
-                    file=r.source,
-                    date=f.date(r.publication_date),
-                    encoding=r.encoding,
-                    n=len(r.facts),
-                ),
-                "cleaning": cleaning,
-                "notes": notes,
-                "technical": technical,
-                "facts": facts,
-                "unmapped": unmapped,
-            }
-        )
+    c = catalogue
     return render(
         "audit",
         title=c.t("title.audit"),
-        summary=summary,
+        summary=_summary(dataset, c),
         nothing_read=c.t("audit.nothing_read"),
         conflicts_heading=c.t("audit.conflicts_heading"),
-        conflicts=conflicts,
+        conflicts=[_conflict(conflict, c) for r in dataset.extractions for conflict in r.conflicts],
         conflicts_none=c.t("audit.conflicts_none"),
         files_heading=c.t("audit.files_heading"),
         decisions_heading=c.t("audit.decisions_heading"),
         decision_columns=[c.t(f"audit.col_{k}") for k in ("decision", "value", "confidence", "evidence")],
-        files=files,
+        files=[_file(r, dataset, c, region) for r in dataset.extractions],
         cleaned_heading=c.t("audit.cleaned_heading"),
         technical_heading=c.t("notes.technical_audit"),
         unmapped_heading=c.t("unmapped.heading"),
     )
+
+
+def _summary(dataset, c: Catalogue) -> dict | None:
+    """One row per file: encoding, checksum, date and how many facts, cleaning steps, notes, conflicts and
+    unmapped figures; None when no file was read."""
+    f = c.fmt
+    rows = []
+    for r in dataset.extractions:
+        confidence = "" if r.encoding_confidence is None else f" ({r.encoding_confidence:.2f})"
+        counts = (r.facts, r.cleaning, r.warnings, r.conflicts, r.unmapped)
+        rows.append(
+            [r.source, f"{r.encoding}{confidence}", r.sha256[:12] + "…", f.date(r.publication_date)]
+            + [str(len(items)) for items in counts]
+        )
+    if not rows:
+        return None
+    return {
+        "columns": [
+            {"label": c.t(f"audit.col_{k}"), "cls": "text" if k in ("file", "encoding", "sha", "date") else ""}
+            for k in ("file", "encoding", "sha", "date", "facts", "cleaning", "notes", "conflicts", "unmapped")
+        ],
+        "rows": rows,
+    }
+
+
+def _conflict(conflict, c: Catalogue) -> dict:
+    """One conflict: the figures a unit, metric and period has, and the sentences that give them."""
+    f = c.fmt
+    item = conflict if isinstance(conflict, dict) else getattr(conflict, "__dict__", {})
+    metric = item.get("metric", "")
+    spec = METRICS.get(metric)
+    months = item.get("months")
+    period = f"{item.get('year', '?')} {f.period(int(months), spec.cumulative if spec else True)}" if months else ""
+    values = c.join(f.as_written(v) for v in item.get("values", []))
+    return {
+        "text": c.t(
+            "audit.conflict_row",
+            region=c.place(item.get("region", "")),
+            metric=c.metric(metric),
+            period=period,
+            values=values,
+        ),
+        "quotes": " / ".join(item.get("quotes", [])),
+    }
+
+
+def _file(r, dataset, c: Catalogue, region) -> dict:
+    """One file's part of the audit: its decisions, cleaning, notes, facts and unmapped figures."""
+    f = c.fmt
+    notes, technical = note_lines(r.notes, c, region)
+    return {
+        "name": r.source,
+        "decisions": decision_rows(getattr(r, "document", None), c),
+        "line": c.t(
+            "appendix.source_file", file=r.source, date=f.date(r.publication_date), encoding=r.encoding, n=len(r.facts)
+        ),
+        "cleaning": _cleaning_table(r, c),
+        "notes": notes,
+        "technical": technical,
+        "facts": facts_table(dataset.facts[dataset.facts.source.astype(str) == str(r.source)], c, with_source=False),
+        "unmapped": _unmapped_table(r, c),
+    }
+
+
+def _cleaning_table(r, c: Catalogue) -> dict | None:
+    """The text cleaning removed or changed, line by line (None when it changed nothing)."""
+    if not r.cleaning:
+        return None
+    return {
+        "columns": [
+            {"label": c.t("audit.col_line")},
+            {"label": c.t("audit.col_kind"), "cls": "text"},
+            {"label": c.t("audit.col_text"), "cls": "text"},
+        ],
+        "rows": [
+            [
+                str(s.line),
+                c.t(f"cleaning.{s.kind}") if c.has(f"cleaning.{s.kind}") else s.kind,
+                {"text": s.text, "quote": True, "cls": "text"},
+            ]
+            for s in r.cleaning
+        ],
+    }
+
+
+def _unmapped_table(r, c: Catalogue) -> dict | None:
+    """Figures read but filed under no metric, with their sentence and why (None when there are none)."""
+    if not r.unmapped:
+        return None
+    return {
+        "columns": [
+            {"label": c.t("unmapped.col_quote"), "cls": "text quote"},
+            {"label": c.t("unmapped.col_figure")},
+            {"label": c.t("unmapped.col_reason"), "cls": "text"},
+        ],
+        "rows": unmapped_rows(r, c),
+    }
 
 
 def decision_rows(document, catalogue: Catalogue) -> list[dict] | None:

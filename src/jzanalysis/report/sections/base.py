@@ -14,14 +14,10 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ...compare import CountyComparison
 from ...metrics import METRICS, by_priority
 from ..catalog import Catalogue
-from ..model import (
-    CountyComparison,
-    MetricFigures,
-    county_comparisons,
-    metric_figures,
-)
+from ..model import MetricFigures, county_comparisons, metric_figures
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -147,6 +143,19 @@ class ReportBase:
 
     def t(self, key: str, **values) -> str:
         return self.c.t(key, **values)
+
+    def column(self, key: str, cls: str | None = None, **values) -> dict:
+        """A table column labelled with the message ``key``; ``cls``: its CSS classes (``text`` for words)."""
+        column = {"label": self.t(key, **values)}
+        if cls is not None:
+            column["cls"] = cls
+        return column
+
+    def metric_columns(self, metric_key: str, *keys: str) -> list[dict]:
+        """A table of metrics' figures: the metric (labelled ``metric_key``), its figure for the period, then
+        columns of numbers labelled with the messages ``keys``."""
+        first = [self.column(metric_key, "text"), self.column("progress.col_ytd", period=self.period)]
+        return first + [self.column(key) for key in keys]
 
     def t_n(self, key: str, n: int, **values) -> str:
         """A message about ``n`` things: its singular form ``<key>_one`` when n is 1 and the catalogue has one."""
@@ -302,7 +311,7 @@ def facts_table(facts: pd.DataFrame, c: Catalogue, with_source: bool | None = No
             "value": qualifier + f.stated(r.value, r.unit if isinstance(r.unit, str) else ""),
             "plan_pct": "" if pd.isna(r.plan_pct) else f.as_written(r.plan_pct) + "%",
             "yoy": "" if pd.isna(r.yoy_pct) else f.as_written(r.yoy_pct) + "%",
-            "quote": _quote_cell(r.quote),
+            "quote": quote_cell(r.quote),
         }
         marks = []
         if _true(getattr(r, "to_confirm", None)):
@@ -382,7 +391,7 @@ _FACT_CLASSES = {
 }
 
 
-def _quote_cell(text) -> dict:
+def quote_cell(text) -> dict:
     """A table cell of source text, quoted (so an English page may hold it)."""
     return {"text": text if isinstance(text, str) else "", "quote": True, "cls": "text quote"}
 

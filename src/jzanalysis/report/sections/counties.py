@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from ...compare import CountyComparison
 from ..counties import basis_lines, basis_name, county_findings
-from ..model import (
-    CountyComparison,
-)
 from .base import Section, render
 
 
@@ -133,14 +131,15 @@ class CountiesSection:
             lines.append(self.t("counties.funnel_note", basis=self.basis_name(short=True, c=c)))
         if c.batch:
             items = self.c.join(
-                self.t("counties.batch_item", county=self.c.place(name), value=self.f.stated(value, c.unit))
-                for name, value in c.batch
+                self.t("counties.batch_item", county=self.c.place(b.region), value=self.f.stated(b.value, c.unit))
+                for b in c.batch
             )
             lines.append(self.t("counties.batch", items=items))
         return render("counties_after", lines=lines)
 
     def county_figures(self, highlight: str | None = None, c: CountyComparison | None = None) -> list:
         """The dot-and-interval chart, and the funnel plot only when the expectations differ."""
+        # matplotlib and seaborn (about a second): only a report with charts needs them
         from ...plots.county import county_interval_chart, funnel_plot
 
         c = c or self.counties

@@ -67,6 +67,7 @@ class ForecastSection:
         return render("forecast_metric", heading=self.c.metric(m.metric), lines=self.forecast_lines(m))
 
     def progress_figure(self, m: MetricFigures):
+        # matplotlib and seaborn (about a second): only a report with charts needs them
         from ...plots.progress import progress_chart
 
         return progress_chart(m, self)

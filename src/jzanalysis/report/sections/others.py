@@ -6,7 +6,7 @@ from ...metrics import METRICS
 from ..model import (
     other_figures,
 )
-from .base import Section, _quote_cell, render, when
+from .base import Section, quote_cell, render, when
 
 
 class OthersSection:
@@ -34,7 +34,7 @@ class OthersSection:
                     self.c.place(r.region),
                     f.year_period(year, period),
                     f.stated(r.value, r.unit),
-                    _quote_cell(r.quote),
+                    quote_cell(r.quote),
                 ]
             )
         return render(

@@ -8,16 +8,15 @@ from .base import Section, render
 class ProgressSection:
     def progress_html(self) -> str:
         f = self.f
-        columns = [
-            {"label": self.t("progress.col_metric"), "cls": "text"},
-            {"label": self.t("progress.col_ytd", period=self.period)},
-            {"label": self.t("progress.col_plan")},
-            {"label": self.t("progress.col_pct")},
-            {"label": self.t("progress.col_time")},
-            {"label": self.t("progress.col_gap")},
-            {"label": self.t("progress.col_pace_done")},
-            {"label": self.t("progress.col_pace_needed")},
-        ]
+        columns = self.metric_columns(
+            "progress.col_metric",
+            "progress.col_plan",
+            "progress.col_pct",
+            "progress.col_time",
+            "progress.col_gap",
+            "progress.col_pace_done",
+            "progress.col_pace_needed",
+        )
         rows = []
         for m in self.boxed():  # the others' figures and paces are in page 1's table
             rows.append(

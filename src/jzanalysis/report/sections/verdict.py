@@ -67,13 +67,9 @@ class VerdictSection:
         if not rest:
             return None
         f = self.f
-        columns = [
-            {"label": self.t("verdict.col_metric"), "cls": "text"},
-            {"label": self.t("progress.col_ytd", period=self.period)},
-            {"label": self.t("verdict.col_point")},
-            {"label": self.t("verdict.col_interval")},
-            {"label": self.t("verdict.col_pace")},
-        ]
+        columns = self.metric_columns(
+            "verdict.col_metric", "verdict.col_point", "verdict.col_interval", "verdict.col_pace"
+        )
         rows = []
         for m in rest:
             b = forecast_basis(m)
