@@ -54,19 +54,8 @@ def run(args) -> int:
     dataset = load(args)
     region = region_of(args, dataset)
     year, as_of = snapshot(args, dataset, region)
-    result = forecast_from_facts(
-        dataset.facts,
-        year=year,
-        as_of=as_of,
-        metric=args.metric,
-        region=region,
-        plan=args.plan,
-        methods=args.methods,
-        dispersion=args.dispersion,
-        sigma=args.sigma,
-        profile=args.profile,
-        working_days=tuple(args.working_days) if args.working_days else None,
-    )
+    snapshot_of = dict(year=year, as_of=as_of, metric=args.metric, region=region)
+    result = forecast_from_facts(dataset.facts, **snapshot_of, **_method_options(args))
     if args.json:
         print_json(result)
     else:
@@ -137,3 +126,10 @@ def _check_profile(path: Path | None) -> None:
             f"{path} line {line}: share must be a number in (0, 1] (the cumulative share of the year, "
             f"0.6 for 60%), got {bounds.shown_value(shares[outside].iloc[0])}"
         )
+
+
+def _method_options(args) -> dict:
+    """The options the command passes to the forecast as given: plan, methods, spreads, profile, working days."""
+    options = {name: getattr(args, name) for name in ("plan", "methods", "dispersion", "sigma", "profile")}
+    options["working_days"] = tuple(args.working_days) if args.working_days else None
+    return options

@@ -55,17 +55,14 @@ class Plan:
         return "within_rounding"
 
     def to_dict(self) -> dict:
-        return {
-            "value": self.value,
-            "source": self.source,
-            "pct": self.pct,
-            "pct_month": self.pct_month,
-            "exact": self.exact,
-            "range": None if self.range is None else list(self.range),
-            "candidates": list(self.candidates),
-            "consistent": self.consistent,
-            "bulletins": self.bulletins,
-        }
+        """The plan's record in a forecast's JSON (``plan_info``), its keys in their published order."""
+        record = {key: getattr(self, key) for key in _RECORD_KEYS}
+        record["range"] = None if self.range is None else list(self.range)
+        record["candidates"] = list(self.candidates)
+        return record
+
+
+_RECORD_KEYS = ("value", "source", "pct", "pct_month", "exact", "range", "candidates", "consistent", "bulletins")
 
 
 def given_plan(value: float) -> Plan:

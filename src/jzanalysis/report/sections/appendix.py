@@ -27,12 +27,12 @@ class AppendixSection:
         for m in self.metrics:
             unit = f.unit_label(m.unit)
             columns = [
-                {"label": self.t("appendix.col_method"), "cls": "text"},
+                self.column("appendix.col_method", "text"),
                 {"label": self.t("appendix.col_point", unit=unit)},
-                {"label": self.t("appendix.col_interval80")},
-                {"label": self.t("appendix.col_interval95")},
-                {"label": self.t("appendix.col_p")},
-                {"label": self.t("appendix.col_params"), "cls": "text"},
+                self.column("appendix.col_interval80"),
+                self.column("appendix.col_interval95"),
+                self.column("appendix.col_p"),
+                self.column("appendix.col_params", "text"),
             ]
             rows = []
             default = m.forecast.method

@@ -40,14 +40,14 @@ class CountiesSection:
         unit = self.f.unit_label(c.unit)
         label = self.c.metric(c.metric)
         columns = [
-            {"label": self.t("counties.col_county"), "cls": "text name"},
+            self.column("counties.col_county", "text name"),
             {"label": self.t("counties.col_value", metric=label, unit=unit)},
-            {"label": self.t("counties.col_share")},
-            {"label": self.t("counties.col_ci")},
+            self.column("counties.col_share"),
+            self.column("counties.col_ci"),
             {"label": self.t("counties.col_expected", basis=self.basis_name(c=c))},
             {"label": self.t("counties.col_ratio", basis=self.basis_name(short=True, c=c))},
-            {"label": self.t("counties.col_position"), "cls": "text nowrap"},
-            {"label": self.t("counties.col_rank")},
+            self.column("counties.col_position", "text nowrap"),
+            self.column("counties.col_rank"),
         ]
         rows = []
         for r in c.rows:

@@ -17,11 +17,11 @@ class OthersSection:
             return ""
         f = self.f
         columns = [
-            {"label": self.t("others.col_metric"), "cls": "text"},
-            {"label": self.t("others.col_region"), "cls": "text name"},
-            {"label": self.t("others.col_when"), "cls": "text period"},
-            {"label": self.t("others.col_value"), "cls": "nowrap"},
-            {"label": self.t("others.col_quote"), "cls": "text quote"},
+            self.column("others.col_metric", "text"),
+            self.column("others.col_region", "text name"),
+            self.column("others.col_when", "text period"),
+            self.column("others.col_value", "nowrap"),
+            self.column("others.col_quote", "text quote"),
         ]
         body = []
         for r in rows:

@@ -17,10 +17,10 @@ class ReviewSection:
         f = self.f
         figures = review_figures(self.a)
         columns = [
-            {"label": self.t("review.col_metric"), "cls": "text"},
-            {"label": self.t("review.col_outcome"), "cls": "nowrap"},
-            {"label": self.t("review.col_plan_pct"), "cls": "nowrap"},
-            {"label": self.t("review.col_yoy"), "cls": "nowrap"},
+            self.column("review.col_metric", "text"),
+            self.column("review.col_outcome", "nowrap"),
+            self.column("review.col_plan_pct", "nowrap"),
+            self.column("review.col_yoy", "nowrap"),
         ]
         rows = [
             [
@@ -47,15 +47,10 @@ class ReviewSection:
                         self.t("review.inside" if h.inside80 else "review.outside"),
                     ]
                 )
-        hind_columns = [
-            {"label": self.t("review.col_metric"), "cls": "text"},
-            {"label": self.t("review.col_as_of"), "cls": "nowrap"},
-            {"label": self.t("review.col_ytd"), "cls": "nowrap"},
-            {"label": self.t("review.col_point"), "cls": "nowrap"},
-            {"label": self.t("review.col_interval"), "cls": "nowrap"},
-            {"label": self.t("review.col_outcome"), "cls": "nowrap"},
-            {"label": self.t("review.col_inside"), "cls": "text"},
-        ]
+        numbers = ("as_of", "ytd", "point", "interval", "outcome")
+        hind_columns = [self.column("review.col_metric", "text")]
+        hind_columns += [self.column(f"review.col_{key}", "nowrap") for key in numbers]
+        hind_columns.append(self.column("review.col_inside", "text"))
         return render(
             "review",
             heading=self.t("review.heading", year=self.params.year),
