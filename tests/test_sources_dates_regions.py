@@ -268,6 +268,11 @@ def test_a_zone_of_the_national_list_answers_to_its_short_form():
             "到宿豫观摩。宿豫始终强化招商。为宿豫的发展注入活力。上半年，全区实际到位资金54亿元。",
             "宿迁市",
         ),  # short form
+        (
+            "政府工作报告\n——2019年2月15日在绵阳市第七届人民代表大会第四次会议上\n过去一年，全市新引进亿元以上项目97个。",
+            "绵阳市",
+        ),  # a work report: the city's own congress, though its name comes after 在
+        ("在上海举办的推介会上，我市签约项目12个。", None),  # 在 before another city still names no subject
     ],
 )
 def test_the_city_is_not_taken_from_a_poster_or_a_competitor(text, city):

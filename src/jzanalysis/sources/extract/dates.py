@@ -25,6 +25,9 @@ _CUMULATIVE: list[tuple[re.Pattern, int | None]] = [
     (re.compile(r"前三个?季度|一至三季度|1\s*[-—–~至到]\s*3季度"), 9),
     (re.compile(r"(?<![二三四])(?:第一季度|一季度)(?!末)"), 3),
     (re.compile(r"上半年"), 6),
+    (re.compile(r"截[止至]到?\s*(?:今年)?第?一季度末?"), 3),  # "截至三季度末": January..the quarter's end
+    (re.compile(r"截[止至]到?\s*(?:今年)?第?二季度末?"), 6),
+    (re.compile(r"截[止至]到?\s*(?:今年)?第?三季度末?"), 9),
     (re.compile(r"全年(?!计划|目标|任务|有效工作日|预期|的)"), 12),
     (re.compile(rf"(?<!\d)1月?{_DASH}{_M}\s*月"), None),
     (re.compile(rf"元月?{_DASH}{_M}\s*月"), None),
@@ -366,6 +369,12 @@ def document_year(text: str, published: dt.date | None) -> int | None:
 def decide_year(text: str, published: dt.date | None) -> tuple[int | None, str]:
     """:func:`document_year` and the evidence for it, in words."""
     first = find_period(text)
+    whole = _YEAR_AS_PERIOD_RE.search(text[:20_000])
+    if whole and published and published.year > int(whole["y"]) and (first is None or first[0] == 12):
+        # "2021年，全市…" before "2020年全年…" in a text of whole years only: 2021's review
+        partial = any(m.kind == "cumulative" and m.months != 12 for m in period_mentions(text[:20_000]))
+        if not partial and (first is None or whole.start() < first[1].start()):
+            return int(whole["y"]), f"a whole year reviewed: “{whole.group(0).strip()}…”"
     if first is not None:
         match = first[1]
         near = YEAR_RE.search(text[max(0, match.start() - 8) : match.start() + 1])

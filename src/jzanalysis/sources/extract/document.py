@@ -121,7 +121,7 @@ def decide_document(text: str, published: dt.date | None, detection: CityDetecti
             last_year_review = review.last_year
     notes: list[Note] = []
     if period.value is None:
-        _month_end_or_none(text, period, year.value, notes)
+        _month_end_or_none(text, published, period, year.value, notes)
     months = period.value
     if year.value is None and months is not None:
         clue_year, clues = year_from_clues(text, months)
@@ -153,13 +153,21 @@ def _whole_year(review, published: dt.date | None, period: Decision, year: Decis
         year.value = None  # 去年 with no date: the year is found from the years the text writes below
 
 
-def _month_end_or_none(text: str, period: Decision, doc_year: int | None, notes: list[Note]) -> None:
-    """A month's last day as the only date ("截至7月31日": January..July); else no period, and why."""
+def _month_end_or_none(
+    text: str, published: dt.date | None, period: Decision, doc_year: int | None, notes: list[Note]
+) -> None:
+    """A month's last day as the only date ("截至7月31日": January..July), or 今年以来 up to the month before the
+    publication date; else no period, and why."""
     months = month_end_date(text, doc_year)
     if months is not None:
         period.value = months
         period.evidence.append("a month's last day is the only date")
         period.confidence = 0.8
+        return
+    if published is not None and published.month > 1 and re.search("今年以来|年初以来", text[:3000]):
+        period.value = published.month - 1  # 今年以来 in a text of 2019-07-10: January..June, as far as it could report
+        period.evidence.append(f"今年以来 up to the month before the publication date {published.isoformat()}")
+        period.confidence = 0.6
         return
     day_date = first_day_date(text)
     if day_date:

@@ -38,6 +38,7 @@ _POSTER_PLACE_RE = re.compile(one_of("poster_place") + r"[:：\s]*(?:[\u4e00-\u9
 # other places named beside it in a list closed by 等 ("省内温州、义乌等发达地市也纷纷外出招商")
 _OTHERS_AFTER_RE = re.compile(r"(?:、[\u4e00-\u9fff]{2,4}){1,4}等")
 _ZONE_AFTER_RE = re.compile(one_of("zone_after"))
+_OWN_CONGRESS_AFTER_RE = re.compile(one_of("own_congress_after"))
 _NOT_ZONE_SUBJECT_BEFORE = re.compile(one_of("not_zone_subject_before") + "$")
 GENERIC = re.compile(f"^{one_of('generic_start')}|^{one_of('generic_whole')}$|{one_of('generic_inside')}")
 
@@ -103,4 +104,6 @@ def is_subject_mention(text: str, start: int, end: int) -> bool:
         return False
     if _ZONE_AFTER_RE.match(text, end, end + 10) and not _NOT_ZONE_SUBJECT_BEFORE.search(before):
         return True  # "各县(市、区)和丽水经济开发区": the city's own zone, in a list
+    if _OWN_CONGRESS_AFTER_RE.match(text, end, end + 12):
+        return True  # a work report's heading: the city's own congress
     return not (_NOT_SUBJECT_BEFORE.search(before) or _NOT_SUBJECT_AFTER.match(after))

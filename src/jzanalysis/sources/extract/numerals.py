@@ -42,8 +42,12 @@ def number_value(token: str) -> float:
     [174.0, 71.6, 174.0, 12.0, 2005.0, 174.0, 32000.0]
     >>> [number_value(t) for t in ("七百九十八", "六十一点四", "百分之六十一点四", "71.6%", "1,680", "七成", "七成五")]
     [798.0, 61.4, 61.4, 71.6, 1680.0, 70.0, 75.0]
+    >>> number_value("-3.4")  # a table's growth column
+    -3.4
     """
     token = token.removeprefix("百分之").removesuffix("%")
+    if token[:1] == "-" and token[1:2].isdigit():
+        return -number_value(token[1:])
     if "成" in token:  # 七成五: tenths and hundredths, as a percentage
         tenths, _, hundredths = token.partition("成")
         return float(_CN_DIGIT_VALUES[tenths] * 10 + (_CN_DIGIT_VALUES[hundredths] if hundredths else 0))
@@ -69,7 +73,28 @@ def number_value(token: str) -> float:
 
 # Units a figure of interest carries. 个百分点 (percentage points) and 亿美元 are read so that they are
 # not mistaken for 个 or 亿元; they map to no metric.
-UNITS = ("个百分点", "亿美元", "万美元", "亿元", "万元", "批次", "人次", "个", "条", "次", "人", "天", "家", "%")
+# 项 and 宗 after a number ("签约项目62项", "项目56宗") count as 个 does; a bare 亿 ("总投资512.3亿") is 亿元.
+UNITS = (
+    "个百分点",
+    "亿美元",
+    "万美元",
+    "亿元",
+    "万元",
+    "批次",
+    "人次",
+    "个",
+    "项",
+    "宗",
+    "条",
+    "次",
+    "人",
+    "天",
+    "家",
+    "%",
+)
+UNITS += ("亿", "倍")  # a bare 亿 after the longer 亿元/亿美元; 倍 of a growth (增长1.2倍 = +120%)
+_GROWTH_TIMES_RE = re.compile(r"(?:增长|增加|提高|上升)了?$")
+_SAME_UNIT = {"项": "个", "宗": "个", "亿": "亿元"}
 _DIGITS = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=\s*(?:亿|万))|\d+(?:\.\d+)?)"
 _CHINESE = rf"(?<![零〇一二两三四五六七八九十百千万第几])(?:{CN_DECIMAL})"
 _QUANTITY_RE = re.compile(
@@ -119,8 +144,13 @@ def quantities(sentence: str) -> list[Quantity]:
         number, unit = match.group("num"), match.group("unit")
         if number.startswith("百分之") or "成" in number or number.endswith("%"):
             unit = "%"
-        if not unit:
-            continue
+        if not unit or (unit == "项" and sentence.startswith("目", match.end())):
+            continue  # no unit, or "62项目": not a count of 项
+        if unit == "亿" and (
+            not number[0].isdigit() or re.match(r"[\u4e00-\u9fff]", sentence[match.end() : match.end() + 1] or "元")
+        ):
+            continue  # "10亿以上", "超千亿": a bare 亿 is an amount only after digits, before punctuation or the end
+        unit = _SAME_UNIT.get(unit, unit)
         if unit == "个" and _NOT_COUNTED.match(sentence, match.end()):
             continue  # 前4个月, 3个季度: a span of time, not a count
         digits = re.sub(r"\D", "", number)
@@ -142,5 +172,9 @@ def quantities(sentence: str) -> list[Quantity]:
             value = number_value(number)
         except (KeyError, ValueError):
             continue
+        if unit == "倍":  # "同比增长1.2倍" = +120%; "是去年同期的1.5倍" and other ratios are no figure
+            if not _GROWTH_TIMES_RE.search(sentence, max(0, match.start() - 3), match.start()):
+                continue
+            value, unit = round(value * 100, 6), "%"
         found.append(Quantity(value, unit, match.start(), match.end(), number, weak))
     return found
