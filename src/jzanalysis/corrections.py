@@ -275,8 +275,8 @@ def apply_corrections(facts: pd.DataFrame, fixes: Corrections, sources: list[str
     its quote and, when given, its metric. A corrected fact is checked like an extracted one (known metric,
     numbers in their ranges): a correction outside them is an InputError naming the entry.
     """
-    from .dataset import check_fact_numbers
     from .metrics import get_metric
+    from .schema import check_fact_numbers
 
     facts = facts.copy()
     outcome = Outcome(fixes)

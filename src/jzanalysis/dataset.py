@@ -21,7 +21,7 @@ from .errors import InputError, RawFileChanged
 from .metrics import METRICS, get_metric
 from .notes import Note
 from .regions import Region, find_region, infer_region
-from .schema import ALL_COLUMNS, FACT_COLUMNS, facts_frame
+from .schema import ALL_COLUMNS, FACT_COLUMNS, check_fact_numbers, facts_frame
 
 if TYPE_CHECKING:
     from .corrections import Outcome
@@ -417,27 +417,3 @@ def validate_facts(facts: pd.DataFrame, origin: str | None) -> None:
 def _short(text, limit: int = 40) -> str:
     text = "" if pd.isna(text) else str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def check_fact_numbers(row, where: str, *, months: tuple[int, int] = bounds.MONTHS) -> None:
-    """The numbers of one facts row (any object with ``year``, ``months``, ``metric``, ``value``,
-    ``plan_pct``, ``yoy_pct`` attributes; ``plan_pct``/``yoy_pct`` may be absent) inside their ranges."""
-    if pd.isna(row.months) or not bounds.in_range(row.months, months):
-        raise InputError(
-            f"{where}: months must be {bounds.describe(months)} (the figure covers January..months), got {row.months!r}"
-        )
-    if not pd.isna(row.year):
-        bounds.check_range(f"{where}: year", row.year, bounds.YEAR, whole=True)
-    if pd.isna(row.value):
-        raise InputError(f"{where}: value is missing for {row.metric}")
-    unit = METRICS[row.metric].unit
-    bounds.check_range(
-        f"{where}: {row.metric} value", row.value, bounds.VALUE_BY_UNIT.get(unit, bounds.VALUE_BY_UNIT["个"]), unit=unit
-    )
-    for column, allowed, meaning in (
-        ("plan_pct", bounds.PLAN_PCT, "(percent of the annual plan)"),
-        ("yoy_pct", bounds.YOY_PCT, "(percent growth)"),
-    ):
-        value = getattr(row, column, None)
-        if value is not None and not pd.isna(value):
-            bounds.check_range(f"{where}: {column}", value, allowed, unit=meaning)

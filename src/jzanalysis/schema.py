@@ -28,6 +28,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import bounds
+from .errors import InputError
+from .metrics import METRICS
+
 FACT_COLUMNS: list[str] = [
     "year",
     "months",
@@ -90,3 +94,27 @@ def facts_frame(records: list[dict] | None = None) -> pd.DataFrame:
     frame["to_confirm"] = frame["to_confirm"].where(frame["to_confirm"].notna(), frame["confidence"] < CONFIRM_BELOW)
     frame["correction"] = frame["correction"].astype("string").fillna("")
     return frame.astype(_DTYPES)
+
+
+def check_fact_numbers(row, where: str, *, months: tuple[int, int] = bounds.MONTHS) -> None:
+    """The numbers of one facts row (any object with ``year``, ``months``, ``metric``, ``value``,
+    ``plan_pct``, ``yoy_pct`` attributes; ``plan_pct``/``yoy_pct`` may be absent) inside their ranges."""
+    if pd.isna(row.months) or not bounds.in_range(row.months, months):
+        raise InputError(
+            f"{where}: months must be {bounds.describe(months)} (the figure covers January..months), got {row.months!r}"
+        )
+    if not pd.isna(row.year):
+        bounds.check_range(f"{where}: year", row.year, bounds.YEAR, whole=True)
+    if pd.isna(row.value):
+        raise InputError(f"{where}: value is missing for {row.metric}")
+    unit = METRICS[row.metric].unit
+    bounds.check_range(
+        f"{where}: {row.metric} value", row.value, bounds.VALUE_BY_UNIT.get(unit, bounds.VALUE_BY_UNIT["个"]), unit=unit
+    )
+    for column, allowed, meaning in (
+        ("plan_pct", bounds.PLAN_PCT, "(percent of the annual plan)"),
+        ("yoy_pct", bounds.YOY_PCT, "(percent growth)"),
+    ):
+        value = getattr(row, column, None)
+        if value is not None and not pd.isna(value):
+            bounds.check_range(f"{where}: {column}", value, allowed, unit=meaning)

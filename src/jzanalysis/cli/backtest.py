@@ -39,7 +39,7 @@ def run(args) -> int:
 def _check_numbers(frame, origin: str) -> None:
     """Every number of a backtest file inside its range (years, months 1..11, the January..M figure and the
     full-year actual in their unit's range, plan and percent of plan), before a model sees it."""
-    from ..dataset import check_fact_numbers  # pandas, as above
+    from ..schema import check_fact_numbers  # pandas, as above
 
     for number, row in enumerate(frame.itertuples(index=False), start=2):
         where = f"{origin} line {number}"

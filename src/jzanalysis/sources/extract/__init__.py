@@ -29,10 +29,10 @@ import datetime as dt
 import re
 import time
 
-from ...errors import InputError
 from ...notes import Note
 from ...regions import Region
 from . import budget
+from .budget import ExtractionBudgetExceeded
 from .clauses import HAS_NUMBER_RE, STRIPPED_RE, sentences
 from .dates import document_year, find_period, publication_date
 from .document import CITY_UNKNOWN, decide_document
@@ -60,10 +60,6 @@ __all__ = [
 ]
 
 _OVERLONG_RE = re.compile(rf"(?<!\d)\d{{{MAX_DIGITS + 1},}}(?:\.\d+)?\s*(?:个|亿元|万元|%)")
-
-
-class ExtractionBudgetExceeded(InputError):
-    """Extraction of one text ran past its time budget (``settings.EXTRACT_SECONDS``)."""
 
 
 def extract(

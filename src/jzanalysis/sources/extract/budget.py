@@ -11,6 +11,13 @@ from __future__ import annotations
 import contextvars
 import time
 
+from ...errors import InputError
+
+
+class ExtractionBudgetExceeded(InputError):
+    """Extraction of one text ran past its time budget (``settings.EXTRACT_SECONDS``)."""
+
+
 _DEADLINE: contextvars.ContextVar[tuple[float | None, int]] = contextvars.ContextVar(
     "extract_deadline", default=(None, 0)
 )
@@ -39,8 +46,6 @@ def check() -> None:
     it was set for stops here)."""
     deadline, length = _DEADLINE.get()
     if deadline is not None and time.monotonic() > deadline:
-        from . import ExtractionBudgetExceeded
-
         position = _SENTENCE.get()
         stop()
         raise ExtractionBudgetExceeded(f"stopped at character {position:,} of {length:,}")
