@@ -32,6 +32,9 @@ from . import bounds
 from .errors import InputError
 from .metrics import METRICS
 
+#: The region of city-wide figures when the text names no city and none is given (the bulletin's own 全市).
+CITY_UNKNOWN = "全市"
+
 FACT_COLUMNS: list[str] = [
     "year",
     "months",

@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..regions import Region
+from ..schema import CITY_UNKNOWN
 
 
 def with_canonical_regions(
@@ -33,7 +34,7 @@ def with_canonical_regions(
 
 def _is_county(region: Region, name: str) -> bool:
     """A county-level figure: any region but the city (units the profile lacks included)."""
-    return name != region.name and name not in ("全市", "我市")
+    return name != region.name and name != CITY_UNKNOWN
 
 
 def county_mask(rows: pd.DataFrame, region: Region) -> pd.Series:

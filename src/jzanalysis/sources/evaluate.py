@@ -32,6 +32,7 @@ import pandas as pd
 from ..errors import InputError
 from ..metrics import METRICS
 from ..regions import Region, find_region, get_region
+from ..schema import CITY_UNKNOWN
 
 
 @dataclass
@@ -204,7 +205,7 @@ def evaluate_corpus(folder: Path | str, region: str | None = None, label_city: b
     return result
 
 
-_UNNAMED_CITY = ("全市", "我市", "本市")
+_UNNAMED_CITY = (CITY_UNKNOWN,)
 
 
 def _names_city(found, city: str | None, region: Region | None) -> bool:

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .lexicon import load_lexicon
+from .lexicon import load_lexicon, one_of_words
 from .numerals import number_value
 
 _M = r"(\d{1,2}|十[一二]?|[一二两三四五六七八九])"  # a month number, in digits or Chinese
@@ -293,8 +293,7 @@ def _own_place_words() -> str:
     """The words a bulletin uses for its own city or unit (全市, 我州, 全县, …: the lexicon's ``city`` and
     ``unit`` scopes), as a regular-expression alternation, longest first."""
     scopes = load_lexicon().scopes
-    words = sorted(dict.fromkeys([*scopes["city"], *scopes["unit"]]), key=len, reverse=True)
-    return "|".join(map(re.escape, words))
+    return one_of_words([*scopes["city"], *scopes["unit"]])
 
 
 _OWN_PLACE = _own_place_words()

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...notes import Note
+from ...schema import CITY_UNKNOWN
 from .dates import (
     decide_year,
     document_period_mention,
@@ -27,8 +28,6 @@ from .dates import (
     year_from_clues,
 )
 from .regions import CityDetection
-
-CITY_UNKNOWN = "全市"  # the region of city-wide figures when the text names no city and none is given
 
 
 @dataclass

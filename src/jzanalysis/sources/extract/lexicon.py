@@ -50,6 +50,7 @@ class Rule:
 class Lexicon:
     synonyms: dict[str, str]
     scopes: dict[str, tuple[str, ...]]
+    self_references: dict[str, tuple[str, ...]]  # 全市/该县/我区 …: a bulletin's words for its own place
     stages: dict[str, tuple[str, ...]]
     objects: dict[str, tuple[str, ...]]
     kinds: dict[str, tuple[str, ...]]
@@ -67,8 +68,13 @@ class Lexicon:
     rule_cache: dict[tuple, Rule | None] = field(default_factory=dict, repr=False)
 
 
+def one_of_words(words) -> str:
+    """The words as one regular-expression alternation, longest first (全开发区 before 全区)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
 def _alternation(words) -> re.Pattern:
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    return re.compile(one_of_words(words))
 
 
 @functools.cache
@@ -131,6 +137,7 @@ def _lexicon_of(data: dict, rules: list[Rule]) -> Lexicon:
     return Lexicon(
         synonyms=dict(data["synonyms"]),
         scopes={k: tuple(v) for k, v in data["scopes"].items()},
+        self_references={k: tuple(v) for k, v in data["self_references"].items()},
         stages={k: tuple(v) for k, v in data["stages"].items()},
         objects={k: tuple(v) for k, v in data["objects"].items()},
         kinds={k: tuple(v) for k, v in data["amount_kinds"].items()},

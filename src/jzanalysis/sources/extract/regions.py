@@ -14,9 +14,13 @@ import re
 from dataclasses import dataclass, field
 
 from ...regions import Region, all_city_names, all_media_names, divisions, find_region
+from .lexicon import load_lexicon, one_of_words
 from .matcher import Mention, RegionMatcher
 from .names import ZONE_SUFFIX_RE, is_subject_mention, national_unit_index, scan
 from .subject import Subject, decide_subject
+
+_SELF = load_lexicon().self_references
+_UNIT_SELF_RE = re.compile(one_of_words([*_SELF["county"], *_SELF["district"]]))  # 全区, 该县, …
 
 __all__ = ["CityDetection", "Mention", "RegionMatcher", "Subject", "decide_subject", "detect_city"]
 
@@ -123,7 +127,7 @@ def detect_city(text: str, given: Region | None = None) -> CityDetection:
 def _short_form_clues(text: str, scores: dict[str, float], evidence: dict[str, list[str]]) -> None:
     """When no city or unit is named in full: a unit named by its short form at least three times ("到宿豫观摩",
     "宿豫的招商引资成果") in a text that speaks of 全区/全县 as its own place gives the unit's city 2."""
-    if not re.search(r"全区|我区|本区|全县|我县|本县|该区|该县", text):
+    if not _UNIT_SELF_RE.search(text):
         return
     for short, owner in _unique_short_names().items():
         if short in text and len(re.findall(re.escape(short) + r"(?![县市区旗])", text)) >= 3:

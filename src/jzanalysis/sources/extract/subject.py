@@ -7,15 +7,15 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ...regions import Region, Unit, unit_kind, zone_forms
+from .lexicon import load_lexicon, one_of_words
 from .matcher import RegionMatcher
 
-# 全县/该区/我市 …: the words a bulletin uses for its own place, by the kind of place (县, 区 or a zone, 市)
-_OWN_REFS = {
-    "县": re.compile(r"全县|我县|本县|该县"),
-    "区": re.compile(r"全区|我区|本区|该区|全开发区|全园区"),
-}
+# 全县/该区/我市 …: the words a bulletin uses for its own place, by the kind of place (县, 区 or a zone, 市), from
+# the lexicon's [self_references]
+_SELF = load_lexicon().self_references
+_OWN_REFS = {"县": re.compile(one_of_words(_SELF["county"])), "区": re.compile(one_of_words(_SELF["district"]))}
 _CITY_REFS_RE = re.compile(
-    r"(?<![居占列在])(?:全市|我市|本市|该市)(?!各|的|领先|第|前列|首位|排名|之首)"
+    rf"(?<![居占列在])(?:{one_of_words(_SELF['city'])})(?!各|的|领先|第|前列|首位|排名|之首)"
 )  # "占全市的9.9%" does not make it the city's
 _SOURCE_LINE_RE = re.compile(r"(?:来源|稿源|供稿|作者单位)\s*[:：]\s*([^\n|｜]{1,40})")
 _ZONE_TAIL = (
