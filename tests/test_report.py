@@ -596,6 +596,25 @@ def test_a_year_taken_from_the_publication_date_is_said_on_page_one(tmp_path):
         r.close()
 
 
+def test_a_year_from_the_publication_date_beside_another_written_year_says_so(tmp_path):
+    # last year's review is written with its year (2018年), this year's months are not: 1-4月 is dated 2019 from
+    # the page's date, and page 1 must not claim the text writes no year at all
+    source = _bulletin(
+        tmp_path,
+        "发布时间:2019-05-06\n2018年，荆州市新引进亿元以上项目250个。今年1-4月，荆州市新引进亿元以上项目50个。\n",
+    )
+    r = Rendered(ReportParams.build(source=source))
+    try:
+        assert r.analysis.params.year == 2019 and r.analysis.years_written == (2018,)
+        assert (
+            "年份：这些数字的年份正文没有写明（正文写的 2018 年是别的时期），按页面的发布日期 2019-05-06 定为 2019 年"
+            in (r.text["verdict"])
+        )
+        assert "正文没有写年份" not in r.text["verdict"]
+    finally:
+        r.close()
+
+
 def test_a_year_end_bulletin_is_reviewed_not_refused(tmp_path):
     source = _bulletin(
         tmp_path, "2015年全年，荆州市新引进亿元以上项目260个，完成全年计划的107%，增长12%。\n", "year_end.txt"

@@ -12,6 +12,7 @@ units report, and a year-in-review instead of a forecast when the latest figures
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +74,7 @@ class Analysis:
     # metric id → county comparison (a metric two or more units report), the compare metric's first
     comparisons: dict[str, CountyComparison] = field(default_factory=dict)
     year_basis: str = "text"  # one of YEAR_BASES
+    years_written: tuple[int, ...] = ()  # the years the bulletins write ("2019年"), for what the year rests on
     hindcasts: dict[str, list[Hindcast]] = field(default_factory=dict)  # year in review: metric → earlier forecasts
 
     @property
@@ -130,6 +132,21 @@ def year_written(dataset: Dataset, year: int) -> str:
     if any(r.publication_date is not None and r.publication_date.year == year for r in dataset.extractions):
         return "publication"
     return "text"
+
+
+def years_written(dataset: Dataset) -> tuple[int, ...]:
+    """The years the bulletins write as years ("2019年"), in order: a year taken from a publication date
+    beside them is the year of figures whose own year the text leaves unwritten.
+
+    >>> from types import SimpleNamespace as N
+    >>> years_written(N(extractions=[N(text="2019年,全市引进项目86个。一季度7个。2019年度…")]))
+    (2019,)
+    """
+    found = {int(m) for r in dataset.extractions for m in _YEAR_WRITTEN_RE.findall(r.text or "")}
+    return tuple(sorted(found))
+
+
+_YEAR_WRITTEN_RE = re.compile(r"(?<!\d)((?:19[89]|20\d)\d)年")
 
 
 NO_YEAR = (
@@ -297,6 +314,7 @@ def analyse(params: ReportParams, *, forecast: bool = True) -> Analysis:
         publication_dates=dates,
         comparisons=comparisons,
         year_basis=basis,
+        years_written=years_written(dataset),
         hindcasts=history,
     )
 

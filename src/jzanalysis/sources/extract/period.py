@@ -74,6 +74,11 @@ def date_item(
     if ctx.doc_year is None:
         item.year = year
         return
+    if _this_years_months(ctx, mark, period, lower):
+        # "2018年，全市…250个。今年1-4月，全市…50个" published in 2019: the review is of last year, 今年's
+        # months are the year the text is written in, not a plan for it
+        item.year = ctx.writing_year
+        return
     if year < ctx.doc_year:
         item.year = year
         if not mark.group("same") and not (period is not None and period.start >= mark.start()):
@@ -85,6 +90,18 @@ def date_item(
     else:  # a later year: a plan for it ("2020年，全州将力争…"), never this year's figure
         item.year = year
         item.target = item.target or f"{year}年"
+
+
+def _this_years_months(ctx, mark: re.Match, period, lower: int) -> bool:
+    """今年 with a period of its own ("今年1-4月") in a text written after the year it reviews."""
+    return (
+        mark.group("rel") in ("今年", "本年")
+        and ctx.writing_year is not None
+        and ctx.writing_year > ctx.doc_year
+        and period is not None
+        and period.start >= lower
+        and period.start >= mark.start()
+    )
 
 
 _TOPIC_YEAR_RE = re.compile(r"\s*(?:(?P<y>20\d{2})年(?:度)?|(?P<rel>去年|上年))(?P<same>)[,，]")
