@@ -34,15 +34,8 @@ def read_item(
     own = read_phrase(pre + post, ctx.lexicon)
     mentions = ctx.matcher.mentions(pre)
     chain = trail.chain(depth) or (inherited.item if inherited else None)
-    count_head = trail.count_head(depth)
     head = own.object is not None or own.floor is not None or own.kind is not None or own.band
-    if count_head is None and not head and q.unit in ("个", "亿元"):
-        # the words a list hangs from in its own sentence ("10亿元以上项目中，如皋市、海安市各9个") come before
-        # what the sentence before it was about
-        if trail.outer is False:
-            trail.outer = _outer_phrase(ctx, sentence, start, depths)
-        count_head = trail.outer
-    count_head = count_head or (inherited.count if inherited else None)
+    count_head = _count_head(ctx, sentence, start, depths, trail, depth, head, q.unit, inherited)
     amount_head = trail.amount_head(depth)
     item = Item(
         q,
@@ -58,46 +51,7 @@ def read_item(
         sentence=sentence,
         floor=floor,
     )
-
-    # What the figure continues: scope and the words rules require from the figure before it; what is
-    # counted from the count it belongs to (a county list, 已开工N个, an amount's projects).
-    scope = own.scope if own.scope in ("resident", "leader", "city_own", "grouping") else None
-    if (
-        scope is None
-        and not own.city_named
-        and not mentions
-        and chain is not None
-        and chain.features.scope in ("resident", "leader")
-    ):
-        scope = chain.features.scope
-    text = own.text
-    if chain is not None and not head:
-        text = f"{chain.own.text}…{own.text}"
-    if mentions and own.restrictions:
-        masked = list(pre)
-        for m in mentions:
-            masked[m.start : m.end] = "□" * (m.end - m.start)
-        own = Features(
-            **{**own.__dict__, "restrictions": read_phrase("".join(masked) + post, ctx.lexicon).restrictions}
-        )
-    around = (
-        tuple(
-            m.group(0)
-            for m in ctx.lexicon.matchers["restriction"].finditer(
-                ctx.lexicon.matchers["neutral"].sub("□", sentence[max(floor, start - 40) : start])
-            )
-        )
-        if start > floor
-        else ()
-    )
-    features = Features(
-        **{
-            **own.__dict__,
-            "scope": scope,
-            "text": text,
-            "restrictions": tuple(dict.fromkeys((*own.restrictions, *around))),
-        }
-    )
+    features = _own_features(ctx, item, post, chain)
     independent = own.floor is not None or (own.object not in (None, "project")) or own.band
     population = count_head
     if (
@@ -122,13 +76,85 @@ def read_item(
 
     place_item(ctx, item, chain, inherited)
     date_item(ctx, item, sentence, chain, inherited, period_marks, mark_ends)
-    unit = q.unit
     # an amount's own words name its projects' stage when no count precedes it ("新签约项目计划总投资1645亿元")
     population_stage = (
-        population.features.stage if population is not None else (features.stage if unit == "亿元" else None)
+        population.features.stage if population is not None else (features.stage if q.unit == "亿元" else None)
     )
-    item.rule = classify(features, unit, ctx.lexicon, population_stage)
-    if _TARGET_AFTER.match(sentence, q.end) or (depth and _TARGET_BRACKET.search(sentence, max(0, start - 12), start)):
+    item.rule = classify(features, q.unit, ctx.lexicon, population_stage)
+    _mark_target(item, chain)
+    _mark_excluded(item)
+    return item
+
+
+def _count_head(ctx: Reader, sentence, start, depths, trail: Trail, depth, head, unit, inherited) -> Item | None:
+    """The count a figure belongs to: the one before it in its sentence, the words a list hangs from, or the
+    count the sentence before it was about."""
+    count_head = trail.count_head(depth)
+    if count_head is None and not head and unit in ("个", "亿元"):
+        # the words a list hangs from in its own sentence ("10亿元以上项目中，如皋市、海安市各9个") come before
+        # what the sentence before it was about
+        if trail.outer is False:
+            trail.outer = _outer_phrase(ctx, sentence, start, depths)
+        count_head = trail.outer
+    return count_head or (inherited.count if inherited else None)
+
+
+def _own_features(ctx: Reader, item: Item, post: str, chain: Item | None) -> Features:
+    """The figure's own words with what it continues: scope and the words rules require from the figure
+    before it, restrictions that name no place, and restrictions just before its phrase."""
+    own, pre, mentions, sentence, start, floor = (
+        item.own,
+        item.pre,
+        item.mentions,
+        item.sentence,
+        item.start,
+        item.floor,
+    )
+    scope = own.scope if own.scope in ("resident", "leader", "city_own", "grouping") else None
+    if (
+        scope is None
+        and not own.city_named
+        and not mentions
+        and chain is not None
+        and chain.features.scope in ("resident", "leader")
+    ):
+        scope = chain.features.scope
+    text = own.text
+    if chain is not None and not item.head:
+        text = f"{chain.own.text}…{own.text}"
+    if mentions and own.restrictions:
+        masked = list(pre)
+        for m in mentions:
+            masked[m.start : m.end] = "□" * (m.end - m.start)
+        own = Features(
+            **{**own.__dict__, "restrictions": read_phrase("".join(masked) + post, ctx.lexicon).restrictions}
+        )
+    around = (
+        tuple(
+            m.group(0)
+            for m in ctx.lexicon.matchers["restriction"].finditer(
+                ctx.lexicon.matchers["neutral"].sub("□", sentence[max(floor, start - 40) : start])
+            )
+        )
+        if start > floor
+        else ()
+    )
+    return Features(
+        **{
+            **own.__dict__,
+            "scope": scope,
+            "text": text,
+            "restrictions": tuple(dict.fromkeys((*own.restrictions, *around))),
+        }
+    )
+
+
+def _mark_target(item: Item, chain: Item | None) -> None:
+    """A figure that is a target: followed by 目标/任务/计划, inside a target's brackets, or listed after one."""
+    sentence, q, start = item.sentence, item.q, item.start
+    if _TARGET_AFTER.match(sentence, q.end) or (
+        item.depth and _TARGET_BRACKET.search(sentence, max(0, start - 12), start)
+    ):
         item.target = "目标"  # "紧盯全年引进亿元以上项目350个的目标", "完成年度目标（24个）的79.2%"
     if (
         chain is not None
@@ -137,13 +163,17 @@ def read_item(
         and re.fullmatch(r"\s*[、和及与]\s*", sentence[chain.end : start] or "、")
     ):
         item.target = chain.own.target or chain.target  # "力争新签约…250个、实际到位资金突破560亿元"
+
+
+def _mark_excluded(item: Item) -> None:
+    """A part of the total, a difference against another period, or a number no bulletin would state."""
+    features, q = item.features, item.q
     if item.rule is None and features.restrictions:
         item.excluded = item.excluded or f"a part of the total ({'、'.join(features.restrictions)})"
     if features.comparison:
         item.rule, item.excluded = None, "a difference against another period"
-    if _PLAUSIBLE.get(unit) is not None and q.value > _PLAUSIBLE[unit]:
-        item.excluded = f"{q.number}{unit} is beyond any plausible figure of a bulletin"
-    return item
+    if _PLAUSIBLE.get(q.unit) is not None and q.value > _PLAUSIBLE[q.unit]:
+        item.excluded = f"{q.number}{q.unit} is beyond any plausible figure of a bulletin"
 
 
 def _outer_phrase(ctx: Reader, sentence: str, start: int, depths: list[int]) -> Item | None:

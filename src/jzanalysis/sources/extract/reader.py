@@ -88,11 +88,33 @@ class Reader:
         if not all_quantities:
             return inherited if inherited is not None else None
         depths = paren_depths(sentence)
+        all_quantities = [q for q in all_quantities if not q.weak or is_listed(sentence, q)]
+        items, floors = self._read_figures(sentence, all_quantities, depths, inherited)
+        self._mark_lead_target(sentence, items)
+        if breakdown:
+            for item in items:
+                if item.q.unit in ("个", "亿元") and item.regions == [self.home] and not item.own.city_named:
+                    # "从招商方式看，以商招商签约项目43个": a part of the total by another dimension than county
+                    item.rule, item.excluded = None, "a part of the total broken down by something other than county"
+        attach_percentages(self, sentence, [q for q in all_quantities if q.unit == "%"], floors, depths, items)
+        pair_respective(self, sentence, items)
+        pair_stages(self, sentence, items)
+        for item in items:
+            emit_item(self, item, sentence, s_start)
+            if self.headline is None and self._is_headline(item):
+                # the first count of the city's own new projects (not a 10亿元 part of it): what county lists break down
+                self.headline = item
+        return self._frame(items, inherited, previous)
+
+    def _read_figures(
+        self, sentence: str, all_quantities: list[Quantity], depths: list[int], inherited: Frame | None
+    ) -> tuple[list[Item], dict[int, int]]:
+        """Each figure of the sentence read in order (a rate as a figure of its own), and where each
+        percentage's words may begin."""
         mentions_of_periods = period_mentions(sentence, self.doc_year)
         items: list[Item] = []
         floors: dict[int, int] = {}
         previous_end = 0
-        all_quantities = [q for q in all_quantities if not q.weak or is_listed(sentence, q)]
         trail = Trail()
         mark_ends = [m.end for m in mentions_of_periods]
         for index, q in enumerate(all_quantities):
@@ -117,40 +139,39 @@ class Reader:
             trail.add(item)
             trail.passed(q, item.depth)
             previous_end = q.end
-        if items:
-            # "全年目标：新签约…350个，签约资金2800亿元", "下半年力争…": a target before the first figure covers them all
-            lead = self.lexicon.matchers["target"].search(normalise(sentence[: items[0].q.start], self.lexicon))
-            if lead:
-                for item in items:
-                    if not (
-                        lead.group(0) == "预计" and ("实际" in item.own.text or "已" in item.own.text)
-                    ):  # "预计…222个，实际到位…867.1亿元"
-                        item.target = item.target or lead.group(0)
-        if breakdown:
+        return items, floors
+
+    def _mark_lead_target(self, sentence: str, items: list[Item]) -> None:
+        """ "全年目标：新签约…350个，签约资金2800亿元", "下半年力争…": a target before the first figure covers
+        them all."""
+        if not items:
+            return
+        lead = self.lexicon.matchers["target"].search(normalise(sentence[: items[0].q.start], self.lexicon))
+        if lead:
             for item in items:
-                if item.q.unit in ("个", "亿元") and item.regions == [self.home] and not item.own.city_named:
-                    # "从招商方式看，以商招商签约项目43个": a part of the total by another dimension than county
-                    item.rule, item.excluded = None, "a part of the total broken down by something other than county"
-        attach_percentages(self, sentence, [q for q in all_quantities if q.unit == "%"], floors, depths, items)
-        pair_respective(self, sentence, items)
-        pair_stages(self, sentence, items)
-        for item in items:
-            emit_item(self, item, sentence, s_start)
-            if (
-                self.headline is None
-                and item.rule is not None
-                and item.q.unit == "个"
-                and item.head
-                and item.regions == [self.home]
-                and not item.excluded
-                and not item.target
-                and item.period_kind == "cumulative"
-                and item.year == self.doc_year
-                and item.months == self.doc_months
-                and (item.features.floor or 0) <= 1e8
-            ):
-                # the first count of the city's own new projects (not a 10亿元 part of it): what county lists break down
-                self.headline = item
+                if not (
+                    lead.group(0) == "预计" and ("实际" in item.own.text or "已" in item.own.text)
+                ):  # "预计…222个，实际到位…867.1亿元"
+                    item.target = item.target or lead.group(0)
+
+    def _is_headline(self, item: Item) -> bool:
+        """The city's own count of new projects for the document's period, read as a metric."""
+        return (
+            item.rule is not None
+            and item.q.unit == "个"
+            and item.head
+            and item.regions == [self.home]
+            and not item.excluded
+            and not item.target
+            and item.period_kind == "cumulative"
+            and item.year == self.doc_year
+            and item.months == self.doc_months
+            and (item.features.floor or 0) <= 1e8
+        )
+
+    @staticmethod
+    def _frame(items: list[Item], inherited: Frame | None, previous: Frame | None) -> Frame | None:
+        """What the sentence hands to the next: its first head figure and the count it is about."""
         heads = [i for i in items if i.head and i.depth == 0 and i.q.unit == "个" and not i.excluded]
         heads = heads or [i for i in items if i.head and i.depth == 0 and not i.excluded]
         if inherited is not None and (not heads or heads[0].own.subset):
