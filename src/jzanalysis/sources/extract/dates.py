@@ -359,6 +359,12 @@ def document_year(text: str, published: dt.date | None) -> int | None:
 def decide_year(text: str, published: dt.date | None) -> tuple[int | None, str]:
     """:func:`document_year` and the evidence for it, in words."""
     first = find_period(text)
+    whole = _YEAR_AS_PERIOD_RE.search(text[:20_000])
+    if whole and published and published.year > int(whole["y"]) and (first is None or first[0] == 12):
+        # "2021年，全市…" before "2020年全年…" in a text of whole years only: 2021's review
+        partial = any(m.kind == "cumulative" and m.months != 12 for m in period_mentions(text[:20_000]))
+        if not partial and (first is None or whole.start() < first[1].start()):
+            return int(whole["y"]), f"a whole year reviewed: “{whole.group(0).strip()}…”"
     if first is not None:
         match = first[1]
         near = YEAR_RE.search(text[max(0, match.start() - 8) : match.start() + 1])
