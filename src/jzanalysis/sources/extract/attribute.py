@@ -25,7 +25,9 @@ def attach_percentages(
     figures = [i for i in items if i.q.unit != "%"]
     ends = [i.q.end for i in figures]
     paired_until: dict[str, int] = {}  # per kind: "分别完成…、…，同比分别增长…、…" pair the same figures twice
+    last_end = 0  # where the last percentages ended: the figures after it come first
     for group in groups:
+        previous_end, last_end = last_end, group.end
         depth = depths[group.first]
         if group.kind == "other":
             continue
@@ -49,7 +51,8 @@ def attach_percentages(
                 if i.q.start >= paired_until.get(group.kind, 0) and i.depth == depth
             ]
             paired_until[group.kind] = group.end
-            chosen = _pick(candidates, len(group.values))
+            since = [i for i in candidates if i.q.start >= previous_end]  # "…612.4亿元，…358.7亿元，同比分别增长…"
+            chosen = since if len(since) == len(group.values) else _pick(candidates, len(group.values))
             if chosen is None:
                 if group.respective or any(i.plan_pct is None for i in before(2)):
                     if group.kind == "plan" and not group.respective:
