@@ -121,6 +121,16 @@ _PINYIN_RE = re.compile(r"(?<=[\u4e00-\u9fff])\(([a-zü]*[āáǎàēéěèīíǐ
 _NUMBER_SPACING_RE = re.compile(
     r"(?<=[\u4e00-\u9fff])[ \u3000\xa0]{1,3}(?=\d)|(?<=\d)[ \u3000\xa0]{1,3}(?=[\u4e00-\u9fff%])"
 )
+# three or more lines in a row, each of three or more cells parted by runs of two or more spaces
+_SPACED_ROW = r"[ \u3000]*[^\s|｜]+(?:[ \u3000]{2,}[^\s|｜]+){2,}[ \u3000]*"
+_SPACED_TABLE_RE = re.compile(rf"^{_SPACED_ROW}(?:\n{_SPACED_ROW}){{2,}}$", re.MULTILINE)
+_SPACED_GAP_RE = re.compile(r"(?<=\S)[ \u3000]{2,}(?=\S)")
+
+
+def _SPACED_CELLS(match: re.Match) -> str:
+    return "\n".join(_SPACED_GAP_RE.sub(" | ", line.strip(" \u3000")) for line in match.group(0).split("\n"))
+
+
 _DOUBLED_PUNCT_RE = re.compile(r"([,，。;；、:：!！?？])\1+")
 _FULLWIDTH = {chr(0xFF10 + d): str(d) for d in range(10)} | {"．": ".", "％": "%"}
 # A full-width number (１７４, ７１．６％) or a full-width ％ after a number; a lone ． is punctuation, kept.
@@ -327,6 +337,8 @@ def _normalise(editor: _Editor, steps: list[CleaningStep], note_change) -> None:
         lambda m: "".join(_FULLWIDTH.get(c, c) for c in m.group(0)),
     )
     note_change("doubled_punct", "重复标点", _DOUBLED_PUNCT_RE, lambda m: m.group(1))
+    # a table laid out with runs of spaces (a copy of a document): its columns are kept apart by "|"
+    note_change("spacing", "以空格对齐的表格列改为竖线分隔", _SPACED_TABLE_RE, _SPACED_CELLS)
     note_change("spacing", "数字两侧多余的空格", _NUMBER_SPACING_RE, lambda m: "")
 
 

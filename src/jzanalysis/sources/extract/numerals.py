@@ -42,8 +42,12 @@ def number_value(token: str) -> float:
     [174.0, 71.6, 174.0, 12.0, 2005.0, 174.0, 32000.0]
     >>> [number_value(t) for t in ("七百九十八", "六十一点四", "百分之六十一点四", "71.6%", "1,680", "七成", "七成五")]
     [798.0, 61.4, 61.4, 71.6, 1680.0, 70.0, 75.0]
+    >>> number_value("-3.4")  # a table's growth column
+    -3.4
     """
     token = token.removeprefix("百分之").removesuffix("%")
+    if token[:1] == "-" and token[1:2].isdigit():
+        return -number_value(token[1:])
     if "成" in token:  # 七成五: tenths and hundredths, as a percentage
         tenths, _, hundredths = token.partition("成")
         return float(_CN_DIGIT_VALUES[tenths] * 10 + (_CN_DIGIT_VALUES[hundredths] if hundredths else 0))
