@@ -46,8 +46,11 @@ def date_item(
         item.year = inherited.item.year
     source = item.population if item.q.unit == "亿元" else (chain if not item.head else None)
     if source is not None and source.sentence == sentence and source.year is not None:
-        # "2014年…引进32个…,已投产2个": a figure that continues another is of that figure's year
-        item.year, item.months, item.period_kind = source.year, source.months, source.period_kind
+        # "2014年…引进32个…,已投产2个": a figure that continues another is of that figure's year, and of its
+        # period unless its own phrase names another ("1-6月…86个，二季度新签约42个")
+        item.year = source.year
+        if period is None or period.start < item.start:
+            item.months, item.period_kind = source.months, source.period_kind
     # the year a figure is about is named since the figure before it ("上年同期为118个 全市实际到位…" is not 2017's)
     lower = max(item.floor, item.q.start - _LOOKBACK)
     year_marks = list(YEAR_MARK_RE.finditer(sentence, lower, item.q.start))
