@@ -73,8 +73,27 @@ def number_value(token: str) -> float:
 
 # Units a figure of interest carries. 个百分点 (percentage points) and 亿美元 are read so that they are
 # not mistaken for 个 or 亿元; they map to no metric.
-# 项 after a number ("签约项目62项") counts as 个 does.
-UNITS = ("个百分点", "亿美元", "万美元", "亿元", "万元", "批次", "人次", "个", "项", "条", "次", "人", "天", "家", "%")
+# 项 and 宗 after a number ("签约项目62项", "项目56宗") count as 个 does; a bare 亿 ("总投资512.3亿") is 亿元.
+UNITS = (
+    "个百分点",
+    "亿美元",
+    "万美元",
+    "亿元",
+    "万元",
+    "批次",
+    "人次",
+    "个",
+    "项",
+    "宗",
+    "条",
+    "次",
+    "人",
+    "天",
+    "家",
+    "%",
+    "亿",
+)
+_SAME_UNIT = {"项": "个", "宗": "个", "亿": "亿元"}
 _DIGITS = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=\s*(?:亿|万))|\d+(?:\.\d+)?)"
 _CHINESE = rf"(?<![零〇一二两三四五六七八九十百千万第几])(?:{CN_DECIMAL})"
 _QUANTITY_RE = re.compile(
@@ -126,7 +145,11 @@ def quantities(sentence: str) -> list[Quantity]:
             unit = "%"
         if not unit or (unit == "项" and sentence.startswith("目", match.end())):
             continue  # no unit, or "62项目": not a count of 项
-        unit = "个" if unit == "项" else unit
+        if unit == "亿" and (
+            not number[0].isdigit() or re.match(r"[\u4e00-\u9fff]", sentence[match.end() : match.end() + 1] or "元")
+        ):
+            continue  # "10亿以上", "超千亿": a bare 亿 is an amount only after digits, before punctuation or the end
+        unit = _SAME_UNIT.get(unit, unit)
         if unit == "个" and _NOT_COUNTED.match(sentence, match.end()):
             continue  # 前4个月, 3个季度: a span of time, not a count
         digits = re.sub(r"\D", "", number)
