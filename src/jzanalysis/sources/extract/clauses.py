@@ -140,8 +140,10 @@ def phrase_after(sentence: str, quantity: Quantity, next_start: int) -> str:
 # --------------------------------------------------------------------------- percentages
 
 _PLAN_BEFORE = re.compile(
-    r"(?:(?:完成|达到|占|为)了?(?:全年|年度|年|年初预期|年初|今年)?(?:预期)?(?:目标计划|目标任务|计划任务|计划|目标|任务)"
-    r"(?:[（(][^（()）]{0,12}[）)])?的?|完成率(?:为|达|达到)?)$"
+    r"(?:(?:完成|达到|占|为)了?(?:全年|年度|年|年初预期|年初|今年)?(?:预期)?(?:省|市|上级)?(?:下达)?"
+    r"(?:目标计划|目标任务|计划任务|计划|目标|任务)(?:[（(][^（()）]{0,12}[）)])?的?|完成率(?:为|达|达到)?"
+    # "年度目标完成57.3%", "年度目标任务完成进度为57.3%"
+    r"|(?:全年|年度)(?:目标任务|目标|任务|计划)完成(?:进度|率)?(?:为|达|达到)?)$"
 )
 # "完成目标任务20亿元的56.3%", "完成市考核目标45个的88.9%": the target is named with its value between the
 # plan words and the share; the share is of the figure before the target, not of the target
@@ -150,7 +152,9 @@ _PLAN_TARGET_NAMED = re.compile(
     r"(?:亿元|万元|亿美元|万美元|个|项|家)$"
 )
 _PLAN_BARE = re.compile(r"^(?:已|共|累计)?完成(?:了|率)?$")  # "…267.1亿元,完成100.8%": the share of its plan
-_GROWTH_BEFORE = re.compile(r"(?P<dir>增长|增幅|增速|增加|下降|下滑|回落|减少)(?:了|为|达|达到)?(?P<sign>[-−－])?$")
+_GROWTH_BEFORE = re.compile(
+    r"(?P<dir>增长|增幅|增速|增加|上升|下降|下滑|回落|减少)(?:了|为|达|达到)?(?P<sign>[-−－])?$"
+)
 _SHARE_BEFORE = re.compile(r"占比(?:达|为)?$|占[^,，。;；]{1,12}的$|比重(?:达|为)?$")
 _BASE_YEAR_RE = re.compile(r"较(?P<y>20\d{2})年(?:同期)?(?:相比)?(?:同比)?(?:分别)?$")
 _LIST_JOIN = re.compile(r"^\s*[、和及与,，]\s*$")
