@@ -52,6 +52,16 @@ def read_item(
         floor=floor,
     )
     features = _own_features(ctx, item, post, chain)
+    if (
+        chain is not None
+        and chain.sentence is sentence
+        and chain.features.subset
+        and not own.scope
+        and not mentions
+        and re.fullmatch(r"\s*[、，,]\s*", sentence[chain.end : start] or "、")
+    ):
+        # "其中10亿元以上项目15个，百亿元以上项目1个": the next in a 其中 list is a part of the same figure
+        features = Features(**{**features.__dict__, "subset": True})
     independent = own.floor is not None or (own.object not in (None, "project")) or own.band
     population = count_head
     if (
