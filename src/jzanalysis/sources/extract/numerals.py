@@ -91,8 +91,9 @@ UNITS = (
     "天",
     "家",
     "%",
-    "亿",
 )
+UNITS += ("亿", "倍")  # a bare 亿 after the longer 亿元/亿美元; 倍 of a growth (增长1.2倍 = +120%)
+_GROWTH_TIMES_RE = re.compile(r"(?:增长|增加|提高|上升)了?$")
 _SAME_UNIT = {"项": "个", "宗": "个", "亿": "亿元"}
 _DIGITS = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=\s*(?:亿|万))|\d+(?:\.\d+)?)"
 _CHINESE = rf"(?<![零〇一二两三四五六七八九十百千万第几])(?:{CN_DECIMAL})"
@@ -171,5 +172,9 @@ def quantities(sentence: str) -> list[Quantity]:
             value = number_value(number)
         except (KeyError, ValueError):
             continue
+        if unit == "倍":  # "同比增长1.2倍" = +120%; "是去年同期的1.5倍" and other ratios are no figure
+            if not _GROWTH_TIMES_RE.search(sentence, max(0, match.start() - 3), match.start()):
+                continue
+            value, unit = round(value * 100, 6), "%"
         found.append(Quantity(value, unit, match.start(), match.end(), number, weak))
     return found
