@@ -24,6 +24,9 @@ _CUMULATIVE: list[tuple[re.Pattern, int | None]] = [
     (re.compile(r"前三个?季度|一至三季度|1\s*[-—–~至到]\s*3季度"), 9),
     (re.compile(r"(?<![二三四])(?:第一季度|一季度)(?!末)"), 3),
     (re.compile(r"上半年"), 6),
+    (re.compile(r"截[止至]到?\s*(?:今年)?第?一季度末?"), 3),  # "截至三季度末": January..the quarter's end
+    (re.compile(r"截[止至]到?\s*(?:今年)?第?二季度末?"), 6),
+    (re.compile(r"截[止至]到?\s*(?:今年)?第?三季度末?"), 9),
     (re.compile(r"全年(?!计划|目标|任务|有效工作日|预期|的)"), 12),
     (re.compile(rf"(?<!\d)1月?{_DASH}{_M}\s*月"), None),
     (re.compile(rf"元月?{_DASH}{_M}\s*月"), None),

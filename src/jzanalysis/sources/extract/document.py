@@ -132,7 +132,7 @@ def decide_document(text: str, published: dt.date | None, detection: CityDetecti
         if months is not None:
             period_evidence.append("a month's last day is the only date")
             period_confidence = 0.8
-    if months is None and published is not None and published.month > 1 and "今年以来" in text[:3000]:
+    if months is None and published is not None and published.month > 1 and re.search("今年以来|年初以来", text[:3000]):
         months = published.month - 1  # 今年以来 in a text of 2019-07-10: January..June, as far as it could report
         period_evidence.append(f"今年以来 up to the month before the publication date {published.isoformat()}")
         period_confidence = 0.6
