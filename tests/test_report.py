@@ -598,14 +598,15 @@ def test_a_year_taken_from_the_publication_date_is_said_on_page_one(tmp_path):
 
 def test_a_year_from_the_publication_date_beside_another_written_year_says_so(tmp_path):
     # last year's review is written with its year (2018年), this year's months are not: 1-4月 is dated 2019 from
-    # the page's date, and page 1 must not claim the text writes no year at all
+    # the page's date, and page 1 must not claim the text writes no year at all; a later year (the page's 今天是…
+    # chrome, a plan's year) is no other period
     source = _bulletin(
         tmp_path,
-        "发布时间:2019-05-06\n2018年，荆州市新引进亿元以上项目250个。今年1-4月，荆州市新引进亿元以上项目50个。\n",
+        "发布时间:2019-05-06\n2018年，荆州市新引进亿元以上项目250个。今年1-4月，荆州市新引进亿元以上项目50个。2025年建成千亿产业集群。\n",
     )
     r = Rendered(ReportParams.build(source=source))
     try:
-        assert r.analysis.params.year == 2019 and r.analysis.years_written == (2018,)
+        assert r.analysis.params.year == 2019 and r.analysis.years_written == (2018, 2025)
         assert (
             "年份：这些数字的年份正文没有写明（正文写的 2018 年是别的时期），按页面的发布日期 2019-05-06 定为 2019 年"
             in (r.text["verdict"])

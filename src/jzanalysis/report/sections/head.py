@@ -48,8 +48,10 @@ class HeadSection:
         basis = getattr(a, "year_basis", "text")
         if basis == "publication" and p.year is not None:
             date = a.publication_dates[-1].isoformat() if a.publication_dates else "?"
-            others = [y for y in getattr(a, "years_written", ()) if y != p.year]
-            if others:  # "2019年，全市…；一季度…": the text writes a year, not this one
+            # "2019年，全市…；一季度…": the text writes an earlier year, not this one (a later year is a plan's, or
+            # a page's "今天是2025年…" chrome: no sign the figures are of another year)
+            others = [y for y in getattr(a, "years_written", ()) if y < p.year]
+            if others:
                 written = self.c.join(str(y) for y in others)
                 return self.t("verdict.year_publication_beside", year=p.year, date=date, written=written)
             return self.t("verdict.year_publication", year=p.year, date=date)
