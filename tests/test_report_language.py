@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from jzanalysis.catalog_files import CATALOG_DIR, load_messages
 from jzanalysis.report import Catalogue, Formatter
-from jzanalysis.report.words import CATALOG_DIR, load_messages
 
 # A made-up language: en.toml with the words of its [format] table (and one probability phrase) changed.
 CHANGED = {

@@ -48,9 +48,6 @@ def load_messages(language: str | Path) -> dict[str, str]:
     return flat
 
 
-catalogue = load_messages  # the name the batch index and the forecast JSON use
-
-
 def messages(language: str | Path) -> dict[str, str]:
     """Every key → message of one language (a copy)."""
     return dict(load_messages(language))

@@ -126,8 +126,7 @@ def year_written(dataset: Dataset, year: int) -> str:
     """What a year the facts carry rests on: ``text`` when some bulletin writes it ("2015年"), else
     ``publication`` when it is a publication date's year (the extractor reads 今年 as that year; a mirror's
     repost date makes it a weak clue), else ``text`` (a year the extractor found some other way)."""
-    written = f"{year}年"
-    if any(written in (r.text or "") for r in dataset.extractions):
+    if year in years_written(dataset):
         return "text"
     if any(r.publication_date is not None and r.publication_date.year == year for r in dataset.extractions):
         return "publication"

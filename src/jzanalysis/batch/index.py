@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from .. import __version__
-from ..catalog_files import catalogue
+from ..catalog_files import load_messages
 from ..exporters import html_page
 from ..notebook_registry import index_order
 from ..run_folder import RUN_RECORD
@@ -32,7 +32,7 @@ class IndexWords:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self.messages = catalogue(language)
+        self.messages = load_messages(language)
 
     def t(self, key: str, **values) -> str:
         return self.messages[key].format(**values)

@@ -23,6 +23,7 @@ import io
 import types
 from typing import Any
 
+from ..catalog_files import messages
 from ..compare import CountyComparison
 from ..errors import InputError
 from ..notebook_registry import kind_of
@@ -33,7 +34,6 @@ from .counties import ComparisonWords, compare_json, comparison_words
 from .format import Formatter
 from .model import MetricFigures, county_comparison, metric_figures, verdict_key
 from .sections import Report, audit_html, han_outside_quotes, render, scenario_words
-from .words import messages
 
 __all__ = [
     "Catalogue",

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..catalog_files import load_messages
 from ..compare import CountyComparison, as_comparison
 from .catalog import Catalogue
-from .words import load_messages
 
 
 def basis_name(cc: CountyComparison | None, c: Catalogue, short: bool = False) -> str:

@@ -33,7 +33,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from .words import load_messages
+from ..catalog_files import load_messages
 
 #: The unit the catalogue's ``amount_divisor`` scales (a language may show it in other units).
 AMOUNT_UNIT = "亿元"
